@@ -1,0 +1,15 @@
+// scratchlearn._core: one extension module; each kernel family registers its own functions.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void register_config(py::module_& m);
+void register_linalg(py::module_& m);
+void register_neighbors(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
+    register_config(m);
+    register_linalg(m);
+    register_neighbors(m);
+}

@@ -1,0 +1,77 @@
+// Threading helpers shared by every kernel family.
+//
+// Every parallel region in scratchlearn takes its thread count explicitly (`n_threads`), and any
+// exception thrown inside a region is caught there, stored, and rethrown on the calling thread once
+// the region has ended (an exception must never escape an OpenMP structured block).
+#pragma once
+
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace scratchlearn {
+
+// Number of threads an OpenMP region would use by default (honours OMP_NUM_THREADS).
+inline int default_threads() {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+inline bool have_openmp() {
+#ifdef _OPENMP
+    return true;
+#else
+    return false;
+#endif
+}
+
+// Clamp a requested thread count to [1, work_items] so tiny problems do not spawn idle threads.
+inline int threads_for(int n_threads, long long work_items) {
+    if (n_threads < 1) n_threads = 1;
+    if (work_items < 1) work_items = 1;
+    if (static_cast<long long>(n_threads) > work_items) n_threads = static_cast<int>(work_items);
+    return n_threads;
+}
+
+// Collects the first exception thrown by any thread of a parallel region.
+//
+//     ExceptionSlot slot;
+//     #pragma omp parallel for num_threads(n)
+//     for (...) slot.run([&] { body(); });
+//     slot.rethrow();
+class ExceptionSlot {
+public:
+    template <class F>
+    void run(F&& f) noexcept {
+        if (failed_) return;  // benign race: at worst one more iteration runs
+        try {
+            f();
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!error_) error_ = std::current_exception();
+            failed_ = true;
+        }
+    }
+    void rethrow() {
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    std::mutex mutex_;
+    std::exception_ptr error_;
+    volatile bool failed_ = false;
+};
+
+inline void require(bool ok, const std::string& message) {
+    if (!ok) throw std::invalid_argument(message);
+}
+
+}  // namespace scratchlearn

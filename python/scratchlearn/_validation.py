@@ -1,0 +1,503 @@
+"""Input and parameter validation shared by every estimator.
+
+Everything that reaches the compiled core passes through here first: arrays come out C-contiguous,
+2-d, finite, float32 (kept when given) or float64 (everything else numeric), with at least one sample
+and one feature. Problems raise ValueError/TypeError with a message that names them.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import warnings
+
+import numpy as np
+
+from .exceptions import DataConversionWarning, NotFittedError
+
+__all__ = [
+    "check_array",
+    "check_X_y",
+    "validate_data",
+    "check_is_fitted",
+    "column_or_1d",
+    "check_classification_targets",
+    "type_of_target",
+    "check_sample_weight",
+    "check_random_state",
+    "resolve_n_jobs",
+    "check_scalar",
+    "check_option",
+]
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _is_sparse(X):
+    return hasattr(X, "tocsr") and hasattr(X, "nnz") and hasattr(X, "format")
+
+
+def _is_dataframe(X):
+    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
+
+
+def _get_feature_names(X):
+    """Column names of a DataFrame as an object array when they are all strings, else None."""
+    if not _is_dataframe(X):
+        return None
+    names = np.asarray(X.columns, dtype=object)
+    if len(names) == 0:
+        return None
+    kinds = {isinstance(n, str) for n in names}
+    if kinds == {True}:
+        return names
+    if kinds == {True, False}:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, but your "
+            "input has mixed types of feature names. Convert all of them to strings, e.g. with "
+            "X.columns = X.columns.astype(str)."
+        )
+    return None
+
+
+def _dataframe_to_numpy(X):
+    dtypes = list(X.dtypes)
+    if dtypes and all(getattr(dt, "kind", None) == "f" and getattr(dt, "itemsize", 8) == 4 for dt in dtypes):
+        return X.to_numpy(dtype=np.float32)
+    try:
+        # Extension dtypes (nullable ints, booleans) become float64 with missing values as NaN.
+        return X.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return np.asarray(X)
+
+
+def _assert_finite(X, input_name):
+    if X.dtype.kind != "f":
+        return
+    # Fast path: the sum is finite iff no element is NaN or infinite (barring overflow).
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.sum(X)
+    if np.isfinite(s):
+        return
+    if np.isnan(X).any():
+        raise ValueError(f"Input {input_name} contains NaN.")
+    if not np.isfinite(X).all():
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for {X.dtype!r}."
+        )
+
+
+def check_array(
+    X,
+    *,
+    dtype="numeric",
+    ensure_2d=True,
+    allow_nd=False,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    accept_sparse=False,
+    copy=False,
+    input_name="X",
+    estimator=None,
+):
+    """Validate an array-like and return it as a C-contiguous float32/float64 numpy array.
+
+    ``dtype="numeric"`` keeps float32 and float64 and turns everything else numeric into float64.
+    ``accept_sparse=True`` lets scipy.sparse matrices through (converted to CSR with float data).
+    """
+    who = f" by {estimator}" if isinstance(estimator, str) else (
+        f" by {type(estimator).__name__}" if estimator is not None else ""
+    )
+    if _is_sparse(X):
+        if not accept_sparse:
+            raise TypeError(
+                f"Sparse data was passed for {input_name}{who}, but dense data is required. "
+                "Use '.toarray()' to convert to a dense numpy array."
+            )
+        X = X.tocsr()
+        if X.dtype not in FLOAT_DTYPES:
+            X = X.astype(np.float64)
+        if copy:
+            X = X.copy()
+        if ensure_all_finite:
+            _assert_finite(X.data, input_name)
+        n_samples, n_features = X.shape
+        _check_min_sizes(X.shape, ensure_min_samples, ensure_min_features, who)
+        return X
+
+    if _is_dataframe(X):
+        X = _dataframe_to_numpy(X)
+    elif hasattr(X, "__array__") or isinstance(X, (list, tuple)):
+        pass
+    elif isinstance(X, (numbers.Number, str)):
+        pass
+    elif X is None:
+        raise ValueError(f"Expected {input_name} to be array-like, got None.")
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            arr = np.asarray(X)
+    except np.exceptions.ComplexWarning as e:  # pragma: no cover - depends on numpy path
+        raise ValueError(f"Complex data not supported\n{X}\n") from e
+    except ValueError as e:
+        raise ValueError(f"{input_name} could not be converted to a numeric array: {e}") from e
+
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported\n{arr}\n")
+
+    if dtype == "numeric":
+        if arr.dtype in FLOAT_DTYPES:
+            target = arr.dtype
+        else:
+            target = np.float64
+    elif dtype is None:
+        target = arr.dtype
+    else:
+        target = np.dtype(dtype)
+        if isinstance(dtype, (list, tuple)):
+            target = arr.dtype if arr.dtype in dtype else np.dtype(dtype[0])
+
+    if arr.dtype != target:
+        if arr.dtype.kind in "USO" or arr.dtype.kind == "V":
+            try:
+                arr = arr.astype(target)
+            except TypeError as e:
+                raise TypeError(f"{input_name} must contain numbers only: {e}") from e
+            except ValueError as e:
+                raise ValueError(
+                    f"{input_name} must contain numbers only (non-numeric data found): {e}"
+                ) from e
+            if arr.dtype.kind == "c":  # pragma: no cover
+                raise ValueError(f"Complex data not supported\n{arr}\n")
+        else:
+            arr = arr.astype(target)
+
+    if ensure_2d:
+        if arr.ndim == 0:
+            raise ValueError(
+                f"Expected 2D array, got scalar array instead:\narray={arr}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+                "feature or array.reshape(1, -1) if it contains a single sample."
+            )
+        if arr.ndim == 1:
+            raise ValueError(
+                f"Expected 2D array, got 1D array instead:\narray={arr}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+                "feature or array.reshape(1, -1) if it contains a single sample."
+            )
+    if not allow_nd and arr.ndim >= 3:
+        raise ValueError(
+            f"Found array with dim {arr.ndim}{who}. Expected <= 2 (input {input_name})."
+        )
+
+    if ensure_all_finite:
+        _assert_finite(arr, input_name)
+
+    if ensure_2d or arr.ndim == 2:
+        _check_min_sizes(arr.shape, ensure_min_samples, ensure_min_features, who)
+    elif ensure_min_samples > 0 and arr.ndim == 1 and arr.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) while a minimum of "
+            f"{ensure_min_samples} is required{who}."
+        )
+
+    if copy or not arr.flags.c_contiguous:
+        arr = np.array(arr, dtype=arr.dtype, order="C", copy=True)
+    return arr
+
+
+def _check_min_sizes(shape, ensure_min_samples, ensure_min_features, who):
+    n_samples = shape[0]
+    if ensure_min_samples > 0 and n_samples < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {n_samples} sample(s) (shape={tuple(shape)}) while a minimum of "
+            f"{ensure_min_samples} is required{who}."
+        )
+    if len(shape) == 2 and ensure_min_features > 0 and shape[1] < ensure_min_features:
+        raise ValueError(
+            f"Found array with {shape[1]} feature(s) (shape={tuple(shape)}) while a minimum of "
+            f"{ensure_min_features} is required{who}."
+        )
+
+
+def column_or_1d(y, *, warn=False, dtype=None, input_name="y"):
+    """Ravel a column vector (warning if ``warn``) and reject anything not 1-d."""
+    y = np.asarray(y, dtype=dtype)
+    if y.ndim == 1:
+        return y
+    if y.ndim == 2 and y.shape[1] == 1:
+        if warn:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the "
+                "shape of y to (n_samples, ), for example using ravel().",
+                DataConversionWarning,
+                stacklevel=3,
+            )
+        return y.ravel()
+    raise ValueError(f"{input_name} should be a 1d array, got an array of shape {y.shape} instead.")
+
+
+def _check_y(y, *, multi_output=False, y_numeric=False, estimator=None):
+    if y is None:
+        name = type(estimator).__name__ if estimator is not None else "This estimator"
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    if _is_sparse(y):
+        raise TypeError("Sparse y is not supported; pass a dense array.")
+    if _is_dataframe(y):
+        y = _dataframe_to_numpy(y)
+    y = np.asarray(y)
+    if multi_output:
+        if y.ndim == 0 or y.ndim > 2:
+            raise ValueError(f"y must be 1- or 2-dimensional, got shape {y.shape}.")
+        if y.ndim == 2 and y.shape[1] == 0:
+            raise ValueError("y has 0 outputs (shape (n, 0)); at least one is required.")
+    else:
+        y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "c":
+        raise ValueError("Complex data not supported in y.")
+    if y_numeric:
+        if y.dtype.kind == "O":
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"y must be numeric: {e}") from e
+        elif y.dtype.kind in "US":
+            raise ValueError("y must be numeric, got strings.")
+        elif y.dtype.kind not in "f":
+            y = y.astype(np.float64)
+        _assert_finite(y, "y")
+    else:
+        if y.dtype.kind == "f":
+            _assert_finite(y, "y")
+        elif y.dtype.kind == "O" and any(v is None for v in np.ravel(y)):
+            raise ValueError("Input y contains None; labels must all be present.")
+    return y
+
+
+def check_X_y(X, y, *, multi_output=False, y_numeric=False, estimator=None, **kwargs):
+    """Validate X with check_array and y as a 1-d (or 2-d if ``multi_output``) target of equal length."""
+    if y is None:
+        name = type(estimator).__name__ if estimator is not None else "This estimator"
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    X = check_array(X, estimator=estimator, **kwargs)
+    y = _check_y(y, multi_output=multi_output, y_numeric=y_numeric, estimator=estimator)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, {y.shape[0]}]"
+        )
+    return X, y
+
+
+def _check_feature_names(estimator, X, *, reset):
+    names = _get_feature_names(X)
+    if reset:
+        if names is not None:
+            estimator.feature_names_in_ = names
+        elif hasattr(estimator, "feature_names_in_"):
+            delattr(estimator, "feature_names_in_")
+        return
+    fitted = getattr(estimator, "feature_names_in_", None)
+    cls = type(estimator).__name__
+    if fitted is None and names is None:
+        return
+    if names is not None and fitted is None:
+        warnings.warn(f"X has feature names, but {cls} was fitted without feature names", UserWarning)
+        return
+    if names is None and fitted is not None:
+        warnings.warn(
+            f"X does not have valid feature names, but {cls} was fitted with feature names",
+            UserWarning,
+        )
+        return
+    if len(fitted) != len(names) or np.any(fitted != names):
+        unexpected = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+        msg = "The feature names should match those that were passed during fit.\n"
+        if unexpected:
+            msg += "Feature names unseen at fit time:\n" + "".join(f"- {n}\n" for n in unexpected[:5])
+        if missing:
+            msg += "Feature names seen at fit time, yet now missing:\n" + "".join(
+                f"- {n}\n" for n in missing[:5]
+            )
+        if not unexpected and not missing:
+            msg += "Feature names must be in the same order as they were in fit.\n"
+        raise ValueError(msg)
+
+
+def _num_features(X):
+    if hasattr(X, "shape") and len(X.shape) >= 2:
+        return X.shape[1]
+    return None
+
+
+def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True,
+                  multi_output=False, y_numeric=False, **check_params):
+    """Validate X (and y) for ``estimator``; record (``reset``) or check n_features_in_ and
+    feature_names_in_. Returns X, or (X, y) when y is given."""
+    no_y = isinstance(y, str) and y == "no_validation"
+    if not (isinstance(X, str) and X == "no_validation"):
+        _check_feature_names(estimator, X, reset=reset)
+    if no_y:
+        X = check_array(X, estimator=estimator, **check_params)
+        out = X
+    else:
+        X, y = check_X_y(X, y, multi_output=multi_output, y_numeric=y_numeric,
+                         estimator=estimator, **check_params)
+        out = (X, y)
+    n_features = _num_features(X)
+    if reset:
+        estimator.n_features_in_ = n_features
+    else:
+        expected = getattr(estimator, "n_features_in_", None)
+        if expected is not None and n_features != expected:
+            raise ValueError(
+                f"X has {n_features} features, but {type(estimator).__name__} is expecting "
+                f"{expected} features as input."
+            )
+    return out
+
+
+def check_is_fitted(estimator, attributes=None, *, msg=None):
+    """Raise NotFittedError unless ``estimator`` has been fitted."""
+    if isinstance(estimator, type) or not hasattr(estimator, "fit"):
+        raise TypeError(f"{estimator} is not an estimator instance.")
+    if attributes is not None:
+        if isinstance(attributes, str):
+            attributes = [attributes]
+        fitted = all(hasattr(estimator, a) for a in attributes)
+    elif hasattr(estimator, "__sklearn_is_fitted__"):
+        fitted = estimator.__sklearn_is_fitted__()
+    else:
+        fitted = any(v.endswith("_") and not v.startswith("__") for v in vars(estimator))
+    if not fitted:
+        if msg is None:
+            msg = (
+                f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        raise NotFittedError(msg % {"name": type(estimator).__name__} if "%(name)" in msg else msg)
+
+
+def type_of_target(y, input_name="y"):
+    """The kind of a target: 'binary', 'multiclass', 'continuous', 'multiclass-multioutput',
+    'continuous-multioutput', 'multilabel-indicator' or 'unknown'."""
+    y = np.asarray(y)
+    if y.ndim > 2 or (y.dtype == object and y.size and not all(np.isscalar(v) or v is None for v in y.flat)):
+        return "unknown"
+    if y.ndim == 2 and y.shape[1] == 0:
+        return "unknown"
+    suffix = "-multioutput" if (y.ndim == 2 and y.shape[1] > 1) else ""
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)):
+            return "continuous" + suffix
+        if np.any(y != np.round(y)):
+            return "continuous" + suffix
+    if suffix:
+        uniq = np.unique(y)
+        if y.dtype.kind in "biuf" and len(uniq) <= 2 and set(uniq.tolist()) <= {0, 1}:
+            return "multilabel-indicator"
+        return "multiclass" + suffix
+    if y.ndim == 2:
+        y = y.ravel()
+    n_unique = len(np.unique(y)) if y.size else 0
+    return "multiclass" if n_unique > 2 else "binary"
+
+
+def check_classification_targets(y):
+    """Raise ValueError unless ``y`` holds discrete class labels."""
+    kind = type_of_target(y)
+    if kind not in ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator"):
+        raise ValueError(
+            f"Unknown label type: {kind}. Maybe you are trying to fit a classifier, which expects "
+            "discrete classes on a regression target with continuous values."
+        )
+
+
+def check_sample_weight(sample_weight, X, dtype=None, *, only_positive=False):
+    """Return sample weights as a 1-d float array of length n_samples (ones when None)."""
+    n = X.shape[0]
+    dtype = dtype or (X.dtype if X.dtype in FLOAT_DTYPES else np.float64)
+    if sample_weight is None:
+        return np.ones(n, dtype=dtype)
+    if isinstance(sample_weight, numbers.Number):
+        return np.full(n, sample_weight, dtype=dtype)
+    sw = check_array(sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight",
+                     ensure_min_samples=0)
+    if sw.ndim != 1:
+        raise ValueError(f"Sample weights must be 1D array or scalar, got shape {sw.shape}.")
+    if sw.shape[0] != n:
+        raise ValueError(f"sample_weight.shape == ({sw.shape[0]},), expected ({n},)!")
+    if only_positive and np.any(sw < 0):
+        raise ValueError("Negative values in sample_weight are not allowed.")
+    return sw
+
+
+def check_random_state(seed):
+    """A numpy RandomState from None, an int, or an existing RandomState/Generator."""
+    if seed is None or seed is np.random:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return np.random.RandomState(int(seed))
+    if isinstance(seed, (np.random.RandomState, np.random.Generator)):
+        return seed
+    raise ValueError(f"random_state must be None, an int or a numpy RandomState, got {seed!r}.")
+
+
+def _cpu_count():
+    try:
+        from . import _core
+
+        return max(1, int(_core.default_threads()))
+    except Exception:  # pragma: no cover - core missing
+        return os.cpu_count() or 1
+
+
+def resolve_n_jobs(n_jobs):
+    """Threads for the core: None or -1 = all (honouring OMP_NUM_THREADS), k > 0 = k,
+    -2 = all but one, and so on."""
+    if n_jobs is None:
+        return _cpu_count()
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}.")
+    n_jobs = int(n_jobs)
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0 has no meaning; use None, -1 (all cores) or a positive count.")
+    if n_jobs < 0:
+        return max(1, _cpu_count() + 1 + n_jobs)
+    return n_jobs
+
+
+def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both",
+                 allow_none=False):
+    """Validate a scalar parameter; raise TypeError/ValueError naming ``name``."""
+    if x is None and allow_none:
+        return x
+    if isinstance(x, bool) and target_type is not bool and bool not in np.atleast_1d(target_type):
+        raise TypeError(f"{name} must be an instance of {_type_name(target_type)}, not bool.")
+    if not isinstance(x, target_type):
+        raise TypeError(f"{name} must be an instance of {_type_name(target_type)}, not {type(x).__name__}.")
+    low_closed = include_boundaries in ("left", "both")
+    high_closed = include_boundaries in ("right", "both")
+    if min_val is not None and (x < min_val or (x == min_val and not low_closed)):
+        op = ">=" if low_closed else ">"
+        raise ValueError(f"{name} == {x}, must be {op} {min_val}.")
+    if max_val is not None and (x > max_val or (x == max_val and not high_closed)):
+        op = "<=" if high_closed else "<"
+        raise ValueError(f"{name} == {x}, must be {op} {max_val}.")
+    return x
+
+
+def _type_name(t):
+    if isinstance(t, tuple):
+        return " or ".join(_type_name(x) for x in t)
+    return {numbers.Integral: "int", numbers.Real: "float"}.get(t, getattr(t, "__name__", str(t)))
+
+
+def check_option(value, name, options):
+    """Raise ValueError unless ``value`` is one of ``options``."""
+    if isinstance(value, str) or value is None or isinstance(value, (bool, numbers.Number)):
+        if value in options and not (isinstance(value, bool) and True not in options and False not in options):
+            return value
+    raise ValueError(f"{name} must be one of {list(options)!r}, got {value!r}.")

@@ -1,0 +1,262 @@
+"""The estimator contract: BaseEstimator, the mixins, and clone.
+
+Every estimator stores its keyword-only constructor arguments unchanged as attributes; `fit`
+validates them and writes fitted attributes ending in ``_`` (plain numbers and numpy arrays only, so
+a fitted model pickles and inspects with no special code). scikit-learn is never imported at run
+time; when it is installed, ``__sklearn_tags__`` lets its clone, Pipeline, GridSearchCV and
+check_estimator treat our estimators as their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections import defaultdict
+
+import numpy as np
+
+__all__ = [
+    "BaseEstimator",
+    "ClassifierMixin",
+    "RegressorMixin",
+    "TransformerMixin",
+    "ClusterMixin",
+    "clone",
+    "is_classifier",
+    "is_regressor",
+]
+
+
+def clone(estimator, *, safe=True):
+    """A new unfitted estimator with the same parameters (deep-copied), or a deep copy of
+    lists/tuples/sets of estimators. Non-estimators are deep-copied unless ``safe``."""
+    if isinstance(estimator, (list, tuple, set, frozenset)):
+        return type(estimator)([clone(e, safe=safe) for e in estimator])
+    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        if not safe:
+            return copy.deepcopy(estimator)
+        raise TypeError(
+            f"Cannot clone object {estimator!r} (type {type(estimator)}): it does not implement "
+            "a 'get_params' method."
+        )
+    klass = estimator.__class__
+    params = estimator.get_params(deep=False)
+    new_params = {name: clone(value, safe=False) for name, value in params.items()}
+    new = klass(**new_params)
+    new_set = new.get_params(deep=False)
+    for name in new_params:
+        if new_params[name] is not new_set[name]:
+            raise RuntimeError(
+                f"Cannot clone object {estimator!r}: the constructor either does not set or "
+                f"modifies parameter {name}"
+            )
+    return new
+
+
+def _param_repr(value):
+    if isinstance(value, float) and value == float("inf"):
+        return "inf"
+    return repr(value)
+
+
+def _is_default(value, default):
+    if value is default:
+        return True
+    if isinstance(value, np.ndarray) or isinstance(default, np.ndarray):
+        return False
+    if type(value) is not type(default) and not (
+        isinstance(value, (int, float)) and isinstance(default, (int, float))
+    ):
+        return False
+    try:
+        return bool(value == default) or (value != value and default != default)
+    except Exception:  # pragma: no cover - exotic parameter types
+        return False
+
+
+class BaseEstimator:
+    """Base class: parameters from the ``__init__`` signature, cloning and a readable repr."""
+
+    @classmethod
+    def _get_param_names(cls):
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        sig = inspect.signature(init)
+        names = []
+        for p in sig.parameters.values():
+            if p.name == "self" or p.kind == p.VAR_KEYWORD:
+                continue
+            if p.kind == p.VAR_POSITIONAL:
+                raise RuntimeError(
+                    f"{cls.__name__} should not take *args in __init__ (parameters must be explicit)"
+                )
+            names.append(p.name)
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator (and of nested estimators as ``name__param`` if ``deep``)."""
+        out = {}
+        for key in self._get_param_names():
+            value = getattr(self, key)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for sub_key, sub_value in value.get_params().items():
+                    out[f"{key}__{sub_key}"] = sub_value
+            out[key] = value
+        return out
+
+    def set_params(self, **params):
+        """Set parameters, including nested ones (``name__param``). Returns self."""
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested = defaultdict(dict)
+        for key, value in params.items():
+            name, delim, sub_key = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {self.__class__.__name__}. "
+                    f"Valid parameters are: {sorted(self._get_param_names())!r}."
+                )
+            if delim:
+                nested[name][sub_key] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub_params in nested.items():
+            valid[name].set_params(**sub_params)
+        return self
+
+    def __repr__(self):
+        sig = inspect.signature(self.__class__.__init__)
+        parts = []
+        for name in self._get_param_names():
+            value = getattr(self, name, None)
+            default = sig.parameters[name].default
+            if default is not inspect.Parameter.empty and _is_default(value, default):
+                continue
+            parts.append(f"{name}={_param_repr(value)}")
+        return f"{self.__class__.__name__}({', '.join(parts)})"
+
+    def __sklearn_is_fitted__(self):
+        return any(
+            v.endswith("_") and not v.startswith("__") for v in vars(self)
+        )
+
+    def _more_tags(self):
+        return {}
+
+    def __sklearn_tags__(self):
+        return self._sl_tags()[0]
+
+    def _sl_tags(self):
+        from sklearn.utils import Tags, TargetTags, InputTags  # only reached from scikit-learn
+
+        tags = Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+            input_tags=InputTags(),
+        )
+        extra = self._more_tags()
+        if "allow_nan" in extra:
+            tags.input_tags.allow_nan = extra["allow_nan"]
+        if "sparse" in extra:
+            tags.input_tags.sparse = extra["sparse"]
+        if "positive_only" in extra:
+            tags.input_tags.positive_only = extra["positive_only"]
+        if "requires_y" in extra:
+            tags.target_tags.required = extra["requires_y"]
+        if "non_deterministic" in extra:
+            tags.non_deterministic = extra["non_deterministic"]
+        if "requires_fit" in extra:
+            tags.requires_fit = extra["requires_fit"]
+        return tags, extra
+
+
+class ClassifierMixin:
+    """Mixin for classifiers: ``score`` is the mean accuracy."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X, y, sample_weight=None):
+        from .metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def _sl_tags(self):
+        from sklearn.utils import ClassifierTags
+
+        tags, extra = super()._sl_tags()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(
+            multi_class=extra.get("multi_class", True),
+            multi_label=extra.get("multi_label", False),
+            poor_score=extra.get("poor_score", False),
+        )
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = extra.get("multi_output", False)
+        return tags, extra
+
+
+class RegressorMixin:
+    """Mixin for regressors: ``score`` is the coefficient of determination R²."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X, y, sample_weight=None):
+        from .metrics import r2_score
+
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def _sl_tags(self):
+        from sklearn.utils import RegressorTags
+
+        tags, extra = super()._sl_tags()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags(poor_score=extra.get("poor_score", False))
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = extra.get("multi_output", False)
+        tags.target_tags.single_output = True
+        return tags, extra
+
+
+class TransformerMixin:
+    """Mixin for transformers: ``fit_transform`` = ``fit`` then ``transform``."""
+
+    def fit_transform(self, X, y=None, **fit_params):
+        if y is None:
+            return self.fit(X, **fit_params).transform(X)
+        return self.fit(X, y, **fit_params).transform(X)
+
+    def _sl_tags(self):
+        from sklearn.utils import TransformerTags
+
+        tags, extra = super()._sl_tags()
+        tags.transformer_tags = TransformerTags(preserves_dtype=extra.get("preserves_dtype", ["float64"]))
+        return tags, extra
+
+
+class ClusterMixin:
+    """Mixin for clusterers: ``fit_predict`` returns ``labels_``."""
+
+    _estimator_type = "clusterer"
+
+    def fit_predict(self, X, y=None, **kwargs):
+        self.fit(X, **kwargs)
+        return self.labels_
+
+    def _sl_tags(self):
+        tags, extra = super()._sl_tags()
+        tags.estimator_type = "clusterer"
+        return tags, extra
+
+
+def is_classifier(estimator):
+    return getattr(estimator, "_estimator_type", None) == "classifier"
+
+
+def is_regressor(estimator):
+    return getattr(estimator, "_estimator_type", None) == "regressor"
