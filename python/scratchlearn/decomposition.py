@@ -388,11 +388,9 @@ class PCA(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray([f"pca{i}" for i in range(self.components_.shape[0])], dtype=object)
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {"preserves_dtype": ["float64", "float32"]}
 
-    def __sklearn_tags__(self):  # defined next to _more_tags, as scikit-learn's checks require
-        return super().__sklearn_tags__()
 
 
 def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
