@@ -26,6 +26,9 @@ std::optional<RowView<T>> row_view(const py::array& a) {
     if (a.ndim() != 2 || !a.dtype().is(py::dtype::of<T>())) return std::nullopt;
     const index_t rows = a.shape(0), cols = a.shape(1);
     const index_t isz = static_cast<index_t>(sizeof(T));
+    if (rows == 0 || cols == 0)  // nothing is read or written: any strides will do
+        return RowView<T>{static_cast<T*>(const_cast<void*>(a.data())), rows, cols,
+                          std::max<index_t>(1, cols)};
     if (cols > 1 && a.strides(1) != isz) return std::nullopt;
     index_t ld = std::max<index_t>(1, cols);
     if (rows > 1) {
@@ -49,12 +52,14 @@ void gemm_into(const py::array& a_in, const py::array& b_in, py::array& c_out, b
         a_keep = carray<T>::ensure(a_in);
         if (!a_keep) throw std::invalid_argument("gemm: A could not be converted");
         A = row_view<T>(a_keep);
+        if (!A) throw std::invalid_argument("gemm: A could not be converted");
     }
     auto B = row_view<T>(b_keep);
     if (!B) {
         b_keep = carray<T>::ensure(b_in);
         if (!b_keep) throw std::invalid_argument("gemm: B could not be converted");
         B = row_view<T>(b_keep);
+        if (!B) throw std::invalid_argument("gemm: B could not be converted");
     }
     auto C = row_view<T>(c_out);
     if (!C || !c_out.writeable())

@@ -15,6 +15,8 @@ def _rows_contiguous(M):
     if M.ndim != 2:
         return False
     rows, cols = M.shape
+    if rows == 0 or cols == 0:
+        return True
     if cols > 1 and M.strides[1] != M.itemsize:
         return False
     if rows > 1:
