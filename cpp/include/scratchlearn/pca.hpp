@@ -24,4 +24,10 @@ void orthonormalize_columns(index_t m, index_t k, T* A, int n_threads);
 template <class T>
 void lu_permuted_l(index_t m, index_t k, T* A);
 
+// out (n × k) = X (n × d) · op(W) + b (b broadcast over rows), op(W) = Wᵀ (W k × d) when trans_w,
+// else W (d × k). The projection of PCA's transform / inverse_transform, on the gemm.
+template <class T>
+void pca_affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, index_t k, const T* b,
+                T* out, int n_threads);
+
 }  // namespace scratchlearn

@@ -174,10 +174,23 @@ void lu_permuted_l(index_t m, index_t k, T* A) {
     std::copy(out.begin(), out.end(), A);
 }
 
+template <class T>
+void pca_affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, index_t k, const T* b,
+                T* out, int n_threads) {
+    require(n >= 0 && d >= 0 && k >= 0, "pca_affine: negative dimension");
+    if (n == 0 || k == 0) return;
+    gemm<T>(false, trans_w, n, k, d, T(1), X, d, W, trans_w ? d : k, T(0), out, k, n_threads);
+    const int nt = threads_for(n_threads, n / 4096 + 1);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t i = 0; i < n; ++i)
+        for (index_t j = 0; j < k; ++j) out[i * k + j] += b[j];
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                              \
     template void pca_scatter<T>(const T*, index_t, index_t, double*, double*, int); \
     template void orthonormalize_columns<T>(index_t, index_t, T*, int);          \
-    template void lu_permuted_l<T>(index_t, index_t, T*);
+    template void lu_permuted_l<T>(index_t, index_t, T*);                        \
+    template void pca_affine<T>(const T*, index_t, index_t, const T*, bool, index_t, const T*, T*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE
