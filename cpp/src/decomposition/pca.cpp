@@ -180,7 +180,7 @@ void pca_affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, inde
     require(n >= 0 && d >= 0 && k >= 0, "pca_affine: negative dimension");
     if (n == 0 || k == 0) return;
     gemm<T>(false, trans_w, n, k, d, T(1), X, d, W, trans_w ? d : k, T(0), out, k, n_threads);
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i)
         for (index_t j = 0; j < k; ++j) out[i * k + j] += b[j];

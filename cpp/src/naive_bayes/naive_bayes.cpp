@@ -347,7 +347,7 @@ void nb_linear_dense(const T* X, index_t n, index_t d, const T* W, const T* b, i
     require(n >= 0 && d >= 0 && n_classes >= 1, "nb_linear_dense: bad dimensions");
     const index_t C = n_classes;
     gemm<T>(false, true, n, C, d, T(1), X, d, W, d, T(0), out, C, n_threads);
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i)
         for (index_t c = 0; c < C; ++c) out[i * C + c] += b[c];
@@ -394,7 +394,7 @@ template <class T>
 void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads) {
     require(n >= 0 && n_classes >= 1, "nb_log_normalize: bad dimensions");
     const index_t C = n_classes;
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i) {
         T* r = a + i * C;
@@ -417,7 +417,7 @@ template <class T>
 void nb_row_argmax(const T* a, index_t n, index_t n_classes, std::int64_t* out, int n_threads) {
     require(n >= 0 && n_classes >= 1, "nb_row_argmax: bad dimensions");
     const index_t C = n_classes;
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i) {
         const T* r = a + i * C;
