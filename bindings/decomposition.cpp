@@ -44,7 +44,7 @@ py::array tall_op(const py::array& a_in, bool lu, int n_threads) {
     {
         py::gil_scoped_release release;
         if (lu)
-            lu_permuted_l<T>(m, k, po);
+            lu_permuted_l<T>(m, k, po, n_threads);
         else
             orthonormalize_columns<T>(m, k, po, n_threads);
     }
@@ -136,10 +136,10 @@ void register_decomposition(py::module_& m) {
         py::arg("A"), py::arg("n_threads"), "Q of the thin QR of a tall matrix (Gram-Schmidt twice).");
     m.def(
         "lu_permuted_l",
-        [](const py::array& A) {
-            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, true, 1); });
+        [](const py::array& A, int n_threads) {
+            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, true, n_threads); });
         },
-        py::arg("A"), "P·L of the partial-pivoting LU of a tall matrix.");
+        py::arg("A"), py::arg("n_threads"), "P·L of the partial-pivoting LU of a tall matrix.");
     m.def(
         "pca_affine",
         [](const py::array& X, const py::array& W, const py::array& b, bool trans_w, int n_threads) {

@@ -411,7 +411,7 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
 
     def normalise(M):
         if normalizer == "LU":
-            return _core.lu_permuted_l(M) if M.shape[0] >= M.shape[1] else M
+            return _core.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
         if normalizer == "QR":
             return _core.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
         return M
