@@ -301,117 +301,113 @@ void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, boo
     }
 }
 
-// Row boundaries of `parts` row groups of m rows, aligned to MR. For a lower-triangular product
-// the work of rows [0, i) grows like i², so the cuts move to i = m·√(t/parts).
-std::vector<index_t> row_cuts(index_t m, int parts, int MR, bool lower) {
-    std::vector<index_t> cut(parts + 1);
-    for (int t = 0; t <= parts; ++t) {
-        const double frac = double(t) / parts;
-        const double x = lower ? std::sqrt(frac) : frac;
-        index_t c = index_t(std::llround(x * double(m) / MR)) * MR;
-        cut[t] = std::min(m, std::max<index_t>(0, c));
-    }
-    cut[0] = 0;
-    cut[parts] = m;
-    for (int t = 1; t <= parts; ++t) cut[t] = std::max(cut[t], cut[t - 1]);
-    return cut;
-}
-
-// Thread grid for the product: at least ~64k multiply-adds per thread, then tm × tn groups
-// minimising the tiles of the busiest thread (ties: more row groups, which do not duplicate the
-// packing of A).
-struct Grid {
-    int nt, tm, tn;
+// How the product is cut into tasks for the thread team. Every (jc, pc) step of the loop nest packs
+// one B block (tasks: groups of NR-column micro-panels) and then computes C tiles (tasks: a block of
+// mcb rows × a chunk of micro-panels). Threads take tasks from a shared counter, so a thread that
+// the OS delays (other processes, hyper-threads) is simply given fewer tasks, and any thread count
+// balances. Which thread computes a tile never changes the arithmetic: results do not depend on
+// the number of threads.
+struct Tiling {
+    int nt;             // threads
+    index_t mcb;        // rows per row block (multiple of MR, <= mc)
+    index_t row_blocks;
+    index_t col_chunks; // micro-panel chunks per B block
 };
 
-Grid choose_grid(index_t m, index_t n, index_t k, int MR, int NR, index_t NC, int n_threads,
-                 bool lower) {
+Tiling choose_tiling(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, index_t NC,
+                     int n_threads, bool lower) {
+    // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
-    const int nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
-    Grid g{nt, nt, 1};
-    if (nt == 1) return g;
+    Tiling t;
+    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
     const index_t row_tiles = (m + MR - 1) / MR;
-    const index_t col_tiles = (std::min(n, NC) + NR - 1) / NR;
-    index_t best = std::numeric_limits<index_t>::max();
-    for (int r = nt; r >= 1; --r) {
-        if (nt % r) continue;
-        const int c = nt / r;
-        if (lower && c > 1) continue;
-        const index_t work = ((row_tiles + r - 1) / r) * ((col_tiles + c - 1) / c);
-        if (work < best) {
-            best = work;
-            g.tm = r;
-            g.tn = c;
-        }
+    index_t rb = (m + MC - 1) / MC;
+    if (t.nt > 1) {
+        // Aim at >= 4 tasks per thread, in a multiple of the thread count.
+        const index_t target = 4 * index_t(t.nt);
+        rb = std::min(row_tiles, std::max(rb, target));
+        rb = std::min(row_tiles, round_up(rb, t.nt));
     }
-    return g;
+    t.mcb = round_up((m + rb - 1) / rb, MR);
+    t.row_blocks = (m + t.mcb - 1) / t.mcb;
+    const index_t panels = (std::min(n, NC) + NR - 1) / NR;
+    t.col_chunks = 1;
+    if (t.nt > 1 && t.row_blocks < 4 * index_t(t.nt))
+        t.col_chunks = std::min(panels, (4 * index_t(t.nt) + t.row_blocks - 1) / t.row_blocks);
+    return t;
 }
 
 enum class RunStatus { Ok, OutOfMemory, ShortTeam };
 
-// The blocked product for m, n, k >= 1 and alpha != 0 (β applied on the first k block) on a given
-// thread grid. C is untouched unless the status is Ok.
+// The blocked product for m, n, k >= 1 and alpha != 0 (β applied on the first k block). C is
+// untouched unless the status is Ok.
 template <class T>
 RunStatus gemm_run(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                    const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
-                   Grid g, bool lower) {
+                   const Tiling& tl, bool lower) {
     const Kernels<T>& K = P.k;
     const int MR = K.mr, NR = K.nr;
     const index_t KC = std::min(P.kc, k);
     const index_t NC = std::min(P.nc, round_up(n, NR));
-    const int tn = g.tn;
-    const std::vector<index_t> cuts = row_cuts(m, g.tm, MR, lower);
+    const index_t mcb = tl.mcb;
 
     T* Bp = b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));  // shared by the team
 
     std::atomic<bool> failed{false};
+    std::atomic<index_t> next_pack{0}, next_tile{0};
+
     auto body = [&](int tid, int nthreads, auto barrier) {
-        const int rg = tid / tn, cg = tid % tn;
-        const index_t ib = cuts[rg], ie = cuts[rg + 1];
-        const index_t rows = ie - ib;
-        index_t mcb = 0;
-        if (rows > 0) {
-            const index_t nblk = (rows + P.mc - 1) / P.mc;
-            mcb = round_up((rows + nblk - 1) / nblk, MR);
-        }
         T* Ap = nullptr;
         try {
-            if (mcb > 0) Ap = a_buffer().get<T>(std::size_t(mcb) * std::size_t(KC));
+            Ap = a_buffer().get<T>(std::size_t(mcb) * std::size_t(KC));
         } catch (...) {
-            failed = true;  // every writer stores the same value
+            failed = true;
         }
         barrier();
         if (failed) return;
         for (index_t jc = 0; jc < n; jc += NC) {
             const index_t nc = std::min(NC, n - jc);
             const index_t panels = (nc + NR - 1) / NR;
+            const index_t chunks = std::min(panels, tl.col_chunks);
+            const index_t tiles = tl.row_blocks * chunks;
+            // Panels per packing task: about 4 tasks per thread.
+            const index_t pack_step = std::max<index_t>(1, panels / (4 * index_t(nthreads)));
+            const index_t pack_tasks = (panels + pack_step - 1) / pack_step;
             for (index_t pc = 0; pc < k; pc += KC) {
                 const index_t kc = std::min(KC, k - pc);
                 const T beta_eff = pc == 0 ? beta : T(1);
-                pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, panels * tid / nthreads,
-                          panels * (tid + 1) / nthreads, Bp);
+                for (index_t t = next_pack++; t < pack_tasks; t = next_pack++)
+                    pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, t * pack_step,
+                              std::min(panels, (t + 1) * pack_step), Bp);
                 barrier();
-                const index_t pb = panels * cg / tn, pe = panels * (cg + 1) / tn;
-                if (pe > pb) {
-                    for (index_t ic = ib; ic < ie; ic += mcb) {
-                        const index_t mc = std::min(mcb, ie - ic);
-                        if (lower && jc + pb * NR > ic + mc - 1) continue;  // block above diagonal
+                if (tid == 0) next_pack = 0;  // nobody packs until the next barrier
+                index_t packed_ic = -1;
+                for (index_t t = next_tile++; t < tiles; t = next_tile++) {
+                    const index_t ic = (t / chunks) * mcb;
+                    const index_t mc = std::min(mcb, m - ic);
+                    const index_t q = t % chunks;
+                    const index_t pb = panels * q / chunks, pe = panels * (q + 1) / chunks;
+                    if (pe <= pb) continue;
+                    if (lower && jc + pb * NR > ic + mc - 1) continue;  // wholly above the diagonal
+                    if (packed_ic != ic) {  // consecutive chunks of one row block reuse the pack
                         pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
-                        macro_kernel<T>(K, mc, nc, kc, alpha, Ap, Bp, beta_eff, C + ic * ldc + jc,
-                                        ldc, pb, pe, lower, ic, jc);
+                        packed_ic = ic;
                     }
+                    macro_kernel<T>(K, mc, nc, kc, alpha, Ap, Bp, beta_eff, C + ic * ldc + jc, ldc,
+                                    pb, pe, lower, ic, jc);
                 }
                 barrier();  // Bp is repacked next
+                if (tid == 0) next_tile = 0;  // nobody takes tiles until the next barrier
             }
         }
     };
 
-    if (g.nt == 1) {
+    if (tl.nt == 1) {
         body(0, 1, [] {});
         return failed ? RunStatus::OutOfMemory : RunStatus::Ok;
     }
     bool short_team = false;
-#pragma omp parallel num_threads(g.nt)
+#pragma omp parallel num_threads(tl.nt)
     {
 #ifdef _OPENMP
         const int tid = omp_get_thread_num();
@@ -422,8 +418,8 @@ RunStatus gemm_run(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, ind
 #endif
         // The runtime may grant fewer threads than asked (nesting, thread limits); every thread
         // sees the same team size, so either all run or none touches C.
-        if (got == g.nt) {
-            body(tid, g.nt, [] {
+        if (got == tl.nt) {
+            body(tid, tl.nt, [] {
 #pragma omp barrier
             });
         } else if (tid == 0) {
@@ -439,10 +435,12 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
                   int n_threads, bool lower) {
     const index_t NC = std::min(P.nc, round_up(n, P.k.nr));
-    Grid g = choose_grid(m, n, k, P.k.mr, P.k.nr, NC, n_threads, lower);
-    RunStatus s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, g, lower);
-    if (s == RunStatus::ShortTeam)
-        s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, Grid{1, 1, 1}, lower);
+    Tiling tl = choose_tiling(m, n, k, P.k.mr, P.k.nr, P.mc, NC, n_threads, lower);
+    RunStatus s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, tl, lower);
+    if (s == RunStatus::ShortTeam) {
+        tl = choose_tiling(m, n, k, P.k.mr, P.k.nr, P.mc, NC, 1, lower);
+        s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, tl, lower);
+    }
     if (s != RunStatus::Ok) throw std::bad_alloc();
 }
 
