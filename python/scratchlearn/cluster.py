@@ -86,6 +86,13 @@ def _randint(random_state, low, high, size):
     return random_state.randint(low, high, size)
 
 
+def _check_weights(sample_weight, X):
+    sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+    if X.shape[0] and not np.any(sample_weight != 0):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
+
+
 def _is_same_clustering(labels1, labels2, n_clusters):
     """True when labels1 → labels2 is a function (the same partition up to a relabelling)."""
     pairs = np.unique(np.stack([labels1, labels2]).astype(np.int64), axis=1)
@@ -132,7 +139,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
     if n_local_trials is not None:
         n_local_trials = _check_int(n_local_trials, "n_local_trials", 1)
-    sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+    sample_weight = _check_weights(sample_weight, X)
     if x_squared_norms is None:
         x_squared_norms = _row_norms_sq(X)
     else:
@@ -279,7 +286,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Opposite of the inertia of X with the fitted centres."""
         check_is_fitted(self)
         X = self._check_test_data(X)
-        sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_weights(sample_weight, X)
         _, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self._centers_for(X), False,
                                                resolve_n_jobs(self.n_jobs))
         return -float(inertia)
@@ -292,6 +299,9 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _more_tags(self):
         return {"preserves_dtype": ["float64", "float32"]}
+
+    def __sklearn_tags__(self):
+        return self._sl_tags()[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +395,7 @@ default='k-means++'
             )
             algorithm = "lloyd"
         random_state = check_random_state(self.random_state)
-        sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_weights(sample_weight, X)
         n_threads = self._n_threads
 
         init = self.init
@@ -596,7 +606,7 @@ default='k-means++'
         X = validate_data(self, X)
         self._check_params_vs_input(X)
         random_state = check_random_state(self.random_state)
-        sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_weights(sample_weight, X)
         n_threads = self._n_threads
         n_samples = X.shape[0]
 
@@ -664,7 +674,7 @@ default='k-means++'
         X = validate_data(self, X, reset=not has_centers)
         self._random_state = getattr(self, "_random_state", None) or check_random_state(
             self.random_state)
-        sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_weights(sample_weight, X)
         self.n_steps_ = getattr(self, "n_steps_", 0)
         if not has_centers:
             self._check_params_vs_input(X)
