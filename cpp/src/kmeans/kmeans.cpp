@@ -140,22 +140,52 @@ inline void accumulate(const T* x, double w, index_t d, std::int32_t label, doub
     weights[label] += w;
 }
 
+// For each of the m columns of buf (k × m): lab = argmin_j cn[j] + buf[j, i] (lowest j on ties),
+// best = that minimum. Branch-free, so the compiler vectorises it across samples.
+template <class T>
+void argmin_columns(const T* __restrict buf, const T* __restrict cn, index_t k, index_t m,
+                    T* __restrict best, T* __restrict lab) {
+    const T c0 = cn[0];
+    for (index_t i = 0; i < m; ++i) {
+        best[i] = c0 + buf[i];
+        lab[i] = T(0);
+    }
+    for (index_t j = 1; j < k; ++j) {
+        const T cj = cn[j], tj = T(j);
+        const T* __restrict row = buf + j * m;
+        for (index_t i = 0; i < m; ++i) {
+            // (Written as plain selects on loaded values: GCC vectorises this form.)
+            const T v = cj + row[i];
+            T b = best[i];
+            T l = lab[i];
+            l = (v < b) ? tj : l;
+            b = (v < b) ? v : b;
+            lab[i] = l;
+            best[i] = b;
+        }
+    }
+}
+
 // One Lloyd assignment pass over all samples with centres C: labels (counting changes), optional
 // partial sums and optional exact inertia, per group.
 template <class T>
 void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, index_t k,
                 std::int32_t* labels, bool with_sums, bool with_inertia, const Partition& part,
                 Partials& P, std::vector<T>& buffers, std::vector<T>& c_norms, int n_threads) {
+    require(k >= 1 && k < (index_t(1) << 24), "kmeans: n_clusters must be in [1, 2^24)");
     c_norms.resize(static_cast<size_t>(k));
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
     const int nt = threads_for(n_threads, part.n_groups);
-    buffers.resize(static_cast<size_t>(nt * kChunk * k));
+    const index_t per_thread = kChunk * (k + 2);
+    buffers.resize(static_cast<size_t>(nt * per_thread));
     P.clear();
     ExceptionSlot slot;
 #pragma omp parallel num_threads(nt)
     {
-        T* buf = buffers.data() + static_cast<index_t>(thread_id()) * kChunk * k;
+        T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
+        T* best = buf + kChunk * k;  // per sample: smallest ‖c‖² − 2·x·c so far
+        T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
 #pragma omp for schedule(dynamic, 1)
         for (index_t g = 0; g < part.n_groups; ++g) {
             slot.run([&] {
@@ -167,19 +197,12 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     const index_t r0 = part.row_begin(c), r1 = part.row_begin(c + 1);
                     const index_t m = r1 - r0;
                     if (m <= 0) continue;
-                    // buf = −2·X_chunk·Cᵀ (m × k).
-                    gemm<T>(false, true, m, k, d, T(-2), X + r0 * d, d, C, d, T(0), buf, k, 1);
+                    // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
+                    // so the argmin below runs across samples (vectorisable, no branch).
+                    gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
+                    argmin_columns(buf, cn, k, m, best, lab);
                     for (index_t i = 0; i < m; ++i) {
-                        const T* row = buf + i * k;
-                        T best = cn[0] + row[0];
-                        std::int32_t label = 0;
-                        for (index_t j = 1; j < k; ++j) {
-                            const T v = cn[j] + row[j];
-                            if (v < best) {
-                                best = v;
-                                label = static_cast<std::int32_t>(j);
-                            }
-                        }
+                        const std::int32_t label = static_cast<std::int32_t>(lab[i]);
                         const index_t r = r0 + i;
                         if (labels[r] != label) ++changed;
                         labels[r] = label;
@@ -278,7 +301,7 @@ void check_common(const T* X, index_t n, index_t d, const T* sw, const T* center
     require(n >= 1 && d >= 1, "kmeans: X must have at least one sample and one feature");
     require(k >= 1, "kmeans: n_clusters must be >= 1");
     require(k <= n, "kmeans: n_clusters must be <= n_samples");
-    require(k <= 2147483647, "kmeans: too many clusters");
+    require(k < (index_t(1) << 24), "kmeans: n_clusters must be < 2^24");
     require(X && sw && centers && labels, "kmeans: null buffer");
 }
 
