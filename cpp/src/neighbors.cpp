@@ -23,6 +23,7 @@ namespace {
 constexpr index_t kQueryBlock = 64;    // queries per block (rows of the dot-product tile)
 constexpr index_t kTrainBlock = 1024;  // training points per block (columns of the tile)
 constexpr index_t kExtra = 4;          // extra candidates kept for the exact re-ranking
+constexpr index_t kChunk = 16;         // distances screened together against the heap's bound
 
 // A bounded max-heap of (distance, index) pairs, ordered lexicographically so that equal distances
 // prefer the lower index.
@@ -216,22 +217,34 @@ void knn_search(const T* X, index_t n_train, const T* Q, index_t n_queries, inde
                         for (index_t j = 0; j < d; ++j) s += o[j] * o[j];
                         qnorm[r] = s;
                     }
+                    const bool cosine = metric == Metric::Cosine;
                     for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                         const index_t nb = std::min(kTrainBlock, n_train - t0);
-                        gemm<T>(false, true, mb, nb, d, T(1), qbuf.data(), d, Xp.data() + t0 * d, d,
-                                T(0), dots.data(), nb, 1);
+                        // dots ← −2·q·x (cosine: −q·x), so that a row's distances are
+                        // ‖q‖² + (‖x‖² + dots) (cosine: 1 + dots).
+                        gemm<T>(false, true, mb, nb, d, cosine ? T(-1) : T(-2), qbuf.data(), d,
+                                Xp.data() + t0 * d, d, T(0), dots.data(), nb, 1);
+                        const T* xn = xnorm.data() + t0;
                         for (index_t r = 0; r < mb; ++r) {
                             TopK& h = heaps[r];
-                            const T* dr = dots.data() + r * nb;
-                            const T qn = qnorm[r];
+                            T* dr = dots.data() + r * nb;
+                            const T offset = cosine ? T(1) : qnorm[r];
+                            if (!cosine)
+                                for (index_t c = 0; c < nb; ++c) dr[c] += xn[c];
                             double bound = h.bound();
-                            for (index_t c = 0; c < nb; ++c) {
-                                T dist = metric == Metric::Cosine ? T(1) - dr[c]
-                                                                  : qn + xnorm[t0 + c] - T(2) * dr[c];
-                                if (dist < T(0)) dist = T(0);
-                                if (double(dist) <= bound) {
-                                    h.push(double(dist), t0 + c);
-                                    bound = h.bound();
+                            // Scan in chunks: a chunk whose smallest distance cannot enter the
+                            // heap is skipped after one vectorisable min.
+                            for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
+                                const index_t c1 = std::min(nb, c0 + kChunk);
+                                T lo = dr[c0];
+                                for (index_t c = c0 + 1; c < c1; ++c) lo = std::min(lo, dr[c]);
+                                if (double(std::max(T(0), lo + offset)) > bound) continue;
+                                for (index_t c = c0; c < c1; ++c) {
+                                    const double dist = double(std::max(T(0), dr[c] + offset));
+                                    if (dist <= bound) {
+                                        h.push(dist, t0 + c);
+                                        bound = h.bound();
+                                    }
                                 }
                             }
                         }
