@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -71,6 +73,15 @@ Plan<T> make_plan(const Kernels<T>& k) {
     p.kc = std::min<index_t>(512, std::max<index_t>(128, round_down(index_t(l1 / 2 / (k.nr * s)), 16)));
     p.mc = std::min<index_t>(1024, round_down(index_t(l2 / 2 / (p.kc * s)), k.mr));
     p.nc = std::min<index_t>(4096, round_down(index_t(l3 / 4 / (p.kc * s)), k.nr));
+    // Tuning aid: SCRATCHLEARN_GEMM_BLOCKING="mc,kc,nc" overrides the model (rounded to the tile).
+    if (const char* env = std::getenv("SCRATCHLEARN_GEMM_BLOCKING")) {
+        long mc = 0, kc = 0, nc = 0;
+        if (std::sscanf(env, "%ld,%ld,%ld", &mc, &kc, &nc) == 3 && mc > 0 && kc > 0 && nc > 0) {
+            p.mc = round_down(index_t(mc), k.mr);
+            p.kc = index_t(kc);
+            p.nc = round_down(index_t(nc), k.nr);
+        }
+    }
     return p;
 }
 
