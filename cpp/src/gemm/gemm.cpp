@@ -208,11 +208,16 @@ void pack_a_fixed(bool trans, const T* A, index_t lda, index_t i0, index_t p0, i
 // NR-column micro-panels (row p of a panel = NR contiguous values, zero beyond the last column).
 template <class T, int NR>
 void pack_b_fixed(bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
-                  index_t kc, index_t panel_begin, index_t panel_end, T* dst) {
+                  index_t kc, index_t panel_begin, index_t panel_end, T* dst,
+                  PackBtKernel<T> pack_bt) {
     for (index_t q = panel_begin; q < panel_end; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
         T* d = dst + jr * kc;
+        if (trans && nr == NR && pack_bt) {  // vectorised transposes of the ISA's table
+            pack_bt(kc, B + (j0 + jr) * ldb + p0, ldb, d);
+            continue;
+        }
         if (!trans) {
             const T* src = B + p0 * ldb + j0 + jr;
             if (nr == NR) {
@@ -250,13 +255,13 @@ void pack_a(int MR, bool trans, const T* A, index_t lda, index_t i0, index_t p0,
 }
 
 template <class T>
-void pack_b(int NR, bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
-            index_t kc, index_t pb, index_t pe, T* dst) {
-    switch (NR) {
-        case 4: return pack_b_fixed<T, 4>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 8: return pack_b_fixed<T, 8>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 16: return pack_b_fixed<T, 16>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 32: return pack_b_fixed<T, 32>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
+void pack_b(const Kernels<T>& K, bool trans, const T* B, index_t ldb, index_t p0, index_t j0,
+            index_t nc, index_t kc, index_t pb, index_t pe, T* dst) {
+    switch (K.nr) {
+        case 4: return pack_b_fixed<T, 4>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 8: return pack_b_fixed<T, 8>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 16: return pack_b_fixed<T, 16>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 32: return pack_b_fixed<T, 32>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
         default: throw std::logic_error("gemm: unsupported NR");
     }
 }
@@ -336,7 +341,7 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
         for (index_t pc = 0; pc < k; pc += KC) {
             const index_t kc = std::min(KC, k - pc);
             const T beta_eff = pc == 0 ? beta : T(1);
-            pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bp);
+            pack_b<T>(K, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bp);
             for (index_t ic = i0; ic < i1; ic += MC) {
                 const index_t mc = std::min(MC, i1 - ic);
                 if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal

@@ -130,11 +130,15 @@ void axpy(typename O::T alpha, const typename O::T* x, typename O::T* y, index_t
     for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
+#include "pack_transpose.inc"
+
 }  // namespace
 
 void avx2_kernels(Kernels<float>* f, Kernels<double>* d) {
-    *f = Kernels<float>{6, 16, &micro<OpsF, 6, 2>, &dot<OpsF>, &axpy<OpsF>};
-    *d = Kernels<double>{6, 8, &micro<OpsD, 6, 2>, &dot<OpsD>, &axpy<OpsD>};
+    *f = Kernels<float>{6, 16, &micro<OpsF, 6, 2>, &dot<OpsF>, &axpy<OpsF>,
+                        &pack_bt_f32<16>};
+    *d = Kernels<double>{6, 8, &micro<OpsD, 6, 2>, &dot<OpsD>, &axpy<OpsD>,
+                         &pack_bt_f64<8>};
 }
 
 }  // namespace gemm_detail

@@ -125,11 +125,15 @@ void axpy(typename O::T alpha, const typename O::T* x, typename O::T* y, index_t
     for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
+#include "pack_transpose.inc"
+
 }  // namespace
 
 void avx512_kernels(Kernels<float>* f, Kernels<double>* d) {
-    *f = Kernels<float>{14, 32, &micro<OpsF, 14, 2>, &dot<OpsF>, &axpy<OpsF>};
-    *d = Kernels<double>{14, 16, &micro<OpsD, 14, 2>, &dot<OpsD>, &axpy<OpsD>};
+    *f = Kernels<float>{14, 32, &micro<OpsF, 14, 2>, &dot<OpsF>, &axpy<OpsF>,
+                        &pack_bt_f32<32>};
+    *d = Kernels<double>{14, 16, &micro<OpsD, 14, 2>, &dot<OpsD>, &axpy<OpsD>,
+                         &pack_bt_f64<16>};
 }
 
 }  // namespace gemm_detail
