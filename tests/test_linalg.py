@@ -78,9 +78,10 @@ def test_gemm_random_shapes(isa, dtype, m, n, k, ta, tb, alpha, beta, n_jobs, se
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("ta,tb", [(False, False), (False, True), (True, False), (True, True)])
-@pytest.mark.parametrize("shape", [(260, 150, 520), (97, 4101, 3), (1, 513, 260), (260, 1, 700)])
+@pytest.mark.parametrize("shape", [(260, 150, 520), (97, 4101, 3), (1, 513, 260), (260, 1, 700), (30, 20, 9000)])
 def test_gemm_crosses_cache_blocks(isa, dtype, ta, tb, shape):
-    # Sizes beyond one mc, kc or nc block (and no multiple of any), with two threads.
+    # Sizes beyond one mc, kc or nc block (and no multiple of any), with two threads; the last
+    # shape (small C, long k) takes the k-sliced path.
     m, n, k = shape
     rng = np.random.default_rng(m * n + k)
     A = make(rng, (k, m) if ta else (m, k), dtype)
@@ -218,7 +219,7 @@ def test_gemm_rejects_bad_input():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n,d", [(0, 5), (1, 1), (50, 7), (1000, 33), (520, 130)])
+@pytest.mark.parametrize("n,d", [(0, 5), (1, 1), (50, 7), (1000, 33), (520, 130), (9000, 21)])
 def test_syrk_ata(isa, dtype, n, d):
     rng = np.random.default_rng(n + d)
     X = make(rng, (n, d), dtype)

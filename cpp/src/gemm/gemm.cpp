@@ -436,6 +436,47 @@ void check_gemm_args(bool ta, bool tb, index_t m, index_t n, index_t k, index_t 
     require(!((a_null || b_null) && m > 0 && n > 0 && k > 0), "gemm: A or B is null");
 }
 
+// A small C with a long shared dimension (XᵀX of a tall X, say) offers too few rectangles to keep
+// threads busy: then k is cut into slices whose partial products are computed in parallel and
+// summed in slice order. The number of slices depends on the shape only, never on the thread
+// count, so neither do the results.
+index_t k_slices(index_t m, index_t n, index_t k) {
+    if (m * n > 256 * 256 || k < 8192) return 1;
+    return std::min<index_t>(16, k / 4096);
+}
+
+template <class T>
+void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                 const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                 int n_threads, bool lower, index_t ks) {
+    std::vector<T> part(std::size_t(ks) * std::size_t(m) * std::size_t(n));
+    const std::size_t stride = std::size_t(m) * std::size_t(n);
+    ExceptionSlot slot;
+    const int nt = threads_for(n_threads, ks);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t s = 0; s < ks; ++s) {
+        slot.run([&] {
+            const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
+            const T* As = ta ? A + k0 * lda : A + k0;
+            const T* Bs = tb ? B + k0 : B + k0 * ldb;
+            gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
+                      part.data() + std::size_t(s) * stride, n, lower);
+        });
+    }
+    slot.rethrow();
+    const int nr = threads_for(n_threads, m * n / 16384);
+#pragma omp parallel for num_threads(nr) schedule(static)
+    for (index_t i = 0; i < m; ++i) {
+        const index_t len = lower ? std::min(n, i + 1) : n;
+        T* c = C + i * ldc;
+        for (index_t j = 0; j < len; ++j) {
+            T sum = T(0);
+            for (index_t q = 0; q < ks; ++q) sum += part[std::size_t(q) * stride + std::size_t(i * n + j)];
+            c[j] = beta == T(0) ? alpha * sum : alpha * sum + beta * c[j];
+        }
+    }
+}
+
 template <class T>
 void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const T* A, index_t lda,
                const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads, bool lower) {
@@ -444,7 +485,13 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
         scale_c(m, n, beta, C, ldc, n_threads, lower);
         return;
     }
-    gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads, lower);
+    const index_t ks = k_slices(m, n, k);
+    if (ks > 1)
+        gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                    lower, ks);
+    else
+        gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                     lower);
 }
 
 }  // namespace
