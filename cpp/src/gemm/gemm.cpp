@@ -356,17 +356,18 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 // Threads: C is cut into rectangles (tasks) that threads take from a shared counter; each task
 // runs the whole loop nest with the thread's own packing buffers. No barrier, no shared buffer: a
 // thread the OS delays (other processes on the machine) simply takes fewer tasks, and any thread
-// count balances. The price is packing a block of A or B once per task that uses it (a few
-// percent of the packing, itself ~1% of the work). The cut depends on the thread count but never
-// the arithmetic, so results do not depend on n_threads.
+// count balances. The price is that a task packs the rows of A and the columns of B it uses, so
+// op(A) and op(B) are read about (column tasks) and (row tasks) times: the rectangles are kept
+// as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
+// (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
+// start at multiples of MR and NR), so results do not depend on n_threads.
 struct Tasks {
     int nt;
-    index_t rows, cols;        // rectangle size (multiples of MR, NR)
+    index_t rows, cols;  // rectangle size (multiples of MR, NR)
     index_t row_tasks, col_tasks;
 };
 
-Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, index_t NC,
-                   int n_threads, bool lower) {
+Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
     // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
     Tasks t;
@@ -374,22 +375,19 @@ Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, 
     t.rows = round_up(m, MR);
     t.cols = round_up(n, NR);
     if (t.nt > 1) {
-        // Halve the longer side (in units of the blocks that keep packing cheap) until there are
-        // >= 8 tasks per thread or the rectangles reach 4·MR × 8·NR.
-        const index_t want = 8 * index_t(t.nt);
-        t.rows = std::min(t.rows, round_up(MC, MR));
+        // A lower triangle has about half its rectangles empty: ask for twice as many.
+        const index_t want = 4 * index_t(t.nt) * (lower ? 2 : 1);
         for (;;) {
             const index_t count = ((m + t.rows - 1) / t.rows) * ((n + t.cols - 1) / t.cols);
             if (count >= want) break;
             const bool can_r = t.rows >= 8 * MR, can_c = t.cols >= 16 * NR;
             if (!can_r && !can_c) break;
-            if (can_c && (t.cols >= 2 * t.rows || !can_r))
+            if (can_c && (t.cols >= t.rows || !can_r))
                 t.cols = round_up((t.cols + 1) / 2, NR);
             else
                 t.rows = round_up((t.rows + 1) / 2, MR);
         }
     }
-    (void)NC;
     t.row_tasks = (m + t.rows - 1) / t.rows;
     t.col_tasks = (n + t.cols - 1) / t.cols;
     return t;
@@ -399,7 +397,7 @@ template <class T>
 void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
                   int n_threads, bool lower) {
-    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, P.mc, P.nc, n_threads, lower);
+    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
     const index_t count = tk.row_tasks * tk.col_tasks;
     auto run = [&](index_t t) {
         // Column-major over tasks: neighbours in time share a block of B (hot in L3).
