@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
 #include <limits>
 #include <mutex>
 #include <new>
@@ -112,6 +113,17 @@ const Plans& plans() {
         return r;
     }();
     return p;
+}
+
+template <class T>
+const Plan<T>& plan_for(int isa);
+template <>
+const Plan<float>& plan_for<float>(int isa) {
+    return plans().f[isa];
+}
+template <>
+const Plan<double>& plan_for<double>(int isa) {
+    return plans().d[isa];
 }
 
 template <class T>
@@ -321,10 +333,14 @@ void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, boo
 // The loop nest on one rectangle of C, rows [i0, i1) × columns [j0, j1), with this thread's own
 // packing buffers. Rectangles start at multiples of MR and NR, so the tiles (and the arithmetic of
 // every element of C) are the same however C is cut.
+//
+// `pre`: op(B) already packed (a PackedB: block pc of kc rows at pre + pc·pre_npad, its column j at
+// + j·kc), with C's column 0 at column pre_col0 of it; then B is not packed here.
 template <class T>
 void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index_t j0, index_t j1,
                index_t k, T alpha, const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C,
-               index_t ldc, bool lower) {
+               index_t ldc, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+               index_t pre_col0 = 0) {
     const Kernels<T>& K = P.k;
     const int MR = K.mr, NR = K.nr;
     const index_t m = i1 - i0, n = j1 - j0;
@@ -332,7 +348,7 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
     const index_t NC = std::min(P.nc, round_up(n, NR));
     const index_t nblk = (m + P.mc - 1) / P.mc;
     const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
-    T* Bp = b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
+    T* Bbuf = pre ? nullptr : b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
     T* Ap = a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
     for (index_t jc = j0; jc < j1; jc += NC) {
         const index_t nc = std::min(NC, j1 - jc);
@@ -341,7 +357,11 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
         for (index_t pc = 0; pc < k; pc += KC) {
             const index_t kc = std::min(KC, k - pc);
             const T beta_eff = pc == 0 ? beta : T(1);
-            pack_b<T>(K, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bp);
+            const T* Bp = Bbuf;
+            if (pre)
+                Bp = pre + pc * pre_npad + (pre_col0 + jc) * kc;
+            else
+                pack_b<T>(K, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bbuf);
             for (index_t ic = i0; ic < i1; ic += MC) {
                 const index_t mc = std::min(MC, i1 - ic);
                 if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal
@@ -396,7 +416,8 @@ Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_thread
 template <class T>
 void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
-                  int n_threads, bool lower) {
+                  int n_threads, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+                  index_t pre_col0 = 0) {
     const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
     const index_t count = tk.row_tasks * tk.col_tasks;
     auto run = [&](index_t t) {
@@ -405,7 +426,8 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
         const index_t i0 = ri * tk.rows, i1 = std::min(m, i0 + tk.rows);
         const index_t j0 = ci * tk.cols, j1 = std::min(n, j0 + tk.cols);
         if (lower && j0 > i1 - 1) return;  // wholly above the diagonal
-        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);
+        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower, pre,
+                  pre_npad, pre_col0);
     };
     if (tk.nt == 1 || count == 1) {
         for (index_t t = 0; t < count; ++t) run(t);
@@ -640,6 +662,72 @@ void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, con
 }
 
 template <class T>
+PackedB<T>::PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb, int n_threads) {
+    require(k >= 0 && n >= 0, "PackedB: negative dimension");
+    require(ldb >= std::max<index_t>(1, trans_b ? k : n), "PackedB: ldb is smaller than a row of B");
+    require(B != nullptr || k == 0 || n == 0, "PackedB: B is null");
+    isa_ = static_cast<int>(active_isa());
+    const Plan<T>& P = plan_for<T>(isa_);
+    k_ = k;
+    n_ = n;
+    nr_ = P.k.nr;
+    npad_ = round_up(std::max<index_t>(n, 1), P.k.nr);
+    buf_.assign(std::size_t(std::max<index_t>(k, 1)) * std::size_t(npad_) + 64 / sizeof(T), T(0));
+    T* base = data_mut();
+    const index_t KC = P.kc;
+    const index_t panels = npad_ / P.k.nr;
+    const index_t blocks = (k + KC - 1) / KC;
+    const int nt = threads_for(n_threads, blocks * panels * std::min<index_t>(KC, k) / 65536);
+    // Every (k block, panel group) is independent.
+    const index_t group = 64;
+    const index_t groups = (panels + group - 1) / group;
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t t = 0; t < blocks * groups; ++t) {
+        slot.run([&] {
+            const index_t b = t / groups, g = t % groups;
+            const index_t pc = b * KC, kc = std::min(KC, k - pc);
+            pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
+                      std::min(panels, (g + 1) * group), base + pc * npad_);
+        });
+    }
+    slot.rethrow();
+}
+
+template <class T>
+T* PackedB<T>::data_mut() {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+const T* PackedB<T>::data() const {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<const T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
+                 index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads) {
+    require(m >= 0 && nb >= 0 && j0 >= 0 && j0 + nb <= B.n(),
+            "gemm_packed: the column range is outside the packed matrix");
+    require(nb == 0 || j0 % B.column_step() == 0,
+            "gemm_packed: the first column must be a multiple of column_step()");
+    const index_t k = B.k();
+    require(lda >= std::max<index_t>(1, trans_a ? m : k), "gemm_packed: lda is too small");
+    require(ldc >= std::max<index_t>(1, nb), "gemm_packed: ldc is smaller than nb");
+    if (m == 0 || nb == 0) return;
+    require(C != nullptr && (A != nullptr || k == 0), "gemm_packed: null array");
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, nb, beta, C, ldc, n_threads, false);
+        return;
+    }
+    const Plan<T>& P = plan_for<T>(B.isa_);
+    gemm_blocked(P, trans_a, false, m, nb, k, alpha, A, lda, static_cast<const T*>(nullptr), 1,
+                 beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
+}
+
+template <class T>
 GemmBlocking gemm_blocking() {
     const Plan<T>& p = plan<T>();
     return GemmBlocking{p.k.mr, p.k.nr, p.mc, p.kc, p.nc};
@@ -652,7 +740,10 @@ GemmBlocking gemm_blocking() {
     template void gemv<T>(bool, index_t, index_t, T, const T*, index_t, const T*, T, T*, int);   \
     template void sq_dist_argmin<T>(const T*, index_t, const T*, index_t, index_t, const T*,     \
                                     const T*, std::int64_t*, T*, int);                           \
-    template GemmBlocking gemm_blocking<T>();
+    template GemmBlocking gemm_blocking<T>();                                                    \
+    template class PackedB<T>;                                                                   \
+    template void gemm_packed<T>(bool, index_t, index_t, index_t, T, const T*, index_t,           \
+                                 const PackedB<T>&, T, T*, index_t, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE
