@@ -8,6 +8,7 @@ void register_linalg(py::module_& m);
 void register_neighbors(py::module_& m);
 void register_decomposition(py::module_& m);
 void register_naive_bayes(py::module_& m);
+void register_cluster(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
     register_neighbors(m);
     register_decomposition(m);
     register_naive_bayes(m);
+    register_cluster(m);
 }
