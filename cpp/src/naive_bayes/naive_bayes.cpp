@@ -413,8 +413,12 @@ void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads)
             for (index_t c = 0; c < C; ++c) s += std::exp(double(r[c]) - m);
             l = m + std::log(s);
         }
-        for (index_t c = 0; c < C; ++c) r[c] = static_cast<T>(double(r[c]) - l);
-        if (lse) lse[i] = static_cast<T>(l);
+        // The subtraction is done in the data type, as scikit-learn does: when one class takes
+        // (numerically) all the probability, its log-probability is then exactly 0, consistent
+        // with its probability rounding to 1 in that type.
+        const T lt = static_cast<T>(l);
+        for (index_t c = 0; c < C; ++c) r[c] = r[c] - lt;
+        if (lse) lse[i] = lt;
     }
 }
 
