@@ -417,9 +417,8 @@ def _wide_eigen(X, nt):
         w2[r:] = 0.0
     # Re-orthonormalise in order (Gram-Schmidt by QR): the leading, well-determined directions are
     # unchanged to rounding; weak ones lose what rounding mixed into them.
-    Q, R = np.linalg.qr(V.T)
-    signs = np.where(np.diag(R) < 0, -1.0, 1.0)
-    V = (Q * signs).T
+    # (Cholesky-QR keeps R's diagonal positive, so no direction changes sign.)
+    V = np.ascontiguousarray(_core.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
     return mean, w2 / (n - 1), V
 
 
