@@ -1,0 +1,158 @@
+// Bindings for the linear models (cpp/src/linear/): thin wrappers, shape checks, GIL release.
+#include <optional>
+
+#include "common.hpp"
+#include "scratchlearn/linear.hpp"
+
+namespace py = pybind11;
+using namespace scratchlearn;
+using namespace scratchlearn::bind;
+
+namespace {
+
+using darray = carray<double>;
+
+template <class T>
+const T* optional_weights(const py::object& sw_in, index_t n, carray<T>& holder) {
+    if (sw_in.is_none()) return nullptr;
+    holder = carray<T>::ensure(sw_in);
+    if (!holder) throw std::invalid_argument("sample_weight could not be converted");
+    check_ndim(holder, 1, "sample_weight");
+    if (holder.shape(0) != n) throw std::invalid_argument("sample_weight has the wrong length");
+    return holder.data();
+}
+
+template <class T>
+py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
+                    bool fit_intercept, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    carray<T> Y = carray<T>::ensure(y_in);
+    if (!X || !Y) throw std::invalid_argument("normal_equations: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(Y, 2, "Y");
+    const index_t n = X.shape(0), d = X.shape(1), k = Y.shape(1);
+    if (Y.shape(0) != n) throw std::invalid_argument("normal_equations: X and Y differ in rows");
+    carray<T> swh;
+    const T* sw = optional_weights<T>(sw_in, n, swh);
+    py::array_t<double> xm(d), ym(k), G({d, d}), C({d, k});
+    const T* px = X.data();
+    const T* py_ = Y.data();
+    double *pxm = xm.mutable_data(), *pym = ym.mutable_data(), *pg = G.mutable_data(),
+           *pc = C.mutable_data();
+    {
+        py::gil_scoped_release release;
+        normal_equations<T>(n, d, k, px, py_, sw, fit_intercept, pxm, pym, pg, pc, n_threads);
+    }
+    return py::make_tuple(xm, ym, G, C);
+}
+
+darray square(const py::array& a_in, const char* name) {
+    darray A = darray::ensure(a_in);
+    if (!A) throw std::invalid_argument(std::string(name) + " could not be converted");
+    check_ndim(A, 2, name);
+    if (A.shape(0) != A.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
+    return A;
+}
+
+}  // namespace
+
+void register_linear_model(py::module_& m) {
+    m.def(
+        "normal_equations",
+        [](const py::array& X, const py::array& Y, const py::object& sw, bool fit_intercept,
+           int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return normal_eq<decltype(tag)>(X, Y, sw, fit_intercept, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("fit_intercept"),
+        py::arg("n_threads"),
+        "(x_mean, y_mean, G, XtY) of the weighted, centred least-squares problem.");
+
+    m.def(
+        "symmetric_eigen",
+        [](const py::array& a_in) {
+            darray A0 = square(a_in, "A");
+            const index_t d = A0.shape(0);
+            std::vector<double> A(A0.data(), A0.data() + d * d);
+            py::array_t<double> ev(d), V({d, d});
+            double *pe = ev.mutable_data(), *pv = V.mutable_data();
+            {
+                py::gil_scoped_release release;
+                symmetric_eigen(d, A.data(), pe, pv);
+            }
+            return py::make_tuple(ev, V);
+        },
+        py::arg("A"), "Eigenvalues (descending) and eigenvectors (columns) of a symmetric matrix.");
+
+    m.def(
+        "cholesky_solve",
+        [](const py::array& g_in, const py::array& b_in, const py::array& a_in) {
+            darray G = square(g_in, "G");
+            darray B = darray::ensure(b_in);
+            darray al = darray::ensure(a_in);
+            if (!B || !al) throw std::invalid_argument("cholesky_solve: inputs could not be converted");
+            check_ndim(B, 2, "B");
+            check_ndim(al, 1, "alpha");
+            const index_t d = G.shape(0), k = B.shape(1);
+            if (B.shape(0) != d) throw std::invalid_argument("cholesky_solve: B has the wrong rows");
+            py::array_t<double> W({d, k});
+            double* pw = W.mutable_data();
+            double r;
+            {
+                py::gil_scoped_release release;
+                r = cholesky_solve(d, k, G.data(), B.data(), al.data(), al.shape(0), pw);
+            }
+            return py::make_tuple(W, r);
+        },
+        py::arg("G"), py::arg("B"), py::arg("alpha"));
+
+    m.def(
+        "svd_least_squares",
+        [](const py::array& a_in, const py::array& b_in, const py::array& al_in, double cond,
+           double abs_cut) {
+            darray A0 = darray::ensure(a_in);
+            darray B = darray::ensure(b_in);
+            darray al = darray::ensure(al_in);
+            if (!A0 || !B || !al) throw std::invalid_argument("svd_least_squares: bad inputs");
+            check_ndim(A0, 2, "A");
+            check_ndim(B, 2, "B");
+            check_ndim(al, 1, "alpha");
+            const index_t m = A0.shape(0), p = A0.shape(1), k = B.shape(1);
+            if (B.shape(0) != m) throw std::invalid_argument("svd_least_squares: B has the wrong rows");
+            std::vector<double> A(A0.data(), A0.data() + m * p);
+            py::array_t<double> W({p, k}), s(std::min(m, p));
+            double *pw = W.mutable_data(), *ps = s.mutable_data();
+            index_t rank;
+            {
+                py::gil_scoped_release release;
+                rank = svd_least_squares(m, p, k, A.data(), B.data(), al.data(), al.shape(0), cond,
+                                         abs_cut, pw, ps);
+            }
+            return py::make_tuple(W, rank, s);
+        },
+        py::arg("A"), py::arg("B"), py::arg("alpha"), py::arg("cond"), py::arg("abs_cut"));
+
+    m.def(
+        "nnls_gram",
+        [](const py::array& g_in, const py::array& b_in, double alpha, const py::array& w_in,
+           index_t max_sweeps, double tol) {
+            darray G = square(g_in, "G");
+            darray b = darray::ensure(b_in);
+            darray w0 = darray::ensure(w_in);
+            if (!b || !w0) throw std::invalid_argument("nnls_gram: bad inputs");
+            const index_t d = G.shape(0);
+            if (b.size() != d || w0.size() != d) throw std::invalid_argument("nnls_gram: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            index_t sweeps;
+            {
+                py::gil_scoped_release release;
+                sweeps = nnls_gram(d, G.data(), b.data(), alpha, pw, max_sweeps, tol);
+            }
+            return py::make_tuple(w, sweeps);
+        },
+        py::arg("G"), py::arg("b"), py::arg("alpha"), py::arg("w0"), py::arg("max_sweeps"),
+        py::arg("tol"));
+}

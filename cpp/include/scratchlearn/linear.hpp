@@ -1,0 +1,56 @@
+// Linear models: least squares, ridge, non-negative least squares (cpp/src/linear/dense_solve.cpp),
+// logistic regression (cpp/src/linear/logistic.cpp), coordinate descent for the lasso and the
+// elastic net (cpp/src/linear/coordinate_descent.cpp) and plain SGD (cpp/src/linear/sgd.cpp).
+//
+// Conventions: X is n × d row-major of type T (float or double); targets Y are n × k row-major;
+// sample weights `sw` may be null (all ones). Small dense solves (d × d) always run in double.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scratchlearn/gemm.hpp"
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- dense least squares / ridge
+
+// Weighted centring and the normal equations of a least-squares problem, streamed in row blocks
+// (X is never copied whole): with weights s_i (1 when sw is null) and, when fit_intercept, the
+// weighted means μ_x, μ_y,
+//     G   = Σ_i s_i (x_i − μ_x)(x_i − μ_x)ᵀ          (d × d, through syrk_ata)
+//     XtY = Σ_i s_i (x_i − μ_x)(y_i − μ_y)ᵀ          (d × k, through gemm)
+// x_mean (d), y_mean (k) receive the means (zeros without intercept). Deterministic for every
+// n_threads (fixed block order and fixed reduction chunks).
+template <class T>
+void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
+                      bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
+                      int n_threads);
+
+// Cyclic Jacobi eigen-decomposition of the symmetric d × d matrix A (row-major, destroyed).
+// eigenvalues (d) in descending order, V (d × d) holds the eigenvectors as columns.
+void symmetric_eigen(index_t d, double* A, double* eigenvalues, double* V);
+
+// Solves (G + α_j I) w_j = b_j for every target j by Cholesky (G d × d, B d × k, α one per target
+// or one in all when n_alpha == 1). W is d × k. Returns the smallest ratio L_ii² / G_ii met by
+// the factorisations (a cheap measure of how well conditioned the systems are), or −1 when a
+// factorisation broke down (matrix not positive definite in floating point).
+double cholesky_solve(index_t d, index_t k, const double* G, const double* B, const double* alpha,
+                      index_t n_alpha, double* W);
+
+// Minimum-norm (ridge-filtered when α > 0) least squares on A itself, the stable path:
+// Householder QR of A (or of Aᵀ when m < p), then a one-sided Jacobi SVD of the small triangular
+// factor. Singular values σ below cond·σ_max (and below abs_cut) are dropped; the others give
+// w = Σ v_i σ_i/(σ_i² + α) (u_iᵀ b). A is m × p (destroyed), B m × k, W p × k. singular gets
+// min(m, p) values, descending. Returns the rank (number of σ kept).
+index_t svd_least_squares(index_t m, index_t p, index_t k, double* A, const double* B,
+                          const double* alpha, index_t n_alpha, double cond, double abs_cut,
+                          double* W, double* singular);
+
+// Non-negative least squares on the normal equations: min ½wᵀ(G + αI)w − bᵀw, w ≥ 0, by projected
+// cyclic coordinate descent followed by an exact solve on the final passive set (Lawson–Hanson
+// style polish). w (d) is the starting point and the answer. Returns the number of sweeps.
+index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, double* w,
+                  index_t max_sweeps, double tol);
+
+}  // namespace scratchlearn

@@ -1,0 +1,6 @@
+"""Linear models: LinearRegression, Ridge, LogisticRegression, Lasso, ElasticNet, SGDClassifier,
+SGDRegressor — scikit-learn's estimators of the same names on the C++ core in cpp/src/linear/."""
+
+from ._least_squares import LinearRegression, Ridge
+
+__all__ = ["LinearRegression", "Ridge"]
