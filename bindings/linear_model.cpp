@@ -46,6 +46,48 @@ py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::obje
     return py::make_tuple(xm, ym, G, C);
 }
 
+template <class T>
+py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
+                         double S, index_t K, bool fit_intercept, double l2, int solver,
+                         index_t max_iter, double tol, const py::array& theta_in, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    auto y = carray<std::int32_t>::ensure(y_in);
+    darray th0 = darray::ensure(theta_in);
+    if (!X || !y || !th0) throw std::invalid_argument("logistic_fit: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(y, 1, "y");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (y.shape(0) != n) throw std::invalid_argument("logistic_fit: X and y differ in length");
+    if (K < 1) throw std::invalid_argument("logistic_fit: K must be >= 1");
+    const std::int32_t* py_ = y.data();
+    for (index_t i = 0; i < n; ++i)
+        if (py_[i] < 0 || py_[i] >= std::max<index_t>(K, 2))
+            throw std::invalid_argument("logistic_fit: class code out of range");
+    carray<T> swh;
+    LogisticProblem<T> P;
+    P.n = n;
+    P.d = d;
+    P.K = K;
+    P.X = X.data();
+    P.y = py_;
+    P.sw = optional_weights<T>(sw_in, n, swh);
+    P.S = S;
+    P.fit_intercept = fit_intercept;
+    P.l2 = l2;
+    P.n_threads = n_threads;
+    if (!(S > 0)) throw std::invalid_argument("logistic_fit: the sample weights must sum to > 0");
+    if (th0.size() != P.n_params()) throw std::invalid_argument("logistic_fit: theta has the wrong size");
+    py::array_t<double> theta(P.n_params());
+    double* pt = theta.mutable_data();
+    std::copy(th0.data(), th0.data() + P.n_params(), pt);
+    SolverReport rep;
+    {
+        py::gil_scoped_release release;
+        rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
+    }
+    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss);
+}
+
 darray square(const py::array& a_in, const char* name) {
     darray A = darray::ensure(a_in);
     if (!A) throw std::invalid_argument(std::string(name) + " could not be converted");
@@ -68,6 +110,21 @@ void register_linear_model(py::module_& m) {
         py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("fit_intercept"),
         py::arg("n_threads"),
         "(x_mean, y_mean, G, XtY) of the weighted, centred least-squares problem.");
+
+    m.def(
+        "logistic_fit",
+        [](const py::array& X, const py::array& y, const py::object& sw, double S, index_t K,
+           bool fit_intercept, double l2, int solver, index_t max_iter, double tol,
+           const py::array& theta0, int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return logistic_fit_t<decltype(tag)>(X, y, sw, S, K, fit_intercept, l2, solver,
+                                                     max_iter, tol, theta0, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("S"), py::arg("K"),
+        py::arg("fit_intercept"), py::arg("l2"), py::arg("solver"), py::arg("max_iter"),
+        py::arg("tol"), py::arg("theta0"), py::arg("n_threads"),
+        "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton): (theta, n_iter, status, loss).");
 
     m.def(
         "symmetric_eigen",

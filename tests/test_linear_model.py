@@ -1,5 +1,7 @@
 """scratchlearn.linear_model against scikit-learn."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -183,3 +185,119 @@ def test_least_squares_bad_parameters():
     m = sl.LinearRegression().fit(X, y)
     with pytest.raises(ValueError, match="X has 2 features, but LinearRegression is expecting 3"):
         m.predict(X[:, :2])
+
+
+# ------------------------------------------------------------------ LogisticRegression
+
+
+def _clf_data(n=300, d=6, k=2, seed=0, dtype=np.float64):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d)
+    W = rng.randn(k, d)
+    y = np.argmax(X @ W.T + rng.gumbel(size=(n, k)), axis=1)
+    return X.astype(dtype), y
+
+
+def _breast_cancer(dtype=np.float64):
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    return X.astype(dtype), y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+@pytest.mark.parametrize("data", ["binary", "multinomial", "breast_cancer", "iris"])
+@pytest.mark.parametrize("C", [1.0, 0.1])
+def test_logistic_matches_sklearn(dtype, solver, data, C):
+    if data == "binary":
+        X, y = _clf_data(dtype=dtype)
+    elif data == "multinomial":
+        X, y = _clf_data(k=4, dtype=dtype)
+    elif data == "breast_cancer":
+        X, y = _breast_cancer(dtype)
+    else:
+        X, y = load_iris(return_X_y=True)
+        X = X.astype(dtype)
+    with warnings.catch_warnings():
+        # float32 reaches its round-off floor before tight tolerances (line search stops).
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = sl.LogisticRegression(C=C, solver=solver, tol=1e-10 if dtype == np.float64 else 1e-5,
+                                     max_iter=2000).fit(X, y)
+    ref = sk.LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=2000).fit(
+        X.astype(np.float64), y)
+    tol = 1e-4 if dtype == np.float64 else 2e-3
+    assert ours.coef_.shape == ref.coef_.shape and ours.coef_.dtype == dtype
+    assert_allclose(ours.coef_, ref.coef_, atol=tol, rtol=0)
+    assert_allclose(ours.intercept_, ref.intercept_, atol=tol, rtol=0)
+    assert_allclose(ours.predict_proba(X), ref.predict_proba(X.astype(np.float64)), atol=tol)
+    with np.errstate(divide="ignore"):
+        assert_allclose(ours.predict_log_proba(X), np.log(ours.predict_proba(X)), rtol=1e-6)
+    assert_allclose(ours.decision_function(X), ref.decision_function(X.astype(np.float64)),
+                    atol=50 * tol)
+    assert np.mean(ours.predict(X) == ref.predict(X.astype(np.float64))) > 0.99
+
+
+def test_logistic_lbfgs_iterations_like_sklearn():
+    X, y = _breast_cancer()
+    ours = sl.LogisticRegression(C=0.05, tol=1e-8).fit(X, y)
+    ref = sk.LogisticRegression(C=0.05, tol=1e-8).fit(X, y)
+    assert abs(int(ours.n_iter_[0]) - int(ref.n_iter_[0])) <= 3
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+
+
+def test_logistic_no_penalty_and_labels():
+    X, y = _clf_data(n=400, d=3, k=3, seed=4)
+    labels = np.array(["cat", "dog", "eel"])[y]
+    ours = sl.LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(X, labels)
+    ref = sk.LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-10).fit(X, labels)
+    assert list(ours.classes_) == ["cat", "dog", "eel"]
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-4)
+    assert set(ours.predict(X)) <= set(labels)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_logistic_class_and_sample_weight(solver):
+    X, y = _clf_data(n=200, d=4, k=3, seed=2)
+    sw = np.random.RandomState(0).randint(0, 3, 200)
+    for cw in ({0: 2.0, 2: 0.5}, "balanced"):
+        ours = sl.LogisticRegression(solver=solver, class_weight=cw, tol=1e-10, max_iter=1000).fit(
+            X, y, sample_weight=sw)
+        ref = sk.LogisticRegression(solver="newton-cholesky", class_weight=cw, tol=1e-10).fit(
+            X, y, sample_weight=sw)
+        assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+    a = sl.LogisticRegression(solver=solver, tol=1e-10).fit(X, y, sample_weight=sw)
+    b = sl.LogisticRegression(solver=solver, tol=1e-10).fit(np.repeat(X, sw, 0), np.repeat(y, sw))
+    assert_allclose(a.coef_, b.coef_, atol=1e-6)
+
+
+def test_logistic_n_jobs_equal_and_warm_start():
+    X, y = _clf_data(n=3000, d=10, k=3)
+    a = sl.LogisticRegression(n_jobs=1).fit(X, y)
+    b = sl.LogisticRegression(n_jobs=2).fit(X, y)
+    assert_allclose(a.coef_, b.coef_, rtol=0, atol=0)
+    m = sl.LogisticRegression(warm_start=True, tol=1e-8).fit(X, y)
+    it = m.n_iter_[0]
+    m.fit(X, y)
+    assert m.n_iter_[0] < it
+
+
+def test_logistic_convergence_warning_and_errors():
+    X, y = _clf_data(n=100, d=5)
+    with pytest.warns(ConvergenceWarning, match="failed to converge"):
+        sl.LogisticRegression(max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match="only 'l2' or None penalties"):
+        sl.LogisticRegression(l1_ratio=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="not available in scratchlearn"):
+        sl.LogisticRegression(solver="saga").fit(X, y)
+    with pytest.raises(ValueError, match="solver must be one of"):
+        sl.LogisticRegression(solver="bogus").fit(X, y)
+    with pytest.raises(ValueError, match="C must be > 0"):
+        sl.LogisticRegression(C=0).fit(X, y)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        sl.LogisticRegression().fit(X, np.zeros(100))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        sl.LogisticRegression().fit(X, np.linspace(0, 1, 100))
+    with pytest.raises(ValueError, match="dual=False"):
+        sl.LogisticRegression(dual=True).fit(X, y)
+    with pytest.raises(ValueError, match="max_iter must be >= 0"):
+        sl.LogisticRegression(max_iter=-1).fit(X, y)

@@ -54,3 +54,50 @@ index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, dou
                   index_t max_sweeps, double tol);
 
 }  // namespace scratchlearn
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- logistic regression
+
+// The data of a (weighted, L2-penalised) logistic regression, scikit-learn's objective:
+//     f(W, b) = (1/S) Σ_i s_i ℓ(y_i, W x_i + b) + (l2/2)‖W‖²,   S = Σ_i s_i,  l2 = 1/(C·S),
+// ℓ the binomial log-loss (K = 1, y_i ∈ {0, 1}) or the multinomial cross-entropy (K = n_classes,
+// y_i ∈ {0..K−1}). The intercept b is not penalised. Parameters θ = [W (K × d row-major), b (K)].
+template <class T>
+struct LogisticProblem {
+    index_t n = 0, d = 0, K = 1;
+    const T* X = nullptr;          // n × d
+    const std::int32_t* y = nullptr;  // n class codes
+    const T* sw = nullptr;         // n weights or null
+    double S = 0.0;                // Σ s_i (n when sw is null)
+    bool fit_intercept = true;
+    double l2 = 0.0;
+    int n_threads = 1;
+    index_t n_params() const { return K * d + (fit_intercept ? K : 0); }
+};
+
+struct SolverReport {
+    index_t n_iter = 0;
+    int status = 0;  // 0 converged, 1 iteration limit, 2 line search failed
+    double loss = 0.0;
+};
+
+// Objective and gradient at θ (grad may be null). Row blocks: X·Wᵀ and Gᵀ·X through the GEMM while
+// the block is in cache; fixed reduction chunks, so identical for every n_threads.
+template <class T>
+double logistic_loss_grad(const LogisticProblem<T>& P, const double* theta, double* grad);
+
+// Full Hessian (n_params × n_params, row-major) at θ.
+template <class T>
+void logistic_hessian(const LogisticProblem<T>& P, const double* theta, double* H);
+
+// L-BFGS (memory 10, strong-Wolfe line search) from θ (in/out). Stops when max|∇f| ≤ tol, when the
+// relative decrease of f falls below 64·ε, or at max_iter iterations.
+template <class T>
+SolverReport logistic_lbfgs(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
+
+// Newton's method with the Hessian through the GEMM and a Cholesky solve, backtracking line search.
+template <class T>
+SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
+
+}  // namespace scratchlearn

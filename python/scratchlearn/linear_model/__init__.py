@@ -2,5 +2,6 @@
 SGDRegressor — scikit-learn's estimators of the same names on the C++ core in cpp/src/linear/."""
 
 from ._least_squares import LinearRegression, Ridge
+from ._logistic import LogisticRegression
 
-__all__ = ["LinearRegression", "Ridge"]
+__all__ = ["LinearRegression", "Ridge", "LogisticRegression"]

@@ -55,11 +55,14 @@ def _check_choice(value, name, options):
 
 def _matmul(A, B, *, trans_b=False, n_threads=1):
     """A @ B (or A @ B.T) through the project GEMM, in A's dtype."""
-    A = np.ascontiguousarray(A)
-    B = np.ascontiguousarray(B, dtype=A.dtype)
+    # Canonical dtype objects: the core dispatches on dtype identity (a memmap's float32 dtype
+    # object need not be numpy's canonical one).
+    dt = np.dtype(np.float32) if A.dtype == np.float32 else np.dtype(np.float64)
+    A = np.ascontiguousarray(A, dtype=dt)
+    B = np.ascontiguousarray(B, dtype=dt)
     m = A.shape[0]
     n = B.shape[0] if trans_b else B.shape[1]
-    out = np.empty((m, n), dtype=A.dtype)
+    out = np.empty((m, n), dtype=dt)
     _core.gemm_into(A, B, out, False, trans_b, 1.0, 0.0, n_threads)
     return out
 

@@ -142,6 +142,9 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
     def _more_tags(self):
         return {"multi_output": True}
 
+    def __sklearn_tags__(self):
+        return super().__sklearn_tags__()
+
 
 _RIDGE_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
 
@@ -264,3 +267,6 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def _more_tags(self):
         return {"multi_output": True}
+
+    def __sklearn_tags__(self):
+        return super().__sklearn_tags__()
