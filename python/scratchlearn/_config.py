@@ -1,9 +1,17 @@
-"""Build and runtime configuration: OpenMP threads (and, with the GEMM, the CPU path chosen)."""
+"""Build and runtime configuration: OpenMP threads, CPU features and the kernel path chosen."""
 
 from __future__ import annotations
 
 
 def config_dict():
+    """The facts ``show_config`` prints, as a dict.
+
+    Keys: ``openmp`` (built with OpenMP), ``threads`` (default thread count, honouring
+    OMP_NUM_THREADS), and from the core's CPU detection: ``cpu``, ``cpu_features``,
+    ``os_avx_state`` / ``os_avx512_state`` (the OS saves those registers), ``caches``,
+    ``isa_available``, ``isa`` (the kernel path in use; ``SCRATCHLEARN_ISA`` forces one) and
+    ``gemm_f32`` / ``gemm_f64`` (the matrix product's register tile and cache blocking).
+    """
     from . import _core
 
     info = {
@@ -22,4 +30,6 @@ def show_config(file=None):
     out = file or sys.stdout
     info = config_dict()
     for key, value in info.items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(map(str, value))
         print(f"{key:>16}: {value}", file=out)

@@ -377,7 +377,29 @@ def check_is_fitted(estimator, attributes=None, *, msg=None):
                 f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )
-        raise NotFittedError(msg % {"name": type(estimator).__name__} if "%(name)" in msg else msg)
+        raise _not_fitted_error_class()(
+            msg % {"name": type(estimator).__name__} if "%(name)" in msg else msg
+        )
+
+
+_NOT_FITTED_CLASSES = {}
+
+
+def _not_fitted_error_class():
+    """Our NotFittedError; when the caller has scikit-learn loaded already (never imported here),
+    a subclass that is also scikit-learn's NotFittedError, so ``except`` clauses written for either
+    library catch it."""
+    import sys
+
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None or not hasattr(sk, "NotFittedError"):
+        return NotFittedError
+    cls = _NOT_FITTED_CLASSES.get(id(sk))
+    if cls is None:
+        cls = type("NotFittedError", (NotFittedError, sk.NotFittedError),
+                   {"__module__": NotFittedError.__module__, "__doc__": NotFittedError.__doc__})
+        _NOT_FITTED_CLASSES[id(sk)] = cls
+    return cls
 
 
 def type_of_target(y, input_name="y"):

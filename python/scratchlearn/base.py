@@ -143,7 +143,7 @@ class BaseEstimator:
             v.endswith("_") and not v.startswith("__") for v in vars(self)
         )
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {}
 
     def __sklearn_tags__(self):
@@ -160,7 +160,7 @@ class BaseEstimator:
             classifier_tags=None,
             input_tags=InputTags(),
         )
-        extra = self._more_tags()
+        extra = self._sl_extra_tags()
         if "allow_nan" in extra:
             tags.input_tags.allow_nan = extra["allow_nan"]
         if "sparse" in extra:

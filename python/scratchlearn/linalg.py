@@ -10,12 +10,53 @@ from ._validation import resolve_n_jobs
 __all__ = ["gemm"]
 
 
+def _rows_contiguous(M):
+    """Whether M's rows are contiguous and equally spaced (C order, or a block view of one)."""
+    if M.ndim != 2:
+        return False
+    rows, cols = M.shape
+    if rows == 0 or cols == 0:
+        return True
+    if cols > 1 and M.strides[1] != M.itemsize:
+        return False
+    if rows > 1:
+        s0 = M.strides[0]
+        if s0 <= 0 or s0 % M.itemsize or s0 // M.itemsize < cols:
+            return False
+    return True
+
+
 def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n_jobs=None):
     """C = alpha · op(A) · op(B) + beta · C, with op(M) = Mᵀ when trans_*.
 
-    A and B must be 2-d float32 or float64 arrays of one dtype (other numeric dtypes become float64).
-    With ``out`` (C-contiguous, right shape and dtype) the result is written there and returned;
-    otherwise a new array is returned (``beta`` then multiplies zeros).
+    Parameters
+    ----------
+    A, B : array-like, 2-d
+        float32 or float64 of one dtype (other numeric dtypes become float64; two float dtypes
+        that differ are rejected). Arrays whose rows are contiguous (C order, or a view of a block
+        of rows and columns of one) are read in place; others are copied once to C order.
+    trans_a, trans_b : bool
+        Use Aᵀ (Bᵀ) instead of A (B).
+    alpha, beta : float
+        Scalars of the update. With ``beta == 0`` the previous content of ``out`` is never read
+        (NaN there does not propagate).
+    out : ndarray, optional
+        Where to write C (right shape and dtype, writeable, rows contiguous: C order or a block
+        view). Returned. Without it a new array is returned (``beta`` then multiplies zeros).
+    n_jobs : int or None
+        Threads (None or -1: all cores). The result does not depend on it.
+
+    Returns
+    -------
+    ndarray of shape (m, n)
+
+    How it works
+    ------------
+    The GotoBLAS/BLIS scheme in cpp/src/gemm/gemm.cpp: op(B) is packed into kc × nc blocks (L3),
+    op(A) into mc × kc blocks (L2), both in micro-panels with zero-padded edges, and a
+    register-blocked micro-kernel (6 × 16 floats on AVX2, 14 × 32 on AVX-512) runs kc fused
+    multiply-adds per tile. The micro-kernel's instruction set is chosen at import from the CPU
+    (``scratchlearn.show_config()``; ``SCRATCHLEARN_ISA`` forces one). 2·m·n·k flops.
     """
     A = np.asarray(A)
     B = np.asarray(B)
@@ -27,8 +68,8 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
     dtype = np.float32 if (A.dtype == np.float32 and B.dtype == np.float32) else np.float64
     if A.dtype != B.dtype and (A.dtype.kind == "f" and B.dtype.kind == "f"):
         raise ValueError(f"gemm: A and B have different dtypes ({A.dtype} and {B.dtype}).")
-    A = np.ascontiguousarray(A, dtype=dtype)
-    B = np.ascontiguousarray(B, dtype=dtype)
+    A = A if A.dtype == dtype and _rows_contiguous(A) else np.ascontiguousarray(A, dtype=dtype)
+    B = B if B.dtype == dtype and _rows_contiguous(B) else np.ascontiguousarray(B, dtype=dtype)
     m, k = (A.shape[1], A.shape[0]) if trans_a else A.shape
     kb, n = (B.shape[1], B.shape[0]) if trans_b else B.shape
     if k != kb:
@@ -40,8 +81,14 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
             raise ValueError(f"gemm: out must be a numpy array of dtype {np.dtype(dtype).name}.")
         if out.shape != (m, n):
             raise ValueError(f"gemm: out has shape {out.shape}, expected {(m, n)}.")
-        if not out.flags.c_contiguous or not out.flags.writeable:
-            raise ValueError("gemm: out must be C-contiguous and writeable.")
+        if not _rows_contiguous(out) or not out.flags.writeable:
+            raise ValueError("gemm: out must be writeable with contiguous rows (C order or a block "
+                             "view of a C-ordered array).")
+        # The product reads A and B while writing out: never let them overlap.
+        if np.may_share_memory(out, A):
+            A = A.copy()
+        if np.may_share_memory(out, B):
+            B = B.copy()
     _core.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
                     resolve_n_jobs(n_jobs))
     return out

@@ -186,7 +186,7 @@ class _NeighborsBase(BaseEstimator):
         indptr = np.arange(0, n_q * k + 1, k)
         return csr_matrix((data, ind.ravel(), indptr), shape=(n_q, self.n_samples_fit_))
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {"multi_output": True}
 
 
@@ -316,7 +316,7 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
             probs.append(v / norm)
         return probs if self.outputs_2d_ else probs[0]
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {"multi_output": True, "multi_label": True}
 
 

@@ -2,29 +2,68 @@
 //
 // All matrices are row-major with a leading dimension (the distance in elements between the starts
 // of two consecutive rows). `trans_a` means op(A) = Aᵀ, i.e. A is stored k × m; likewise for B.
+//
+// How it works (cpp/src/gemm/): the GotoBLAS/BLIS scheme. op(B) is cut into kc × nc blocks packed
+// into a contiguous buffer (NR-column micro-panels, shared by the thread team, sized for L3), op(A)
+// into mc × kc blocks (MR-row micro-panels, one buffer per thread, sized for L2); edges are
+// zero-padded while packing. A register-blocked micro-kernel (MR × NR accumulators, kc fused
+// multiply-adds deep, an L1-sized B micro-panel) computes each tile. The micro-kernels exist for
+// AVX-512, AVX2+FMA and portable C++; the path is chosen once from the CPU (see cpu.hpp,
+// SCRATCHLEARN_ISA). Threads split the rows (and, when rows are few, the columns) of C.
+//
+// Thread safety: every function may be called concurrently from several threads (each thread packs
+// into its own thread_local buffers; there is no lock). Inside another parallel region pass
+// n_threads = 1.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace scratchlearn {
 
 using index_t = std::ptrdiff_t;
 
 // C ← α·op(A)·op(B) + β·C, with op(A) m × k, op(B) k × n, C m × n.
-// Any m, n, k >= 0. When β == 0, C is not read (NaN in C does not propagate).
-// n_threads >= 1 threads are used (the caller decides; 1 inside another parallel region).
+// Any m, n, k >= 0. When β == 0, C is not read (NaN in C does not propagate). When k == 0 or
+// α == 0, C ← β·C. n_threads >= 1 threads are used (the caller decides; 1 inside another parallel
+// region). The result does not depend on n_threads.
 template <class T>
 void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* A,
           index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads);
 
 // C ← α·AᵀA + β·C for A n × d (C d × d, both triangles written): the Gram matrix of the columns.
+// The lower triangle is computed (about half the flops of gemm) and mirrored into the upper one;
+// as in BLAS syrk, β·C reads only the lower triangle of C (C is taken as symmetric).
 template <class T>
 void syrk_ata(index_t n, index_t d, T alpha, const T* A, index_t lda, T beta, T* C, index_t ldc,
               int n_threads);
 
-// y ← α·op(A)·x + β·y, A m × n row-major (op(A) = Aᵀ when trans).
+// y ← α·op(A)·x + β·y, A m × n row-major (op(A) = Aᵀ when trans). When β == 0, y is not read.
+// Memory-bound: rows are split among threads (row blocks with a fixed reduction order when trans),
+// so the result does not depend on n_threads.
 template <class T>
 void gemv(bool trans, index_t m, index_t n, T alpha, const T* A, index_t lda, const T* x, T beta,
           T* y, int n_threads);
+
+// Nearest row of C (k × d) for every row of X (n × d), both contiguous (leading dimension d), by
+// squared Euclidean distance, without ever forming the n × k distance matrix:
+//     ‖x − c‖² = ‖x‖² + ‖c‖² − 2·x·c,
+// computed tile by tile (256 rows of X × 1024 rows of C) through gemm, the argmin folded in while
+// the tile is in cache. x_norms (n) and c_norms (k) are the squared row norms, or nullptr to have
+// them computed here. labels[i] ∈ [0, k) is the index of the nearest row (ties: the lowest index),
+// min_dist[i] its squared distance clipped at 0 (min_dist may be nullptr). A row whose distances
+// are all NaN gets label 0 and distance NaN. Requires k >= 1. Parallel over rows of X; the result
+// does not depend on n_threads. (Cancellation: for data far from the origin centre it first.)
+template <class T>
+void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, const T* x_norms,
+                    const T* c_norms, std::int64_t* labels, T* min_dist, int n_threads);
+
+// The blocking the active kernel path uses for T (for show_config and benchmarks).
+struct GemmBlocking {
+    int mr, nr;              // register tile
+    index_t mc, kc, nc;      // cache blocks: A is packed mc × kc, B kc × nc
+};
+template <class T>
+GemmBlocking gemm_blocking();
 
 }  // namespace scratchlearn

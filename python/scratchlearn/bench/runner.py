@@ -1,0 +1,202 @@
+"""Runs every workload: scratchlearn in this process, scikit-learn too, and scikit-learn-intelex (when
+asked for and installed) in a separate process, since it patches scikit-learn globally."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import pkgutil
+import platform
+import subprocess
+import sys
+import time
+
+from ._common import time_call
+
+PEERS = ("sklearn", "sklearnex")
+
+
+def discover(quick=False, only=None):
+    """All workloads of every family module, filtered by ``only`` (names or name prefixes or
+    family names, comma-separated)."""
+    from . import __path__ as bench_path
+
+    loads = []
+    for info in sorted(pkgutil.iter_modules(bench_path), key=lambda i: i.name):
+        if not info.name.startswith("_") or info.name.startswith("__") or info.name == "_common":
+            continue
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        if hasattr(module, "workloads"):
+            loads.extend(module.workloads(quick))
+    if only:
+        keys = [k.strip() for k in only.split(",") if k.strip()]
+        loads = [w for w in loads if any(w.name == k or w.name.startswith(k) or w.family == k for k in keys)]
+    return loads
+
+
+def _have(module):
+    return importlib.util.find_spec(module) is not None
+
+
+def _run_side(w, data, side):
+    prepare = w.prepare_ours if side == "ours" else w.prepare_peer
+    fn = w.ours if side == "ours" else w.peer
+    state = prepare(data) if prepare else None
+    fn(data, state)  # warm-up (first-call costs: imports, thread pools, page faults)
+    seconds, result = time_call(fn, data, state, w.repeats)
+    return seconds, float(w.score(data, result))
+
+
+def _peer_process(names, quick, python):
+    """Time the peer side of the named workloads under scikit-learn-intelex in a child process."""
+    code = (
+        "import json, sys\n"
+        "from sklearnex import patch_sklearn\n"
+        "patch_sklearn()\n"
+        "from scratchlearn.bench.runner import _child\n"
+        f"print('@@RESULT@@' + json.dumps(_child({names!r}, {quick!r})))\n"
+    )
+    env = dict(os.environ)
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    proc = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@RESULT@@"):
+            return json.loads(line[len("@@RESULT@@"):])
+    raise RuntimeError(f"the scikit-learn-intelex process failed:\n{proc.stderr[-2000:]}")
+
+
+def _child(names, quick):
+    out = {}
+    for w in discover(quick, ",".join(names)):
+        if w.name not in names:
+            continue
+        data = w.setup()
+        try:
+            out[w.name] = _run_side(w, data, "peer")
+        except Exception as e:  # a peer that cannot run a workload is reported, not fatal
+            out[w.name] = [None, None, f"{type(e).__name__}: {e}"]
+    return out
+
+
+def run(quick=False, only=None, peers=("sklearn",), peer_python=None, progress=True):
+    """Run the suite; returns a list of result dicts."""
+    loads = discover(quick, only)
+    have_sklearn = _have("sklearn")
+    peers = [p for p in peers if p in PEERS]
+    if "sklearn" in peers and not have_sklearn:
+        print("scikit-learn is not installed: timing scratchlearn alone "
+              "(pip install 'scratchlearn[bench]' for the comparison).", file=sys.stderr)
+        peers = [p for p in peers if p != "sklearn"]
+    if "sklearnex" in peers and not (peer_python or _have("sklearnex")):
+        print("scikit-learn-intelex is not installed: leaving its column out "
+              "(pip install scikit-learn-intelex).", file=sys.stderr)
+        peers = [p for p in peers if p != "sklearnex"]
+
+    results = []
+    for i, w in enumerate(loads, 1):
+        if progress:
+            print(f"[{i}/{len(loads)}] {w.name}: {w.description} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        data = w.setup()
+        row = {"name": w.name, "family": w.family, "description": w.description, "metric": w.metric}
+        row["ours_s"], row["ours_score"] = _run_side(w, data, "ours")
+        if "sklearn" in peers:
+            row["sklearn_s"], row["sklearn_score"] = _run_side(w, data, "peer")
+        if "flops" in w.extra:
+            row["flops"] = w.extra["flops"]
+        results.append(row)
+        if progress:
+            print(f"      done in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
+    if "sklearnex" in peers and results:
+        if progress:
+            print("running scikit-learn-intelex in its own process ...", file=sys.stderr, flush=True)
+        ex = _peer_process([r["name"] for r in results], quick, peer_python or sys.executable)
+        for r in results:
+            got = ex.get(r["name"])
+            if got:
+                r["sklearnex_s"], r["sklearnex_score"] = got[0], got[1]
+                if len(got) > 2:
+                    r["sklearnex_error"] = got[2]
+    return results
+
+
+def _fmt_s(s):
+    if s is None:
+        return "-"
+    return f"{s * 1e3:.1f}ms" if s < 1 else f"{s:.2f}s"
+
+
+def _fmt_q(q):
+    if q is None:
+        return "-"
+    return f"{q:.6g}"
+
+
+def format_table(results, peers):
+    peers = [p for p in peers if any(f"{p}_s" in r for r in results)]
+    head = ["workload", "scratchlearn"]
+    for p in peers:
+        head += [p, f"speedup vs {p}"]
+    head += ["metric", "score (ours)"] + [f"score ({p})" for p in peers]
+    rows = []
+    for r in results:
+        line = [r["name"], _fmt_s(r["ours_s"])]
+        for p in peers:
+            ps = r.get(f"{p}_s")
+            line += [_fmt_s(ps), f"{ps / r['ours_s']:.2f}x" if ps else "-"]
+        line += [r["metric"], _fmt_q(r["ours_score"])] + [_fmt_q(r.get(f"{p}_score")) for p in peers]
+        rows.append(line)
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    fmt = lambda cells: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    gflop = [r for r in results if "flops" in r]
+    if gflop:
+        lines.append("")
+        lines.append("GFLOP/s: " + "; ".join(
+            f"{r['name']}: ours {r['flops'] / r['ours_s'] / 1e9:.1f}"
+            + "".join(f", {p} {r['flops'] / r[f'{p}_s'] / 1e9:.1f}" for p in peers if r.get(f"{p}_s"))
+            for r in gflop))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m scratchlearn.bench",
+        description="Time scratchlearn against scikit-learn (and scikit-learn-intelex) side by side.",
+    )
+    parser.add_argument("--quick", action="store_true", help="small data: about a minute in all")
+    parser.add_argument("--only", default=None, help="comma-separated workload names, prefixes or families")
+    parser.add_argument("--json", default=None, metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--peers", default="sklearn", help="comma-separated: sklearn, sklearnex")
+    parser.add_argument("--peer-python", default=None, metavar="PATH",
+                        help="interpreter for the scikit-learn-intelex process (default: this one)")
+    parser.add_argument("--list", action="store_true", help="list the workloads and exit")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for w in discover(args.quick, args.only):
+            print(f"{w.name:28s} {w.family:16s} {w.description}")
+        return 0
+    peers = [p.strip() for p in args.peers.split(",") if p.strip()]
+    bad = [p for p in peers if p not in PEERS]
+    if bad:
+        parser.error(f"unknown peer(s) {bad}; choose from {list(PEERS)}")
+
+    from .. import _config
+
+    cfg = _config.config_dict()
+    print(f"scratchlearn bench on {platform.machine()} ({os.cpu_count()} CPUs), "
+          f"threads={cfg.get('threads')}, " + ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "threads"))
+    results = run(quick=args.quick, only=args.only, peers=peers, peer_python=args.peer_python)
+    if not results:
+        print("no workload matched", file=sys.stderr)
+        return 1
+    print(format_table(results, peers))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"config": cfg, "quick": args.quick, "results": results}, f, indent=2)
+        print(f"wrote {args.json}")
+    return 0

@@ -1,0 +1,57 @@
+"""scikit-learn's own estimator checks over every public scratchlearn estimator.
+
+Every class listed in a public module's ``__all__`` that derives from BaseEstimator is checked;
+expected failures are listed below, each with its reason (the aim is none).
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import warnings
+
+import pytest
+
+import scratchlearn
+from scratchlearn.base import BaseEstimator
+
+sklearn_estimator_checks = pytest.importorskip("sklearn.utils.estimator_checks")
+parametrize_with_checks = sklearn_estimator_checks.parametrize_with_checks
+
+
+def all_estimators():
+    found = {}
+    for info in pkgutil.iter_modules(scratchlearn.__path__):
+        if info.name.startswith("_") or info.name in ("bench",):
+            continue
+        module = importlib.import_module(f"scratchlearn.{info.name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name, None)
+            if (inspect.isclass(obj) and issubclass(obj, BaseEstimator) and hasattr(obj, "fit")
+                    and not inspect.isabstract(obj)):
+                found[obj.__name__] = obj
+    return [found[k] for k in sorted(found)]
+
+
+ESTIMATORS = all_estimators()
+warnings.filterwarnings("ignore", message="Estimator .* does not inherit from `sklearn.base.BaseEstimator`")
+
+# {estimator class name: {check name: reason}}; aim for none.
+EXPECTED_FAILURES = {}
+
+
+def expected_failed_checks(estimator):
+    return EXPECTED_FAILURES.get(type(estimator).__name__, {})
+
+
+def test_estimators_found():
+    names = {cls.__name__ for cls in ESTIMATORS}
+    assert {"NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor"} <= names
+
+
+# scikit-learn warns that our estimators do not inherit from its BaseEstimator: by design, since
+# scratchlearn never imports scikit-learn at run time (it answers __sklearn_tags__ instead).
+@pytest.mark.filterwarnings("ignore:Estimator .* does not inherit from `sklearn.base.BaseEstimator`")
+@parametrize_with_checks([cls() for cls in ESTIMATORS], expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

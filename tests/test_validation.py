@@ -1,0 +1,131 @@
+"""Input validation shared by every estimator."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from scratchlearn._validation import (
+    check_array,
+    check_classification_targets,
+    check_random_state,
+    check_sample_weight,
+    resolve_n_jobs,
+    type_of_target,
+    validate_data,
+)
+from scratchlearn.neighbors import KNeighborsRegressor
+
+
+def test_dtypes_and_order():
+    a = check_array(np.asfortranarray(np.ones((3, 2), dtype=np.float32)))
+    assert a.dtype == np.float32 and a.flags.c_contiguous
+    assert check_array([[1, 2], [3, 4]]).dtype == np.float64
+    assert check_array(np.array([[True, False]])).dtype == np.float64
+    assert check_array(np.array([[1, 2]], dtype=object)).dtype == np.float64
+    strided = np.arange(24.0).reshape(4, 6)[:, ::2]
+    out = check_array(strided)
+    assert out.flags.c_contiguous and np.array_equal(out, strided)
+    base = np.ones((4, 3))
+    assert check_array(base) is base  # no copy when nothing needs converting
+
+
+def test_dataframe_float32_stays_float32():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"a": np.ones(3, np.float32), "b": np.zeros(3, np.float32)})
+    assert check_array(df).dtype == np.float32
+    df64 = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, 1.5, 2.5]})
+    assert check_array(df64).dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "X,exc,match",
+    [
+        ([[np.nan]], ValueError, "Input X contains NaN"),
+        ([[np.inf]], ValueError, "Input X contains infinity"),
+        ([[-np.inf, 1.0]], ValueError, "Input X contains infinity"),
+        ([["x"]], ValueError, "non-numeric"),
+        ([[1j]], ValueError, "Complex data not supported"),
+        (3.0, ValueError, "Expected 2D array, got scalar array"),
+        ([1.0], ValueError, "Expected 2D array, got 1D array"),
+        (np.zeros((1, 1, 1)), ValueError, "Found array with dim 3"),
+        (np.zeros((0, 2)), ValueError, r"Found array with 0 sample\(s\) \(shape=\(0, 2\)\)"),
+        (np.zeros((2, 0)), ValueError, r"Found array with 0 feature\(s\) \(shape=\(2, 0\)\)"),
+        (None, ValueError, "Expected X to be array-like, got None"),
+    ],
+)
+def test_rejections(X, exc, match):
+    with pytest.raises(exc, match=match):
+        check_array(X)
+
+
+def test_sparse_rejected_with_clear_message():
+    sp = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match="Sparse data was passed for X.*dense data is required"):
+        check_array(sp.csr_matrix(np.eye(3)))
+    out = check_array(sp.csc_matrix(np.eye(3)), accept_sparse=True)
+    assert out.format == "csr"
+
+
+def test_feature_count_and_names_checked():
+    pd = pytest.importorskip("pandas")
+    X = np.random.RandomState(0).randn(10, 3)
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    reg = KNeighborsRegressor(n_neighbors=2).fit(df, np.arange(10.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg.predict(df)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        reg.predict(X)
+    with pytest.raises(ValueError, match="The feature names should match those that were passed during fit"):
+        reg.predict(df[["c", "b", "a"]])
+    reg2 = KNeighborsRegressor(n_neighbors=2).fit(X, np.arange(10.0))
+    with pytest.warns(UserWarning, match="X has feature names, but KNeighborsRegressor was fitted without"):
+        reg2.predict(df)
+    with pytest.raises(ValueError, match="X has 2 features, but KNeighborsRegressor is expecting 3"):
+        reg2.predict(X[:, :2])
+
+
+def test_type_of_target():
+    assert type_of_target([0, 1, 1]) == "binary"
+    assert type_of_target(["a", "b", "c"]) == "multiclass"
+    assert type_of_target([0.5, 1.0]) == "continuous"
+    assert type_of_target([[0, 1], [2, 0]]) == "multiclass-multioutput"
+    assert type_of_target([[0.5, 1], [2, 0]]) == "continuous-multioutput"
+    assert type_of_target([1.0, 2.0, 3.0]) == "multiclass"
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        check_classification_targets([0.1, 0.2])
+
+
+def test_sample_weight():
+    X = np.zeros((3, 2), dtype=np.float32)
+    assert check_sample_weight(None, X).dtype == np.float32
+    assert np.array_equal(check_sample_weight(2, X), [2, 2, 2])
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(2,\), expected \(3,\)"):
+        check_sample_weight([1, 2], X)
+    with pytest.raises(ValueError, match="Negative values in sample_weight"):
+        check_sample_weight([1, -2, 1], X, only_positive=True)
+
+
+def test_n_jobs_and_random_state():
+    assert resolve_n_jobs(3) == 3
+    assert resolve_n_jobs(None) >= 1
+    assert resolve_n_jobs(-1) == resolve_n_jobs(None)
+    with pytest.raises(ValueError, match="n_jobs == 0"):
+        resolve_n_jobs(0)
+    with pytest.raises(ValueError, match="n_jobs must be None or a non-zero integer"):
+        resolve_n_jobs("all")
+    assert check_random_state(3).randint(100) == np.random.RandomState(3).randint(100)
+    with pytest.raises(ValueError, match="random_state must be None, an int"):
+        check_random_state("seed")
+
+
+def test_validate_data_records_n_features():
+    class Dummy:
+        pass
+
+    d = Dummy()
+    X, y = validate_data(d, [[1, 2], [3, 4]], [0, 1])
+    assert d.n_features_in_ == 2
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        validate_data(d, [[1, 2], [3, 4]], [0, 1, 2])
