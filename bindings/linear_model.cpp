@@ -127,22 +127,6 @@ void register_linear_model(py::module_& m) {
         "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton): (theta, n_iter, status, loss).");
 
     m.def(
-        "symmetric_eigen",
-        [](const py::array& a_in) {
-            darray A0 = square(a_in, "A");
-            const index_t d = A0.shape(0);
-            std::vector<double> A(A0.data(), A0.data() + d * d);
-            py::array_t<double> ev(d), V({d, d});
-            double *pe = ev.mutable_data(), *pv = V.mutable_data();
-            {
-                py::gil_scoped_release release;
-                symmetric_eigen(d, A.data(), pe, pv);
-            }
-            return py::make_tuple(ev, V);
-        },
-        py::arg("A"), "Eigenvalues (descending) and eigenvectors (columns) of a symmetric matrix.");
-
-    m.def(
         "cholesky_solve",
         [](const py::array& g_in, const py::array& b_in, const py::array& a_in) {
             darray G = square(g_in, "G");

@@ -225,7 +225,8 @@ def test_logistic_matches_sklearn(dtype, solver, data, C):
                                      max_iter=2000).fit(X, y)
     ref = sk.LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=2000).fit(
         X.astype(np.float64), y)
-    tol = 1e-4 if dtype == np.float64 else 2e-3
+    # float32: scores and gradients carry float32 round-off, the optimum is found to ~1e-3 relative.
+    tol = 1e-4 if dtype == np.float64 else 2e-3 * max(1.0, np.abs(ref.intercept_).max())
     assert ours.coef_.shape == ref.coef_.shape and ours.coef_.dtype == dtype
     assert_allclose(ours.coef_, ref.coef_, atol=tol, rtol=0)
     assert_allclose(ours.intercept_, ref.intercept_, atol=tol, rtol=0)

@@ -27,10 +27,6 @@ void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, c
                       bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
                       int n_threads);
 
-// Cyclic Jacobi eigen-decomposition of the symmetric d × d matrix A (row-major, destroyed).
-// eigenvalues (d) in descending order, V (d × d) holds the eigenvectors as columns.
-void symmetric_eigen(index_t d, double* A, double* eigenvalues, double* V);
-
 // Solves (G + α_j I) w_j = b_j for every target j by Cholesky (G d × d, B d × k, α one per target
 // or one in all when n_alpha == 1). W is d × k. Returns the smallest ratio L_ii² / G_ii met by
 // the factorisations (a cheap measure of how well conditioned the systems are), or −1 when a

@@ -2,8 +2,8 @@
 //
 // The big work, the d × d normal equations XᵀX over all n samples, goes through the project GEMM
 // (syrk_ata / gemm) on row blocks of the centred, weighted data. The d × d solves that follow are
-// written here: Cholesky for well-conditioned systems, a Jacobi eigen-solver for the spectrum, and a
-// QR + one-sided Jacobi SVD on X itself for the rank-deficient or badly conditioned ones.
+// written here: Cholesky for well-conditioned systems and a QR + one-sided Jacobi SVD on X itself for
+// the rank-deficient or badly conditioned ones (the spectrum of XᵀX comes from eigen.hpp).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -85,61 +85,6 @@ void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, c
         for (index_t j = 0; j < d * d; ++j) G[j] += double(gb[j]);
         for (index_t j = 0; j < d * k; ++j) XtY[j] += double(cb[j]);
     }
-}
-
-void symmetric_eigen(index_t d, double* A, double* eigenvalues, double* V) {
-    std::fill(V, V + d * d, 0.0);
-    for (index_t i = 0; i < d; ++i) V[i * d + i] = 1.0;
-    double fro = 0.0;
-    for (index_t i = 0; i < d * d; ++i) fro += A[i] * A[i];
-    for (int sweep = 0; sweep < 100 && fro > 0; ++sweep) {
-        double off = 0.0;
-        for (index_t p = 0; p < d; ++p)
-            for (index_t q = p + 1; q < d; ++q) off += A[p * d + q] * A[p * d + q];
-        if (off <= 1e-32 * fro) break;
-        for (index_t p = 0; p < d; ++p) {
-            for (index_t q = p + 1; q < d; ++q) {
-                const double apq = A[p * d + q];
-                if (std::abs(apq) <= 1e-300) continue;
-                const double app = A[p * d + p], aqq = A[q * d + q];
-                if (std::abs(apq) < 1e-18 * std::sqrt(std::abs(app * aqq))) {
-                    A[p * d + q] = A[q * d + p] = 0.0;
-                    continue;
-                }
-                const double theta = (aqq - app) / (2.0 * apq);
-                const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
-                const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
-                for (index_t r = 0; r < d; ++r) {  // columns p, q of A and V
-                    double* row = A + r * d;
-                    const double akp = row[p], akq = row[q];
-                    row[p] = c * akp - s * akq;
-                    row[q] = s * akp + c * akq;
-                    double* vr = V + r * d;
-                    const double vkp = vr[p], vkq = vr[q];
-                    vr[p] = c * vkp - s * vkq;
-                    vr[q] = s * vkp + c * vkq;
-                }
-                double* rp = A + p * d;
-                double* rq = A + q * d;
-                for (index_t r = 0; r < d; ++r) {  // rows p, q
-                    const double apk = rp[r], aqk = rq[r];
-                    rp[r] = c * apk - s * aqk;
-                    rq[r] = s * apk + c * aqk;
-                }
-                rp[q] = rq[p] = 0.0;
-            }
-        }
-    }
-    std::vector<index_t> order(d);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](index_t a, index_t b) { return A[a * d + a] > A[b * d + b]; });
-    std::vector<double> Vs(static_cast<size_t>(d) * d);
-    for (index_t j = 0; j < d; ++j) {
-        eigenvalues[j] = A[order[j] * d + order[j]];
-        for (index_t r = 0; r < d; ++r) Vs[r * d + j] = V[r * d + order[j]];
-    }
-    std::copy(Vs.begin(), Vs.end(), V);
 }
 
 namespace {

@@ -125,7 +125,8 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
             return self
         W = None
         if d <= n:
-            ev, V = _core.symmetric_eigen(G)
+            ev, Vrows = _core.symmetric_eigen(G)
+            V = Vrows.T
             lam_max = ev[0]
             if lam_max > 0 and ev[-1] > max(1e-8, tol * tol) * lam_max:
                 W = V @ ((V.T @ XtY) / ev[:, None])
@@ -139,11 +140,10 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
         return self
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {"multi_output": True}
 
-    def __sklearn_tags__(self):
-        return super().__sklearn_tags__()
+
 
 
 _RIDGE_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
@@ -243,7 +243,8 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
                 W[:, j], _ = _core.nnls_gram(G, XtY[:, j].copy(), float(a), np.zeros(d), 100000, 1e-13)
             self.solver_ = "lbfgs"
         elif d <= n and solver == "svd":
-            ev, V = _core.symmetric_eigen(G)
+            ev, Vrows = _core.symmetric_eigen(G)
+            V = Vrows.T
             lam_max = max(ev[0], 0.0)
             amin = alphas.min()
             if lam_max + amin > 0 and ev[-1] + amin > 1e-10 * (lam_max + amin):
@@ -265,8 +266,5 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         self.n_iter_ = None
         return self
 
-    def _more_tags(self):
+    def _sl_extra_tags(self):
         return {"multi_output": True}
-
-    def __sklearn_tags__(self):
-        return super().__sklearn_tags__()

@@ -234,6 +234,3 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         """Logarithm of predict_proba."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
-
-    def __sklearn_tags__(self):
-        return super().__sklearn_tags__()
