@@ -127,6 +127,59 @@ void register_linear_model(py::module_& m) {
         "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton): (theta, n_iter, status, loss).");
 
     m.def(
+        "enet_cd_gram",
+        [](const py::array& h_in, const py::array& q_in, double yy, double l1, double l2,
+           const py::array& w_in, index_t max_iter, double tol, double tol_w, bool positive,
+           bool random, std::uint64_t seed) {
+            darray H = square(h_in, "H");
+            darray q = darray::ensure(q_in);
+            darray w0 = darray::ensure(w_in);
+            if (!q || !w0) throw std::invalid_argument("enet_cd_gram: bad inputs");
+            const index_t d = H.shape(0);
+            if (q.size() != d || w0.size() != d) throw std::invalid_argument("enet_cd_gram: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            CDReport r;
+            {
+                py::gil_scoped_release release;
+                r = enet_cd_gram(d, H.data(), q.data(), yy, l1, l2, pw, max_iter, tol, tol_w,
+                                 positive, random, seed);
+            }
+            return py::make_tuple(w, r.n_iter, r.gap, r.converged);
+        },
+        py::arg("H"), py::arg("q"), py::arg("yy"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
+        py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
+        py::arg("random"), py::arg("seed"));
+
+    m.def(
+        "enet_cd_data",
+        [](const py::array& x_in, const py::array& y_in, double l1, double l2, const py::array& w_in,
+           index_t max_iter, double tol, double tol_w, bool positive, bool random,
+           std::uint64_t seed, int n_threads) {
+            auto Xf = py::array_t<double, py::array::f_style | py::array::forcecast>::ensure(x_in);
+            darray y = darray::ensure(y_in);
+            darray w0 = darray::ensure(w_in);
+            if (!Xf || !y || !w0) throw std::invalid_argument("enet_cd_data: bad inputs");
+            check_ndim(Xf, 2, "X");
+            const index_t n = Xf.shape(0), d = Xf.shape(1);
+            if (y.size() != n || w0.size() != d) throw std::invalid_argument("enet_cd_data: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            CDReport r;
+            {
+                py::gil_scoped_release release;
+                r = enet_cd_data(n, d, Xf.data(), y.data(), l1, l2, pw, max_iter, tol, tol_w,
+                                 positive, random, seed, n_threads);
+            }
+            return py::make_tuple(w, r.n_iter, r.gap, r.converged);
+        },
+        py::arg("Xf"), py::arg("y"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
+        py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
+        py::arg("random"), py::arg("seed"), py::arg("n_threads"));
+
+    m.def(
         "cholesky_solve",
         [](const py::array& g_in, const py::array& b_in, const py::array& a_in) {
             darray G = square(g_in, "G");

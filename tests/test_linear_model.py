@@ -302,3 +302,67 @@ def test_logistic_convergence_warning_and_errors():
         sl.LogisticRegression(dual=True).fit(X, y)
     with pytest.raises(ValueError, match="max_iter must be >= 0"):
         sl.LogisticRegression(max_iter=-1).fit(X, y)
+
+
+# ------------------------------------------------------------------ Lasso / ElasticNet
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("Est,kw", [("Lasso", {}), ("ElasticNet", {"l1_ratio": 0.3}),
+                                    ("Lasso", {"positive": True}), ("ElasticNet", {"fit_intercept": False})])
+@pytest.mark.parametrize("data", ["diabetes", "wide", "multi"])
+def test_enet_matches_sklearn(dtype, Est, kw, data):
+    rng = np.random.RandomState(0)
+    if data == "diabetes":
+        X, y = _diabetes(dtype)
+        alpha = 0.02
+    elif data == "wide":
+        X = rng.randn(30, 80).astype(dtype)
+        y = (X[:, :5] @ rng.randn(5) + 0.1 * rng.randn(30)).astype(dtype)
+        alpha = 0.05
+    else:
+        X, y = _reg_data(k=2, dtype=dtype)
+        alpha = 0.1
+    sw = rng.uniform(0.5, 2, X.shape[0])
+    ours = getattr(sl, Est)(alpha=alpha, **kw).fit(X, y, sample_weight=sw)
+    ref = getattr(sk, Est)(alpha=alpha, **kw).fit(X.astype(np.float64), y.astype(np.float64),
+                                                  sample_weight=sw)
+    assert ours.coef_.dtype == dtype and ours.coef_.shape == ref.coef_.shape
+    scale = max(1.0, np.abs(ref.coef_).max())
+    atol = 1e-9 * scale if dtype == np.float64 else 2e-3 * scale
+    assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=atol)
+    assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-6 if dtype == np.float64 else 1e-3,
+                    atol=atol)
+    if dtype == np.float64:
+        assert ours.n_iter_ == ref.n_iter_
+        assert_allclose(ours.dual_gap_, ref.dual_gap_, rtol=1e-3, atol=1e-12)
+
+
+def test_enet_random_selection_and_warm_start():
+    X, y = _diabetes()
+    ours = sl.ElasticNet(alpha=0.01, selection="random", random_state=0, tol=1e-10,
+                         max_iter=100000).fit(X, y)
+    ref = sk.ElasticNet(alpha=0.01, tol=1e-10, max_iter=100000).fit(X, y)
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-6 * np.abs(ref.coef_).max())
+    m = sl.Lasso(alpha=0.01, warm_start=True).fit(X, y)
+    it = m.n_iter_
+    m.fit(X, y)
+    assert m.n_iter_ < it
+
+
+def test_enet_convergence_warning_and_errors():
+    X, y = _diabetes()
+    with pytest.warns(ConvergenceWarning, match="Objective did not converge"):
+        sl.Lasso(alpha=1e-4, max_iter=2, tol=1e-12).fit(X, y)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sl.Lasso(alpha=0, max_iter=5).fit(X, y)
+    assert any("With alpha=0" in str(w.message) for w in rec)
+    with pytest.raises(ValueError, match="l1_ratio must be <= 1"):
+        sl.ElasticNet(l1_ratio=1.5).fit(X, y)
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        sl.Lasso(alpha=-1).fit(X, y)
+    with pytest.raises(ValueError, match="selection must be one of"):
+        sl.Lasso(selection="best").fit(X, y)
+    with pytest.raises(ValueError, match="max_iter must be >= 1"):
+        sl.Lasso(max_iter=0).fit(X, y)

@@ -97,3 +97,33 @@ template <class T>
 SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
 
 }  // namespace scratchlearn
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- lasso / elastic net
+
+// Cyclic (or random) coordinate descent for
+//     min_w ½‖y − Xw‖² + l1·‖w‖₁ + ½·l2·‖w‖²        (l1 = α·ρ·n, l2 = α(1−ρ)·n: scikit-learn's
+//                                                    scaling of 1/(2n)‖y − Xw‖² + αρ‖w‖₁ + …)
+// stopping when the duality gap is ≤ tol (tol already multiplied by ‖y‖²); the gap is checked when
+// the largest coordinate change of a sweep is ≤ tol_w·max|w| (tol_w is the user's tol), or at the
+// last sweep. Result: sweeps done (0 when the start already satisfies the gap), the final gap, and
+// whether it converged.
+struct CDReport {
+    index_t n_iter = 0;
+    double gap = 0.0;
+    bool converged = false;
+};
+
+// On the normal equations: H = XᵀX (d × d), q = Xᵀy, yy = yᵀy (all of centred, weighted data);
+// O(d) per coordinate update.
+CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, double l1, double l2,
+                      double* w, index_t max_iter, double tol, double tol_w, bool positive,
+                      bool random, std::uint64_t seed);
+
+// On the data: Xf is n × d column-major (centred, weighted), y (n); O(n) per coordinate update.
+CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, double l1, double l2,
+                      double* w, index_t max_iter, double tol, double tol_w, bool positive,
+                      bool random, std::uint64_t seed, int n_threads);
+
+}  // namespace scratchlearn

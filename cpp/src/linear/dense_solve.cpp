@@ -57,33 +57,56 @@ void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, c
         for (index_t j = 0; j < d; ++j) x_mean[j] = tot[j] / wsum;
         for (index_t j = 0; j < k; ++j) y_mean[j] = tot[d + j] / wsum;
     }
-    std::fill(G, G + d * d, 0.0);
-    std::fill(XtY, XtY + d * k, 0.0);
+    // One parallel region over fixed chunks of rows (their count depends on n and d only, so the
+    // sums are the same for every n_threads); each chunk streams its rows in blocks through a
+    // single-threaded syrk/gemm into its own accumulators, reduced in chunk order at the end.
+    // Dynamic scheduling keeps the region robust when a thread is delayed.
     const index_t B = std::min(kGramBlock, n);
-    std::vector<T> xb(static_cast<size_t>(B) * d), yb(static_cast<size_t>(B) * k);
-    std::vector<T> gb(static_cast<size_t>(d) * d), cb(static_cast<size_t>(d) * k);
+    const index_t per_chunk = d * d + d * k;
+    index_t n_chunks = std::min<index_t>(16, (n + B - 1) / B);
+    const index_t mem_cap = std::max<index_t>(1, (index_t(1) << 23) / std::max<index_t>(per_chunk, 1));
+    n_chunks = std::max<index_t>(1, std::min(n_chunks, mem_cap));
+    const index_t chunk = (n + n_chunks - 1) / n_chunks;
+    std::vector<double> part(static_cast<size_t>(n_chunks) * per_chunk, 0.0);
     std::vector<T> xm(d), ym(k);
     for (index_t j = 0; j < d; ++j) xm[j] = T(x_mean[j]);
     for (index_t j = 0; j < k; ++j) ym[j] = T(y_mean[j]);
-    for (index_t lo = 0; lo < n; lo += B) {
-        const index_t rows = std::min(B, n - lo);
-        const int nt = threads_for(n_threads, rows / 256 + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t r = 0; r < rows; ++r) {
-            const index_t i = lo + r;
-            const T s = sw ? T(std::sqrt(double(sw[i]))) : T(1);
-            const T* xi = X + i * d;
-            const T* yi = Y + i * k;
-            T* xo = xb.data() + r * d;
-            T* yo = yb.data() + r * k;
-            for (index_t j = 0; j < d; ++j) xo[j] = (xi[j] - xm[j]) * s;
-            for (index_t j = 0; j < k; ++j) yo[j] = (yi[j] - ym[j]) * s;
-        }
-        syrk_ata<T>(rows, d, T(1), xb.data(), d, T(0), gb.data(), d, n_threads);
-        gemm<T>(true, false, d, k, rows, T(1), xb.data(), d, yb.data(), k, T(0), cb.data(), k,
-                n_threads);
-        for (index_t j = 0; j < d * d; ++j) G[j] += double(gb[j]);
-        for (index_t j = 0; j < d * k; ++j) XtY[j] += double(cb[j]);
+    ExceptionSlot slot;
+    const int nt = threads_for(n_threads, n_chunks);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t c = 0; c < n_chunks; ++c) {
+        slot.run([&] {
+            std::vector<T> xb(static_cast<size_t>(B) * d), yb(static_cast<size_t>(B) * k);
+            std::vector<T> gb(static_cast<size_t>(d) * d), cb(static_cast<size_t>(d) * k);
+            double* Gc = part.data() + c * per_chunk;
+            double* Cc = Gc + d * d;
+            const index_t c_lo = c * chunk, c_hi = std::min(n, c_lo + chunk);
+            for (index_t lo = c_lo; lo < c_hi; lo += B) {
+                const index_t rows = std::min(B, c_hi - lo);
+                for (index_t r = 0; r < rows; ++r) {
+                    const index_t i = lo + r;
+                    const T s = sw ? T(std::sqrt(double(sw[i]))) : T(1);
+                    const T* xi = X + i * d;
+                    const T* yi = Y + i * k;
+                    T* xo = xb.data() + r * d;
+                    T* yo = yb.data() + r * k;
+                    for (index_t j = 0; j < d; ++j) xo[j] = (xi[j] - xm[j]) * s;
+                    for (index_t j = 0; j < k; ++j) yo[j] = (yi[j] - ym[j]) * s;
+                }
+                syrk_ata<T>(rows, d, T(1), xb.data(), d, T(0), gb.data(), d, 1);
+                gemm<T>(true, false, d, k, rows, T(1), xb.data(), d, yb.data(), k, T(0), cb.data(), k, 1);
+                for (index_t j = 0; j < d * d; ++j) Gc[j] += double(gb[j]);
+                for (index_t j = 0; j < d * k; ++j) Cc[j] += double(cb[j]);
+            }
+        });
+    }
+    slot.rethrow();
+    std::fill(G, G + d * d, 0.0);
+    std::fill(XtY, XtY + d * k, 0.0);
+    for (index_t c = 0; c < n_chunks; ++c) {
+        const double* Gc = part.data() + c * per_chunk;
+        for (index_t j = 0; j < d * d; ++j) G[j] += Gc[j];
+        for (index_t j = 0; j < d * k; ++j) XtY[j] += Gc[d * d + j];
     }
 }
 

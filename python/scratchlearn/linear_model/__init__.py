@@ -3,5 +3,6 @@ SGDRegressor — scikit-learn's estimators of the same names on the C++ core in 
 
 from ._least_squares import LinearRegression, Ridge
 from ._logistic import LogisticRegression
+from ._coordinate_descent import ElasticNet, Lasso
 
-__all__ = ["LinearRegression", "Ridge", "LogisticRegression"]
+__all__ = ["LinearRegression", "Ridge", "LogisticRegression", "Lasso", "ElasticNet"]
