@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 #include "scratchlearn/linear.hpp"
+#include "scratchlearn/sgd.hpp"
 
 namespace py = pybind11;
 using namespace scratchlearn;
@@ -86,6 +87,45 @@ py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py:
         rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
     }
     return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss);
+}
+
+template <class T>
+py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::array& sw_in,
+                    const py::object& val_in, const py::array& wpos_in, const py::array& wneg_in,
+                    const py::array& seeds_in, const SgdParams& P, const py::array& w_in,
+                    const py::array& b_in, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    darray Y = darray::ensure(y_in), sw = darray::ensure(sw_in), wpos = darray::ensure(wpos_in),
+           wneg = darray::ensure(wneg_in), w0 = darray::ensure(w_in), b0 = darray::ensure(b_in);
+    auto seeds = carray<std::uint64_t>::ensure(seeds_in);
+    if (!X || !Y || !sw || !wpos || !wneg || !w0 || !b0 || !seeds)
+        throw std::invalid_argument("sgd_fit: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(Y, 2, "Y");
+    const index_t n = X.shape(0), d = X.shape(1), K = Y.shape(0);
+    if (Y.shape(1) != n || sw.size() != n || wpos.size() != K || wneg.size() != K ||
+        seeds.size() != K || w0.size() != K * d || b0.size() != K)
+        throw std::invalid_argument("sgd_fit: inconsistent shapes");
+    carray<std::uint8_t> val;
+    const std::uint8_t* pval = nullptr;
+    if (!val_in.is_none()) {
+        val = carray<std::uint8_t>::ensure(val_in);
+        if (!val || val.size() != n) throw std::invalid_argument("sgd_fit: bad validation mask");
+        pval = val.data();
+    }
+    py::array_t<double> W({K, d}), b(K);
+    py::array_t<index_t> epochs(K);
+    double *pw = W.mutable_data(), *pb = b.mutable_data();
+    std::copy(w0.data(), w0.data() + K * d, pw);
+    std::copy(b0.data(), b0.data() + K, pb);
+    index_t* pe = epochs.mutable_data();
+    bool ok;
+    {
+        py::gil_scoped_release release;
+        ok = sgd_fit<T>(n, d, X.data(), K, Y.data(), sw.data(), pval, wpos.data(), wneg.data(),
+                        seeds.data(), P, pw, pb, pe, n_threads);
+    }
+    return py::make_tuple(W, b, epochs, ok);
 }
 
 darray square(const py::array& a_in, const char* name) {
@@ -178,6 +218,48 @@ void register_linear_model(py::module_& m) {
         py::arg("Xf"), py::arg("y"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
         py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
         py::arg("random"), py::arg("seed"), py::arg("n_threads"));
+
+    m.def(
+        "sgd_fit",
+        [](const py::array& X, const py::array& Y, const py::array& sw, const py::object& val,
+           const py::array& wpos, const py::array& wneg, const py::array& seeds, int loss,
+           double epsilon, int penalty, double alpha, double l1_ratio, bool fit_intercept,
+           index_t max_iter, double tol, bool shuffle, int learning_rate, double eta0,
+           double power_t, bool early_stopping, index_t n_iter_no_change, bool classification,
+           double t_start, const py::array& w0, const py::array& b0, int n_threads) {
+            if (loss < 0 || loss > 8) throw std::invalid_argument("sgd_fit: unknown loss");
+            if (penalty < 0 || penalty > 3) throw std::invalid_argument("sgd_fit: unknown penalty");
+            if (learning_rate < 0 || learning_rate > 3)
+                throw std::invalid_argument("sgd_fit: unknown learning rate");
+            SgdParams P;
+            P.loss = static_cast<SgdLoss>(loss);
+            P.epsilon = epsilon;
+            P.penalty = static_cast<SgdPenalty>(penalty);
+            P.alpha = alpha;
+            P.l1_ratio = l1_ratio;
+            P.fit_intercept = fit_intercept;
+            P.max_iter = max_iter;
+            P.tol = tol;
+            P.shuffle = shuffle;
+            P.learning_rate = static_cast<SgdRate>(learning_rate);
+            P.eta0 = eta0;
+            P.power_t = power_t;
+            P.early_stopping = early_stopping;
+            P.n_iter_no_change = n_iter_no_change;
+            P.classification = classification;
+            P.t_start = t_start;
+            return dispatch_float(X, [&](auto tag) {
+                return sgd_fit_t<decltype(tag)>(X, Y, sw, val, wpos, wneg, seeds, P, w0, b0, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("validation_mask"),
+        py::arg("weight_pos"), py::arg("weight_neg"), py::arg("seeds"), py::arg("loss"),
+        py::arg("epsilon"), py::arg("penalty"), py::arg("alpha"), py::arg("l1_ratio"),
+        py::arg("fit_intercept"), py::arg("max_iter"), py::arg("tol"), py::arg("shuffle"),
+        py::arg("learning_rate"), py::arg("eta0"), py::arg("power_t"), py::arg("early_stopping"),
+        py::arg("n_iter_no_change"), py::arg("classification"), py::arg("t_start"), py::arg("W0"),
+        py::arg("b0"), py::arg("n_threads"),
+        "K independent SGD fits on the same X: (W, b, epochs, all_finite).");
 
     m.def(
         "cholesky_solve",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from sklearn import linear_model as sk
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 
 from scratchlearn import linear_model as sl
 from scratchlearn.exceptions import ConvergenceWarning, NotFittedError
@@ -366,3 +366,97 @@ def test_enet_convergence_warning_and_errors():
         sl.Lasso(selection="best").fit(X, y)
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
         sl.Lasso(max_iter=0).fit(X, y)
+
+
+# ------------------------------------------------------------------ SGD
+
+
+def _scaled(loader):
+    X, y = loader(return_X_y=True)
+    X = (X - X.mean(0)) / np.where(X.std(0) > 0, X.std(0), 1)
+    return X, y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("loss", ["hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron"])
+@pytest.mark.parametrize("penalty", ["l2", "l1", "elasticnet"])
+def test_sgd_classifier_quality_like_sklearn(dtype, loss, penalty):
+    # SGD on 150 (iris) or 569 samples is noisy: compare means over seeds, with a margin.
+    for loader, n_seeds, margin in ((load_breast_cancer, 3, 0.03), (load_iris, 6, 0.06)):
+        X, y = _scaled(loader)
+        X = X.astype(dtype)
+        accs, refs = [], []
+        for seed in range(n_seeds):
+            ours = sl.SGDClassifier(loss=loss, penalty=penalty, random_state=seed).fit(X, y)
+            ref = sk.SGDClassifier(loss=loss, penalty=penalty, random_state=seed).fit(X, y)
+            accs.append(ours.score(X, y))
+            refs.append(ref.score(X, y))
+            assert ours.coef_.shape == ref.coef_.shape and ours.coef_.dtype == dtype
+        assert np.mean(accs) >= np.mean(refs) - margin, (loader.__name__, accs, refs)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "huber", "epsilon_insensitive",
+                                  "squared_epsilon_insensitive"])
+@pytest.mark.parametrize("learning_rate", ["invscaling", "adaptive", "constant"])
+def test_sgd_regressor_quality_like_sklearn(loss, learning_rate):
+    X, y = _scaled(load_diabetes)
+    kw = {} if loss == "squared_error" else {"epsilon": 10.0}
+    ours = [sl.SGDRegressor(loss=loss, learning_rate=learning_rate, random_state=s, **kw).fit(X, y).score(X, y)
+            for s in range(3)]
+    ref = [sk.SGDRegressor(loss=loss, learning_rate=learning_rate, random_state=s, **kw).fit(X, y).score(X, y)
+           for s in range(3)]
+    assert np.mean(ours) >= np.mean(ref) - 0.03
+
+
+def test_sgd_early_stopping_partial_fit_and_proba():
+    X, y = _scaled(load_digits)
+    m = sl.SGDClassifier(early_stopping=True, random_state=0, n_iter_no_change=3).fit(X, y)
+    assert m.n_iter_ < 100 and m.score(X, y) > 0.9
+    p = sl.SGDClassifier(random_state=0)
+    for chunk in np.array_split(np.arange(len(y)), 5):
+        p.partial_fit(X[chunk], y[chunk], classes=np.unique(y))
+    assert p.score(X, y) > 0.85
+    assert p.t_ == pytest.approx(1 + len(y))
+    for loss in ("log_loss", "modified_huber"):
+        c = sl.SGDClassifier(loss=loss, random_state=0).fit(X, y)
+        proba = c.predict_proba(X)
+        assert_allclose(proba.sum(1), 1.0, rtol=1e-6)
+        assert np.mean(c.classes_[proba.argmax(1)] == c.predict(X)) > 0.97
+    assert not hasattr(sl.SGDClassifier(loss="hinge"), "predict_proba")
+    r = sl.SGDRegressor(early_stopping=True, random_state=0).fit(*_scaled(load_diabetes))
+    assert r.n_iter_ >= 1
+
+
+def test_sgd_n_jobs_equal_and_class_weight():
+    X, y = _scaled(load_iris)
+    a = sl.SGDClassifier(random_state=0, n_jobs=1).fit(X, y)
+    b = sl.SGDClassifier(random_state=0, n_jobs=2).fit(X, y)
+    assert_allclose(a.coef_, b.coef_, rtol=0, atol=0)
+    w = sl.SGDClassifier(random_state=0, class_weight={0: 10.0}).fit(X, y)
+    assert np.mean(w.predict(X) == 0) >= np.mean(a.predict(X) == 0)
+    bal = sl.SGDClassifier(random_state=0, class_weight="balanced").fit(X, y)
+    assert bal.score(X, y) > 0.8
+
+
+def test_sgd_convergence_warning_and_errors():
+    X, y = _scaled(load_iris)
+    with pytest.warns(ConvergenceWarning, match="Maximum number of iteration"):
+        sl.SGDClassifier(max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        sl.SGDRegressor(loss="hinge").fit(X, y)
+    with pytest.raises(ValueError, match="penalty must be one of"):
+        sl.SGDClassifier(penalty="l3").fit(X, y)
+    with pytest.raises(ValueError, match="alpha must be > 0 since learning_rate is 'optimal'"):
+        sl.SGDClassifier(alpha=0).fit(X, y)
+    with pytest.raises(ValueError, match="eta0 must be > 0"):
+        sl.SGDClassifier(learning_rate="constant", eta0=0).fit(X, y)
+    with pytest.raises(ValueError, match="learning_rate must be one of"):
+        sl.SGDClassifier(learning_rate="fast").fit(X, y)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        sl.SGDClassifier().partial_fit(X, y)
+    with pytest.raises(ValueError, match="not supported"):
+        sl.SGDClassifier(average=True).fit(X, y)
+    with pytest.raises(ValueError, match="under-/overflow"):
+        sl.SGDRegressor(learning_rate="constant", eta0=1.0).fit(X * 1e300, y)
+    with pytest.raises(ValueError, match="all zero"):
+        sl.SGDClassifier().fit(X, y, sample_weight=np.zeros(len(y)))
