@@ -29,6 +29,8 @@
 #include <numeric>
 #include <vector>
 
+#include "chunk_kernels.hpp"
+#include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
 #ifdef _OPENMP
@@ -140,30 +142,12 @@ inline void accumulate(const T* x, double w, index_t d, std::int32_t label, doub
     weights[label] += w;
 }
 
-// For each of the m columns of buf (k × m): lab = argmin_j cn[j] + buf[j, i] (lowest j on ties),
-// best = that minimum. Branch-free, so the compiler vectorises it across samples.
 template <class T>
-void argmin_columns(const T* __restrict buf, const T* __restrict cn, index_t k, index_t m,
-                    T* __restrict best, T* __restrict lab) {
-    const T c0 = cn[0];
-    for (index_t i = 0; i < m; ++i) {
-        best[i] = c0 + buf[i];
-        lab[i] = T(0);
-    }
-    for (index_t j = 1; j < k; ++j) {
-        const T cj = cn[j], tj = T(j);
-        const T* __restrict row = buf + j * m;
-        for (index_t i = 0; i < m; ++i) {
-            // (Written as plain selects on loaded values: GCC vectorises this form.)
-            const T v = cj + row[i];
-            T b = best[i];
-            T l = lab[i];
-            l = (v < b) ? tj : l;
-            b = (v < b) ? v : b;
-            lab[i] = l;
-            best[i] = b;
-        }
-    }
+kmeans_kernels::ChunkKernels<T> chunk_kernels() {
+#ifdef SCRATCHLEARN_X86
+    if (active_isa() != Isa::Generic) return kmeans_kernels::avx2::kernels<T>();
+#endif
+    return kmeans_kernels::generic::kernels<T>();
 }
 
 // One Lloyd assignment pass over all samples with centres C: labels (counting changes), optional
@@ -176,6 +160,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     c_norms.resize(static_cast<size_t>(k));
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
+    const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
     const int nt = threads_for(n_threads, part.n_groups);
     const index_t per_thread = kChunk * (k + 2);
     buffers.resize(static_cast<size_t>(nt * per_thread));
@@ -200,16 +185,9 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
                     gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
-                    argmin_columns(buf, cn, k, m, best, lab);
-                    for (index_t i = 0; i < m; ++i) {
-                        const std::int32_t label = static_cast<std::int32_t>(lab[i]);
-                        const index_t r = r0 + i;
-                        if (labels[r] != label) ++changed;
-                        labels[r] = label;
-                        const T* x = X + r * d;
-                        if (with_sums) accumulate(x, double(sw[r]), d, label, gs, gw);
-                        if (with_inertia) inertia += double(sw[r]) * sq_dist(x, C + label * d, d);
-                    }
+                    K.argmin_columns(buf, cn, k, m, best, lab);
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
+                                   &inertia);
                 }
                 P.inertia[g] = inertia;
                 P.changed[g] = changed;

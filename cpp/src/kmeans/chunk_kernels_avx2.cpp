@@ -1,0 +1,9 @@
+// The per-chunk k-means loops compiled with AVX2 (this file gets -mavx2 -mfma; see chunk_kernels.hpp).
+#define SL_KMEANS_NS avx2
+// No fused multiply-adds: this path must round exactly like the portable one.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include "chunk_kernels_impl.hpp"
