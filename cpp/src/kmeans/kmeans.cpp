@@ -44,6 +44,16 @@ constexpr index_t kChunk = 256;      // rows per assignment chunk
 constexpr index_t kMaxGroups = 64;   // fixed partition of the chunks, whatever the thread count
 constexpr double kMaxPartialBytes = 256.0 * 1024 * 1024;
 
+// Threads worth starting for `work` multiply-adds split into `items` independent pieces: waking a
+// team costs more than a small pass (and much more on a busy machine), so each thread gets at
+// least kMinWorkPerThread. Only the speed depends on this, never the result.
+constexpr double kMinWorkPerThread = 1 << 20;
+inline int team_size(int n_threads, long long items, double work) {
+    const double by_work = std::max(1.0, work / kMinWorkPerThread);
+    const long long cap = by_work < double(items) ? static_cast<long long>(by_work) : items;
+    return threads_for(n_threads, cap);
+}
+
 inline int thread_id() {
 #ifdef _OPENMP
     return omp_get_thread_num();
@@ -161,7 +171,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
-    const int nt = threads_for(n_threads, part.n_groups);
+    const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
     const index_t per_thread = kChunk * (k + 2);
     buffers.resize(static_cast<size_t>(nt * per_thread));
     P.clear();
@@ -201,7 +211,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
 template <class T>
 double inertia_of(const T* X, index_t n, index_t d, const T* sw, const T* C,
                   const std::int32_t* labels, const Partition& part, Partials& P, int n_threads) {
-    const int nt = threads_for(n_threads, part.n_groups);
+    const int nt = team_size(n_threads, part.n_groups, double(n) * double(d));
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (index_t g = 0; g < part.n_groups; ++g) {
         double s = 0;
@@ -228,7 +238,7 @@ double update_centers(const T* X, index_t n, index_t d, const T* sw, const T* ol
     if (!empty.empty()) {
         // Distance of every sample to the centre of its cluster; the farthest ones seed the empties.
         std::vector<double> dist(static_cast<size_t>(n));
-        const int nt = threads_for(n_threads, part.n_groups);
+        const int nt = team_size(n_threads, part.n_groups, double(n) * double(d));
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t r = 0; r < n; ++r) dist[r] = sq_dist(X + r * d, old_c + labels[r] * d, d);
         const index_t n_empty = std::min<index_t>(static_cast<index_t>(empty.size()), n);
@@ -369,7 +379,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     std::vector<T> upper(static_cast<size_t>(n)), lower(static_cast<size_t>(n * k), T(0));
     std::vector<double> sums(static_cast<size_t>(k * d)), weights(static_cast<size_t>(k)), shift;
     std::vector<T> new_c(static_cast<size_t>(k * d));
-    const int nt = threads_for(n_threads, part.n_groups);
+    const int nt = team_size(n_threads, part.n_groups, double(n) * double(k) * double(d));
 
     // Initial bounds: exact distances, skipping centres the first bound already rules out.
     center_half_distances(centers, k, d, half, next);
@@ -505,7 +515,7 @@ void kmeans_transform(const T* X, index_t n, index_t d, const T* centers, index_
     for (index_t i = 0; i < k * d; ++i) C[i] = double(centers[i]);
     row_sq_norms(C.data(), k, d, cn.data());
     const index_t n_chunks = (n + kChunk - 1) / kChunk;
-    const int nt = threads_for(n_threads, n_chunks);
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(k) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel num_threads(nt)
     {
@@ -539,7 +549,7 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     std::vector<T> yn(static_cast<size_t>(m));
     row_sq_norms(Y, m, d, yn.data());
     const index_t n_chunks = (n + kChunk - 1) / kChunk;
-    const int nt = threads_for(n_threads, n_chunks);
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(m) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t c = 0; c < n_chunks; ++c) {
