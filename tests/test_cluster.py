@@ -16,6 +16,15 @@ skc = pytest.importorskip("sklearn.cluster")
 datasets = pytest.importorskip("sklearn.datasets")
 
 
+@pytest.fixture(autouse=True)
+def _one_blas_openmp_thread():
+    # scikit-learn's OpenMP loops are slow to start on a busy 2-core machine; one thread keeps the
+    # comparison runs fast. Our core takes its thread count from n_jobs explicitly.
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(limits=1):
+        yield
+
+
 def blobs(n=1500, d=6, centers=5, std=2.0, seed=0):
     X, _ = datasets.make_blobs(n_samples=n, n_features=d, centers=centers, cluster_std=std,
                                random_state=seed)
