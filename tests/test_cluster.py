@@ -449,3 +449,23 @@ def test_core_rejects_inconsistent_arrays():
         _core.kmeans_fit(X, w, X[:1], "elkan", 10, 0.0, 1)
     with pytest.raises(ValueError, match="at least one centre"):
         _core.kmeans_assign(X, w, X[:0], False, 1)
+
+
+@pytest.mark.parametrize("isa", list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_kernel_path(isa, dtype):
+    from scratchlearn import _core
+
+    X = blobs(3000, 7, 6, std=3.0).astype(dtype)  # d = 7: transposed blocks with a remainder
+    init = pick_init(X, 6, 0)
+    ref = skc.KMeans(6, init=init, n_init=1).fit(X)
+    before = _core.get_isa()
+    try:
+        _core.set_isa(isa)
+        km = KMeans(6, init=init, n_init=1).fit(X)
+    finally:
+        _core.set_isa(before)
+    assert_array_equal(km.labels_, ref.labels_)
+    tol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=tol, atol=tol)
+    assert_allclose(km.inertia_, ref.inertia_, rtol=tol)

@@ -1,8 +1,8 @@
 // The per-chunk inner loops of the k-means assignment, compiled once per instruction set
-// (chunk_kernels_generic.cpp with the default flags, kmeans_avx2.cpp with AVX2) from the same
+// (chunk_kernels_generic.cpp with the default flags, chunk_kernels_avx2.cpp with AVX2) from the same
 // source (chunk_kernels_impl.hpp) and picked at run time from the active ISA (cpu.hpp).
-// Both paths give bit-identical results: no fused multiply-adds (ISO C++ mode contracts none) and
-// the same operation order.
+// Both paths do the same operations in the same order, without fused multiply-adds (the AVX2 file
+// turns contraction off), so given the same products they give the same labels and sums.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,9 @@ struct ChunkKernels {
     void (*finish_chunk)(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                          const T* lab, std::int32_t* labels, double* sums, double* weights,
                          bool with_inertia, long long* changed, double* inertia);
+    // xt (d × m) ← xᵀ for a chunk x (m × d), or nullptr when this path has no fast transpose (the
+    // product then reads the chunk transposed itself).
+    void (*transpose)(const T* x, index_t m, index_t d, T* xt);
 };
 
 namespace generic {

@@ -78,7 +78,11 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
 
 template <class T>
 ChunkKernels<T> kernels() {
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>};
+#ifdef SL_KMEANS_TRANSPOSE
+    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, &SL_KMEANS_TRANSPOSE<T>};
+#else
+    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, nullptr};
+#endif
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();
