@@ -6,16 +6,17 @@
 //
 //   for jc in steps of nc            (columns of C; B block in L3)
 //     for pc in steps of kc          (the shared dimension)
-//       pack op(B)[pc:pc+kc, jc:jc+nc] → Bp        (all threads pack a share, then a barrier)
-//       for ic in steps of mc        (this thread's rows of C)
-//         pack op(A)[ic:ic+mc, pc:pc+kc] → Ap     (per thread, L2-sized)
-//         for jr in steps of NR      (this thread's columns; a B micro-panel stays in L1)
+//       pack op(B)[pc:pc+kc, jc:jc+nc] → Bp
+//       for ic in steps of mc        (rows of C)
+//         pack op(A)[ic:ic+mc, pc:pc+kc] → Ap     (L2-sized)
+//         for jr in steps of NR      (a B micro-panel stays in L1)
 //           for ir in steps of MR
 //             micro-kernel: C[ir:ir+MR, jr:jr+NR] = α·Ap_ir·Bp_jr + β'·C   (β' = β on the first
 //                                                                            pc block, else 1)
 //
 // Edges are zero-padded in the packed buffers, so the micro-kernel always runs on full tiles; a
-// partial tile is computed into a small local buffer and merged into C.
+// partial tile is computed into a small local buffer and merged into C. With several threads, C
+// is cut into rectangles each running this nest (see gemm_blocked).
 #include "scratchlearn/gemm.hpp"
 
 #include <algorithm>
@@ -301,149 +302,110 @@ void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, boo
     }
 }
 
-// Row boundaries of `parts` row groups of m rows, aligned to MR. For a lower-triangular product
-// the work of rows [0, i) grows like i², so the cuts move to i = m·√(t/parts).
-std::vector<index_t> row_cuts(index_t m, int parts, int MR, bool lower) {
-    std::vector<index_t> cut(parts + 1);
-    for (int t = 0; t <= parts; ++t) {
-        const double frac = double(t) / parts;
-        const double x = lower ? std::sqrt(frac) : frac;
-        index_t c = index_t(std::llround(x * double(m) / MR)) * MR;
-        cut[t] = std::min(m, std::max<index_t>(0, c));
-    }
-    cut[0] = 0;
-    cut[parts] = m;
-    for (int t = 1; t <= parts; ++t) cut[t] = std::max(cut[t], cut[t - 1]);
-    return cut;
-}
-
-// Thread grid for the product: at least ~64k multiply-adds per thread, then tm × tn groups
-// minimising the tiles of the busiest thread (ties: more row groups, which do not duplicate the
-// packing of A).
-struct Grid {
-    int nt, tm, tn;
-};
-
-Grid choose_grid(index_t m, index_t n, index_t k, int MR, int NR, index_t NC, int n_threads,
-                 bool lower) {
-    const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
-    const int nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
-    Grid g{nt, nt, 1};
-    if (nt == 1) return g;
-    const index_t row_tiles = (m + MR - 1) / MR;
-    const index_t col_tiles = (std::min(n, NC) + NR - 1) / NR;
-    index_t best = std::numeric_limits<index_t>::max();
-    for (int r = nt; r >= 1; --r) {
-        if (nt % r) continue;
-        const int c = nt / r;
-        if (lower && c > 1) continue;
-        const index_t work = ((row_tiles + r - 1) / r) * ((col_tiles + c - 1) / c);
-        if (work < best) {
-            best = work;
-            g.tm = r;
-            g.tn = c;
-        }
-    }
-    return g;
-}
-
-enum class RunStatus { Ok, OutOfMemory, ShortTeam };
-
-// The blocked product for m, n, k >= 1 and alpha != 0 (β applied on the first k block) on a given
-// thread grid. C is untouched unless the status is Ok.
+// The loop nest on one rectangle of C, rows [i0, i1) × columns [j0, j1), with this thread's own
+// packing buffers. Rectangles start at multiples of MR and NR, so the tiles (and the arithmetic of
+// every element of C) are the same however C is cut.
 template <class T>
-RunStatus gemm_run(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
-                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
-                   Grid g, bool lower) {
+void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index_t j0, index_t j1,
+               index_t k, T alpha, const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C,
+               index_t ldc, bool lower) {
     const Kernels<T>& K = P.k;
     const int MR = K.mr, NR = K.nr;
+    const index_t m = i1 - i0, n = j1 - j0;
     const index_t KC = std::min(P.kc, k);
     const index_t NC = std::min(P.nc, round_up(n, NR));
-    const int tn = g.tn;
-    const std::vector<index_t> cuts = row_cuts(m, g.tm, MR, lower);
-
-    T* Bp = b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));  // shared by the team
-
-    std::atomic<bool> failed{false};
-    auto body = [&](int tid, int nthreads, auto barrier) {
-        const int rg = tid / tn, cg = tid % tn;
-        const index_t ib = cuts[rg], ie = cuts[rg + 1];
-        const index_t rows = ie - ib;
-        index_t mcb = 0;
-        if (rows > 0) {
-            const index_t nblk = (rows + P.mc - 1) / P.mc;
-            mcb = round_up((rows + nblk - 1) / nblk, MR);
-        }
-        T* Ap = nullptr;
-        try {
-            if (mcb > 0) Ap = a_buffer().get<T>(std::size_t(mcb) * std::size_t(KC));
-        } catch (...) {
-            failed = true;  // every writer stores the same value
-        }
-        barrier();
-        if (failed) return;
-        for (index_t jc = 0; jc < n; jc += NC) {
-            const index_t nc = std::min(NC, n - jc);
-            const index_t panels = (nc + NR - 1) / NR;
-            for (index_t pc = 0; pc < k; pc += KC) {
-                const index_t kc = std::min(KC, k - pc);
-                const T beta_eff = pc == 0 ? beta : T(1);
-                pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, panels * tid / nthreads,
-                          panels * (tid + 1) / nthreads, Bp);
-                barrier();
-                const index_t pb = panels * cg / tn, pe = panels * (cg + 1) / tn;
-                if (pe > pb) {
-                    for (index_t ic = ib; ic < ie; ic += mcb) {
-                        const index_t mc = std::min(mcb, ie - ic);
-                        if (lower && jc + pb * NR > ic + mc - 1) continue;  // block above diagonal
-                        pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
-                        macro_kernel<T>(K, mc, nc, kc, alpha, Ap, Bp, beta_eff, C + ic * ldc + jc,
-                                        ldc, pb, pe, lower, ic, jc);
-                    }
-                }
-                barrier();  // Bp is repacked next
+    const index_t nblk = (m + P.mc - 1) / P.mc;
+    const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
+    T* Bp = b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
+    T* Ap = a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
+    for (index_t jc = j0; jc < j1; jc += NC) {
+        const index_t nc = std::min(NC, j1 - jc);
+        const index_t panels = (nc + NR - 1) / NR;
+        if (lower && jc > i1 - 1) break;  // the rest is above the diagonal
+        for (index_t pc = 0; pc < k; pc += KC) {
+            const index_t kc = std::min(KC, k - pc);
+            const T beta_eff = pc == 0 ? beta : T(1);
+            pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bp);
+            for (index_t ic = i0; ic < i1; ic += MC) {
+                const index_t mc = std::min(MC, i1 - ic);
+                if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal
+                pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
+                macro_kernel<T>(K, mc, nc, kc, alpha, Ap, Bp, beta_eff, C + ic * ldc + jc, ldc, 0,
+                                panels, lower, ic, jc);
             }
         }
-    };
-
-    if (g.nt == 1) {
-        body(0, 1, [] {});
-        return failed ? RunStatus::OutOfMemory : RunStatus::Ok;
     }
-    bool short_team = false;
-#pragma omp parallel num_threads(g.nt)
-    {
-#ifdef _OPENMP
-        const int tid = omp_get_thread_num();
-        const int got = omp_get_num_threads();
-#else
-        const int tid = 0;
-        const int got = 1;
-#endif
-        // The runtime may grant fewer threads than asked (nesting, thread limits); every thread
-        // sees the same team size, so either all run or none touches C.
-        if (got == g.nt) {
-            body(tid, g.nt, [] {
-#pragma omp barrier
-            });
-        } else if (tid == 0) {
-            short_team = true;
+}
+
+// Threads: C is cut into rectangles (tasks) that threads take from a shared counter; each task
+// runs the whole loop nest with the thread's own packing buffers. No barrier, no shared buffer: a
+// thread the OS delays (other processes on the machine) simply takes fewer tasks, and any thread
+// count balances. The price is packing a block of A or B once per task that uses it (a few
+// percent of the packing, itself ~1% of the work). The cut depends on the thread count but never
+// the arithmetic, so results do not depend on n_threads.
+struct Tasks {
+    int nt;
+    index_t rows, cols;        // rectangle size (multiples of MR, NR)
+    index_t row_tasks, col_tasks;
+};
+
+Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, index_t NC,
+                   int n_threads, bool lower) {
+    // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
+    const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
+    Tasks t;
+    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
+    t.rows = round_up(m, MR);
+    t.cols = round_up(n, NR);
+    if (t.nt > 1) {
+        // Halve the longer side (in units of the blocks that keep packing cheap) until there are
+        // >= 8 tasks per thread or the rectangles reach 4·MR × 8·NR.
+        const index_t want = 8 * index_t(t.nt);
+        t.rows = std::min(t.rows, round_up(MC, MR));
+        for (;;) {
+            const index_t count = ((m + t.rows - 1) / t.rows) * ((n + t.cols - 1) / t.cols);
+            if (count >= want) break;
+            const bool can_r = t.rows >= 8 * MR, can_c = t.cols >= 16 * NR;
+            if (!can_r && !can_c) break;
+            if (can_c && (t.cols >= 2 * t.rows || !can_r))
+                t.cols = round_up((t.cols + 1) / 2, NR);
+            else
+                t.rows = round_up((t.rows + 1) / 2, MR);
         }
     }
-    if (short_team) return RunStatus::ShortTeam;
-    return failed ? RunStatus::OutOfMemory : RunStatus::Ok;
+    (void)NC;
+    t.row_tasks = (m + t.rows - 1) / t.rows;
+    t.col_tasks = (n + t.cols - 1) / t.cols;
+    return t;
 }
 
 template <class T>
 void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
                   int n_threads, bool lower) {
-    const index_t NC = std::min(P.nc, round_up(n, P.k.nr));
-    Grid g = choose_grid(m, n, k, P.k.mr, P.k.nr, NC, n_threads, lower);
-    RunStatus s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, g, lower);
-    if (s == RunStatus::ShortTeam)
-        s = gemm_run(P, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, Grid{1, 1, 1}, lower);
-    if (s != RunStatus::Ok) throw std::bad_alloc();
+    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, P.mc, P.nc, n_threads, lower);
+    const index_t count = tk.row_tasks * tk.col_tasks;
+    auto run = [&](index_t t) {
+        // Column-major over tasks: neighbours in time share a block of B (hot in L3).
+        const index_t ci = t / tk.row_tasks, ri = t % tk.row_tasks;
+        const index_t i0 = ri * tk.rows, i1 = std::min(m, i0 + tk.rows);
+        const index_t j0 = ci * tk.cols, j1 = std::min(n, j0 + tk.cols);
+        if (lower && j0 > i1 - 1) return;  // wholly above the diagonal
+        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);
+    };
+    if (tk.nt == 1 || count == 1) {
+        for (index_t t = 0; t < count; ++t) run(t);
+        return;
+    }
+    std::atomic<index_t> next{0};
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(tk.nt)
+    {
+        slot.run([&] {
+            for (index_t t = next++; t < count; t = next++) run(t);
+        });
+    }
+    slot.rethrow();
 }
 
 // Validation shared by the entry points.

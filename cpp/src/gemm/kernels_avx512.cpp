@@ -7,6 +7,11 @@
 //
 // Everything lives in an anonymous namespace and no standard-library template is used, so no
 // AVX-compiled copy of a shared inline function can leak into the generic code at link time.
+// GCC 12's avx512fintrin.h trips -Wuninitialized inside _mm512_set1_* (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "kernels.hpp"
