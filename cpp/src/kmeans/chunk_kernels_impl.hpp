@@ -78,11 +78,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
 
 template <class T>
 ChunkKernels<T> kernels() {
-#ifdef SL_KMEANS_TRANSPOSE
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, &SL_KMEANS_TRANSPOSE<T>};
-#else
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, nullptr};
-#endif
+    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>};
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();
