@@ -45,6 +45,7 @@ namespace scratchlearn {
 namespace {
 
 constexpr index_t kChunk = 256;      // rows per assignment chunk
+constexpr index_t kWideChunk = 4096; // rows per block of the few-rows distance products (k-means++)
 constexpr index_t kMaxGroups = 64;   // fixed partition of the chunks, whatever the thread count
 constexpr double kMaxPartialBytes = 256.0 * 1024 * 1024;
 
@@ -552,13 +553,13 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     if (n == 0 || m == 0) return;
     std::vector<T> yn(static_cast<size_t>(m));
     row_sq_norms(Y, m, d, yn.data());
-    const index_t n_chunks = (n + kChunk - 1) / kChunk;
+    const index_t n_chunks = (n + kWideChunk - 1) / kWideChunk;
     const int nt = team_size(n_threads, n_chunks, double(n) * double(m) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t c = 0; c < n_chunks; ++c) {
         slot.run([&] {
-            const index_t r0 = c * kChunk, mc = std::min(kChunk, n - r0);
+            const index_t r0 = c * kWideChunk, mc = std::min(kWideChunk, n - r0);
             // out[:, r0:r0+mc] = −2·Y·X_chunkᵀ, then the norms, clipped at 0.
             gemm<T>(false, true, m, mc, d, T(-2), Y, d, X + r0 * d, d, T(0), out + r0, n, 1);
             for (index_t i = 0; i < m; ++i) {
