@@ -22,9 +22,6 @@ struct ChunkKernels {
     void (*finish_chunk)(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                          const T* lab, std::int32_t* labels, double* sums, double* weights,
                          bool with_inertia, long long* changed, double* inertia);
-    // xt (d × m) ← xᵀ for a chunk x (m × d), or nullptr when this path has no fast transpose (the
-    // product then reads the chunk transposed itself).
-    void (*transpose)(const T* x, index_t m, index_t d, T* xt);
 };
 
 namespace generic {

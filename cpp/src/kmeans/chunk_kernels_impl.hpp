@@ -42,47 +42,56 @@ void argmin_columns(const T* buf, const T* cn, index_t k, index_t m, T* best, T*
     for (index_t j = 0; j < k; ++j) argmin_update(buf + j * m, cn[j], T(j), m, best, lab);
 }
 
+// Σ w·x into the cluster's row of sums, for one sample. Out of line and with d known to be
+// positive, the compiler emits a clean vector loop.
+template <class T>
+SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, double w, index_t d,
+                                   double* __restrict s) {
+    for (index_t f = 0; f < d; ++f) s[f] += double(x[f]) * w;
+}
+
 template <class T>
 void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                   const T* lab, std::int32_t* labels, double* sums, double* weights,
                   bool with_inertia, long long* changed, double* inertia) {
+    // Labels first (a vector loop), then the sums and the inertia.
     long long ch = 0;
-    double in = 0;
+    std::int32_t* __restrict out = labels + r0;
     for (index_t i = 0; i < m; ++i) {
         const std::int32_t label = static_cast<std::int32_t>(lab[i]);
-        const index_t r = r0 + i;
-        ch += labels[r] != label;
-        labels[r] = label;
-        const T* __restrict x = X + r * d;
-        const double w = double(sw[r]);
-        if (sums) {
-            double* __restrict s = sums + static_cast<index_t>(label) * d;
-            for (index_t f = 0; f < d; ++f) s[f] += double(x[f]) * w;
+        ch += out[i] != label;
+        out[i] = label;
+    }
+    *changed += ch;
+    if (sums) {
+        for (index_t i = 0; i < m; ++i) {
+            const index_t label = out[i];
+            const double w = double(sw[r0 + i]);
+            add_scaled(X + (r0 + i) * d, w, d, sums + label * d);
             weights[label] += w;
         }
-        if (with_inertia) {
-            const T* c = C + static_cast<index_t>(label) * d;
+    }
+    if (with_inertia) {
+        double in = 0;
+        for (index_t i = 0; i < m; ++i) {
+            const T* x = X + (r0 + i) * d;
+            const T* c = C + static_cast<index_t>(out[i]) * d;
             double q = 0;
             for (index_t f = 0; f < d; ++f) {
                 const double t = double(x[f]) - double(c[f]);
                 q += t * t;
             }
-            in += w * q;
+            in += double(sw[r0 + i]) * q;
         }
+        *inertia += in;
     }
-    *changed += ch;
-    *inertia += in;
 }
 
 }  // namespace
 
 template <class T>
 ChunkKernels<T> kernels() {
-#ifdef SL_KMEANS_TRANSPOSE
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, &SL_KMEANS_TRANSPOSE<T>};
-#else
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>, nullptr};
-#endif
+    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>};
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();

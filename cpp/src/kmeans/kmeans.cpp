@@ -7,8 +7,8 @@
 // adds w·x and w into the partial sums of its cluster.
 //
 // The loops that touch every sample after the product (the argmin, the label bookkeeping, the
-// partial sums, and a transpose of the chunk that lets the product pack contiguous rows) live in
-// chunk_kernels_*.cpp, compiled for the portable target and for AVX2 and chosen at run time.
+// partial sums) live in chunk_kernels_*.cpp, compiled for the portable target and for AVX2 and
+// chosen at run time.
 //
 // Determinism. Chunks are grouped into at most kMaxGroups contiguous groups that do not depend on
 // the thread count; each group accumulates its own partial sums (in double), threads take whole
@@ -45,6 +45,7 @@ namespace scratchlearn {
 namespace {
 
 constexpr index_t kChunk = 256;      // rows per assignment chunk
+constexpr index_t kWideChunk = 4096; // rows per block of the few-rows distance products (k-means++)
 constexpr index_t kMaxGroups = 64;   // fixed partition of the chunks, whatever the thread count
 constexpr double kMaxPartialBytes = 256.0 * 1024 * 1024;
 
@@ -176,7 +177,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     const T* cn = c_norms.data();
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
     const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
-    const index_t per_thread = kChunk * (k + 2 + d);
+    const index_t per_thread = kChunk * (k + 2);
     buffers.resize(static_cast<size_t>(nt * per_thread));
     P.clear();
     ExceptionSlot slot;
@@ -185,7 +186,6 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
         T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
         T* best = buf + kChunk * k;  // per sample: smallest ‖c‖² − 2·x·c so far
         T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
-        T* xt = lab + kChunk;        // the chunk transposed (d × m), when the path transposes
 #pragma omp for schedule(dynamic, 1)
         for (index_t g = 0; g < part.n_groups; ++g) {
             slot.run([&] {
@@ -199,12 +199,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     if (m <= 0) continue;
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
-                    if (K.transpose) {  // packing then copies contiguous rows
-                        K.transpose(X + r0 * d, m, d, xt);
-                        gemm<T>(false, false, k, m, d, T(-2), C, d, xt, m, T(0), buf, m, 1);
-                    } else {
-                        gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
-                    }
+                    gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                     K.argmin_columns(buf, cn, k, m, best, lab);
                     K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
                                    &inertia);
@@ -558,13 +553,13 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     if (n == 0 || m == 0) return;
     std::vector<T> yn(static_cast<size_t>(m));
     row_sq_norms(Y, m, d, yn.data());
-    const index_t n_chunks = (n + kChunk - 1) / kChunk;
+    const index_t n_chunks = (n + kWideChunk - 1) / kWideChunk;
     const int nt = team_size(n_threads, n_chunks, double(n) * double(m) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t c = 0; c < n_chunks; ++c) {
         slot.run([&] {
-            const index_t r0 = c * kChunk, mc = std::min(kChunk, n - r0);
+            const index_t r0 = c * kWideChunk, mc = std::min(kWideChunk, n - r0);
             // out[:, r0:r0+mc] = −2·Y·X_chunkᵀ, then the norms, clipped at 0.
             gemm<T>(false, true, m, mc, d, T(-2), Y, d, X + r0 * d, d, T(0), out + r0, n, 1);
             for (index_t i = 0; i < m; ++i) {
