@@ -91,8 +91,8 @@ private:
 
 // C ← α·op(A)·op(B)[:, j0 : j0+nb] + β·C with B packed beforehand: op(A) m × k, C m × nb.
 // Same rules as gemm (β == 0 does not read C; the result does not depend on n_threads and equals
-// gemm's bit for bit on the same kernel path, unless gemm cuts a long k into slices: m·n <= 65536
-// with k >= 8192); j0 must be a multiple of B.column_step(). Safe to call concurrently
+// gemm's bit for bit on the same kernel path, unless gemm cuts a long k into slices: k >= 8192
+// and k >= 4·max(m, n)); j0 must be a multiple of B.column_step(). Safe to call concurrently
 // (n_threads = 1 inside a parallel region).
 template <class T>
 void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,

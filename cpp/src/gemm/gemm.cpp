@@ -456,13 +456,20 @@ void check_gemm_args(bool ta, bool tb, index_t m, index_t n, index_t k, index_t 
     require(!((a_null || b_null) && m > 0 && n > 0 && k > 0), "gemm: A or B is null");
 }
 
-// A small C with a long shared dimension (XᵀX of a tall X, say) offers too few rectangles to keep
-// threads busy: then k is cut into slices whose partial products are computed in parallel and
-// summed in slice order. The number of slices depends on the shape only, never on the thread
-// count, so neither do the results.
-index_t k_slices(index_t m, index_t n, index_t k) {
-    if (m * n > 256 * 256 || k < 8192) return 1;
-    return std::min<index_t>(16, k / 4096);
+// A long shared dimension (XᵀX of a tall X, say: k >= 4·max(m, n)) is cut into slices whose
+// partial products are computed in parallel, one slice per thread at a time, and summed in slice
+// order. Rectangles of C would each stream the whole of op(A) and op(B) from memory again, and a
+// small C has too few of them to keep threads busy; a slice stays in cache. The number of slices
+// (a power of two, so 2, 4, 8 or 16 threads balance) depends on the shape only, never on the
+// thread count, so neither do the results. Partial products take at most 64 MB.
+index_t k_slices(index_t m, index_t n, index_t k, std::size_t elem) {
+    if (k < 8192 || k < 4 * std::max(m, n)) return 1;
+    const double cap = 64.0 * (1 << 20) / (double(m) * double(n) * double(elem));
+    index_t ks = std::min<index_t>(16, k / 2048);
+    ks = std::min<index_t>(ks, index_t(cap));
+    index_t pow2 = 1;
+    while (pow2 * 2 <= ks) pow2 *= 2;
+    return pow2;
 }
 
 template <class T>
@@ -505,7 +512,7 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
         scale_c(m, n, beta, C, ldc, n_threads, lower);
         return;
     }
-    const index_t ks = k_slices(m, n, k);
+    const index_t ks = k_slices(m, n, k, sizeof(T));
     if (ks > 1)
         gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                     lower, ks);
