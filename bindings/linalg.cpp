@@ -23,7 +23,7 @@ struct RowView {
 
 template <class T>
 std::optional<RowView<T>> row_view(const py::array& a) {
-    if (a.ndim() != 2 || !a.dtype().is(py::dtype::of<T>())) return std::nullopt;
+    if (a.ndim() != 2 || !a.dtype().equal(py::dtype::of<T>())) return std::nullopt;
     const index_t rows = a.shape(0), cols = a.shape(1);
     const index_t isz = static_cast<index_t>(sizeof(T));
     if (rows == 0 || cols == 0)  // nothing is read or written: any strides will do

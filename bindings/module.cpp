@@ -6,10 +6,16 @@ namespace py = pybind11;
 void register_config(py::module_& m);
 void register_linalg(py::module_& m);
 void register_neighbors(py::module_& m);
+void register_decomposition(py::module_& m);
+void register_naive_bayes(py::module_& m);
+void register_cluster(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
     register_config(m);
     register_linalg(m);
     register_neighbors(m);
+    register_decomposition(m);
+    register_naive_bayes(m);
+    register_cluster(m);
 }

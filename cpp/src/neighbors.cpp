@@ -1,18 +1,34 @@
-// Brute-force k-nearest neighbours: blocked distances fused with a bounded top-k per query.
+// Brute-force k-nearest neighbours: blocked distances fused with a per-query top-k.
 //
-// Euclidean-type metrics (euclidean, sqeuclidean, cosine) use the matrix product:
-//     ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x
-// on data centred at the training mean (which shrinks the norms and so the cancellation), with the
-// q·x block from gemm(). Other metrics are computed pair by pair. Each query keeps a max-heap of its
-// best `k + extra` candidates; at the end the candidates' distances are recomputed exactly (in double)
-// from the original data and the best k are kept, so the reported distances carry no cancellation
-// error and near-ties are ordered by their exact distance.
+// Screening, then exact re-ranking:
+//
+// 1. Screening. Every training point gets an approximate distance, cheaply:
+//    - euclidean, sqeuclidean and cosine through the matrix product,
+//          ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x
+//      on data centred at the training mean (cosine: on unit vectors), with the q·x block from
+//      gemm() in single precision whatever the input precision (it runs twice as fast);
+//    - the other metrics pair by pair in the input precision.
+//    A bounded max-heap of the k smallest approximate distances gives the k-th, b. Each point whose
+//    approximate distance is at most b + 2·M is kept as a candidate, where M bounds the rounding
+//    error of an approximate distance (a standard dot-product error bound, below). Blocks of 64
+//    queries × 256 training points are screened while they are in cache; the full distance matrix
+//    never exists.
+// 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
+//    data); the k best by (distance, index) are the answer.
+//
+// Why this is exact: a true neighbour x has approx(x) ≤ d(x) + M ≤ d_k + M, and the k-th smallest
+// approximate distance satisfies b ≥ d_k − M, so approx(x) ≤ b + 2M: no true neighbour is dropped.
+//
+// Error bound M. For the product path, with unit roundoff u of the screening type and dimension d:
+// |fl(q·x) − q·x| ≤ (d + 2)·u·‖q‖‖x‖ (accumulation plus the conversion of the inputs), and
+// ‖q‖‖x‖ ≤ (‖q‖² + ‖x‖²)/2; the rounding of the norms and the final sums adds a few u·(‖q‖² + ‖x‖²).
+// So M = 1.5·(d + 8)·u·(‖q‖² + max‖x‖²), per query. For the pairwise metrics (sums or maxima of
+// non-negative terms), M = 1.5·(d + 4)·u·distance, a relative bound.
 #include "scratchlearn/neighbors.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <utility>
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
@@ -20,49 +36,66 @@
 namespace scratchlearn {
 namespace {
 
-constexpr index_t kQueryBlock = 64;    // queries per block (rows of the dot-product tile)
-constexpr index_t kTrainBlock = 1024;  // training points per block (columns of the tile)
-constexpr index_t kExtra = 4;          // extra candidates kept for the exact re-ranking
+constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile)
+constexpr index_t kTrainBlock = 256;  // training points per block (columns of the tile)
+constexpr index_t kChunk = 16;        // distances screened together by one vectorisable min
 
-// A bounded max-heap of (distance, index) pairs, ordered lexicographically so that equal distances
-// prefer the lower index.
 struct Candidate {
     double dist;
     std::int64_t index;
 };
-inline bool worse(const Candidate& a, const Candidate& b) {
+inline bool before(const Candidate& a, const Candidate& b) {
     return a.dist < b.dist || (a.dist == b.dist && a.index < b.index);
 }
 
-class TopK {
+// One query's screening state: a max-heap of the k smallest approximate distances, and the list of
+// candidates within the error margin of the current k-th.
+class Screen {
 public:
-    void reset(Candidate* storage, index_t capacity) {
-        heap_ = storage;
-        capacity_ = capacity;
-        size_ = 0;
+    void reset(index_t k, double abs_margin, double rel_margin) {
+        k_ = k;
+        abs_ = abs_margin;
+        rel_ = rel_margin;
+        heap_.clear();
+        cand_.clear();
+        compact_at_ = 2 * k + 64;
+        threshold_ = std::numeric_limits<double>::infinity();
     }
-    // Threshold below which a candidate can enter (infinity while not full).
-    double bound() const {
-        return size_ < capacity_ ? std::numeric_limits<double>::infinity() : heap_[0].dist;
-    }
-    void push(double dist, std::int64_t index) {
-        Candidate c{dist, index};
-        if (size_ < capacity_) {
-            heap_[size_++] = c;
-            std::push_heap(heap_, heap_ + size_, worse);
-        } else if (worse(c, heap_[0])) {
-            std::pop_heap(heap_, heap_ + size_, worse);
-            heap_[size_ - 1] = c;
-            std::push_heap(heap_, heap_ + size_, worse);
+    double threshold() const { return threshold_; }
+
+    void offer(double approx, std::int64_t index) {
+        if (approx > threshold_) return;
+        cand_.push_back({approx, index});
+        if (static_cast<index_t>(heap_.size()) < k_) {
+            heap_.push_back(approx);
+            std::push_heap(heap_.begin(), heap_.end());
+        } else if (approx < heap_.front()) {
+            std::pop_heap(heap_.begin(), heap_.end());
+            heap_.back() = approx;
+            std::push_heap(heap_.begin(), heap_.end());
         }
+        if (static_cast<index_t>(heap_.size()) == k_) {
+            const double b = heap_.front();
+            threshold_ = b + 2.0 * (abs_ + rel_ * b);
+        }
+        if (static_cast<index_t>(cand_.size()) >= compact_at_) compact();
     }
-    index_t size() const { return size_; }
-    Candidate* data() { return heap_; }
+
+    void compact() {
+        const double t = threshold_;
+        cand_.erase(std::remove_if(cand_.begin(), cand_.end(),
+                                   [t](const Candidate& c) { return c.dist > t; }),
+                    cand_.end());
+        compact_at_ = std::max<index_t>(2 * k_ + 64, 2 * static_cast<index_t>(cand_.size()));
+    }
+    std::vector<Candidate>& candidates() { return cand_; }
 
 private:
-    Candidate* heap_ = nullptr;
-    index_t capacity_ = 0;
-    index_t size_ = 0;
+    index_t k_ = 0;
+    double abs_ = 0, rel_ = 0, threshold_ = 0;
+    index_t compact_at_ = 0;
+    std::vector<double> heap_;
+    std::vector<Candidate> cand_;
 };
 
 // Exact distance between two rows, accumulated in double.
@@ -109,7 +142,8 @@ double exact_distance(const T* a, const T* b, index_t d, Metric metric, double p
     return 0;
 }
 
-// Fast pairwise distance for the metrics without a matrix-product form, in T (ranking only).
+// Approximate distance for the metrics without a product form, in T (Minkowski: the p-th power
+// sum, which ranks like its root).
 template <class T>
 inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) {
     T s = 0;
@@ -120,7 +154,7 @@ inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) 
         case Metric::Chebyshev:
             for (index_t j = 0; j < d; ++j) s = std::max(s, T(std::fabs(a[j] - b[j])));
             return s;
-        default:  // Minkowski: the p-th power sum ranks the same as its p-th root
+        default:
             for (index_t j = 0; j < d; ++j) s += std::pow(std::fabs(a[j] - b[j]), p);
             return s;
     }
@@ -128,6 +162,173 @@ inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) 
 
 bool uses_product(Metric m) {
     return m == Metric::Euclidean || m == Metric::SqEuclidean || m == Metric::Cosine;
+}
+
+template <class T>
+constexpr double unit_roundoff() {
+    return std::numeric_limits<T>::epsilon() / 2;
+}
+
+// Re-rank one query's candidates exactly and write its k best.
+template <class T>
+void finish_query(Screen& s, const T* q, const T* X, index_t d, index_t k, Metric metric, double p,
+                  T* out_dist, std::int64_t* out_index) {
+    s.compact();
+    std::vector<Candidate>& c = s.candidates();
+    for (Candidate& e : c) e.dist = exact_distance(q, X + e.index * d, d, metric, p);
+    std::partial_sort(c.begin(), c.begin() + k, c.end(), before);
+    for (index_t i = 0; i < k; ++i) {
+        out_dist[i] = T(c[i].dist);
+        out_index[i] = c[i].index;
+    }
+}
+
+// Euclidean, squared euclidean and cosine, screened with products in precision S.
+template <class T, class S>
+void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, index_t k,
+                 Metric metric, T* out_dist, std::int64_t* out_index, int n_threads) {
+    const bool cosine = metric == Metric::Cosine;
+    // Training rows prepared in double (centred, or unit-normalised for cosine), stored in S.
+    std::vector<double> mean(d, 0.0);
+    if (!cosine) {
+        for (index_t i = 0; i < n_train; ++i)
+            for (index_t j = 0; j < d; ++j) mean[j] += X[i * d + j];
+        for (index_t j = 0; j < d; ++j) mean[j] /= double(n_train);
+    }
+    std::vector<S> Xs(static_cast<std::size_t>(n_train * d));
+    std::vector<S> xnorm(n_train);
+    double xnorm_max = 0;
+    for (index_t i = 0; i < n_train; ++i) {
+        const T* x = X + i * d;
+        double scale = 1.0, s = 0;
+        if (cosine) {
+            for (index_t j = 0; j < d; ++j) s += double(x[j]) * double(x[j]);
+            scale = s > 0 ? 1.0 / std::sqrt(s) : 1.0;
+            s = s > 0 ? 1.0 : 0.0;
+            for (index_t j = 0; j < d; ++j) Xs[i * d + j] = S(double(x[j]) * scale);
+        } else {
+            for (index_t j = 0; j < d; ++j) {
+                const double v = double(x[j]) - mean[j];
+                Xs[i * d + j] = S(v);
+                s += v * v;
+            }
+        }
+        xnorm[i] = S(s);
+        xnorm_max = std::max(xnorm_max, s);
+    }
+    const double u = unit_roundoff<S>();
+    const double margin_factor = 1.5 * double(d + 8) * u;
+
+    const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
+    const int nt = threads_for(n_threads, n_blocks);
+    ExceptionSlot errors;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<Screen> screens(kQueryBlock);
+        std::vector<S> qbuf(static_cast<std::size_t>(kQueryBlock * d));
+        std::vector<double> qnorm(kQueryBlock);
+        std::vector<S> dots(static_cast<std::size_t>(kQueryBlock * kTrainBlock));
+#pragma omp for schedule(dynamic, 1)
+        for (index_t b = 0; b < n_blocks; ++b) {
+            errors.run([&] {
+                const index_t q0 = b * kQueryBlock;
+                const index_t mb = std::min(kQueryBlock, n_queries - q0);
+                for (index_t r = 0; r < mb; ++r) {
+                    const T* q = Q + (q0 + r) * d;
+                    S* o = qbuf.data() + r * d;
+                    double s = 0;
+                    if (cosine) {
+                        for (index_t j = 0; j < d; ++j) s += double(q[j]) * double(q[j]);
+                        const double scale = s > 0 ? 1.0 / std::sqrt(s) : 1.0;
+                        for (index_t j = 0; j < d; ++j) o[j] = S(double(q[j]) * scale);
+                        s = s > 0 ? 1.0 : 0.0;
+                    } else {
+                        for (index_t j = 0; j < d; ++j) {
+                            const double v = double(q[j]) - mean[j];
+                            o[j] = S(v);
+                            s += v * v;
+                        }
+                    }
+                    qnorm[r] = s;
+                    screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+                }
+                for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
+                    const index_t nb = std::min(kTrainBlock, n_train - t0);
+                    // dots ← −2·q·x (cosine: −q·x): a row's distances are then
+                    // ‖q‖² + (‖x‖² + dots) (cosine: 1 + dots).
+                    gemm<S>(false, true, mb, nb, d, cosine ? S(-1) : S(-2), qbuf.data(), d,
+                            Xs.data() + t0 * d, d, S(0), dots.data(), nb, 1);
+                    const S* xn = xnorm.data() + t0;
+                    for (index_t r = 0; r < mb; ++r) {
+                        Screen& sc = screens[r];
+                        S* dr = dots.data() + r * nb;
+                        const S offset = cosine ? S(1) : S(qnorm[r]);
+                        if (!cosine)
+                            for (index_t c = 0; c < nb; ++c) dr[c] += xn[c];
+                        for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
+                            const index_t c1 = std::min(nb, c0 + kChunk);
+                            S lo = dr[c0];
+                            for (index_t c = c0 + 1; c < c1; ++c) lo = std::min(lo, dr[c]);
+                            if (double(std::max(S(0), lo + offset)) > sc.threshold()) continue;
+                            for (index_t c = c0; c < c1; ++c)
+                                sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
+                        }
+                    }
+                }
+                for (index_t r = 0; r < mb; ++r)
+                    finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
+                                 out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+            });
+        }
+    }
+    errors.rethrow();
+}
+
+// Manhattan, Chebyshev and Minkowski: pairwise, in T.
+template <class T>
+void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, index_t k,
+                  Metric metric, double p, T* out_dist, std::int64_t* out_index, int n_threads) {
+    const double rel_margin = 1.5 * double(d + 4) * unit_roundoff<T>() *
+                              (metric == Metric::Minkowski ? std::max(1.0, p) : 1.0);
+    const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
+    const int nt = threads_for(n_threads, n_blocks);
+    const T pp = T(p);
+    ExceptionSlot errors;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<Screen> screens(kQueryBlock);
+#pragma omp for schedule(dynamic, 1)
+        for (index_t b = 0; b < n_blocks; ++b) {
+            errors.run([&] {
+                const index_t q0 = b * kQueryBlock;
+                const index_t mb = std::min(kQueryBlock, n_queries - q0);
+                for (index_t r = 0; r < mb; ++r) screens[r].reset(k, 0.0, rel_margin);
+                for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
+                    const index_t nb = std::min(kTrainBlock, n_train - t0);
+                    for (index_t r = 0; r < mb; ++r) {
+                        const T* q = Q + (q0 + r) * d;
+                        Screen& sc = screens[r];
+                        for (index_t c = 0; c < nb; ++c)
+                            sc.offer(double(direct_distance(q, X + (t0 + c) * d, d, metric, pp)), t0 + c);
+                    }
+                }
+                for (index_t r = 0; r < mb; ++r)
+                    finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, p,
+                                 out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+            });
+        }
+    }
+    errors.rethrow();
+}
+
+// Single precision screens well unless the (centred) values leave its comfortable range.
+template <class T>
+bool float_screening_is_safe(const T* X, index_t n, const T* Q, index_t nq, index_t d) {
+    if (std::is_same<T, float>::value) return true;
+    double hi = 0;
+    for (index_t i = 0; i < n * d; ++i) hi = std::max(hi, std::fabs(double(X[i])));
+    for (index_t i = 0; i < nq * d; ++i) hi = std::max(hi, std::fabs(double(Q[i])));
+    return hi < 1e15 && (hi == 0 || hi > 1e-15);
 }
 
 }  // namespace
@@ -140,139 +341,13 @@ void knn_search(const T* X, index_t n_train, const T* Q, index_t n_queries, inde
     require(k >= 1 && k <= n_train, "knn_search: k must be in [1, n_train]");
     require(metric != Metric::Minkowski || p > 0, "knn_search: Minkowski p must be > 0");
     if (n_queries == 0) return;
-
-    const bool product = uses_product(metric);
-    const index_t capacity = std::min(n_train, k + kExtra);
-
-    // Prepared training data for the product path: centred (or, for cosine, unit-normalised) rows
-    // and their squared norms.
-    std::vector<T> Xp;
-    std::vector<T> mean;
-    std::vector<T> xnorm;
-    if (product) {
-        Xp.assign(X, X + n_train * d);
-        if (metric == Metric::Cosine) {
-            for (index_t i = 0; i < n_train; ++i) {
-                double s = 0;
-                for (index_t j = 0; j < d; ++j) s += double(Xp[i * d + j]) * Xp[i * d + j];
-                const T inv = s > 0 ? T(1.0 / std::sqrt(s)) : T(1);
-                for (index_t j = 0; j < d; ++j) Xp[i * d + j] *= inv;
-            }
-        } else {
-            std::vector<double> m(d, 0.0);
-            for (index_t i = 0; i < n_train; ++i)
-                for (index_t j = 0; j < d; ++j) m[j] += Xp[i * d + j];
-            mean.resize(d);
-            for (index_t j = 0; j < d; ++j) mean[j] = T(m[j] / double(n_train));
-            for (index_t i = 0; i < n_train; ++i)
-                for (index_t j = 0; j < d; ++j) Xp[i * d + j] -= mean[j];
-        }
-        xnorm.resize(n_train);
-        for (index_t i = 0; i < n_train; ++i) {
-            T s = 0;
-            for (index_t j = 0; j < d; ++j) s += Xp[i * d + j] * Xp[i * d + j];
-            xnorm[i] = s;
-        }
+    if (!uses_product(metric)) {
+        knn_pairwise(X, n_train, Q, n_queries, d, k, metric, p, out_dist, out_index, n_threads);
+    } else if (metric == Metric::Cosine || float_screening_is_safe(X, n_train, Q, n_queries, d)) {
+        knn_product<T, float>(X, n_train, Q, n_queries, d, k, metric, out_dist, out_index, n_threads);
+    } else {
+        knn_product<T, double>(X, n_train, Q, n_queries, d, k, metric, out_dist, out_index, n_threads);
     }
-
-    const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
-    const int nt = threads_for(n_threads, n_blocks);
-    ExceptionSlot errors;
-
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<Candidate> storage;
-        std::vector<TopK> heaps(kQueryBlock);
-        std::vector<T> qbuf, qnorm, dots;
-        errors.run([&] {
-            storage.resize(kQueryBlock * capacity);
-            if (product) {
-                qbuf.resize(kQueryBlock * d);
-                qnorm.resize(kQueryBlock);
-                dots.resize(kQueryBlock * kTrainBlock);
-            }
-        });
-
-#pragma omp for schedule(dynamic, 1)
-        for (index_t b = 0; b < n_blocks; ++b) {
-            errors.run([&] {
-                const index_t q0 = b * kQueryBlock;
-                const index_t mb = std::min(kQueryBlock, n_queries - q0);
-                for (index_t r = 0; r < mb; ++r) heaps[r].reset(storage.data() + r * capacity, capacity);
-
-                if (product) {
-                    for (index_t r = 0; r < mb; ++r) {
-                        const T* q = Q + (q0 + r) * d;
-                        T* o = qbuf.data() + r * d;
-                        if (metric == Metric::Cosine) {
-                            double s = 0;
-                            for (index_t j = 0; j < d; ++j) s += double(q[j]) * q[j];
-                            const T inv = s > 0 ? T(1.0 / std::sqrt(s)) : T(1);
-                            for (index_t j = 0; j < d; ++j) o[j] = q[j] * inv;
-                        } else {
-                            for (index_t j = 0; j < d; ++j) o[j] = q[j] - mean[j];
-                        }
-                        T s = 0;
-                        for (index_t j = 0; j < d; ++j) s += o[j] * o[j];
-                        qnorm[r] = s;
-                    }
-                    for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
-                        const index_t nb = std::min(kTrainBlock, n_train - t0);
-                        gemm<T>(false, true, mb, nb, d, T(1), qbuf.data(), d, Xp.data() + t0 * d, d,
-                                T(0), dots.data(), nb, 1);
-                        for (index_t r = 0; r < mb; ++r) {
-                            TopK& h = heaps[r];
-                            const T* dr = dots.data() + r * nb;
-                            const T qn = qnorm[r];
-                            double bound = h.bound();
-                            for (index_t c = 0; c < nb; ++c) {
-                                T dist = metric == Metric::Cosine ? T(1) - dr[c]
-                                                                  : qn + xnorm[t0 + c] - T(2) * dr[c];
-                                if (dist < T(0)) dist = T(0);
-                                if (double(dist) <= bound) {
-                                    h.push(double(dist), t0 + c);
-                                    bound = h.bound();
-                                }
-                            }
-                        }
-                    }
-                } else {
-                    const T pp = T(p);
-                    for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
-                        const index_t nb = std::min(kTrainBlock, n_train - t0);
-                        for (index_t r = 0; r < mb; ++r) {
-                            TopK& h = heaps[r];
-                            const T* q = Q + (q0 + r) * d;
-                            double bound = h.bound();
-                            for (index_t c = 0; c < nb; ++c) {
-                                const T dist = direct_distance(q, X + (t0 + c) * d, d, metric, pp);
-                                if (double(dist) <= bound) {
-                                    h.push(double(dist), t0 + c);
-                                    bound = h.bound();
-                                }
-                            }
-                        }
-                    }
-                }
-
-                // Exact re-ranking of the candidates, then the best k in order.
-                for (index_t r = 0; r < mb; ++r) {
-                    TopK& h = heaps[r];
-                    Candidate* c = h.data();
-                    const index_t sz = h.size();
-                    const T* q = Q + (q0 + r) * d;
-                    for (index_t i = 0; i < sz; ++i)
-                        c[i].dist = exact_distance(q, X + c[i].index * d, d, metric, p);
-                    std::sort(c, c + sz, worse);
-                    for (index_t i = 0; i < k; ++i) {
-                        out_dist[(q0 + r) * k + i] = T(c[i].dist);
-                        out_index[(q0 + r) * k + i] = c[i].index;
-                    }
-                }
-            });
-        }
-    }
-    errors.rethrow();
 }
 
 template void knn_search<float>(const float*, index_t, const float*, index_t, index_t, index_t,

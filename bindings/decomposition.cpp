@@ -1,0 +1,118 @@
+// Bindings for PCA and the dense eigen/SVD helpers (cpp/src/decomposition/).
+#include <algorithm>
+
+#include "common.hpp"
+#include "scratchlearn/eigen.hpp"
+#include "scratchlearn/pca.hpp"
+
+namespace py = pybind11;
+using namespace scratchlearn;
+using namespace scratchlearn::bind;
+
+namespace {
+
+template <class T>
+py::tuple scatter(const py::array& x_in, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    if (!X) throw std::invalid_argument("pca_scatter: X could not be converted");
+    check_ndim(X, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (n < 1 || d < 1) throw std::invalid_argument("pca_scatter: X must not be empty");
+    py::array_t<double> mean(d), S({d, d});
+    const T* px = X.data();
+    double* pm = mean.mutable_data();
+    double* ps = S.mutable_data();
+    {
+        py::gil_scoped_release release;
+        pca_scatter<T>(px, n, d, pm, ps, n_threads);
+    }
+    return py::make_tuple(mean, S);
+}
+
+using darray = carray<double>;
+
+template <class T>
+py::array tall_op(const py::array& a_in, bool lu, int n_threads) {
+    carray<T> A = carray<T>::ensure(a_in);
+    if (!A) throw std::invalid_argument("tall matrix could not be converted");
+    check_ndim(A, 2, "A");
+    const index_t m = A.shape(0), k = A.shape(1);
+    if (m < k) throw std::invalid_argument("the matrix must have at least as many rows as columns");
+    py::array_t<T> out({m, k});
+    std::copy(A.data(), A.data() + m * k, out.mutable_data());
+    T* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        if (lu)
+            lu_permuted_l<T>(m, k, po);
+        else
+            orthonormalize_columns<T>(m, k, po, n_threads);
+    }
+    return out;
+}
+
+}  // namespace
+
+void register_decomposition(py::module_& m) {
+    m.def(
+        "pca_scatter",
+        [](const py::array& X, int n_threads) {
+            return dispatch_float(X, [&](auto tag) { return scatter<decltype(tag)>(X, n_threads); });
+        },
+        py::arg("X"), py::arg("n_threads"),
+        "(column means, scatter matrix of the centred rows), both float64.");
+    m.def(
+        "symmetric_eigen",
+        [](const py::array& a_in) {
+            darray A = darray::ensure(a_in);
+            if (!A) throw std::invalid_argument("symmetric_eigen: A could not be converted");
+            check_ndim(A, 2, "A");
+            const index_t d = A.shape(0);
+            if (A.shape(1) != d) throw std::invalid_argument("symmetric_eigen: A must be square");
+            py::array_t<double> work({d, d}), w(d), V({d, d});
+            std::copy(A.data(), A.data() + d * d, work.mutable_data());
+            double* pa = work.mutable_data();
+            double* pw = w.mutable_data();
+            double* pv = V.mutable_data();
+            {
+                py::gil_scoped_release release;
+                symmetric_eigen(d, pa, pw, pv);
+            }
+            return py::make_tuple(w, V);
+        },
+        py::arg("A"),
+        "(eigenvalues descending, eigenvectors as rows) of a symmetric matrix (lower triangle read).");
+    m.def(
+        "jacobi_svd",
+        [](const py::array& b_in) {
+            darray B = darray::ensure(b_in);
+            if (!B) throw std::invalid_argument("jacobi_svd: B could not be converted");
+            check_ndim(B, 2, "B");
+            const index_t r = B.shape(0), c = B.shape(1);
+            if (r > c) throw std::invalid_argument("jacobi_svd: B must have no more rows than columns");
+            py::array_t<double> work({r, c}), U({r, r}), s(r), Vt({r, c});
+            std::copy(B.data(), B.data() + r * c, work.mutable_data());
+            double* pb = work.mutable_data();
+            double* pu = U.mutable_data();
+            double* ps = s.mutable_data();
+            double* pv = Vt.mutable_data();
+            {
+                py::gil_scoped_release release;
+                jacobi_svd_rows(r, c, pb, pu, ps, pv);
+            }
+            return py::make_tuple(U, s, Vt);
+        },
+        py::arg("B"), "Thin SVD (U, s, Vt) of a wide matrix by one-sided Jacobi rotations.");
+    m.def(
+        "orthonormalize_columns",
+        [](const py::array& A, int n_threads) {
+            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, false, n_threads); });
+        },
+        py::arg("A"), py::arg("n_threads"), "Q of the thin QR of a tall matrix (Gram-Schmidt twice).");
+    m.def(
+        "lu_permuted_l",
+        [](const py::array& A) {
+            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, true, 1); });
+        },
+        py::arg("A"), "P·L of the partial-pivoting LU of a tall matrix.");
+}

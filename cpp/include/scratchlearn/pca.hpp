@@ -1,0 +1,27 @@
+// PCA kernels: the covariance of centred data (blocked, on the gemm's syrk) and the building
+// blocks of the randomized range finder (QR and LU of tall matrices).
+#pragma once
+
+#include "scratchlearn/gemm.hpp"
+
+namespace scratchlearn {
+
+// Column means of X (n × d) into mean (double) and the scatter matrix of the centred data,
+// S = Σ_i (x_i − mean)(x_i − mean)ᵀ, into S (d × d, double, both triangles). The data are centred
+// block by block (never copied whole) and each block's XᵀX comes from syrk_ata; block results are
+// summed in a fixed order, so S does not depend on n_threads.
+template <class T>
+void pca_scatter(const T* X, index_t n, index_t d, double* mean, double* S, int n_threads);
+
+// Orthonormalise the columns of the tall matrix A (m × k, row-major, m >= k) in place: A ← Q of its
+// thin QR (modified Gram-Schmidt, applied twice for orthogonality to working precision). A column
+// that is (numerically) dependent on the previous ones is replaced by zeros.
+template <class T>
+void orthonormalize_columns(index_t m, index_t k, T* A, int n_threads);
+
+// A ← P·L of the partial-pivoting LU factorisation of the tall matrix A (m × k, m >= k): the
+// column space of the leading columns is kept while the columns are made well-scaled.
+template <class T>
+void lu_permuted_l(index_t m, index_t k, T* A);
+
+}  // namespace scratchlearn
