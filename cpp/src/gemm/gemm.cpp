@@ -287,7 +287,7 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
                   const T* Bp, T beta, T* C, index_t ldc, index_t pb, index_t pe, bool lower,
                   index_t gi, index_t gj) {
     const int MR = K.mr, NR = K.nr;
-    alignas(64) T tmp[32 * 32];  // largest register tile
+    alignas(64) T tmp[32 * 32] = {};  // largest register tile (zeros beyond C's values)
     for (index_t q = pb; q < pe; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
@@ -300,15 +300,14 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
             if (mr == MR && nr == NR) {
                 K.micro(kc, a, b, c, ldc, alpha, beta);
             } else {
-                K.micro(kc, a, b, tmp, NR, alpha, T(0));
-                for (int i = 0; i < mr; ++i) {
-                    T* ci = c + i * ldc;
-                    const T* ti = tmp + i * NR;
-                    if (beta == T(0))
-                        for (int j = 0; j < nr; ++j) ci[j] = ti[j];
-                    else
-                        for (int j = 0; j < nr; ++j) ci[j] = ti[j] + beta * ci[j];
-                }
+                // Partial tile: the kernel runs on a full tile in `tmp` holding C's values, so an
+                // element's arithmetic (including how β·C is merged) is the same in every tile.
+                if (beta != T(0))
+                    for (int i = 0; i < mr; ++i)
+                        for (int j = 0; j < nr; ++j) tmp[i * NR + j] = c[i * ldc + j];
+                K.micro(kc, a, b, tmp, NR, alpha, beta);
+                for (int i = 0; i < mr; ++i)
+                    for (int j = 0; j < nr; ++j) c[i * ldc + j] = tmp[i * NR + j];
             }
         }
     }

@@ -95,10 +95,7 @@ void micro(index_t kc, const typename O::T* a, const typename O::T* b, typename 
 #pragma GCC unroll 4
             for (int j = 0; j < NV; ++j) {
                 typename O::T* cij = c + i * ldc + j * W;
-                // α·acc and β·c rounded separately, then added: exactly what the
-                // portable edge-tile path computes, so a row's result never depends on
-                // whether it falls in a full or a partial tile.
-                O::storeu(cij, O::add(O::mul(va, acc[i][j]), O::mul(vb, O::loadu(cij))));
+                O::storeu(cij, O::fma(va, acc[i][j], O::mul(vb, O::loadu(cij))));
             }
     }
 }
