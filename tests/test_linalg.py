@@ -21,9 +21,13 @@ DTYPES = [np.float32, np.float64]
 
 @pytest.fixture(params=ISAS)
 def isa(request):
+    # Each available kernel path in turn; every product here may use threads, however small (the
+    # default keeps small products on one thread).
     before = _core.get_isa()
     _core.set_isa(request.param)
+    work = _core.gemm_set_min_thread_work(1.0)
     yield request.param
+    _core.gemm_set_min_thread_work(work)
     _core.set_isa(before)
 
 
@@ -212,6 +216,8 @@ def test_gemm_rejects_bad_input():
         _core.gemm_into(A32, B32, np.zeros((3, 4), np.float32), False, False, 1.0, 0.0, 1)
     with pytest.raises(ValueError, match="contiguous rows"):
         _core.gemm_into(A32, B32, np.zeros((5, 3), np.float32).T, False, False, 1.0, 0.0, 1)
+    with pytest.raises(ValueError, match="need >= 1 multiply-add per thread"):
+        _core.gemm_set_min_thread_work(0.0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -98,6 +98,11 @@ template <class T>
 void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
                  index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads);
 
+// gemm uses one thread per this many multiply-adds at most (default 2^20, ~10 µs of work: below
+// that, waking threads costs more than it saves). Returns the previous value. For tests (which
+// force threads on small products) and tuning.
+double gemm_set_min_thread_work(double madds);
+
 // The blocking the active kernel path uses for T (for show_config and benchmarks).
 struct GemmBlocking {
     int mr, nr;              // register tile

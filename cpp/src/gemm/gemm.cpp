@@ -380,6 +380,8 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 // as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
 // (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
 // start at multiples of MR and NR), so results do not depend on n_threads.
+std::atomic<double> g_min_thread_work{1048576.0};
+
 struct Tasks {
     int nt;
     index_t rows, cols;  // rectangle size (multiples of MR, NR)
@@ -387,10 +389,11 @@ struct Tasks {
 };
 
 Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
-    // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
+    // At least ~1M multiply-adds (~10 µs) per thread, or waking threads costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
     Tasks t;
-    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
+    const double per_thread = std::max(1.0, g_min_thread_work.load(std::memory_order_relaxed));
+    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / per_thread, 1e9)));
     t.rows = round_up(m, MR);
     t.cols = round_up(n, NR);
     if (t.nt > 1) {
@@ -731,6 +734,11 @@ void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const
     const Plan<T>& P = plan_for<T>(B.isa_);
     gemm_blocked(P, trans_a, false, m, nb, k, alpha, A, lda, static_cast<const T*>(nullptr), 1,
                  beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
+}
+
+double gemm_set_min_thread_work(double madds) {
+    require(madds >= 1, "gemm_set_min_thread_work: need >= 1 multiply-add per thread");
+    return g_min_thread_work.exchange(madds);
 }
 
 template <class T>
