@@ -4,12 +4,13 @@
 // of two consecutive rows). `trans_a` means op(A) = Aᵀ, i.e. A is stored k × m; likewise for B.
 //
 // How it works (cpp/src/gemm/): the GotoBLAS/BLIS scheme. op(B) is cut into kc × nc blocks packed
-// into a contiguous buffer (NR-column micro-panels, shared by the thread team, sized for L3), op(A)
-// into mc × kc blocks (MR-row micro-panels, one buffer per thread, sized for L2); edges are
-// zero-padded while packing. A register-blocked micro-kernel (MR × NR accumulators, kc fused
-// multiply-adds deep, an L1-sized B micro-panel) computes each tile. The micro-kernels exist for
-// AVX-512, AVX2+FMA and portable C++; the path is chosen once from the CPU (see cpu.hpp,
-// SCRATCHLEARN_ISA). Threads split the rows (and, when rows are few, the columns) of C.
+// into a contiguous buffer (NR-column micro-panels, sized for L3), op(A) into mc × kc blocks
+// (MR-row micro-panels, sized for L2); edges are zero-padded while packing. A register-blocked
+// micro-kernel (MR × NR accumulators, kc fused multiply-adds deep, an L1-sized B micro-panel)
+// computes each tile. The micro-kernels exist for AVX-512, AVX2+FMA and portable C++; the path is
+// chosen once from the CPU (see cpu.hpp, SCRATCHLEARN_ISA). Threads take square-ish rectangles of
+// C from a shared counter, each packing into its own buffers (no barrier, so a thread delayed by
+// the OS does not stall the others); a long shared dimension is cut into slices instead.
 //
 // Thread safety: every function may be called concurrently from several threads (each thread packs
 // into its own thread_local buffers; there is no lock). Inside another parallel region pass
