@@ -1,0 +1,334 @@
+// Bindings for the linear models (cpp/src/linear/): thin wrappers, shape checks, GIL release.
+#include <optional>
+
+#include "common.hpp"
+#include "scratchlearn/linear.hpp"
+#include "scratchlearn/sgd.hpp"
+
+namespace py = pybind11;
+using namespace scratchlearn;
+using namespace scratchlearn::bind;
+
+namespace {
+
+using darray = carray<double>;
+
+template <class T>
+const T* optional_weights(const py::object& sw_in, index_t n, carray<T>& holder) {
+    if (sw_in.is_none()) return nullptr;
+    holder = carray<T>::ensure(sw_in);
+    if (!holder) throw std::invalid_argument("sample_weight could not be converted");
+    check_ndim(holder, 1, "sample_weight");
+    if (holder.shape(0) != n) throw std::invalid_argument("sample_weight has the wrong length");
+    return holder.data();
+}
+
+template <class T>
+py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
+                    bool fit_intercept, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    carray<T> Y = carray<T>::ensure(y_in);
+    if (!X || !Y) throw std::invalid_argument("normal_equations: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(Y, 2, "Y");
+    const index_t n = X.shape(0), d = X.shape(1), k = Y.shape(1);
+    if (Y.shape(0) != n) throw std::invalid_argument("normal_equations: X and Y differ in rows");
+    carray<T> swh;
+    const T* sw = optional_weights<T>(sw_in, n, swh);
+    py::array_t<double> xm(d), ym(k), G({d, d}), C({d, k});
+    const T* px = X.data();
+    const T* py_ = Y.data();
+    double *pxm = xm.mutable_data(), *pym = ym.mutable_data(), *pg = G.mutable_data(),
+           *pc = C.mutable_data();
+    {
+        py::gil_scoped_release release;
+        normal_equations<T>(n, d, k, px, py_, sw, fit_intercept, pxm, pym, pg, pc, n_threads);
+    }
+    return py::make_tuple(xm, ym, G, C);
+}
+
+template <class T>
+py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
+                         double S, index_t K, bool fit_intercept, double l2, int solver,
+                         index_t max_iter, double tol, const py::array& theta_in, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    auto y = carray<std::int32_t>::ensure(y_in);
+    darray th0 = darray::ensure(theta_in);
+    if (!X || !y || !th0) throw std::invalid_argument("logistic_fit: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(y, 1, "y");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (y.shape(0) != n) throw std::invalid_argument("logistic_fit: X and y differ in length");
+    if (K < 1) throw std::invalid_argument("logistic_fit: K must be >= 1");
+    const std::int32_t* py_ = y.data();
+    for (index_t i = 0; i < n; ++i)
+        if (py_[i] < 0 || py_[i] >= std::max<index_t>(K, 2))
+            throw std::invalid_argument("logistic_fit: class code out of range");
+    carray<T> swh;
+    LogisticProblem<T> P;
+    P.n = n;
+    P.d = d;
+    P.K = K;
+    P.X = X.data();
+    P.y = py_;
+    P.sw = optional_weights<T>(sw_in, n, swh);
+    P.S = S;
+    P.fit_intercept = fit_intercept;
+    P.l2 = l2;
+    P.n_threads = n_threads;
+    if (!(S > 0)) throw std::invalid_argument("logistic_fit: the sample weights must sum to > 0");
+    if (th0.size() != P.n_params()) throw std::invalid_argument("logistic_fit: theta has the wrong size");
+    py::array_t<double> theta(P.n_params());
+    double* pt = theta.mutable_data();
+    std::copy(th0.data(), th0.data() + P.n_params(), pt);
+    SolverReport rep;
+    {
+        py::gil_scoped_release release;
+        rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
+    }
+    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss);
+}
+
+template <class T>
+py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::array& sw_in,
+                    const py::object& val_in, const py::array& wpos_in, const py::array& wneg_in,
+                    const py::array& seeds_in, const SgdParams& P, const py::array& w_in,
+                    const py::array& b_in, int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    darray Y = darray::ensure(y_in), sw = darray::ensure(sw_in), wpos = darray::ensure(wpos_in),
+           wneg = darray::ensure(wneg_in), w0 = darray::ensure(w_in), b0 = darray::ensure(b_in);
+    auto seeds = carray<std::uint64_t>::ensure(seeds_in);
+    if (!X || !Y || !sw || !wpos || !wneg || !w0 || !b0 || !seeds)
+        throw std::invalid_argument("sgd_fit: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(Y, 2, "Y");
+    const index_t n = X.shape(0), d = X.shape(1), K = Y.shape(0);
+    if (Y.shape(1) != n || sw.size() != n || wpos.size() != K || wneg.size() != K ||
+        seeds.size() != K || w0.size() != K * d || b0.size() != K)
+        throw std::invalid_argument("sgd_fit: inconsistent shapes");
+    carray<std::uint8_t> val;
+    const std::uint8_t* pval = nullptr;
+    if (!val_in.is_none()) {
+        val = carray<std::uint8_t>::ensure(val_in);
+        if (!val || val.size() != n) throw std::invalid_argument("sgd_fit: bad validation mask");
+        pval = val.data();
+    }
+    py::array_t<double> W({K, d}), b(K);
+    py::array_t<index_t> epochs(K);
+    double *pw = W.mutable_data(), *pb = b.mutable_data();
+    std::copy(w0.data(), w0.data() + K * d, pw);
+    std::copy(b0.data(), b0.data() + K, pb);
+    index_t* pe = epochs.mutable_data();
+    bool ok;
+    {
+        py::gil_scoped_release release;
+        ok = sgd_fit<T>(n, d, X.data(), K, Y.data(), sw.data(), pval, wpos.data(), wneg.data(),
+                        seeds.data(), P, pw, pb, pe, n_threads);
+    }
+    return py::make_tuple(W, b, epochs, ok);
+}
+
+darray square(const py::array& a_in, const char* name) {
+    darray A = darray::ensure(a_in);
+    if (!A) throw std::invalid_argument(std::string(name) + " could not be converted");
+    check_ndim(A, 2, name);
+    if (A.shape(0) != A.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
+    return A;
+}
+
+}  // namespace
+
+void register_linear_model(py::module_& m) {
+    m.def(
+        "normal_equations",
+        [](const py::array& X, const py::array& Y, const py::object& sw, bool fit_intercept,
+           int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return normal_eq<decltype(tag)>(X, Y, sw, fit_intercept, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("fit_intercept"),
+        py::arg("n_threads"),
+        "(x_mean, y_mean, G, XtY) of the weighted, centred least-squares problem.");
+
+    m.def(
+        "logistic_fit",
+        [](const py::array& X, const py::array& y, const py::object& sw, double S, index_t K,
+           bool fit_intercept, double l2, int solver, index_t max_iter, double tol,
+           const py::array& theta0, int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return logistic_fit_t<decltype(tag)>(X, y, sw, S, K, fit_intercept, l2, solver,
+                                                     max_iter, tol, theta0, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("S"), py::arg("K"),
+        py::arg("fit_intercept"), py::arg("l2"), py::arg("solver"), py::arg("max_iter"),
+        py::arg("tol"), py::arg("theta0"), py::arg("n_threads"),
+        "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton): (theta, n_iter, status, loss).");
+
+    m.def(
+        "enet_cd_gram",
+        [](const py::array& h_in, const py::array& q_in, double yy, double l1, double l2,
+           const py::array& w_in, index_t max_iter, double tol, double tol_w, bool positive,
+           bool random, std::uint64_t seed) {
+            darray H = square(h_in, "H");
+            darray q = darray::ensure(q_in);
+            darray w0 = darray::ensure(w_in);
+            if (!q || !w0) throw std::invalid_argument("enet_cd_gram: bad inputs");
+            const index_t d = H.shape(0);
+            if (q.size() != d || w0.size() != d) throw std::invalid_argument("enet_cd_gram: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            CDReport r;
+            {
+                py::gil_scoped_release release;
+                r = enet_cd_gram(d, H.data(), q.data(), yy, l1, l2, pw, max_iter, tol, tol_w,
+                                 positive, random, seed);
+            }
+            return py::make_tuple(w, r.n_iter, r.gap, r.converged);
+        },
+        py::arg("H"), py::arg("q"), py::arg("yy"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
+        py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
+        py::arg("random"), py::arg("seed"));
+
+    m.def(
+        "enet_cd_data",
+        [](const py::array& x_in, const py::array& y_in, double l1, double l2, const py::array& w_in,
+           index_t max_iter, double tol, double tol_w, bool positive, bool random,
+           std::uint64_t seed, int n_threads) {
+            auto Xf = py::array_t<double, py::array::f_style | py::array::forcecast>::ensure(x_in);
+            darray y = darray::ensure(y_in);
+            darray w0 = darray::ensure(w_in);
+            if (!Xf || !y || !w0) throw std::invalid_argument("enet_cd_data: bad inputs");
+            check_ndim(Xf, 2, "X");
+            const index_t n = Xf.shape(0), d = Xf.shape(1);
+            if (y.size() != n || w0.size() != d) throw std::invalid_argument("enet_cd_data: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            CDReport r;
+            {
+                py::gil_scoped_release release;
+                r = enet_cd_data(n, d, Xf.data(), y.data(), l1, l2, pw, max_iter, tol, tol_w,
+                                 positive, random, seed, n_threads);
+            }
+            return py::make_tuple(w, r.n_iter, r.gap, r.converged);
+        },
+        py::arg("Xf"), py::arg("y"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
+        py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
+        py::arg("random"), py::arg("seed"), py::arg("n_threads"));
+
+    m.def(
+        "sgd_fit",
+        [](const py::array& X, const py::array& Y, const py::array& sw, const py::object& val,
+           const py::array& wpos, const py::array& wneg, const py::array& seeds, int loss,
+           double epsilon, int penalty, double alpha, double l1_ratio, bool fit_intercept,
+           index_t max_iter, double tol, bool shuffle, int learning_rate, double eta0,
+           double power_t, bool early_stopping, index_t n_iter_no_change, bool classification,
+           double t_start, const py::array& w0, const py::array& b0, int n_threads) {
+            if (loss < 0 || loss > 8) throw std::invalid_argument("sgd_fit: unknown loss");
+            if (penalty < 0 || penalty > 3) throw std::invalid_argument("sgd_fit: unknown penalty");
+            if (learning_rate < 0 || learning_rate > 3)
+                throw std::invalid_argument("sgd_fit: unknown learning rate");
+            SgdParams P;
+            P.loss = static_cast<SgdLoss>(loss);
+            P.epsilon = epsilon;
+            P.penalty = static_cast<SgdPenalty>(penalty);
+            P.alpha = alpha;
+            P.l1_ratio = l1_ratio;
+            P.fit_intercept = fit_intercept;
+            P.max_iter = max_iter;
+            P.tol = tol;
+            P.shuffle = shuffle;
+            P.learning_rate = static_cast<SgdRate>(learning_rate);
+            P.eta0 = eta0;
+            P.power_t = power_t;
+            P.early_stopping = early_stopping;
+            P.n_iter_no_change = n_iter_no_change;
+            P.classification = classification;
+            P.t_start = t_start;
+            return dispatch_float(X, [&](auto tag) {
+                return sgd_fit_t<decltype(tag)>(X, Y, sw, val, wpos, wneg, seeds, P, w0, b0, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("validation_mask"),
+        py::arg("weight_pos"), py::arg("weight_neg"), py::arg("seeds"), py::arg("loss"),
+        py::arg("epsilon"), py::arg("penalty"), py::arg("alpha"), py::arg("l1_ratio"),
+        py::arg("fit_intercept"), py::arg("max_iter"), py::arg("tol"), py::arg("shuffle"),
+        py::arg("learning_rate"), py::arg("eta0"), py::arg("power_t"), py::arg("early_stopping"),
+        py::arg("n_iter_no_change"), py::arg("classification"), py::arg("t_start"), py::arg("W0"),
+        py::arg("b0"), py::arg("n_threads"),
+        "K independent SGD fits on the same X: (W, b, epochs, all_finite).");
+
+    m.def(
+        "cholesky_solve",
+        [](const py::array& g_in, const py::array& b_in, const py::array& a_in) {
+            darray G = square(g_in, "G");
+            darray B = darray::ensure(b_in);
+            darray al = darray::ensure(a_in);
+            if (!B || !al) throw std::invalid_argument("cholesky_solve: inputs could not be converted");
+            check_ndim(B, 2, "B");
+            check_ndim(al, 1, "alpha");
+            const index_t d = G.shape(0), k = B.shape(1);
+            if (B.shape(0) != d) throw std::invalid_argument("cholesky_solve: B has the wrong rows");
+            py::array_t<double> W({d, k});
+            double* pw = W.mutable_data();
+            double r;
+            {
+                py::gil_scoped_release release;
+                r = cholesky_solve(d, k, G.data(), B.data(), al.data(), al.shape(0), pw);
+            }
+            return py::make_tuple(W, r);
+        },
+        py::arg("G"), py::arg("B"), py::arg("alpha"));
+
+    m.def(
+        "svd_least_squares",
+        [](const py::array& a_in, const py::array& b_in, const py::array& al_in, double cond,
+           double abs_cut) {
+            darray A0 = darray::ensure(a_in);
+            darray B = darray::ensure(b_in);
+            darray al = darray::ensure(al_in);
+            if (!A0 || !B || !al) throw std::invalid_argument("svd_least_squares: bad inputs");
+            check_ndim(A0, 2, "A");
+            check_ndim(B, 2, "B");
+            check_ndim(al, 1, "alpha");
+            const index_t m = A0.shape(0), p = A0.shape(1), k = B.shape(1);
+            if (B.shape(0) != m) throw std::invalid_argument("svd_least_squares: B has the wrong rows");
+            std::vector<double> A(A0.data(), A0.data() + m * p);
+            py::array_t<double> W({p, k}), s(std::min(m, p));
+            double *pw = W.mutable_data(), *ps = s.mutable_data();
+            index_t rank;
+            {
+                py::gil_scoped_release release;
+                rank = svd_least_squares(m, p, k, A.data(), B.data(), al.data(), al.shape(0), cond,
+                                         abs_cut, pw, ps);
+            }
+            return py::make_tuple(W, rank, s);
+        },
+        py::arg("A"), py::arg("B"), py::arg("alpha"), py::arg("cond"), py::arg("abs_cut"));
+
+    m.def(
+        "nnls_gram",
+        [](const py::array& g_in, const py::array& b_in, double alpha, const py::array& w_in,
+           index_t max_sweeps, double tol) {
+            darray G = square(g_in, "G");
+            darray b = darray::ensure(b_in);
+            darray w0 = darray::ensure(w_in);
+            if (!b || !w0) throw std::invalid_argument("nnls_gram: bad inputs");
+            const index_t d = G.shape(0);
+            if (b.size() != d || w0.size() != d) throw std::invalid_argument("nnls_gram: bad sizes");
+            py::array_t<double> w(d);
+            double* pw = w.mutable_data();
+            std::copy(w0.data(), w0.data() + d, pw);
+            index_t sweeps;
+            {
+                py::gil_scoped_release release;
+                sweeps = nnls_gram(d, G.data(), b.data(), alpha, pw, max_sweeps, tol);
+            }
+            return py::make_tuple(w, sweeps);
+        },
+        py::arg("G"), py::arg("b"), py::arg("alpha"), py::arg("w0"), py::arg("max_sweeps"),
+        py::arg("tol"));
+}

@@ -1,0 +1,129 @@
+// Linear models: least squares, ridge, non-negative least squares (cpp/src/linear/dense_solve.cpp),
+// logistic regression (cpp/src/linear/logistic.cpp), coordinate descent for the lasso and the
+// elastic net (cpp/src/linear/coordinate_descent.cpp) and plain SGD (cpp/src/linear/sgd.cpp).
+//
+// Conventions: X is n × d row-major of type T (float or double); targets Y are n × k row-major;
+// sample weights `sw` may be null (all ones). Small dense solves (d × d) always run in double.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scratchlearn/gemm.hpp"
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- dense least squares / ridge
+
+// Weighted centring and the normal equations of a least-squares problem, streamed in row blocks
+// (X is never copied whole): with weights s_i (1 when sw is null) and, when fit_intercept, the
+// weighted means μ_x, μ_y,
+//     G   = Σ_i s_i (x_i − μ_x)(x_i − μ_x)ᵀ          (d × d, through syrk_ata)
+//     XtY = Σ_i s_i (x_i − μ_x)(y_i − μ_y)ᵀ          (d × k, through gemm)
+// x_mean (d), y_mean (k) receive the means (zeros without intercept). Deterministic for every
+// n_threads (fixed block order and fixed reduction chunks).
+template <class T>
+void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
+                      bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
+                      int n_threads);
+
+// Solves (G + α_j I) w_j = b_j for every target j by Cholesky (G d × d, B d × k, α one per target
+// or one in all when n_alpha == 1). W is d × k. Returns the smallest ratio L_ii² / G_ii met by
+// the factorisations (a cheap measure of how well conditioned the systems are), or −1 when a
+// factorisation broke down (matrix not positive definite in floating point).
+double cholesky_solve(index_t d, index_t k, const double* G, const double* B, const double* alpha,
+                      index_t n_alpha, double* W);
+
+// Minimum-norm (ridge-filtered when α > 0) least squares on A itself, the stable path:
+// Householder QR of A (or of Aᵀ when m < p), then a one-sided Jacobi SVD of the small triangular
+// factor. Singular values σ below cond·σ_max (and below abs_cut) are dropped; the others give
+// w = Σ v_i σ_i/(σ_i² + α) (u_iᵀ b). A is m × p (destroyed), B m × k, W p × k. singular gets
+// min(m, p) values, descending. Returns the rank (number of σ kept).
+index_t svd_least_squares(index_t m, index_t p, index_t k, double* A, const double* B,
+                          const double* alpha, index_t n_alpha, double cond, double abs_cut,
+                          double* W, double* singular);
+
+// Non-negative least squares on the normal equations: min ½wᵀ(G + αI)w − bᵀw, w ≥ 0, by projected
+// cyclic coordinate descent followed by an exact solve on the final passive set (Lawson–Hanson
+// style polish). w (d) is the starting point and the answer. Returns the number of sweeps.
+index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, double* w,
+                  index_t max_sweeps, double tol);
+
+}  // namespace scratchlearn
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- logistic regression
+
+// The data of a (weighted, L2-penalised) logistic regression, scikit-learn's objective:
+//     f(W, b) = (1/S) Σ_i s_i ℓ(y_i, W x_i + b) + (l2/2)‖W‖²,   S = Σ_i s_i,  l2 = 1/(C·S),
+// ℓ the binomial log-loss (K = 1, y_i ∈ {0, 1}) or the multinomial cross-entropy (K = n_classes,
+// y_i ∈ {0..K−1}). The intercept b is not penalised. Parameters θ = [W (K × d row-major), b (K)].
+template <class T>
+struct LogisticProblem {
+    index_t n = 0, d = 0, K = 1;
+    const T* X = nullptr;          // n × d
+    const std::int32_t* y = nullptr;  // n class codes
+    const T* sw = nullptr;         // n weights or null
+    double S = 0.0;                // Σ s_i (n when sw is null)
+    bool fit_intercept = true;
+    double l2 = 0.0;
+    int n_threads = 1;
+    index_t n_params() const { return K * d + (fit_intercept ? K : 0); }
+};
+
+struct SolverReport {
+    index_t n_iter = 0;
+    int status = 0;  // 0 converged, 1 iteration limit, 2 line search failed
+    double loss = 0.0;
+};
+
+// Objective and gradient at θ (grad may be null). Row blocks: X·Wᵀ and Gᵀ·X through the GEMM while
+// the block is in cache; fixed reduction chunks, so identical for every n_threads.
+template <class T>
+double logistic_loss_grad(const LogisticProblem<T>& P, const double* theta, double* grad);
+
+// Full Hessian (n_params × n_params, row-major) at θ.
+template <class T>
+void logistic_hessian(const LogisticProblem<T>& P, const double* theta, double* H);
+
+// L-BFGS (memory 10, strong-Wolfe line search) from θ (in/out). Stops when max|∇f| ≤ tol, when the
+// relative decrease of f falls below 64·ε, or at max_iter iterations.
+template <class T>
+SolverReport logistic_lbfgs(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
+
+// Newton's method with the Hessian through the GEMM and a Cholesky solve, backtracking line search.
+template <class T>
+SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
+
+}  // namespace scratchlearn
+
+namespace scratchlearn {
+
+// ---------------------------------------------------------------- lasso / elastic net
+
+// Cyclic (or random) coordinate descent for
+//     min_w ½‖y − Xw‖² + l1·‖w‖₁ + ½·l2·‖w‖²        (l1 = α·ρ·n, l2 = α(1−ρ)·n: scikit-learn's
+//                                                    scaling of 1/(2n)‖y − Xw‖² + αρ‖w‖₁ + …)
+// stopping when the duality gap is ≤ tol (tol already multiplied by ‖y‖²); the gap is checked when
+// the largest coordinate change of a sweep is ≤ tol_w·max|w| (tol_w is the user's tol), or at the
+// last sweep. Result: sweeps done (0 when the start already satisfies the gap), the final gap, and
+// whether it converged.
+struct CDReport {
+    index_t n_iter = 0;
+    double gap = 0.0;
+    bool converged = false;
+};
+
+// On the normal equations: H = XᵀX (d × d), q = Xᵀy, yy = yᵀy (all of centred, weighted data);
+// O(d) per coordinate update.
+CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, double l1, double l2,
+                      double* w, index_t max_iter, double tol, double tol_w, bool positive,
+                      bool random, std::uint64_t seed);
+
+// On the data: Xf is n × d column-major (centred, weighted), y (n); O(n) per coordinate update.
+CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, double l1, double l2,
+                      double* w, index_t max_iter, double tol, double tol_w, bool positive,
+                      bool random, std::uint64_t seed, int n_threads);
+
+}  // namespace scratchlearn

@@ -1,0 +1,416 @@
+// Least squares, ridge and non-negative least squares on small dense systems.
+//
+// The big work, the d × d normal equations XᵀX over all n samples, goes through the project GEMM
+// (syrk_ata / gemm) on row blocks of the centred, weighted data. The d × d solves that follow are
+// written here: Cholesky for well-conditioned systems and a QR + one-sided Jacobi SVD on X itself for
+// the rank-deficient or badly conditioned ones (the spectrum of XᵀX comes from eigen.hpp).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "scratchlearn/linear.hpp"
+#include "scratchlearn/parallel.hpp"
+
+namespace scratchlearn {
+
+namespace {
+
+// Rows are reduced in this many fixed chunks whatever the thread count (so sums are identical
+// for every n_threads).
+constexpr index_t kReduceChunks = 64;
+constexpr index_t kGramBlock = 4096;
+
+}  // namespace
+
+template <class T>
+void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
+                      bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
+                      int n_threads) {
+    require(n >= 1 && d >= 1 && k >= 1, "normal_equations: empty problem");
+    std::fill(x_mean, x_mean + d, 0.0);
+    std::fill(y_mean, y_mean + k, 0.0);
+    if (fit_intercept) {
+        const index_t n_chunks = std::min<index_t>(kReduceChunks, n);
+        const index_t chunk = (n + n_chunks - 1) / n_chunks;
+        std::vector<double> part(static_cast<size_t>(n_chunks) * (d + k + 1), 0.0);
+        const int nt = threads_for(n_threads, n_chunks);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t c = 0; c < n_chunks; ++c) {
+            double* acc = part.data() + c * (d + k + 1);
+            const index_t lo = c * chunk, hi = std::min(n, lo + chunk);
+            for (index_t i = lo; i < hi; ++i) {
+                const double w = sw ? double(sw[i]) : 1.0;
+                const T* xi = X + i * d;
+                const T* yi = Y + i * k;
+                for (index_t j = 0; j < d; ++j) acc[j] += w * double(xi[j]);
+                for (index_t j = 0; j < k; ++j) acc[d + j] += w * double(yi[j]);
+                acc[d + k] += w;
+            }
+        }
+        std::vector<double> tot(d + k + 1, 0.0);
+        for (index_t c = 0; c < n_chunks; ++c)
+            for (index_t j = 0; j < d + k + 1; ++j) tot[j] += part[c * (d + k + 1) + j];
+        const double wsum = tot[d + k];
+        require(wsum > 0, "normal_equations: the sample weights sum to zero");
+        for (index_t j = 0; j < d; ++j) x_mean[j] = tot[j] / wsum;
+        for (index_t j = 0; j < k; ++j) y_mean[j] = tot[d + j] / wsum;
+    }
+    // One parallel region over fixed chunks of rows (their count depends on n and d only, so the
+    // sums are the same for every n_threads); each chunk streams its rows in blocks through a
+    // single-threaded syrk/gemm into its own accumulators, reduced in chunk order at the end.
+    // Dynamic scheduling keeps the region robust when a thread is delayed.
+    const index_t B = std::min(kGramBlock, n);
+    const index_t per_chunk = d * d + d * k;
+    index_t n_chunks = std::min<index_t>(16, (n + B - 1) / B);
+    const index_t mem_cap = std::max<index_t>(1, (index_t(1) << 23) / std::max<index_t>(per_chunk, 1));
+    n_chunks = std::max<index_t>(1, std::min(n_chunks, mem_cap));
+    const index_t chunk = (n + n_chunks - 1) / n_chunks;
+    std::vector<double> part(static_cast<size_t>(n_chunks) * per_chunk, 0.0);
+    std::vector<T> xm(d), ym(k);
+    for (index_t j = 0; j < d; ++j) xm[j] = T(x_mean[j]);
+    for (index_t j = 0; j < k; ++j) ym[j] = T(y_mean[j]);
+    ExceptionSlot slot;
+    const int nt = threads_for(n_threads, n_chunks);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t c = 0; c < n_chunks; ++c) {
+        slot.run([&] {
+            std::vector<T> xb(static_cast<size_t>(B) * d), yb(static_cast<size_t>(B) * k);
+            std::vector<T> gb(static_cast<size_t>(d) * d), cb(static_cast<size_t>(d) * k);
+            double* Gc = part.data() + c * per_chunk;
+            double* Cc = Gc + d * d;
+            const index_t c_lo = c * chunk, c_hi = std::min(n, c_lo + chunk);
+            for (index_t lo = c_lo; lo < c_hi; lo += B) {
+                const index_t rows = std::min(B, c_hi - lo);
+                for (index_t r = 0; r < rows; ++r) {
+                    const index_t i = lo + r;
+                    const T s = sw ? T(std::sqrt(double(sw[i]))) : T(1);
+                    const T* xi = X + i * d;
+                    const T* yi = Y + i * k;
+                    T* xo = xb.data() + r * d;
+                    T* yo = yb.data() + r * k;
+                    for (index_t j = 0; j < d; ++j) xo[j] = (xi[j] - xm[j]) * s;
+                    for (index_t j = 0; j < k; ++j) yo[j] = (yi[j] - ym[j]) * s;
+                }
+                syrk_ata<T>(rows, d, T(1), xb.data(), d, T(0), gb.data(), d, 1);
+                gemm<T>(true, false, d, k, rows, T(1), xb.data(), d, yb.data(), k, T(0), cb.data(), k, 1);
+                for (index_t j = 0; j < d * d; ++j) Gc[j] += double(gb[j]);
+                for (index_t j = 0; j < d * k; ++j) Cc[j] += double(cb[j]);
+            }
+        });
+    }
+    slot.rethrow();
+    std::fill(G, G + d * d, 0.0);
+    std::fill(XtY, XtY + d * k, 0.0);
+    for (index_t c = 0; c < n_chunks; ++c) {
+        const double* Gc = part.data() + c * per_chunk;
+        for (index_t j = 0; j < d * d; ++j) G[j] += Gc[j];
+        for (index_t j = 0; j < d * k; ++j) XtY[j] += Gc[d * d + j];
+    }
+}
+
+namespace {
+
+// In-place lower Cholesky factor of the d × d matrix M; returns min L_ii²/M_ii or −1 on failure.
+double cholesky_factor(index_t d, double* M) {
+    double ratio = 1.0;
+    for (index_t j = 0; j < d; ++j) {
+        double diag = M[j * d + j];
+        const double orig = diag;
+        for (index_t p = 0; p < j; ++p) diag -= M[j * d + p] * M[j * d + p];
+        if (!(diag > 0.0) || !std::isfinite(diag)) return -1.0;
+        ratio = std::min(ratio, orig > 0 ? diag / orig : 0.0);
+        const double l = std::sqrt(diag);
+        M[j * d + j] = l;
+        for (index_t i = j + 1; i < d; ++i) {
+            double v = M[i * d + j];
+            const double* ri = M + i * d;
+            const double* rj = M + j * d;
+            for (index_t p = 0; p < j; ++p) v -= ri[p] * rj[p];
+            M[i * d + j] = v / l;
+        }
+    }
+    return ratio;
+}
+
+// Solves L Lᵀ x = b in place (L lower, from cholesky_factor).
+void cholesky_apply(index_t d, const double* L, double* x) {
+    for (index_t i = 0; i < d; ++i) {
+        double v = x[i];
+        for (index_t p = 0; p < i; ++p) v -= L[i * d + p] * x[p];
+        x[i] = v / L[i * d + i];
+    }
+    for (index_t i = d - 1; i >= 0; --i) {
+        double v = x[i];
+        for (index_t p = i + 1; p < d; ++p) v -= L[p * d + i] * x[p];
+        x[i] = v / L[i * d + i];
+    }
+}
+
+// Householder QR of the m × p row-major M (m >= p), rows stay row-major; the reflectors are applied
+// to the m × k matrix C as they are formed (C ← QᵀC) and stored in H (m × p, column j from row j)
+// with their τ when H is not null. The upper triangle of M is R afterwards.
+void householder_qr(index_t m, index_t p, double* M, index_t k, double* C, double* H,
+                    double* tau) {
+    std::vector<double> v(m), w(std::max(p, k));
+    for (index_t j = 0; j < p; ++j) {
+        double norm2 = 0.0;
+        for (index_t i = j; i < m; ++i) norm2 += M[i * p + j] * M[i * p + j];
+        const double x0 = M[j * p + j];
+        const double nrm = std::sqrt(norm2);
+        double t = 0.0;
+        if (nrm > 0.0) {
+            const double alpha = x0 >= 0 ? -nrm : nrm;
+            for (index_t i = j; i < m; ++i) v[i] = M[i * p + j];
+            v[j] -= alpha;
+            double vv = 0.0;
+            for (index_t i = j; i < m; ++i) vv += v[i] * v[i];
+            t = vv > 0 ? 2.0 / vv : 0.0;
+            if (t != 0.0) {
+                // M[j:, j:] ← (I − t v vᵀ) M[j:, j:], row by row.
+                std::fill(w.begin(), w.begin() + p, 0.0);
+                for (index_t i = j; i < m; ++i) {
+                    const double vi = v[i];
+                    const double* row = M + i * p;
+                    for (index_t c = j; c < p; ++c) w[c] += vi * row[c];
+                }
+                for (index_t i = j; i < m; ++i) {
+                    const double f = t * v[i];
+                    double* row = M + i * p;
+                    for (index_t c = j; c < p; ++c) row[c] -= f * w[c];
+                }
+                if (C) {
+                    std::fill(w.begin(), w.begin() + k, 0.0);
+                    for (index_t i = j; i < m; ++i) {
+                        const double vi = v[i];
+                        const double* row = C + i * k;
+                        for (index_t c = 0; c < k; ++c) w[c] += vi * row[c];
+                    }
+                    for (index_t i = j; i < m; ++i) {
+                        const double f = t * v[i];
+                        double* row = C + i * k;
+                        for (index_t c = 0; c < k; ++c) row[c] -= f * w[c];
+                    }
+                }
+            }
+        }
+        if (H) {
+            for (index_t i = 0; i < m; ++i) H[i * p + j] = (i >= j && t != 0.0) ? v[i] : 0.0;
+            tau[j] = t;
+        }
+    }
+}
+
+// One-sided Jacobi SVD of the q × q matrix given by its columns (rows of Wt, q × q, destroyed):
+// on return the rows of Wt are σ_i u_iᵀ and the rows of Vt are v_iᵀ (S = Σ u_i σ_i v_iᵀ).
+void jacobi_svd_columns(index_t q, double* Wt, double* Vt) {
+    std::fill(Vt, Vt + q * q, 0.0);
+    for (index_t i = 0; i < q; ++i) Vt[i * q + i] = 1.0;
+    const double eps = std::numeric_limits<double>::epsilon();
+    for (int sweep = 0; sweep < 80; ++sweep) {
+        bool rotated = false;
+        for (index_t i = 0; i < q; ++i) {
+            for (index_t j = i + 1; j < q; ++j) {
+                double* wi = Wt + i * q;
+                double* wj = Wt + j * q;
+                double a = 0, b = 0, g = 0;
+                for (index_t r = 0; r < q; ++r) {
+                    a += wi[r] * wi[r];
+                    b += wj[r] * wj[r];
+                    g += wi[r] * wj[r];
+                }
+                if (g == 0.0 || std::abs(g) <= eps * std::sqrt(a * b)) continue;
+                rotated = true;
+                const double zeta = (b - a) / (2.0 * g);
+                const double t = (zeta >= 0 ? 1.0 : -1.0) / (std::abs(zeta) + std::sqrt(1.0 + zeta * zeta));
+                const double c = 1.0 / std::sqrt(1.0 + t * t), s = c * t;
+                double* vi = Vt + i * q;
+                double* vj = Vt + j * q;
+                for (index_t r = 0; r < q; ++r) {
+                    const double x = wi[r], y = wj[r];
+                    wi[r] = c * x - s * y;
+                    wj[r] = s * x + c * y;
+                    const double u = vi[r], z = vj[r];
+                    vi[r] = c * u - s * z;
+                    vj[r] = s * u + c * z;
+                }
+            }
+        }
+        if (!rotated) break;
+    }
+}
+
+}  // namespace
+
+double cholesky_solve(index_t d, index_t k, const double* G, const double* B, const double* alpha,
+                      index_t n_alpha, double* W) {
+    require(n_alpha == 1 || n_alpha == k, "cholesky_solve: alpha must have 1 or k entries");
+    std::vector<double> L(static_cast<size_t>(d) * d), x(d);
+    double worst = 1.0;
+    const index_t n_fact = n_alpha == 1 ? 1 : k;
+    for (index_t f = 0; f < n_fact; ++f) {
+        std::copy(G, G + d * d, L.begin());
+        for (index_t i = 0; i < d; ++i) L[i * d + i] += alpha[f];
+        const double r = cholesky_factor(d, L.data());
+        if (r < 0) return -1.0;
+        worst = std::min(worst, r);
+        const index_t j_lo = n_alpha == 1 ? 0 : f, j_hi = n_alpha == 1 ? k : f + 1;
+        for (index_t j = j_lo; j < j_hi; ++j) {
+            for (index_t i = 0; i < d; ++i) x[i] = B[i * k + j];
+            cholesky_apply(d, L.data(), x.data());
+            for (index_t i = 0; i < d; ++i) W[i * k + j] = x[i];
+        }
+    }
+    return worst;
+}
+
+index_t svd_least_squares(index_t m, index_t p, index_t k, double* A, const double* B,
+                          const double* alpha, index_t n_alpha, double cond, double abs_cut,
+                          double* W, double* singular) {
+    require(m >= 1 && p >= 1 && k >= 1, "svd_least_squares: empty problem");
+    require(n_alpha == 1 || n_alpha == k, "svd_least_squares: alpha must have 1 or k entries");
+    const index_t q = std::min(m, p);
+    std::vector<double> Wt(static_cast<size_t>(q) * q), Vt(static_cast<size_t>(q) * q);
+    std::vector<double> rhs(static_cast<size_t>(q) * k);  // the right-hand side in the small problem
+    std::vector<double> H, tau;
+    if (m >= p) {
+        std::vector<double> C(B, B + m * k);
+        householder_qr(m, p, A, k, C.data(), nullptr, nullptr);
+        // S = R (p × p upper); Wt holds the columns of R as rows.
+        for (index_t i = 0; i < p; ++i)
+            for (index_t j = 0; j < p; ++j) Wt[j * p + i] = j >= i ? A[i * p + j] : 0.0;
+        std::copy(C.begin(), C.begin() + p * k, rhs.begin());
+    } else {
+        // Aᵀ = Q R with Aᵀ p × m; A = Rᵀ Qᵀ, S = Rᵀ (m × m lower).
+        std::vector<double> At(static_cast<size_t>(p) * m);
+        for (index_t i = 0; i < m; ++i)
+            for (index_t j = 0; j < p; ++j) At[j * m + i] = A[i * p + j];
+        H.assign(static_cast<size_t>(p) * m, 0.0);
+        tau.assign(m, 0.0);
+        householder_qr(p, m, At.data(), 0, nullptr, H.data(), tau.data());
+        // columns of S = Rᵀ are the rows of R: Wt row j = column j of Rᵀ = row j of R.
+        for (index_t j = 0; j < m; ++j)
+            for (index_t i = 0; i < m; ++i) Wt[j * m + i] = i >= j ? At[j * m + i] : 0.0;
+        std::copy(B, B + m * k, rhs.begin());
+    }
+    jacobi_svd_columns(q, Wt.data(), Vt.data());
+    std::vector<double> sig(q);
+    for (index_t i = 0; i < q; ++i) {
+        double s = 0;
+        for (index_t r = 0; r < q; ++r) s += Wt[i * q + r] * Wt[i * q + r];
+        sig[i] = std::sqrt(s);
+    }
+    std::vector<index_t> order(q);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return sig[a] > sig[b]; });
+    const double smax = q ? sig[order[0]] : 0.0;
+    const double cut = std::max(cond * smax, abs_cut);
+    index_t rank = 0;
+    for (index_t i = 0; i < q; ++i) {
+        singular[i] = sig[order[i]];
+        if (sig[order[i]] > cut) ++rank;
+    }
+    // y = Σ_i v_i σ_i/(σ_i²+α) (u_iᵀ rhs) with u_i = w_i/σ_i: coefficient (w_iᵀ rhs)/(σ_i²+α).
+    std::vector<double> y(static_cast<size_t>(q) * k, 0.0);
+    for (index_t i = 0; i < q; ++i) {
+        if (!(sig[i] > cut)) continue;
+        const double* wi = Wt.data() + i * q;
+        const double* vi = Vt.data() + i * q;
+        for (index_t j = 0; j < k; ++j) {
+            const double a = alpha ? alpha[n_alpha == 1 ? 0 : j] : 0.0;
+            double dot = 0.0;
+            for (index_t r = 0; r < q; ++r) dot += wi[r] * rhs[r * k + j];
+            const double f = dot / (sig[i] * sig[i] + a);
+            for (index_t r = 0; r < q; ++r) y[r * k + j] += f * vi[r];
+        }
+    }
+    if (m >= p) {
+        std::copy(y.begin(), y.end(), W);
+    } else {
+        // x = Q [y; 0] = H_0 H_1 … H_{m−1} [y; 0].
+        std::fill(W, W + p * k, 0.0);
+        for (index_t r = 0; r < m; ++r)
+            for (index_t j = 0; j < k; ++j) W[r * k + j] = y[r * k + j];
+        for (index_t h = m - 1; h >= 0; --h) {
+            if (tau[h] == 0.0) continue;
+            for (index_t j = 0; j < k; ++j) {
+                double dot = 0.0;
+                for (index_t r = h; r < p; ++r) dot += H[r * m + h] * W[r * k + j];
+                dot *= tau[h];
+                for (index_t r = h; r < p; ++r) W[r * k + j] -= dot * H[r * m + h];
+            }
+        }
+    }
+    return rank;
+}
+
+index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, double* w,
+                  index_t max_sweeps, double tol) {
+    std::vector<double> grad(d);
+    for (index_t j = 0; j < d; ++j) w[j] = std::max(0.0, w[j]);
+    for (index_t i = 0; i < d; ++i) {
+        double s = alpha * w[i] - b[i];
+        for (index_t j = 0; j < d; ++j) s += G[i * d + j] * w[j];
+        grad[i] = s;
+    }
+    index_t sweep = 0;
+    for (; sweep < max_sweeps; ++sweep) {
+        double max_delta = 0.0, max_w = 0.0;
+        for (index_t j = 0; j < d; ++j) {
+            const double h = G[j * d + j] + alpha;
+            if (!(h > 0.0)) continue;
+            const double nw = std::max(0.0, w[j] - grad[j] / h);
+            const double delta = nw - w[j];
+            if (delta != 0.0) {
+                const double* gj = G + j * d;  // G symmetric: column j = row j
+                for (index_t i = 0; i < d; ++i) grad[i] += delta * gj[i];
+                grad[j] += alpha * delta;
+                w[j] = nw;
+            }
+            max_delta = std::max(max_delta, std::abs(delta));
+            max_w = std::max(max_w, std::abs(nw));
+        }
+        if (max_delta <= tol * std::max(max_w, 1e-300)) {
+            ++sweep;
+            break;
+        }
+    }
+    // Polish: solve exactly on the passive set, keep it if it is feasible and optimal.
+    std::vector<index_t> P;
+    for (index_t j = 0; j < d; ++j)
+        if (w[j] > 0.0) P.push_back(j);
+    const index_t np = static_cast<index_t>(P.size());
+    if (np == 0) return sweep;
+    std::vector<double> L(static_cast<size_t>(np) * np), x(np);
+    for (index_t a = 0; a < np; ++a) {
+        for (index_t c = 0; c < np; ++c) L[a * np + c] = G[P[a] * d + P[c]];
+        L[a * np + a] += alpha;
+        x[a] = b[P[a]];
+    }
+    if (cholesky_factor(np, L.data()) < 1e-12) return sweep;
+    cholesky_apply(np, L.data(), x.data());
+    for (index_t a = 0; a < np; ++a)
+        if (!(x[a] > 0.0)) return sweep;
+    std::vector<double> cand(d, 0.0);
+    for (index_t a = 0; a < np; ++a) cand[P[a]] = x[a];
+    double scale = 0.0;
+    for (index_t j = 0; j < d; ++j) scale = std::max(scale, std::abs(b[j]));
+    for (index_t i = 0; i < d; ++i) {
+        if (cand[i] > 0.0) continue;
+        double g = -b[i];
+        for (index_t j = 0; j < d; ++j) g += G[i * d + j] * cand[j];
+        if (g < -1e-9 * std::max(scale, 1e-300)) return sweep;  // a blocked coordinate wants in
+    }
+    std::copy(cand.begin(), cand.end(), w);
+    return sweep;
+}
+
+#define SCRATCHLEARN_INSTANTIATE(T)                                                              \
+    template void normal_equations<T>(index_t, index_t, index_t, const T*, const T*, const T*,    \
+                                      bool, double*, double*, double*, double*, int);
+SCRATCHLEARN_INSTANTIATE(float)
+SCRATCHLEARN_INSTANTIATE(double)
+#undef SCRATCHLEARN_INSTANTIATE
+
+}  // namespace scratchlearn

@@ -1,0 +1,236 @@
+"""Logistic regression (binary and multinomial) with L-BFGS and Newton–Cholesky in C++.
+
+How it works
+------------
+The objective is scikit-learn's (1.8+):
+    f(W, b) = (1/S)·Σ_i s_i·ℓ(y_i, W x_i + b) + 1/(2·C·S)·‖W‖²,   S = Σ_i s_i,
+with ℓ the binomial log-loss for two classes (one coefficient row, classes_[1] positive) and the
+multinomial cross-entropy (softmax over one row per class) for more; s_i = sample_weight_i ·
+class_weight[y_i]; the intercept is not penalised; C = inf (or penalty=None) drops the penalty. This
+is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
+
+* 'lbfgs': limited-memory BFGS with a strong-Wolfe line search (cpp/include/scratchlearn/lbfgs.hpp);
+  stops when max|∇f| ≤ tol, as scipy's L-BFGS-B does for scikit-learn. Each evaluation is one pass
+  over X in row blocks of 256: scores X·Wᵀ and the gradient Gᵀ·X through the GEMM while the block is
+  in cache (cpp/src/linear/logistic.cpp), O(n·d·K) per evaluation.
+* 'newton-cholesky': Newton steps with the Hessian Σ s_i (diag(p_i) − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ built
+  blockwise on the GEMM (O(n·d²·K²) per step) and solved by Cholesky; backtracking line search.
+  'newton-cg' is answered by the same Newton solver.
+* 'auto' (an addition): Newton–Cholesky when the Hessian is small next to the data, else L-BFGS.
+
+Deviations: penalties 'l1'/'elasticnet' (l1_ratio > 0) and the solvers 'liblinear', 'sag', 'saga'
+are not provided; n_jobs sets the threads of the core.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _core
+from ..base import BaseEstimator, ClassifierMixin
+from ..exceptions import ConvergenceWarning
+from .._validation import (
+    check_classification_targets,
+    check_sample_weight,
+    resolve_n_jobs,
+    validate_data,
+)
+from ._base import (
+    LinearClassifierMixin,
+    _check_bool,
+    _check_int,
+    _check_real,
+    _compute_class_weight,
+    _encode_classes,
+)
+
+__all__ = ["LogisticRegression"]
+
+_SOLVERS = ("lbfgs", "newton-cholesky", "newton-cg", "auto")
+_UNSUPPORTED = ("liblinear", "sag", "saga")
+
+
+def _softmax(Z):
+    Z = Z - Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+    """Logistic regression classifier with scikit-learn's parameters, objective and attributes.
+
+    Parameters
+    ----------
+    penalty : {'l2', None}, deprecated (scikit-learn 1.8)
+        Use C=np.inf for no penalty. 'l1'/'elasticnet' are not supported.
+    C : float, default=1.0
+        Inverse regularisation strength.
+    l1_ratio : float, default=0.0
+        Only 0 is supported (pure L2).
+    dual : bool, default=False
+        Must be False.
+    tol : float, default=1e-4
+        Stop when the largest gradient entry of the (averaged) objective is below tol.
+    fit_intercept : bool, default=True
+    intercept_scaling, random_state, verbose
+        Accepted for compatibility (unused).
+    class_weight : dict, 'balanced' or None
+    solver : {'lbfgs', 'newton-cholesky', 'newton-cg', 'auto'}, default='lbfgs'
+    max_iter : int, default=100
+    warm_start : bool, default=False
+    n_jobs : int, default=None
+        Threads for the core.
+
+    Attributes
+    ----------
+    classes_, coef_ (1 or n_classes, n_features), intercept_, n_iter_ (array of one int),
+    n_features_in_, feature_names_in_
+
+    How it works
+    ------------
+    See the module docstring; the work is in cpp/src/linear/logistic.cpp.
+    """
+
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, dual=False, tol=1e-4,
+                 fit_intercept=True, intercept_scaling=1, class_weight=None, random_state=None,
+                 solver="lbfgs", max_iter=100, verbose=0, warm_start=False, n_jobs=None):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.dual = dual
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.solver = solver
+        self.max_iter = max_iter
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+
+    def _resolve_penalty(self):
+        l1_ratio = self.l1_ratio
+        if l1_ratio is not None:
+            l1_ratio = _check_real(l1_ratio, "l1_ratio", low=0, high=1)
+        C = _check_real(self.C, "C", low=0, low_open=True)
+        if isinstance(self.penalty, str) and self.penalty == "deprecated":
+            if l1_ratio is None or l1_ratio == 0:
+                penalty = "l2"
+            elif l1_ratio == 1:
+                penalty = "l1"
+            else:
+                penalty = "elasticnet"
+            if C == np.inf:
+                penalty = None
+        else:
+            if self.penalty not in ("l1", "l2", "elasticnet", None):
+                raise ValueError(
+                    f"penalty must be one of ['l1', 'l2', 'elasticnet', None], got {self.penalty!r}."
+                )
+            warnings.warn(
+                "'penalty' was deprecated in version 1.8 and will be removed in 1.10. To avoid "
+                "this warning, leave 'penalty' set to its default value and use 'l1_ratio' or "
+                "'C' instead.",
+                FutureWarning,
+            )
+            penalty = self.penalty
+        return penalty, C
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model (sample_weight: per-sample weights, multiplied by class weights)."""
+        penalty, C = self._resolve_penalty()
+        solver = self.solver
+        if isinstance(solver, str) and solver in _UNSUPPORTED:
+            raise ValueError(
+                f"solver={solver!r} is not available in scratchlearn; use 'lbfgs', "
+                "'newton-cholesky' or 'auto' (the same L2 objective)."
+            )
+        if not isinstance(solver, str) or solver not in _SOLVERS:
+            raise ValueError(f"solver must be one of {list(_SOLVERS)!r}, got {solver!r}.")
+        if penalty not in ("l2", None):
+            raise ValueError(
+                f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
+            )
+        if _check_bool(self.dual, "dual"):
+            raise ValueError(f"Solver {solver} supports only dual=False, got dual=True")
+        tol = _check_real(self.tol, "tol", low=0)
+        max_iter = _check_int(self.max_iter, "max_iter", low=0)
+        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
+        warm_start = _check_bool(self.warm_start, "warm_start")
+        n_threads = resolve_n_jobs(self.n_jobs)
+        if self.penalty is None:
+            C = np.inf
+
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        classes, codes = _encode_classes(y)
+        n_classes = len(classes)
+        if n_classes < 2:
+            raise ValueError(
+                "This solver needs samples of at least 2 classes in the data, but the data "
+                f"contains only one class: {classes[0]!r}"
+            )
+        n, d = X.shape
+        sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
+        cw = _compute_class_weight(self.class_weight, classes, codes, sample_weight)
+        if self.class_weight is not None:
+            sw = (sw * cw[codes]).astype(X.dtype)
+        S = float(np.sum(sw, dtype=np.float64))
+        if not S > 0:
+            raise ValueError("The sample weights (times the class weights) sum to zero; at least one weight must be positive.")
+        l2 = 0.0 if C == np.inf else 1.0 / (C * S)
+        K = 1 if n_classes == 2 else n_classes
+        n_params = K * d + (K if fit_intercept else 0)
+        theta0 = np.zeros(n_params)
+        if warm_start and getattr(self, "coef_", None) is not None:
+            coef = np.asarray(self.coef_)
+            if coef.shape == (K, d):
+                theta0[: K * d] = coef.ravel()
+                if fit_intercept:
+                    theta0[K * d:] = np.asarray(self.intercept_).ravel()
+        if solver == "auto":
+            solver = "newton-cholesky" if (K * (d + 1) <= 120 and n >= 20 * K * (d + 1)) else "lbfgs"
+        code = 0 if solver == "lbfgs" else 1
+        sw_arg = None if sample_weight is None and self.class_weight is None else sw
+        theta, n_iter, status, _ = _core.logistic_fit(
+            X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, code, max_iter, tol,
+            theta0, n_threads,
+        )
+        if status != 0:
+            name = "lbfgs" if code == 0 else "newton-cholesky"
+            reason = ("TOTAL NO. OF ITERATIONS REACHED LIMIT" if status == 1
+                      else "the line search could not find a better point")
+            warnings.warn(
+                f"{name} failed to converge after {n_iter} iteration(s) (status={status}): "
+                f"{reason}.\n\nIncrease the number of iterations to improve the convergence "
+                f"(max_iter={max_iter}).\nYou might also want to scale the data.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self.classes_ = classes
+        self.coef_ = theta[: K * d].reshape(K, d).astype(X.dtype)
+        self.intercept_ = (theta[K * d:] if fit_intercept else np.zeros(K)).astype(X.dtype)
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of classes_."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p = np.empty((scores.shape[0], 2), dtype=scores.dtype)
+            # σ(z) computed stably for either sign.
+            with np.errstate(over="ignore"):
+                p[:, 1] = 1.0 / (1.0 + np.exp(-scores))
+            p[:, 0] = 1.0 - p[:, 1]
+            return p
+        return _softmax(scores)
+
+    def predict_log_proba(self, X):
+        """Logarithm of predict_proba."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))

@@ -1,0 +1,410 @@
+"""Plain stochastic gradient descent: SGDClassifier and SGDRegressor.
+
+How it works
+------------
+For each epoch the samples are visited once (in a fresh seeded random order when ``shuffle``); for
+sample (x, y) with prediction p = w·x + b the update is
+    w ← (1 − η·α·(1−ρ))·w − η·∂ℓ(y, p)/∂p·s·x,        b ← b − η·∂ℓ/∂p·s
+(s = sample weight × class weight, ρ = l1_ratio), with the L2 shrinkage kept as a running scale
+factor so it costs O(1), and the L1 part applied as scikit-learn does (cumulative penalty with
+clipping at zero, Tsuruoka et al. 2009). Learning rates: 'optimal' η = 1/(α(t₀ + t)), 'constant'
+η₀, 'invscaling' η₀/t^power_t, 'adaptive' (η₀, divided by 5 when the objective stalls). The fit stops
+after ``n_iter_no_change`` epochs whose average objective (or validation score with
+``early_stopping``) did not improve by ``tol``. Cost: O(n·d) per epoch. The per-sample loop is
+C++ (cpp/src/linear/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
+
+Deviations: the random streams are not scikit-learn's (results agree in quality, not bitwise);
+average=True (averaged SGD) and the passive-aggressive rates 'pa1'/'pa2' are not provided.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _core
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..exceptions import ConvergenceWarning
+from .._validation import (
+    check_classification_targets,
+    check_is_fitted,
+    check_random_state,
+    check_sample_weight,
+    resolve_n_jobs,
+    validate_data,
+)
+from ._base import (
+    LinearClassifierMixin,
+    LinearModelMixin,
+    _check_bool,
+    _check_choice,
+    _check_int,
+    _check_real,
+    _compute_class_weight,
+)
+
+__all__ = ["SGDClassifier", "SGDRegressor"]
+
+_LOSS_CODES = {
+    "hinge": 0, "log_loss": 1, "modified_huber": 2, "squared_hinge": 3, "perceptron": 4,
+    "squared_error": 5, "huber": 6, "epsilon_insensitive": 7, "squared_epsilon_insensitive": 8,
+}
+_REGRESSION_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
+_PENALTY_CODES = {None: 0, "l2": 1, "l1": 2, "elasticnet": 3}
+_RATE_CODES = {"constant": 0, "optimal": 1, "invscaling": 2, "adaptive": 3}
+_MAX_INT = np.iinfo(np.int32).max
+
+
+class _BaseSGD(BaseEstimator):
+    _losses: tuple = ()
+
+    def _validate_params(self, for_partial_fit=False):
+        loss = self.loss
+        if not isinstance(loss, str) or loss not in self._losses:
+            raise ValueError(f"loss must be one of {list(self._losses)!r}, got {loss!r}.")
+        if self.penalty not in _PENALTY_CODES:
+            raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
+        alpha = _check_real(self.alpha, "alpha", low=0)
+        _check_real(self.l1_ratio, "l1_ratio", low=0, high=1)
+        _check_bool(self.fit_intercept, "fit_intercept")
+        _check_int(self.max_iter, "max_iter", low=1)
+        _check_real(self.tol, "tol", allow_none=True)
+        _check_bool(self.shuffle, "shuffle")
+        _check_real(self.epsilon, "epsilon", low=0)
+        rate = _check_choice(self.learning_rate, "learning_rate", tuple(_RATE_CODES))
+        eta0 = _check_real(self.eta0, "eta0", low=0)
+        _check_real(self.power_t, "power_t")
+        _check_bool(self.early_stopping, "early_stopping")
+        _check_real(self.validation_fraction, "validation_fraction", low=0, high=1, low_open=True,
+                    high_open=True)
+        _check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
+        _check_bool(self.warm_start, "warm_start")
+        if not (self.average is False or self.average == 0):
+            raise ValueError("average (averaged SGD) is not supported by scratchlearn; use average=False.")
+        if rate == "optimal" and alpha == 0:
+            raise ValueError(
+                "alpha must be > 0 since learning_rate is 'optimal'. alpha is used to compute the "
+                "optimal learning rate."
+            )
+        if rate != "optimal" and eta0 <= 0:
+            raise ValueError(f"eta0 must be > 0 for learning_rate={rate!r}, got {self.eta0!r}.")
+
+    def _run(self, X, Y, sw, val_mask, wpos, wneg, seeds, W0, b0, *, max_iter, tol, early_stopping,
+             classification, t_start, n_threads):
+        tol_c = -np.inf if tol is None else float(tol)
+        W, b, epochs, ok = _core.sgd_fit(
+            X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(sw, dtype=np.float64),
+            val_mask, np.asarray(wpos, dtype=np.float64), np.asarray(wneg, dtype=np.float64),
+            np.asarray(seeds, dtype=np.uint64), _LOSS_CODES[self.loss], float(self.epsilon),
+            _PENALTY_CODES[self.penalty], float(self.alpha), float(self.l1_ratio),
+            bool(self.fit_intercept), int(max_iter), tol_c, bool(self.shuffle),
+            _RATE_CODES[self.learning_rate], float(self.eta0), float(self.power_t),
+            bool(early_stopping), int(self.n_iter_no_change), classification, float(t_start),
+            np.ascontiguousarray(W0, dtype=np.float64), np.ascontiguousarray(b0, dtype=np.float64),
+            n_threads,
+        )
+        n_iter = int(np.max(epochs))
+        if not ok:
+            raise ValueError(
+                f"Floating-point under-/overflow occurred at epoch #{n_iter}. Scaling input data "
+                "with StandardScaler or MinMaxScaler might help."
+            )
+        return W, b, n_iter
+
+    def _validation_mask(self, y_codes, n, classification):
+        if not self.early_stopping:
+            return None
+        rng = check_random_state(self.random_state)
+        mask = np.zeros(n, dtype=np.uint8)
+        if classification:
+            for c in np.unique(y_codes):
+                idx = np.flatnonzero(y_codes == c)
+                idx = idx[rng.permutation(idx.size)]
+                n_val = int(round(self.validation_fraction * idx.size))
+                mask[idx[:n_val]] = 1
+        else:
+            idx = rng.permutation(n)
+            mask[idx[: int(np.ceil(self.validation_fraction * n))]] = 1
+        if mask.sum() == 0 or mask.sum() == n:
+            raise ValueError(
+                f"The validation_fraction={self.validation_fraction} leaves an empty training or "
+                f"validation set for {n} samples; change validation_fraction or pass more data."
+            )
+        return mask
+
+    def _warn_convergence(self, tol, max_iter):
+        if tol is not None and self.n_iter_ == max_iter:
+            warnings.warn(
+                "Maximum number of iteration reached before convergence. Consider increasing "
+                "max_iter to improve the fit.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+
+
+class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
+    """Linear classifiers (SVM, logistic regression, …) trained by plain SGD, as scikit-learn's.
+
+    Parameters are scikit-learn's: loss ('hinge', 'log_loss', 'modified_huber', 'squared_hinge',
+    'perceptron', or a regression loss), penalty, alpha, l1_ratio, fit_intercept, max_iter, tol,
+    shuffle, verbose (unused), epsilon, n_jobs (threads over the one-vs-all problems),
+    random_state, learning_rate, eta0, power_t, early_stopping, validation_fraction,
+    n_iter_no_change, class_weight, warm_start, average (False only).
+
+    Attributes
+    ----------
+    classes_, coef_ (1 or n_classes, n_features), intercept_, n_iter_, t_, n_features_in_
+
+    How it works
+    ------------
+    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    """
+
+    _losses = tuple(_LOSS_CODES)
+
+    def __init__(self, loss="hinge", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
+                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
+                 epsilon=0.1, n_jobs=None, random_state=None, learning_rate="optimal", eta0=0.01,
+                 power_t=0.5, early_stopping=False, validation_fraction=0.1, n_iter_no_change=5,
+                 class_weight=None, warm_start=False, average=False):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.epsilon = epsilon
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.average = average
+
+    def _fit_core(self, X, codes, sample_weight, coef_init, intercept_init, *, max_iter, tol,
+                  early_stopping, t_start, reset_coef):
+        n, d = X.shape
+        classes = self.classes_
+        n_classes = len(classes)
+        K = 1 if n_classes == 2 else n_classes
+        n_threads = resolve_n_jobs(self.n_jobs)
+        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
+        if sample_weight is not None and not np.any(sw != 0):
+            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
+        cw = _compute_class_weight(self.class_weight, classes, codes)
+        if n_classes == 2:
+            Y = np.where(codes == 1, 1.0, -1.0)[None, :]
+            wpos, wneg = np.array([cw[1]]), np.array([cw[0]])
+        else:
+            Y = np.where(codes[None, :] == np.arange(K)[:, None], 1.0, -1.0)
+            wpos, wneg = cw.astype(np.float64), np.ones(K)
+        W0 = np.zeros((K, d))
+        b0 = np.zeros(K)
+        if coef_init is not None:
+            W0 = np.asarray(coef_init, dtype=np.float64).reshape(K, d)
+        elif not reset_coef and getattr(self, "coef_", None) is not None:
+            W0 = np.asarray(self.coef_, dtype=np.float64).reshape(K, d)
+        if intercept_init is not None:
+            b0 = np.asarray(intercept_init, dtype=np.float64).reshape(K)
+        elif not reset_coef and getattr(self, "intercept_", None) is not None:
+            b0 = np.asarray(self.intercept_, dtype=np.float64).reshape(K)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(_MAX_INT, size=K)
+        val = self._validation_mask(codes, n, True) if early_stopping else None
+        W, b, n_iter = self._run(X, Y, sw, val, wpos, wneg, seeds, W0, b0, max_iter=max_iter,
+                                 tol=tol, early_stopping=early_stopping, classification=True,
+                                 t_start=t_start, n_threads=n_threads)
+        self.coef_ = W.astype(X.dtype)
+        self.intercept_ = b.astype(X.dtype)
+        self.n_iter_ = n_iter
+        n_train = n if val is None else int(n - val.sum())
+        self.t_ = float(t_start + n_iter * n_train)
+
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Fit by SGD for max_iter epochs at most."""
+        self._validate_params()
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        classes, codes = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                f"The number of classes has to be greater than one; got {len(classes)} class"
+            )
+        reset = not (self.warm_start and getattr(self, "coef_", None) is not None
+                     and np.array_equal(getattr(self, "classes_", None), classes))
+        self.classes_ = classes
+        self._fit_core(X, codes.astype(np.intp), sample_weight, coef_init, intercept_init,
+                       max_iter=self.max_iter, tol=self.tol, early_stopping=self.early_stopping,
+                       t_start=1.0, reset_coef=reset)
+        self._warn_convergence(self.tol, self.max_iter)
+        return self
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of SGD on (X, y); the first call needs ``classes``."""
+        self._validate_params()
+        first = not hasattr(self, "classes_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        X, y = validate_data(self, X, y, reset=first)
+        if classes is not None:
+            classes = np.unique(np.asarray(classes))
+            if not first and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on last call to partial_fit, was: "
+                    f"{self.classes_!r}"
+                )
+        if first:
+            if len(classes) < 2:
+                raise ValueError("The number of classes has to be greater than one; got 1 class")
+            self.classes_ = classes
+        codes = np.searchsorted(self.classes_, y)
+        codes = np.clip(codes, 0, len(self.classes_) - 1)
+        if np.any(self.classes_[codes] != y):
+            unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
+            raise ValueError(f"y contains labels {unknown} not in classes {self.classes_.tolist()}")
+        self._fit_core(X, codes.astype(np.intp), sample_weight, None, None, max_iter=1, tol=None,
+                       early_stopping=False, t_start=getattr(self, "t_", 1.0), reset_coef=first)
+        return self
+
+    @property
+    def predict_proba(self):
+        """Probability estimates (loss='log_loss' or 'modified_huber' only)."""
+        if self.loss not in ("log_loss", "modified_huber"):
+            raise AttributeError(f"probability estimates are not available for loss={self.loss!r}")
+        return self._predict_proba
+
+    @property
+    def predict_log_proba(self):
+        """Log of probability estimates (loss='log_loss' or 'modified_huber' only)."""
+        if self.loss not in ("log_loss", "modified_huber"):
+            raise AttributeError(f"probability estimates are not available for loss={self.loss!r}")
+        return self._predict_log_proba
+
+    def _predict_proba(self, X):
+        check_is_fitted(self, "coef_")
+        scores = self.decision_function(X)
+        binary = scores.ndim == 1
+        if self.loss == "log_loss":
+            with np.errstate(over="ignore"):
+                p = 1.0 / (1.0 + np.exp(-np.asarray(scores, dtype=np.float64)))
+            if binary:
+                return np.column_stack([1 - p, p])
+            s = p.sum(axis=1, keepdims=True)
+            s[s == 0] = 1
+            return p / s
+        p = (np.clip(np.asarray(scores, dtype=np.float64), -1, 1) + 1) / 2
+        if binary:
+            return np.column_stack([1 - p, p])
+        s = p.sum(axis=1, keepdims=True)
+        zero = s[:, 0] == 0
+        p[zero] = 1.0
+        s[zero] = p.shape[1]
+        return p / s
+
+    def _predict_log_proba(self, X):
+        with np.errstate(divide="ignore"):
+            return np.log(self._predict_proba(X))
+
+
+class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
+    """Linear regression trained by plain SGD, as scikit-learn's SGDRegressor.
+
+    Parameters are scikit-learn's: loss ('squared_error', 'huber', 'epsilon_insensitive',
+    'squared_epsilon_insensitive'), penalty, alpha, l1_ratio, fit_intercept, max_iter, tol, shuffle,
+    verbose (unused), epsilon, random_state, learning_rate (default 'invscaling'), eta0, power_t
+    (0.25), early_stopping, validation_fraction, n_iter_no_change, warm_start, average (False only).
+
+    Attributes
+    ----------
+    coef_ (n_features,), intercept_ (1,), n_iter_, t_, n_features_in_
+
+    How it works
+    ------------
+    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    """
+
+    _losses = _REGRESSION_LOSSES
+
+    def __init__(self, loss="squared_error", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
+                 fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
+                 epsilon=0.1, random_state=None, learning_rate="invscaling", eta0=0.01,
+                 power_t=0.25, early_stopping=False, validation_fraction=0.1, n_iter_no_change=5,
+                 warm_start=False, average=False):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.epsilon = epsilon
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.average = average
+
+    def _fit_core(self, X, y, sample_weight, coef_init, intercept_init, *, max_iter, tol,
+                  early_stopping, t_start, reset_coef):
+        n, d = X.shape
+        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
+        if sample_weight is not None and not np.any(sw != 0):
+            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
+        W0 = np.zeros((1, d))
+        b0 = np.zeros(1)
+        if coef_init is not None:
+            W0 = np.asarray(coef_init, dtype=np.float64).reshape(1, d)
+        elif not reset_coef and getattr(self, "coef_", None) is not None:
+            W0 = np.asarray(self.coef_, dtype=np.float64).reshape(1, d)
+        if intercept_init is not None:
+            b0 = np.asarray(intercept_init, dtype=np.float64).reshape(1)
+        elif not reset_coef and getattr(self, "intercept_", None) is not None:
+            b0 = np.asarray(self.intercept_, dtype=np.float64).reshape(1)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(_MAX_INT, size=1)
+        val = self._validation_mask(None, n, False) if early_stopping else None
+        W, b, n_iter = self._run(X, np.asarray(y, dtype=np.float64)[None, :], sw, val, [1.0], [1.0],
+                                 seeds, W0, b0, max_iter=max_iter, tol=tol,
+                                 early_stopping=early_stopping, classification=False,
+                                 t_start=t_start, n_threads=1)
+        self.coef_ = W[0].astype(X.dtype)
+        self.intercept_ = b.astype(X.dtype)
+        self.n_iter_ = n_iter
+        n_train = n if val is None else int(n - val.sum())
+        self.t_ = float(t_start + n_iter * n_train)
+
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Fit by SGD for max_iter epochs at most."""
+        self._validate_params()
+        X, y = validate_data(self, X, y, y_numeric=True)
+        reset = not (self.warm_start and getattr(self, "coef_", None) is not None)
+        self._fit_core(X, y, sample_weight, coef_init, intercept_init, max_iter=self.max_iter,
+                       tol=self.tol, early_stopping=self.early_stopping, t_start=1.0,
+                       reset_coef=reset)
+        self._warn_convergence(self.tol, self.max_iter)
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of SGD on (X, y)."""
+        self._validate_params()
+        first = not hasattr(self, "coef_")
+        X, y = validate_data(self, X, y, y_numeric=True, reset=first)
+        self._fit_core(X, y, sample_weight, None, None, max_iter=1, tol=None, early_stopping=False,
+                       t_start=getattr(self, "t_", 1.0), reset_coef=first)
+        return self
