@@ -129,6 +129,20 @@ def test_pca_wide_data(rng):
     assert ours.explained_variance_[29] < 1e-12
 
 
+def test_pca_wide_uses_gram_matrix(rng):
+    # d = 4000 features, 40 samples: a d × d covariance would be slow; the n × n route is not.
+    X = rng.randn(40, 4000) + np.linspace(0, 3, 4000)
+    for dtype in DTYPES:
+        Xd = X.astype(dtype)
+        ours = sl.PCA().fit(Xd)
+        ref = sk.PCA().fit(Xd)
+        assert ours.components_.shape == (40, 4000)
+        _assert_pca_equal(ours, ref, Xd, dtype, k=39)
+        C = ours.components_.astype(np.float64)
+        assert_allclose(C @ C.T, np.eye(40), atol=1e-10 if dtype == np.float64 else 1e-5)
+        assert ours.explained_variance_[39] < 1e-10 * ours.explained_variance_[0]
+
+
 def test_pca_ill_conditioned(rng):
     # A direction with variance 1e-12 of the largest: the covariance route resolves the leading
     # components to full precision and the tiny one only to ~eps·(largest variance).

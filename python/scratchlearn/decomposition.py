@@ -241,13 +241,16 @@ class PCA(TransformerMixin, BaseEstimator):
                 f"with svd_solver={solver!r}"
             )
         nt = resolve_n_jobs(None)
-        mean, S = _core.pca_scatter(X, nt)
-        S /= n - 1
-        w, V = _core.symmetric_eigen(S)
-        w[w < 0] = 0.0
-        # 'full' reports min(n, d) values, as an SVD of X would; 'covariance_eigh' all d.
-        keep = min(n, d) if solver == "full" else d
-        w, V = w[:keep], V[:keep]
+        if solver == "full" and n < d:
+            mean, w, V = _wide_eigen(X, nt)
+        else:
+            mean, S = _core.pca_scatter(X, nt)
+            S /= n - 1
+            w, V = _core.symmetric_eigen(S)
+            w[w < 0] = 0.0
+            # 'full' reports min(n, d) values, as an SVD of X would; 'covariance_eigh' all d.
+            keep = min(n, d) if solver == "full" else d
+            w, V = w[:keep], V[:keep]
         V = _svd_flip_rows(V)
         total = w.sum()
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -389,6 +392,34 @@ class PCA(TransformerMixin, BaseEstimator):
     def _sl_extra_tags(self):
         return {"preserves_dtype": ["float64", "float32"]}
 
+
+
+def _wide_eigen(X, nt):
+    """Mean, variances and components of wide data (n < d) through the n × n Gram matrix of the
+    centred rows: Xc·Xcᵀ = U·diag(s²)·Uᵀ, components Vt = diag(1/s)·Uᵀ·Xc. Directions of zero
+    variance (at least the last one, since centring removes a dimension) get an orthonormal
+    completion, as an SVD would return some."""
+    n, d = X.shape
+    mean = X.mean(axis=0, dtype=np.float64)
+    Xc = X.astype(np.float64) - mean
+    G = gemm(Xc, Xc, trans_b=True, n_jobs=nt)
+    w2, U = _core.symmetric_eigen(G)          # U: eigenvectors as rows
+    w2[w2 < 0] = 0.0
+    # Eigenvalues of the Gram matrix below ~ n·eps·(largest) are rounding noise: zero directions.
+    r = int(np.sum(w2 > w2[0] * n * np.finfo(np.float64).eps * 100)) if n and w2[0] > 0 else 0
+    s = np.sqrt(w2[:r])
+    V = np.zeros((n, d))
+    if r:
+        V[:r] = gemm(U[:r], Xc, n_jobs=nt) / s[:, None]
+    if r < n:
+        # Complete with vectors orthogonal to the first r (from a fixed, seeded basis).
+        V[r:] = np.random.RandomState(0).standard_normal((n - r, d))
+        w2[r:] = 0.0
+    # Re-orthonormalise in order (Gram-Schmidt by QR): the leading, well-determined directions are
+    # unchanged to rounding; weak ones lose what rounding mixed into them.
+    # (Cholesky-QR keeps R's diagonal positive, so no direction changes sign.)
+    V = np.ascontiguousarray(_core.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
+    return mean, w2 / (n - 1), V
 
 
 def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):

@@ -201,22 +201,30 @@ void nb_class_sums_csr(const T* data, const std::int64_t* indices, const std::in
     require(indptr[0] == 0, "nb_class_sums_csr: indptr[0] must be 0");
     for (index_t i = 0; i < n; ++i)
         require(indptr[i + 1] >= indptr[i], "nb_class_sums_csr: indptr must be non-decreasing");
-    const index_t C = n_classes, cd = C * d;
-    const index_t G = chunk_count(n, 8.0 * double(cd));
-    std::vector<double> part(G * cd, 0.0);
+    const index_t C = n_classes;
+    // Rows grouped by class (a stable counting sort), then one class per task: every class row of
+    // `out` is accumulated by one thread, over its samples in increasing order, so the sums do not
+    // depend on the thread count and no partial copies of the C × d result are needed.
+    std::vector<index_t> start(C + 1, 0), order(n);
+    for (index_t i = 0; i < n; ++i) {
+        check_class(cls[i], C);
+        ++start[cls[i] + 1];
+    }
+    for (index_t c = 0; c < C; ++c) start[c + 1] += start[c];
+    {
+        std::vector<index_t> fill(start.begin(), start.end() - 1);
+        for (index_t i = 0; i < n; ++i) order[fill[cls[i]]++] = i;
+    }
+    std::fill(out, out + C * d, 0.0);
     ExceptionSlot slot;
-    const int nt = threads_for(n_threads, G);
+    const int nt = threads_for(n_threads, C);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t g = 0; g < G; ++g) {
+    for (index_t c = 0; c < C; ++c) {
         slot.run([&] {
-            double* acc = part.data() + g * cd;
-            index_t r0, r1;
-            chunk_rows(n, G, g, r0, r1);
-            for (index_t i = r0; i < r1; ++i) {
-                const std::int64_t c = cls[i];
-                check_class(c, C);
+            double* s = out + c * d;
+            for (index_t q = start[c]; q < start[c + 1]; ++q) {
+                const index_t i = order[q];
                 const double w = sw ? double(sw[i]) : 1.0;
-                double* s = acc + c * d;
                 for (std::int64_t p = indptr[i]; p < indptr[i + 1]; ++p) {
                     const std::int64_t j = indices[p];
                     if (j < 0 || j >= d)
@@ -227,9 +235,6 @@ void nb_class_sums_csr(const T* data, const std::int64_t* indices, const std::in
         });
     }
     slot.rethrow();
-    std::copy(part.begin(), part.begin() + cd, out);
-    for (index_t g = 1; g < G; ++g)
-        for (index_t k = 0; k < cd; ++k) out[k] += part[g * cd + k];
 }
 
 template <class T>
@@ -408,8 +413,12 @@ void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads)
             for (index_t c = 0; c < C; ++c) s += std::exp(double(r[c]) - m);
             l = m + std::log(s);
         }
-        for (index_t c = 0; c < C; ++c) r[c] = static_cast<T>(double(r[c]) - l);
-        if (lse) lse[i] = static_cast<T>(l);
+        // The subtraction is done in the data type, as scikit-learn does: when one class takes
+        // (numerically) all the probability, its log-probability is then exactly 0, consistent
+        // with its probability rounding to 1 in that type.
+        const T lt = static_cast<T>(l);
+        for (index_t c = 0; c < C; ++c) r[c] = r[c] - lt;
+        if (lse) lse[i] = lt;
     }
 }
 
