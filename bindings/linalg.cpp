@@ -192,6 +192,9 @@ void register_linalg(py::module_& m) {
         py::arg("a"), py::arg("b"), py::arg("trans_a"), py::arg("trans_b"), py::arg("block"),
         py::arg("n_threads"),
         "op(a)·op(b) with b packed once (PackedB) and multiplied in column blocks (gemm_packed).");
+    m.def("gemm_set_min_thread_work", &gemm_set_min_thread_work, py::arg("madds"),
+          "Multiply-adds per thread below which gemm uses fewer threads; returns the previous "
+          "value (tests and tuning).");
     m.def(
         "syrk_ata",
         [](const py::array& a, double alpha, int n_threads) {

@@ -21,9 +21,13 @@ DTYPES = [np.float32, np.float64]
 
 @pytest.fixture(params=ISAS)
 def isa(request):
+    # Each available kernel path in turn; every product here may use threads, however small (the
+    # default keeps small products on one thread).
     before = _core.get_isa()
     _core.set_isa(request.param)
+    work = _core.gemm_set_min_thread_work(1.0)
     yield request.param
+    _core.gemm_set_min_thread_work(work)
     _core.set_isa(before)
 
 
@@ -212,6 +216,8 @@ def test_gemm_rejects_bad_input():
         _core.gemm_into(A32, B32, np.zeros((3, 4), np.float32), False, False, 1.0, 0.0, 1)
     with pytest.raises(ValueError, match="contiguous rows"):
         _core.gemm_into(A32, B32, np.zeros((5, 3), np.float32).T, False, False, 1.0, 0.0, 1)
+    with pytest.raises(ValueError, match="need >= 1 multiply-add per thread"):
+        _core.gemm_set_min_thread_work(0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,3 +394,18 @@ def test_packed_b_equals_gemm(isa, dtype, ta, tb):
         np.testing.assert_array_equal(C, expected)
     with pytest.raises(ValueError, match="multiple of column_step"):
         _core.gemm_packed_product(A, B, ta, tb, 33, 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
+    # The same row of op(A) (and of C, with beta != 0) gives the same row of C wherever it sits:
+    # in a full register tile or in an edge tile.
+    rng = np.random.default_rng(9)
+    A = make(rng, (37, 45), dtype)
+    B = make(rng, (45, 29), dtype)
+    A[[5, 17, 36]] = A[0]
+    C0 = make(rng, (37, 29), dtype)
+    C0[[5, 17, 36]] = C0[0]
+    C = gemm(A, B, alpha=0.7, beta=1.3, out=C0.copy())
+    for r in (5, 17, 36):
+        np.testing.assert_array_equal(C[r], C[0])

@@ -4,12 +4,13 @@
 // of two consecutive rows). `trans_a` means op(A) = Aᵀ, i.e. A is stored k × m; likewise for B.
 //
 // How it works (cpp/src/gemm/): the GotoBLAS/BLIS scheme. op(B) is cut into kc × nc blocks packed
-// into a contiguous buffer (NR-column micro-panels, shared by the thread team, sized for L3), op(A)
-// into mc × kc blocks (MR-row micro-panels, one buffer per thread, sized for L2); edges are
-// zero-padded while packing. A register-blocked micro-kernel (MR × NR accumulators, kc fused
-// multiply-adds deep, an L1-sized B micro-panel) computes each tile. The micro-kernels exist for
-// AVX-512, AVX2+FMA and portable C++; the path is chosen once from the CPU (see cpu.hpp,
-// SCRATCHLEARN_ISA). Threads split the rows (and, when rows are few, the columns) of C.
+// into a contiguous buffer (NR-column micro-panels, sized for L3), op(A) into mc × kc blocks
+// (MR-row micro-panels, sized for L2); edges are zero-padded while packing. A register-blocked
+// micro-kernel (MR × NR accumulators, kc fused multiply-adds deep, an L1-sized B micro-panel)
+// computes each tile. The micro-kernels exist for AVX-512, AVX2+FMA and portable C++; the path is
+// chosen once from the CPU (see cpu.hpp, SCRATCHLEARN_ISA). Threads take square-ish rectangles of
+// C from a shared counter, each packing into its own buffers (no barrier, so a thread delayed by
+// the OS does not stall the others); a long shared dimension is cut into slices instead.
 //
 // Thread safety: every function may be called concurrently from several threads (each thread packs
 // into its own thread_local buffers; there is no lock). Inside another parallel region pass
@@ -91,12 +92,17 @@ private:
 
 // C ← α·op(A)·op(B)[:, j0 : j0+nb] + β·C with B packed beforehand: op(A) m × k, C m × nb.
 // Same rules as gemm (β == 0 does not read C; the result does not depend on n_threads and equals
-// gemm's bit for bit on the same kernel path, unless gemm cuts a long k into slices: m·n <= 65536
-// with k >= 8192); j0 must be a multiple of B.column_step(). Safe to call concurrently
+// gemm's bit for bit on the same kernel path, unless gemm cuts a long k into slices: k >= 8192
+// and k >= 4·max(m, n)); j0 must be a multiple of B.column_step(). Safe to call concurrently
 // (n_threads = 1 inside a parallel region).
 template <class T>
 void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
                  index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads);
+
+// gemm uses one thread per this many multiply-adds at most (default 2^20, ~10 µs of work: below
+// that, waking threads costs more than it saves). Returns the previous value. For tests (which
+// force threads on small products) and tuning.
+double gemm_set_min_thread_work(double madds);
 
 // The blocking the active kernel path uses for T (for show_config and benchmarks).
 struct GemmBlocking {

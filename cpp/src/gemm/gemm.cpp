@@ -287,7 +287,7 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
                   const T* Bp, T beta, T* C, index_t ldc, index_t pb, index_t pe, bool lower,
                   index_t gi, index_t gj) {
     const int MR = K.mr, NR = K.nr;
-    alignas(64) T tmp[32 * 32];  // largest register tile
+    alignas(64) T tmp[32 * 32] = {};  // largest register tile (zeros beyond C's values)
     for (index_t q = pb; q < pe; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
@@ -300,15 +300,14 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
             if (mr == MR && nr == NR) {
                 K.micro(kc, a, b, c, ldc, alpha, beta);
             } else {
-                K.micro(kc, a, b, tmp, NR, alpha, T(0));
-                for (int i = 0; i < mr; ++i) {
-                    T* ci = c + i * ldc;
-                    const T* ti = tmp + i * NR;
-                    if (beta == T(0))
-                        for (int j = 0; j < nr; ++j) ci[j] = ti[j];
-                    else
-                        for (int j = 0; j < nr; ++j) ci[j] = ti[j] + beta * ci[j];
-                }
+                // Partial tile: the kernel runs on a full tile in `tmp` holding C's values, so an
+                // element's arithmetic (including how β·C is merged) is the same in every tile.
+                if (beta != T(0))
+                    for (int i = 0; i < mr; ++i)
+                        for (int j = 0; j < nr; ++j) tmp[i * NR + j] = c[i * ldc + j];
+                K.micro(kc, a, b, tmp, NR, alpha, beta);
+                for (int i = 0; i < mr; ++i)
+                    for (int j = 0; j < nr; ++j) c[i * ldc + j] = tmp[i * NR + j];
             }
         }
     }
@@ -381,6 +380,8 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 // as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
 // (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
 // start at multiples of MR and NR), so results do not depend on n_threads.
+std::atomic<double> g_min_thread_work{1048576.0};
+
 struct Tasks {
     int nt;
     index_t rows, cols;  // rectangle size (multiples of MR, NR)
@@ -388,10 +389,11 @@ struct Tasks {
 };
 
 Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
-    // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
+    // At least ~1M multiply-adds (~10 µs) per thread, or waking threads costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
     Tasks t;
-    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / 65536.0, 1e9)));
+    const double per_thread = std::max(1.0, g_min_thread_work.load(std::memory_order_relaxed));
+    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / per_thread, 1e9)));
     t.rows = round_up(m, MR);
     t.cols = round_up(n, NR);
     if (t.nt > 1) {
@@ -456,13 +458,20 @@ void check_gemm_args(bool ta, bool tb, index_t m, index_t n, index_t k, index_t 
     require(!((a_null || b_null) && m > 0 && n > 0 && k > 0), "gemm: A or B is null");
 }
 
-// A small C with a long shared dimension (XᵀX of a tall X, say) offers too few rectangles to keep
-// threads busy: then k is cut into slices whose partial products are computed in parallel and
-// summed in slice order. The number of slices depends on the shape only, never on the thread
-// count, so neither do the results.
-index_t k_slices(index_t m, index_t n, index_t k) {
-    if (m * n > 256 * 256 || k < 8192) return 1;
-    return std::min<index_t>(16, k / 4096);
+// A long shared dimension (XᵀX of a tall X, say: k >= 4·max(m, n)) is cut into slices whose
+// partial products are computed in parallel, one slice per thread at a time, and summed in slice
+// order. Rectangles of C would each stream the whole of op(A) and op(B) from memory again, and a
+// small C has too few of them to keep threads busy; a slice stays in cache. The number of slices
+// (a power of two, so 2, 4, 8 or 16 threads balance) depends on the shape only, never on the
+// thread count, so neither do the results. Partial products take at most 64 MB.
+index_t k_slices(index_t m, index_t n, index_t k, std::size_t elem) {
+    if (k < 8192 || k < 4 * std::max(m, n)) return 1;
+    const double cap = 64.0 * (1 << 20) / (double(m) * double(n) * double(elem));
+    index_t ks = std::min<index_t>(16, k / 2048);
+    ks = std::min<index_t>(ks, index_t(cap));
+    index_t pow2 = 1;
+    while (pow2 * 2 <= ks) pow2 *= 2;
+    return pow2;
 }
 
 template <class T>
@@ -505,7 +514,7 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
         scale_c(m, n, beta, C, ldc, n_threads, lower);
         return;
     }
-    const index_t ks = k_slices(m, n, k);
+    const index_t ks = k_slices(m, n, k, sizeof(T));
     if (ks > 1)
         gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                     lower, ks);
@@ -725,6 +734,11 @@ void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const
     const Plan<T>& P = plan_for<T>(B.isa_);
     gemm_blocked(P, trans_a, false, m, nb, k, alpha, A, lda, static_cast<const T*>(nullptr), 1,
                  beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
+}
+
+double gemm_set_min_thread_work(double madds) {
+    require(madds >= 1, "gemm_set_min_thread_work: need >= 1 multiply-add per thread");
+    return g_min_thread_work.exchange(madds);
 }
 
 template <class T>
