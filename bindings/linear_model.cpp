@@ -86,7 +86,7 @@ py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py:
         py::gil_scoped_release release;
         rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
     }
-    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss);
+    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss, rep.n_evals);
 }
 
 template <class T>

@@ -76,6 +76,7 @@ struct SolverReport {
     index_t n_iter = 0;
     int status = 0;  // 0 converged, 1 iteration limit, 2 line search failed
     double loss = 0.0;
+    index_t n_evals = 0;  // objective evaluations (L-BFGS)
 };
 
 // Objective and gradient at θ (grad may be null). Row blocks: X·Wᵀ and Gᵀ·X through the GEMM while
