@@ -52,7 +52,7 @@ def test_gaussiannb_predict(benchmark, gaussian_data, lib):
 def text_data():
     from scratchlearn.bench._naive_bayes import _text_data
 
-    data = _text_data(100_000, 20_000, 20, 0.05)()
+    data = _text_data(100_000, 20_000, 20)()
     return data["X"], data["y"]
 
 

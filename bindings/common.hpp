@@ -22,7 +22,7 @@ inline void check_ndim(const py::array& a, int ndim, const char* name) {
                                     "-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
 }
 
-inline bool is_float32(const py::array& a) { return a.dtype().is(py::dtype::of<float>()); }
+inline bool is_float32(const py::array& a) { return a.dtype().equal(py::dtype::of<float>()); }
 
 // Calls f(float{}) or f(double{}) according to the dtype of `a` (anything else runs as double).
 template <class F>

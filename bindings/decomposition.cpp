@@ -44,9 +44,34 @@ py::array tall_op(const py::array& a_in, bool lu, int n_threads) {
     {
         py::gil_scoped_release release;
         if (lu)
-            lu_permuted_l<T>(m, k, po);
+            lu_permuted_l<T>(m, k, po, n_threads);
         else
             orthonormalize_columns<T>(m, k, po, n_threads);
+    }
+    return out;
+}
+
+template <class T>
+py::array affine(const py::array& x_in, const py::array& w_in, const py::array& b_in, bool trans_w,
+                 int n_threads) {
+    carray<T> X = carray<T>::ensure(x_in);
+    carray<T> W = carray<T>::ensure(w_in);
+    carray<T> b = carray<T>::ensure(b_in);
+    if (!X || !W || !b) throw std::invalid_argument("pca_affine: inputs could not be converted");
+    check_ndim(X, 2, "X");
+    check_ndim(W, 2, "W");
+    check_ndim(b, 1, "b");
+    const index_t n = X.shape(0), d = X.shape(1);
+    const index_t k = trans_w ? W.shape(0) : W.shape(1);
+    if ((trans_w ? W.shape(1) : W.shape(0)) != d)
+        throw std::invalid_argument("pca_affine: W and X differ in feature count");
+    if (b.shape(0) != k) throw std::invalid_argument("pca_affine: b has the wrong length");
+    py::array_t<T> out({n, k});
+    const T *px = X.data(), *pw = W.data(), *pb = b.data();
+    T* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        pca_affine<T>(px, n, d, pw, trans_w, k, pb, po, n_threads);
     }
     return out;
 }
@@ -111,8 +136,17 @@ void register_decomposition(py::module_& m) {
         py::arg("A"), py::arg("n_threads"), "Q of the thin QR of a tall matrix (Gram-Schmidt twice).");
     m.def(
         "lu_permuted_l",
-        [](const py::array& A) {
-            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, true, 1); });
+        [](const py::array& A, int n_threads) {
+            return dispatch_float(A, [&](auto tag) { return tall_op<decltype(tag)>(A, true, n_threads); });
         },
-        py::arg("A"), "P·L of the partial-pivoting LU of a tall matrix.");
+        py::arg("A"), py::arg("n_threads"), "P·L of the partial-pivoting LU of a tall matrix.");
+    m.def(
+        "pca_affine",
+        [](const py::array& X, const py::array& W, const py::array& b, bool trans_w, int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return affine<decltype(tag)>(X, W, b, trans_w, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("W"), py::arg("b"), py::arg("trans_w"), py::arg("n_threads"),
+        "X · op(W) + b on the gemm (op(W) = Wᵀ when trans_w).");
 }

@@ -23,7 +23,7 @@ struct RowView {
 
 template <class T>
 std::optional<RowView<T>> row_view(const py::array& a) {
-    if (a.ndim() != 2 || !a.dtype().is(py::dtype::of<T>())) return std::nullopt;
+    if (a.ndim() != 2 || !a.dtype().equal(py::dtype::of<T>())) return std::nullopt;
     const index_t rows = a.shape(0), cols = a.shape(1);
     const index_t isz = static_cast<index_t>(sizeof(T));
     if (rows == 0 || cols == 0)  // nothing is read or written: any strides will do
@@ -139,6 +139,34 @@ py::tuple argmin(const py::array& x_in, const py::array& c_in, int n_threads) {
     return py::make_tuple(labels, dist);
 }
 
+// For tests: op(A)·op(B) through PackedB + gemm_packed, in column blocks of `block` columns.
+template <class T>
+py::array packed_product(const py::array& a_in, const py::array& b_in, bool ta, bool tb,
+                         index_t block, int n_threads) {
+    carray<T> A = carray<T>::ensure(a_in);
+    carray<T> B = carray<T>::ensure(b_in);
+    if (!A || !B) throw std::invalid_argument("gemm_packed: inputs could not be converted");
+    check_ndim(A, 2, "A");
+    check_ndim(B, 2, "B");
+    const index_t m = ta ? A.shape(1) : A.shape(0), k = ta ? A.shape(0) : A.shape(1);
+    const index_t kb = tb ? B.shape(1) : B.shape(0), n = tb ? B.shape(0) : B.shape(1);
+    if (k != kb) throw std::invalid_argument("gemm_packed: inner dimensions differ");
+    if (block < 1) throw std::invalid_argument("gemm_packed: block must be >= 1");
+    py::array_t<T> C({m, n});
+    const T* pa = A.data();
+    const T* pb = B.data();
+    T* pc = C.mutable_data();
+    {
+        py::gil_scoped_release release;
+        PackedB<T> packed(tb, k, n, pb, std::max<index_t>(1, B.shape(1)), n_threads);
+        for (index_t j0 = 0; j0 < n; j0 += block)
+            gemm_packed<T>(ta, m, j0, std::min(block, n - j0), T(1), pa,
+                           std::max<index_t>(1, A.shape(1)), packed, T(0), pc + j0,
+                           std::max<index_t>(1, n), n_threads);
+    }
+    return C;
+}
+
 }  // namespace
 
 void register_linalg(py::module_& m) {
@@ -155,6 +183,15 @@ void register_linalg(py::module_& m) {
         py::arg("alpha"), py::arg("beta"), py::arg("n_threads"),
         "out ← alpha·op(a)·op(b) + beta·out. Arrays whose rows are contiguous (C order or views of "
         "row/column blocks of one) are used in place, with their row stride as leading dimension.");
+    m.def(
+        "gemm_packed_product",
+        [](const py::array& a, const py::array& b, bool ta, bool tb, index_t block, int n_threads) {
+            return dispatch_float(
+                a, [&](auto tag) { return packed_product<decltype(tag)>(a, b, ta, tb, block, n_threads); });
+        },
+        py::arg("a"), py::arg("b"), py::arg("trans_a"), py::arg("trans_b"), py::arg("block"),
+        py::arg("n_threads"),
+        "op(a)·op(b) with b packed once (PackedB) and multiplied in column blocks (gemm_packed).");
     m.def(
         "syrk_ata",
         [](const py::array& a, double alpha, int n_threads) {

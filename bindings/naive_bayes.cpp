@@ -218,6 +218,21 @@ py::tuple log_normalize(const py::array& a_in, int n_threads) {
     return py::make_tuple(out, lse);
 }
 
+template <class T>
+py::array row_argmax(const py::array& a_in, int n_threads) {
+    carray<T> A = matrix<T>(a_in, "scores");
+    const index_t n = A.shape(0), C = A.shape(1);
+    if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
+    py::array_t<std::int64_t> out(n);
+    const T* pa = A.data();
+    std::int64_t* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        nb_row_argmax<T>(pa, n, C, po, n_threads);
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_naive_bayes(py::module_& m) {
@@ -291,4 +306,10 @@ void register_naive_bayes(py::module_& m) {
         },
         py::arg("scores"), py::arg("n_threads"),
         "(scores − logsumexp(scores, axis=1), logsumexp) computed stably.");
+    m.def(
+        "nb_row_argmax",
+        [](const py::array& A, int n_threads) {
+            return dispatch_float(A, [&](auto tag) { return row_argmax<decltype(tag)>(A, n_threads); });
+        },
+        py::arg("scores"), py::arg("n_threads"), "Row-wise argmax (first maximum; NaN wins as in numpy).");
 }

@@ -36,8 +36,25 @@ def all_estimators():
 ESTIMATORS = all_estimators()
 warnings.filterwarnings("ignore", message="Estimator .* does not inherit from `sklearn.base.BaseEstimator`")
 
-# {estimator class name: {check name: reason}}; aim for none.
-EXPECTED_FAILURES = {}
+# {estimator class name: {check name: reason}}; aim for none. Each entry below is a check that
+# scikit-learn also expects its own estimator of the same name to fail, for the same reason.
+_RANDOMISED = (
+    "sample_weight is not equivalent to removing/repeating samples: the estimator draws random "
+    "samples (initial centres / shuffled order), and a weighted sample and its repetitions are "
+    "drawn differently (scikit-learn marks this check for its own estimator too)"
+)
+EXPECTED_FAILURES = {
+    "KMeans": {"check_sample_weight_equivalence_on_dense_data": _RANDOMISED},
+    "MiniBatchKMeans": {"check_sample_weight_equivalence_on_dense_data": _RANDOMISED},
+    "SGDClassifier": {"check_sample_weight_equivalence_on_dense_data": _RANDOMISED},
+    "SGDRegressor": {"check_sample_weight_equivalence_on_dense_data": _RANDOMISED},
+    "Ridge": {
+        "check_non_transformer_estimators_n_iter": (
+            "Ridge's direct solvers (Cholesky, eigen) are not iterative: n_iter_ is None, as in "
+            "scikit-learn, whose own Ridge is marked for this check too"
+        )
+    },
+}
 
 
 def expected_failed_checks(estimator):

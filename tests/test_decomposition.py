@@ -218,9 +218,10 @@ def test_jacobi_svd_and_qr_lu(rng):
     assert_allclose(Q.T @ Q, np.eye(12), atol=1e-14)
     assert_allclose(Q @ (Q.T @ A), A, atol=1e-12)  # same column space
     PL, _ = scipy.linalg.lu(A, permute_l=True)
-    assert_allclose(_core.lu_permuted_l(A), PL, atol=1e-13)
+    assert_allclose(_core.lu_permuted_l(A, 1), PL, atol=1e-13)
+    assert_array_equal(_core.lu_permuted_l(A, 2), _core.lu_permuted_l(A, 1))
     with pytest.raises(ValueError, match="at least as many rows"):
-        _core.lu_permuted_l(A.T)
+        _core.lu_permuted_l(A.T, 1)
 
 
 # ---------------------------------------------------------------------------------- rejects

@@ -78,9 +78,10 @@ def test_gemm_random_shapes(isa, dtype, m, n, k, ta, tb, alpha, beta, n_jobs, se
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("ta,tb", [(False, False), (False, True), (True, False), (True, True)])
-@pytest.mark.parametrize("shape", [(300, 270, 530), (97, 4101, 3), (1, 513, 260), (260, 1, 700)])
+@pytest.mark.parametrize("shape", [(260, 150, 520), (97, 4101, 3), (1, 513, 260), (260, 1, 700), (30, 20, 9000)])
 def test_gemm_crosses_cache_blocks(isa, dtype, ta, tb, shape):
-    # Sizes beyond one mc, kc or nc block (and no multiple of any), with two threads.
+    # Sizes beyond one mc, kc or nc block (and no multiple of any), with two threads; the last
+    # shape (small C, long k) takes the k-sliced path.
     m, n, k = shape
     rng = np.random.default_rng(m * n + k)
     A = make(rng, (k, m) if ta else (m, k), dtype)
@@ -218,7 +219,7 @@ def test_gemm_rejects_bad_input():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n,d", [(0, 5), (1, 1), (50, 7), (1000, 33), (600, 300)])
+@pytest.mark.parametrize("n,d", [(0, 5), (1, 1), (50, 7), (1000, 33), (520, 130), (9000, 21)])
 def test_syrk_ata(isa, dtype, n, d):
     rng = np.random.default_rng(n + d)
     X = make(rng, (n, d), dtype)
@@ -260,7 +261,7 @@ def test_gemv(isa, dtype, trans, m, n):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n,k,d", [(1, 1, 1), (300, 7, 5), (1000, 1500, 20), (513, 3, 0)])
+@pytest.mark.parametrize("n,k,d", [(1, 1, 1), (300, 7, 5), (600, 1100, 20), (513, 3, 0)])
 def test_sq_dist_argmin(isa, dtype, n, k, d):
     rng = np.random.default_rng(n + k + d)
     X = make(rng, (n, d), dtype)
@@ -350,3 +351,40 @@ def test_show_config_reports_cpu_and_path(capsys):
     info = _core.cpu_info()
     assert info["isa"] == _core.get_isa()
     assert info["isa"] in ALL_ISAS
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_concurrent_single_thread_calls(isa, dtype):
+    # Several Python threads (the GIL is released) each running small one-thread products at once,
+    # as kNN does from inside its own parallel region: per-thread packing buffers, no shared state.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(7)
+    pairs = [(make(rng, (64, 50), dtype), make(rng, (300 + i, 50), dtype)) for i in range(8)]
+    expected = [gemm(a, b, trans_b=True, n_jobs=1) for a, b in pairs]
+
+    def work(i):
+        a, b = pairs[i % len(pairs)]
+        return i % len(pairs), [gemm(a, b, trans_b=True, n_jobs=1) for _ in range(5)]
+
+    with ThreadPoolExecutor(max_workers=4) as ex:
+        for i, results in ex.map(work, range(24)):
+            for r in results:
+                np.testing.assert_array_equal(r, expected[i])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("ta,tb", [(False, False), (False, True), (True, False), (True, True)])
+def test_packed_b_equals_gemm(isa, dtype, ta, tb):
+    # B packed once (PackedB), then column blocks multiplied with gemm_packed: the same numbers as
+    # gemm, bit for bit, including blocks that end inside a register tile and k > kc.
+    rng = np.random.default_rng(8)
+    m, n, k = 70, 300, 530
+    A = make(rng, (k, m) if ta else (m, k), dtype)
+    B = make(rng, (n, k) if tb else (k, n), dtype)
+    expected = gemm(A, B, trans_a=ta, trans_b=tb, n_jobs=1)
+    for block, n_jobs in ((64, 1), (128, 2), (1024, 2)):
+        C = _core.gemm_packed_product(A, B, ta, tb, block, n_jobs)
+        np.testing.assert_array_equal(C, expected)
+    with pytest.raises(ValueError, match="multiple of column_step"):
+        _core.gemm_packed_product(A, B, ta, tb, 33, 1)

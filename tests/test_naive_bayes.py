@@ -409,3 +409,35 @@ def test_core_rejects_bad_csr():
     with pytest.raises(ValueError, match="non-decreasing"):
         _core.nb_linear_csr(data, np.array([0, 1, 2]), np.array([0, 3, 1]), 2, 3, np.ones((2, 3)),
                             np.zeros(2), 1)
+
+
+@pytest.mark.parametrize("labels", [
+    np.array([-3, 7, 2]),                 # negative and unsorted integers
+    np.array([True, False, True]),        # booleans
+    np.array([10**12, 0, 5], np.int64),   # a range too wide for the bincount path
+    np.array([1.0, 2.0, 3.0]),            # integral floats
+    np.array(["x", "y", "z"], object),    # objects
+])
+def test_label_encodings(rng, labels):
+    X, y = _gaussian_data(rng, n=90, k=3)
+    yl = labels[y]
+    for ours_cls, ref_cls in [(sl.GaussianNB, sk.GaussianNB), (sl.MultinomialNB, sk.MultinomialNB)]:
+        Xin = np.abs(X) if ours_cls is sl.MultinomialNB else X
+        ours = ours_cls().fit(Xin, yl)
+        ref = ref_cls().fit(Xin, yl)
+        assert_array_equal(ours.classes_, ref.classes_)
+        if labels.dtype != object:
+            assert ours.classes_.dtype == ref.classes_.dtype
+        assert_array_equal(ours.predict(Xin), ref.predict(Xin))
+        assert_allclose(ours.predict_proba(Xin), ref.predict_proba(Xin), atol=1e-9)
+
+
+def test_pickled_models_predict(rng):
+    import pickle
+
+    X, y = _gaussian_data(rng, n=90)
+    for est in (sl.GaussianNB(), sl.MultinomialNB(), sl.BernoulliNB()):
+        Xin = np.abs(X)
+        est.fit(Xin, y)
+        again = pickle.loads(pickle.dumps(est))
+        assert_array_equal(again.predict_proba(Xin), est.predict_proba(Xin))

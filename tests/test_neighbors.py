@@ -427,3 +427,11 @@ def test_python_thread_runs_while_kneighbors_computes():
     released = _counter_progress_during(lambda: nn.kneighbors(Q))
     assert held < 0.1, held
     assert released > 0.25, released
+
+
+def test_unpickled_float32_arrays_stay_float32():
+    # An unpickled array's dtype is equal to, but not the same object as, numpy's float32.
+    X = pickle.loads(pickle.dumps(np.random.RandomState(0).rand(30, 3).astype(np.float32)))
+    dist, ind = NearestNeighbors(n_neighbors=2).fit(X).kneighbors(X[:4])
+    assert dist.dtype == np.float32
+    assert_array_equal(ind[:, 0], np.arange(4))

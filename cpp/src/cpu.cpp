@@ -137,6 +137,7 @@ const CpuFeatures& cpu_features() {
 
 std::string isa_unavailable_reason(Isa isa) {
     const CpuFeatures& f = cpu_features();
+    (void)f;  // unused off x86
     switch (isa) {
         case Isa::Generic:
             return "";

@@ -37,7 +37,7 @@ namespace scratchlearn {
 namespace {
 
 constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile)
-constexpr index_t kTrainBlock = 256;  // training points per block (columns of the tile)
+constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
 constexpr index_t kChunk = 16;        // distances screened together by one vectorisable min
 
 struct Candidate {
@@ -218,6 +218,9 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     }
     const double u = unit_roundoff<S>();
     const double margin_factor = 1.5 * double(d + 8) * u;
+    // op(B) = Xsᵀ is packed once for the gemm's micro-kernel and shared by every query block.
+    const PackedB<S> packed(true, d, n_train, Xs.data(), d, n_threads);
+    std::vector<S>().swap(Xs);
 
     const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
     const int nt = threads_for(n_threads, n_blocks);
@@ -256,8 +259,8 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
                     // dots ← −2·q·x (cosine: −q·x): a row's distances are then
                     // ‖q‖² + (‖x‖² + dots) (cosine: 1 + dots).
-                    gemm<S>(false, true, mb, nb, d, cosine ? S(-1) : S(-2), qbuf.data(), d,
-                            Xs.data() + t0 * d, d, S(0), dots.data(), nb, 1);
+                    gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), d,
+                                   packed, S(0), dots.data(), nb, 1);
                     const S* xn = xnorm.data() + t0;
                     for (index_t r = 0; r < mb; ++r) {
                         Screen& sc = screens[r];

@@ -408,7 +408,9 @@ default='k-means++'
         if init_is_array:
             init -= X_mean
         try:
-            x_squared_norms = _row_norms_sq(X)
+            # Only k-means++ needs the row norms.
+            x_squared_norms = (_row_norms_sq(X) if isinstance(init, str) and init == "k-means++"
+                               else None)
             best_inertia = best_labels = best_centers = best_n_iter = None
             for _ in range(self._n_init):
                 centers_init = self._init_centroids(X, x_squared_norms, init, random_state,

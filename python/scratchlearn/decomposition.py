@@ -323,9 +323,9 @@ class PCA(TransformerMixin, BaseEstimator):
         """Project X on the components: (X − mean_)·components_ᵀ (whitened if asked)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        C = self.components_.astype(X.dtype, copy=False)
-        out = gemm(X, C, trans_b=True, n_jobs=None)
-        out -= (self.mean_.astype(np.float64) @ self.components_.T.astype(np.float64)).astype(X.dtype)
+        shift = -(self.mean_.astype(np.float64) @ self.components_.T.astype(np.float64))
+        out = _core.pca_affine(X, self.components_, shift.astype(X.dtype), True,
+                               resolve_n_jobs(None))
         if self.whiten:
             scale = np.sqrt(self.explained_variance_).astype(X.dtype)
             scale[scale < np.finfo(scale.dtype).eps] = np.finfo(scale.dtype).eps
@@ -342,9 +342,7 @@ class PCA(TransformerMixin, BaseEstimator):
         C = self.components_
         if self.whiten:
             C = np.sqrt(self.explained_variance_)[:, None] * C
-        out = gemm(X, C.astype(X.dtype, copy=False), n_jobs=None)
-        out += self.mean_.astype(X.dtype)
-        return out
+        return _core.pca_affine(X, C, self.mean_, False, resolve_n_jobs(None))
 
     def get_covariance(self):
         """The model's data covariance: Wᵀ·diag(λ − σ²)·W + σ²·I."""
@@ -413,7 +411,7 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
 
     def normalise(M):
         if normalizer == "LU":
-            return _core.lu_permuted_l(M) if M.shape[0] >= M.shape[1] else M
+            return _core.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
         if normalizer == "QR":
             return _core.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
         return M

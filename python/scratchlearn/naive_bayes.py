@@ -83,10 +83,27 @@ def _check_weights(sample_weight, X, dtype):
     return sw
 
 
+def _encode(y):
+    """(sorted unique labels, index of every label) — through a bincount for small-range integer
+    labels (no sort), np.unique otherwise."""
+    y = np.asarray(y)
+    if y.dtype.kind in "iub" and y.size:
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo <= max(1 << 16, 4 * y.size):
+            shifted = (y.astype(np.int64) - lo) if lo != 0 or y.dtype.kind == "b" else y
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            uniques = (np.flatnonzero(present) + lo).astype(y.dtype)
+            lut = np.cumsum(present) - 1
+            return uniques, lut[shifted].astype(np.int64)
+    else:
+        check_classification_targets(y)
+    uniques, inverse = np.unique(y, return_inverse=True)
+    return uniques, inverse.ravel().astype(np.int64)
+
+
 def _class_indices(classes, y):
     """Index of every label of y in the sorted classes; ValueError for unknown labels."""
-    check_classification_targets(y)
-    unique_y, inverse = np.unique(y, return_inverse=True)
+    unique_y, inverse = _encode(y)
     pos = np.searchsorted(classes, unique_y)
     pos_c = np.minimum(pos, len(classes) - 1)
     known = classes[pos_c] == unique_y
@@ -113,7 +130,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """The class with the largest posterior for every sample."""
         jll = self.predict_joint_log_proba(X)
-        return self.classes_[np.argmax(jll, axis=1)]
+        return self.classes_[_core.nb_row_argmax(jll, self._threads())]
 
     def predict_log_proba(self, X):
         """Log posterior probabilities, (n_samples, n_classes), normalised by a stable log-sum-exp."""
@@ -177,17 +194,20 @@ class GaussianNB(_BaseNB):
         """Fit the per-class means and variances. Returns self."""
         self._check_params()
         X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        self.classes_ = None
-        return self._partial_fit(X, y, np.unique(y), sample_weight=sample_weight, validated=True)
+        classes, cls = _encode(y)
+        self.classes_ = classes
+        return self._partial_fit(X, y, None, sample_weight=sample_weight, validated=True,
+                                 first_call=True, cls=cls)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with a batch (``classes`` required on the first call). Returns self."""
         self._check_params()
         return self._partial_fit(X, y, classes, sample_weight=sample_weight)
 
-    def _partial_fit(self, X, y, classes, sample_weight=None, validated=False):
-        first_call = _check_partial_fit_first_call(self, classes)
+    def _partial_fit(self, X, y, classes, sample_weight=None, validated=False, first_call=None,
+                     cls=None):
+        if first_call is None:
+            first_call = _check_partial_fit_first_call(self, classes)
         if not validated:
             X, y = validate_data(self, X, y, reset=first_call)
         dtype = X.dtype
@@ -217,7 +237,8 @@ class GaussianNB(_BaseNB):
                     f"Number of features {X.shape[1]} does not match previous data "
                     f"{self.theta_.shape[1]}."
                 )
-        cls = _class_indices(self.classes_, y)
+        if cls is None:
+            cls = _class_indices(self.classes_, y)
         wsum, mean, var = _core.nb_class_moments(X, cls, n_classes, sample_weight, nt)
 
         # epsilon_ from the (unweighted) feature variances of this batch, as scikit-learn does.
@@ -314,9 +335,7 @@ class _BaseDiscreteNB(_BaseNB):
         """Fit the per-class feature counts. Returns self."""
         self._check_params()
         X, y = self._validate_Xy(X, y, reset=True)
-        check_classification_targets(y)
-        self.classes_, cls = np.unique(y, return_inverse=True)
-        cls = cls.ravel().astype(np.int64)
+        self.classes_, cls = _encode(y)
         self._init_counters(len(self.classes_), X.shape[1])
         self._fit_batch(X, cls, sample_weight)
         return self

@@ -233,7 +233,26 @@ class NearestNeighbors(_NeighborsBase):
         return self
 
 
-class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
+class _SupervisedNeighbors(_NeighborsBase):
+    """The constructor shared by the classifier and the regressor (scikit-learn's signature)."""
+
+    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
+                 metric="minkowski", metric_params=None, n_jobs=None):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.p = p
+        self.metric = metric
+        self.metric_params = metric_params
+        self.n_jobs = n_jobs
+
+    def _check_weights(self):
+        if not callable(self.weights):
+            _distance_weights(np.ones((1, 1)), self.weights)
+
+
+class KNeighborsClassifier(ClassifierMixin, _SupervisedNeighbors):
     """Classifier voting among the k nearest neighbours (scikit-learn's KNeighborsClassifier).
 
     Parameters
@@ -251,20 +270,9 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     vote is a weighted count per class (ties go to the class listed first in classes_).
     """
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
-                 metric="minkowski", metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
-
     def fit(self, X, y):
         self._validate_params()
-        _distance_weights(np.ones((1, 1)), self.weights) if not callable(self.weights) else None
+        self._check_weights()
         X, y = validate_data(self, X, y, reset=True, multi_output=True)
         check_classification_targets(y)
         self.outputs_2d_ = y.ndim == 2 and y.shape[1] > 1
@@ -320,27 +328,16 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
         return {"multi_output": True, "multi_label": True}
 
 
-class KNeighborsRegressor(RegressorMixin, _NeighborsBase):
+class KNeighborsRegressor(RegressorMixin, _SupervisedNeighbors):
     """Regression by averaging the targets of the k nearest neighbours (scikit-learn's
     KNeighborsRegressor). Multi-output y is supported.
 
     Parameters: as KNeighborsClassifier. How it works: see the module docstring.
     """
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
-                 metric="minkowski", metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
-
     def fit(self, X, y):
         self._validate_params()
-        _distance_weights(np.ones((1, 1)), self.weights) if not callable(self.weights) else None
+        self._check_weights()
         X, y = validate_data(self, X, y, reset=True, multi_output=True, y_numeric=True)
         self._y = y
         self._fit_data(X)

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace scratchlearn {
 
@@ -57,6 +58,45 @@ void gemv(bool trans, index_t m, index_t n, T alpha, const T* A, index_t lda, co
 template <class T>
 void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, const T* x_norms,
                     const T* c_norms, std::int64_t* labels, T* min_dist, int n_threads);
+
+// op(B) (k × n) packed once into the micro-panel layout of the kernel path active at
+// construction, for many products with different A: e.g. every query block of a kNN search
+// against one training set, where re-packing B in each gemm call would cost ~10% of the time.
+// Move-only; read-only once built, so one PackedB may serve many threads at once.
+template <class T>
+class PackedB {
+public:
+    PackedB() = default;
+    PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb, int n_threads);
+    PackedB(const PackedB&) = delete;
+    PackedB& operator=(const PackedB&) = delete;
+    PackedB(PackedB&&) = default;
+    PackedB& operator=(PackedB&&) = default;
+    index_t k() const { return k_; }
+    index_t n() const { return n_; }
+    // gemm_packed's first column must be a multiple of this (the register tile width, 4 … 32):
+    // column blocks of a multiple of 64 always qualify.
+    index_t column_step() const { return nr_; }
+    const T* data() const;
+
+private:
+    template <class U>
+    friend void gemm_packed(bool, index_t, index_t, index_t, U, const U*, index_t,
+                            const PackedB<U>&, U, U*, index_t, int);
+    T* data_mut();
+    std::vector<T> buf_;
+    index_t k_ = 0, n_ = 0, nr_ = 1, npad_ = 0;
+    int isa_ = 0;
+};
+
+// C ← α·op(A)·op(B)[:, j0 : j0+nb] + β·C with B packed beforehand: op(A) m × k, C m × nb.
+// Same rules as gemm (β == 0 does not read C; the result does not depend on n_threads and equals
+// gemm's bit for bit on the same kernel path, unless gemm cuts a long k into slices: m·n <= 65536
+// with k >= 8192); j0 must be a multiple of B.column_step(). Safe to call concurrently
+// (n_threads = 1 inside a parallel region).
+template <class T>
+void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
+                 index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads);
 
 // The blocking the active kernel path uses for T (for show_config and benchmarks).
 struct GemmBlocking {

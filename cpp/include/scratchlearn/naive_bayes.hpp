@@ -52,4 +52,9 @@ void nb_linear_csr(const T* data, const std::int64_t* indices, const std::int64_
 template <class T>
 void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads);
 
+// Index of the largest entry of every row (the first one on ties; NaN rows give the first NaN's
+// position, as numpy's argmax does).
+template <class T>
+void nb_row_argmax(const T* a, index_t n, index_t n_classes, std::int64_t* out, int n_threads);
+
 }  // namespace scratchlearn

@@ -65,21 +65,17 @@ void tridiagonalize(index_t d, double* A, double* diag, double* off, double* QT)
     for (index_t k = 0; k < d; ++k) diag[k] = A[k * d + k];
     if (d >= 2) off[d - 2] = A[(d - 1) * d + (d - 2)];
     if (d >= 1) off[d - 1] = 0.0;
-    // Qᵀ = H_{d-3} ··· H_1 H_0 (each H symmetric). Build it as QT ← QT·H_k from the identity,
-    // k increasing: row operations on contiguous memory.
+    // T = H_{d-3}···H_0 · A · H_0···H_{d-3}, so A = Q T Qᵀ with Q = H_0···H_{d-3} and
+    // Qᵀ = H_{d-3}···H_0 (each reflector is symmetric). Build Qᵀ from the identity by applying
+    // H_0, H_1, ... on the left: QT ← H_k·QT touches rows k+1.. only (contiguous row updates).
     std::fill(QT, QT + d * d, 0.0);
     for (index_t i = 0; i < d; ++i) QT[i * d + i] = 1.0;
-    // Q = H_0 H_1 ··· H_{d-3}; we accumulate Qᵀ = H_{d-3}···H_0 by applying, from the last
-    // reflector to the first, H_k on the right of the running product R (R ← R·H_k) starting with
-    // R = I; R then equals H_{d-3}···H_0... only if applied in the order k = d-3, ..., 0 on the
-    // left. Apply H_k on the left instead: QT ← H_k·QT for k = 0, 1, ..., d-3.
     for (index_t k = 0; k + 2 < d; ++k) {
         const double tau = taus[k];
         if (tau == 0.0) continue;
         const index_t m = d - k - 1;
         const double* v = vs.data() + k * d + k + 1;
-        // Rows k+1.. of QT change: QT_sub ← QT_sub − τ v (vᵀ QT_sub). Only columns 0..k+? are
-        // non-trivial in general, so update all columns.
+        // Rows k+1.. of QT change: QT_sub ← QT_sub − τ v (vᵀ QT_sub).
         double* Q = QT + (k + 1) * d;
         std::vector<double>& t = w;  // reuse
         t.assign(d, 0.0);
@@ -178,8 +174,9 @@ void jacobi_svd_rows(index_t m, index_t n, double* B, double* U, double* s, doub
     if (m == 0) return;
     for (index_t i = 0; i < m * n; ++i)
         if (!std::isfinite(B[i])) throw std::invalid_argument("jacobi_svd_rows: matrix is not finite");
-    // W = Uᵀ accumulates the rotations applied to the rows of B: B_final = Wᵀ... we keep
-    // B_final = Uᵀ B_initial with U orthogonal, so B_initial = U B_final.
+    // Rotate pairs of rows of B until all rows are mutually orthogonal; UT accumulates the same
+    // rotations, so B_final = UT·B_initial and B_initial = UTᵀ·B_final = U·diag(s)·Vt with the
+    // row norms of B_final as s and its normalised rows as Vt.
     std::vector<double> UT(m * m, 0.0);
     for (index_t i = 0; i < m; ++i) UT[i * m + i] = 1.0;
     const double eps = std::numeric_limits<double>::epsilon();

@@ -22,7 +22,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <cstdint>
 #include <limits>
 #include <mutex>
 #include <new>
@@ -71,6 +74,15 @@ Plan<T> make_plan(const Kernels<T>& k) {
     p.kc = std::min<index_t>(512, std::max<index_t>(128, round_down(index_t(l1 / 2 / (k.nr * s)), 16)));
     p.mc = std::min<index_t>(1024, round_down(index_t(l2 / 2 / (p.kc * s)), k.mr));
     p.nc = std::min<index_t>(4096, round_down(index_t(l3 / 4 / (p.kc * s)), k.nr));
+    // Tuning aid: SCRATCHLEARN_GEMM_BLOCKING="mc,kc,nc" overrides the model (rounded to the tile).
+    if (const char* env = std::getenv("SCRATCHLEARN_GEMM_BLOCKING")) {
+        long mc = 0, kc = 0, nc = 0;
+        if (std::sscanf(env, "%ld,%ld,%ld", &mc, &kc, &nc) == 3 && mc > 0 && kc > 0 && nc > 0) {
+            p.mc = round_down(index_t(mc), k.mr);
+            p.kc = index_t(kc);
+            p.nc = round_down(index_t(nc), k.nr);
+        }
+    }
     return p;
 }
 
@@ -101,6 +113,17 @@ const Plans& plans() {
         return r;
     }();
     return p;
+}
+
+template <class T>
+const Plan<T>& plan_for(int isa);
+template <>
+const Plan<float>& plan_for<float>(int isa) {
+    return plans().f[isa];
+}
+template <>
+const Plan<double>& plan_for<double>(int isa) {
+    return plans().d[isa];
 }
 
 template <class T>
@@ -197,11 +220,16 @@ void pack_a_fixed(bool trans, const T* A, index_t lda, index_t i0, index_t p0, i
 // NR-column micro-panels (row p of a panel = NR contiguous values, zero beyond the last column).
 template <class T, int NR>
 void pack_b_fixed(bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
-                  index_t kc, index_t panel_begin, index_t panel_end, T* dst) {
+                  index_t kc, index_t panel_begin, index_t panel_end, T* dst,
+                  PackBtKernel<T> pack_bt) {
     for (index_t q = panel_begin; q < panel_end; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
         T* d = dst + jr * kc;
+        if (trans && nr == NR && pack_bt) {  // vectorised transposes of the ISA's table
+            pack_bt(kc, B + (j0 + jr) * ldb + p0, ldb, d);
+            continue;
+        }
         if (!trans) {
             const T* src = B + p0 * ldb + j0 + jr;
             if (nr == NR) {
@@ -239,13 +267,13 @@ void pack_a(int MR, bool trans, const T* A, index_t lda, index_t i0, index_t p0,
 }
 
 template <class T>
-void pack_b(int NR, bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
-            index_t kc, index_t pb, index_t pe, T* dst) {
-    switch (NR) {
-        case 4: return pack_b_fixed<T, 4>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 8: return pack_b_fixed<T, 8>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 16: return pack_b_fixed<T, 16>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
-        case 32: return pack_b_fixed<T, 32>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst);
+void pack_b(const Kernels<T>& K, bool trans, const T* B, index_t ldb, index_t p0, index_t j0,
+            index_t nc, index_t kc, index_t pb, index_t pe, T* dst) {
+    switch (K.nr) {
+        case 4: return pack_b_fixed<T, 4>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 8: return pack_b_fixed<T, 8>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 16: return pack_b_fixed<T, 16>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 32: return pack_b_fixed<T, 32>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
         default: throw std::logic_error("gemm: unsupported NR");
     }
 }
@@ -305,10 +333,14 @@ void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, boo
 // The loop nest on one rectangle of C, rows [i0, i1) × columns [j0, j1), with this thread's own
 // packing buffers. Rectangles start at multiples of MR and NR, so the tiles (and the arithmetic of
 // every element of C) are the same however C is cut.
+//
+// `pre`: op(B) already packed (a PackedB: block pc of kc rows at pre + pc·pre_npad, its column j at
+// + j·kc), with C's column 0 at column pre_col0 of it; then B is not packed here.
 template <class T>
 void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index_t j0, index_t j1,
                index_t k, T alpha, const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C,
-               index_t ldc, bool lower) {
+               index_t ldc, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+               index_t pre_col0 = 0) {
     const Kernels<T>& K = P.k;
     const int MR = K.mr, NR = K.nr;
     const index_t m = i1 - i0, n = j1 - j0;
@@ -316,7 +348,7 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
     const index_t NC = std::min(P.nc, round_up(n, NR));
     const index_t nblk = (m + P.mc - 1) / P.mc;
     const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
-    T* Bp = b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
+    T* Bbuf = pre ? nullptr : b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
     T* Ap = a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
     for (index_t jc = j0; jc < j1; jc += NC) {
         const index_t nc = std::min(NC, j1 - jc);
@@ -325,7 +357,11 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
         for (index_t pc = 0; pc < k; pc += KC) {
             const index_t kc = std::min(KC, k - pc);
             const T beta_eff = pc == 0 ? beta : T(1);
-            pack_b<T>(NR, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bp);
+            const T* Bp = Bbuf;
+            if (pre)
+                Bp = pre + pc * pre_npad + (pre_col0 + jc) * kc;
+            else
+                pack_b<T>(K, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bbuf);
             for (index_t ic = i0; ic < i1; ic += MC) {
                 const index_t mc = std::min(MC, i1 - ic);
                 if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal
@@ -340,17 +376,18 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 // Threads: C is cut into rectangles (tasks) that threads take from a shared counter; each task
 // runs the whole loop nest with the thread's own packing buffers. No barrier, no shared buffer: a
 // thread the OS delays (other processes on the machine) simply takes fewer tasks, and any thread
-// count balances. The price is packing a block of A or B once per task that uses it (a few
-// percent of the packing, itself ~1% of the work). The cut depends on the thread count but never
-// the arithmetic, so results do not depend on n_threads.
+// count balances. The price is that a task packs the rows of A and the columns of B it uses, so
+// op(A) and op(B) are read about (column tasks) and (row tasks) times: the rectangles are kept
+// as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
+// (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
+// start at multiples of MR and NR), so results do not depend on n_threads.
 struct Tasks {
     int nt;
-    index_t rows, cols;        // rectangle size (multiples of MR, NR)
+    index_t rows, cols;  // rectangle size (multiples of MR, NR)
     index_t row_tasks, col_tasks;
 };
 
-Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, index_t NC,
-                   int n_threads, bool lower) {
+Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
     // At least ~64k multiply-adds per thread, or spawning costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
     Tasks t;
@@ -358,22 +395,19 @@ Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, 
     t.rows = round_up(m, MR);
     t.cols = round_up(n, NR);
     if (t.nt > 1) {
-        // Halve the longer side (in units of the blocks that keep packing cheap) until there are
-        // >= 8 tasks per thread or the rectangles reach 4·MR × 8·NR.
-        const index_t want = 8 * index_t(t.nt);
-        t.rows = std::min(t.rows, round_up(MC, MR));
+        // A lower triangle has about half its rectangles empty: ask for twice as many.
+        const index_t want = 4 * index_t(t.nt) * (lower ? 2 : 1);
         for (;;) {
             const index_t count = ((m + t.rows - 1) / t.rows) * ((n + t.cols - 1) / t.cols);
             if (count >= want) break;
             const bool can_r = t.rows >= 8 * MR, can_c = t.cols >= 16 * NR;
             if (!can_r && !can_c) break;
-            if (can_c && (t.cols >= 2 * t.rows || !can_r))
+            if (can_c && (t.cols >= t.rows || !can_r))
                 t.cols = round_up((t.cols + 1) / 2, NR);
             else
                 t.rows = round_up((t.rows + 1) / 2, MR);
         }
     }
-    (void)NC;
     t.row_tasks = (m + t.rows - 1) / t.rows;
     t.col_tasks = (n + t.cols - 1) / t.cols;
     return t;
@@ -382,8 +416,9 @@ Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, index_t MC, 
 template <class T>
 void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
-                  int n_threads, bool lower) {
-    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, P.mc, P.nc, n_threads, lower);
+                  int n_threads, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+                  index_t pre_col0 = 0) {
+    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
     const index_t count = tk.row_tasks * tk.col_tasks;
     auto run = [&](index_t t) {
         // Column-major over tasks: neighbours in time share a block of B (hot in L3).
@@ -391,7 +426,8 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
         const index_t i0 = ri * tk.rows, i1 = std::min(m, i0 + tk.rows);
         const index_t j0 = ci * tk.cols, j1 = std::min(n, j0 + tk.cols);
         if (lower && j0 > i1 - 1) return;  // wholly above the diagonal
-        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower);
+        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower, pre,
+                  pre_npad, pre_col0);
     };
     if (tk.nt == 1 || count == 1) {
         for (index_t t = 0; t < count; ++t) run(t);
@@ -420,6 +456,47 @@ void check_gemm_args(bool ta, bool tb, index_t m, index_t n, index_t k, index_t 
     require(!((a_null || b_null) && m > 0 && n > 0 && k > 0), "gemm: A or B is null");
 }
 
+// A small C with a long shared dimension (XᵀX of a tall X, say) offers too few rectangles to keep
+// threads busy: then k is cut into slices whose partial products are computed in parallel and
+// summed in slice order. The number of slices depends on the shape only, never on the thread
+// count, so neither do the results.
+index_t k_slices(index_t m, index_t n, index_t k) {
+    if (m * n > 256 * 256 || k < 8192) return 1;
+    return std::min<index_t>(16, k / 4096);
+}
+
+template <class T>
+void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                 const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                 int n_threads, bool lower, index_t ks) {
+    std::vector<T> part(std::size_t(ks) * std::size_t(m) * std::size_t(n));
+    const std::size_t stride = std::size_t(m) * std::size_t(n);
+    ExceptionSlot slot;
+    const int nt = threads_for(n_threads, ks);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t s = 0; s < ks; ++s) {
+        slot.run([&] {
+            const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
+            const T* As = ta ? A + k0 * lda : A + k0;
+            const T* Bs = tb ? B + k0 : B + k0 * ldb;
+            gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
+                      part.data() + std::size_t(s) * stride, n, lower);
+        });
+    }
+    slot.rethrow();
+    const int nr = threads_for(n_threads, m * n / 16384);
+#pragma omp parallel for num_threads(nr) schedule(static)
+    for (index_t i = 0; i < m; ++i) {
+        const index_t len = lower ? std::min(n, i + 1) : n;
+        T* c = C + i * ldc;
+        for (index_t j = 0; j < len; ++j) {
+            T sum = T(0);
+            for (index_t q = 0; q < ks; ++q) sum += part[std::size_t(q) * stride + std::size_t(i * n + j)];
+            c[j] = beta == T(0) ? alpha * sum : alpha * sum + beta * c[j];
+        }
+    }
+}
+
 template <class T>
 void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const T* A, index_t lda,
                const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads, bool lower) {
@@ -428,7 +505,13 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
         scale_c(m, n, beta, C, ldc, n_threads, lower);
         return;
     }
-    gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads, lower);
+    const index_t ks = k_slices(m, n, k);
+    if (ks > 1)
+        gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                    lower, ks);
+    else
+        gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                     lower);
 }
 
 }  // namespace
@@ -579,6 +662,72 @@ void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, con
 }
 
 template <class T>
+PackedB<T>::PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb, int n_threads) {
+    require(k >= 0 && n >= 0, "PackedB: negative dimension");
+    require(ldb >= std::max<index_t>(1, trans_b ? k : n), "PackedB: ldb is smaller than a row of B");
+    require(B != nullptr || k == 0 || n == 0, "PackedB: B is null");
+    isa_ = static_cast<int>(active_isa());
+    const Plan<T>& P = plan_for<T>(isa_);
+    k_ = k;
+    n_ = n;
+    nr_ = P.k.nr;
+    npad_ = round_up(std::max<index_t>(n, 1), P.k.nr);
+    buf_.assign(std::size_t(std::max<index_t>(k, 1)) * std::size_t(npad_) + 64 / sizeof(T), T(0));
+    T* base = data_mut();
+    const index_t KC = P.kc;
+    const index_t panels = npad_ / P.k.nr;
+    const index_t blocks = (k + KC - 1) / KC;
+    const int nt = threads_for(n_threads, blocks * panels * std::min<index_t>(KC, k) / 65536);
+    // Every (k block, panel group) is independent.
+    const index_t group = 64;
+    const index_t groups = (panels + group - 1) / group;
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t t = 0; t < blocks * groups; ++t) {
+        slot.run([&] {
+            const index_t b = t / groups, g = t % groups;
+            const index_t pc = b * KC, kc = std::min(KC, k - pc);
+            pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
+                      std::min(panels, (g + 1) * group), base + pc * npad_);
+        });
+    }
+    slot.rethrow();
+}
+
+template <class T>
+T* PackedB<T>::data_mut() {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+const T* PackedB<T>::data() const {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<const T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
+                 index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads) {
+    require(m >= 0 && nb >= 0 && j0 >= 0 && j0 + nb <= B.n(),
+            "gemm_packed: the column range is outside the packed matrix");
+    require(nb == 0 || j0 % B.column_step() == 0,
+            "gemm_packed: the first column must be a multiple of column_step()");
+    const index_t k = B.k();
+    require(lda >= std::max<index_t>(1, trans_a ? m : k), "gemm_packed: lda is too small");
+    require(ldc >= std::max<index_t>(1, nb), "gemm_packed: ldc is smaller than nb");
+    if (m == 0 || nb == 0) return;
+    require(C != nullptr && (A != nullptr || k == 0), "gemm_packed: null array");
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, nb, beta, C, ldc, n_threads, false);
+        return;
+    }
+    const Plan<T>& P = plan_for<T>(B.isa_);
+    gemm_blocked(P, trans_a, false, m, nb, k, alpha, A, lda, static_cast<const T*>(nullptr), 1,
+                 beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
+}
+
+template <class T>
 GemmBlocking gemm_blocking() {
     const Plan<T>& p = plan<T>();
     return GemmBlocking{p.k.mr, p.k.nr, p.mc, p.kc, p.nc};
@@ -591,7 +740,10 @@ GemmBlocking gemm_blocking() {
     template void gemv<T>(bool, index_t, index_t, T, const T*, index_t, const T*, T, T*, int);   \
     template void sq_dist_argmin<T>(const T*, index_t, const T*, index_t, index_t, const T*,     \
                                     const T*, std::int64_t*, T*, int);                           \
-    template GemmBlocking gemm_blocking<T>();
+    template GemmBlocking gemm_blocking<T>();                                                    \
+    template class PackedB<T>;                                                                   \
+    template void gemm_packed<T>(bool, index_t, index_t, index_t, T, const T*, index_t,           \
+                                 const PackedB<T>&, T, T*, index_t, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

@@ -27,6 +27,12 @@ using DotKernel = T (*)(const T* x, const T* y, index_t n);
 template <class T>
 using AxpyKernel = void (*)(T alpha, const T* x, T* y, index_t n);
 
+// Packs one full micro-panel of op(B) = Bᵀ: NR rows of B from `src` (leading dimension ldb), kc
+// values each, into dst[p·NR + j] = src[j·ldb + p]. dst is 32-byte aligned. nullptr: the portable
+// packing is used.
+template <class T>
+using PackBtKernel = void (*)(index_t kc, const T* src, index_t ldb, T* dst);
+
 template <class T>
 struct Kernels {
     int mr;              // rows of the register tile
@@ -34,6 +40,7 @@ struct Kernels {
     MicroKernel<T> micro;
     DotKernel<T> dot;
     AxpyKernel<T> axpy;
+    PackBtKernel<T> pack_bt;
 };
 
 // Filled by kernels_generic.cpp, kernels_avx2.cpp and kernels_avx512.cpp respectively.

@@ -62,7 +62,12 @@ void micro(index_t kc, const typename O::T* a, const typename O::T* b, typename 
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
         for (int j = 0; j < NV; ++j) acc[i][j] = O::zero();
-    for (int i = 0; i < MR; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    // The C tile is needed only after the kc loop: start fetching all its cache lines now (a row
+    // of NV vectors spans up to NV + 1 lines when C is not line-aligned).
+    for (int i = 0; i < MR; ++i)
+        for (int j = 0; j <= NV; ++j)
+            _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + (j < NV ? j * W : NV * W - 1)),
+                         _MM_HINT_T0);
 #pragma GCC unroll 4
     for (index_t p = 0; p < kc; ++p) {
         V bv[NV];
@@ -125,11 +130,15 @@ void axpy(typename O::T alpha, const typename O::T* x, typename O::T* y, index_t
     for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
+#include "pack_transpose.inc"
+
 }  // namespace
 
 void avx512_kernels(Kernels<float>* f, Kernels<double>* d) {
-    *f = Kernels<float>{14, 32, &micro<OpsF, 14, 2>, &dot<OpsF>, &axpy<OpsF>};
-    *d = Kernels<double>{14, 16, &micro<OpsD, 14, 2>, &dot<OpsD>, &axpy<OpsD>};
+    *f = Kernels<float>{14, 32, &micro<OpsF, 14, 2>, &dot<OpsF>, &axpy<OpsF>,
+                        &pack_bt_f32<32>};
+    *d = Kernels<double>{14, 16, &micro<OpsD, 14, 2>, &dot<OpsD>, &axpy<OpsD>,
+                         &pack_bt_f64<16>};
 }
 
 }  // namespace gemm_detail

@@ -48,9 +48,10 @@ void axpy_generic(T alpha, const T* x, T* y, index_t n) {
 }  // namespace
 
 void generic_kernels(Kernels<float>* f, Kernels<double>* d) {
-    *f = Kernels<float>{4, 8, &micro_generic<float, 4, 8>, &dot_generic<float>, &axpy_generic<float>};
+    *f = Kernels<float>{4, 8, &micro_generic<float, 4, 8>, &dot_generic<float>, &axpy_generic<float>,
+                         nullptr};
     *d = Kernels<double>{4, 4, &micro_generic<double, 4, 4>, &dot_generic<double>,
-                         &axpy_generic<double>};
+                         &axpy_generic<double>, nullptr};
 }
 
 }  // namespace gemm_detail

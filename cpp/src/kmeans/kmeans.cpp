@@ -6,6 +6,10 @@
 // centre and can be dropped. No n × k matrix is ever stored. While the chunk is hot, each sample
 // adds w·x and w into the partial sums of its cluster.
 //
+// The loops that touch every sample after the product (the argmin, the label bookkeeping, the
+// partial sums, and a transpose of the chunk that lets the product pack contiguous rows) live in
+// chunk_kernels_*.cpp, compiled for the portable target and for AVX2 and chosen at run time.
+//
 // Determinism. Chunks are grouped into at most kMaxGroups contiguous groups that do not depend on
 // the thread count; each group accumulates its own partial sums (in double), threads take whole
 // groups, and the partials are reduced in group order. So centres, labels, inertia and n_iter are
@@ -29,6 +33,8 @@
 #include <numeric>
 #include <vector>
 
+#include "chunk_kernels.hpp"
+#include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
 #ifdef _OPENMP
@@ -41,6 +47,16 @@ namespace {
 constexpr index_t kChunk = 256;      // rows per assignment chunk
 constexpr index_t kMaxGroups = 64;   // fixed partition of the chunks, whatever the thread count
 constexpr double kMaxPartialBytes = 256.0 * 1024 * 1024;
+
+// Threads worth starting for `work` multiply-adds split into `items` independent pieces: waking a
+// team costs more than a small pass (and much more on a busy machine), so each thread gets at
+// least kMinWorkPerThread. Only the speed depends on this, never the result.
+constexpr double kMinWorkPerThread = 1 << 20;
+inline int team_size(int n_threads, long long items, double work) {
+    const double by_work = std::max(1.0, work / kMinWorkPerThread);
+    const long long cap = by_work < double(items) ? static_cast<long long>(by_work) : items;
+    return threads_for(n_threads, cap);
+}
 
 inline int thread_id() {
 #ifdef _OPENMP
@@ -140,30 +156,12 @@ inline void accumulate(const T* x, double w, index_t d, std::int32_t label, doub
     weights[label] += w;
 }
 
-// For each of the m columns of buf (k × m): lab = argmin_j cn[j] + buf[j, i] (lowest j on ties),
-// best = that minimum. Branch-free, so the compiler vectorises it across samples.
 template <class T>
-void argmin_columns(const T* __restrict buf, const T* __restrict cn, index_t k, index_t m,
-                    T* __restrict best, T* __restrict lab) {
-    const T c0 = cn[0];
-    for (index_t i = 0; i < m; ++i) {
-        best[i] = c0 + buf[i];
-        lab[i] = T(0);
-    }
-    for (index_t j = 1; j < k; ++j) {
-        const T cj = cn[j], tj = T(j);
-        const T* __restrict row = buf + j * m;
-        for (index_t i = 0; i < m; ++i) {
-            // (Written as plain selects on loaded values: GCC vectorises this form.)
-            const T v = cj + row[i];
-            T b = best[i];
-            T l = lab[i];
-            l = (v < b) ? tj : l;
-            b = (v < b) ? v : b;
-            lab[i] = l;
-            best[i] = b;
-        }
-    }
+kmeans_kernels::ChunkKernels<T> chunk_kernels() {
+#ifdef SCRATCHLEARN_X86
+    if (active_isa() != Isa::Generic) return kmeans_kernels::avx2::kernels<T>();
+#endif
+    return kmeans_kernels::generic::kernels<T>();
 }
 
 // One Lloyd assignment pass over all samples with centres C: labels (counting changes), optional
@@ -176,8 +174,9 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     c_norms.resize(static_cast<size_t>(k));
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
-    const int nt = threads_for(n_threads, part.n_groups);
-    const index_t per_thread = kChunk * (k + 2);
+    const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
+    const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
+    const index_t per_thread = kChunk * (k + 2 + d);
     buffers.resize(static_cast<size_t>(nt * per_thread));
     P.clear();
     ExceptionSlot slot;
@@ -186,6 +185,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
         T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
         T* best = buf + kChunk * k;  // per sample: smallest ‖c‖² − 2·x·c so far
         T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
+        T* xt = lab + kChunk;        // the chunk transposed (d × m), when the path transposes
 #pragma omp for schedule(dynamic, 1)
         for (index_t g = 0; g < part.n_groups; ++g) {
             slot.run([&] {
@@ -199,17 +199,15 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     if (m <= 0) continue;
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
-                    gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
-                    argmin_columns(buf, cn, k, m, best, lab);
-                    for (index_t i = 0; i < m; ++i) {
-                        const std::int32_t label = static_cast<std::int32_t>(lab[i]);
-                        const index_t r = r0 + i;
-                        if (labels[r] != label) ++changed;
-                        labels[r] = label;
-                        const T* x = X + r * d;
-                        if (with_sums) accumulate(x, double(sw[r]), d, label, gs, gw);
-                        if (with_inertia) inertia += double(sw[r]) * sq_dist(x, C + label * d, d);
+                    if (K.transpose) {  // packing then copies contiguous rows
+                        K.transpose(X + r0 * d, m, d, xt);
+                        gemm<T>(false, false, k, m, d, T(-2), C, d, xt, m, T(0), buf, m, 1);
+                    } else {
+                        gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                     }
+                    K.argmin_columns(buf, cn, k, m, best, lab);
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
+                                   &inertia);
                 }
                 P.inertia[g] = inertia;
                 P.changed[g] = changed;
@@ -223,7 +221,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
 template <class T>
 double inertia_of(const T* X, index_t n, index_t d, const T* sw, const T* C,
                   const std::int32_t* labels, const Partition& part, Partials& P, int n_threads) {
-    const int nt = threads_for(n_threads, part.n_groups);
+    const int nt = team_size(n_threads, part.n_groups, double(n) * double(d));
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (index_t g = 0; g < part.n_groups; ++g) {
         double s = 0;
@@ -250,7 +248,7 @@ double update_centers(const T* X, index_t n, index_t d, const T* sw, const T* ol
     if (!empty.empty()) {
         // Distance of every sample to the centre of its cluster; the farthest ones seed the empties.
         std::vector<double> dist(static_cast<size_t>(n));
-        const int nt = threads_for(n_threads, part.n_groups);
+        const int nt = team_size(n_threads, part.n_groups, double(n) * double(d));
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t r = 0; r < n; ++r) dist[r] = sq_dist(X + r * d, old_c + labels[r] * d, d);
         const index_t n_empty = std::min<index_t>(static_cast<index_t>(empty.size()), n);
@@ -391,7 +389,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     std::vector<T> upper(static_cast<size_t>(n)), lower(static_cast<size_t>(n * k), T(0));
     std::vector<double> sums(static_cast<size_t>(k * d)), weights(static_cast<size_t>(k)), shift;
     std::vector<T> new_c(static_cast<size_t>(k * d));
-    const int nt = threads_for(n_threads, part.n_groups);
+    const int nt = team_size(n_threads, part.n_groups, double(n) * double(k) * double(d));
 
     // Initial bounds: exact distances, skipping centres the first bound already rules out.
     center_half_distances(centers, k, d, half, next);
@@ -527,7 +525,7 @@ void kmeans_transform(const T* X, index_t n, index_t d, const T* centers, index_
     for (index_t i = 0; i < k * d; ++i) C[i] = double(centers[i]);
     row_sq_norms(C.data(), k, d, cn.data());
     const index_t n_chunks = (n + kChunk - 1) / kChunk;
-    const int nt = threads_for(n_threads, n_chunks);
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(k) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel num_threads(nt)
     {
@@ -561,7 +559,7 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     std::vector<T> yn(static_cast<size_t>(m));
     row_sq_norms(Y, m, d, yn.data());
     const index_t n_chunks = (n + kChunk - 1) / kChunk;
-    const int nt = threads_for(n_threads, n_chunks);
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(m) * double(d));
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t c = 0; c < n_chunks; ++c) {

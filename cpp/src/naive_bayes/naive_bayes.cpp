@@ -44,6 +44,26 @@ void check_class(std::int64_t c, index_t n_classes) {
         throw std::invalid_argument("naive_bayes: class index out of range [0, n_classes)");
 }
 
+// s += w·x (s double, x of the data type); no aliasing, so the loop vectorises.
+template <class T>
+inline void add_scaled_row(double* __restrict s, const T* __restrict x, double w, index_t d) {
+    if (w == 1.0) {
+        for (index_t j = 0; j < d; ++j) s[j] += double(x[j]);
+    } else {
+        for (index_t j = 0; j < d; ++j) s[j] += w * double(x[j]);
+    }
+}
+
+// q += w·(x − m)².
+template <class T>
+inline void add_scaled_squares(double* __restrict q, const T* __restrict x,
+                               const double* __restrict m, double w, index_t d) {
+    for (index_t j = 0; j < d; ++j) {
+        const double t = double(x[j]) - m[j];
+        q[j] += w * (t * t);
+    }
+}
+
 // Chan et al.'s pairwise update: merge (wb, mb, Mb) into (wa, ma, Ma) for d features.
 void merge_moments(double& wa, double* ma, double* Ma, double wb, const double* mb,
                    const double* Mb, index_t d) {
@@ -105,9 +125,7 @@ void nb_class_moments(const T* X, index_t n, index_t d, const std::int64_t* cls,
                         }
                         const double w = sw ? double(sw[i]) : 1.0;
                         bw[c] += w;
-                        double* s = bs.data() + c * d;
-                        const T* x = X + i * d;
-                        for (index_t j = 0; j < d; ++j) s[j] += w * double(x[j]);
+                        add_scaled_row(bs.data() + c * d, X + i * d, w, d);
                     }
                     for (index_t c : present) {
                         seen[c] = 0;
@@ -121,13 +139,7 @@ void nb_class_moments(const T* X, index_t n, index_t d, const std::int64_t* cls,
                         const std::int64_t c = cls[i];
                         if (bw[c] == 0.0) continue;
                         const double w = sw ? double(sw[i]) : 1.0;
-                        const double* m = bs.data() + c * d;
-                        double* q = bM.data() + c * d;
-                        const T* x = X + i * d;
-                        for (index_t j = 0; j < d; ++j) {
-                            const double t = double(x[j]) - m[j];
-                            q[j] += w * t * t;
-                        }
+                        add_scaled_squares(bM.data() + c * d, X + i * d, bs.data() + c * d, w, d);
                     }
                     for (index_t c : present)
                         merge_moments(W[c], M + c * d, S2 + c * d, bw[c], bs.data() + c * d,
@@ -171,9 +183,7 @@ void nb_class_sums_dense(const T* X, index_t n, index_t d, const std::int64_t* c
                 const std::int64_t c = cls[i];
                 check_class(c, C);
                 const double w = sw ? double(sw[i]) : 1.0;
-                double* s = acc + c * d;
-                const T* x = X + i * d;
-                for (index_t j = 0; j < d; ++j) s[j] += w * double(x[j]);
+                add_scaled_row(acc + c * d, X + i * d, w, d);
             }
         });
     }
@@ -280,13 +290,14 @@ void nb_gaussian_jll(const T* X, index_t n, index_t d, const T* theta, const T* 
         }
         konst[c] = k;
     }
-    constexpr index_t R = 256;
+    constexpr index_t R = 1024;
     const index_t n_blocks = (n + R - 1) / R;
     ExceptionSlot slot;
     const int nt = threads_for(n_threads, n_blocks);
 #pragma omp parallel num_threads(nt)
     {
         std::vector<T> Z(R * std::max<index_t>(d2, 1));
+        std::vector<T> OT(C * R);
 #pragma omp for schedule(static)
         for (index_t b = 0; b < n_blocks; ++b) {
             slot.run([&] {
@@ -302,7 +313,12 @@ void nb_gaussian_jll(const T* X, index_t n, index_t d, const T* theta, const T* 
                             z[dg + q] = t;
                         }
                     }
-                    gemm<T>(false, true, r, C, d2, T(1), Z.data(), d2, W.data(), d2, T(0), o, C, 1);
+                    // outᵀ (C × r) = W · Zᵀ: the few classes take the micro-kernel's rows and
+                    // the many samples its columns, so little of the register tile is padding.
+                    gemm<T>(false, true, C, r, d2, T(1), W.data(), d2, Z.data(), d2, T(0),
+                            OT.data(), r, 1);
+                    for (index_t i = 0; i < r; ++i)
+                        for (index_t c = 0; c < C; ++c) o[i * C + c] = OT[c * r + i];
                 } else {
                     std::fill(o, o + r * C, T(0));
                 }
@@ -331,7 +347,7 @@ void nb_linear_dense(const T* X, index_t n, index_t d, const T* W, const T* b, i
     require(n >= 0 && d >= 0 && n_classes >= 1, "nb_linear_dense: bad dimensions");
     const index_t C = n_classes;
     gemm<T>(false, true, n, C, d, T(1), X, d, W, d, T(0), out, C, n_threads);
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i)
         for (index_t c = 0; c < C; ++c) out[i * C + c] += b[c];
@@ -378,7 +394,7 @@ template <class T>
 void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads) {
     require(n >= 0 && n_classes >= 1, "nb_log_normalize: bad dimensions");
     const index_t C = n_classes;
-    const int nt = threads_for(n_threads, n / 4096 + 1);
+    const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t i = 0; i < n; ++i) {
         T* r = a + i * C;
@@ -397,6 +413,32 @@ void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads)
     }
 }
 
+template <class T>
+void nb_row_argmax(const T* a, index_t n, index_t n_classes, std::int64_t* out, int n_threads) {
+    require(n >= 0 && n_classes >= 1, "nb_row_argmax: bad dimensions");
+    const index_t C = n_classes;
+    const int nt = threads_for(n_threads, n / 32768 + 1);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t i = 0; i < n; ++i) {
+        const T* r = a + i * C;
+        index_t best = 0;
+        T v = r[0];
+        if (!std::isnan(v)) {
+            for (index_t c = 1; c < C; ++c) {
+                if (std::isnan(r[c])) {
+                    best = c;
+                    break;
+                }
+                if (r[c] > v) {
+                    v = r[c];
+                    best = c;
+                }
+            }
+        }
+        out[i] = best;
+    }
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                               \
     template void nb_class_moments<T>(const T*, index_t, index_t, const std::int64_t*, index_t,   \
                                       const T*, double*, T*, T*, int);                            \
@@ -411,7 +453,8 @@ void nb_log_normalize(T* a, index_t n, index_t n_classes, T* lse, int n_threads)
                                      int);                                                        \
     template void nb_linear_csr<T>(const T*, const std::int64_t*, const std::int64_t*, index_t,   \
                                    index_t, const T*, const T*, index_t, T*, int);                \
-    template void nb_log_normalize<T>(T*, index_t, index_t, T*, int);
+    template void nb_log_normalize<T>(T*, index_t, index_t, T*, int);                            \
+    template void nb_row_argmax<T>(const T*, index_t, index_t, std::int64_t*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE
