@@ -86,7 +86,7 @@ py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py:
         py::gil_scoped_release release;
         rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
     }
-    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss);
+    return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss, rep.n_evals);
 }
 
 template <class T>
@@ -170,7 +170,7 @@ void register_linear_model(py::module_& m) {
         "enet_cd_gram",
         [](const py::array& h_in, const py::array& q_in, double yy, double l1, double l2,
            const py::array& w_in, index_t max_iter, double tol, double tol_w, bool positive,
-           bool random, std::uint64_t seed) {
+           bool random, std::uint64_t seed, bool check_initial_gap) {
             darray H = square(h_in, "H");
             darray q = darray::ensure(q_in);
             darray w0 = darray::ensure(w_in);
@@ -184,19 +184,45 @@ void register_linear_model(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 r = enet_cd_gram(d, H.data(), q.data(), yy, l1, l2, pw, max_iter, tol, tol_w,
-                                 positive, random, seed);
+                                 positive, random, seed, check_initial_gap);
             }
             return py::make_tuple(w, r.n_iter, r.gap, r.converged);
         },
         py::arg("H"), py::arg("q"), py::arg("yy"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
         py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
-        py::arg("random"), py::arg("seed"));
+        py::arg("random"), py::arg("seed"), py::arg("check_initial_gap") = true);
+
+    m.def(
+        "center_columns",
+        [](const py::array& x_in, const py::array& m_in, const py::object& sw_in, int n_threads) {
+            return dispatch_float(x_in, [&](auto tag) {
+                using T = decltype(tag);
+                carray<T> X = carray<T>::ensure(x_in);
+                darray mean = darray::ensure(m_in);
+                if (!X || !mean) throw std::invalid_argument("center_columns: bad inputs");
+                check_ndim(X, 2, "X");
+                const index_t n = X.shape(0), d = X.shape(1);
+                if (mean.size() != d) throw std::invalid_argument("center_columns: bad mean size");
+                carray<T> swh;
+                const T* sw = optional_weights<T>(sw_in, n, swh);
+                py::array_t<double, py::array::f_style> Xf({n, d});
+                double* pf = Xf.mutable_data();
+                const T* px = X.data();
+                {
+                    py::gil_scoped_release release;
+                    center_columns<T>(n, d, px, mean.data(), sw, pf, n_threads);
+                }
+                return Xf;
+            });
+        },
+        py::arg("X"), py::arg("mean"), py::arg("sample_weight"), py::arg("n_threads"),
+        "sqrt(sample_weight) * (X - mean) as a Fortran-ordered float64 array.");
 
     m.def(
         "enet_cd_data",
         [](const py::array& x_in, const py::array& y_in, double l1, double l2, const py::array& w_in,
            index_t max_iter, double tol, double tol_w, bool positive, bool random,
-           std::uint64_t seed, int n_threads) {
+           std::uint64_t seed, int n_threads, index_t budget) {
             auto Xf = py::array_t<double, py::array::f_style | py::array::forcecast>::ensure(x_in);
             darray y = darray::ensure(y_in);
             darray w0 = darray::ensure(w_in);
@@ -211,13 +237,13 @@ void register_linear_model(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 r = enet_cd_data(n, d, Xf.data(), y.data(), l1, l2, pw, max_iter, tol, tol_w,
-                                 positive, random, seed, n_threads);
+                                 positive, random, seed, n_threads, budget);
             }
             return py::make_tuple(w, r.n_iter, r.gap, r.converged);
         },
         py::arg("Xf"), py::arg("y"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
         py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
-        py::arg("random"), py::arg("seed"), py::arg("n_threads"));
+        py::arg("random"), py::arg("seed"), py::arg("n_threads"), py::arg("budget"));
 
     m.def(
         "sgd_fit",

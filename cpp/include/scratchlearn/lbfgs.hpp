@@ -20,6 +20,7 @@ struct LbfgsResult {
     std::ptrdiff_t n_iter = 0;
     int status = 0;  // 0 converged, 1 max_iter reached, 2 line search failed
     double f = 0.0;
+    std::ptrdiff_t n_evals = 0;  // objective/gradient evaluations
 };
 
 namespace lbfgs_detail {
@@ -60,6 +61,7 @@ LbfgsResult lbfgs_minimize(std::ptrdiff_t n, F&& fun, double* theta, std::ptrdif
     std::vector<std::vector<double>> S, Y;
     std::vector<double> rho;
     LbfgsResult res;
+    std::ptrdiff_t n_evals = 1;
     double f = fun(x.data(), g.data());
     res.f = f;
     if (max_abs(g) <= gtol) {
@@ -100,6 +102,7 @@ LbfgsResult lbfgs_minimize(std::ptrdiff_t n, F&& fun, double* theta, std::ptrdif
             for (size_t i = 0; i < N; ++i) xt[i] = x[i] + t * p[i];
             ft = fun(xt.data(), gt.data());
             dt = dot(gt, p);
+            ++n_evals;
         };
         const double f0 = f;
         double a_prev = 0.0, f_prev = f0, d_prev = dphi0;
@@ -206,6 +209,7 @@ LbfgsResult lbfgs_minimize(std::ptrdiff_t n, F&& fun, double* theta, std::ptrdif
     if (max_iter <= 0 && max_abs(g) > gtol) res.status = 1;
     std::copy(x.begin(), x.end(), theta);
     res.f = f;
+    res.n_evals = n_evals;
     return res;
 }
 

@@ -76,6 +76,7 @@ struct SolverReport {
     index_t n_iter = 0;
     int status = 0;  // 0 converged, 1 iteration limit, 2 line search failed
     double loss = 0.0;
+    index_t n_evals = 0;  // objective evaluations (L-BFGS)
 };
 
 // Objective and gradient at θ (grad may be null). Row blocks: X·Wᵀ and Gᵀ·X through the GEMM while
@@ -117,13 +118,21 @@ struct CDReport {
 
 // On the normal equations: H = XᵀX (d × d), q = Xᵀy, yy = yᵀy (all of centred, weighted data);
 // O(d) per coordinate update.
+// check_initial_gap = false continues an earlier run (no gap test before the first sweep).
 CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, double l1, double l2,
                       double* w, index_t max_iter, double tol, double tol_w, bool positive,
-                      bool random, std::uint64_t seed);
+                      bool random, std::uint64_t seed, bool check_initial_gap = true);
+
+// Xf (n × d column-major, double) = √s_i·(X − μ) from the row-major X: a blocked transpose.
+template <class T>
+void center_columns(index_t n, index_t d, const T* X, const double* mean, const T* sw, double* Xf,
+                    int n_threads);
 
 // On the data: Xf is n × d column-major (centred, weighted), y (n); O(n) per coordinate update.
+// At most `budget` sweeps run in this call (the last-sweep gap test still refers to max_iter), so a
+// caller can start here and continue on the Gram matrix when many sweeps turn out to be needed.
 CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, double l1, double l2,
                       double* w, index_t max_iter, double tol, double tol_w, bool positive,
-                      bool random, std::uint64_t seed, int n_threads);
+                      bool random, std::uint64_t seed, int n_threads, index_t budget);
 
 }  // namespace scratchlearn

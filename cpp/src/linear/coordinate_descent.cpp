@@ -47,6 +47,18 @@ double enet_gap(double l1, double l2, double R_norm2, double Ry, const double* X
     return primal - dual;
 }
 
+// xᵀy with eight independent partial sums (a fixed order, so deterministic, and no long
+// dependency chain).
+inline double dot8(const double* a, const double* b, index_t n) {
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    index_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int u = 0; u < 8; ++u) s[u] += a[i + u] * b[i + u];
+    double tail = 0.0;
+    for (; i < n; ++i) tail += a[i] * b[i];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + tail;
+}
+
 class CoordinateOrder {
 public:
     CoordinateOrder(bool random, std::uint64_t seed, index_t d) : random_(random), rng_(seed), d_(d) {}
@@ -65,7 +77,7 @@ private:
 
 CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, double l1, double l2,
                       double* w, index_t max_iter, double tol, double tol_w, bool positive,
-                      bool random, std::uint64_t seed) {
+                      bool random, std::uint64_t seed, bool check_initial_gap) {
     std::vector<double> Hw(d, 0.0), XtA(d);
     for (index_t i = 0; i < d; ++i) {
         double s = 0.0;
@@ -84,10 +96,12 @@ CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, do
         return enet_gap(l1, l2, R_norm2, Ry, XtA.data(), w, d, positive);
     };
     CDReport rep;
-    rep.gap = gap_now();
-    if (rep.gap <= tol) {
-        rep.converged = true;
-        return rep;
+    if (check_initial_gap) {
+        rep.gap = gap_now();
+        if (rep.gap <= tol) {
+            rep.converged = true;
+            return rep;
+        }
     }
     CoordinateOrder order(random, seed, d);
     for (index_t it = 0; it < max_iter; ++it) {
@@ -120,31 +134,48 @@ CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, do
     return rep;
 }
 
+template <class T>
+void center_columns(index_t n, index_t d, const T* X, const double* mean, const T* sw, double* Xf,
+                    int n_threads) {
+    constexpr index_t kTile = 64;
+    const index_t row_tiles = (n + kTile - 1) / kTile;
+    const int nt = threads_for(n_threads, n * d / 65536);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t rt = 0; rt < row_tiles; ++rt) {
+        const index_t r0 = rt * kTile, r1 = std::min(n, r0 + kTile);
+        for (index_t c0 = 0; c0 < d; c0 += kTile) {
+            const index_t c1 = std::min(d, c0 + kTile);
+            for (index_t i = r0; i < r1; ++i) {
+                const double s = sw ? std::sqrt(double(sw[i])) : 1.0;
+                const T* xi = X + i * d;
+                for (index_t j = c0; j < c1; ++j) Xf[j * n + i] = (double(xi[j]) - mean[j]) * s;
+            }
+        }
+    }
+}
+
+template void center_columns<float>(index_t, index_t, const float*, const double*, const float*,
+                                    double*, int);
+template void center_columns<double>(index_t, index_t, const double*, const double*,
+                                     const double*, double*, int);
+
 CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, double l1, double l2,
                       double* w, index_t max_iter, double tol, double tol_w, bool positive,
-                      bool random, std::uint64_t seed, int n_threads) {
+                      bool random, std::uint64_t seed, int n_threads, index_t budget) {
     std::vector<double> R(y, y + n), norm2(d, 0.0), XtA(d);
     for (index_t j = 0; j < d; ++j) {
         const double* xj = Xf + j * n;
-        double s = 0.0;
-        for (index_t i = 0; i < n; ++i) s += xj[i] * xj[i];
-        norm2[j] = s;
+        norm2[j] = dot8(xj, xj, n);
         if (w[j] != 0.0)
             for (index_t i = 0; i < n; ++i) R[i] -= w[j] * xj[i];
     }
     auto gap_now = [&]() {
-        double R_norm2 = 0.0, Ry = 0.0;
-        for (index_t i = 0; i < n; ++i) {
-            R_norm2 += R[i] * R[i];
-            Ry += R[i] * y[i];
-        }
+        const double R_norm2 = dot8(R.data(), R.data(), n);
+        const double Ry = dot8(R.data(), y, n);
         const int nt = threads_for(n_threads, n * d / 65536);
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t j = 0; j < d; ++j) {
-            const double* xj = Xf + j * n;
-            double s = 0.0;
-            for (index_t i = 0; i < n; ++i) s += xj[i] * R[i];
-            XtA[j] = s - l2 * w[j];
+            XtA[j] = dot8(Xf + j * n, R.data(), n) - l2 * w[j];
         }
         return enet_gap(l1, l2, R_norm2, Ry, XtA.data(), w, d, positive);
     };
@@ -155,16 +186,14 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
         return rep;
     }
     CoordinateOrder order(random, seed, d);
-    for (index_t it = 0; it < max_iter; ++it) {
+    for (index_t it = 0; it < std::min(max_iter, budget); ++it) {
         double w_max = 0.0, d_w_max = 0.0;
         for (index_t f = 0; f < d; ++f) {
             const index_t j = order(f);
             if (norm2[j] == 0.0) continue;
             const double* xj = Xf + j * n;
             const double wj = w[j];
-            double dot = 0.0;
-            for (index_t i = 0; i < n; ++i) dot += xj[i] * R[i];
-            const double tmp = dot + wj * norm2[j];
+            const double tmp = dot8(xj, R.data(), n) + wj * norm2[j];
             const double nw = soft_update(tmp, l1, norm2[j] + l2, positive);
             if (nw != wj) {
                 const double delta = wj - nw;

@@ -21,13 +21,6 @@ index_t n_chunks_for(index_t n, index_t cap) {
     return std::max<index_t>(1, std::min<index_t>(cap, (n + kRowBlock - 1) / kRowBlock));
 }
 
-inline double log1pexp(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-
-inline double sigmoid(double z) {
-    if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
-    const double e = std::exp(z);
-    return e / (1.0 + e);
-}
 
 // Per row of a block: probabilities into P (rows × K) from the scores Z; returns Σ s_i ℓ_i.
 template <class T>
@@ -40,9 +33,11 @@ double block_probabilities(const LogisticProblem<T>& Pb, index_t lo, index_t row
         const double s = Pb.sw ? double(Pb.sw[i]) : 1.0;
         const int yi = Pb.y[i];
         if (K == 1) {
+            // One exponential per row: e = exp(−|z|), log(1 + exp(z)) = max(z, 0) + log1p(e).
             const double z = double(Z[r]) + b[0];
-            loss += s * (log1pexp(z) - (yi == 1 ? z : 0.0));
-            Pr[r] = sigmoid(z);
+            const double e = std::exp(-std::abs(z));
+            loss += s * ((z > 0 ? z : 0.0) + std::log1p(e) - (yi == 1 ? z : 0.0));
+            Pr[r] = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         } else {
             double zmax = -std::numeric_limits<double>::infinity();
             double* pr = Pr + r * K;
@@ -87,7 +82,7 @@ double logistic_loss_grad(const LogisticProblem<T>& P, const double* theta, doub
     std::vector<double> part(static_cast<size_t>(n_chunks) * stride, 0.0);
     ExceptionSlot slot;
     // Small problems stay on one thread (waking threads costs more than the pass itself).
-    const int nt = std::min(threads_for(P.n_threads, n_chunks), threads_for(P.n_threads, n * d * K / 65536));
+    const int nt = std::min(threads_for(P.n_threads, n_chunks), threads_for(P.n_threads, n * d * K / 262144));
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (index_t c = 0; c < n_chunks; ++c) {
         slot.run([&] {
@@ -240,6 +235,7 @@ SolverReport logistic_lbfgs(const LogisticProblem<T>& P, double* theta, index_t 
     rep.n_iter = r.n_iter;
     rep.status = r.status;
     rep.loss = r.f;
+    rep.n_evals = r.n_evals;
     return rep;
 }
 

@@ -14,6 +14,34 @@ namespace scratchlearn {
 
 namespace {
 
+// w·x and x·x with four independent partial sums each (fixed order: deterministic; no long
+// dependency chain in the per-sample loop).
+template <class T>
+inline void dot_and_sq(const double* w, const T* x, index_t d, double& dot, double& xsq) {
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+    index_t j = 0;
+    for (; j + 4 <= d; j += 4) {
+        const double x0 = double(x[j]), x1 = double(x[j + 1]), x2 = double(x[j + 2]), x3 = double(x[j + 3]);
+        a0 += w[j] * x0;
+        a1 += w[j + 1] * x1;
+        a2 += w[j + 2] * x2;
+        a3 += w[j + 3] * x3;
+        q0 += x0 * x0;
+        q1 += x1 * x1;
+        q2 += x2 * x2;
+        q3 += x3 * x3;
+    }
+    for (; j < d; ++j) {
+        const double xj = double(x[j]);
+        a0 += w[j] * xj;
+        q0 += xj * xj;
+    }
+    dot = (a0 + a1) + (a2 + a3);
+    xsq = (q0 + q1) + (q2 + q3);
+}
+
+constexpr index_t kPrefetchAhead = 6;
+
 struct LossEval {
     double loss, grad;  // ℓ(y, p) and ∂ℓ/∂p
 };
@@ -166,14 +194,18 @@ bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw
         }
         for (index_t r = 0; r < n; ++r) {
             const index_t i = order[r];
+#if defined(__GNUC__)
+            // Shuffled rows are random memory accesses: fetch a row a few samples ahead.
+            if (r + kPrefetchAhead < n) {
+                const char* ahead = reinterpret_cast<const char*>(X + order[r + kPrefetchAhead] * d);
+                const index_t bytes = d * index_t(sizeof(T));
+                for (index_t off = 0; off < bytes; off += 64) __builtin_prefetch(ahead + off, 0, 1);
+            }
+#endif
             if (val && val[i]) continue;
             const T* x = X + i * d;
-            double dot = 0.0, xsq = 0.0;
-            for (index_t j = 0; j < d; ++j) {
-                const double xj = double(x[j]);
-                dot += w[j] * xj;
-                xsq += xj * xj;
-            }
+            double dot, xsq;
+            dot_and_sq(w, x, d, dot, xsq);
             const double p = wscale * dot + b;
             if (P.learning_rate == SgdRate::Optimal)
                 eta = 1.0 / (P.alpha * (optimal_init + t - 1.0));

@@ -11,9 +11,10 @@ coordinate descent minimises one coefficient at a time:
 When a sweep's largest change is below tol·max|w|, the duality gap is computed, and the fit stops once
 it is ≤ tol·‖y‖² (scikit-learn's rule); dual_gap_ is that gap divided by n.
 
-When n_samples ≥ n_features the iteration runs on the normal equations XᵀX, Xᵀy (built once by
-syrk_ata on the centred data, O(n·d²)), so each coordinate update is O(d) instead of O(n) — what
-scikit-learn's precompute=True does. Wide problems run on the columns of the centred data. The C++ is
+The sweeps start on the columns of the centred data (O(n) per coordinate update). When a fit needs
+more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
+Xᵀy (built once by syrk_ata, O(n·d²)), where each update is O(d) — what scikit-learn's
+precompute=True does; the iterates are the same either way. The C++ is
 cpp/src/linear/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
 (not scikit-learn's, so the path differs; the solution is the same to the tolerance).
 Deviation: ``precompute`` is accepted but the core chooses the form itself.
@@ -127,37 +128,41 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         l1 = alpha * l1_ratio * n
         l2 = alpha * (1.0 - l1_ratio) * n
 
-        use_gram = n >= d and d <= _GRAM_MAX_FEATURES
-        x_mean, y_mean, H, q = _core.normal_equations(X, Y, sw, fit_intercept, n_threads) if use_gram \
-            else (None, None, None, None)
-        if not use_gram:
-            if fit_intercept:
-                w_ = np.ones(n) if sw is None else sw.astype(np.float64)
-                x_mean = np.average(X, axis=0, weights=w_).astype(np.float64)
-                y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
-            else:
-                x_mean, y_mean = np.zeros(d), np.zeros(k)
-            Xc = np.asfortranarray(np.asarray(X, dtype=np.float64) - x_mean)
-            if sw is not None:
-                Xc *= np.sqrt(sw.astype(np.float64))[:, None]
+        # Start on the columns of the centred data; when the fit needs many sweeps (more than about
+        # d/8, where one syrk_ata of the Gram matrix becomes the cheaper way), continue on XᵀX.
+        gram_ok = n >= d and d <= _GRAM_MAX_FEATURES
+        budget = max(2, d // 8) if gram_ok else max_iter
+        w_ = None if sw is None else sw.astype(np.float64)
+        if fit_intercept:
+            x_mean = np.average(X, axis=0, weights=w_).astype(np.float64)
+            y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
+        else:
+            x_mean, y_mean = np.zeros(d), np.zeros(k)
+        Xc = _core.center_columns(X, x_mean, sw, n_threads)
         Yc = np.asarray(Y, dtype=np.float64) - y_mean
         if sw is not None:
-            Yc *= np.sqrt(sw.astype(np.float64))[:, None]
+            Yc *= np.sqrt(w_)[:, None]
         yy = np.einsum("ij,ij->j", Yc, Yc)
+        gram = None
 
         coefs = np.zeros((k, d))
         gaps = np.zeros(k)
         n_iters = []
         for t in range(k):
             tol_t = tol * yy[t]
-            if use_gram:
-                w, it, gap, conv = _core.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, W0[t],
-                                                      max_iter, tol_t, tol, positive,
-                                                      selection == "random", seed)
-            else:
-                w, it, gap, conv = _core.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
-                                                      max_iter, tol_t, tol, positive,
-                                                      selection == "random", seed, n_threads)
+            random = selection == "random"
+            w, it, gap, conv = _core.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
+                                                  max_iter, tol_t, tol, positive, random, seed,
+                                                  n_threads, budget)
+            if not conv and it < max_iter:
+                if gram is None:
+                    _, _, H, q = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
+                    gram = (H, q)
+                H, q = gram
+                w, it2, gap, conv = _core.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,
+                                                       max_iter - it, tol_t, tol, positive, random,
+                                                       seed + 1, False)
+                it += it2
             if not conv:
                 msg = (
                     "Objective did not converge. You might want to increase the number of "

@@ -197,7 +197,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             solver = "newton-cholesky" if (K * (d + 1) <= 120 and n >= 20 * K * (d + 1)) else "lbfgs"
         code = 0 if solver == "lbfgs" else 1
         sw_arg = None if sample_weight is None and self.class_weight is None else sw
-        theta, n_iter, status, _ = _core.logistic_fit(
+        theta, n_iter, status, _, _ = _core.logistic_fit(
             X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, code, max_iter, tol,
             theta0, n_threads,
         )
