@@ -41,11 +41,19 @@ def _have(module):
     return importlib.util.find_spec(module) is not None
 
 
+# Pause before timing a side: BLAS libraries keep their worker threads spinning for a while after
+# a call (OpenBLAS about 2^28 cycles, ~0.1 s), and on a small machine those spinning threads would
+# steal the cores from whatever is timed next.
+SETTLE_SECONDS = 0.3
+
+
 def _run_side(w, data, side):
     prepare = w.prepare_ours if side == "ours" else w.prepare_peer
     fn = w.ours if side == "ours" else w.peer
     state = prepare(data) if prepare else None
+    time.sleep(SETTLE_SECONDS)
     fn(data, state)  # warm-up (first-call costs: imports, thread pools, page faults)
+    time.sleep(SETTLE_SECONDS)
     seconds, result = time_call(fn, data, state, w.repeats)
     return seconds, float(w.score(data, result))
 
