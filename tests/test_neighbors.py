@@ -435,3 +435,26 @@ def test_unpickled_float32_arrays_stay_float32():
     dist, ind = NearestNeighbors(n_neighbors=2).fit(X).kneighbors(X[:4])
     assert dist.dtype == np.float32
     assert_array_equal(ind[:, 0], np.arange(4))
+
+
+# Not cosine: 1 − cos(θ) for points 1e-9 apart is ~1e-20, below double precision's own resolution
+# at 1, so no float64 computation (ours or scikit-learn's) can order such points.
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+def test_float64_neighbours_closer_than_float32_resolution(metric):
+    """The product is screened in single precision; neighbours whose distances differ far below
+    its resolution must still come back in exact (float64) order."""
+    rng = np.random.RandomState(3)
+    base = rng.randn(60) * 10
+    # 80 points near base: distinct in single precision (values ~10 resolve to ~1e-6), but their
+    # distances (~1e-8 .. 1e-6 squared) lie far below the single-precision screening error (~1e-2).
+    X = np.vstack([rng.randn(500, 60) * 10,
+                   base + 1e-5 * rng.randn(40, 60),
+                   base + 1e-4 * rng.randn(40, 60)])
+    perm = rng.permutation(len(X))
+    X = X[perm]
+    Q = np.vstack([base, base + 1e-6 * rng.randn(60)])
+    ours = NearestNeighbors(n_neighbors=30, metric=metric).fit(X).kneighbors(Q)
+    exact = np.array([[exact_dist(q, x, metric, 2) for x in X] for q in Q])
+    order = np.lexsort((np.tile(np.arange(len(X)), (2, 1)), exact))[:, :30]
+    assert_array_equal(ours[1], order)
+    assert_allclose(ours[0], np.take_along_axis(exact, order, axis=1), rtol=1e-12, atol=1e-300)

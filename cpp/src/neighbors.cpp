@@ -22,8 +22,10 @@
 // Error bound M. For the product path, with unit roundoff u of the screening type and dimension d:
 // |fl(q·x) − q·x| ≤ (d + 2)·u·‖q‖‖x‖ (accumulation plus the conversion of the inputs), and
 // ‖q‖‖x‖ ≤ (‖q‖² + ‖x‖²)/2; the rounding of the norms and the final sums adds a few u·(‖q‖² + ‖x‖²).
-// So M = 1.5·(d + 8)·u·(‖q‖² + max‖x‖²), per query. For the pairwise metrics (sums or maxima of
-// non-negative terms), M = 1.5·(d + 4)·u·distance, a relative bound.
+// So M = 1.5·(d + 8)·u·(‖q‖² + max‖x‖²), per query. When ‖x‖² rides along in the product as one
+// more term (the euclidean family does, saving a pass), the sum of the terms' magnitudes grows by
+// ‖x‖²/2 and the bound becomes M = 1.5·(2(d + 1) + 8)·u·(‖q‖² + max‖x‖²). For the pairwise metrics
+// (sums or maxima of non-negative terms), M = 1.5·(d + 4)·u·distance, a relative bound.
 #include "scratchlearn/neighbors.hpp"
 
 #include <algorithm>
@@ -195,8 +197,10 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
             for (index_t j = 0; j < d; ++j) mean[j] += X[i * d + j];
         for (index_t j = 0; j < d; ++j) mean[j] /= double(n_train);
     }
-    std::vector<S> Xs(static_cast<std::size_t>(n_train * d));
-    std::vector<S> xnorm(n_train);
+    // Each stored row carries one more column: ‖x‖² (euclidean family), so that the product with a
+    // query row extended by −½ yields ‖x‖² − 2·q·x directly (α = −2), with no separate pass.
+    const index_t da = cosine ? d : d + 1;
+    std::vector<S> Xs(static_cast<std::size_t>(n_train * da));
     double xnorm_max = 0;
     for (index_t i = 0; i < n_train; ++i) {
         const T* x = X + i * d;
@@ -205,21 +209,21 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
             for (index_t j = 0; j < d; ++j) s += double(x[j]) * double(x[j]);
             scale = s > 0 ? 1.0 / std::sqrt(s) : 1.0;
             s = s > 0 ? 1.0 : 0.0;
-            for (index_t j = 0; j < d; ++j) Xs[i * d + j] = S(double(x[j]) * scale);
+            for (index_t j = 0; j < d; ++j) Xs[i * da + j] = S(double(x[j]) * scale);
         } else {
             for (index_t j = 0; j < d; ++j) {
                 const double v = double(x[j]) - mean[j];
-                Xs[i * d + j] = S(v);
+                Xs[i * da + j] = S(v);
                 s += v * v;
             }
+            Xs[i * da + d] = S(s);
         }
-        xnorm[i] = S(s);
         xnorm_max = std::max(xnorm_max, s);
     }
     const double u = unit_roundoff<S>();
-    const double margin_factor = 1.5 * double(d + 8) * u;
+    const double margin_factor = 1.5 * double(cosine ? d + 8 : 2 * da + 8) * u;
     // op(B) = Xsᵀ is packed once for the gemm's micro-kernel and shared by every query block.
-    const PackedB<S> packed(true, d, n_train, Xs.data(), d, n_threads);
+    const PackedB<S> packed(true, da, n_train, Xs.data(), da, n_threads);
     std::vector<S>().swap(Xs);
 
     const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
@@ -228,7 +232,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
 #pragma omp parallel num_threads(nt)
     {
         std::vector<Screen> screens(kQueryBlock);
-        std::vector<S> qbuf(static_cast<std::size_t>(kQueryBlock * d));
+        std::vector<S> qbuf(static_cast<std::size_t>(kQueryBlock * da));
         std::vector<double> qnorm(kQueryBlock);
         std::vector<S> dots(static_cast<std::size_t>(kQueryBlock * kTrainBlock));
 #pragma omp for schedule(dynamic, 1)
@@ -238,7 +242,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                 const index_t mb = std::min(kQueryBlock, n_queries - q0);
                 for (index_t r = 0; r < mb; ++r) {
                     const T* q = Q + (q0 + r) * d;
-                    S* o = qbuf.data() + r * d;
+                    S* o = qbuf.data() + r * da;
                     double s = 0;
                     if (cosine) {
                         for (index_t j = 0; j < d; ++j) s += double(q[j]) * double(q[j]);
@@ -251,23 +255,21 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                             o[j] = S(v);
                             s += v * v;
                         }
+                        o[d] = S(-0.5);
                     }
                     qnorm[r] = s;
                     screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
                 }
                 for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
-                    // dots ← −2·q·x (cosine: −q·x): a row's distances are then
-                    // ‖q‖² + (‖x‖² + dots) (cosine: 1 + dots).
-                    gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), d,
+                    // dots ← ‖x‖² − 2·q·x (cosine: −q·x): a row's distances are then
+                    // ‖q‖² + dots (cosine: 1 + dots).
+                    gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), da,
                                    packed, S(0), dots.data(), nb, 1);
-                    const S* xn = xnorm.data() + t0;
                     for (index_t r = 0; r < mb; ++r) {
                         Screen& sc = screens[r];
                         S* dr = dots.data() + r * nb;
                         const S offset = cosine ? S(1) : S(qnorm[r]);
-                        if (!cosine)
-                            for (index_t c = 0; c < nb; ++c) dr[c] += xn[c];
                         for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
                             const index_t c1 = std::min(nb, c0 + kChunk);
                             S lo = dr[c0];
