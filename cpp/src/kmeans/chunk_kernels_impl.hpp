@@ -2,6 +2,10 @@
 // SL_KMEANS_NS naming its namespace (see chunk_kernels.hpp).
 #include <limits>
 
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
 #include "chunk_kernels.hpp"
 
 #ifndef SL_KMEANS_NS
@@ -41,6 +45,118 @@ void argmin_columns(const T* buf, const T* cn, index_t k, index_t m, T* best, T*
     }
     for (index_t j = 0; j < k; ++j) argmin_update(buf + j * m, cn[j], T(j), m, best, lab);
 }
+
+#if defined(__AVX2__) && defined(__FMA__)
+// Distances to kp ≤ 16 centres with the accumulators in vector registers: two samples at a time,
+// d fused multiply-adds deep, against −2·Cᵀ (d × kp, in L1). No product buffer, no packing.
+template <class T>
+struct Vec;
+template <>
+struct Vec<double> {
+    using R = __m256d;
+    static constexpr int W = 4;
+    static R load(const double* p) { return _mm256_loadu_pd(p); }
+    static R set1(double x) { return _mm256_set1_pd(x); }
+    static R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
+    static void store(double* p, R a) { _mm256_storeu_pd(p, a); }
+    static R min(R a, R b) { return _mm256_min_pd(a, b); }
+    static double hmin(R a) {
+        __m128d m = _mm_min_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+        m = _mm_min_sd(m, _mm_unpackhi_pd(m, m));
+        return _mm_cvtsd_f64(m);
+    }
+    static unsigned eq_mask(R a, double b) {
+        return unsigned(_mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ)));
+    }
+};
+template <>
+struct Vec<float> {
+    using R = __m256;
+    static constexpr int W = 8;
+    static R load(const float* p) { return _mm256_loadu_ps(p); }
+    static R set1(float x) { return _mm256_set1_ps(x); }
+    static R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
+    static void store(float* p, R a) { _mm256_storeu_ps(p, a); }
+    static R min(R a, R b) { return _mm256_min_ps(a, b); }
+    static float hmin(R a) {
+        __m128 m = _mm_min_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        m = _mm_min_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_min_ss(m, _mm_shuffle_ps(m, m, 1));
+        return _mm_cvtss_f32(m);
+    }
+    static unsigned eq_mask(R a, float b) {
+        return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ)));
+    }
+};
+
+// Branch-free argmin over the KP lanes: the minimum by a vector reduction, then the lowest lane
+// holding it from the comparison masks.
+template <class T, int NV>
+inline void store_argmin(const typename Vec<T>::R* a, T* best, T* lab) {
+    using O = Vec<T>;
+    typename O::R mv = a[0];
+    for (int q = 1; q < NV; ++q) mv = O::min(mv, a[q]);
+    const T b = O::hmin(mv);
+    unsigned bits = 0;
+    for (int q = 0; q < NV; ++q) bits |= O::eq_mask(a[q], b) << (q * O::W);
+    *best = b;
+    *lab = T(__builtin_ctz(bits));
+}
+
+template <class T, int NV>
+void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
+                    const T* __restrict cnp, T* __restrict best, T* __restrict lab) {
+    using O = Vec<T>;
+    using R = typename O::R;
+    constexpr int KP = NV * O::W;
+    R init[NV];
+    for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
+    index_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+        const T* x0 = X + i * d;
+        const T* x1 = x0 + d;
+        R a0[NV], a1[NV];
+        for (int q = 0; q < NV; ++q) a0[q] = a1[q] = init[q];
+        for (index_t f = 0; f < d; ++f) {
+            const R u0 = O::set1(x0[f]), u1 = O::set1(x1[f]);
+            const T* ct = Ct + f * KP;
+            for (int q = 0; q < NV; ++q) {
+                const R c = O::load(ct + q * O::W);
+                a0[q] = O::fma(u0, c, a0[q]);
+                a1[q] = O::fma(u1, c, a1[q]);
+            }
+        }
+        store_argmin<T, NV>(a0, best + i, lab + i);
+        store_argmin<T, NV>(a1, best + i + 1, lab + i + 1);
+    }
+    for (; i < m; ++i) {
+        const T* x0 = X + i * d;
+        R a0[NV];
+        for (int q = 0; q < NV; ++q) a0[q] = init[q];
+        for (index_t f = 0; f < d; ++f) {
+            const R u0 = O::set1(x0[f]);
+            const T* ct = Ct + f * KP;
+            for (int q = 0; q < NV; ++q) a0[q] = O::fma(u0, O::load(ct + q * O::W), a0[q]);
+        }
+        store_argmin<T, NV>(a0, best + i, lab + i);
+    }
+}
+
+template <class T>
+void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
+                 T* lab) {
+    constexpr int W = Vec<T>::W;
+    if (kp <= W)
+        argmin_rows_nv<T, 1>(X, m, d, Ct, cnp, best, lab);
+    else if (kp <= 2 * W)
+        argmin_rows_nv<T, 2>(X, m, d, Ct, cnp, best, lab);
+    else
+        argmin_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, best, lab);
+}
+#define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
+#else
+#define SL_KMEANS_ROWS(T) nullptr
+#endif
 
 // Σ w·x into the cluster's row of sums, for one sample. Out of line and with d known to be
 // positive, the compiler emits a clean vector loop.
@@ -91,7 +207,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
 
 template <class T>
 ChunkKernels<T> kernels() {
-    return ChunkKernels<T>{&argmin_columns<T>, &finish_chunk<T>};
+    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>};
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();

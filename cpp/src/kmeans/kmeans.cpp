@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -176,6 +177,18 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
+    // Few centres on a vector path: distances accumulated in registers against −2·Cᵀ (padded to
+    // kp columns), with no product buffer; otherwise the product per chunk.
+    const index_t kp = (K.argmin_rows && k <= 16) ? (k <= 8 ? 8 : 16) : 0;
+    std::vector<T> Ct, cnp;
+    if (kp) {
+        Ct.assign(static_cast<size_t>(d * kp), T(0));
+        cnp.assign(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
+        for (index_t j = 0; j < k; ++j) {
+            cnp[j] = cn[j];
+            for (index_t f = 0; f < d; ++f) Ct[f * kp + j] = T(-2) * C[j * d + f];
+        }
+    }
     const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
     const index_t per_thread = kChunk * (k + 2);
     buffers.resize(static_cast<size_t>(nt * per_thread));
@@ -199,8 +212,12 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     if (m <= 0) continue;
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
-                    gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
-                    K.argmin_columns(buf, cn, k, m, best, lab);
+                    if (kp) {
+                        K.argmin_rows(X + r0 * d, m, d, Ct.data(), cnp.data(), kp, best, lab);
+                    } else {
+                        gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
+                        K.argmin_columns(buf, cn, k, m, best, lab);
+                    }
                     K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
                                    &inertia);
                 }
