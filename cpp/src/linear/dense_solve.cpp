@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scratchlearn/linear.hpp"
+#include "scratchlearn/eigen.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
@@ -202,43 +203,17 @@ void householder_qr(index_t m, index_t p, double* M, index_t k, double* C, doubl
     }
 }
 
-// One-sided Jacobi SVD of the q × q matrix given by its columns (rows of Wt, q × q, destroyed):
-// on return the rows of Wt are σ_i u_iᵀ and the rows of Vt are v_iᵀ (S = Σ u_i σ_i v_iᵀ).
+// One-sided Jacobi SVD of the q × q matrix given by its columns (rows of Wt, q × q, destroyed),
+// through the shared jacobi_svd_rows (eigen.hpp): on return the rows of Wt are σ_i u_iᵀ and the rows
+// of Vt are v_iᵀ (S = Σ u_i σ_i v_iᵀ), ordered by descending σ_i.
 void jacobi_svd_columns(index_t q, double* Wt, double* Vt) {
-    std::fill(Vt, Vt + q * q, 0.0);
-    for (index_t i = 0; i < q; ++i) Vt[i * q + i] = 1.0;
-    const double eps = std::numeric_limits<double>::epsilon();
-    for (int sweep = 0; sweep < 80; ++sweep) {
-        bool rotated = false;
-        for (index_t i = 0; i < q; ++i) {
-            for (index_t j = i + 1; j < q; ++j) {
-                double* wi = Wt + i * q;
-                double* wj = Wt + j * q;
-                double a = 0, b = 0, g = 0;
-                for (index_t r = 0; r < q; ++r) {
-                    a += wi[r] * wi[r];
-                    b += wj[r] * wj[r];
-                    g += wi[r] * wj[r];
-                }
-                if (g == 0.0 || std::abs(g) <= eps * std::sqrt(a * b)) continue;
-                rotated = true;
-                const double zeta = (b - a) / (2.0 * g);
-                const double t = (zeta >= 0 ? 1.0 : -1.0) / (std::abs(zeta) + std::sqrt(1.0 + zeta * zeta));
-                const double c = 1.0 / std::sqrt(1.0 + t * t), s = c * t;
-                double* vi = Vt + i * q;
-                double* vj = Vt + j * q;
-                for (index_t r = 0; r < q; ++r) {
-                    const double x = wi[r], y = wj[r];
-                    wi[r] = c * x - s * y;
-                    wj[r] = s * x + c * y;
-                    const double u = vi[r], z = vj[r];
-                    vi[r] = c * u - s * z;
-                    vj[r] = s * u + c * z;
-                }
-            }
+    std::vector<double> U(static_cast<size_t>(q) * q), sv(q), Rows(static_cast<size_t>(q) * q);
+    jacobi_svd_rows(q, q, Wt, U.data(), sv.data(), Rows.data());
+    for (index_t i = 0; i < q; ++i)
+        for (index_t r = 0; r < q; ++r) {
+            Wt[i * q + r] = sv[i] * Rows[i * q + r];
+            Vt[i * q + r] = U[r * q + i];
         }
-        if (!rotated) break;
-    }
 }
 
 }  // namespace
