@@ -129,3 +129,33 @@ def test_validate_data_records_n_features():
     assert d.n_features_in_ == 2
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         validate_data(d, [[1, 2], [3, 4]], [0, 1, 2])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_large_arrays_checked_in_the_core(dtype, order):
+    from scratchlearn import _core
+
+    X = np.asarray(np.random.RandomState(0).randn(700, 300), dtype=dtype, order=order)
+    assert X.size >= 1 << 16  # the core's path
+    assert check_array(X) is not None
+    assert _core.nonfinite_kind(X, 2) == 0
+    for where in [(0, 0), (350, 150), (699, 299)]:
+        Y = X.copy(order=order)
+        Y[where] = np.inf
+        assert _core.nonfinite_kind(Y, 1) == _core.nonfinite_kind(Y, 2) == 2
+        with pytest.raises(ValueError, match="Input X contains infinity"):
+            check_array(Y)
+        Y[where[0], (where[1] + 1) % 300] = np.nan
+        assert _core.nonfinite_kind(Y, 2) == 1
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            check_array(Y)
+    # A strided view takes numpy's path and is checked all the same.
+    Z = np.repeat(X, 2, axis=1)[:, ::2]
+    Z[3, 4] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        check_array(Z)
+    with pytest.raises(ValueError, match="must be contiguous"):
+        _core.nonfinite_kind(Z, 2)
+    with pytest.raises(ValueError, match="float32 or float64"):
+        _core.nonfinite_kind(np.zeros(10, dtype=np.int64), 2)

@@ -71,10 +71,26 @@ def _dataframe_to_numpy(X):
         return np.asarray(X)
 
 
+_CORE_FINITE_MIN_SIZE = 1 << 16  # below this, numpy's single pass is as quick as a thread team
+
+
 def _assert_finite(X, input_name):
     if X.dtype.kind != "f":
         return
-    # Fast path: the sum is finite iff no element is NaN or infinite (barring overflow).
+    if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
+            and (X.flags.c_contiguous or X.flags.f_contiguous)):
+        # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
+        from . import _core
+
+        kind = _core.nonfinite_kind(X, _cpu_count())
+        if kind == 0:
+            return
+        if kind == 1:
+            raise ValueError(f"Input {input_name} contains NaN.")
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for {X.dtype!r}."
+        )
+    # Small data: the sum is finite iff no element is NaN or infinite (barring overflow).
     with np.errstate(over="ignore", invalid="ignore"):
         s = np.sum(X)
     if np.isfinite(s):
