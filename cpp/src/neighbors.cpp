@@ -40,7 +40,7 @@ namespace {
 
 constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile)
 constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
-constexpr index_t kChunk = 16;        // distances screened together by one vectorisable min
+constexpr index_t kChunk = 32;        // distances screened together by one vectorised test
 
 struct Candidate {
     double dist;
@@ -162,6 +162,19 @@ inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) 
     }
 }
 
+// The largest stored value v worth offering, v + offset <= threshold, rounded upwards so that the
+// cheap screen never skips a value that the exact test in Screen::offer would accept.
+template <class S>
+S screen_limit(double threshold, S offset) {
+    if (!(threshold < std::numeric_limits<double>::infinity())) return std::numeric_limits<S>::infinity();
+    const double v = threshold - double(offset);
+    S lim = S(v);
+    if (double(lim) < v) lim = std::nextafter(lim, std::numeric_limits<S>::infinity());
+    // One more step up absorbs the rounding of dr + offset in S.
+    return std::nextafter(std::nextafter(lim, std::numeric_limits<S>::infinity()),
+                          std::numeric_limits<S>::infinity()) + std::fabs(offset) * std::numeric_limits<S>::epsilon();
+}
+
 bool uses_product(Metric m) {
     return m == Metric::Euclidean || m == Metric::SqEuclidean || m == Metric::Cosine;
 }
@@ -270,13 +283,17 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                         Screen& sc = screens[r];
                         S* dr = dots.data() + r * nb;
                         const S offset = cosine ? S(1) : S(qnorm[r]);
+                        S lim = screen_limit<S>(sc.threshold(), offset);
                         for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
                             const index_t c1 = std::min(nb, c0 + kChunk);
-                            S lo = dr[c0];
-                            for (index_t c = c0 + 1; c < c1; ++c) lo = std::min(lo, dr[c]);
-                            if (double(std::max(S(0), lo + offset)) > sc.threshold()) continue;
+                            // Does any value of the chunk come under the limit? An OR of
+                            // comparisons (vectorised), not a min (which would not be).
+                            unsigned any = 0;
+                            for (index_t c = c0; c < c1; ++c) any |= static_cast<unsigned>(dr[c] <= lim);
+                            if (!any) continue;
                             for (index_t c = c0; c < c1; ++c)
                                 sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
+                            lim = screen_limit<S>(sc.threshold(), offset);
                         }
                     }
                 }
