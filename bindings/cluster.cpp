@@ -13,14 +13,6 @@ using namespace scratchlearn::bind;
 namespace {
 
 template <class T>
-carray<T> as_array(const py::array& a, int ndim, const char* name) {
-    carray<T> out = carray<T>::ensure(a);
-    if (!out) throw std::invalid_argument(std::string(name) + " could not be converted to a float array");
-    check_ndim(out, ndim, name);
-    return out;
-}
-
-template <class T>
 py::tuple fit(const py::array& x_in, const py::array& w_in, const py::array& c_in,
               const std::string& algorithm, int max_iter, double tol, int n_threads) {
     auto X = as_array<T>(x_in, 2, "X");

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
+#include <algorithm>
 
 namespace scratchlearn::bind {
 
@@ -20,6 +22,43 @@ inline void check_ndim(const py::array& a, int ndim, const char* name) {
     if (a.ndim() != ndim)
         throw std::invalid_argument(std::string(name) + " must be " + std::to_string(ndim) +
                                     "-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
+}
+
+// `a` as a C-contiguous array of T with `ndim` dimensions (converted once if it is not one
+// already); ValueError naming `name` otherwise.
+template <class T>
+carray<T> as_array(const py::handle& a, int ndim, const char* name) {
+    carray<T> out = carray<T>::ensure(a);
+    if (!out) throw std::invalid_argument(std::string(name) + " could not be converted to an array of numbers");
+    check_ndim(out, ndim, name);
+    return out;
+}
+
+// A 1-d array of exactly `len` entries.
+template <class T>
+carray<T> as_vector(const py::handle& a, std::ptrdiff_t len, const char* name) {
+    carray<T> out = as_array<T>(a, 1, name);
+    if (out.shape(0) != len)
+        throw std::invalid_argument(std::string(name) + " has " + std::to_string(out.shape(0)) +
+                                    " entries, expected " + std::to_string(len));
+    return out;
+}
+
+// An optional 1-d array of `len` entries (e.g. sample weights): nullptr when `a` is None, else its
+// data, kept alive by `holder`.
+template <class T>
+const T* optional_vector(const py::object& a, std::ptrdiff_t len, const char* name, carray<T>& holder) {
+    if (a.is_none()) return nullptr;
+    holder = as_vector<T>(a, len, name);
+    return holder.data();
+}
+
+// A new array holding a copy of `a`: outputs that start from an initial value.
+template <class T>
+py::array_t<T> copy_of(const carray<T>& a) {
+    py::array_t<T> out(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()));
+    std::copy(a.data(), a.data() + a.size(), out.mutable_data());
+    return out;
 }
 
 inline bool is_float32(const py::array& a) { return a.dtype().equal(py::dtype::of<float>()); }

@@ -14,27 +14,14 @@ namespace {
 using darray = carray<double>;
 
 template <class T>
-const T* optional_weights(const py::object& sw_in, index_t n, carray<T>& holder) {
-    if (sw_in.is_none()) return nullptr;
-    holder = carray<T>::ensure(sw_in);
-    if (!holder) throw std::invalid_argument("sample_weight could not be converted");
-    check_ndim(holder, 1, "sample_weight");
-    if (holder.shape(0) != n) throw std::invalid_argument("sample_weight has the wrong length");
-    return holder.data();
-}
-
-template <class T>
 py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
                     bool fit_intercept, int n_threads) {
-    carray<T> X = carray<T>::ensure(x_in);
-    carray<T> Y = carray<T>::ensure(y_in);
-    if (!X || !Y) throw std::invalid_argument("normal_equations: inputs could not be converted");
-    check_ndim(X, 2, "X");
-    check_ndim(Y, 2, "Y");
+    carray<T> X = as_array<T>(x_in, 2, "X");
+    carray<T> Y = as_array<T>(y_in, 2, "Y");
     const index_t n = X.shape(0), d = X.shape(1), k = Y.shape(1);
     if (Y.shape(0) != n) throw std::invalid_argument("normal_equations: X and Y differ in rows");
     carray<T> swh;
-    const T* sw = optional_weights<T>(sw_in, n, swh);
+    const T* sw = optional_vector<T>(sw_in, n, "sample_weight", swh);
     py::array_t<double> xm(d), ym(k), G({d, d}), C({d, k});
     const T* px = X.data();
     const T* py_ = Y.data();
@@ -51,14 +38,9 @@ template <class T>
 py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
                          double S, index_t K, bool fit_intercept, double l2, int solver,
                          index_t max_iter, double tol, const py::array& theta_in, int n_threads) {
-    carray<T> X = carray<T>::ensure(x_in);
-    auto y = carray<std::int32_t>::ensure(y_in);
-    darray th0 = darray::ensure(theta_in);
-    if (!X || !y || !th0) throw std::invalid_argument("logistic_fit: inputs could not be converted");
-    check_ndim(X, 2, "X");
-    check_ndim(y, 1, "y");
+    carray<T> X = as_array<T>(x_in, 2, "X");
     const index_t n = X.shape(0), d = X.shape(1);
-    if (y.shape(0) != n) throw std::invalid_argument("logistic_fit: X and y differ in length");
+    auto y = as_vector<std::int32_t>(y_in, n, "y");
     if (K < 1) throw std::invalid_argument("logistic_fit: K must be >= 1");
     const std::int32_t* py_ = y.data();
     for (index_t i = 0; i < n; ++i)
@@ -71,16 +53,14 @@ py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py:
     P.K = K;
     P.X = X.data();
     P.y = py_;
-    P.sw = optional_weights<T>(sw_in, n, swh);
+    P.sw = optional_vector<T>(sw_in, n, "sample_weight", swh);
     P.S = S;
     P.fit_intercept = fit_intercept;
     P.l2 = l2;
     P.n_threads = n_threads;
     if (!(S > 0)) throw std::invalid_argument("logistic_fit: the sample weights must sum to > 0");
-    if (th0.size() != P.n_params()) throw std::invalid_argument("logistic_fit: theta has the wrong size");
-    py::array_t<double> theta(P.n_params());
+    py::array_t<double> theta = copy_of(as_vector<double>(theta_in, P.n_params(), "theta0"));
     double* pt = theta.mutable_data();
-    std::copy(th0.data(), th0.data() + P.n_params(), pt);
     SolverReport rep;
     {
         py::gil_scoped_release release;
@@ -94,30 +74,20 @@ py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::arra
                     const py::object& val_in, const py::array& wpos_in, const py::array& wneg_in,
                     const py::array& seeds_in, const SgdParams& P, const py::array& w_in,
                     const py::array& b_in, int n_threads) {
-    carray<T> X = carray<T>::ensure(x_in);
-    darray Y = darray::ensure(y_in), sw = darray::ensure(sw_in), wpos = darray::ensure(wpos_in),
-           wneg = darray::ensure(wneg_in), w0 = darray::ensure(w_in), b0 = darray::ensure(b_in);
-    auto seeds = carray<std::uint64_t>::ensure(seeds_in);
-    if (!X || !Y || !sw || !wpos || !wneg || !w0 || !b0 || !seeds)
-        throw std::invalid_argument("sgd_fit: inputs could not be converted");
-    check_ndim(X, 2, "X");
-    check_ndim(Y, 2, "Y");
+    carray<T> X = as_array<T>(x_in, 2, "X");
+    darray Y = as_array<double>(y_in, 2, "Y");
     const index_t n = X.shape(0), d = X.shape(1), K = Y.shape(0);
-    if (Y.shape(1) != n || sw.size() != n || wpos.size() != K || wneg.size() != K ||
-        seeds.size() != K || w0.size() != K * d || b0.size() != K)
-        throw std::invalid_argument("sgd_fit: inconsistent shapes");
+    if (Y.shape(1) != n) throw std::invalid_argument("sgd_fit: Y must be K × n_samples");
+    darray sw = as_vector<double>(sw_in, n, "sample_weight"), wpos = as_vector<double>(wpos_in, K, "weight_pos"),
+           wneg = as_vector<double>(wneg_in, K, "weight_neg");
+    auto seeds = as_vector<std::uint64_t>(seeds_in, K, "seeds");
     carray<std::uint8_t> val;
-    const std::uint8_t* pval = nullptr;
-    if (!val_in.is_none()) {
-        val = carray<std::uint8_t>::ensure(val_in);
-        if (!val || val.size() != n) throw std::invalid_argument("sgd_fit: bad validation mask");
-        pval = val.data();
-    }
-    py::array_t<double> W({K, d}), b(K);
+    const std::uint8_t* pval = optional_vector<std::uint8_t>(val_in, n, "validation_mask", val);
+    darray w0 = as_array<double>(w_in, 2, "W0");
+    if (w0.shape(0) != K || w0.shape(1) != d) throw std::invalid_argument("sgd_fit: W0 must be K × n_features");
+    py::array_t<double> W = copy_of(w0), b = copy_of(as_vector<double>(b_in, K, "b0"));
     py::array_t<index_t> epochs(K);
     double *pw = W.mutable_data(), *pb = b.mutable_data();
-    std::copy(w0.data(), w0.data() + K * d, pw);
-    std::copy(b0.data(), b0.data() + K, pb);
     index_t* pe = epochs.mutable_data();
     bool ok;
     {
@@ -129,9 +99,7 @@ py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::arra
 }
 
 darray square(const py::array& a_in, const char* name) {
-    darray A = darray::ensure(a_in);
-    if (!A) throw std::invalid_argument(std::string(name) + " could not be converted");
-    check_ndim(A, 2, name);
+    darray A = as_array<double>(a_in, 2, name);
     if (A.shape(0) != A.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
     return A;
 }
@@ -172,14 +140,10 @@ void register_linear_model(py::module_& m) {
            const py::array& w_in, index_t max_iter, double tol, double tol_w, bool positive,
            bool random, std::uint64_t seed, bool check_initial_gap) {
             darray H = square(h_in, "H");
-            darray q = darray::ensure(q_in);
-            darray w0 = darray::ensure(w_in);
-            if (!q || !w0) throw std::invalid_argument("enet_cd_gram: bad inputs");
             const index_t d = H.shape(0);
-            if (q.size() != d || w0.size() != d) throw std::invalid_argument("enet_cd_gram: bad sizes");
-            py::array_t<double> w(d);
+            darray q = as_vector<double>(q_in, d, "q");
+            py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));
             double* pw = w.mutable_data();
-            std::copy(w0.data(), w0.data() + d, pw);
             CDReport r;
             {
                 py::gil_scoped_release release;
@@ -197,14 +161,11 @@ void register_linear_model(py::module_& m) {
         [](const py::array& x_in, const py::array& m_in, const py::object& sw_in, int n_threads) {
             return dispatch_float(x_in, [&](auto tag) {
                 using T = decltype(tag);
-                carray<T> X = carray<T>::ensure(x_in);
-                darray mean = darray::ensure(m_in);
-                if (!X || !mean) throw std::invalid_argument("center_columns: bad inputs");
-                check_ndim(X, 2, "X");
+                carray<T> X = as_array<T>(x_in, 2, "X");
                 const index_t n = X.shape(0), d = X.shape(1);
-                if (mean.size() != d) throw std::invalid_argument("center_columns: bad mean size");
+                darray mean = as_vector<double>(m_in, d, "mean");
                 carray<T> swh;
-                const T* sw = optional_weights<T>(sw_in, n, swh);
+                const T* sw = optional_vector<T>(sw_in, n, "sample_weight", swh);
                 py::array_t<double, py::array::f_style> Xf({n, d});
                 double* pf = Xf.mutable_data();
                 const T* px = X.data();
@@ -224,15 +185,12 @@ void register_linear_model(py::module_& m) {
            index_t max_iter, double tol, double tol_w, bool positive, bool random,
            std::uint64_t seed, int n_threads, index_t budget) {
             auto Xf = py::array_t<double, py::array::f_style | py::array::forcecast>::ensure(x_in);
-            darray y = darray::ensure(y_in);
-            darray w0 = darray::ensure(w_in);
-            if (!Xf || !y || !w0) throw std::invalid_argument("enet_cd_data: bad inputs");
+            if (!Xf) throw std::invalid_argument("X could not be converted to an array of numbers");
             check_ndim(Xf, 2, "X");
             const index_t n = Xf.shape(0), d = Xf.shape(1);
-            if (y.size() != n || w0.size() != d) throw std::invalid_argument("enet_cd_data: bad sizes");
-            py::array_t<double> w(d);
+            darray y = as_vector<double>(y_in, n, "y");
+            py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));
             double* pw = w.mutable_data();
-            std::copy(w0.data(), w0.data() + d, pw);
             CDReport r;
             {
                 py::gil_scoped_release release;
@@ -291,11 +249,8 @@ void register_linear_model(py::module_& m) {
         "cholesky_solve",
         [](const py::array& g_in, const py::array& b_in, const py::array& a_in) {
             darray G = square(g_in, "G");
-            darray B = darray::ensure(b_in);
-            darray al = darray::ensure(a_in);
-            if (!B || !al) throw std::invalid_argument("cholesky_solve: inputs could not be converted");
-            check_ndim(B, 2, "B");
-            check_ndim(al, 1, "alpha");
+            darray B = as_array<double>(b_in, 2, "B");
+            darray al = as_array<double>(a_in, 1, "alpha");
             const index_t d = G.shape(0), k = B.shape(1);
             if (B.shape(0) != d) throw std::invalid_argument("cholesky_solve: B has the wrong rows");
             py::array_t<double> W({d, k});
@@ -313,13 +268,9 @@ void register_linear_model(py::module_& m) {
         "svd_least_squares",
         [](const py::array& a_in, const py::array& b_in, const py::array& al_in, double cond,
            double abs_cut) {
-            darray A0 = darray::ensure(a_in);
-            darray B = darray::ensure(b_in);
-            darray al = darray::ensure(al_in);
-            if (!A0 || !B || !al) throw std::invalid_argument("svd_least_squares: bad inputs");
-            check_ndim(A0, 2, "A");
-            check_ndim(B, 2, "B");
-            check_ndim(al, 1, "alpha");
+            darray A0 = as_array<double>(a_in, 2, "A");
+            darray B = as_array<double>(b_in, 2, "B");
+            darray al = as_array<double>(al_in, 1, "alpha");
             const index_t m = A0.shape(0), p = A0.shape(1), k = B.shape(1);
             if (B.shape(0) != m) throw std::invalid_argument("svd_least_squares: B has the wrong rows");
             std::vector<double> A(A0.data(), A0.data() + m * p);
@@ -340,14 +291,10 @@ void register_linear_model(py::module_& m) {
         [](const py::array& g_in, const py::array& b_in, double alpha, const py::array& w_in,
            index_t max_sweeps, double tol) {
             darray G = square(g_in, "G");
-            darray b = darray::ensure(b_in);
-            darray w0 = darray::ensure(w_in);
-            if (!b || !w0) throw std::invalid_argument("nnls_gram: bad inputs");
             const index_t d = G.shape(0);
-            if (b.size() != d || w0.size() != d) throw std::invalid_argument("nnls_gram: bad sizes");
-            py::array_t<double> w(d);
+            darray b = as_vector<double>(b_in, d, "b");
+            py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));
             double* pw = w.mutable_data();
-            std::copy(w0.data(), w0.data() + d, pw);
             index_t sweeps;
             {
                 py::gil_scoped_release release;

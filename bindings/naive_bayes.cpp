@@ -13,40 +13,10 @@ namespace {
 using iarray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
 iarray class_index(const py::array& cls_in, index_t n) {
-    iarray cls = iarray::ensure(cls_in);
-    if (!cls) throw std::invalid_argument("naive_bayes: class indices could not be converted");
-    check_ndim(cls, 1, "class indices");
+    iarray cls = as_array<std::int64_t>(cls_in, 1, "class indices");
     if (cls.shape(0) != n)
         throw std::invalid_argument("naive_bayes: class indices and X differ in length");
     return cls;
-}
-
-template <class T>
-carray<T> weights(const py::object& sw_in, index_t n) {
-    if (sw_in.is_none()) return carray<T>();
-    carray<T> sw = carray<T>::ensure(sw_in);
-    if (!sw) throw std::invalid_argument("naive_bayes: sample_weight could not be converted");
-    check_ndim(sw, 1, "sample_weight");
-    if (sw.shape(0) != n) throw std::invalid_argument("naive_bayes: sample_weight has the wrong length");
-    return sw;
-}
-
-template <class T>
-carray<T> matrix(const py::array& a_in, const char* name) {
-    carray<T> a = carray<T>::ensure(a_in);
-    if (!a) throw std::invalid_argument(std::string("naive_bayes: ") + name + " could not be converted");
-    check_ndim(a, 2, name);
-    return a;
-}
-
-template <class T>
-carray<T> vector1(const py::array& a_in, index_t len, const char* name) {
-    carray<T> a = carray<T>::ensure(a_in);
-    if (!a) throw std::invalid_argument(std::string("naive_bayes: ") + name + " could not be converted");
-    check_ndim(a, 1, name);
-    if (a.shape(0) != len)
-        throw std::invalid_argument(std::string("naive_bayes: ") + name + " has the wrong length");
-    return a;
 }
 
 struct Csr {
@@ -59,7 +29,6 @@ Csr check_csr(const carray<T>& data, const py::array& indices_in, const py::arra
               index_t n, index_t d) {
     Csr s{iarray::ensure(indices_in), iarray::ensure(indptr_in), n, d};
     if (!s.indices || !s.indptr) throw std::invalid_argument("naive_bayes: CSR arrays could not be converted");
-    check_ndim(data, 1, "data");
     check_ndim(s.indices, 1, "indices");
     check_ndim(s.indptr, 1, "indptr");
     if (n < 0 || d < 0) throw std::invalid_argument("naive_bayes: negative CSR shape");
@@ -73,16 +42,16 @@ Csr check_csr(const carray<T>& data, const py::array& indices_in, const py::arra
 template <class T>
 py::tuple class_moments(const py::array& x_in, const py::array& cls_in, index_t n_classes,
                         const py::object& sw_in, int n_threads) {
-    carray<T> X = matrix<T>(x_in, "X");
+    carray<T> X = as_array<T>(x_in, 2, "X");
     const index_t n = X.shape(0), d = X.shape(1);
     iarray cls = class_index(cls_in, n);
-    carray<T> sw = weights<T>(sw_in, n);
+    carray<T> swh;
+    const T* pw = optional_vector<T>(sw_in, n, "sample_weight", swh);
     if (n_classes < 1) throw std::invalid_argument("naive_bayes: n_classes must be >= 1");
     py::array_t<double> wsum(n_classes);
     py::array_t<T> mean({n_classes, d}), var({n_classes, d});
     const T* px = X.data();
     const std::int64_t* pc = cls.data();
-    const T* pw = sw_in.is_none() ? nullptr : sw.data();
     double* pws = wsum.mutable_data();
     T* pm = mean.mutable_data();
     T* pv = var.mutable_data();
@@ -96,15 +65,15 @@ py::tuple class_moments(const py::array& x_in, const py::array& cls_in, index_t 
 template <class T>
 py::array class_sums(const py::array& x_in, const py::array& cls_in, index_t n_classes,
                      const py::object& sw_in, int n_threads) {
-    carray<T> X = matrix<T>(x_in, "X");
+    carray<T> X = as_array<T>(x_in, 2, "X");
     const index_t n = X.shape(0), d = X.shape(1);
     iarray cls = class_index(cls_in, n);
-    carray<T> sw = weights<T>(sw_in, n);
+    carray<T> swh;
+    const T* pw = optional_vector<T>(sw_in, n, "sample_weight", swh);
     if (n_classes < 1) throw std::invalid_argument("naive_bayes: n_classes must be >= 1");
     py::array_t<double> out({n_classes, d});
     const T* px = X.data();
     const std::int64_t* pc = cls.data();
-    const T* pw = sw_in.is_none() ? nullptr : sw.data();
     double* po = out.mutable_data();
     {
         py::gil_scoped_release release;
@@ -117,18 +86,17 @@ template <class T>
 py::array class_sums_csr(const py::array& data_in, const py::array& indices, const py::array& indptr,
                          index_t n, index_t d, const py::array& cls_in, index_t n_classes,
                          const py::object& sw_in, int n_threads) {
-    carray<T> data = carray<T>::ensure(data_in);
-    if (!data) throw std::invalid_argument("naive_bayes: data could not be converted");
+    carray<T> data = as_array<T>(data_in, 1, "data");
     Csr s = check_csr<T>(data, indices, indptr, n, d);
     iarray cls = class_index(cls_in, n);
-    carray<T> sw = weights<T>(sw_in, n);
+    carray<T> swh;
+    const T* pw = optional_vector<T>(sw_in, n, "sample_weight", swh);
     if (n_classes < 1) throw std::invalid_argument("naive_bayes: n_classes must be >= 1");
     py::array_t<double> out({n_classes, d});
     const T* pd = data.data();
     const std::int64_t* pi = s.indices.data();
     const std::int64_t* pp = s.indptr.data();
     const std::int64_t* pc = cls.data();
-    const T* pw = sw_in.is_none() ? nullptr : sw.data();
     double* po = out.mutable_data();
     {
         py::gil_scoped_release release;
@@ -140,14 +108,14 @@ py::array class_sums_csr(const py::array& data_in, const py::array& indices, con
 template <class T>
 py::array gaussian_jll(const py::array& x_in, const py::array& theta_in, const py::array& var_in,
                        const py::array& prior_in, int n_threads) {
-    carray<T> X = matrix<T>(x_in, "X");
-    carray<T> theta = matrix<T>(theta_in, "theta");
-    carray<T> var = matrix<T>(var_in, "var");
+    carray<T> X = as_array<T>(x_in, 2, "X");
+    carray<T> theta = as_array<T>(theta_in, 2, "theta");
+    carray<T> var = as_array<T>(var_in, 2, "var");
     const index_t n = X.shape(0), d = X.shape(1), C = theta.shape(0);
     if (theta.shape(1) != d || var.shape(0) != C || var.shape(1) != d)
         throw std::invalid_argument("naive_bayes: theta/var shapes do not match X");
     if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
-    carray<T> prior = vector1<T>(prior_in, C, "log_prior");
+    carray<T> prior = as_vector<T>(prior_in, C, "log_prior");
     py::array_t<T> out({n, C});
     const T *px = X.data(), *pt = theta.data(), *pv = var.data(), *pp = prior.data();
     T* po = out.mutable_data();
@@ -161,12 +129,12 @@ py::array gaussian_jll(const py::array& x_in, const py::array& theta_in, const p
 template <class T>
 py::array linear_dense(const py::array& x_in, const py::array& w_in, const py::array& b_in,
                        int n_threads) {
-    carray<T> X = matrix<T>(x_in, "X");
-    carray<T> W = matrix<T>(w_in, "W");
+    carray<T> X = as_array<T>(x_in, 2, "X");
+    carray<T> W = as_array<T>(w_in, 2, "W");
     const index_t n = X.shape(0), d = X.shape(1), C = W.shape(0);
     if (W.shape(1) != d) throw std::invalid_argument("naive_bayes: W and X differ in feature count");
     if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
-    carray<T> b = vector1<T>(b_in, C, "bias");
+    carray<T> b = as_vector<T>(b_in, C, "bias");
     py::array_t<T> out({n, C});
     const T *px = X.data(), *pw = W.data(), *pb = b.data();
     T* po = out.mutable_data();
@@ -181,14 +149,13 @@ template <class T>
 py::array linear_csr(const py::array& data_in, const py::array& indices, const py::array& indptr,
                      index_t n, index_t d, const py::array& w_in, const py::array& b_in,
                      int n_threads) {
-    carray<T> data = carray<T>::ensure(data_in);
-    if (!data) throw std::invalid_argument("naive_bayes: data could not be converted");
+    carray<T> data = as_array<T>(data_in, 1, "data");
     Csr s = check_csr<T>(data, indices, indptr, n, d);
-    carray<T> W = matrix<T>(w_in, "W");
+    carray<T> W = as_array<T>(w_in, 2, "W");
     const index_t C = W.shape(0);
     if (W.shape(1) != d) throw std::invalid_argument("naive_bayes: W and X differ in feature count");
     if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
-    carray<T> b = vector1<T>(b_in, C, "bias");
+    carray<T> b = as_vector<T>(b_in, C, "bias");
     py::array_t<T> out({n, C});
     const T *pd = data.data(), *pw = W.data(), *pb = b.data();
     const std::int64_t* pi = s.indices.data();
@@ -203,12 +170,11 @@ py::array linear_csr(const py::array& data_in, const py::array& indices, const p
 
 template <class T>
 py::tuple log_normalize(const py::array& a_in, int n_threads) {
-    carray<T> A = matrix<T>(a_in, "scores");
+    carray<T> A = as_array<T>(a_in, 2, "scores");
     const index_t n = A.shape(0), C = A.shape(1);
     if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
-    py::array_t<T> out({n, C});
+    py::array_t<T> out = copy_of(A);
     py::array_t<T> lse(n);
-    std::copy(A.data(), A.data() + n * C, out.mutable_data());
     T* po = out.mutable_data();
     T* pl = lse.mutable_data();
     {
@@ -220,7 +186,7 @@ py::tuple log_normalize(const py::array& a_in, int n_threads) {
 
 template <class T>
 py::array row_argmax(const py::array& a_in, int n_threads) {
-    carray<T> A = matrix<T>(a_in, "scores");
+    carray<T> A = as_array<T>(a_in, 2, "scores");
     const index_t n = A.shape(0), C = A.shape(1);
     if (C < 1) throw std::invalid_argument("naive_bayes: at least one class is needed");
     py::array_t<std::int64_t> out(n);
