@@ -73,6 +73,23 @@ private:
     index_t d_;
 };
 
+// scikit-learn's stopping rule, after sweep `it`: the duality gap is computed only when the largest
+// coordinate change is small next to the largest coefficient (or at the last sweep), and the fit
+// stops once the gap is within tol.
+template <class Gap>
+bool sweep_converged(CDReport& rep, index_t it, index_t max_iter, double d_w_max, double w_max,
+                     double tol_w, double tol, Gap&& gap_now) {
+    rep.n_iter = it + 1;
+    if (w_max == 0.0 || d_w_max / w_max <= tol_w || it == max_iter - 1) {
+        rep.gap = gap_now();
+        if (rep.gap <= tol) {
+            rep.converged = true;
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, double l1, double l2,
@@ -122,14 +139,7 @@ CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, do
             d_w_max = std::max(d_w_max, std::abs(nw - wj));
             w_max = std::max(w_max, std::abs(nw));
         }
-        rep.n_iter = it + 1;
-        if (w_max == 0.0 || d_w_max / w_max <= tol_w || it == max_iter - 1) {
-            rep.gap = gap_now();
-            if (rep.gap <= tol) {
-                rep.converged = true;
-                break;
-            }
-        }
+        if (sweep_converged(rep, it, max_iter, d_w_max, w_max, tol_w, tol, gap_now)) break;
     }
     return rep;
 }
@@ -203,14 +213,7 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
             d_w_max = std::max(d_w_max, std::abs(nw - wj));
             w_max = std::max(w_max, std::abs(nw));
         }
-        rep.n_iter = it + 1;
-        if (w_max == 0.0 || d_w_max / w_max <= tol_w || it == max_iter - 1) {
-            rep.gap = gap_now();
-            if (rep.gap <= tol) {
-                rep.converged = true;
-                break;
-            }
-        }
+        if (sweep_converged(rep, it, max_iter, d_w_max, w_max, tol_w, tol, gap_now)) break;
     }
     return rep;
 }
