@@ -111,10 +111,10 @@ void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __rest
     constexpr int KP = NV * O::W;
     R init[NV];
     for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
-    index_t i = 0;
-    for (; i + 2 <= m; i += 2) {
+    for (index_t i = 0; i < m; i += 2) {
+        // Two samples at a time; an odd last sample is paired with itself.
         const T* x0 = X + i * d;
-        const T* x1 = x0 + d;
+        const T* x1 = i + 1 < m ? x0 + d : x0;
         R a0[NV], a1[NV];
         for (int q = 0; q < NV; ++q) a0[q] = a1[q] = init[q];
         for (index_t f = 0; f < d; ++f) {
@@ -127,18 +127,7 @@ void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __rest
             }
         }
         store_argmin<T, NV>(a0, best + i, lab + i);
-        store_argmin<T, NV>(a1, best + i + 1, lab + i + 1);
-    }
-    for (; i < m; ++i) {
-        const T* x0 = X + i * d;
-        R a0[NV];
-        for (int q = 0; q < NV; ++q) a0[q] = init[q];
-        for (index_t f = 0; f < d; ++f) {
-            const R u0 = O::set1(x0[f]);
-            const T* ct = Ct + f * KP;
-            for (int q = 0; q < NV; ++q) a0[q] = O::fma(u0, O::load(ct + q * O::W), a0[q]);
-        }
-        store_argmin<T, NV>(a0, best + i, lab + i);
+        if (i + 1 < m) store_argmin<T, NV>(a1, best + i + 1, lab + i + 1);
     }
 }
 
