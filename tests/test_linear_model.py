@@ -484,3 +484,34 @@ def test_logistic_auto_solver():
     assert_allclose(sl.LogisticRegression(solver="auto", tol=1e-10, max_iter=1000).fit(*wide).coef_,
                     sk.LogisticRegression(solver="newton-cholesky", tol=1e-10).fit(*wide).coef_,
                     atol=1e-4)
+
+
+@pytest.mark.parametrize("Est", [sl.LinearRegression, sl.Ridge])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [30, 40000])  # numpy's check below 2^16 values, the core's above
+@pytest.mark.parametrize("bad,msg", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity"),
+                                     (-np.inf, "Input X contains infinity")])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nonfinite_X_rejected_through_normal_equations(Est, dtype, n, bad, msg, weighted):
+    # X is checked through its scatter matrix (one pass less); every position and a zero weight
+    # on the bad row must still be caught, with validation's message.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, 4)).astype(dtype)
+    y = rng.standard_normal(n)
+    sw = rng.uniform(0.5, 2, n) if weighted else None
+    for i, j in [(0, 0), (n - 1, 3), (n // 2, 1)]:
+        Xb = X.copy()
+        Xb[i, j] = bad
+        if sw is not None:
+            sw = sw.copy()
+            sw[i] = 0.0
+        for fit_intercept in (True, False):
+            with pytest.raises(ValueError, match=msg):
+                Est(fit_intercept=fit_intercept).fit(Xb, y, sample_weight=sw)
+
+
+def test_overflowing_X_reported():
+    X = np.full((10, 2), 1e200)
+    X[::2] *= -1
+    with pytest.raises(ValueError, match="scatter matrix overflows"):
+        sl.LinearRegression().fit(X, np.arange(10.0))

@@ -39,7 +39,14 @@ import numbers
 import numpy as np
 
 from . import _core
-from ._validation import check_is_fitted, check_random_state, resolve_n_jobs, validate_data
+from ._validation import (
+    _assert_finite,
+    assert_finite_through,
+    check_is_fitted,
+    check_random_state,
+    resolve_n_jobs,
+    validate_data,
+)
 from .base import BaseEstimator, TransformerMixin
 from .linalg import gemm
 
@@ -208,7 +215,9 @@ class PCA(TransformerMixin, BaseEstimator):
             raise TypeError(
                 "PCA does not support sparse input. Use '.toarray()' to convert to a dense array."
             )
-        X = validate_data(self, X, ensure_min_samples=2)
+        # The NaN/infinity check of X is done through the scatter matrix where there is one
+        # (_fit_exact), and in full before the other solvers.
+        X = validate_data(self, X, ensure_min_samples=2, ensure_all_finite=False)
         n, d = X.shape
         nc = self.n_components
         solver = self.svd_solver
@@ -224,6 +233,8 @@ class PCA(TransformerMixin, BaseEstimator):
             else:
                 solver = "full"
         self._fit_svd_solver = solver
+        if not (solver in ("full", "covariance_eigh") and n >= d):
+            _assert_finite(X, "X")
         if solver in ("full", "covariance_eigh"):
             self._fit_exact(X, nc, solver)
         else:
@@ -245,6 +256,7 @@ class PCA(TransformerMixin, BaseEstimator):
             mean, w, V = _wide_eigen(X, nt)
         else:
             mean, S = _core.pca_scatter(X, nt)
+            assert_finite_through((mean, S), X)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
             w[w < 0] = 0.0
@@ -291,6 +303,7 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "arpack":
             # Exact answer through the covariance eigensolver, truncated.
             mean, S = _core.pca_scatter(X, nt)
+            assert_finite_through((mean, S), X)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
             w[w < 0] = 0.0
