@@ -5,11 +5,15 @@ How it works
 PCA finds the orthonormal directions of largest variance of the centred data X − μ.
 
 * ``svd_solver='full'`` / ``'covariance_eigh'`` (and ``'arpack'``, answered exactly the same way):
-  the core (cpp/src/decomposition/pca.cpp, ``pca_scatter``) computes the column means, then the
-  scatter matrix S = (X − μ)ᵀ(X − μ) block by block: each block of rows is centred into a small
-  buffer while hot in cache and its XᵀX comes from the gemm's ``syrk_ata`` (cpp/src/gemm/); block
-  results are summed in double, in a fixed order, so the data are never copied and the result does
-  not depend on the thread count. The covariance S/(n − 1) is then diagonalised by a symmetric
+  the core computes the column means and the scatter matrix S = (X − μ)ᵀ(X − μ) in one pass
+  (``centred_scatter``, cpp/src/gemm/scatter.cpp): rows are taken a few dozen at a time, shifted
+  by an estimate s of the mean into a block that stays in L1, and the block's outer products are
+  added by a register-tiled AVX2 kernel; the exact mean comes out of the same pass and corrects the
+  shift at the end (S = Σ(x − s)(x − s)ᵀ − n·δδᵀ with δ = μ − s small, so no digits cancel).
+  Partial sums go to double every 4096 rows, in a fixed order: the data are never copied and the
+  result does not depend on the thread count. Any NaN or infinity in X shows in S, so X's
+  finiteness is checked through S rather than by a pass of its own. The covariance S/(n − 1) is
+  then diagonalised by a symmetric
   eigensolver written for this project (cpp/src/decomposition/eigen.cpp): Householder reduction to
   tridiagonal form and the implicit-shift QL iteration, in double precision. Eigenvalues are the
   explained variances, eigenvectors the components. Cost: O(n·d²) flops for S (a matrix product)

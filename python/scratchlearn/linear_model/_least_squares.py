@@ -2,9 +2,11 @@
 
 How it works
 ------------
-One pass over X builds the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ (X̃ = √s·(X − μ))
-in row blocks through the project's syrk_ata/gemm (cpp/src/linear/dense_solve.cpp): about n·d²
-flops, no copy of X. The d × d system is then solved in double precision:
+One pass over X builds the means and the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ
+(X̃ = √s·(X − μ)) together, as the scatter matrix of [X | y] (``centred_scatter``,
+cpp/src/gemm/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
+the end): about n·d² flops, no copy of X. A NaN or infinity in X shows in G, so X's finiteness
+is checked through G instead of by a pass of its own. The d × d system is then solved in double precision:
 
 * LinearRegression: a Jacobi eigen-decomposition G = VΛVᵀ gives the singular values of X̃
   (σ = √λ, ``singular_``) and, when λ_min/λ_max is safely above both the solver's cut-off
@@ -17,7 +19,7 @@ flops, no copy of X. The d × d system is then solved in double precision:
 * positive=True: non-negative least squares by projected coordinate descent on G, polished by an
   exact solve on the final passive set.
 
-Cost: O(n·d²) for G (the GEMM), O(d³) for the small solve.
+Cost: O(n·d²) for G, O(d³) for the small solve.
 """
 
 from __future__ import annotations
