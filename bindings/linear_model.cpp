@@ -36,8 +36,9 @@ py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::obje
 
 template <class T>
 py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
-                         double S, index_t K, bool fit_intercept, double l2, int solver,
-                         index_t max_iter, double tol, const py::array& theta_in, int n_threads) {
+                         double S, index_t K, bool fit_intercept, double l2, double l1, int solver,
+                         index_t max_iter, double tol, std::uint64_t seed,
+                         const py::array& theta_in, int n_threads) {
     carray<T> X = as_array<T>(x_in, 2, "X");
     const index_t n = X.shape(0), d = X.shape(1);
     auto y = as_vector<std::int32_t>(y_in, n, "y");
@@ -59,12 +60,20 @@ py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py:
     P.l2 = l2;
     P.n_threads = n_threads;
     if (!(S > 0)) throw std::invalid_argument("logistic_fit: the sample weights must sum to > 0");
+    if (solver < 0 || solver > 2) throw std::invalid_argument("logistic_fit: unknown solver");
+    if (!(l1 >= 0) || !(l2 >= 0)) throw std::invalid_argument("logistic_fit: penalties must be >= 0");
+    if (l1 > 0 && solver != 2) throw std::invalid_argument("logistic_fit: an L1 penalty needs the saga solver");
     py::array_t<double> theta = copy_of(as_vector<double>(theta_in, P.n_params(), "theta0"));
     double* pt = theta.mutable_data();
     SolverReport rep;
     {
         py::gil_scoped_release release;
-        rep = solver == 1 ? logistic_newton<T>(P, pt, max_iter, tol) : logistic_lbfgs<T>(P, pt, max_iter, tol);
+        if (solver == 2)
+            rep = logistic_saga<T>(P, l1, pt, max_iter, tol, seed);
+        else if (solver == 1)
+            rep = logistic_newton<T>(P, pt, max_iter, tol);
+        else
+            rep = logistic_lbfgs<T>(P, pt, max_iter, tol);
     }
     return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss, rep.n_evals);
 }
@@ -127,17 +136,19 @@ void register_linear_model(py::module_& m) {
     m.def(
         "logistic_fit",
         [](const py::array& X, const py::array& y, const py::object& sw, double S, index_t K,
-           bool fit_intercept, double l2, int solver, index_t max_iter, double tol,
-           const py::array& theta0, int n_threads) {
+           bool fit_intercept, double l2, double l1, int solver, index_t max_iter, double tol,
+           std::uint64_t seed, const py::array& theta0, int n_threads) {
             return dispatch_float(X, [&](auto tag) {
-                return logistic_fit_t<decltype(tag)>(X, y, sw, S, K, fit_intercept, l2, solver,
-                                                     max_iter, tol, theta0, n_threads);
+                return logistic_fit_t<decltype(tag)>(X, y, sw, S, K, fit_intercept, l2, l1, solver,
+                                                     max_iter, tol, seed, theta0, n_threads);
             });
         },
         py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("S"), py::arg("K"),
-        py::arg("fit_intercept"), py::arg("l2"), py::arg("solver"), py::arg("max_iter"),
-        py::arg("tol"), py::arg("theta0"), py::arg("n_threads"),
-        "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton): (theta, n_iter, status, loss).");
+        py::arg("fit_intercept"), py::arg("l2"), py::arg("l1"), py::arg("solver"),
+        py::arg("max_iter"), py::arg("tol"), py::arg("seed"), py::arg("theta0"),
+        py::arg("n_threads"),
+        "Fit a logistic regression (solver 0 = L-BFGS, 1 = Newton, 2 = SAGA): "
+        "(theta, n_iter, status, loss, n_evals).");
 
     m.def(
         "enet_cd_gram",

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 
@@ -289,7 +289,11 @@ def test_logistic_convergence_warning_and_errors():
     with pytest.raises(ValueError, match="only 'l2' or None penalties"):
         sl.LogisticRegression(l1_ratio=1.0).fit(X, y)
     with pytest.raises(ValueError, match="not available in scratchlearn"):
-        sl.LogisticRegression(solver="saga").fit(X, y)
+        sl.LogisticRegression(solver="liblinear").fit(X, y)
+    with pytest.raises(ValueError, match="Solver newton-cholesky supports only 'l2' or None"):
+        sl.LogisticRegression(solver="newton-cholesky", l1_ratio=0.5).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="max_iter was reached"):
+        sl.LogisticRegression(solver="saga", max_iter=2, l1_ratio=0.5).fit(X, y)
     with pytest.raises(ValueError, match="solver must be one of"):
         sl.LogisticRegression(solver="bogus").fit(X, y)
     with pytest.raises(ValueError, match="C must be > 0"):
@@ -586,3 +590,59 @@ def test_sgd_average_with_l1_quality(penalty):
     # (different shuffles: quality, not bits)
     assert b.score(X, y) >= a.score(X, y) - 0.02
     assert b.score(X, y) > 0.45
+
+
+def _saga_data(kind, dtype):
+    if kind == "binary":
+        X, y = load_breast_cancer(return_X_y=True)
+        X, C = X[:, :10], 0.1
+    else:
+        X, y = load_iris(return_X_y=True)
+        C = 1.0
+    X = ((X - X.mean(0)) / X.std(0)).astype(dtype)
+    return X, y, C
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["binary", "multinomial"])
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5, 1.0])
+def test_logistic_saga_reaches_sklearns_optimum(dtype, kind, l1_ratio):
+    # The L1 / elastic-net / L2 optimum of SAGA against scikit-learn's saga run to a tight tol on
+    # the same values in float64 (its float32 path stops at float32 noise; ours computes in double).
+    X, y, C = _saga_data(kind, dtype)
+    kw = dict(solver="saga", l1_ratio=l1_ratio, C=C, tol=1e-10, max_iter=20000, random_state=0)
+    ref = sk.LogisticRegression(**kw).fit(X.astype(np.float64), y)
+    ours = sl.LogisticRegression(**kw).fit(X, y)
+    assert ours.coef_.dtype == dtype
+    atol = 1e-6 if dtype == np.float64 else 1e-5
+    assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=atol)
+    assert_allclose(ours.intercept_, ref.intercept_, rtol=0, atol=atol)
+    if l1_ratio > 0:  # the same sparsity pattern
+        assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
+        assert np.any(ours.coef_ == 0)
+    assert_allclose(ours.predict_proba(X), ref.predict_proba(X.astype(np.float64)), atol=10 * atol)
+
+
+def test_logistic_saga_sag_seed_and_threads():
+    X, y, C = _saga_data("multinomial", np.float64)
+    kw = dict(C=C, tol=1e-6, max_iter=5000)
+    a = sl.LogisticRegression(solver="saga", random_state=3, n_jobs=1, **kw).fit(X, y)
+    b = sl.LogisticRegression(solver="saga", random_state=3, n_jobs=2, **kw).fit(X, y)
+    assert_array_equal(a.coef_, b.coef_)
+    assert a.n_iter_[0] == b.n_iter_[0]
+    c = sl.LogisticRegression(solver="sag", random_state=3, **kw).fit(X, y)  # SAGA steps too
+    assert_array_equal(a.coef_, c.coef_)
+    lb = sl.LogisticRegression(solver="lbfgs", tol=1e-10, C=C).fit(X, y)
+    assert_allclose(a.coef_, lb.coef_, atol=1e-3)
+
+
+def test_logistic_saga_sample_and_class_weight():
+    X, y, C = _saga_data("binary", np.float64)
+    w = np.random.RandomState(0).randint(0, 3, len(y))
+    kw = dict(solver="saga", l1_ratio=0.5, C=C, tol=1e-10, max_iter=20000, random_state=0)
+    weighted = sl.LogisticRegression(**kw).fit(X, y, sample_weight=w)
+    repeated = sl.LogisticRegression(**kw).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    assert_allclose(weighted.coef_, repeated.coef_, atol=1e-6)
+    ref = sk.LogisticRegression(class_weight="balanced", **kw).fit(X, y)
+    ours = sl.LogisticRegression(class_weight="balanced", **kw).fit(X, y)
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-6)

@@ -97,6 +97,17 @@ SolverReport logistic_lbfgs(const LogisticProblem<T>& P, double* theta, index_t 
 template <class T>
 SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
 
+// SAGA (Defazio, Bach & Lacoste-Julien, 2014) for the objective above plus an L1 term l1·‖W‖₁
+// (P.l2 and l1 from C and l1_ratio: the elastic net). Samples are drawn uniformly with replacement
+// from a generator seeded with `seed`; each step uses the sample's fresh gradient, minus its stored
+// one, plus the mean of the stored gradients, then the L1 proximal step (soft thresholding).
+// Step size 1/(2L + min(2·n·l2, L)), L the largest per-sample Lipschitz constant. After each epoch
+// (n steps) it stops when max|Δθ| ≤ tol·max|θ| (status 0), else at max_iter epochs (status 1).
+// Single-threaded and sequential: the result depends on the seed only.
+template <class T>
+SolverReport logistic_saga(const LogisticProblem<T>& P, double l1, double* theta, index_t max_iter,
+                           double tol, std::uint64_t seed);
+
 }  // namespace scratchlearn
 
 namespace scratchlearn {

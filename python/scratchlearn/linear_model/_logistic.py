@@ -18,8 +18,14 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
   'newton-cg' is answered by the same Newton solver.
 * 'auto' (an addition): Newton–Cholesky when the Hessian is small next to the data, else L-BFGS.
 
-Deviations: penalties 'l1'/'elasticnet' (l1_ratio > 0) and the solvers 'liblinear', 'sag', 'saga'
-are not provided; n_jobs sets the threads of the core.
+* 'saga' (and 'sag', answered by the same solver): SAGA (Defazio, Bach & Lacoste-Julien, 2014),
+  the only solver for the L1 and elastic-net penalties (1/(C·S))·[ρ‖W‖₁ + (1−ρ)/2·‖W‖²], ρ =
+  l1_ratio: samples drawn at random (``random_state``), each step the sample's new gradient minus
+  its stored one plus the mean of all stored ones, then soft thresholding; stops when an epoch
+  changes no weight by more than tol·max|θ| (cpp/src/linear/saga.cpp). O(n·d·K) per epoch.
+
+Deviations: the solver 'liblinear' is not provided (and 'sag' runs SAGA steps, which reach the
+same optimum); n_jobs sets the threads of the core (SAGA is sequential).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from .._validation import (
     check_classification_targets,
+    check_random_state,
     check_sample_weight,
     resolve_n_jobs,
     validate_data,
@@ -49,8 +56,9 @@ from ._base import (
 
 __all__ = ["LogisticRegression"]
 
-_SOLVERS = ("lbfgs", "newton-cholesky", "newton-cg", "auto")
-_UNSUPPORTED = ("liblinear", "sag", "saga")
+_SOLVERS = ("lbfgs", "newton-cholesky", "newton-cg", "sag", "saga", "auto")
+_UNSUPPORTED = ("liblinear",)
+_MAX_INT = np.iinfo(np.int32).max
 
 
 def _softmax(Z):
@@ -65,21 +73,24 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : {'l2', None}, deprecated (scikit-learn 1.8)
-        Use C=np.inf for no penalty. 'l1'/'elasticnet' are not supported.
+    penalty : {'l1', 'l2', 'elasticnet', None}, deprecated (scikit-learn 1.8)
+        Use l1_ratio, and C=np.inf for no penalty. 'l1'/'elasticnet' need solver='saga'.
     C : float, default=1.0
         Inverse regularisation strength.
     l1_ratio : float, default=0.0
-        Only 0 is supported (pure L2).
+        The L1 share ρ of the elastic-net penalty ρ‖W‖₁ + (1−ρ)/2·‖W‖² (ρ > 0 needs 'saga').
     dual : bool, default=False
         Must be False.
     tol : float, default=1e-4
-        Stop when the largest gradient entry of the (averaged) objective is below tol.
+        Stop when the largest gradient entry of the (averaged) objective is below tol ('saga':
+        when an epoch changes no weight by more than tol·max|θ|).
     fit_intercept : bool, default=True
-    intercept_scaling, random_state, verbose
+    random_state : int, RandomState or None
+        The sample order of 'saga'.
+    intercept_scaling, verbose
         Accepted for compatibility (unused).
     class_weight : dict, 'balanced' or None
-    solver : {'lbfgs', 'newton-cholesky', 'newton-cg', 'auto'}, default='lbfgs'
+    solver : {'lbfgs', 'newton-cholesky', 'newton-cg', 'sag', 'saga', 'auto'}, default='lbfgs'
     max_iter : int, default=100
     warm_start : bool, default=False
     n_jobs : int, default=None
@@ -148,11 +159,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if isinstance(solver, str) and solver in _UNSUPPORTED:
             raise ValueError(
                 f"solver={solver!r} is not available in scratchlearn; use 'lbfgs', "
-                "'newton-cholesky' or 'auto' (the same L2 objective)."
+                "'newton-cholesky', 'saga' or 'auto' (the same objective)."
             )
         if not isinstance(solver, str) or solver not in _SOLVERS:
             raise ValueError(f"solver must be one of {list(_SOLVERS)!r}, got {solver!r}.")
-        if penalty not in ("l2", None):
+        if penalty not in ("l2", None) and solver != "saga":
             raise ValueError(
                 f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
             )
@@ -183,7 +194,13 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         S = float(np.sum(sw, dtype=np.float64))
         if not S > 0:
             raise ValueError("The sample weights (times the class weights) sum to zero; at least one weight must be positive.")
-        l2 = 0.0 if C == np.inf else 1.0 / (C * S)
+        # The penalty (1/(C·S))·[ρ‖W‖₁ + (1−ρ)/2‖W‖²], ρ the L1 share (l1_ratio).
+        rho = {"l1": 1.0, "elasticnet": float(self.l1_ratio if self.l1_ratio is not None else 0.0),
+               "l2": 0.0, None: 0.0}[penalty]
+        if penalty == "elasticnet" and (self.l1_ratio is None):
+            raise ValueError("l1_ratio must be specified when penalty is 'elasticnet'.")
+        l2 = 0.0 if C == np.inf else (1.0 - rho) / (C * S)
+        l1 = 0.0 if C == np.inf else rho / (C * S)
         K = 1 if n_classes == 2 else n_classes
         n_params = K * d + (K if fit_intercept else 0)
         theta0 = np.zeros(n_params)
@@ -195,13 +212,20 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                     theta0[K * d:] = np.asarray(self.intercept_).ravel()
         if solver == "auto":
             solver = "newton-cholesky" if (K * (d + 1) <= 120 and n >= 20 * K * (d + 1)) else "lbfgs"
-        code = 0 if solver == "lbfgs" else 1
+        code = {"lbfgs": 0, "newton-cholesky": 1, "newton-cg": 1, "sag": 2, "saga": 2}[solver]
+        seed = int(check_random_state(self.random_state).randint(_MAX_INT)) if code == 2 else 0
         sw_arg = None if sample_weight is None and self.class_weight is None else sw
         theta, n_iter, status, _, _ = _core.logistic_fit(
-            X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, code, max_iter, tol,
-            theta0, n_threads,
+            X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, l1, code, max_iter, tol,
+            seed, theta0, n_threads,
         )
-        if status != 0:
+        if status != 0 and code == 2:
+            warnings.warn(
+                "The max_iter was reached which means the coef_ did not converge",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        elif status != 0:
             name = "lbfgs" if code == 0 else "newton-cholesky"
             reason = ("TOTAL NO. OF ITERATIONS REACHED LIMIT" if status == 1
                       else "the line search could not find a better point")
