@@ -10,9 +10,11 @@
 //    - the other metrics pair by pair in the input precision.
 //    A bounded max-heap of the k smallest approximate distances gives the k-th, b. Each point whose
 //    approximate distance is at most b + 2·M is kept as a candidate, where M bounds the rounding
-//    error of an approximate distance (a standard dot-product error bound, below). Blocks of 64
+//    error of an approximate distance (a standard dot-product error bound, below). Blocks of ~64
 //    queries × 256 training points are screened while they are in cache; the full distance matrix
-//    never exists.
+//    never exists. Per query row of a block, a vectorised scan (scan_*.cpp, one per instruction
+//    set) marks the values under the query's current limit, and only those are offered to its
+//    heap: after the first block, almost none.
 // 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
 //    data); the k best by (distance, index) are the answer.
 //
@@ -30,17 +32,55 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
+#include "scan.hpp"
+#include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
 namespace {
 
-constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile)
+constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile; see below)
 constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
-constexpr index_t kChunk = 32;        // distances screened together by one vectorised test
+
+// The screening scan of the active path (scan.hpp): AVX2 where the CPU has it.
+template <class S>
+knn_scan::BelowFn<S> scan_below() {
+    static const struct Tables {
+        knn_scan::ScanKernels<float> f[2];
+        knn_scan::ScanKernels<double> d[2];
+        Tables() {
+            knn_scan::generic_scan(&f[0], &d[0]);
+            f[1] = f[0];
+            d[1] = d[0];
+#ifdef SCRATCHLEARN_X86
+            if (isa_supported(Isa::Avx2)) knn_scan::avx2_scan(&f[1], &d[1]);
+#endif
+        }
+    } tables;
+    const int path = active_isa() == Isa::Generic ? 0 : 1;
+    if constexpr (std::is_same<S, float>::value)
+        return tables.f[path].below;
+    else
+        return tables.d[path].below;
+}
+
+inline int lowest_bit(std::uint32_t w) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        ++i;
+    }
+    return i;
+#endif
+}
 
 struct Candidate {
     double dist;
@@ -239,20 +279,30 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     const PackedB<S> packed(true, da, n_train, Xs.data(), da, n_threads);
     std::vector<S>().swap(Xs);
 
-    const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
+    // Query blocks of whole register tiles (64 rows rounded up to the micro-kernel's MR), so no
+    // partial tile goes through the gemm's edge path.
+    const index_t mr = gemm_blocking<S>().mr;
+    const index_t qblock = (kQueryBlock + mr - 1) / mr * mr;
+    const knn_scan::BelowFn<S> below = scan_below<S>();
+    const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
     ExceptionSlot errors;
 #pragma omp parallel num_threads(nt)
     {
-        std::vector<Screen> screens(kQueryBlock);
-        std::vector<S> qbuf(static_cast<std::size_t>(kQueryBlock * da));
-        std::vector<double> qnorm(kQueryBlock);
-        std::vector<S> dots(static_cast<std::size_t>(kQueryBlock * kTrainBlock));
+        std::vector<Screen> screens(qblock);
+        std::vector<S> qbuf(static_cast<std::size_t>(qblock * da));
+        std::vector<double> qnorm(qblock);
+        std::vector<S> dots(static_cast<std::size_t>(qblock * kTrainBlock));
+        std::vector<std::uint32_t> mask((kTrainBlock + 31) / 32);
+        // Per query: the screen limit in S and the threshold it was computed for (screen_limit
+        // is recomputed only when the threshold moves, which is rare after the first block).
+        std::vector<S> lims(qblock);
+        std::vector<double> lim_for(qblock);
 #pragma omp for schedule(dynamic, 1)
         for (index_t b = 0; b < n_blocks; ++b) {
             errors.run([&] {
-                const index_t q0 = b * kQueryBlock;
-                const index_t mb = std::min(kQueryBlock, n_queries - q0);
+                const index_t q0 = b * qblock;
+                const index_t mb = std::min(qblock, n_queries - q0);
                 for (index_t r = 0; r < mb; ++r) {
                     const T* q = Q + (q0 + r) * d;
                     S* o = qbuf.data() + r * da;
@@ -272,6 +322,8 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     }
                     qnorm[r] = s;
                     screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+                    lim_for[r] = screens[r].threshold();
+                    lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
                 }
                 for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
@@ -280,21 +332,26 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), da,
                                    packed, S(0), dots.data(), nb, 1);
                     for (index_t r = 0; r < mb; ++r) {
+                        const S* dr = dots.data() + r * nb;
+                        S lim = lims[r];
+                        // Which values come under the limit (usually none of the block)?
+                        if (!below(dr, nb, lim, mask.data())) continue;
                         Screen& sc = screens[r];
-                        S* dr = dots.data() + r * nb;
                         const S offset = cosine ? S(1) : S(qnorm[r]);
-                        S lim = screen_limit<S>(sc.threshold(), offset);
-                        for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
-                            const index_t c1 = std::min(nb, c0 + kChunk);
-                            // Does any value of the chunk come under the limit? An OR of
-                            // comparisons (vectorised), not a min (which would not be).
-                            unsigned any = 0;
-                            for (index_t c = c0; c < c1; ++c) any |= static_cast<unsigned>(dr[c] <= lim);
-                            if (!any) continue;
-                            for (index_t c = c0; c < c1; ++c)
+                        for (index_t w = 0; w * 32 < nb; ++w) {
+                            for (std::uint32_t bits = mask[w]; bits; bits &= bits - 1) {
+                                const index_t c = w * 32 + lowest_bit(bits);
+                                // The limit may have dropped since the scan; a value above it
+                                // would be turned down by offer anyway.
+                                if (!(dr[c] <= lim)) continue;
                                 sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
-                            lim = screen_limit<S>(sc.threshold(), offset);
+                                if (sc.threshold() != lim_for[r]) {
+                                    lim_for[r] = sc.threshold();
+                                    lim = screen_limit<S>(lim_for[r], offset);
+                                }
+                            }
                         }
+                        lims[r] = lim;
                     }
                 }
                 for (index_t r = 0; r < mb; ++r)

@@ -1,0 +1,37 @@
+// Internal to the kNN search: the screening scan, compiled once per instruction set
+// (scan_generic.cpp with the default flags, scan_avx2.cpp with AVX2) and picked at run time from
+// the active ISA (cpu.hpp).
+//
+// The scan marks which approximate distances of one query row come under the query's current
+// limit; only those are offered to its top-k screen. Both paths compute the same comparisons
+// (v[c] <= lim, false for NaN), so they mark the same bits.
+//
+// Like the GEMM's kernel files, scan_*.cpp include nothing but this header (plain declarations)
+// and <immintrin.h>, and keep their code in an anonymous namespace, so no function compiled with
+// AVX flags can be picked by the linker for code that also runs on older CPUs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace scratchlearn {
+namespace knn_scan {
+
+using index_t = std::ptrdiff_t;
+
+// Bit c % 32 of mask[c / 32] ← (v[c] <= lim) for 0 <= c < n; bits past n in the last word are 0.
+// Returns whether any bit is set.
+template <class S>
+using BelowFn = bool (*)(const S* v, index_t n, S lim, std::uint32_t* mask);
+
+template <class S>
+struct ScanKernels {
+    BelowFn<S> below;
+};
+
+// Filled by scan_generic.cpp and scan_avx2.cpp respectively.
+void generic_scan(ScanKernels<float>* f, ScanKernels<double>* d);
+void avx2_scan(ScanKernels<float>* f, ScanKernels<double>* d);
+
+}  // namespace knn_scan
+}  // namespace scratchlearn

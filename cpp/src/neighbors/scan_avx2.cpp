@@ -1,0 +1,64 @@
+// The screening scan of the kNN search with AVX2 (this file alone is compiled with -mavx2 -mfma;
+// it runs only when cpu.cpp has found AVX2 and OS support for the YMM state). See scan.hpp.
+#include <immintrin.h>
+
+#include "scan.hpp"
+
+namespace scratchlearn {
+namespace knn_scan {
+namespace {
+
+// 32 floats per mask word: four 8-wide comparisons, their sign bits gathered by movemask.
+bool below_f32(const float* v, index_t n, float lim, std::uint32_t* mask) {
+    const __m256 L = _mm256_set1_ps(lim);
+    std::uint32_t all = 0;
+    index_t c0 = 0;
+    for (; c0 + 32 <= n; c0 += 32) {
+        const unsigned m0 = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + c0), L, _CMP_LE_OQ)));
+        const unsigned m1 = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + c0 + 8), L, _CMP_LE_OQ)));
+        const unsigned m2 = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + c0 + 16), L, _CMP_LE_OQ)));
+        const unsigned m3 = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + c0 + 24), L, _CMP_LE_OQ)));
+        const std::uint32_t w = m0 | (m1 << 8) | (m2 << 16) | (m3 << 24);
+        mask[c0 / 32] = w;
+        all |= w;
+    }
+    if (c0 < n) {
+        std::uint32_t w = 0;
+        for (index_t c = c0; c < n; ++c) w |= static_cast<std::uint32_t>(v[c] <= lim) << (c - c0);
+        mask[c0 / 32] = w;
+        all |= w;
+    }
+    return all != 0;
+}
+
+// 32 doubles per mask word: eight 4-wide comparisons.
+bool below_f64(const double* v, index_t n, double lim, std::uint32_t* mask) {
+    const __m256d L = _mm256_set1_pd(lim);
+    std::uint32_t all = 0;
+    index_t c0 = 0;
+    for (; c0 + 32 <= n; c0 += 32) {
+        std::uint32_t w = 0;
+        for (int j = 0; j < 8; ++j)
+            w |= unsigned(_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(v + c0 + 4 * j), L, _CMP_LE_OQ)))
+                 << (4 * j);
+        mask[c0 / 32] = w;
+        all |= w;
+    }
+    if (c0 < n) {
+        std::uint32_t w = 0;
+        for (index_t c = c0; c < n; ++c) w |= static_cast<std::uint32_t>(v[c] <= lim) << (c - c0);
+        mask[c0 / 32] = w;
+        all |= w;
+    }
+    return all != 0;
+}
+
+}  // namespace
+
+void avx2_scan(ScanKernels<float>* f, ScanKernels<double>* d) {
+    f->below = below_f32;
+    d->below = below_f64;
+}
+
+}  // namespace knn_scan
+}  // namespace scratchlearn
