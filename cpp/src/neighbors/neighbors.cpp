@@ -298,6 +298,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
         // is recomputed only when the threshold moves, which is rare after the first block).
         std::vector<S> lims(qblock);
         std::vector<double> lim_for(qblock);
+        PackedA<S> qpacked;
 #pragma omp for schedule(dynamic, 1)
         for (index_t b = 0; b < n_blocks; ++b) {
             errors.run([&] {
@@ -325,12 +326,14 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     lim_for[r] = screens[r].threshold();
                     lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
                 }
+                // The query block is packed once for all the training blocks.
+                qpacked.assign(false, mb, qbuf.data(), da, packed);
                 for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
                     // dots ← ‖x‖² − 2·q·x (cosine: −q·x): a row's distances are then
                     // ‖q‖² + dots (cosine: 1 + dots).
-                    gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), da,
-                                   packed, S(0), dots.data(), nb, 1);
+                    gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
+                                   dots.data(), nb, 1);
                     for (index_t r = 0; r < mb; ++r) {
                         const S* dr = dots.data() + r * nb;
                         S lim = lims[r];
