@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -216,6 +217,21 @@ inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) 
     }
 }
 
+// std::nextafter(x, +inf), without the library call (it runs once per threshold change): the
+// next representable value above x, by one step of the bit pattern.
+template <class S>
+S next_up(S x) {
+    using U = typename std::conditional<sizeof(S) == 4, std::uint32_t, std::uint64_t>::type;
+    static_assert(sizeof(U) == sizeof(S), "IEEE binary32/binary64 only");
+    if (!(x < std::numeric_limits<S>::infinity())) return x;  // +inf, NaN
+    if (x == S(0)) return std::numeric_limits<S>::denorm_min();
+    U u;
+    std::memcpy(&u, &x, sizeof u);
+    u = x > S(0) ? u + 1 : u - 1;  // magnitude up for positives, down for negatives
+    std::memcpy(&x, &u, sizeof u);
+    return x;
+}
+
 // The largest stored value v worth offering, v + offset <= threshold, rounded upwards so that the
 // cheap screen never skips a value that the exact test in Screen::offer would accept.
 template <class S>
@@ -223,10 +239,9 @@ S screen_limit(double threshold, S offset) {
     if (!(threshold < std::numeric_limits<double>::infinity())) return std::numeric_limits<S>::infinity();
     const double v = threshold - double(offset);
     S lim = S(v);
-    if (double(lim) < v) lim = std::nextafter(lim, std::numeric_limits<S>::infinity());
+    if (double(lim) < v) lim = next_up(lim);
     // One more step up absorbs the rounding of dr + offset in S.
-    return std::nextafter(std::nextafter(lim, std::numeric_limits<S>::infinity()),
-                          std::numeric_limits<S>::infinity()) + std::fabs(offset) * std::numeric_limits<S>::epsilon();
+    return next_up(next_up(lim)) + std::fabs(offset) * std::numeric_limits<S>::epsilon();
 }
 
 bool uses_product(Metric m) {
