@@ -73,7 +73,8 @@ template <class T>
 py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::array& sw_in,
                     const py::object& val_in, const py::array& wpos_in, const py::array& wneg_in,
                     const py::array& seeds_in, const SgdParams& P, const py::array& w_in,
-                    const py::array& b_in, int n_threads) {
+                    const py::array& b_in, const py::array& wa_in, const py::array& ba_in,
+                    int n_threads) {
     carray<T> X = as_array<T>(x_in, 2, "X");
     darray Y = as_array<double>(y_in, 2, "Y");
     const index_t n = X.shape(0), d = X.shape(1), K = Y.shape(0);
@@ -86,16 +87,20 @@ py::tuple sgd_fit_t(const py::array& x_in, const py::array& y_in, const py::arra
     darray w0 = as_array<double>(w_in, 2, "W0");
     if (w0.shape(0) != K || w0.shape(1) != d) throw std::invalid_argument("sgd_fit: W0 must be K × n_features");
     py::array_t<double> W = copy_of(w0), b = copy_of(as_vector<double>(b_in, K, "b0"));
+    darray wa0 = as_array<double>(wa_in, 2, "Wa0");
+    if (wa0.shape(0) != K || wa0.shape(1) != d) throw std::invalid_argument("sgd_fit: Wa0 must be K × n_features");
+    py::array_t<double> Wa = copy_of(wa0), ba = copy_of(as_vector<double>(ba_in, K, "ba0"));
     py::array_t<index_t> epochs(K);
     double *pw = W.mutable_data(), *pb = b.mutable_data();
+    double *pwa = Wa.mutable_data(), *pba = ba.mutable_data();
     index_t* pe = epochs.mutable_data();
     bool ok;
     {
         py::gil_scoped_release release;
         ok = sgd_fit<T>(n, d, X.data(), K, Y.data(), sw.data(), pval, wpos.data(), wneg.data(),
-                        seeds.data(), P, pw, pb, pe, n_threads);
+                        seeds.data(), P, pw, pb, pwa, pba, pe, n_threads);
     }
-    return py::make_tuple(W, b, epochs, ok);
+    return py::make_tuple(W, b, epochs, ok, Wa, ba);
 }
 
 darray square(const py::array& a_in, const char* name) {
@@ -210,7 +215,8 @@ void register_linear_model(py::module_& m) {
            double epsilon, int penalty, double alpha, double l1_ratio, bool fit_intercept,
            index_t max_iter, double tol, bool shuffle, int learning_rate, double eta0,
            double power_t, bool early_stopping, index_t n_iter_no_change, bool classification,
-           double t_start, const py::array& w0, const py::array& b0, int n_threads) {
+           double t_start, double average, const py::array& w0, const py::array& b0,
+           const py::array& wa0, const py::array& ba0, int n_threads) {
             if (loss < 0 || loss > 8) throw std::invalid_argument("sgd_fit: unknown loss");
             if (penalty < 0 || penalty > 3) throw std::invalid_argument("sgd_fit: unknown penalty");
             if (learning_rate < 0 || learning_rate > 3)
@@ -232,8 +238,11 @@ void register_linear_model(py::module_& m) {
             P.n_iter_no_change = n_iter_no_change;
             P.classification = classification;
             P.t_start = t_start;
+            if (!(average >= 0.0)) throw std::invalid_argument("sgd_fit: average must be >= 0");
+            P.average = average;
             return dispatch_float(X, [&](auto tag) {
-                return sgd_fit_t<decltype(tag)>(X, Y, sw, val, wpos, wneg, seeds, P, w0, b0, n_threads);
+                return sgd_fit_t<decltype(tag)>(X, Y, sw, val, wpos, wneg, seeds, P, w0, b0, wa0,
+                                                ba0, n_threads);
             });
         },
         py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("validation_mask"),
@@ -241,9 +250,10 @@ void register_linear_model(py::module_& m) {
         py::arg("epsilon"), py::arg("penalty"), py::arg("alpha"), py::arg("l1_ratio"),
         py::arg("fit_intercept"), py::arg("max_iter"), py::arg("tol"), py::arg("shuffle"),
         py::arg("learning_rate"), py::arg("eta0"), py::arg("power_t"), py::arg("early_stopping"),
-        py::arg("n_iter_no_change"), py::arg("classification"), py::arg("t_start"), py::arg("W0"),
-        py::arg("b0"), py::arg("n_threads"),
-        "K independent SGD fits on the same X: (W, b, epochs, all_finite).");
+        py::arg("n_iter_no_change"), py::arg("classification"), py::arg("t_start"),
+        py::arg("average"), py::arg("W0"), py::arg("b0"), py::arg("Wa0"), py::arg("ba0"),
+        py::arg("n_threads"),
+        "K independent SGD fits on the same X: (W, b, epochs, all_finite, W_average, b_average).");
 
     m.def(
         "cholesky_solve",

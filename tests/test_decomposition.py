@@ -276,3 +276,20 @@ def test_pca_rejects(rng):
     est = sl.PCA(2).fit(X)
     with pytest.raises(ValueError, match="X has 5 features, but PCA is expecting 6"):
         est.transform(X[:, :5])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("solver", ["auto", "full", "covariance_eigh", "randomized"])
+@pytest.mark.parametrize("bad,msg", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity")])
+@pytest.mark.parametrize("n", [40, 30000])
+def test_pca_nonfinite_rejected_every_solver(dtype, solver, bad, msg, n):
+    # The exact solvers check X through the scatter matrix, the others beforehand: same message.
+    rng = np.random.RandomState(0)
+    X = rng.randn(n, 5).astype(dtype)
+    for i, j in [(0, 0), (n - 1, 4)]:
+        Xb = X.copy()
+        Xb[i, j] = bad
+        with pytest.raises(ValueError, match=msg):
+            sl.PCA(n_components=2, svd_solver=solver, random_state=0).fit(Xb)
+        with pytest.raises(ValueError, match=msg):
+            sl.PCA(n_components=2, svd_solver=solver, random_state=0).fit_transform(Xb)

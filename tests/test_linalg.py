@@ -1,6 +1,7 @@
 """The matrix product family (cpp/src/gemm/): gemm, syrk_ata, gemv and sq_dist_argmin against numpy,
 on every kernel path this CPU can run, plus the CPU-dispatch and error behaviour."""
 
+import functools
 import os
 import subprocess
 import sys
@@ -427,3 +428,83 @@ def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
     C = gemm(A, B, alpha=0.7, beta=1.3, out=C0.copy())
     for r in (5, 17, 36):
         np.testing.assert_array_equal(C[r], C[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# centred_scatter (cpp/src/gemm/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
+# LinearRegression/Ridge (normal_equations) and PCA (pca_scatter).
+
+
+def scatter_reference(X, Y, w, centre):
+    """Mean and centred weighted [XᵀX | XᵀY] in long double."""
+    Z = np.hstack([X, Y]).astype(np.longdouble)
+    w = np.ones(len(X), dtype=np.longdouble) if w is None else w.astype(np.longdouble)
+    mean = (w[:, None] * Z).sum(axis=0) / w.sum() if centre else np.zeros(Z.shape[1], np.longdouble)
+    Zc = Z - mean
+    d = X.shape[1]
+    S = (Zc[:, :d] * w[:, None]).T @ Zc
+    scale = (np.abs(Zc[:, :d]) * w[:, None]).T @ np.abs(Zc)
+    return mean.astype(np.float64), S.astype(np.float64), scale.astype(np.float64)
+
+
+@functools.lru_cache(maxsize=None)
+def scatter_case(dtype, n, d, k, weighted, centre):
+    """Data and reference for one case (shared by the kernel paths)."""
+    rng = np.random.default_rng(n + d)
+    X = (rng.standard_normal((n, d)) * rng.uniform(0.5, 3, d) + rng.uniform(-5, 5, d)).astype(dtype)
+    Y = (X[:, :1] * 2 + rng.standard_normal((n, k))).astype(dtype)
+    w = rng.uniform(0.1, 3, n).astype(dtype) if weighted else None
+    return X, Y, w, scatter_reference(X, Y, w, centre)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n,d,k", [(1, 1, 1), (3, 5, 2), (257, 7, 1), (9000, 30, 3), (2000, 100, 1),
+                                   (300, 260, 2)])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("centre", [True, False])
+def test_normal_equations_scatter_against_numpy(isa, dtype, n, d, k, weighted, centre):
+    # n = 9000 spans several 4096-row blocks; d + k = 262 takes the wide (syrk) path.
+    X, Y, w, (mean, S, scale) = scatter_case(dtype, n, d, k, weighted, centre)
+    xm, ym, G, XtY = _core.normal_equations(X, Y, w, centre, 2)
+    eps = np.finfo(dtype).eps
+    tol = (8 * eps * min(n, 4096) ** 0.5 + 1e-13) * scale
+    np.testing.assert_allclose(np.concatenate([xm, ym]), mean, rtol=1e-6 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 if dtype == np.float32 else 1e-12)
+    assert np.all(np.abs(G - S[:, :d]) <= tol[:, :d])
+    assert np.all(np.abs(XtY - S[:, d:]) <= tol[:, d:])
+    assert np.array_equal(G, G.T)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_scatter_far_from_origin(isa, dtype):
+    # Data whose mean is 10⁴ times its spread: the centred scatter keeps its digits (XᵀX − n·μμᵀ
+    # would lose eight of them).
+    rng = np.random.default_rng(5)
+    X = (1e4 + rng.standard_normal((20000, 12))).astype(dtype)
+    mean, S = _core.pca_scatter(X, 2)
+    ref_mean, ref, scale = scatter_reference(X, np.zeros((len(X), 0), dtype), None, True)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-12)
+    rel = 1e-12 if dtype == np.float64 else 1e-4
+    assert np.max(np.abs(S - ref)) <= rel * np.max(np.abs(ref))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("d", [40, 300])
+def test_scatter_same_for_every_thread_count(dtype, d):
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((30000, d)).astype(dtype)
+    Y = rng.standard_normal((30000, 2)).astype(dtype)
+    w = rng.uniform(0, 2, 30000).astype(dtype)
+    first = _core.normal_equations(X, Y, w, True, 1)
+    for nt in (2, 3, 5):
+        for a, b in zip(first, _core.normal_equations(X, Y, w, True, nt)):
+            assert np.array_equal(a, b)
+    m1, s1 = _core.pca_scatter(X, 1)
+    m3, s3 = _core.pca_scatter(X, 3)
+    assert np.array_equal(m1, m3) and np.array_equal(s1, s3)
+
+
+def test_scatter_zero_weights_rejected():
+    X = np.ones((4, 2))
+    with pytest.raises(ValueError, match="sample weights sum to zero"):
+        _core.normal_equations(X, np.ones((4, 1)), np.zeros(4), True, 1)

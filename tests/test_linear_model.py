@@ -457,8 +457,10 @@ def test_sgd_convergence_warning_and_errors():
         sl.SGDClassifier(learning_rate="fast").fit(X, y)
     with pytest.raises(ValueError, match="classes must be passed"):
         sl.SGDClassifier().partial_fit(X, y)
-    with pytest.raises(ValueError, match="not supported"):
-        sl.SGDClassifier(average=True).fit(X, y)
+    with pytest.raises(ValueError, match="average must be a bool or a non-negative int"):
+        sl.SGDClassifier(average=-1).fit(X, y)
+    with pytest.raises(ValueError, match="average must be a bool or a non-negative int"):
+        sl.SGDRegressor(average=0.5).fit(X, y)
     with pytest.raises(ValueError, match="under-/overflow"):
         sl.SGDRegressor(learning_rate="constant", eta0=1.0).fit(X * 1e300, y)
     with pytest.raises(ValueError, match="all zero"):
@@ -484,3 +486,103 @@ def test_logistic_auto_solver():
     assert_allclose(sl.LogisticRegression(solver="auto", tol=1e-10, max_iter=1000).fit(*wide).coef_,
                     sk.LogisticRegression(solver="newton-cholesky", tol=1e-10).fit(*wide).coef_,
                     atol=1e-4)
+
+
+@pytest.mark.parametrize("Est", [sl.LinearRegression, sl.Ridge])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [30, 40000])  # numpy's check below 2^16 values, the core's above
+@pytest.mark.parametrize("bad,msg", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity"),
+                                     (-np.inf, "Input X contains infinity")])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nonfinite_X_rejected_through_normal_equations(Est, dtype, n, bad, msg, weighted):
+    # X is checked through its scatter matrix (one pass less); every position and a zero weight
+    # on the bad row must still be caught, with validation's message.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, 4)).astype(dtype)
+    y = rng.standard_normal(n)
+    sw = rng.uniform(0.5, 2, n) if weighted else None
+    for i, j in [(0, 0), (n - 1, 3), (n // 2, 1)]:
+        Xb = X.copy()
+        Xb[i, j] = bad
+        if sw is not None:
+            sw = sw.copy()
+            sw[i] = 0.0
+        for fit_intercept in (True, False):
+            with pytest.raises(ValueError, match=msg):
+                Est(fit_intercept=fit_intercept).fit(Xb, y, sample_weight=sw)
+
+
+def test_overflowing_X_reported():
+    X = np.full((10, 2), 1e200)
+    X[::2] *= -1
+    with pytest.raises(ValueError, match="scatter matrix overflows"):
+        sl.LinearRegression().fit(X, np.arange(10.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("average", [True, 50, 5000])
+@pytest.mark.parametrize("penalty", [None, "l2"])
+def test_sgd_average_matches_sklearn(dtype, average, penalty):
+    # Without shuffling the update sequence is deterministic, so averaged SGD must reproduce
+    # scikit-learn's coefficients (averaging from update 50; 5000 > t: not begun, plain weights).
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 6).astype(dtype)
+    y = X @ rng.randn(6) + 0.1 * rng.randn(300)
+    kw = dict(shuffle=False, max_iter=4, tol=None, penalty=penalty, average=average)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = sk.SGDRegressor(**kw).fit(X, y)
+        b = sl.SGDRegressor(**kw).fit(X, y)
+    tol = dict(rtol=1e-4, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
+    assert_allclose(b.coef_, a.coef_, **tol)
+    assert_allclose(b.intercept_, a.intercept_, **tol)
+    yc = np.digitize(y, np.quantile(y, [0.33, 0.66]))  # three classes: one-vs-all
+    kwc = dict(shuffle=False, max_iter=4, tol=None, penalty=penalty, average=average, loss="hinge")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = sk.SGDClassifier(**kwc).fit(X, yc)
+        b = sl.SGDClassifier(**kwc).fit(X, yc)
+    # float32: scikit-learn updates float32 weights, we update double ones (f32 round-off over
+    # 1200 updates, relative 1e-4 at most).
+    tol32 = dict(rtol=1e-4, atol=1e-4 * np.abs(a.coef_).max())
+    assert_allclose(b.coef_, a.coef_, **(tol32 if dtype == np.float32 else dict(rtol=1e-9, atol=1e-10)))
+    assert_allclose(b.intercept_, a.intercept_,
+                    **(tol32 if dtype == np.float32 else dict(rtol=1e-9, atol=1e-10)))
+
+
+def test_sgd_average_partial_fit_and_warm_start_like_sklearn():
+    rng = np.random.RandomState(1)
+    X = rng.randn(200, 4)
+    y = X @ rng.randn(4)
+    a = sk.SGDRegressor(shuffle=False, average=True)
+    b = sl.SGDRegressor(shuffle=False, average=True)
+    for _ in range(3):  # partial_fit continues both the plain and the averaged weights
+        a.partial_fit(X, y)
+        b.partial_fit(X, y)
+        assert_allclose(b.coef_, a.coef_, rtol=1e-10)
+        assert b.t_ == a.t_
+    # A warm-started fit continues from the plain weights with a new average: scikit-learn's fit
+    # started there.
+    kw = dict(shuffle=False, average=10, max_iter=3, tol=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = sk.SGDRegressor(**kw).fit(X, y)
+        a = sk.SGDRegressor(**kw).fit(X[:100], y[:100], coef_init=first._standard_coef,
+                                      intercept_init=first._standard_intercept)
+        b = sl.SGDRegressor(warm_start=True, **kw).fit(X, y).fit(X[:100], y[:100])
+    assert_allclose(b.coef_, a.coef_, rtol=1e-10)
+    assert_allclose(b.intercept_, a.intercept_, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_sgd_average_with_l1_quality(penalty):
+    # With an L1 penalty our average is the exact running mean of the weights after each update
+    # (before the clipping), which scikit-learn's lazy bookkeeping approximates: compare quality.
+    X, y = load_diabetes(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    kw = dict(penalty=penalty, average=True, random_state=0, alpha=0.01)
+    a = sk.SGDRegressor(**kw).fit(X, y)
+    b = sl.SGDRegressor(**kw).fit(X, y)
+    # (different shuffles: quality, not bits)
+    assert b.score(X, y) >= a.score(X, y) - 0.02
+    assert b.score(X, y) > 0.45

@@ -103,6 +103,24 @@ def _assert_finite(X, input_name):
         )
 
 
+def assert_finite_through(results, X, input_name="X"):
+    """The NaN/infinity check of X, done through the results of a core pass over all of X.
+
+    A pass that multiplies every value of X into its results (a scatter matrix XᵀX: each x_ij
+    enters the diagonal as x_ij²) turns any NaN or infinity in X into a NaN or infinity there, so
+    finite results prove X finite and the separate pass over X is saved. When a result is not
+    finite, X is checked in full (raising the usual message); if X is finite after all, the
+    computation overflowed, which is reported too.
+    """
+    if all(np.isfinite(r).all() for r in results):
+        return
+    _assert_finite(X, input_name)
+    raise ValueError(
+        f"Input {input_name} has values too large: its scatter matrix overflows {X.dtype!r}. "
+        "Scale the data down."
+    )
+
+
 def check_array(
     X,
     *,

@@ -5,11 +5,15 @@ How it works
 PCA finds the orthonormal directions of largest variance of the centred data X − μ.
 
 * ``svd_solver='full'`` / ``'covariance_eigh'`` (and ``'arpack'``, answered exactly the same way):
-  the core (cpp/src/decomposition/pca.cpp, ``pca_scatter``) computes the column means, then the
-  scatter matrix S = (X − μ)ᵀ(X − μ) block by block: each block of rows is centred into a small
-  buffer while hot in cache and its XᵀX comes from the gemm's ``syrk_ata`` (cpp/src/gemm/); block
-  results are summed in double, in a fixed order, so the data are never copied and the result does
-  not depend on the thread count. The covariance S/(n − 1) is then diagonalised by a symmetric
+  the core computes the column means and the scatter matrix S = (X − μ)ᵀ(X − μ) in one pass
+  (``centred_scatter``, cpp/src/gemm/scatter.cpp): rows are taken a few dozen at a time, shifted
+  by an estimate s of the mean into a block that stays in L1, and the block's outer products are
+  added by a register-tiled AVX2 kernel; the exact mean comes out of the same pass and corrects the
+  shift at the end (S = Σ(x − s)(x − s)ᵀ − n·δδᵀ with δ = μ − s small, so no digits cancel).
+  Partial sums go to double every 4096 rows, in a fixed order: the data are never copied and the
+  result does not depend on the thread count. Any NaN or infinity in X shows in S, so X's
+  finiteness is checked through S rather than by a pass of its own. The covariance S/(n − 1) is
+  then diagonalised by a symmetric
   eigensolver written for this project (cpp/src/decomposition/eigen.cpp): Householder reduction to
   tridiagonal form and the implicit-shift QL iteration, in double precision. Eigenvalues are the
   explained variances, eigenvectors the components. Cost: O(n·d²) flops for S (a matrix product)
@@ -39,7 +43,14 @@ import numbers
 import numpy as np
 
 from . import _core
-from ._validation import check_is_fitted, check_random_state, resolve_n_jobs, validate_data
+from ._validation import (
+    _assert_finite,
+    assert_finite_through,
+    check_is_fitted,
+    check_random_state,
+    resolve_n_jobs,
+    validate_data,
+)
 from .base import BaseEstimator, TransformerMixin
 from .linalg import gemm
 
@@ -208,7 +219,9 @@ class PCA(TransformerMixin, BaseEstimator):
             raise TypeError(
                 "PCA does not support sparse input. Use '.toarray()' to convert to a dense array."
             )
-        X = validate_data(self, X, ensure_min_samples=2)
+        # The NaN/infinity check of X is done through the scatter matrix where there is one
+        # (_fit_exact), and in full before the other solvers.
+        X = validate_data(self, X, ensure_min_samples=2, ensure_all_finite=False)
         n, d = X.shape
         nc = self.n_components
         solver = self.svd_solver
@@ -224,6 +237,8 @@ class PCA(TransformerMixin, BaseEstimator):
             else:
                 solver = "full"
         self._fit_svd_solver = solver
+        if not (solver in ("full", "covariance_eigh") and n >= d):
+            _assert_finite(X, "X")
         if solver in ("full", "covariance_eigh"):
             self._fit_exact(X, nc, solver)
         else:
@@ -245,6 +260,7 @@ class PCA(TransformerMixin, BaseEstimator):
             mean, w, V = _wide_eigen(X, nt)
         else:
             mean, S = _core.pca_scatter(X, nt)
+            assert_finite_through((mean, S), X)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
             w[w < 0] = 0.0
@@ -291,6 +307,7 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "arpack":
             # Exact answer through the covariance eigensolver, truncated.
             mean, S = _core.pca_scatter(X, nt)
+            assert_finite_through((mean, S), X)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
             w[w < 0] = 0.0

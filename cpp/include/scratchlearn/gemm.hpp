@@ -40,6 +40,19 @@ template <class T>
 void syrk_ata(index_t n, index_t d, T alpha, const T* A, index_t lda, T beta, T* C, index_t ldc,
               int n_threads);
 
+// The weighted, centred scatter of the columns of Z = [X | Y] in one pass over the data
+// (X n × d, Y n × k, both contiguous; k may be 0 and Y nullptr):
+//     W    = Σ_i w_i                            (returned; w = sw, or all ones when sw is nullptr)
+//     mean = Σ_i w_i z_i / W                    (d + k values; zeros when centre is false)
+//     S    = Σ_i w_i (x_i − μ_x)(z_i − μ)ᵀ      (d × (d + k), row-major: the centred XᵀX with both
+//                                                triangles equal, then the centred XᵀY)
+// With centre false, μ = 0 (the plain weighted XᵀX and XᵀY). The normal equations of least squares
+// and the covariance of PCA. Accumulated in T within blocks of 4096 rows and in double across them;
+// the result does not depend on n_threads. centre with W == 0 throws std::invalid_argument.
+template <class T>
+double centred_scatter(index_t n, index_t d, const T* X, index_t k, const T* Y, const T* sw,
+                       bool centre, double* mean, double* S, int n_threads);
+
 // y ← α·op(A)·x + β·y, A m × n row-major (op(A) = Aᵀ when trans). When β == 0, y is not read.
 // Memory-bound: rows are split among threads (row blocks with a fixed reduction order when trans),
 // so the result does not depend on n_threads.

@@ -35,6 +35,9 @@ struct SgdParams {
     index_t n_iter_no_change = 5;
     bool classification = true;  // validation score: accuracy (true) or R² (false)
     double t_start = 1.0;        // the running update count t (continues across partial_fit)
+    // Averaged SGD (Polyak–Ruppert): when > 0, from update number t = average on, the running
+    // mean of the weights after each update is kept too: w̄ ← w̄ + (w − w̄)/(t − average + 1).
+    double average = 0.0;
 };
 
 // Fits K independent binary / regression problems on the same X (n × d): problem k has targets
@@ -42,11 +45,13 @@ struct SgdParams {
 // seed, and starts from W[k·d ..] and b[k]; sw (n) are sample weights; val (n, may be null) marks the
 // validation rows (skipped by the updates, scored for early stopping). Problems run in parallel
 // (n_threads); each is sequential, so results do not depend on n_threads. epochs[k] receives the
-// number of epochs run; returns false if a weight became non-finite.
+// number of epochs run; returns false if a weight became non-finite. With params.average > 0,
+// Wa (K × d) and ba (K) hold the averaged weights, continued from their values on entry (they are
+// not touched, and may be null, otherwise).
 template <class T>
 bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const double* sw,
              const std::uint8_t* val, const double* wpos, const double* wneg,
              const std::uint64_t* seeds, const SgdParams& params, double* W, double* b,
-             index_t* epochs, int n_threads);
+             double* Wa, double* ba, index_t* epochs, int n_threads);
 
 }  // namespace scratchlearn

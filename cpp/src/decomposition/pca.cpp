@@ -11,89 +11,10 @@
 
 namespace scratchlearn {
 
-namespace {
-
-constexpr index_t kMeanBlock = 4096;  // rows per partial sum of the column means
-constexpr index_t kMaxChunks = 16;    // partial scatter matrices at most
-
-// Rows [begin, end) of chunk g out of G chunks of whole blocks of `block` rows over n rows.
-void chunk_rows(index_t n, index_t block, index_t G, index_t g, index_t& begin, index_t& end) {
-    const index_t n_blocks = (n + block - 1) / block;
-    const index_t b0 = g * n_blocks / G, b1 = (g + 1) * n_blocks / G;
-    begin = std::min(n, b0 * block);
-    end = std::min(n, b1 * block);
-}
-
-}  // namespace
-
 template <class T>
 void pca_scatter(const T* X, index_t n, index_t d, double* mean, double* S, int n_threads) {
     require(n >= 1 && d >= 1, "pca_scatter: X must have at least one row and one column");
-    // 1. Column means: fixed blocks of rows, one partial sum each, summed in block order.
-    {
-        const index_t nb = (n + kMeanBlock - 1) / kMeanBlock;
-        std::vector<double> part(nb * d, 0.0);
-        const int nt = threads_for(n_threads, nb);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t b = 0; b < nb; ++b) {
-            double* acc = part.data() + b * d;
-            const index_t i1 = std::min(n, (b + 1) * kMeanBlock);
-            for (index_t i = b * kMeanBlock; i < i1; ++i) {
-                const T* x = X + i * d;
-                for (index_t j = 0; j < d; ++j) acc[j] += double(x[j]);
-            }
-        }
-        std::fill(mean, mean + d, 0.0);
-        for (index_t b = 0; b < nb; ++b)
-            for (index_t j = 0; j < d; ++j) mean[j] += part[b * d + j];
-        for (index_t j = 0; j < d; ++j) mean[j] /= double(n);
-    }
-    // 2. Scatter of the centred rows, block by block: centre a block into a small buffer (hot in
-    //    cache) and add its XᵀX (syrk_ata) into the chunk's double accumulator.
-    const index_t block = std::clamp<index_t>((1 << 20) / (index_t(sizeof(T)) * d), 256, 8192);
-    const index_t n_blocks = (n + block - 1) / block;
-    const double dd = double(d) * double(d) * 8.0;
-    index_t G = std::min<index_t>(n_blocks, kMaxChunks);
-    G = std::max<index_t>(1, std::min<index_t>(G, static_cast<index_t>((256.0 * 1024 * 1024) / dd)));
-    std::vector<double> part(G * d * d, 0.0);
-    std::vector<T> meanT(d);
-    for (index_t j = 0; j < d; ++j) meanT[j] = static_cast<T>(mean[j]);
-    ExceptionSlot slot;
-    const int outer = G >= 2 ? threads_for(n_threads, G) : 1;
-    const int inner = G >= 2 ? 1 : std::max(1, n_threads);
-#pragma omp parallel num_threads(outer)
-    {
-        std::vector<T> buf(block * d);
-        std::vector<T> tmp(d * d);
-#pragma omp for schedule(dynamic, 1)
-        for (index_t g = 0; g < G; ++g) {
-            slot.run([&] {
-                double* acc = part.data() + g * d * d;
-                index_t r0, r1;
-                chunk_rows(n, block, G, g, r0, r1);
-                for (index_t i0 = r0; i0 < r1; i0 += block) {
-                    const index_t r = std::min(block, r1 - i0);
-                    for (index_t i = 0; i < r; ++i) {
-                        const T* x = X + (i0 + i) * d;
-                        T* z = buf.data() + i * d;
-                        for (index_t j = 0; j < d; ++j) z[j] = x[j] - meanT[j];
-                    }
-                    syrk_ata<T>(r, d, T(1), buf.data(), d, T(0), tmp.data(), d, inner);
-                    for (index_t k = 0; k < d * d; ++k) acc[k] += double(tmp[k]);
-                }
-            });
-        }
-    }
-    slot.rethrow();
-    std::copy(part.begin(), part.begin() + d * d, S);
-    for (index_t g = 1; g < G; ++g)
-        for (index_t k = 0; k < d * d; ++k) S[k] += part[g * d * d + k];
-    // Exact symmetry (the two triangles may differ in the last bit).
-    for (index_t i = 0; i < d; ++i)
-        for (index_t j = i + 1; j < d; ++j) {
-            const double v = 0.5 * (S[i * d + j] + S[j * d + i]);
-            S[i * d + j] = S[j * d + i] = v;
-        }
+    centred_scatter<T>(n, d, X, 0, nullptr, nullptr, true, mean, S, n_threads);
 }
 
 namespace {

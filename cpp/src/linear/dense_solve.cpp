@@ -1,7 +1,7 @@
 // Least squares, ridge and non-negative least squares on small dense systems.
 //
-// The big work, the d × d normal equations XᵀX over all n samples, goes through the project GEMM
-// (syrk_ata / gemm) on row blocks of the centred, weighted data. The d × d solves that follow are
+// The big work, the d × d normal equations XᵀX (and XᵀY) over all n samples, is one pass of
+// centred_scatter (gemm.hpp, cpp/src/gemm/scatter.cpp) over the weighted data. The d × d solves that follow are
 // written here: Cholesky for well-conditioned systems and a QR + one-sided Jacobi SVD on X itself for
 // the rank-deficient or badly conditioned ones (the spectrum of XᵀX comes from eigen.hpp).
 #include <algorithm>
@@ -16,98 +16,20 @@
 
 namespace scratchlearn {
 
-namespace {
-
-// Rows are reduced in this many fixed chunks whatever the thread count (so sums are identical
-// for every n_threads).
-constexpr index_t kReduceChunks = 64;
-constexpr index_t kGramBlock = 4096;
-
-}  // namespace
-
 template <class T>
 void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
                       bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
                       int n_threads) {
     require(n >= 1 && d >= 1 && k >= 1, "normal_equations: empty problem");
-    std::fill(x_mean, x_mean + d, 0.0);
-    std::fill(y_mean, y_mean + k, 0.0);
-    if (fit_intercept) {
-        const index_t n_chunks = std::min<index_t>(kReduceChunks, n);
-        const index_t chunk = (n + n_chunks - 1) / n_chunks;
-        std::vector<double> part(static_cast<size_t>(n_chunks) * (d + k + 1), 0.0);
-        const int nt = threads_for(n_threads, n_chunks);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t c = 0; c < n_chunks; ++c) {
-            double* acc = part.data() + c * (d + k + 1);
-            const index_t lo = c * chunk, hi = std::min(n, lo + chunk);
-            for (index_t i = lo; i < hi; ++i) {
-                const double w = sw ? double(sw[i]) : 1.0;
-                const T* xi = X + i * d;
-                const T* yi = Y + i * k;
-                for (index_t j = 0; j < d; ++j) acc[j] += w * double(xi[j]);
-                for (index_t j = 0; j < k; ++j) acc[d + j] += w * double(yi[j]);
-                acc[d + k] += w;
-            }
-        }
-        std::vector<double> tot(d + k + 1, 0.0);
-        for (index_t c = 0; c < n_chunks; ++c)
-            for (index_t j = 0; j < d + k + 1; ++j) tot[j] += part[c * (d + k + 1) + j];
-        const double wsum = tot[d + k];
-        require(wsum > 0, "normal_equations: the sample weights sum to zero");
-        for (index_t j = 0; j < d; ++j) x_mean[j] = tot[j] / wsum;
-        for (index_t j = 0; j < k; ++j) y_mean[j] = tot[d + j] / wsum;
-    }
-    // One parallel region over fixed chunks of rows (their count depends on n and d only, so the
-    // sums are the same for every n_threads); each chunk streams its rows in blocks through a
-    // single-threaded syrk/gemm into its own accumulators, reduced in chunk order at the end.
-    // Dynamic scheduling keeps the region robust when a thread is delayed.
-    const index_t B = std::min(kGramBlock, n);
-    const index_t per_chunk = d * d + d * k;
-    index_t n_chunks = std::min<index_t>(16, (n + B - 1) / B);
-    const index_t mem_cap = std::max<index_t>(1, (index_t(1) << 23) / std::max<index_t>(per_chunk, 1));
-    n_chunks = std::max<index_t>(1, std::min(n_chunks, mem_cap));
-    const index_t chunk = (n + n_chunks - 1) / n_chunks;
-    std::vector<double> part(static_cast<size_t>(n_chunks) * per_chunk, 0.0);
-    std::vector<T> xm(d), ym(k);
-    for (index_t j = 0; j < d; ++j) xm[j] = T(x_mean[j]);
-    for (index_t j = 0; j < k; ++j) ym[j] = T(y_mean[j]);
-    ExceptionSlot slot;
-    const int nt = threads_for(n_threads, n_chunks);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t c = 0; c < n_chunks; ++c) {
-        slot.run([&] {
-            std::vector<T> xb(static_cast<size_t>(B) * d), yb(static_cast<size_t>(B) * k);
-            std::vector<T> gb(static_cast<size_t>(d) * d), cb(static_cast<size_t>(d) * k);
-            double* Gc = part.data() + c * per_chunk;
-            double* Cc = Gc + d * d;
-            const index_t c_lo = c * chunk, c_hi = std::min(n, c_lo + chunk);
-            for (index_t lo = c_lo; lo < c_hi; lo += B) {
-                const index_t rows = std::min(B, c_hi - lo);
-                for (index_t r = 0; r < rows; ++r) {
-                    const index_t i = lo + r;
-                    const T s = sw ? T(std::sqrt(double(sw[i]))) : T(1);
-                    const T* xi = X + i * d;
-                    const T* yi = Y + i * k;
-                    T* xo = xb.data() + r * d;
-                    T* yo = yb.data() + r * k;
-                    for (index_t j = 0; j < d; ++j) xo[j] = (xi[j] - xm[j]) * s;
-                    for (index_t j = 0; j < k; ++j) yo[j] = (yi[j] - ym[j]) * s;
-                }
-                syrk_ata<T>(rows, d, T(1), xb.data(), d, T(0), gb.data(), d, 1);
-                gemm<T>(true, false, d, k, rows, T(1), xb.data(), d, yb.data(), k, T(0), cb.data(), k, 1);
-                for (index_t j = 0; j < d * d; ++j) Gc[j] += double(gb[j]);
-                for (index_t j = 0; j < d * k; ++j) Cc[j] += double(cb[j]);
-            }
-        });
-    }
-    slot.rethrow();
-    std::fill(G, G + d * d, 0.0);
-    std::fill(XtY, XtY + d * k, 0.0);
-    for (index_t c = 0; c < n_chunks; ++c) {
-        const double* Gc = part.data() + c * per_chunk;
-        for (index_t j = 0; j < d * d; ++j) G[j] += Gc[j];
-        for (index_t j = 0; j < d * k; ++j) XtY[j] += Gc[d * d + j];
+    // One pass: the centred, weighted scatter of [X | Y] (gemm.hpp), then split into XᵀX and XᵀY.
+    const index_t m = d + k;
+    std::vector<double> mean(m), S(static_cast<size_t>(d * m));
+    centred_scatter<T>(n, d, X, k, Y, sw, fit_intercept, mean.data(), S.data(), n_threads);
+    std::copy(mean.begin(), mean.begin() + d, x_mean);
+    std::copy(mean.begin() + d, mean.end(), y_mean);
+    for (index_t i = 0; i < d; ++i) {
+        std::copy(S.begin() + i * m, S.begin() + i * m + d, G + i * d);
+        std::copy(S.begin() + i * m + d, S.begin() + (i + 1) * m, XtY + i * k);
     }
 }
 

@@ -151,7 +151,8 @@ double validation_score(index_t n, index_t d, const T* X, const double* y, const
 template <class T>
 bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw,
              const std::uint8_t* val, double weight_pos, double weight_neg, std::uint64_t seed,
-             const SgdParams& P, double* w, double& b, index_t& epochs_out) {
+             const SgdParams& P, double* w, double& b, double* wa, double* ba,
+             index_t& epochs_out) {
     std::mt19937_64 rng(seed);
     std::vector<index_t> order(n);
     std::iota(order.begin(), order.end(), 0);
@@ -244,6 +245,12 @@ bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw
                 sq_norm += xsq * update * update + 2.0 * dot * wscale * update;
             }
             if (P.fit_intercept && update != 0.0) b += update;  // intercept decay 1 for dense data
+            if (P.average > 0.0 && P.average <= t) {
+                // The running mean of the weights after this update (before the L1 clipping).
+                const double c = 1.0 / (t - P.average + 1.0);
+                for (index_t j = 0; j < d; ++j) wa[j] += (wscale * w[j] - wa[j]) * c;
+                *ba += (b - *ba) * c;
+            }
             if (l1_on) {
                 u += l1_ratio * eta * P.alpha;
                 for (index_t j = 0; j < d; ++j) {
@@ -296,9 +303,11 @@ template <class T>
 bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const double* sw,
              const std::uint8_t* val, const double* wpos, const double* wneg,
              const std::uint64_t* seeds, const SgdParams& params, double* W, double* b,
-             index_t* epochs, int n_threads) {
+             double* Wa, double* ba, index_t* epochs, int n_threads) {
     require(n >= 1 && d >= 1 && K >= 1, "sgd_fit: empty problem");
     require(params.max_iter >= 1, "sgd_fit: max_iter must be >= 1");
+    require(params.average <= 0.0 || (Wa != nullptr && ba != nullptr),
+            "sgd_fit: averaging needs the averaged weights");
     std::vector<char> ok(K, 1);
     ExceptionSlot slot;
     const int nt = threads_for(n_threads, K);
@@ -306,7 +315,8 @@ bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const
     for (index_t k = 0; k < K; ++k) {
         slot.run([&] {
             ok[k] = sgd_one<T>(n, d, X, Y + k * n, sw, val, wpos[k], wneg[k], seeds[k], params,
-                               W + k * d, b[k], epochs[k]) ? 1 : 0;
+                               W + k * d, b[k], params.average > 0.0 ? Wa + k * d : nullptr,
+                               params.average > 0.0 ? ba + k : nullptr, epochs[k]) ? 1 : 0;
         });
     }
     slot.rethrow();
@@ -318,7 +328,7 @@ bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                  \
     template bool sgd_fit<T>(index_t, index_t, const T*, index_t, const double*, const double*,      \
                              const std::uint8_t*, const double*, const double*, const std::uint64_t*, \
-                             const SgdParams&, double*, double*, index_t*, int);
+                             const SgdParams&, double*, double*, double*, double*, index_t*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

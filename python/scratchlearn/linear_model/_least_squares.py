@@ -2,9 +2,11 @@
 
 How it works
 ------------
-One pass over X builds the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ (X̃ = √s·(X − μ))
-in row blocks through the project's syrk_ata/gemm (cpp/src/linear/dense_solve.cpp): about n·d²
-flops, no copy of X. The d × d system is then solved in double precision:
+One pass over X builds the means and the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ
+(X̃ = √s·(X − μ)) together, as the scatter matrix of [X | y] (``centred_scatter``,
+cpp/src/gemm/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
+the end): about n·d² flops, no copy of X. A NaN or infinity in X shows in G, so X's finiteness
+is checked through G instead of by a pass of its own. The d × d system is then solved in double precision:
 
 * LinearRegression: a Jacobi eigen-decomposition G = VΛVᵀ gives the singular values of X̃
   (σ = √λ, ``singular_``) and, when λ_min/λ_max is safely above both the solver's cut-off
@@ -17,7 +19,7 @@ flops, no copy of X. The d × d system is then solved in double precision:
 * positive=True: non-negative least squares by projected coordinate descent on G, polished by an
   exact solve on the final passive set.
 
-Cost: O(n·d²) for G (the GEMM), O(d³) for the small solve.
+Cost: O(n·d²) for G, O(d³) for the small solve.
 """
 
 from __future__ import annotations
@@ -28,20 +30,29 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
-from .._validation import check_sample_weight, resolve_n_jobs, validate_data
+from .._validation import assert_finite_through, check_sample_weight, resolve_n_jobs, validate_data
 from ._base import LinearModelMixin, _check_bool, _check_real
 
 __all__ = ["LinearRegression", "Ridge"]
 
 
 def _prepare(est, X, y, sample_weight):
-    X, y = validate_data(est, X, y, multi_output=True, y_numeric=True)
+    # X's NaN/infinity check is done through the normal equations (see _normal_equations).
+    X, y = validate_data(est, X, y, multi_output=True, y_numeric=True, ensure_all_finite=False)
     y = np.asarray(y, dtype=X.dtype)
     sw = None
     if sample_weight is not None:
         sw = check_sample_weight(sample_weight, X, dtype=X.dtype, only_positive=True)
     Y = np.ascontiguousarray(y.reshape(X.shape[0], -1))
     return X, y, Y, sw
+
+
+def _normal_equations(X, Y, sw, fit_intercept, n_threads):
+    """Means, XᵀX and XᵀY of the centred, weighted data (one pass in the core); any NaN or
+    infinity in X shows in them and is reported as validation would."""
+    out = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
+    assert_finite_through(out, X)
+    return out
 
 
 def _centred_weighted(X, Y, sw, x_mean, y_mean):
@@ -112,7 +123,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         n_threads = resolve_n_jobs(self.n_jobs)
         X, y, Y, sw = _prepare(self, X, y, sample_weight)
         n, d = X.shape
-        x_mean, y_mean, G, XtY = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
+        x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
         k = Y.shape[1]
         if positive:
             W = np.zeros((d, k))
@@ -234,7 +245,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         k = Y.shape[1]
         alphas = self._alphas(k)
         n_threads = resolve_n_jobs(None)
-        x_mean, y_mean, G, XtY = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
+        x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
         W = None
         if positive:
             W = np.zeros((d, k))

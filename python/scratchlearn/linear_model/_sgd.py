@@ -14,7 +14,14 @@ after ``n_iter_no_change`` epochs whose average objective (or validation score w
 C++ (cpp/src/linear/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
 
 Deviations: the random streams are not scikit-learn's (results agree in quality, not bitwise);
-average=True (averaged SGD) and the passive-aggressive rates 'pa1'/'pa2' are not provided.
+the passive-aggressive rates 'pa1'/'pa2' are not provided.
+
+Averaged SGD (``average=True`` or an int N): from update number N on (1 for True), the running
+mean w̄ ← w̄ + (w − w̄)/(t − N + 1) of the weights after each update is kept beside them, and
+becomes coef_/intercept_ once averaging has begun (Polyak–Ruppert averaging). Differences from
+scikit-learn's bookkeeping: with an L1 penalty the average is the exact mean of the weights after
+each update (before the clipping), and a warm-started fit continues from the plain weights with
+a new average (partial_fit continues both, as scikit-learn does).
 """
 
 from __future__ import annotations
@@ -81,8 +88,12 @@ class _BaseSGD(BaseEstimator):
                     high_open=True)
         _check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
         _check_bool(self.warm_start, "warm_start")
-        if not (self.average is False or self.average == 0):
-            raise ValueError("average (averaged SGD) is not supported by scratchlearn; use average=False.")
+        if isinstance(self.average, (bool, np.bool_)):
+            pass
+        elif not isinstance(self.average, numbers.Integral) or self.average < 0:
+            raise ValueError(
+                f"average must be a bool or a non-negative int, got {self.average!r}."
+            )
         if rate == "optimal" and alpha == 0:
             raise ValueError(
                 "alpha must be > 0 since learning_rate is 'optimal'. alpha is used to compute the "
@@ -91,10 +102,50 @@ class _BaseSGD(BaseEstimator):
         if rate != "optimal" and eta0 <= 0:
             raise ValueError(f"eta0 must be > 0 for learning_rate={rate!r}, got {self.eta0!r}.")
 
-    def _run(self, X, Y, sw, val_mask, wpos, wneg, seeds, W0, b0, *, max_iter, tol, early_stopping,
-             classification, t_start, n_threads):
+    def _average_from(self):
+        """The update number from which weights are averaged (0: no averaging)."""
+        return int(self.average)  # True → 1: from the first update
+
+    def _start(self, K, d, coef_init, intercept_init, reset_coef, partial):
+        """Starting weights (W0, b0) and averaged weights (Wa0, ba0): coef_init/intercept_init, or
+        the current model's plain (not averaged) weights; partial_fit continues the running
+        average too, a warm-started fit begins a new one."""
+        W0, b0 = np.zeros((K, d)), np.zeros(K)
+        Wa0, ba0 = np.zeros((K, d)), np.zeros(K)
+        continuing = not reset_coef and getattr(self, "coef_", None) is not None
+        if coef_init is not None:
+            W0 = np.asarray(coef_init, dtype=np.float64).reshape(K, d).copy()
+        elif continuing:
+            src = getattr(self, "_standard_coef", self.coef_)
+            W0 = np.asarray(src, dtype=np.float64).reshape(K, d)
+        if intercept_init is not None:
+            b0 = np.asarray(intercept_init, dtype=np.float64).reshape(K).copy()
+        elif continuing:
+            src = getattr(self, "_standard_intercept", self.intercept_)
+            b0 = np.asarray(src, dtype=np.float64).reshape(K)
+        if continuing and partial and hasattr(self, "_average_coef"):
+            Wa0 = np.asarray(self._average_coef, dtype=np.float64).reshape(K, d)
+            ba0 = np.asarray(self._average_intercept, dtype=np.float64).reshape(K)
+        return W0, b0, Wa0, ba0
+
+    def _store(self, W, b, Wa, ba, dtype, t_end):
+        """coef_/intercept_: the averaged weights once averaging has begun, else the plain ones."""
+        avg = self._average_from()
+        if avg > 0:
+            self._standard_coef, self._standard_intercept = W, b
+            self._average_coef, self._average_intercept = Wa, ba
+            if avg <= t_end - 1:
+                W, b = Wa, ba
+        else:
+            for name in ("_standard_coef", "_standard_intercept", "_average_coef", "_average_intercept"):
+                if hasattr(self, name):
+                    delattr(self, name)
+        return W.astype(dtype), b.astype(dtype)
+
+    def _run(self, X, Y, sw, val_mask, wpos, wneg, seeds, W0, b0, Wa0, ba0, *, max_iter, tol,
+             early_stopping, classification, t_start, n_threads):
         tol_c = -np.inf if tol is None else float(tol)
-        W, b, epochs, ok = _core.sgd_fit(
+        W, b, epochs, ok, Wa, ba = _core.sgd_fit(
             X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(sw, dtype=np.float64),
             val_mask, np.asarray(wpos, dtype=np.float64), np.asarray(wneg, dtype=np.float64),
             np.asarray(seeds, dtype=np.uint64), _LOSS_CODES[self.loss], float(self.epsilon),
@@ -102,7 +153,9 @@ class _BaseSGD(BaseEstimator):
             bool(self.fit_intercept), int(max_iter), tol_c, bool(self.shuffle),
             _RATE_CODES[self.learning_rate], float(self.eta0), float(self.power_t),
             bool(early_stopping), int(self.n_iter_no_change), classification, float(t_start),
+            float(self._average_from()),
             np.ascontiguousarray(W0, dtype=np.float64), np.ascontiguousarray(b0, dtype=np.float64),
+            np.ascontiguousarray(Wa0, dtype=np.float64), np.ascontiguousarray(ba0, dtype=np.float64),
             n_threads,
         )
         n_iter = int(np.max(epochs))
@@ -111,7 +164,7 @@ class _BaseSGD(BaseEstimator):
                 f"Floating-point under-/overflow occurred at epoch #{n_iter}. Scaling input data "
                 "with StandardScaler or MinMaxScaler might help."
             )
-        return W, b, n_iter
+        return W, b, Wa, ba, n_iter
 
     def _validation_mask(self, y_codes, n, classification):
         if not self.early_stopping:
@@ -151,7 +204,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     'perceptron', or a regression loss), penalty, alpha, l1_ratio, fit_intercept, max_iter, tol,
     shuffle, verbose (unused), epsilon, n_jobs (threads over the one-vs-all problems),
     random_state, learning_rate, eta0, power_t, early_stopping, validation_fraction,
-    n_iter_no_change, class_weight, warm_start, average (False only).
+    n_iter_no_change, class_weight, warm_start, average.
 
     Attributes
     ----------
@@ -192,7 +245,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         self.average = average
 
     def _fit_core(self, X, codes, sample_weight, coef_init, intercept_init, *, max_iter, tol,
-                  early_stopping, t_start, reset_coef):
+                  early_stopping, t_start, reset_coef, partial=False):
         n, d = X.shape
         classes = self.classes_
         n_classes = len(classes)
@@ -208,27 +261,17 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         else:
             Y = np.where(codes[None, :] == np.arange(K)[:, None], 1.0, -1.0)
             wpos, wneg = cw.astype(np.float64), np.ones(K)
-        W0 = np.zeros((K, d))
-        b0 = np.zeros(K)
-        if coef_init is not None:
-            W0 = np.asarray(coef_init, dtype=np.float64).reshape(K, d)
-        elif not reset_coef and getattr(self, "coef_", None) is not None:
-            W0 = np.asarray(self.coef_, dtype=np.float64).reshape(K, d)
-        if intercept_init is not None:
-            b0 = np.asarray(intercept_init, dtype=np.float64).reshape(K)
-        elif not reset_coef and getattr(self, "intercept_", None) is not None:
-            b0 = np.asarray(self.intercept_, dtype=np.float64).reshape(K)
+        W0, b0, Wa0, ba0 = self._start(K, d, coef_init, intercept_init, reset_coef, partial)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(_MAX_INT, size=K)
         val = self._validation_mask(codes, n, True) if early_stopping else None
-        W, b, n_iter = self._run(X, Y, sw, val, wpos, wneg, seeds, W0, b0, max_iter=max_iter,
-                                 tol=tol, early_stopping=early_stopping, classification=True,
-                                 t_start=t_start, n_threads=n_threads)
-        self.coef_ = W.astype(X.dtype)
-        self.intercept_ = b.astype(X.dtype)
+        W, b, Wa, ba, n_iter = self._run(X, Y, sw, val, wpos, wneg, seeds, W0, b0, Wa0, ba0,
+                                         max_iter=max_iter, tol=tol, early_stopping=early_stopping,
+                                         classification=True, t_start=t_start, n_threads=n_threads)
         self.n_iter_ = n_iter
         n_train = n if val is None else int(n - val.sum())
         self.t_ = float(t_start + n_iter * n_train)
+        self.coef_, self.intercept_ = self._store(W, b, Wa, ba, X.dtype, self.t_)
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         """Fit by SGD for max_iter epochs at most."""
@@ -273,7 +316,8 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
             unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
             raise ValueError(f"y contains labels {unknown} not in classes {self.classes_.tolist()}")
         self._fit_core(X, codes.astype(np.intp), sample_weight, None, None, max_iter=1, tol=None,
-                       early_stopping=False, t_start=getattr(self, "t_", 1.0), reset_coef=first)
+                       early_stopping=False, t_start=getattr(self, "t_", 1.0), reset_coef=first,
+                       partial=True)
         return self
 
     @property
@@ -322,7 +366,7 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
     Parameters are scikit-learn's: loss ('squared_error', 'huber', 'epsilon_insensitive',
     'squared_epsilon_insensitive'), penalty, alpha, l1_ratio, fit_intercept, max_iter, tol, shuffle,
     verbose (unused), epsilon, random_state, learning_rate (default 'invscaling'), eta0, power_t
-    (0.25), early_stopping, validation_fraction, n_iter_no_change, warm_start, average (False only).
+    (0.25), early_stopping, validation_fraction, n_iter_no_change, warm_start, average.
 
     Attributes
     ----------
@@ -361,33 +405,24 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
         self.average = average
 
     def _fit_core(self, X, y, sample_weight, coef_init, intercept_init, *, max_iter, tol,
-                  early_stopping, t_start, reset_coef):
+                  early_stopping, t_start, reset_coef, partial=False):
         n, d = X.shape
         sw = check_sample_weight(sample_weight, X, dtype=np.float64)
         if sample_weight is not None and not np.any(sw != 0):
             raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
-        W0 = np.zeros((1, d))
-        b0 = np.zeros(1)
-        if coef_init is not None:
-            W0 = np.asarray(coef_init, dtype=np.float64).reshape(1, d)
-        elif not reset_coef and getattr(self, "coef_", None) is not None:
-            W0 = np.asarray(self.coef_, dtype=np.float64).reshape(1, d)
-        if intercept_init is not None:
-            b0 = np.asarray(intercept_init, dtype=np.float64).reshape(1)
-        elif not reset_coef and getattr(self, "intercept_", None) is not None:
-            b0 = np.asarray(self.intercept_, dtype=np.float64).reshape(1)
+        W0, b0, Wa0, ba0 = self._start(1, d, coef_init, intercept_init, reset_coef, partial)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(_MAX_INT, size=1)
         val = self._validation_mask(None, n, False) if early_stopping else None
-        W, b, n_iter = self._run(X, np.asarray(y, dtype=np.float64)[None, :], sw, val, [1.0], [1.0],
-                                 seeds, W0, b0, max_iter=max_iter, tol=tol,
-                                 early_stopping=early_stopping, classification=False,
-                                 t_start=t_start, n_threads=1)
-        self.coef_ = W[0].astype(X.dtype)
-        self.intercept_ = b.astype(X.dtype)
+        W, b, Wa, ba, n_iter = self._run(X, np.asarray(y, dtype=np.float64)[None, :], sw, val,
+                                         [1.0], [1.0], seeds, W0, b0, Wa0, ba0, max_iter=max_iter,
+                                         tol=tol, early_stopping=early_stopping,
+                                         classification=False, t_start=t_start, n_threads=1)
         self.n_iter_ = n_iter
         n_train = n if val is None else int(n - val.sum())
         self.t_ = float(t_start + n_iter * n_train)
+        coef, self.intercept_ = self._store(W, b, Wa, ba, X.dtype, self.t_)
+        self.coef_ = coef[0]
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         """Fit by SGD for max_iter epochs at most."""
@@ -406,5 +441,5 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
         first = not hasattr(self, "coef_")
         X, y = validate_data(self, X, y, y_numeric=True, reset=first)
         self._fit_core(X, y, sample_weight, None, None, max_iter=1, tol=None, early_stopping=False,
-                       t_start=getattr(self, "t_", 1.0), reset_coef=first)
+                       t_start=getattr(self, "t_", 1.0), reset_coef=first, partial=True)
         return self
