@@ -751,7 +751,8 @@ void PackedA<T>::assign(bool trans_a, index_t m, const T* A, index_t lda, const 
     m_ = m;
     k_ = k;
     mpad_ = round_up(std::max<index_t>(m, 1), P.k.mr);
-    const std::size_t need = std::size_t(std::max<index_t>(k, 1)) * std::size_t(mpad_) + 64 / sizeof(T);
+    const std::size_t need =
+        std::size_t(std::max<index_t>(k, 1)) * std::size_t(mpad_) + 64 / sizeof(T);
     if (buf_.size() < need) buf_.resize(need);
     T* base = const_cast<T*>(data());
     // Block pc (kc = min(P.kc, k − pc) columns of op(A)) at pc·mpad, MR-row micro-panels inside:

@@ -12,9 +12,9 @@
 //    approximate distance is at most b + 2·M is kept as a candidate, where M bounds the rounding
 //    error of an approximate distance (a standard dot-product error bound, below). Blocks of ~64
 //    queries × 256 training points are screened while they are in cache; the full distance matrix
-//    never exists. Per query row of a block, a vectorised scan (scan_*.cpp, one per instruction
-//    set) marks the values under the query's current limit, and only those are offered to its
-//    heap: after the first block, almost none.
+//    never exists. A vectorised scan of the block (scan_*.cpp, one per instruction set) marks the
+//    values under their query's current limit and the rows having any; only those values are
+//    offered to their query's heap: after the first block, almost none.
 // 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
 //    data); the k best by (distance, index) are the answer.
 //
@@ -50,7 +50,7 @@ constexpr index_t kTrainBlock = 256;  // training points per block (a multiple o
 
 // The screening scan of the active path (scan.hpp): AVX2 where the CPU has it.
 template <class S>
-knn_scan::BelowFn<S> scan_below() {
+const knn_scan::ScanKernels<S>& scan_kernels() {
     static const struct Tables {
         knn_scan::ScanKernels<float> f[2];
         knn_scan::ScanKernels<double> d[2];
@@ -65,9 +65,22 @@ knn_scan::BelowFn<S> scan_below() {
     } tables;
     const int path = active_isa() == Isa::Generic ? 0 : 1;
     if constexpr (std::is_same<S, float>::value)
-        return tables.f[path].below;
+        return tables.f[path];
     else
-        return tables.d[path].below;
+        return tables.d[path];
+}
+
+inline int lowest_bit64(std::uint64_t w) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        ++i;
+    }
+    return i;
+#endif
 }
 
 inline int lowest_bit(std::uint32_t w) {
@@ -331,7 +344,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     // partial tile goes through the gemm's edge path.
     const index_t mr = gemm_blocking<S>().mr;
     const index_t qblock = (kQueryBlock + mr - 1) / mr * mr;
-    const knn_scan::BelowFn<S> below = scan_below<S>();
+    const knn_scan::ScanKernels<S>& scan = scan_kernels<S>();
     const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
     ExceptionSlot errors;
@@ -341,7 +354,9 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
         std::vector<S> qbuf(static_cast<std::size_t>(qblock * da));
         std::vector<double> qnorm(qblock);
         std::vector<S> dots(static_cast<std::size_t>(qblock * kTrainBlock));
-        std::vector<std::uint32_t> mask((kTrainBlock + 31) / 32);
+        constexpr index_t kWords = (kTrainBlock + 31) / 32;
+        std::vector<std::uint32_t> mask(static_cast<std::size_t>(qblock * kWords));
+        std::vector<std::uint64_t> rows_passing(static_cast<std::size_t>((qblock + 63) / 64));
         // Per query: the screen limit in S and the threshold it was computed for (screen_limit
         // is recomputed only when the threshold moves, which is rare after the first block).
         std::vector<S> lims(qblock);
@@ -382,27 +397,33 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     // ‖q‖² + dots (cosine: 1 + dots).
                     gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
                                    dots.data(), nb, 1);
-                    for (index_t r = 0; r < mb; ++r) {
-                        const S* dr = dots.data() + r * nb;
-                        S lim = lims[r];
-                        // Which values come under the limit (usually none of the block)?
-                        if (!below(dr, nb, lim, mask.data())) continue;
-                        Screen& sc = screens[r];
-                        const S offset = cosine ? S(1) : S(qnorm[r]);
-                        for (index_t w = 0; w * 32 < nb; ++w) {
-                            for (std::uint32_t bits = mask[w]; bits; bits &= bits - 1) {
-                                const index_t c = w * 32 + lowest_bit(bits);
-                                // The limit may have dropped since the scan; a value above it
-                                // would be turned down by offer anyway.
-                                if (!(dr[c] <= lim)) continue;
-                                sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
-                                if (sc.threshold() != lim_for[r]) {
-                                    lim_for[r] = sc.threshold();
-                                    lim = screen_limit<S>(lim_for[r], offset);
+                    // Which values come under their row's limit (in most rows, none)?
+                    const index_t words = (nb + 31) / 32;
+                    scan.below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
+                                    rows_passing.data());
+                    for (index_t rw = 0; rw * 64 < mb; ++rw) {
+                        for (std::uint64_t rbits = rows_passing[rw]; rbits; rbits &= rbits - 1) {
+                            const index_t r = rw * 64 + lowest_bit64(rbits);
+                            const S* dr = dots.data() + r * nb;
+                            const std::uint32_t* rmask = mask.data() + r * words;
+                            S lim = lims[r];
+                            Screen& sc = screens[r];
+                            const S offset = cosine ? S(1) : S(qnorm[r]);
+                            for (index_t w = 0; w < words; ++w) {
+                                for (std::uint32_t bits = rmask[w]; bits; bits &= bits - 1) {
+                                    const index_t c = w * 32 + lowest_bit(bits);
+                                    // The limit may have dropped since the scan; a value above it
+                                    // would be turned down by offer anyway.
+                                    if (!(dr[c] <= lim)) continue;
+                                    sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
+                                    if (sc.threshold() != lim_for[r]) {
+                                        lim_for[r] = sc.threshold();
+                                        lim = screen_limit<S>(lim_for[r], offset);
+                                    }
                                 }
                             }
+                            lims[r] = lim;
                         }
-                        lims[r] = lim;
                     }
                 }
                 for (index_t r = 0; r < mb; ++r) prefetch_candidates(screens[r], X, d);

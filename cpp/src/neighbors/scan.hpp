@@ -24,9 +24,18 @@ using index_t = std::ptrdiff_t;
 template <class S>
 using BelowFn = bool (*)(const S* v, index_t n, S lim, std::uint32_t* mask);
 
+// The same for the m rows of a block v (m × n, leading dimension n), row r against lim[r]: its
+// bits go to mask + r·words, words = ⌈n / 32⌉; bit r % 64 of rows[r / 64] ← whether row r has any
+// bit set (⌈m / 64⌉ words). One call per block, so the rows that pass (a few) are found by their
+// bits rather than by one hard-to-predict branch per row.
+template <class S>
+using BelowRowsFn = void (*)(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
+                             std::uint64_t* rows);
+
 template <class S>
 struct ScanKernels {
     BelowFn<S> below;
+    BelowRowsFn<S> below_rows;
 };
 
 // Filled by scan_generic.cpp and scan_avx2.cpp respectively.
