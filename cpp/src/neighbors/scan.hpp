@@ -19,22 +19,17 @@ namespace knn_scan {
 
 using index_t = std::ptrdiff_t;
 
-// Bit c % 32 of mask[c / 32] ← (v[c] <= lim) for 0 <= c < n; bits past n in the last word are 0.
-// Returns whether any bit is set.
-template <class S>
-using BelowFn = bool (*)(const S* v, index_t n, S lim, std::uint32_t* mask);
-
-// The same for the m rows of a block v (m × n, leading dimension n), row r against lim[r]: its
-// bits go to mask + r·words, words = ⌈n / 32⌉; bit r % 64 of rows[r / 64] ← whether row r has any
-// bit set (⌈m / 64⌉ words). One call per block, so the rows that pass (a few) are found by their
-// bits rather than by one hard-to-predict branch per row.
+// For the m rows of a block v (m × n, leading dimension n), row r against its limit lim[r]:
+// bit c % 32 of mask[r·words + c / 32] ← (v[r·n + c] <= lim[r]) for c < n, words = ⌈n / 32⌉
+// (bits past n are 0); bit r % 64 of rows[r / 64] ← whether row r has any bit set (⌈m / 64⌉
+// words). One call per block, so the few rows that pass are found by their bits rather than by
+// one hard-to-predict branch per row.
 template <class S>
 using BelowRowsFn = void (*)(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
                              std::uint64_t* rows);
 
 template <class S>
 struct ScanKernels {
-    BelowFn<S> below;
     BelowRowsFn<S> below_rows;
 };
 

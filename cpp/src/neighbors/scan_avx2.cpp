@@ -13,7 +13,8 @@ inline unsigned le8(const float* p, __m256 L) {
     return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), L, _CMP_LE_OQ)));
 }
 
-// 32 floats per mask word: four 8-wide comparisons.
+// One row: bit c % 32 of mask[c / 32] ← (v[c] <= lim); whether any bit is set. 32 floats per
+// mask word: four 8-wide comparisons.
 bool below_f32(const float* v, index_t n, float lim, std::uint32_t* mask) {
     const __m256 L = _mm256_set1_ps(lim);
     std::uint32_t all = 0;
@@ -58,6 +59,7 @@ bool below_f64(const double* v, index_t n, double lim, std::uint32_t* mask) {
 }
 
 
+// Every row of the block (scan.hpp).
 template <class S, bool (*Below)(const S*, index_t, S, std::uint32_t*)>
 void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
                 std::uint64_t* rows) {
@@ -71,8 +73,6 @@ void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* m
 }  // namespace
 
 void avx2_scan(ScanKernels<float>* f, ScanKernels<double>* d) {
-    f->below = below_f32;
-    d->below = below_f64;
     f->below_rows = below_rows<float, below_f32>;
     d->below_rows = below_rows<double, below_f64>;
 }

@@ -5,6 +5,7 @@ namespace scratchlearn {
 namespace knn_scan {
 namespace {
 
+// One row: bit c % 32 of mask[c / 32] ← (v[c] <= lim); whether any bit is set.
 template <class S>
 bool below(const S* v, index_t n, S lim, std::uint32_t* mask) {
     std::uint32_t all = 0;
@@ -25,6 +26,7 @@ bool below(const S* v, index_t n, S lim, std::uint32_t* mask) {
 }
 
 
+// Every row of the block (scan.hpp).
 template <class S, bool (*Below)(const S*, index_t, S, std::uint32_t*)>
 void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
                 std::uint64_t* rows) {
@@ -38,8 +40,6 @@ void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* m
 }  // namespace
 
 void generic_scan(ScanKernels<float>* f, ScanKernels<double>* d) {
-    f->below = below<float>;
-    d->below = below<double>;
     f->below_rows = below_rows<float, below<float>>;
     d->below_rows = below_rows<double, below<double>>;
 }
