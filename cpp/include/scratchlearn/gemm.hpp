@@ -113,8 +113,9 @@ private:
 
 // op(A) (m × k) packed into the micro-panel layout of a PackedB's kernel path, for many products
 // against column blocks of that PackedB: e.g. one block of kNN queries against every training
-// block, where re-packing A in each gemm_packed call would cost ~4% of the time. assign() refills
-// it (the buffer is kept, so a thread can reuse one PackedA for block after block).
+// block, where re-packing A in each gemm_packed call costs a few per cent of the time. assign()
+// refills it (the buffer is kept, so a thread can reuse one PackedA for block after block); between
+// two assigns it is read-only, so several threads may multiply with it at once.
 template <class T>
 class PackedA {
 public:
