@@ -488,3 +488,18 @@ def test_every_kernel_path_gives_the_same_neighbours(isa, dtype, metric):
         assert_array_equal(ours[0], ref[0])
         theirs = sk_nn(n_neighbors=k, metric=metric).fit(X).kneighbors(Q)
         assert_same_neighbors(ours, theirs, X, Q, metric, 2, RTOL[dtype], atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1e-20, 1e20, 1e30])
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_float32_values_beyond_single_precision_squares(scale, k):
+    """float32 data whose squares leave single precision's range (they would overflow or underflow
+    in a single-precision product) are screened in double, and the neighbours stay exact."""
+    rng = np.random.RandomState(11)
+    X = (rng.randn(700, 6) * scale).astype(np.float32)
+    Q = (rng.randn(25, 6) * scale).astype(np.float32)
+    dist, ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(Q)
+    exact = np.sqrt(((Q.astype(np.float64)[:, None, :] - X.astype(np.float64)[None]) ** 2).sum(-1))
+    order = np.argsort(exact, axis=1, kind="stable")[:, :k]
+    assert_array_equal(ind, order)
+    assert_allclose(dist, np.take_along_axis(exact, order, axis=1).astype(np.float32), rtol=1e-6)

@@ -118,6 +118,10 @@ public:
         threshold_ = std::numeric_limits<double>::infinity();
     }
     double threshold() const { return threshold_; }
+    // Lowers the threshold to what a full heap with k-th smallest b would give, for b the k-th
+    // smallest of approximate distances that the caller offers next: their k smallest still pass
+    // and fill the heap, and most of the others need not be offered at all.
+    void prime(double b) { threshold_ = std::min(threshold_, b + 2.0 * (abs_ + rel_ * b)); }
 
     void offer(double approx, std::int64_t index) {
         if (approx > threshold_) return;
@@ -132,7 +136,7 @@ public:
         }
         if (static_cast<index_t>(heap_.size()) == k_) {
             const double b = heap_.front();
-            threshold_ = b + 2.0 * (abs_ + rel_ * b);
+            threshold_ = std::min(threshold_, b + 2.0 * (abs_ + rel_ * b));
         }
         if (static_cast<index_t>(cand_.size()) >= compact_at_) compact();
     }
@@ -357,6 +361,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
         constexpr index_t kWords = (kTrainBlock + 31) / 32;
         std::vector<std::uint32_t> mask(static_cast<std::size_t>(qblock * kWords));
         std::vector<std::uint64_t> rows_passing(static_cast<std::size_t>((qblock + 63) / 64));
+        std::vector<S> sel(kTrainBlock);
         // Per query: the screen limit in S and the threshold it was computed for (screen_limit
         // is recomputed only when the threshold moves, which is rare after the first block).
         std::vector<S> lims(qblock);
@@ -397,6 +402,26 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     // ‖q‖² + dots (cosine: 1 + dots).
                     gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
                                    dots.data(), nb, 1);
+                    if (t0 == 0 && nb / 32 >= k) {
+                        // First block: each limit starts not from +inf but from an upper bound of
+                        // the row's k-th smallest value, the k-th smallest of its 32-value groups'
+                        // minima (k values lie at or below it), so few values are offered.
+                        const index_t groups = nb / 32;
+                        for (index_t r = 0; r < mb; ++r) {
+                            const S* dr = dots.data() + r * nb;
+                            for (index_t g = 0; g < groups; ++g) {
+                                S m = std::numeric_limits<S>::infinity();  // NaNs are passed over
+                                for (index_t c = g * 32; c < g * 32 + 32; ++c)
+                                    m = dr[c] < m ? dr[c] : m;
+                                sel[g] = m;
+                            }
+                            std::nth_element(sel.begin(), sel.begin() + (k - 1), sel.begin() + groups);
+                            const S offset = cosine ? S(1) : S(qnorm[r]);
+                            screens[r].prime(double(std::max(S(0), sel[k - 1] + offset)));
+                            lim_for[r] = screens[r].threshold();
+                            lims[r] = screen_limit<S>(lim_for[r], offset);
+                        }
+                    }
                     // Which values come under their row's limit (in most rows, none)?
                     const index_t words = (nb + 31) / 32;
                     scan.below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
@@ -473,14 +498,33 @@ void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, in
     errors.rethrow();
 }
 
-// Single precision screens well unless the (centred) values leave its comfortable range.
+// Single precision screens well unless the (centred) values leave its comfortable range: float32
+// input too (squares of values beyond ~1e19 overflow it). An OR of comparisons per element (which
+// vectorises) rather than a running maximum (which would not).
+template <class T>
+bool in_float_range(const T* v, index_t count, bool& some_not_tiny) {
+    unsigned big = 0, not_tiny = 0;
+    for (index_t i = 0; i < count; ++i) {
+        const T a = std::fabs(v[i]);
+        big |= static_cast<unsigned>(a >= T(1e15));
+        not_tiny |= static_cast<unsigned>(a > T(1e-15));
+    }
+    some_not_tiny = some_not_tiny || not_tiny;
+    return !big;
+}
+
 template <class T>
 bool float_screening_is_safe(const T* X, index_t n, const T* Q, index_t nq, index_t d) {
-    if (std::is_same<T, float>::value) return true;
-    double hi = 0;
-    for (index_t i = 0; i < n * d; ++i) hi = std::max(hi, std::fabs(double(X[i])));
-    for (index_t i = 0; i < nq * d; ++i) hi = std::max(hi, std::fabs(double(Q[i])));
-    return hi < 1e15 && (hi == 0 || hi > 1e-15);
+    // All-zero data is safe; otherwise the largest magnitude must lie in (1e-15, 1e15).
+    bool some_not_tiny = false;
+    if (!in_float_range(X, n * d, some_not_tiny) || !in_float_range(Q, nq * d, some_not_tiny))
+        return false;
+    bool all_zero = true;
+    if (!some_not_tiny)
+        for (index_t i = 0; i < n * d && all_zero; ++i) all_zero = X[i] == T(0);
+    if (!some_not_tiny)
+        for (index_t i = 0; i < nq * d && all_zero; ++i) all_zero = Q[i] == T(0);
+    return some_not_tiny || all_zero;
 }
 
 }  // namespace
