@@ -503,3 +503,22 @@ def test_float32_values_beyond_single_precision_squares(scale, k):
     order = np.argsort(exact, axis=1, kind="stable")[:, :k]
     assert_array_equal(ind, order)
     assert_allclose(dist, np.take_along_axis(exact, order, axis=1).astype(np.float32), rtol=1e-6)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+@pytest.mark.parametrize("k", [1, 5, 8])
+def test_float64_close_neighbours_few_k(metric, k):
+    """As above with k <= 8, where the first block's limits start from its group minima rather
+    than from +inf: that start must carry the same error margin, or close neighbours are lost."""
+    rng = np.random.RandomState(3)
+    base = rng.randn(60) * 10
+    X = np.vstack([rng.randn(500, 60) * 10,
+                   base + 1e-5 * rng.randn(40, 60),
+                   base + 1e-4 * rng.randn(40, 60)])
+    X = X[rng.permutation(len(X))]
+    Q = np.vstack([base, base + 1e-6 * rng.randn(60)])
+    ours = NearestNeighbors(n_neighbors=k, metric=metric).fit(X).kneighbors(Q)
+    exact = np.array([[exact_dist(q, x, metric, 2) for x in X] for q in Q])
+    order = np.lexsort((np.tile(np.arange(len(X)), (2, 1)), exact))[:, :k]
+    assert_array_equal(ours[1], order)
+    assert_allclose(ours[0], np.take_along_axis(exact, order, axis=1), rtol=1e-12, atol=1e-300)
