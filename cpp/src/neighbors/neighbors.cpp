@@ -6,7 +6,8 @@
 //    - euclidean, sqeuclidean and cosine through the matrix product,
 //          ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x
 //      on data centred at the training mean (cosine: on unit vectors), with the q·x block from
-//      gemm() in single precision whatever the input precision (it runs twice as fast);
+//      gemm() in single precision whatever the input precision (it runs twice as fast), unless
+//      the values leave single precision's comfortable range (then in double);
 //    - the other metrics pair by pair in the input precision.
 //    A bounded max-heap of the k smallest approximate distances gives the k-th, b. Each point whose
 //    approximate distance is at most b + 2·M is kept as a candidate, where M bounds the rounding
@@ -14,7 +15,9 @@
 //    queries × 256 training points are screened while they are in cache; the full distance matrix
 //    never exists. A vectorised scan of the block (scan_*.cpp, one per instruction set) marks the
 //    values under their query's current limit and the rows having any; only those values are
-//    offered to their query's heap: after the first block, almost none.
+//    offered to their query's heap: after the first block, almost none. (In the first block the
+//    limit starts from the k-th smallest of the row's 32-value group minima, a b' ≥ b with k
+//    values at or below it, so the start b' + 2·M(b') is as safe as any later limit.)
 // 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
 //    data); the k best by (distance, index) are the answer.
 //
