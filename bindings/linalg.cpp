@@ -139,10 +139,11 @@ py::tuple argmin(const py::array& x_in, const py::array& c_in, int n_threads) {
     return py::make_tuple(labels, dist);
 }
 
-// For tests: op(A)·op(B) through PackedB + gemm_packed, in column blocks of `block` columns.
+// For tests: op(A)·op(B) through PackedB + gemm_packed, in column blocks of `block` columns
+// (with op(A) packed once too, PackedA, when pack_a).
 template <class T>
 py::array packed_product(const py::array& a_in, const py::array& b_in, bool ta, bool tb,
-                         index_t block, int n_threads) {
+                         index_t block, int n_threads, bool pack_a) {
     carray<T> A = carray<T>::ensure(a_in);
     carray<T> B = carray<T>::ensure(b_in);
     if (!A || !B) throw std::invalid_argument("gemm_packed: inputs could not be converted");
@@ -159,10 +160,17 @@ py::array packed_product(const py::array& a_in, const py::array& b_in, bool ta, 
     {
         py::gil_scoped_release release;
         PackedB<T> packed(tb, k, n, pb, std::max<index_t>(1, B.shape(1)), n_threads);
-        for (index_t j0 = 0; j0 < n; j0 += block)
-            gemm_packed<T>(ta, m, j0, std::min(block, n - j0), T(1), pa,
-                           std::max<index_t>(1, A.shape(1)), packed, T(0), pc + j0,
-                           std::max<index_t>(1, n), n_threads);
+        PackedA<T> apacked;
+        if (pack_a) apacked.assign(ta, m, pa, std::max<index_t>(1, A.shape(1)), packed);
+        for (index_t j0 = 0; j0 < n; j0 += block) {
+            if (pack_a)
+                gemm_packed<T>(apacked, j0, std::min(block, n - j0), T(1), packed, T(0), pc + j0,
+                               std::max<index_t>(1, n), n_threads);
+            else
+                gemm_packed<T>(ta, m, j0, std::min(block, n - j0), T(1), pa,
+                               std::max<index_t>(1, A.shape(1)), packed, T(0), pc + j0,
+                               std::max<index_t>(1, n), n_threads);
+        }
     }
     return C;
 }
@@ -185,13 +193,16 @@ void register_linalg(py::module_& m) {
         "row/column blocks of one) are used in place, with their row stride as leading dimension.");
     m.def(
         "gemm_packed_product",
-        [](const py::array& a, const py::array& b, bool ta, bool tb, index_t block, int n_threads) {
-            return dispatch_float(
-                a, [&](auto tag) { return packed_product<decltype(tag)>(a, b, ta, tb, block, n_threads); });
+        [](const py::array& a, const py::array& b, bool ta, bool tb, index_t block, int n_threads,
+           bool pack_a) {
+            return dispatch_float(a, [&](auto tag) {
+                return packed_product<decltype(tag)>(a, b, ta, tb, block, n_threads, pack_a);
+            });
         },
         py::arg("a"), py::arg("b"), py::arg("trans_a"), py::arg("trans_b"), py::arg("block"),
-        py::arg("n_threads"),
-        "op(a)·op(b) with b packed once (PackedB) and multiplied in column blocks (gemm_packed).");
+        py::arg("n_threads"), py::arg("pack_a") = false,
+        "op(a)·op(b) with b packed once (PackedB) and multiplied in column blocks (gemm_packed); "
+        "with pack_a, a is packed once too (PackedA).");
     m.def("gemm_set_min_thread_work", &gemm_set_min_thread_work, py::arg("madds"),
           "Multiply-adds per thread below which gemm uses fewer threads; returns the previous "
           "value (tests and tuning).");

@@ -398,6 +398,24 @@ def test_packed_b_equals_gemm(isa, dtype, ta, tb):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("ta,tb", [(False, False), (False, True), (True, False), (True, True)])
+@pytest.mark.parametrize("m", [1, 70, 300])
+def test_packed_a_equals_gemm(isa, dtype, ta, tb, m):
+    # A packed once too (PackedA): still gemm's numbers bit for bit, for a single row, rows ending
+    # inside a register tile, more rows than one row block (threads split them) and k > kc.
+    rng = np.random.default_rng(9)
+    n, k = 300, 530
+    A = make(rng, (k, m) if ta else (m, k), dtype)
+    B = make(rng, (n, k) if tb else (k, n), dtype)
+    expected = gemm(A, B, trans_a=ta, trans_b=tb, n_jobs=1)
+    for block, n_jobs in ((64, 1), (128, 2), (1024, 2)):
+        C = _core.gemm_packed_product(A, B, ta, tb, block, n_jobs, pack_a=True)
+        np.testing.assert_array_equal(C, expected)
+    with pytest.raises(ValueError, match="multiple of column_step"):
+        _core.gemm_packed_product(A, B, ta, tb, 33, 1, pack_a=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
     # The same row of op(A) (and of C, with beta != 0) gives the same row of C wherever it sits:
     # in a full register tile or in an edge tile.

@@ -458,3 +458,67 @@ def test_float64_neighbours_closer_than_float32_resolution(metric):
     order = np.lexsort((np.tile(np.arange(len(X)), (2, 1)), exact))[:, :30]
     assert_array_equal(ours[1], order)
     assert_allclose(ours[0], np.take_along_axis(exact, order, axis=1), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("isa", list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cosine"])
+def test_every_kernel_path_gives_the_same_neighbours(isa, dtype, metric):
+    """The product and the screening scan run per instruction set (generic, AVX2, ...); the exact
+    re-ranking makes the answer the same on every path, bit for bit, and scikit-learn's. Blobs in
+    30-d: the distances crowd together, so many values pass the screen; 1037 training points end
+    in a partial block and a partial scan word; k = 300 is more than a first block holds."""
+    from scratchlearn import _core
+
+    rng = np.random.RandomState(5)
+    centers = rng.randn(4, 30) * 2.0
+    X = (centers[rng.randint(0, 4, 1037)] + rng.randn(1037, 30) * 3.0).astype(dtype)
+    Q = (centers[rng.randint(0, 4, 70)] + rng.randn(70, 30) * 3.0).astype(dtype)
+    before = _core.get_isa()
+    results = {}
+    try:
+        for path in ("generic", isa):
+            _core.set_isa(path)
+            results[path] = [NearestNeighbors(n_neighbors=k, metric=metric, n_jobs=2).fit(X).kneighbors(Q)
+                             for k in (1, 7, 300)]
+    finally:
+        _core.set_isa(before)
+    for k, ours, ref in zip((1, 7, 300), results[isa], results["generic"]):
+        assert_array_equal(ours[1], ref[1])
+        assert_array_equal(ours[0], ref[0])
+        theirs = sk_nn(n_neighbors=k, metric=metric).fit(X).kneighbors(Q)
+        assert_same_neighbors(ours, theirs, X, Q, metric, 2, RTOL[dtype], atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1e-20, 1e20, 1e30])
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_float32_values_beyond_single_precision_squares(scale, k):
+    """float32 data whose squares leave single precision's range (they would overflow or underflow
+    in a single-precision product) are screened in double, and the neighbours stay exact."""
+    rng = np.random.RandomState(11)
+    X = (rng.randn(700, 6) * scale).astype(np.float32)
+    Q = (rng.randn(25, 6) * scale).astype(np.float32)
+    dist, ind = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(Q)
+    exact = np.sqrt(((Q.astype(np.float64)[:, None, :] - X.astype(np.float64)[None]) ** 2).sum(-1))
+    order = np.argsort(exact, axis=1, kind="stable")[:, :k]
+    assert_array_equal(ind, order)
+    assert_allclose(dist, np.take_along_axis(exact, order, axis=1).astype(np.float32), rtol=1e-6)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+@pytest.mark.parametrize("k", [1, 5, 8])
+def test_float64_close_neighbours_few_k(metric, k):
+    """As above with k <= 8, where the first block's limits start from its group minima rather
+    than from +inf: that start must carry the same error margin, or close neighbours are lost."""
+    rng = np.random.RandomState(3)
+    base = rng.randn(60) * 10
+    X = np.vstack([rng.randn(500, 60) * 10,
+                   base + 1e-5 * rng.randn(40, 60),
+                   base + 1e-4 * rng.randn(40, 60)])
+    X = X[rng.permutation(len(X))]
+    Q = np.vstack([base, base + 1e-6 * rng.randn(60)])
+    ours = NearestNeighbors(n_neighbors=k, metric=metric).fit(X).kneighbors(Q)
+    exact = np.array([[exact_dist(q, x, metric, 2) for x in X] for q in Q])
+    order = np.lexsort((np.tile(np.arange(len(X)), (2, 1)), exact))[:, :k]
+    assert_array_equal(ours[1], order)
+    assert_allclose(ours[0], np.take_along_axis(exact, order, axis=1), rtol=1e-12, atol=1e-300)

@@ -3,10 +3,11 @@
 How it works
 ------------
 Brute force, done well. For every query the distances to all training points are computed and the
-k smallest are kept. The core (cpp/src/neighbors.cpp) walks the queries in blocks of 64 and the
-training set in blocks of 1024; for the euclidean family it gets the block of dot products q·x from
+k smallest are kept. The core (cpp/src/neighbors/) walks the queries in blocks of about 64 and the
+training set in blocks of 256; for the euclidean family it gets the block of dot products q·x from
 the matrix product (cpp/src/gemm/) and forms ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x on centred data, then
-folds the block into a bounded max-heap per query while it is still in cache. The full
+a vectorised scan picks the values under each query's current limit and folds them into a bounded
+max-heap per query while the block is still in cache. The full
 n_queries × n_train distance matrix is never stored. The few candidates left at the end are
 re-measured exactly in double precision, so reported distances carry no cancellation error.
 Cost: O(n_queries · n_train · d) flops (a matrix product) plus O(n_queries · n_train · log k) heap
@@ -212,7 +213,7 @@ class NearestNeighbors(_NeighborsBase):
     ----------
     n_features_in_, feature_names_in_, n_samples_fit_, effective_metric_, effective_metric_params_
 
-    How it works: see the module docstring (cpp/src/neighbors.cpp).
+    How it works: see the module docstring (cpp/src/neighbors/neighbors.cpp).
     """
 
     def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
@@ -266,8 +267,8 @@ class KNeighborsClassifier(ClassifierMixin, _SupervisedNeighbors):
     classes_ : ndarray (or list of arrays for multi-output y)
     n_features_in_, feature_names_in_, n_samples_fit_, effective_metric_, outputs_2d_
 
-    How it works: the neighbours come from the core's blocked search (cpp/src/neighbors.cpp); the
-    vote is a weighted count per class (ties go to the class listed first in classes_).
+    How it works: the neighbours come from the core's blocked search
+    (cpp/src/neighbors/neighbors.cpp); the vote is a weighted count per class (ties go to the class listed first in classes_).
     """
 
     def fit(self, X, y):

@@ -73,6 +73,9 @@ template <class T>
 void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, const T* x_norms,
                     const T* c_norms, std::int64_t* labels, T* min_dist, int n_threads);
 
+template <class T>
+class PackedA;
+
 // op(B) (k × n) packed once into the micro-panel layout of the kernel path active at
 // construction, for many products with different A: e.g. every query block of a kNN search
 // against one training set, where re-packing B in each gemm call would cost ~10% of the time.
@@ -97,11 +100,46 @@ private:
     template <class U>
     friend void gemm_packed(bool, index_t, index_t, index_t, U, const U*, index_t,
                             const PackedB<U>&, U, U*, index_t, int);
+    template <class U>
+    friend class PackedA;
+    template <class U>
+    friend void gemm_packed(const PackedA<U>&, index_t, index_t, U, const PackedB<U>&, U, U*,
+                            index_t, int);
     T* data_mut();
     std::vector<T> buf_;
     index_t k_ = 0, n_ = 0, nr_ = 1, npad_ = 0;
     int isa_ = 0;
 };
+
+// op(A) (m × k) packed into the micro-panel layout of a PackedB's kernel path, for many products
+// against column blocks of that PackedB: e.g. one block of kNN queries against every training
+// block, where re-packing A in each gemm_packed call costs a few per cent of the time. assign()
+// refills it (the buffer is kept, so a thread can reuse one PackedA for block after block); between
+// two assigns it is read-only, so several threads may multiply with it at once.
+template <class T>
+class PackedA {
+public:
+    PackedA() = default;
+    // Packs op(A), m × B.k(), for products with B (its kernel path and depth).
+    void assign(bool trans_a, index_t m, const T* A, index_t lda, const PackedB<T>& B);
+    index_t m() const { return m_; }
+    index_t k() const { return k_; }
+
+private:
+    template <class U>
+    friend void gemm_packed(const PackedA<U>&, index_t, index_t, U, const PackedB<U>&, U, U*,
+                            index_t, int);
+    const T* data() const;
+    std::vector<T> buf_;
+    index_t m_ = 0, k_ = 0, mpad_ = 0;
+    int isa_ = 0;
+};
+
+// C ← α·op(A)·op(B)[:, j0 : j0+nb] + β·C with both packed (A by assign() for this B); C m × nb.
+// Same results as gemm_packed with the unpacked op(A), bit for bit, and the same rules.
+template <class T>
+void gemm_packed(const PackedA<T>& A, index_t j0, index_t nb, T alpha, const PackedB<T>& B,
+                 T beta, T* C, index_t ldc, int n_threads);
 
 // C ← α·op(A)·op(B)[:, j0 : j0+nb] + β·C with B packed beforehand: op(A) m × k, C m × nb.
 // Same rules as gemm (β == 0 does not read C; the result does not depend on n_threads and equals

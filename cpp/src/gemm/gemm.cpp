@@ -339,7 +339,7 @@ template <class T>
 void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index_t j0, index_t j1,
                index_t k, T alpha, const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C,
                index_t ldc, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
-               index_t pre_col0 = 0) {
+               index_t pre_col0 = 0, const T* pre_a = nullptr, index_t pre_mpad = 0) {
     const Kernels<T>& K = P.k;
     const int MR = K.mr, NR = K.nr;
     const index_t m = i1 - i0, n = j1 - j0;
@@ -348,7 +348,7 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
     const index_t nblk = (m + P.mc - 1) / P.mc;
     const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
     T* Bbuf = pre ? nullptr : b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
-    T* Ap = a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
+    T* Ap = pre_a ? nullptr : a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
     for (index_t jc = j0; jc < j1; jc += NC) {
         const index_t nc = std::min(NC, j1 - jc);
         const index_t panels = (nc + NR - 1) / NR;
@@ -364,8 +364,12 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
             for (index_t ic = i0; ic < i1; ic += MC) {
                 const index_t mc = std::min(MC, i1 - ic);
                 if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal
-                pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
-                macro_kernel<T>(K, mc, nc, kc, alpha, Ap, Bp, beta_eff, C + ic * ldc + jc, ldc, 0,
+                const T* Ablk = Ap;
+                if (pre_a)
+                    Ablk = pre_a + pc * pre_mpad + ic * kc;
+                else
+                    pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
+                macro_kernel<T>(K, mc, nc, kc, alpha, Ablk, Bp, beta_eff, C + ic * ldc + jc, ldc, 0,
                                 panels, lower, ic, jc);
             }
         }
@@ -419,7 +423,7 @@ template <class T>
 void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
                   int n_threads, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
-                  index_t pre_col0 = 0) {
+                  index_t pre_col0 = 0, const T* pre_a = nullptr, index_t pre_mpad = 0) {
     const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
     const index_t count = tk.row_tasks * tk.col_tasks;
     auto run = [&](index_t t) {
@@ -429,7 +433,7 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
         const index_t j0 = ci * tk.cols, j1 = std::min(n, j0 + tk.cols);
         if (lower && j0 > i1 - 1) return;  // wholly above the diagonal
         gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower, pre,
-                  pre_npad, pre_col0);
+                  pre_npad, pre_col0, pre_a, pre_mpad);
     };
     if (tk.nt == 1 || count == 1) {
         for (index_t t = 0; t < count; ++t) run(t);
@@ -736,6 +740,58 @@ void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const
                  beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
 }
 
+template <class T>
+void PackedA<T>::assign(bool trans_a, index_t m, const T* A, index_t lda, const PackedB<T>& B) {
+    const index_t k = B.k();
+    require(m >= 0, "PackedA: negative dimension");
+    require(lda >= std::max<index_t>(1, trans_a ? m : k), "PackedA: lda is too small");
+    require(A != nullptr || m == 0 || k == 0, "PackedA: A is null");
+    isa_ = B.isa_;
+    const Plan<T>& P = plan_for<T>(isa_);
+    m_ = m;
+    k_ = k;
+    mpad_ = round_up(std::max<index_t>(m, 1), P.k.mr);
+    const std::size_t need =
+        std::size_t(std::max<index_t>(k, 1)) * std::size_t(mpad_) + 64 / sizeof(T);
+    if (buf_.size() < need) buf_.resize(need);
+    T* base = const_cast<T*>(data());
+    // Block pc (kc = min(P.kc, k − pc) columns of op(A)) at pc·mpad, MR-row micro-panels inside:
+    // the layout gemm_rect packs one (ic, pc) block into, so the micro-kernel sees the same data.
+    for (index_t pc = 0; pc < k; pc += P.kc) {
+        const index_t kc = std::min(P.kc, k - pc);
+        if (m > 0) pack_a<T>(P.k.mr, trans_a, A, lda, 0, pc, m, kc, base + pc * mpad_);
+    }
+}
+
+template <class T>
+const T* PackedA<T>::data() const {  // 64-byte aligned, like the gemm's own packing buffers
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<const T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+void gemm_packed(const PackedA<T>& A, index_t j0, index_t nb, T alpha, const PackedB<T>& B,
+                 T beta, T* C, index_t ldc, int n_threads) {
+    require(A.k_ == B.k() && A.isa_ == B.isa_,
+            "gemm_packed: A was not packed for this B (see PackedA::assign)");
+    require(nb >= 0 && j0 >= 0 && j0 + nb <= B.n(),
+            "gemm_packed: the column range is outside the packed matrix");
+    require(nb == 0 || j0 % B.column_step() == 0,
+            "gemm_packed: the first column must be a multiple of column_step()");
+    require(ldc >= std::max<index_t>(1, nb), "gemm_packed: ldc is smaller than nb");
+    const index_t m = A.m_, k = A.k_;
+    if (m == 0 || nb == 0) return;
+    require(C != nullptr, "gemm_packed: null array");
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, nb, beta, C, ldc, n_threads, false);
+        return;
+    }
+    const Plan<T>& P = plan_for<T>(B.isa_);
+    gemm_blocked(P, false, false, m, nb, k, alpha, static_cast<const T*>(nullptr), 1,
+                 static_cast<const T*>(nullptr), 1, beta, C, ldc, n_threads, false, B.data(),
+                 B.npad_, j0, A.data(), A.mpad_);
+}
+
 double gemm_set_min_thread_work(double madds) {
     require(madds >= 1, "gemm_set_min_thread_work: need >= 1 multiply-add per thread");
     return g_min_thread_work.exchange(madds);
@@ -757,7 +813,10 @@ GemmBlocking gemm_blocking() {
     template GemmBlocking gemm_blocking<T>();                                                    \
     template class PackedB<T>;                                                                   \
     template void gemm_packed<T>(bool, index_t, index_t, index_t, T, const T*, index_t,           \
-                                 const PackedB<T>&, T, T*, index_t, int);
+                                 const PackedB<T>&, T, T*, index_t, int);                \
+    template class PackedA<T>;                                                                   \
+    template void gemm_packed<T>(const PackedA<T>&, index_t, index_t, T, const PackedB<T>&, T,   \
+                                 T*, index_t, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

@@ -6,13 +6,18 @@
 //    - euclidean, sqeuclidean and cosine through the matrix product,
 //          ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x
 //      on data centred at the training mean (cosine: on unit vectors), with the q·x block from
-//      gemm() in single precision whatever the input precision (it runs twice as fast);
+//      gemm() in single precision whatever the input precision (it runs twice as fast), unless
+//      the values leave single precision's comfortable range (then in double);
 //    - the other metrics pair by pair in the input precision.
 //    A bounded max-heap of the k smallest approximate distances gives the k-th, b. Each point whose
 //    approximate distance is at most b + 2·M is kept as a candidate, where M bounds the rounding
-//    error of an approximate distance (a standard dot-product error bound, below). Blocks of 64
+//    error of an approximate distance (a standard dot-product error bound, below). Blocks of ~64
 //    queries × 256 training points are screened while they are in cache; the full distance matrix
-//    never exists.
+//    never exists. A vectorised scan of the block (scan_*.cpp, one per instruction set) marks the
+//    values under their query's current limit and the rows having any; only those values are
+//    offered to their query's heap: after the first block, almost none. (In the first block the
+//    limit starts from the k-th smallest of the row's 32-value group minima, a b' ≥ b with k
+//    values at or below it, so the start b' + 2·M(b') is as safe as any later limit.)
 // 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
 //    data); the k best by (distance, index) are the answer.
 //
@@ -30,17 +35,69 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
+#include "scan.hpp"
+#include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
 namespace {
 
-constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile)
+constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile; see below)
 constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
-constexpr index_t kChunk = 32;        // distances screened together by one vectorised test
+
+// The screening scan of the active path (scan.hpp): AVX2 where the CPU has it.
+template <class S>
+const knn_scan::ScanKernels<S>& scan_kernels() {
+    static const struct Tables {
+        knn_scan::ScanKernels<float> f[2];
+        knn_scan::ScanKernels<double> d[2];
+        Tables() {
+            knn_scan::generic_scan(&f[0], &d[0]);
+            f[1] = f[0];
+            d[1] = d[0];
+#ifdef SCRATCHLEARN_X86
+            if (isa_supported(Isa::Avx2)) knn_scan::avx2_scan(&f[1], &d[1]);
+#endif
+        }
+    } tables;
+    const int path = active_isa() == Isa::Generic ? 0 : 1;
+    if constexpr (std::is_same<S, float>::value)
+        return tables.f[path];
+    else
+        return tables.d[path];
+}
+
+inline int lowest_bit64(std::uint64_t w) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        ++i;
+    }
+    return i;
+#endif
+}
+
+inline int lowest_bit(std::uint32_t w) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        ++i;
+    }
+    return i;
+#endif
+}
 
 struct Candidate {
     double dist;
@@ -64,6 +121,10 @@ public:
         threshold_ = std::numeric_limits<double>::infinity();
     }
     double threshold() const { return threshold_; }
+    // Lowers the threshold to what a full heap with k-th smallest b would give, for b the k-th
+    // smallest of approximate distances that the caller offers next: their k smallest still pass
+    // and fill the heap, and most of the others need not be offered at all.
+    void prime(double b) { threshold_ = std::min(threshold_, b + 2.0 * (abs_ + rel_ * b)); }
 
     void offer(double approx, std::int64_t index) {
         if (approx > threshold_) return;
@@ -78,7 +139,7 @@ public:
         }
         if (static_cast<index_t>(heap_.size()) == k_) {
             const double b = heap_.front();
-            threshold_ = b + 2.0 * (abs_ + rel_ * b);
+            threshold_ = std::min(threshold_, b + 2.0 * (abs_ + rel_ * b));
         }
         if (static_cast<index_t>(cand_.size()) >= compact_at_) compact();
     }
@@ -106,11 +167,25 @@ double exact_distance(const T* a, const T* b, index_t d, Metric metric, double p
     switch (metric) {
         case Metric::Euclidean:
         case Metric::SqEuclidean: {
-            double s = 0;
-            for (index_t j = 0; j < d; ++j) {
-                const double t = double(a[j]) - double(b[j]);
-                s += t * t;
+            // Four partial sums: four independent addition chains instead of one (re-ranking is
+            // latency-bound otherwise).
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            index_t j = 0;
+            for (; j + 4 <= d; j += 4) {
+                const double t0 = double(a[j]) - double(b[j]);
+                const double t1 = double(a[j + 1]) - double(b[j + 1]);
+                const double t2 = double(a[j + 2]) - double(b[j + 2]);
+                const double t3 = double(a[j + 3]) - double(b[j + 3]);
+                s0 += t0 * t0;
+                s1 += t1 * t1;
+                s2 += t2 * t2;
+                s3 += t3 * t3;
             }
+            for (; j < d; ++j) {
+                const double t = double(a[j]) - double(b[j]);
+                s0 += t * t;
+            }
+            const double s = (s0 + s1) + (s2 + s3);
             return metric == Metric::Euclidean ? std::sqrt(s) : s;
         }
         case Metric::Manhattan: {
@@ -162,6 +237,21 @@ inline T direct_distance(const T* a, const T* b, index_t d, Metric metric, T p) 
     }
 }
 
+// std::nextafter(x, +inf), without the library call (it runs once per threshold change): the
+// next representable value above x, by one step of the bit pattern.
+template <class S>
+S next_up(S x) {
+    using U = typename std::conditional<sizeof(S) == 4, std::uint32_t, std::uint64_t>::type;
+    static_assert(sizeof(U) == sizeof(S), "IEEE binary32/binary64 only");
+    if (!(x < std::numeric_limits<S>::infinity())) return x;  // +inf, NaN
+    if (x == S(0)) return std::numeric_limits<S>::denorm_min();
+    U u;
+    std::memcpy(&u, &x, sizeof u);
+    u = x > S(0) ? u + 1 : u - 1;  // magnitude up for positives, down for negatives
+    std::memcpy(&x, &u, sizeof u);
+    return x;
+}
+
 // The largest stored value v worth offering, v + offset <= threshold, rounded upwards so that the
 // cheap screen never skips a value that the exact test in Screen::offer would accept.
 template <class S>
@@ -169,10 +259,9 @@ S screen_limit(double threshold, S offset) {
     if (!(threshold < std::numeric_limits<double>::infinity())) return std::numeric_limits<S>::infinity();
     const double v = threshold - double(offset);
     S lim = S(v);
-    if (double(lim) < v) lim = std::nextafter(lim, std::numeric_limits<S>::infinity());
+    if (double(lim) < v) lim = next_up(lim);
     // One more step up absorbs the rounding of dr + offset in S.
-    return std::nextafter(std::nextafter(lim, std::numeric_limits<S>::infinity()),
-                          std::numeric_limits<S>::infinity()) + std::fabs(offset) * std::numeric_limits<S>::epsilon();
+    return next_up(next_up(lim)) + std::fabs(offset) * std::numeric_limits<S>::epsilon();
 }
 
 bool uses_product(Metric m) {
@@ -182,6 +271,25 @@ bool uses_product(Metric m) {
 template <class T>
 constexpr double unit_roundoff() {
     return std::numeric_limits<T>::epsilon() / 2;
+}
+
+// Start fetching the rows of the query's remaining candidates: they lie anywhere in the training
+// set (mostly outside the caches), and a block's worth of fetches in flight at once costs about
+// one memory latency instead of one per row.
+template <class T>
+void prefetch_candidates(Screen& s, const T* X, index_t d) {
+    s.compact();
+#if defined(__GNUC__) || defined(__clang__)
+    const std::size_t bytes = std::size_t(d) * sizeof(T);
+    for (const Candidate& e : s.candidates()) {
+        const char* row = reinterpret_cast<const char*>(X + e.index * d);
+        for (std::size_t off = 0; off < bytes; off += 64) __builtin_prefetch(row + off);
+        __builtin_prefetch(row + bytes - 1);
+    }
+#else
+    (void)X;
+    (void)d;
+#endif
 }
 
 // Re-rank one query's candidates exactly and write its k best.
@@ -239,20 +347,34 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     const PackedB<S> packed(true, da, n_train, Xs.data(), da, n_threads);
     std::vector<S>().swap(Xs);
 
-    const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
+    // Query blocks of whole register tiles (64 rows rounded up to the micro-kernel's MR), so no
+    // partial tile goes through the gemm's edge path.
+    const index_t mr = gemm_blocking<S>().mr;
+    const index_t qblock = (kQueryBlock + mr - 1) / mr * mr;
+    const knn_scan::ScanKernels<S>& scan = scan_kernels<S>();
+    const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
     ExceptionSlot errors;
 #pragma omp parallel num_threads(nt)
     {
-        std::vector<Screen> screens(kQueryBlock);
-        std::vector<S> qbuf(static_cast<std::size_t>(kQueryBlock * da));
-        std::vector<double> qnorm(kQueryBlock);
-        std::vector<S> dots(static_cast<std::size_t>(kQueryBlock * kTrainBlock));
+        std::vector<Screen> screens(qblock);
+        std::vector<S> qbuf(static_cast<std::size_t>(qblock * da));
+        std::vector<double> qnorm(qblock);
+        std::vector<S> dots(static_cast<std::size_t>(qblock * kTrainBlock));
+        constexpr index_t kWords = (kTrainBlock + 31) / 32;
+        std::vector<std::uint32_t> mask(static_cast<std::size_t>(qblock * kWords));
+        std::vector<std::uint64_t> rows_passing(static_cast<std::size_t>((qblock + 63) / 64));
+        std::vector<S> sel(kTrainBlock);
+        // Per query: the screen limit in S and the threshold it was computed for (screen_limit
+        // is recomputed only when the threshold moves, which is rare after the first block).
+        std::vector<S> lims(qblock);
+        std::vector<double> lim_for(qblock);
+        PackedA<S> qpacked;
 #pragma omp for schedule(dynamic, 1)
         for (index_t b = 0; b < n_blocks; ++b) {
             errors.run([&] {
-                const index_t q0 = b * kQueryBlock;
-                const index_t mb = std::min(kQueryBlock, n_queries - q0);
+                const index_t q0 = b * qblock;
+                const index_t mb = std::min(qblock, n_queries - q0);
                 for (index_t r = 0; r < mb; ++r) {
                     const T* q = Q + (q0 + r) * d;
                     S* o = qbuf.data() + r * da;
@@ -272,31 +394,67 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     }
                     qnorm[r] = s;
                     screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+                    lim_for[r] = screens[r].threshold();
+                    lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
                 }
+                // The query block is packed once for all the training blocks.
+                qpacked.assign(false, mb, qbuf.data(), da, packed);
                 for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
                     // dots ← ‖x‖² − 2·q·x (cosine: −q·x): a row's distances are then
                     // ‖q‖² + dots (cosine: 1 + dots).
-                    gemm_packed<S>(false, mb, t0, nb, cosine ? S(-1) : S(-2), qbuf.data(), da,
-                                   packed, S(0), dots.data(), nb, 1);
-                    for (index_t r = 0; r < mb; ++r) {
-                        Screen& sc = screens[r];
-                        S* dr = dots.data() + r * nb;
-                        const S offset = cosine ? S(1) : S(qnorm[r]);
-                        S lim = screen_limit<S>(sc.threshold(), offset);
-                        for (index_t c0 = 0; c0 < nb; c0 += kChunk) {
-                            const index_t c1 = std::min(nb, c0 + kChunk);
-                            // Does any value of the chunk come under the limit? An OR of
-                            // comparisons (vectorised), not a min (which would not be).
-                            unsigned any = 0;
-                            for (index_t c = c0; c < c1; ++c) any |= static_cast<unsigned>(dr[c] <= lim);
-                            if (!any) continue;
-                            for (index_t c = c0; c < c1; ++c)
-                                sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
-                            lim = screen_limit<S>(sc.threshold(), offset);
+                    gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
+                                   dots.data(), nb, 1);
+                    if (t0 == 0 && nb / 32 >= k) {
+                        // First block: each limit starts not from +inf but from an upper bound of
+                        // the row's k-th smallest value, the k-th smallest of its 32-value groups'
+                        // minima (k values lie at or below it), so few values are offered.
+                        const index_t groups = nb / 32;
+                        for (index_t r = 0; r < mb; ++r) {
+                            const S* dr = dots.data() + r * nb;
+                            for (index_t g = 0; g < groups; ++g) {
+                                S m = std::numeric_limits<S>::infinity();  // NaNs are passed over
+                                for (index_t c = g * 32; c < g * 32 + 32; ++c)
+                                    m = dr[c] < m ? dr[c] : m;
+                                sel[g] = m;
+                            }
+                            std::nth_element(sel.begin(), sel.begin() + (k - 1), sel.begin() + groups);
+                            const S offset = cosine ? S(1) : S(qnorm[r]);
+                            screens[r].prime(double(std::max(S(0), sel[k - 1] + offset)));
+                            lim_for[r] = screens[r].threshold();
+                            lims[r] = screen_limit<S>(lim_for[r], offset);
+                        }
+                    }
+                    // Which values come under their row's limit (in most rows, none)?
+                    const index_t words = (nb + 31) / 32;
+                    scan.below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
+                                    rows_passing.data());
+                    for (index_t rw = 0; rw * 64 < mb; ++rw) {
+                        for (std::uint64_t rbits = rows_passing[rw]; rbits; rbits &= rbits - 1) {
+                            const index_t r = rw * 64 + lowest_bit64(rbits);
+                            const S* dr = dots.data() + r * nb;
+                            const std::uint32_t* rmask = mask.data() + r * words;
+                            S lim = lims[r];
+                            Screen& sc = screens[r];
+                            const S offset = cosine ? S(1) : S(qnorm[r]);
+                            for (index_t w = 0; w < words; ++w) {
+                                for (std::uint32_t bits = rmask[w]; bits; bits &= bits - 1) {
+                                    const index_t c = w * 32 + lowest_bit(bits);
+                                    // The limit may have dropped since the scan; a value above it
+                                    // would be turned down by offer anyway.
+                                    if (!(dr[c] <= lim)) continue;
+                                    sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
+                                    if (sc.threshold() != lim_for[r]) {
+                                        lim_for[r] = sc.threshold();
+                                        lim = screen_limit<S>(lim_for[r], offset);
+                                    }
+                                }
+                            }
+                            lims[r] = lim;
                         }
                     }
                 }
+                for (index_t r = 0; r < mb; ++r) prefetch_candidates(screens[r], X, d);
                 for (index_t r = 0; r < mb; ++r)
                     finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
                                  out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
@@ -343,14 +501,33 @@ void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, in
     errors.rethrow();
 }
 
-// Single precision screens well unless the (centred) values leave its comfortable range.
+// Single precision screens well unless the (centred) values leave its comfortable range: float32
+// input too (squares of values beyond ~1e19 overflow it). An OR of comparisons per element (which
+// vectorises) rather than a running maximum (which would not).
+template <class T>
+bool in_float_range(const T* v, index_t count, bool& some_not_tiny) {
+    unsigned big = 0, not_tiny = 0;
+    for (index_t i = 0; i < count; ++i) {
+        const T a = std::fabs(v[i]);
+        big |= static_cast<unsigned>(a >= T(1e15));
+        not_tiny |= static_cast<unsigned>(a > T(1e-15));
+    }
+    some_not_tiny = some_not_tiny || not_tiny;
+    return !big;
+}
+
 template <class T>
 bool float_screening_is_safe(const T* X, index_t n, const T* Q, index_t nq, index_t d) {
-    if (std::is_same<T, float>::value) return true;
-    double hi = 0;
-    for (index_t i = 0; i < n * d; ++i) hi = std::max(hi, std::fabs(double(X[i])));
-    for (index_t i = 0; i < nq * d; ++i) hi = std::max(hi, std::fabs(double(Q[i])));
-    return hi < 1e15 && (hi == 0 || hi > 1e-15);
+    // All-zero data is safe; otherwise the largest magnitude must lie in (1e-15, 1e15).
+    bool some_not_tiny = false;
+    if (!in_float_range(X, n * d, some_not_tiny) || !in_float_range(Q, nq * d, some_not_tiny))
+        return false;
+    bool all_zero = true;
+    if (!some_not_tiny)
+        for (index_t i = 0; i < n * d && all_zero; ++i) all_zero = X[i] == T(0);
+    if (!some_not_tiny)
+        for (index_t i = 0; i < nq * d && all_zero; ++i) all_zero = Q[i] == T(0);
+    return some_not_tiny || all_zero;
 }
 
 }  // namespace
