@@ -453,16 +453,19 @@ def test_core_rejects_inconsistent_arrays():
 
 @pytest.mark.parametrize("isa", list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_every_kernel_path(isa, dtype):
+@pytest.mark.parametrize("k", [6, 13])
+def test_every_kernel_path(isa, dtype, k):
     from scratchlearn import _core
 
-    X = blobs(3000, 7, 6, std=3.0).astype(dtype)  # d = 7: transposed blocks with a remainder
-    init = pick_init(X, 6, 0)
-    ref = skc.KMeans(6, init=init, n_init=1).fit(X)
+    # d = 7: transposed blocks with a remainder; k = 6 and 13: 8 and 16 register lanes (several
+    # samples per step, 2 to 8 by lane count); n = 3003: a short last group of samples.
+    X = blobs(3003, 7, k, std=3.0).astype(dtype)
+    init = pick_init(X, k, 0)
+    ref = skc.KMeans(k, init=init, n_init=1).fit(X)
     before = _core.get_isa()
     try:
         _core.set_isa(isa)
-        km = KMeans(6, init=init, n_init=1).fit(X)
+        km = KMeans(k, init=init, n_init=1).fit(X)
     finally:
         _core.set_isa(before)
     assert_array_equal(km.labels_, ref.labels_)

@@ -1,5 +1,6 @@
 // Definitions of the per-chunk k-means loops; included by one .cpp per instruction set with
 // SL_KMEANS_NS naming its namespace (see chunk_kernels.hpp).
+#include <algorithm>
 #include <limits>
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -103,31 +104,41 @@ inline void store_argmin(const typename Vec<T>::R* a, T* best, T* lab) {
     *lab = T(__builtin_ctz(bits));
 }
 
+// S samples at a time, so that S·NV independent chains of fused multiply-adds hide their latency
+// (at least 8 in flight); a short last group repeats its last sample (not stored twice).
 template <class T, int NV>
 void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
                     const T* __restrict cnp, T* __restrict best, T* __restrict lab) {
     using O = Vec<T>;
     using R = typename O::R;
     constexpr int KP = NV * O::W;
+    constexpr int S = NV >= 4 ? 2 : 8 / NV;
     R init[NV];
     for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
-    for (index_t i = 0; i < m; i += 2) {
-        // Two samples at a time; an odd last sample is paired with itself.
-        const T* x0 = X + i * d;
-        const T* x1 = i + 1 < m ? x0 + d : x0;
-        R a0[NV], a1[NV];
-        for (int q = 0; q < NV; ++q) a0[q] = a1[q] = init[q];
+    for (index_t i = 0; i < m; i += S) {
+        const T* x[S];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
+        R a[S][NV];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) a[s][q] = init[q];
         for (index_t f = 0; f < d; ++f) {
-            const R u0 = O::set1(x0[f]), u1 = O::set1(x1[f]);
             const T* ct = Ct + f * KP;
-            for (int q = 0; q < NV; ++q) {
-                const R c = O::load(ct + q * O::W);
-                a0[q] = O::fma(u0, c, a0[q]);
-                a1[q] = O::fma(u1, c, a1[q]);
+            R c[NV];
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
+#pragma GCC unroll 8
+            for (int s = 0; s < S; ++s) {
+                const R u = O::set1(x[s][f]);
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
             }
         }
-        store_argmin<T, NV>(a0, best + i, lab + i);
-        if (i + 1 < m) store_argmin<T, NV>(a1, best + i + 1, lab + i + 1);
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+            if (i + s < m) store_argmin<T, NV>(a[s], best + i + s, lab + i + s);
     }
 }
 
