@@ -11,24 +11,6 @@ using namespace scratchlearn::bind;
 
 namespace {
 
-template <class T>
-py::tuple scatter(const py::array& x_in, int n_threads) {
-    carray<T> X = carray<T>::ensure(x_in);
-    if (!X) throw std::invalid_argument("pca_scatter: X could not be converted");
-    check_ndim(X, 2, "X");
-    const index_t n = X.shape(0), d = X.shape(1);
-    if (n < 1 || d < 1) throw std::invalid_argument("pca_scatter: X must not be empty");
-    py::array_t<double> mean(d), S({d, d});
-    const T* px = X.data();
-    double* pm = mean.mutable_data();
-    double* ps = S.mutable_data();
-    {
-        py::gil_scoped_release release;
-        pca_scatter<T>(px, n, d, pm, ps, n_threads);
-    }
-    return py::make_tuple(mean, S);
-}
-
 using darray = carray<double>;
 
 template <class T>
@@ -79,13 +61,6 @@ py::array affine(const py::array& x_in, const py::array& w_in, const py::array& 
 }  // namespace
 
 void register_decomposition(py::module_& m) {
-    m.def(
-        "pca_scatter",
-        [](const py::array& X, int n_threads) {
-            return dispatch_float(X, [&](auto tag) { return scatter<decltype(tag)>(X, n_threads); });
-        },
-        py::arg("X"), py::arg("n_threads"),
-        "(column means, scatter matrix of the centred rows), both float64.");
     m.def(
         "symmetric_eigen",
         [](const py::array& a_in) {

@@ -175,6 +175,32 @@ py::array packed_product(const py::array& a_in, const py::array& b_in, bool ta, 
     return C;
 }
 
+template <class T>
+py::tuple centred_scatter_t(const py::array& x_in, const py::object& y_in, const py::object& sw_in,
+                            bool centre, int n_threads) {
+    carray<T> X = as_array<T>(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (n < 1 || d < 1) throw std::invalid_argument("centred_scatter: X must not be empty");
+    carray<T> Y;
+    index_t k = 0;
+    if (!y_in.is_none()) {
+        Y = as_array<T>(y_in, 2, "Y");
+        if (Y.shape(0) != n) throw std::invalid_argument("centred_scatter: X and Y differ in rows");
+        k = Y.shape(1);
+    }
+    carray<T> swh;
+    const T* sw = optional_vector<T>(sw_in, n, "sample_weight", swh);
+    py::array_t<double> mean(d + k), S({d, d + k});
+    const T* px = X.data();
+    const T* py_ = k ? Y.data() : nullptr;
+    double *pm = mean.mutable_data(), *ps = S.mutable_data();
+    {
+        py::gil_scoped_release release;
+        centred_scatter<T>(n, d, px, k, py_, sw, centre, pm, ps, n_threads);
+    }
+    return py::make_tuple(mean, S);
+}
+
 }  // namespace
 
 void register_linalg(py::module_& m) {
@@ -230,4 +256,16 @@ void register_linalg(py::module_& m) {
         },
         py::arg("X"), py::arg("C"), py::arg("n_threads"),
         "(labels, squared distances) of the nearest row of C for every row of X.");
+    m.def(
+        "centred_scatter",
+        [](const py::array& X, const py::object& Y, const py::object& sw, bool centre,
+           int n_threads) {
+            return dispatch_float(X, [&](auto tag) {
+                return centred_scatter_t<decltype(tag)>(X, Y, sw, centre, n_threads);
+            });
+        },
+        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("centre"),
+        py::arg("n_threads"),
+        "(mean of [X | Y], S = centred weighted [X | Y] scatter restricted to X's rows, "
+        "d × (d + k)); Y and sample_weight may be None.");
 }

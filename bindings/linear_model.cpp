@@ -14,27 +14,6 @@ namespace {
 using darray = carray<double>;
 
 template <class T>
-py::tuple normal_eq(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
-                    bool fit_intercept, int n_threads) {
-    carray<T> X = as_array<T>(x_in, 2, "X");
-    carray<T> Y = as_array<T>(y_in, 2, "Y");
-    const index_t n = X.shape(0), d = X.shape(1), k = Y.shape(1);
-    if (Y.shape(0) != n) throw std::invalid_argument("normal_equations: X and Y differ in rows");
-    carray<T> swh;
-    const T* sw = optional_vector<T>(sw_in, n, "sample_weight", swh);
-    py::array_t<double> xm(d), ym(k), G({d, d}), C({d, k});
-    const T* px = X.data();
-    const T* py_ = Y.data();
-    double *pxm = xm.mutable_data(), *pym = ym.mutable_data(), *pg = G.mutable_data(),
-           *pc = C.mutable_data();
-    {
-        py::gil_scoped_release release;
-        normal_equations<T>(n, d, k, px, py_, sw, fit_intercept, pxm, pym, pg, pc, n_threads);
-    }
-    return py::make_tuple(xm, ym, G, C);
-}
-
-template <class T>
 py::tuple logistic_fit_t(const py::array& x_in, const py::array& y_in, const py::object& sw_in,
                          double S, index_t K, bool fit_intercept, double l2, double l1, int solver,
                          index_t max_iter, double tol, std::uint64_t seed,
@@ -121,18 +100,6 @@ darray square(const py::array& a_in, const char* name) {
 }  // namespace
 
 void register_linear_model(py::module_& m) {
-    m.def(
-        "normal_equations",
-        [](const py::array& X, const py::array& Y, const py::object& sw, bool fit_intercept,
-           int n_threads) {
-            return dispatch_float(X, [&](auto tag) {
-                return normal_eq<decltype(tag)>(X, Y, sw, fit_intercept, n_threads);
-            });
-        },
-        py::arg("X"), py::arg("Y"), py::arg("sample_weight"), py::arg("fit_intercept"),
-        py::arg("n_threads"),
-        "(x_mean, y_mean, G, XtY) of the weighted, centred least-squares problem.");
-
     m.def(
         "logistic_fit",
         [](const py::array& X, const py::array& y, const py::object& sw, double S, index_t K,

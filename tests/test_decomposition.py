@@ -165,8 +165,8 @@ def test_pca_sign_convention(rng):
 def test_pca_threads_identical(rng):
     X = _data(rng, n=30000, d=9)
     for dtype in DTYPES:
-        m1, s1 = _core.pca_scatter(X.astype(dtype), 1)
-        m2, s2 = _core.pca_scatter(X.astype(dtype), 2)
+        m1, s1 = _core.centred_scatter(X.astype(dtype), None, None, True, 1)
+        m2, s2 = _core.centred_scatter(X.astype(dtype), None, None, True, 2)
         assert_array_equal(m1, m2)
         assert_array_equal(s1, s2)
         Y = rng.randn(5000, 7).astype(dtype)
@@ -175,7 +175,7 @@ def test_pca_threads_identical(rng):
 
 def test_pca_scatter_matches_numpy(rng):
     X = _data(rng, n=10000, d=7, offset=50)
-    mean, S = _core.pca_scatter(X, 2)
+    mean, S = _core.centred_scatter(X, None, None, True, 2)
     Xc = X - X.mean(axis=0)
     assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
     assert_allclose(S, Xc.T @ Xc, rtol=1e-11, atol=1e-9)

@@ -432,7 +432,18 @@ def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
 
 # ---------------------------------------------------------------------------------------------
 # centred_scatter (cpp/src/gemm/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
-# LinearRegression/Ridge (normal_equations) and PCA (pca_scatter).
+# LinearRegression/Ridge (the normal equations) and PCA (the covariance).
+
+
+def normal_equations(X, Y, w, centre, n_threads):
+    """(x_mean, y_mean, XᵀX, XᵀY) from the core's centred_scatter."""
+    mean, S = _core.centred_scatter(X, Y, w, centre, n_threads)
+    d = X.shape[1]
+    return mean[:d], mean[d:], S[:, :d], S[:, d:]
+
+
+def pca_scatter(X, n_threads):
+    return _core.centred_scatter(X, None, None, True, n_threads)
 
 
 def scatter_reference(X, Y, w, centre):
@@ -465,7 +476,7 @@ def scatter_case(dtype, n, d, k, weighted, centre):
 def test_normal_equations_scatter_against_numpy(isa, dtype, n, d, k, weighted, centre):
     # n = 9000 spans several 4096-row blocks; d + k = 262 takes the wide (syrk) path.
     X, Y, w, (mean, S, scale) = scatter_case(dtype, n, d, k, weighted, centre)
-    xm, ym, G, XtY = _core.normal_equations(X, Y, w, centre, 2)
+    xm, ym, G, XtY = normal_equations(X, Y, w, centre, 2)
     eps = np.finfo(dtype).eps
     tol = (8 * eps * min(n, 4096) ** 0.5 + 1e-13) * scale
     np.testing.assert_allclose(np.concatenate([xm, ym]), mean, rtol=1e-6 if dtype == np.float32 else 1e-12,
@@ -481,7 +492,7 @@ def test_scatter_far_from_origin(isa, dtype):
     # would lose eight of them).
     rng = np.random.default_rng(5)
     X = (1e4 + rng.standard_normal((20000, 12))).astype(dtype)
-    mean, S = _core.pca_scatter(X, 2)
+    mean, S = pca_scatter(X, 2)
     ref_mean, ref, scale = scatter_reference(X, np.zeros((len(X), 0), dtype), None, True)
     np.testing.assert_allclose(mean, ref_mean, rtol=1e-12)
     rel = 1e-12 if dtype == np.float64 else 1e-4
@@ -495,16 +506,16 @@ def test_scatter_same_for_every_thread_count(dtype, d):
     X = rng.standard_normal((30000, d)).astype(dtype)
     Y = rng.standard_normal((30000, 2)).astype(dtype)
     w = rng.uniform(0, 2, 30000).astype(dtype)
-    first = _core.normal_equations(X, Y, w, True, 1)
+    first = normal_equations(X, Y, w, True, 1)
     for nt in (2, 3, 5):
-        for a, b in zip(first, _core.normal_equations(X, Y, w, True, nt)):
+        for a, b in zip(first, normal_equations(X, Y, w, True, nt)):
             assert np.array_equal(a, b)
-    m1, s1 = _core.pca_scatter(X, 1)
-    m3, s3 = _core.pca_scatter(X, 3)
+    m1, s1 = pca_scatter(X, 1)
+    m3, s3 = pca_scatter(X, 3)
     assert np.array_equal(m1, m3) and np.array_equal(s1, s3)
 
 
 def test_scatter_zero_weights_rejected():
     X = np.ones((4, 2))
     with pytest.raises(ValueError, match="sample weights sum to zero"):
-        _core.normal_equations(X, np.ones((4, 1)), np.zeros(4), True, 1)
+        normal_equations(X, np.ones((4, 1)), np.zeros(4), True, 1)

@@ -259,7 +259,7 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "full" and n < d:
             mean, w, V = _wide_eigen(X, nt)
         else:
-            mean, S = _core.pca_scatter(X, nt)
+            mean, S = _core.centred_scatter(X, None, None, True, nt)
             assert_finite_through((mean, S), X)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
@@ -305,9 +305,8 @@ class PCA(TransformerMixin, BaseEstimator):
         nt = resolve_n_jobs(None)
         dtype = X.dtype
         if solver == "arpack":
-            # Exact answer through the covariance eigensolver, truncated.
-            mean, S = _core.pca_scatter(X, nt)
-            assert_finite_through((mean, S), X)
+            # Exact answer through the covariance eigensolver, truncated (X checked in _fit).
+            mean, S = _core.centred_scatter(X, None, None, True, nt)
             S /= n - 1
             w, V = _core.symmetric_eigen(S)
             w[w < 0] = 0.0

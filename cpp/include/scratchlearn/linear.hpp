@@ -14,18 +14,7 @@
 namespace scratchlearn {
 
 // ---------------------------------------------------------------- dense least squares / ridge
-
-// Weighted centring and the normal equations of a least-squares problem, streamed in row blocks
-// (X is never copied whole): with weights s_i (1 when sw is null) and, when fit_intercept, the
-// weighted means μ_x, μ_y,
-//     G   = Σ_i s_i (x_i − μ_x)(x_i − μ_x)ᵀ          (d × d, through syrk_ata)
-//     XtY = Σ_i s_i (x_i − μ_x)(y_i − μ_y)ᵀ          (d × k, through gemm)
-// x_mean (d), y_mean (k) receive the means (zeros without intercept). Deterministic for every
-// n_threads (fixed block order and fixed reduction chunks).
-template <class T>
-void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
-                      bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
-                      int n_threads);
+// (The normal equations G = X̃ᵀX̃, X̃ᵀỸ themselves come from centred_scatter, gemm.hpp.)
 
 // Solves (G + α_j I) w_j = b_j for every target j by Cholesky (G d × d, B d × k, α one per target
 // or one in all when n_alpha == 1). W is d × k. Returns the smallest ratio L_ii² / G_ii met by

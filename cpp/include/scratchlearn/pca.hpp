@@ -6,13 +6,6 @@
 
 namespace scratchlearn {
 
-// Column means of X (n × d) into mean (double) and the scatter matrix of the centred data,
-// S = Σ_i (x_i − mean)(x_i − mean)ᵀ, into S (d × d, double, both triangles). The data are centred
-// block by block (never copied whole) and each block's XᵀX comes from syrk_ata; block results are
-// summed in a fixed order, so S does not depend on n_threads.
-template <class T>
-void pca_scatter(const T* X, index_t n, index_t d, double* mean, double* S, int n_threads);
-
 // Orthonormalise the columns of the tall matrix A (m × k, row-major, m >= k) in place: A ← Q of its
 // thin QR (shifted Cholesky-QR3 on the gemm; classical Gram-Schmidt twice when A is numerically
 // rank-deficient, in which case a column dependent on the previous ones becomes zeros).

@@ -11,12 +11,6 @@
 
 namespace scratchlearn {
 
-template <class T>
-void pca_scatter(const T* X, index_t n, index_t d, double* mean, double* S, int n_threads) {
-    require(n >= 1 && d >= 1, "pca_scatter: X must have at least one row and one column");
-    centred_scatter<T>(n, d, X, 0, nullptr, nullptr, true, mean, S, n_threads);
-}
-
 namespace {
 
 // Cholesky factor R (upper, k × k, RᵀR = G) of the symmetric G; false if G is not numerically
@@ -225,7 +219,6 @@ void pca_affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, inde
 }
 
 #define SCRATCHLEARN_INSTANTIATE(T)                                              \
-    template void pca_scatter<T>(const T*, index_t, index_t, double*, double*, int); \
     template void orthonormalize_columns<T>(index_t, index_t, T*, int);          \
     template void lu_permuted_l<T>(index_t, index_t, T*, int);                        \
     template void pca_affine<T>(const T*, index_t, index_t, const T*, bool, index_t, const T*, T*, int);

@@ -16,23 +16,6 @@
 
 namespace scratchlearn {
 
-template <class T>
-void normal_equations(index_t n, index_t d, index_t k, const T* X, const T* Y, const T* sw,
-                      bool fit_intercept, double* x_mean, double* y_mean, double* G, double* XtY,
-                      int n_threads) {
-    require(n >= 1 && d >= 1 && k >= 1, "normal_equations: empty problem");
-    // One pass: the centred, weighted scatter of [X | Y] (gemm.hpp), then split into XᵀX and XᵀY.
-    const index_t m = d + k;
-    std::vector<double> mean(m), S(static_cast<size_t>(d * m));
-    centred_scatter<T>(n, d, X, k, Y, sw, fit_intercept, mean.data(), S.data(), n_threads);
-    std::copy(mean.begin(), mean.begin() + d, x_mean);
-    std::copy(mean.begin() + d, mean.end(), y_mean);
-    for (index_t i = 0; i < d; ++i) {
-        std::copy(S.begin() + i * m, S.begin() + i * m + d, G + i * d);
-        std::copy(S.begin() + i * m + d, S.begin() + (i + 1) * m, XtY + i * k);
-    }
-}
-
 namespace {
 
 // In-place lower Cholesky factor of the d × d matrix M; returns min L_ii²/M_ii or −1 on failure.
@@ -302,12 +285,5 @@ index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, dou
     std::copy(cand.begin(), cand.end(), w);
     return sweep;
 }
-
-#define SCRATCHLEARN_INSTANTIATE(T)                                                              \
-    template void normal_equations<T>(index_t, index_t, index_t, const T*, const T*, const T*,    \
-                                      bool, double*, double*, double*, double*, int);
-SCRATCHLEARN_INSTANTIATE(float)
-SCRATCHLEARN_INSTANTIATE(double)
-#undef SCRATCHLEARN_INSTANTIATE
 
 }  // namespace scratchlearn

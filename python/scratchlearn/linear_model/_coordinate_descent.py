@@ -32,6 +32,7 @@ from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from .._validation import check_random_state, check_sample_weight, resolve_n_jobs, validate_data
 from ._base import LinearModelMixin, _check_bool, _check_choice, _check_int, _check_real
+from ._least_squares import _normal_equations
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -156,7 +157,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
                                                   n_threads, budget)
             if not conv and it < max_iter:
                 if gram is None:
-                    _, _, H, q = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
+                    _, _, H, q = _normal_equations(X, Y, sw, fit_intercept, n_threads)
                     gram = (H, q)
                 H, q = gram
                 w, it2, gap, conv = _core.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,

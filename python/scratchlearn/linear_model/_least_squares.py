@@ -50,9 +50,10 @@ def _prepare(est, X, y, sample_weight):
 def _normal_equations(X, Y, sw, fit_intercept, n_threads):
     """Means, XᵀX and XᵀY of the centred, weighted data (one pass in the core); any NaN or
     infinity in X shows in them and is reported as validation would."""
-    out = _core.normal_equations(X, Y, sw, fit_intercept, n_threads)
-    assert_finite_through(out, X)
-    return out
+    mean, S = _core.centred_scatter(X, Y, sw, fit_intercept, n_threads)
+    assert_finite_through((mean, S), X)
+    d = X.shape[1]
+    return mean[:d], mean[d:], np.ascontiguousarray(S[:, :d]), np.ascontiguousarray(S[:, d:])
 
 
 def _centred_weighted(X, Y, sw, x_mean, y_mean):
