@@ -7,6 +7,7 @@
 
 #include "scratchlearn/lbfgs.hpp"
 #include "scratchlearn/linear.hpp"
+#include "logistic_row.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
@@ -32,29 +33,9 @@ double block_probabilities(const LogisticProblem<T>& Pb, index_t lo, index_t row
         const index_t i = lo + r;
         const double s = Pb.sw ? double(Pb.sw[i]) : 1.0;
         const int yi = Pb.y[i];
-        if (K == 1) {
-            // One exponential per row: e = exp(−|z|), log(1 + exp(z)) = max(z, 0) + log1p(e).
-            const double z = double(Z[r]) + b[0];
-            const double e = std::exp(-std::abs(z));
-            loss += s * ((z > 0 ? z : 0.0) + std::log1p(e) - (yi == 1 ? z : 0.0));
-            Pr[r] = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        } else {
-            double zmax = -std::numeric_limits<double>::infinity();
-            double* pr = Pr + r * K;
-            for (index_t k = 0; k < K; ++k) {
-                pr[k] = double(Z[r * K + k]) + b[k];
-                zmax = std::max(zmax, pr[k]);
-            }
-            double sum = 0.0;
-            for (index_t k = 0; k < K; ++k) {
-                pr[k] = std::exp(pr[k] - zmax);
-                sum += pr[k];
-            }
-            const double lse = zmax + std::log(sum);
-            loss += s * (lse - (double(Z[r * K + yi]) + b[yi]));
-            const double inv = 1.0 / sum;
-            for (index_t k = 0; k < K; ++k) pr[k] *= inv;
-        }
+        double* pr = Pr + r * K;
+        for (index_t k = 0; k < K; ++k) pr[k] = double(Z[r * K + k]) + b[k];
+        loss += s * logistic_detail::row_probabilities<true>(K, yi, pr);
     }
     return loss;
 }

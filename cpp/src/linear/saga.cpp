@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "logistic_row.hpp"
 #include "scratchlearn/linear.hpp"
 #include "scratchlearn/parallel.hpp"
 
@@ -65,16 +66,11 @@ SolverReport logistic_saga(const LogisticProblem<T>& P, double l1, double* theta
                 z[k] = s;
             }
             const std::int32_t yj = P.y[j];
-            if (binary) {
-                const double p = z[0] >= 0 ? 1.0 / (1.0 + std::exp(-z[0]))
-                                           : std::exp(z[0]) / (1.0 + std::exp(z[0]));
-                z[0] = p - (yj == 1 ? 1.0 : 0.0);
-            } else {
-                const double zmax = *std::max_element(z.begin(), z.end());
-                double sum = 0.0;
-                for (index_t k = 0; k < K; ++k) sum += (z[k] = std::exp(z[k] - zmax));
-                for (index_t k = 0; k < K; ++k) z[k] = z[k] / sum - (yj == k ? 1.0 : 0.0);
-            }
+            logistic_detail::row_probabilities<false>(K, yj, z.data());
+            if (binary)
+                z[0] -= yj == 1 ? 1.0 : 0.0;
+            else
+                z[yj] -= 1.0;
             const double sj = scale * weight(j);
             double* ej = table.data() + j * K;
             for (index_t k = 0; k < K; ++k) {
