@@ -166,6 +166,32 @@ class _BaseSGD(BaseEstimator):
             )
         return W, b, Wa, ba, n_iter
 
+    @staticmethod
+    def _sample_weight(sample_weight, X):
+        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
+        if sample_weight is not None and not np.any(sw != 0):
+            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
+        return sw
+
+    def _fit_problems(self, X, Y, sw, wpos, wneg, codes, coef_init, intercept_init, *,
+                      classification, n_threads, max_iter, tol, early_stopping, t_start,
+                      reset_coef, partial):
+        """Run the K = len(Y) problems from their starting weights; sets n_iter_ and t_ and
+        returns (coef_, intercept_) as (K, d) and (K,) arrays of X's dtype."""
+        n, d = X.shape
+        K = len(Y)
+        W0, b0, Wa0, ba0 = self._start(K, d, coef_init, intercept_init, reset_coef, partial)
+        seeds = check_random_state(self.random_state).randint(_MAX_INT, size=K)
+        val = self._validation_mask(codes, n, classification) if early_stopping else None
+        W, b, Wa, ba, n_iter = self._run(X, Y, sw, val, wpos, wneg, seeds, W0, b0, Wa0, ba0,
+                                         max_iter=max_iter, tol=tol, early_stopping=early_stopping,
+                                         classification=classification, t_start=t_start,
+                                         n_threads=n_threads)
+        self.n_iter_ = n_iter
+        n_train = n if val is None else int(n - val.sum())
+        self.t_ = float(t_start + n_iter * n_train)
+        return self._store(W, b, Wa, ba, X.dtype, self.t_)
+
     def _validation_mask(self, y_codes, n, classification):
         if not self.early_stopping:
             return None
@@ -246,14 +272,10 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
 
     def _fit_core(self, X, codes, sample_weight, coef_init, intercept_init, *, max_iter, tol,
                   early_stopping, t_start, reset_coef, partial=False):
-        n, d = X.shape
         classes = self.classes_
         n_classes = len(classes)
         K = 1 if n_classes == 2 else n_classes
-        n_threads = resolve_n_jobs(self.n_jobs)
-        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
-        if sample_weight is not None and not np.any(sw != 0):
-            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
+        sw = self._sample_weight(sample_weight, X)
         cw = _compute_class_weight(self.class_weight, classes, codes)
         if n_classes == 2:
             Y = np.where(codes == 1, 1.0, -1.0)[None, :]
@@ -261,17 +283,10 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         else:
             Y = np.where(codes[None, :] == np.arange(K)[:, None], 1.0, -1.0)
             wpos, wneg = cw.astype(np.float64), np.ones(K)
-        W0, b0, Wa0, ba0 = self._start(K, d, coef_init, intercept_init, reset_coef, partial)
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(_MAX_INT, size=K)
-        val = self._validation_mask(codes, n, True) if early_stopping else None
-        W, b, Wa, ba, n_iter = self._run(X, Y, sw, val, wpos, wneg, seeds, W0, b0, Wa0, ba0,
-                                         max_iter=max_iter, tol=tol, early_stopping=early_stopping,
-                                         classification=True, t_start=t_start, n_threads=n_threads)
-        self.n_iter_ = n_iter
-        n_train = n if val is None else int(n - val.sum())
-        self.t_ = float(t_start + n_iter * n_train)
-        self.coef_, self.intercept_ = self._store(W, b, Wa, ba, X.dtype, self.t_)
+        self.coef_, self.intercept_ = self._fit_problems(
+            X, Y, sw, wpos, wneg, codes, coef_init, intercept_init, classification=True,
+            n_threads=resolve_n_jobs(self.n_jobs), max_iter=max_iter, tol=tol,
+            early_stopping=early_stopping, t_start=t_start, reset_coef=reset_coef, partial=partial)
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         """Fit by SGD for max_iter epochs at most."""
@@ -406,22 +421,11 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
 
     def _fit_core(self, X, y, sample_weight, coef_init, intercept_init, *, max_iter, tol,
                   early_stopping, t_start, reset_coef, partial=False):
-        n, d = X.shape
-        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
-        if sample_weight is not None and not np.any(sw != 0):
-            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
-        W0, b0, Wa0, ba0 = self._start(1, d, coef_init, intercept_init, reset_coef, partial)
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(_MAX_INT, size=1)
-        val = self._validation_mask(None, n, False) if early_stopping else None
-        W, b, Wa, ba, n_iter = self._run(X, np.asarray(y, dtype=np.float64)[None, :], sw, val,
-                                         [1.0], [1.0], seeds, W0, b0, Wa0, ba0, max_iter=max_iter,
-                                         tol=tol, early_stopping=early_stopping,
-                                         classification=False, t_start=t_start, n_threads=1)
-        self.n_iter_ = n_iter
-        n_train = n if val is None else int(n - val.sum())
-        self.t_ = float(t_start + n_iter * n_train)
-        coef, self.intercept_ = self._store(W, b, Wa, ba, X.dtype, self.t_)
+        sw = self._sample_weight(sample_weight, X)
+        coef, self.intercept_ = self._fit_problems(
+            X, np.asarray(y, dtype=np.float64)[None, :], sw, [1.0], [1.0], None, coef_init,
+            intercept_init, classification=False, n_threads=1, max_iter=max_iter, tol=tol,
+            early_stopping=early_stopping, t_start=t_start, reset_coef=reset_coef, partial=partial)
         self.coef_ = coef[0]
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
