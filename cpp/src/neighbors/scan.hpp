@@ -6,9 +6,10 @@
 // limit; only those are offered to its top-k screen. Both paths compute the same comparisons
 // (v[c] <= lim, false for NaN), so they mark the same bits.
 //
-// Like the GEMM's kernel files, scan_*.cpp include nothing but this header (plain declarations)
-// and <immintrin.h>, and keep their code in an anonymous namespace, so no function compiled with
-// AVX flags can be picked by the linker for code that also runs on older CPUs.
+// Like the GEMM's kernel files, scan_*.cpp include nothing but this header and <immintrin.h>, and
+// keep their code in an anonymous namespace, so no function compiled with AVX flags can be picked
+// by the linker for code that also runs on older CPUs. The one template here (below_rows) is in an
+// anonymous namespace too: each file instantiates its own copy around its own row scan.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,22 @@ template <class S>
 struct ScanKernels {
     BelowRowsFn<S> below_rows;
 };
+
+namespace {
+
+// The block loop around a row scan Below(v, n, lim, mask) → whether any bit is set, as one
+// BelowRowsFn: the row scan is inlined, so there is no call per row.
+template <class S, bool (*Below)(const S*, index_t, S, std::uint32_t*)>
+void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
+                std::uint64_t* rows) {
+    const index_t words = (n + 31) / 32;
+    for (index_t w = 0; w < (m + 63) / 64; ++w) rows[w] = 0;
+    for (index_t r = 0; r < m; ++r)
+        if (Below(v + r * n, n, lim[r], mask + r * words))
+            rows[r / 64] |= std::uint64_t(1) << (r % 64);
+}
+
+}  // namespace
 
 // Filled by scan_generic.cpp and scan_avx2.cpp respectively.
 void generic_scan(ScanKernels<float>* f, ScanKernels<double>* d);

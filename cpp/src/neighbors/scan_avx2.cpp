@@ -59,17 +59,6 @@ bool below_f64(const double* v, index_t n, double lim, std::uint32_t* mask) {
 }
 
 
-// Every row of the block (scan.hpp).
-template <class S, bool (*Below)(const S*, index_t, S, std::uint32_t*)>
-void below_rows(const S* v, index_t m, index_t n, const S* lim, std::uint32_t* mask,
-                std::uint64_t* rows) {
-    const index_t words = (n + 31) / 32;
-    for (index_t w = 0; w < (m + 63) / 64; ++w) rows[w] = 0;
-    for (index_t r = 0; r < m; ++r)
-        if (Below(v + r * n, n, lim[r], mask + r * words))
-            rows[r / 64] |= std::uint64_t(1) << (r % 64);
-}
-
 }  // namespace
 
 void avx2_scan(ScanKernels<float>* f, ScanKernels<double>* d) {
