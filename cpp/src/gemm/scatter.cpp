@@ -15,6 +15,7 @@
 // blocks instead of the in-place kernel.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "scatter_kernels.hpp"
@@ -83,33 +84,18 @@ void generic_block(index_t rows, index_t di, index_t ldp, const T* Z, T* acc) {
     }
 }
 
+// The block kernel of the active kernel path (AVX2 serves AVX-512 CPUs too).
 template <class T>
-BlockKernel<T> pick_kernel();
-
-template <>
-BlockKernel<float> pick_kernel<float>() {
+BlockKernel<T> pick_kernel() {
+    scatter_detail::BlockKernelF f = generic_block<float>;
+    scatter_detail::BlockKernelD d = generic_block<double>;
 #ifdef SCRATCHLEARN_X86
-    if (active_isa() != Isa::Generic) {
-        scatter_detail::BlockKernelF f;
-        scatter_detail::BlockKernelD d;
-        scatter_detail::avx2_scatter_kernels(&f, &d);
+    if (active_isa() != Isa::Generic) scatter_detail::avx2_scatter_kernels(&f, &d);
+#endif
+    if constexpr (std::is_same_v<T, float>)
         return f;
-    }
-#endif
-    return generic_block<float>;
-}
-
-template <>
-BlockKernel<double> pick_kernel<double>() {
-#ifdef SCRATCHLEARN_X86
-    if (active_isa() != Isa::Generic) {
-        scatter_detail::BlockKernelF f;
-        scatter_detail::BlockKernelD d;
-        scatter_detail::avx2_scatter_kernels(&f, &d);
+    else
         return d;
-    }
-#endif
-    return generic_block<double>;
 }
 
 }  // namespace
