@@ -70,4 +70,40 @@ decltype(auto) dispatch_float(const py::array& a, F&& f) {
     return f(double{});
 }
 
+// ---- The registration kit -------------------------------------------------------------------
+//
+// A core function templated on the float type is bound once for float32 and once for float64 under
+// one Python name:
+//
+//     template <class T>
+//     py::array predict(carray<T> X, carray<T> coef, int n_threads);   // converts, releases the GIL
+//
+//     void register_family(py::module_& m) {
+//         auto f = family_module(m, "family", "what it holds");
+//         def_float(f, "predict", &predict<float>, &predict<double>, "doc",
+//                   py::arg("X").noconvert(), py::arg("coef"), py::arg("n_threads"));
+//     }
+//
+// The first (dtype-defining) argument is marked `.noconvert()`: a C-contiguous float32 array reaches
+// the float overload and a float64 one the double overload, never a silent cast of the user's data;
+// the other array arguments are converted to that type. Each wrapper converts its inputs and
+// allocates its outputs with the GIL held, then releases it (py::gil_scoped_release) around the core
+// call. Preconditions on the data are checked in the core (`require`), not here.
+template <class F32, class F64, class... Extra>
+void def_float(py::module_& m, const char* name, F32 f32, F64 f64, const Extra&... extra) {
+    m.def(name, f64, extra...);
+    m.def(name, f32, extra...);
+}
+
+// The submodule `_core.<name>` of one kernel family.
+inline py::module_ family_module(py::module_& m, const char* name, const char* doc) {
+    return m.def_submodule(name, doc);
+}
+
+// `_core._testing`: entry points that only the tests call (shared by every family).
+inline py::module_ testing_module(py::module_& m) {
+    if (py::hasattr(m, "_testing")) return m.attr("_testing").cast<py::module_>();
+    return m.def_submodule("_testing", "Test-only entry points of the core; not part of the API.");
+}
+
 }  // namespace scratchlearn::bind
