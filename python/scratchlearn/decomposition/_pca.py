@@ -209,7 +209,7 @@ class PCA(TransformerMixin, BaseEstimator):
                 solver = "full"
         self._fit_svd_solver = solver
         if not (solver in ("full", "covariance_eigh") and n >= d):
-            _assert_finite(X, "X")
+            _assert_finite(X, "X", self._n_threads())
         if solver in ("full", "covariance_eigh"):
             self._fit_exact(X, nc, solver)
         else:

@@ -105,8 +105,9 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    See the module docstring: normal equations by syrk_ata, then an eigen-based solve, or a QR +
-    Jacobi SVD on X when the problem is rank-deficient (cpp/src/linear/dense_solve.cpp).
+    See the module docstring: normal equations by centred_scatter (one pass for the centred XᵀX
+    and XᵀY), then an eigen-based solve, or a QR + Jacobi SVD on X when the problem is
+    rank-deficient (cpp/src/linear/dense_solve.cpp).
     """
 
     _parameter_constraints: dict = {
@@ -195,7 +196,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    Normal equations through syrk_ata, Cholesky (or eigen / QR+SVD fallback) in
+    Normal equations through centred_scatter, Cholesky (or eigen / QR+SVD fallback) in
     cpp/src/linear/dense_solve.cpp; O(n·d²) + O(d³).
     """
 
