@@ -245,6 +245,18 @@ def test_bad_option_raises(func, name, value, message):
 
 
 @pytest.mark.parametrize("func", [accuracy_score, r2_score, mean_squared_error])
+def test_zero_dimensional_arrays_rejected(func):
+    # a 0-d array passes as array-like, and is then no collection of samples (as in scikit-learn)
+    for args in [(np.array(1.0), [1.0]), ([1.0, 2.0], [1.0, 2.0], np.array(2.0))]:
+        kw = {"sample_weight": args[2]} if len(args) == 3 else {}
+        with pytest.raises(TypeError, match=r"Singleton array array\(.*\) cannot be considered a "
+                           r"valid collection\."):
+            func(args[0], args[1], **kw)
+        with pytest.raises(TypeError):
+            getattr(skm, func.__name__)(args[0], args[1], **kw)
+
+
+@pytest.mark.parametrize("func", [accuracy_score, r2_score, mean_squared_error])
 def test_unknown_or_positional_option_raises(func):
     with pytest.raises(TypeError, match="unexpected keyword argument 'squared'"):
         func([1, 2], [1, 2], squared=False)

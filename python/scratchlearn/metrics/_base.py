@@ -10,7 +10,9 @@ from ..utils.validation import check_sample_weight
 def _num_samples(a):
     shape = getattr(a, "shape", None)
     if shape is not None:
-        return int(shape[0]) if len(shape) else None
+        if len(shape) == 0:
+            raise TypeError(f"Singleton array {a!r} cannot be considered a valid collection.")
+        return int(shape[0])
     return len(a)
 
 
