@@ -82,7 +82,7 @@ def _assert_finite(X, input_name):
         # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
         from . import _core
 
-        kind = _core.nonfinite_kind(X, _cpu_count())
+        kind = _core.validation.nonfinite_kind(X, _cpu_count())
         if kind == 0:
             return
         if kind == 1:

@@ -89,6 +89,6 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
             A = A.copy()
         if np.may_share_memory(out, B):
             B = B.copy()
-    _core.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
+    _core.linalg.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
                     resolve_n_jobs(n_jobs))
     return out

@@ -15,6 +15,9 @@
 
 namespace scratchlearn {
 
+// The iteration of a full k-means run: kmeans_lloyd or kmeans_elkan.
+enum class KMeansAlgorithm : int { Lloyd = 0, Elkan = 1 };
+
 // Result of a full k-means run (labels and centres are written into caller buffers).
 struct KMeansRun {
     int n_iter = 0;         // iterations run (scikit-learn's n_iter_)

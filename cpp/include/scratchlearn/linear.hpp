@@ -86,6 +86,16 @@ SolverReport logistic_lbfgs(const LogisticProblem<T>& P, double* theta, index_t 
 template <class T>
 SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t max_iter, double tol);
 
+// The solvers below, for logistic_fit.
+enum class LogisticSolver : int { Lbfgs = 0, Newton = 1, Saga = 2 };
+
+// Checks the problem (K >= 1, class codes in [0, max(K, 2)), S > 0, penalties >= 0, an L1 penalty
+// only with SAGA; std::invalid_argument otherwise) and runs the solver from θ (in/out); seed is
+// SAGA's. Throws before any work, so a bad call never half-runs.
+template <class T>
+SolverReport logistic_fit(const LogisticProblem<T>& P, LogisticSolver solver, double l1, double* theta,
+                          index_t max_iter, double tol, std::uint64_t seed);
+
 // SAGA (Defazio, Bach & Lacoste-Julien, 2014) for the objective above plus an L1 term l1·‖W‖₁
 // (P.l2 and l1 from C and l1_ratio: the elastic net). Samples are drawn uniformly with replacement
 // from a generator seeded with `seed`; each step uses the sample's fresh gradient, minus its stored

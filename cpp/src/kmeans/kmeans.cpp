@@ -509,6 +509,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
 template <class T>
 double kmeans_assign(const T* X, index_t n, index_t d, const T* sw, const T* centers, index_t k,
                      std::int32_t* labels, double* sums, double* weights, int n_threads) {
+    require(k >= 1, "kmeans: at least one centre is needed");
     require(n >= 0 && d >= 1 && k >= 1, "kmeans_assign: bad dimensions");
     if (n == 0) {
         if (sums) std::fill(sums, sums + k * d, 0.0);
@@ -530,6 +531,7 @@ double kmeans_assign(const T* X, index_t n, index_t d, const T* sw, const T* cen
 template <class T>
 void kmeans_transform(const T* X, index_t n, index_t d, const T* centers, index_t k, T* out,
                       int n_threads) {
+    require(k >= 1, "kmeans: at least one centre is needed");
     require(n >= 0 && d >= 1 && k >= 1, "kmeans_transform: bad dimensions");
     if (n == 0) return;
     // In double: the expanded form loses digits to cancellation in single precision.

@@ -309,11 +309,34 @@ SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t
     return rep;
 }
 
+template <class T>
+SolverReport logistic_fit(const LogisticProblem<T>& P, LogisticSolver solver, double l1, double* theta,
+                          index_t max_iter, double tol, std::uint64_t seed) {
+    require(P.K >= 1, "logistic_fit: K must be >= 1");
+    const index_t n_codes = std::max<index_t>(P.K, 2);
+    bool codes_ok = true;
+    for (index_t i = 0; i < P.n; ++i) codes_ok &= P.y[i] >= 0 && P.y[i] < n_codes;
+    require(codes_ok, "logistic_fit: class code out of range");
+    require(P.S > 0, "logistic_fit: the sample weights must sum to > 0");
+    require(solver == LogisticSolver::Lbfgs || solver == LogisticSolver::Newton ||
+                solver == LogisticSolver::Saga,
+            "logistic_fit: unknown solver");
+    require(l1 >= 0 && P.l2 >= 0, "logistic_fit: penalties must be >= 0");
+    require(l1 == 0 || solver == LogisticSolver::Saga, "logistic_fit: an L1 penalty needs the saga solver");
+    switch (solver) {
+        case LogisticSolver::Saga: return logistic_saga<T>(P, l1, theta, max_iter, tol, seed);
+        case LogisticSolver::Newton: return logistic_newton<T>(P, theta, max_iter, tol);
+        default: return logistic_lbfgs<T>(P, theta, max_iter, tol);
+    }
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                   \
     template double logistic_loss_grad<T>(const LogisticProblem<T>&, const double*, double*);         \
     template void logistic_hessian<T>(const LogisticProblem<T>&, const double*, double*);             \
     template SolverReport logistic_lbfgs<T>(const LogisticProblem<T>&, double*, index_t, double);     \
-    template SolverReport logistic_newton<T>(const LogisticProblem<T>&, double*, index_t, double);
+    template SolverReport logistic_newton<T>(const LogisticProblem<T>&, double*, index_t, double);    \
+    template SolverReport logistic_fit<T>(const LogisticProblem<T>&, LogisticSolver, double, double*, \
+                                          index_t, double, std::uint64_t);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

@@ -151,7 +151,7 @@ double validation_score(index_t n, index_t d, const T* X, const double* y, const
 template <class T>
 bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw,
              const std::uint8_t* val, double weight_pos, double weight_neg, std::uint64_t seed,
-             const SgdParams& P, double* w, double& b, double* wa, double* ba,
+             const SgdOptions& P, double* w, double& b, double* wa, double* ba,
              index_t& epochs_out) {
     std::mt19937_64 rng(seed);
     std::vector<index_t> order(n);
@@ -302,10 +302,17 @@ bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw
 template <class T>
 bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const double* sw,
              const std::uint8_t* val, const double* wpos, const double* wneg,
-             const std::uint64_t* seeds, const SgdParams& params, double* W, double* b,
+             const std::uint64_t* seeds, const SgdOptions& params, double* W, double* b,
              double* Wa, double* ba, index_t* epochs, int n_threads) {
     require(n >= 1 && d >= 1 && K >= 1, "sgd_fit: empty problem");
     require(params.max_iter >= 1, "sgd_fit: max_iter must be >= 1");
+    require(int(params.loss) >= 0 && int(params.loss) <= int(SgdLoss::SquaredEpsilonInsensitive),
+            "sgd_fit: unknown loss");
+    require(int(params.penalty) >= 0 && int(params.penalty) <= int(SgdPenalty::ElasticNet),
+            "sgd_fit: unknown penalty");
+    require(int(params.learning_rate) >= 0 && int(params.learning_rate) <= int(SgdRate::Adaptive),
+            "sgd_fit: unknown learning rate");
+    require(params.average >= 0.0, "sgd_fit: average must be >= 0");
     require(params.average <= 0.0 || (Wa != nullptr && ba != nullptr),
             "sgd_fit: averaging needs the averaged weights");
     std::vector<char> ok(K, 1);
@@ -328,7 +335,7 @@ bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                  \
     template bool sgd_fit<T>(index_t, index_t, const T*, index_t, const double*, const double*,      \
                              const std::uint8_t*, const double*, const double*, const std::uint64_t*, \
-                             const SgdParams&, double*, double*, double*, double*, index_t*, int);
+                             const SgdOptions&, double*, double*, double*, double*, index_t*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

@@ -110,13 +110,13 @@ def _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight, random_state
     indices = np.full(n_clusters, -1, dtype=int)
     centers[0] = X[center_id]
     indices[0] = center_id
-    closest_dist_sq = _core.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
+    closest_dist_sq = _core.cluster.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
     current_pot = closest_dist_sq @ sample_weight
     for c in range(1, n_clusters):
         rand_vals = random_state.uniform(size=n_local_trials) * current_pot
         candidate_ids = np.searchsorted(np.cumsum(sample_weight * closest_dist_sq), rand_vals)
         np.clip(candidate_ids, None, n_samples - 1, out=candidate_ids)
-        dist = _core.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
+        dist = _core.cluster.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
         np.minimum(closest_dist_sq, dist, out=dist)
         candidates_pot = dist @ sample_weight
         best = int(np.argmin(candidates_pot))
@@ -268,7 +268,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._check_test_data(X)
         w = np.ones(X.shape[0], dtype=X.dtype)
-        labels, _, _, _ = _core.kmeans_assign(X, w, self._centers_for(X), False,
+        labels, _, _, _ = _core.cluster.kmeans_assign(X, w, self._centers_for(X), False,
                                               resolve_n_jobs(self.n_jobs))
         return labels
 
@@ -280,14 +280,14 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Euclidean distance from every sample to every centre, shape (n_samples, n_clusters)."""
         check_is_fitted(self)
         X = self._check_test_data(X)
-        return _core.kmeans_transform(X, self._centers_for(X), resolve_n_jobs(self.n_jobs))
+        return _core.cluster.kmeans_transform(X, self._centers_for(X), resolve_n_jobs(self.n_jobs))
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X with the fitted centres."""
         check_is_fitted(self)
         X = self._check_test_data(X)
         sample_weight = _check_weights(sample_weight, X)
-        _, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self._centers_for(X), False,
+        _, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, self._centers_for(X), False,
                                                resolve_n_jobs(self.n_jobs))
         return -float(inertia)
 
@@ -415,7 +415,7 @@ default='k-means++'
             for _ in range(self._n_init):
                 centers_init = self._init_centroids(X, x_squared_norms, init, random_state,
                                                     sample_weight)
-                centers, labels, inertia, n_iter, _ = _core.kmeans_fit(
+                centers, labels, inertia, n_iter, _ = _core.cluster.kmeans_fit(
                     X, sample_weight, centers_init, algorithm, int(self.max_iter), self._tol,
                     n_threads)
                 if best_inertia is None or (
@@ -453,7 +453,7 @@ def _mini_batch_step(X, sample_weight, centers, centers_new, weight_sums, random
                      random_reassign, reassignment_ratio, n_threads):
     """One mini-batch update of ``centers`` into ``centers_new`` (may be the same array) and of the
     running per-cluster weights. Returns the batch inertia before the update."""
-    _, inertia, sums, wts = _core.kmeans_assign(X, sample_weight, centers, True, n_threads)
+    _, inertia, sums, wts = _core.cluster.kmeans_assign(X, sample_weight, centers, True, n_threads)
     hit = wts > 0
     old = centers[hit].astype(np.float64)
     total = weight_sums[hit].astype(np.float64) + wts[hit]
@@ -624,7 +624,7 @@ default='k-means++'
         for _ in range(self._n_init):
             cluster_centers = self._init_centroids(X, x_squared_norms, init, random_state,
                                                    sample_weight, init_size=self._init_size)
-            _, inertia, _, _ = _core.kmeans_assign(X_valid, sample_weight_valid, cluster_centers,
+            _, inertia, _, _ = _core.cluster.kmeans_assign(X_valid, sample_weight_valid, cluster_centers,
                                                    False, n_threads)
             if best_inertia is None or inertia < best_inertia:
                 init_centers, best_inertia = cluster_centers, inertia
@@ -662,7 +662,7 @@ default='k-means++'
         self.n_steps_ = i + 1
         self.n_iter_ = int(np.ceil(((i + 1) * self._batch_size) / n_samples))
         if self.compute_labels:
-            labels, inertia, _, _ = _core.kmeans_assign(X, sample_weight, centers, False, n_threads)
+            labels, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, centers, False, n_threads)
             self.labels_, self.inertia_ = labels, float(inertia)
         else:
             self.inertia_ = float((self._ewa_inertia or 0.0) * sum_of_weights)
@@ -696,7 +696,7 @@ default='k-means++'
                          self._counts, self._random_state, self._random_reassign(),
                          self.reassignment_ratio, self._n_threads)
         if self.compute_labels:
-            labels, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self.cluster_centers_,
+            labels, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, self.cluster_centers_,
                                                         False, self._n_threads)
             self.labels_, self.inertia_ = labels, float(inertia)
         self.n_steps_ += 1

@@ -259,10 +259,10 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "full" and n < d:
             mean, w, V = _wide_eigen(X, nt)
         else:
-            mean, S = _core.centred_scatter(X, None, None, True, nt)
+            mean, S = _core.linalg.centred_scatter(X, None, None, True, nt)
             assert_finite_through((mean, S), X)
             S /= n - 1
-            w, V = _core.symmetric_eigen(S)
+            w, V = _core.linalg.symmetric_eigen(S)
             w[w < 0] = 0.0
             # 'full' reports min(n, d) values, as an SVD of X would; 'covariance_eigh' all d.
             keep = min(n, d) if solver == "full" else d
@@ -306,9 +306,9 @@ class PCA(TransformerMixin, BaseEstimator):
         dtype = X.dtype
         if solver == "arpack":
             # Exact answer through the covariance eigensolver, truncated (X checked in _fit).
-            mean, S = _core.centred_scatter(X, None, None, True, nt)
+            mean, S = _core.linalg.centred_scatter(X, None, None, True, nt)
             S /= n - 1
-            w, V = _core.symmetric_eigen(S)
+            w, V = _core.linalg.symmetric_eigen(S)
             w[w < 0] = 0.0
             total_var = float(np.trace(S))
             ev = w[:nc]
@@ -317,7 +317,7 @@ class PCA(TransformerMixin, BaseEstimator):
             rs = check_random_state(self.random_state)
             # Column means and variances in one pass (the single-class case of the naive Bayes
             # moments kernel), then the explicitly centred copy the range finder multiplies.
-            _, mean2, var2 = _core.nb_class_moments(X, np.zeros(n, np.int64), 1, None, nt)
+            _, mean2, var2 = _core.naive_bayes.class_moments(X, np.zeros(n, np.int64), 1, None, nt)
             mean = mean2[0].astype(np.float64)
             total_var = float(np.sum(var2[0], dtype=np.float64)) * n / (n - 1)
             Xc = X - mean.astype(dtype)
@@ -343,7 +343,7 @@ class PCA(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         shift = -(self.mean_.astype(np.float64) @ self.components_.T.astype(np.float64))
-        out = _core.pca_affine(X, self.components_, shift.astype(X.dtype), True,
+        out = _core.linalg.affine(X, self.components_, shift.astype(X.dtype), True,
                                resolve_n_jobs(None))
         if self.whiten:
             scale = np.sqrt(self.explained_variance_).astype(X.dtype)
@@ -361,7 +361,7 @@ class PCA(TransformerMixin, BaseEstimator):
         C = self.components_
         if self.whiten:
             C = np.sqrt(self.explained_variance_)[:, None] * C
-        return _core.pca_affine(X, C, self.mean_, False, resolve_n_jobs(None))
+        return _core.linalg.affine(X, C, self.mean_, False, resolve_n_jobs(None))
 
     def get_covariance(self):
         """The model's data covariance: Wᵀ·diag(λ − σ²)·W + σ²·I."""
@@ -419,7 +419,7 @@ def _wide_eigen(X, nt):
     mean = X.mean(axis=0, dtype=np.float64)
     Xc = X.astype(np.float64) - mean
     G = gemm(Xc, Xc, trans_b=True, n_jobs=nt)
-    w2, U = _core.symmetric_eigen(G)          # U: eigenvectors as rows
+    w2, U = _core.linalg.symmetric_eigen(G)          # U: eigenvectors as rows
     w2[w2 < 0] = 0.0
     # Eigenvalues of the Gram matrix below ~ n·eps·(largest) are rounding noise: zero directions.
     r = int(np.sum(w2 > w2[0] * n * np.finfo(np.float64).eps * 100)) if n and w2[0] > 0 else 0
@@ -434,7 +434,7 @@ def _wide_eigen(X, nt):
     # Re-orthonormalise in order (Gram-Schmidt by QR): the leading, well-determined directions are
     # unchanged to rounding; weak ones lose what rounding mixed into them.
     # (Cholesky-QR keeps R's diagonal positive, so no direction changes sign.)
-    V = np.ascontiguousarray(_core.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
+    V = np.ascontiguousarray(_core.linalg.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
     return mean, w2 / (n - 1), V
 
 
@@ -458,9 +458,9 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
 
     def normalise(M):
         if normalizer == "LU":
-            return _core.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
+            return _core.linalg.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
         if normalizer == "QR":
-            return _core.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
+            return _core.linalg.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
         return M
 
     cols = n if transpose else d
@@ -471,16 +471,16 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
         Q = normalise(rmul(Q))
     Y = mul(Q)
     if Y.shape[0] >= Y.shape[1]:
-        Q = _core.orthonormalize_columns(Y, nt)
+        Q = _core.linalg.orthonormalize_columns(Y, nt)
     else:
         Q = np.linalg.qr(Y.astype(np.float64))[0].astype(dtype)
     B = np.ascontiguousarray(gemm(Q, A if not transpose else A, trans_a=True, trans_b=transpose,
                                   n_jobs=None)).astype(np.float64)
     # B = Qᵀ·A (l × d), or Qᵀ·Aᵀ (l × n) when transposed.
     if B.shape[0] <= B.shape[1]:
-        Uh, s, Vt = _core.jacobi_svd(B)
+        Uh, s, Vt = _core.linalg.jacobi_svd(B)
     else:
-        Vt_T, s, U_T = _core.jacobi_svd(np.ascontiguousarray(B.T))
+        Vt_T, s, U_T = _core.linalg.jacobi_svd(np.ascontiguousarray(B.T))
         Uh, Vt = U_T.T, Vt_T.T
     if transpose:
         # A' = Aᵀ = (Q·Uh)·diag(s)·Vt, so A = Vtᵀ·diag(s)·(Q·Uh)ᵀ: components are (Q·Uh)ᵀ.

@@ -139,7 +139,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
             y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
         else:
             x_mean, y_mean = np.zeros(d), np.zeros(k)
-        Xc = _core.center_columns(X, x_mean, sw, n_threads)
+        Xc = _core.linear_model.center_columns(X, x_mean, sw, n_threads)
         Yc = np.asarray(Y, dtype=np.float64) - y_mean
         if sw is not None:
             Yc *= np.sqrt(w_)[:, None]
@@ -152,7 +152,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         for t in range(k):
             tol_t = tol * yy[t]
             random = selection == "random"
-            w, it, gap, conv = _core.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
+            w, it, gap, conv = _core.linear_model.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
                                                   max_iter, tol_t, tol, positive, random, seed,
                                                   n_threads, budget)
             if not conv and it < max_iter:
@@ -160,7 +160,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
                     _, _, H, q = _normal_equations(X, Y, sw, fit_intercept, n_threads)
                     gram = (H, q)
                 H, q = gram
-                w, it2, gap, conv = _core.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,
+                w, it2, gap, conv = _core.linear_model.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,
                                                        max_iter - it, tol_t, tol, positive, random,
                                                        seed + 1, False)
                 it += it2

@@ -212,21 +212,21 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                     theta0[K * d:] = np.asarray(self.intercept_).ravel()
         if solver == "auto":
             solver = "newton-cholesky" if (K * (d + 1) <= 120 and n >= 20 * K * (d + 1)) else "lbfgs"
-        code = {"lbfgs": 0, "newton-cholesky": 1, "newton-cg": 1, "sag": 2, "saga": 2}[solver]
-        seed = int(check_random_state(self.random_state).randint(_MAX_INT)) if code == 2 else 0
+        code = {"lbfgs": "lbfgs", "newton-cholesky": "newton", "newton-cg": "newton", "sag": "saga", "saga": "saga"}[solver]
+        seed = int(check_random_state(self.random_state).randint(_MAX_INT)) if code == "saga" else 0
         sw_arg = None if sample_weight is None and self.class_weight is None else sw
-        theta, n_iter, status, _, _ = _core.logistic_fit(
+        theta, n_iter, status, _, _ = _core.linear_model.logistic_fit(
             X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, l1, code, max_iter, tol,
             seed, theta0, n_threads,
         )
-        if status != 0 and code == 2:
+        if status != 0 and code == "saga":
             warnings.warn(
                 "The max_iter was reached which means the coef_ did not converge",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         elif status != 0:
-            name = "lbfgs" if code == 0 else "newton-cholesky"
+            name = "lbfgs" if code == "lbfgs" else "newton-cholesky"
             reason = ("TOTAL NO. OF ITERATIONS REACHED LIMIT" if status == 1
                       else "the line search could not find a better point")
             warnings.warn(

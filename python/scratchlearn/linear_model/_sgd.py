@@ -145,15 +145,19 @@ class _BaseSGD(BaseEstimator):
     def _run(self, X, Y, sw, val_mask, wpos, wneg, seeds, W0, b0, Wa0, ba0, *, max_iter, tol,
              early_stopping, classification, t_start, n_threads):
         tol_c = -np.inf if tol is None else float(tol)
-        W, b, epochs, ok, Wa, ba = _core.sgd_fit(
+        options = _core.linear_model.SgdOptions(
+            loss=self.loss, epsilon=float(self.epsilon), penalty=self.penalty or "none",
+            alpha=float(self.alpha), l1_ratio=float(self.l1_ratio),
+            fit_intercept=bool(self.fit_intercept), max_iter=int(max_iter), tol=tol_c,
+            shuffle=bool(self.shuffle), learning_rate=self.learning_rate, eta0=float(self.eta0),
+            power_t=float(self.power_t), early_stopping=bool(early_stopping),
+            n_iter_no_change=int(self.n_iter_no_change), classification=classification,
+            t_start=float(t_start), average=float(self._average_from()),
+        )
+        W, b, epochs, ok, Wa, ba = _core.linear_model.sgd_fit(
             X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(sw, dtype=np.float64),
             val_mask, np.asarray(wpos, dtype=np.float64), np.asarray(wneg, dtype=np.float64),
-            np.asarray(seeds, dtype=np.uint64), _LOSS_CODES[self.loss], float(self.epsilon),
-            _PENALTY_CODES[self.penalty], float(self.alpha), float(self.l1_ratio),
-            bool(self.fit_intercept), int(max_iter), tol_c, bool(self.shuffle),
-            _RATE_CODES[self.learning_rate], float(self.eta0), float(self.power_t),
-            bool(early_stopping), int(self.n_iter_no_change), classification, float(t_start),
-            float(self._average_from()),
+            np.asarray(seeds, dtype=np.uint64), options,
             np.ascontiguousarray(W0, dtype=np.float64), np.ascontiguousarray(b0, dtype=np.float64),
             np.ascontiguousarray(Wa0, dtype=np.float64), np.ascontiguousarray(ba0, dtype=np.float64),
             n_threads,

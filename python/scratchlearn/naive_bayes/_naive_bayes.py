@@ -130,12 +130,12 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """The class with the largest posterior for every sample."""
         jll = self.predict_joint_log_proba(X)
-        return self.classes_[_core.nb_row_argmax(jll, self._threads())]
+        return self.classes_[_core.naive_bayes.row_argmax(jll, self._threads())]
 
     def predict_log_proba(self, X):
         """Log posterior probabilities, (n_samples, n_classes), normalised by a stable log-sum-exp."""
         jll = self.predict_joint_log_proba(X)
-        log_prob, _ = _core.nb_log_normalize(jll, self._threads())
+        log_prob, _ = _core.naive_bayes.log_normalize(jll, self._threads())
         return log_prob
 
     def predict_proba(self, X):
@@ -239,7 +239,7 @@ class GaussianNB(_BaseNB):
                 )
         if cls is None:
             cls = _class_indices(self.classes_, y)
-        wsum, mean, var = _core.nb_class_moments(X, cls, n_classes, sample_weight, nt)
+        wsum, mean, var = _core.naive_bayes.class_moments(X, cls, n_classes, sample_weight, nt)
 
         # epsilon_ from the (unweighted) feature variances of this batch, as scikit-learn does.
         if sample_weight is None:
@@ -249,7 +249,7 @@ class GaussianNB(_BaseNB):
             mu = (w * m64).sum(axis=0) / n
             total_var = (w * (var.astype(np.float64) + (m64 - mu) ** 2)).sum(axis=0) / n
         else:
-            _, _, v1 = _core.nb_class_moments(X, np.zeros(X.shape[0], np.int64), 1, None, nt)
+            _, _, v1 = _core.naive_bayes.class_moments(X, np.zeros(X.shape[0], np.int64), 1, None, nt)
             total_var = v1[0].astype(np.float64)
         self.epsilon_ = float(self.var_smoothing * np.max(total_var))
         if not first_call:
@@ -283,7 +283,7 @@ class GaussianNB(_BaseNB):
     def _joint_log_likelihood(self, X):
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
-        return _core.nb_gaussian_jll(X, self.theta_, self.var_, log_prior.astype(X.dtype),
+        return _core.naive_bayes.gaussian_jll(X, self.theta_, self.var_, log_prior.astype(X.dtype),
                                      self._threads())
 
 
@@ -363,10 +363,10 @@ class _BaseDiscreteNB(_BaseNB):
         nt = self._threads()
         if _is_sparse(X):
             data, indices, indptr, n, d = _csr_parts(X)
-            sums = _core.nb_class_sums_csr(data, indices, indptr, n, d, cls, n_classes,
+            sums = _core.naive_bayes.class_sums_csr(data, indices, indptr, n, d, cls, n_classes,
                                            sample_weight, nt)
         else:
-            sums = _core.nb_class_sums(X, cls, n_classes, sample_weight, nt)
+            sums = _core.naive_bayes.class_sums(X, cls, n_classes, sample_weight, nt)
         self.feature_count_ += sums
         self.class_count_ += np.bincount(
             cls, weights=None if sample_weight is None else sample_weight.astype(np.float64),
@@ -418,8 +418,8 @@ class _BaseDiscreteNB(_BaseNB):
         b = np.ascontiguousarray(b, dtype=X.dtype)
         if _is_sparse(X):
             data, indices, indptr, n, d = _csr_parts(X)
-            return _core.nb_linear_csr(data, indices, indptr, n, d, W, b, nt)
-        return _core.nb_linear(X, W, b, nt)
+            return _core.naive_bayes.linear_csr(data, indices, indptr, n, d, W, b, nt)
+        return _core.linalg.affine(X, W, b, True, nt)
 
     def _sl_extra_tags(self):
         return {"sparse": True, "poor_score": True}
