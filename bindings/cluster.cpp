@@ -1,9 +1,9 @@
-// _core.cluster: k-means (cpp/src/kmeans/kmeans.cpp): full Lloyd/Elkan runs, the assignment step,
+// _core.cluster: k-means (cpp/src/cluster/kmeans.cpp): full Lloyd/Elkan runs, the assignment step,
 // distances to centres, and the squared distances k-means++ seeding needs.
 #include <cstdint>
 
 #include "common.hpp"
-#include "scratchlearn/kmeans.hpp"
+#include "scratchlearn/cluster.hpp"
 
 namespace py = pybind11;
 using namespace scratchlearn;
@@ -97,7 +97,7 @@ py::array sq_distances(const typed<T>& x_in, const carray<T>& XN, const carray<T
 }  // namespace
 
 void register_cluster(py::module_& m) {
-    auto f = family_module(m, "cluster", "k-means (cpp/src/kmeans/).");
+    auto f = family_module(m, "cluster", "k-means (cpp/src/cluster/).");
     def_enum<KMeansAlgorithm>(f, "KMeansAlgorithm", "The iteration of a k-means run.",
                               {{"lloyd", KMeansAlgorithm::Lloyd}, {"elkan", KMeansAlgorithm::Elkan}});
     def_float(f, "kmeans_fit", &fit<float>, &fit<double>,

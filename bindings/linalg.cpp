@@ -1,15 +1,12 @@
-// _core.linalg: the dense kernels every family shares (cpp/src/linalg/ and the headers gemm.hpp,
-// eigen.hpp, pca.hpp, linear.hpp): the matrix product (zero-copy for row-strided views), the
-// centred scatter, X·op(W) + b, and the dense factorizations (symmetric eigen, Jacobi SVD, QR and
-// LU of tall matrices, Cholesky and SVD least-squares solves). Test-only entry points (packed
+// _core.linalg: the dense kernels every family shares (cpp/src/linalg/, scratchlearn/linalg.hpp and
+// gemm.hpp): the matrix product (zero-copy for row-strided views), the centred scatter,
+// X·op(W) + b, and the dense factorizations and solves (symmetric eigen, Jacobi SVD, QR and LU of
+// tall matrices, Cholesky and SVD least squares, NNLS). Test-only entry points (packed
 // products, syrk_ata, gemv, sq_dist_argmin, the thread threshold) go in _core._testing.
 #include <optional>
 
 #include "common.hpp"
-#include "scratchlearn/eigen.hpp"
-#include "scratchlearn/gemm.hpp"
-#include "scratchlearn/linear.hpp"
-#include "scratchlearn/pca.hpp"
+#include "scratchlearn/linalg.hpp"
 
 namespace py = pybind11;
 using namespace scratchlearn;
@@ -123,7 +120,7 @@ py::array affine_t(const typed<T>& x_in, const carray<T>& W, const carray<T>& b,
     T* po = out.mutable_data();
     {
         py::gil_scoped_release release;
-        pca_affine<T>(px, n, d, pw, trans_w, k, pb, po, n_threads);
+        affine<T>(px, n, d, pw, trans_w, k, pb, po, n_threads);
     }
     return out;
 }
@@ -213,6 +210,21 @@ py::tuple svd_least_squares_t(const darray& A0, const darray& B, const darray& a
         rank = svd_least_squares(m, p, k, pa, B.data(), al.data(), al.shape(0), cond, abs_cut, pw, ps);
     }
     return py::make_tuple(W, rank, s);
+}
+
+py::tuple nnls_gram_t(const darray& g_in, const darray& b_in, double alpha, const darray& w_in,
+                      index_t max_sweeps, double tol) {
+    const darray G = square(g_in, "G");
+    const index_t d = G.shape(0);
+    darray b = as_vector<double>(b_in, d, "b");
+    py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));
+    double* pw = w.mutable_data();
+    index_t sweeps;
+    {
+        py::gil_scoped_release release;
+        sweeps = nnls_gram(d, G.data(), b.data(), alpha, pw, max_sweeps, tol);
+    }
+    return py::make_tuple(w, sweeps);
 }
 
 // ---- test-only ------------------------------------------------------------------------------
@@ -335,6 +347,10 @@ void register_linalg(py::module_& m) {
     f.def("svd_least_squares", &svd_least_squares_t, py::arg("A"), py::arg("B"), py::arg("alpha"),
           py::arg("cond"), py::arg("abs_cut"),
           "Minimum-norm (ridge-filtered) least squares by QR + Jacobi SVD: (W, rank, singular values).");
+
+    f.def("nnls_gram", &nnls_gram_t, "Non-negative least squares on the normal equations: (w, sweeps).",
+          py::arg("G"), py::arg("b"), py::arg("alpha"), py::arg("w0"), py::arg("max_sweeps"),
+          py::arg("tol"));
 
     auto t = testing_module(m);
     def_float(t, "gemm_packed_product", &packed_product<float>, &packed_product<double>,

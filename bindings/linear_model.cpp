@@ -1,7 +1,7 @@
-// _core.linear_model: logistic regression, coordinate descent, SGD and NNLS (cpp/src/linear/).
-// The dense least-squares solves the estimators share with other families are in _core.linalg.
+// _core.linear_model: logistic regression, coordinate descent, SGD and NNLS (cpp/src/linear_model/).
+// The dense solves (Cholesky, QR + SVD least squares, NNLS) are in _core.linalg.
 #include "common.hpp"
-#include "scratchlearn/linear.hpp"
+#include "scratchlearn/linear_model.hpp"
 #include "scratchlearn/sgd.hpp"
 
 namespace py = pybind11;
@@ -136,25 +136,10 @@ py::tuple enet_cd_data_t(const py::array& x_in, const darray& y_in, double l1, d
     return py::make_tuple(w, r.n_iter, r.gap, r.converged);
 }
 
-py::tuple nnls_gram_t(const darray& g_in, const darray& b_in, double alpha, const darray& w_in,
-                      index_t max_sweeps, double tol) {
-    const darray G = square(g_in, "G");
-    const index_t d = G.shape(0);
-    darray b = as_vector<double>(b_in, d, "b");
-    py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));
-    double* pw = w.mutable_data();
-    index_t sweeps;
-    {
-        py::gil_scoped_release release;
-        sweeps = nnls_gram(d, G.data(), b.data(), alpha, pw, max_sweeps, tol);
-    }
-    return py::make_tuple(w, sweeps);
-}
-
 }  // namespace
 
 void register_linear_model(py::module_& m) {
-    auto f = family_module(m, "linear_model", "Linear models (cpp/src/linear/).");
+    auto f = family_module(m, "linear_model", "Linear models (cpp/src/linear_model/).");
 
     def_enum<LogisticSolver>(f, "LogisticSolver", "The solver of logistic_fit.",
                              {{"lbfgs", LogisticSolver::Lbfgs},
@@ -225,7 +210,4 @@ void register_linear_model(py::module_& m) {
           py::arg("Xf"), py::arg("y"), py::arg("l1"), py::arg("l2"), py::arg("w0"),
           py::arg("max_iter"), py::arg("tol"), py::arg("tol_w"), py::arg("positive"),
           py::arg("random"), py::arg("seed"), py::arg("n_threads"), py::arg("budget"));
-    f.def("nnls_gram", &nnls_gram_t, "Non-negative least squares on the normal equations: (w, sweeps).",
-          py::arg("G"), py::arg("b"), py::arg("alpha"), py::arg("w0"), py::arg("max_sweeps"),
-          py::arg("tol"));
 }

@@ -1,4 +1,4 @@
-"""The matrix product family (cpp/src/gemm/): gemm, syrk_ata, gemv and sq_dist_argmin against numpy,
+"""The matrix product family (cpp/src/linalg/): gemm, syrk_ata, gemv and sq_dist_argmin against numpy,
 on every kernel path this CPU can run, plus the CPU-dispatch and error behaviour."""
 
 import functools
@@ -431,7 +431,7 @@ def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
 
 
 # ---------------------------------------------------------------------------------------------
-# centred_scatter (cpp/src/gemm/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
+# centred_scatter (cpp/src/linalg/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
 # LinearRegression/Ridge (the normal equations) and PCA (the covariance).
 
 

@@ -1,4 +1,4 @@
-// Plain stochastic gradient descent for linear models (cpp/src/linear/sgd.cpp).
+// Plain stochastic gradient descent for linear models (cpp/src/linear_model/sgd.cpp).
 //
 // One pass over the samples per epoch, one weight update per sample, with scikit-learn's
 // conventions: the L2 shrinkage by a running scale factor (w_true = wscale · w), the cumulative

@@ -6,7 +6,7 @@ k-means looks for k centres minimising the inertia Σᵢ wᵢ‖xᵢ − c_{labe
 alternates two steps until the labels stop changing (or the centres move less than ``tol``):
 assign every sample to its nearest centre, then move each centre to the weighted mean of its
 samples. The assignment is the expensive part, O(n·k·d) per iteration; the core
-(cpp/src/kmeans/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
+(cpp/src/cluster/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
 x·c from the project's matrix product, picks argmin_j ‖c_j‖² − 2·x·c_j (‖x‖² is common to all
 centres), and adds w·x into per-block partial sums of the new centres while the block is in cache.
 No n × k distance matrix is ever stored, and the partial sums are reduced in a fixed order, so the
@@ -362,7 +362,7 @@ default='k-means++'
     mean is added back to the centres, like scikit-learn, so from the same initial centres both
     give the same labels, n_iter_ and inertia. Elkan: upper/lower distance bounds plus the
     centre–centre distances skip most distance computations. Cost: O(n·k·d) per Lloyd iteration,
-    memory O(n) besides the data (O(n·k) for Elkan's bounds). Core: cpp/src/kmeans/kmeans.cpp.
+    memory O(n) besides the data (O(n·k) for Elkan's bounds). Core: cpp/src/cluster/kmeans.cpp.
     """
 
     _default_n_init = 10
@@ -518,7 +518,7 @@ default='k-means++'
     How it works
     ------------
     Each step draws ``batch_size`` samples (with replacement, probability ∝ weight), assigns them
-    with the fused assignment of the core (cpp/src/kmeans/kmeans.cpp), which also returns per
+    with the fused assignment of the core (cpp/src/cluster/kmeans.cpp), which also returns per
     cluster Σ w·x and Σ w, and moves every touched centre to the running mean
     c ← (c·W + Σ w·x) / (W + Σ w), W the weight the centre has accumulated so far. Every
     10·n_clusters samples, centres with little weight are reassigned to random batch samples.

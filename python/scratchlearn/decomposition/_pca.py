@@ -6,7 +6,7 @@ PCA finds the orthonormal directions of largest variance of the centred data X �
 
 * ``svd_solver='full'`` / ``'covariance_eigh'`` (and ``'arpack'``, answered exactly the same way):
   the core computes the column means and the scatter matrix S = (X − μ)ᵀ(X − μ) in one pass
-  (``centred_scatter``, cpp/src/gemm/scatter.cpp): rows are taken a few dozen at a time, shifted
+  (``centred_scatter``, cpp/src/linalg/scatter.cpp): rows are taken a few dozen at a time, shifted
   by an estimate s of the mean into a block that stays in L1, and the block's outer products are
   added by a register-tiled AVX2 kernel; the exact mean comes out of the same pass and corrects the
   shift at the end (S = Σ(x − s)(x − s)ᵀ − n·δδᵀ with δ = μ − s small, so no digits cancel).
@@ -14,7 +14,7 @@ PCA finds the orthonormal directions of largest variance of the centred data X �
   result does not depend on the thread count. Any NaN or infinity in X shows in S, so X's
   finiteness is checked through S rather than by a pass of its own. The covariance S/(n − 1) is
   then diagonalised by a symmetric
-  eigensolver written for this project (cpp/src/decomposition/eigen.cpp): Householder reduction to
+  eigensolver written for this project (cpp/src/linalg/eigen.cpp): Householder reduction to
   tridiagonal form and the implicit-shift QL iteration, in double precision. Eigenvalues are the
   explained variances, eigenvectors the components. Cost: O(n·d²) flops for S (a matrix product)
   plus O(d³) for the eigensolver; memory O(d²).
@@ -147,7 +147,7 @@ class PCA(TransformerMixin, BaseEstimator):
     How it works
     ------------
     Scatter matrix of the centred data on the gemm (block-wise, never copying X), then a
-    Householder + implicit QL symmetric eigensolver (cpp/src/decomposition/); or a randomized
+    Householder + implicit QL symmetric eigensolver (cpp/src/linalg/); or a randomized
     range finder with power iterations. See the module docstring.
     """
 

@@ -13,9 +13,9 @@ it is ≤ tol·‖y‖² (scikit-learn's rule); dual_gap_ is that gap divided by
 
 The sweeps start on the columns of the centred data (O(n) per coordinate update). When a fit needs
 more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
-Xᵀy (built once by syrk_ata, O(n·d²)), where each update is O(d) — what scikit-learn's
+Xᵀy (built once by centred_scatter, O(n·d²)), where each update is O(d) — what scikit-learn's
 precompute=True does; the iterates are the same either way. The C++ is
-cpp/src/linear/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
+cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
 (not scikit-learn's, so the path differs; the solution is the same to the tolerance).
 Deviation: ``precompute`` is accepted but the core chooses the form itself.
 """
@@ -65,8 +65,8 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    Coordinate descent on the Gram matrix (syrk_ata) with the duality-gap stopping rule; see the
-    module docstring and cpp/src/linear/coordinate_descent.cpp.
+    Coordinate descent on the Gram matrix (centred_scatter) with the duality-gap stopping rule; see the
+    module docstring and cpp/src/linear_model/coordinate_descent.cpp.
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
@@ -130,7 +130,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         l2 = alpha * (1.0 - l1_ratio) * n
 
         # Start on the columns of the centred data; when the fit needs many sweeps (more than about
-        # d/8, where one syrk_ata of the Gram matrix becomes the cheaper way), continue on XᵀX.
+        # d/8, where one centred_scatter of the Gram matrix becomes the cheaper way), continue on XᵀX.
         gram_ok = n >= d and d <= _GRAM_MAX_FEATURES
         budget = max(2, d // 8) if gram_ok else max_iter
         w_ = None if sw is None else sw.astype(np.float64)
@@ -209,7 +209,7 @@ class Lasso(ElasticNet):
     How it works
     ------------
     Coordinate descent on the Gram matrix with the duality-gap stopping rule
-    (cpp/src/linear/coordinate_descent.cpp).
+    (cpp/src/linear_model/coordinate_descent.cpp).
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,

@@ -4,7 +4,7 @@ How it works
 ------------
 One pass over X builds the means and the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ
 (X̃ = √s·(X − μ)) together, as the scatter matrix of [X | y] (``centred_scatter``,
-cpp/src/gemm/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
+cpp/src/linalg/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
 the end): about n·d² flops, no copy of X. A NaN or infinity in X shows in G, so X's finiteness
 is checked through G instead of by a pass of its own. The d × d system is then solved in double precision:
 
@@ -104,8 +104,8 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    See the module docstring: normal equations by syrk_ata, then an eigen-based solve, or a QR +
-    Jacobi SVD on X when the problem is rank-deficient (cpp/src/linear/dense_solve.cpp).
+    See the module docstring: normal equations by centred_scatter, then an eigen-based solve, or a QR +
+    Jacobi SVD on X when the problem is rank-deficient (cpp/src/linalg/dense_solve.cpp).
     """
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False):
@@ -129,7 +129,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         if positive:
             W = np.zeros((d, k))
             for j in range(k):
-                W[:, j], _ = _core.linear_model.nnls_gram(G, XtY[:, j].copy(), 0.0, np.zeros(d), 100000, 1e-13)
+                W[:, j], _ = _core.linalg.nnls_gram(G, XtY[:, j].copy(), 0.0, np.zeros(d), 100000, 1e-13)
             _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
             for attr in ("rank_", "singular_"):
                 if hasattr(self, attr):
@@ -186,8 +186,8 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    Normal equations through syrk_ata, Cholesky (or eigen / QR+SVD fallback) in
-    cpp/src/linear/dense_solve.cpp; O(n·d²) + O(d³).
+    Normal equations through centred_scatter, Cholesky (or eigen / QR+SVD fallback) in
+    cpp/src/linalg/dense_solve.cpp; O(n·d²) + O(d³).
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
@@ -252,7 +252,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
             W = np.zeros((d, k))
             for j in range(k):
                 a = alphas[0] if alphas.size == 1 else alphas[j]
-                W[:, j], _ = _core.linear_model.nnls_gram(G, XtY[:, j].copy(), float(a), np.zeros(d), 100000, 1e-13)
+                W[:, j], _ = _core.linalg.nnls_gram(G, XtY[:, j].copy(), float(a), np.zeros(d), 100000, 1e-13)
             self.solver_ = "lbfgs"
         elif d <= n and solver == "svd":
             ev, Vrows = _core.linalg.symmetric_eigen(G)

@@ -12,7 +12,7 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
 * 'lbfgs': limited-memory BFGS with a strong-Wolfe line search (cpp/include/scratchlearn/lbfgs.hpp);
   stops when max|∇f| ≤ tol, as scipy's L-BFGS-B does for scikit-learn. Each evaluation is one pass
   over X in row blocks of 256: scores X·Wᵀ and the gradient Gᵀ·X through the GEMM while the block is
-  in cache (cpp/src/linear/logistic.cpp), O(n·d·K) per evaluation.
+  in cache (cpp/src/linear_model/logistic.cpp), O(n·d·K) per evaluation.
 * 'newton-cholesky': Newton steps with the Hessian Σ s_i (diag(p_i) − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ built
   blockwise on the GEMM (O(n·d²·K²) per step) and solved by Cholesky; backtracking line search.
   'newton-cg' is answered by the same Newton solver.
@@ -22,7 +22,7 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
   the only solver for the L1 and elastic-net penalties (1/(C·S))·[ρ‖W‖₁ + (1−ρ)/2·‖W‖²], ρ =
   l1_ratio: samples drawn at random (``random_state``), each step the sample's new gradient minus
   its stored one plus the mean of all stored ones, then soft thresholding; stops when an epoch
-  changes no weight by more than tol·max|θ| (cpp/src/linear/saga.cpp). O(n·d·K) per epoch.
+  changes no weight by more than tol·max|θ| (cpp/src/linear_model/saga.cpp). O(n·d·K) per epoch.
 
 Deviations: the solver 'liblinear' is not provided (and 'sag' runs SAGA steps, which reach the
 same optimum); n_jobs sets the threads of the core (SAGA is sequential).
@@ -103,7 +103,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     How it works
     ------------
-    See the module docstring; the work is in cpp/src/linear/logistic.cpp.
+    See the module docstring; the work is in cpp/src/linear_model/logistic.cpp.
     """
 
     def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, dual=False, tol=1e-4,

@@ -11,7 +11,7 @@ clipping at zero, Tsuruoka et al. 2009). Learning rates: 'optimal' η = 1/(α(t�
 η₀, 'invscaling' η₀/t^power_t, 'adaptive' (η₀, divided by 5 when the objective stalls). The fit stops
 after ``n_iter_no_change`` epochs whose average objective (or validation score with
 ``early_stopping``) did not improve by ``tol``. Cost: O(n·d) per epoch. The per-sample loop is
-C++ (cpp/src/linear/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
+C++ (cpp/src/linear_model/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
 
 Deviations: the random streams are not scikit-learn's (results agree in quality, not bitwise);
 the passive-aggressive rates 'pa1'/'pa2' are not provided.
@@ -242,7 +242,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
 
     How it works
     ------------
-    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    See the module docstring; the loop is cpp/src/linear_model/sgd.cpp.
     """
 
     _losses = tuple(_LOSS_CODES)
@@ -393,7 +393,7 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
 
     How it works
     ------------
-    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    See the module docstring; the loop is cpp/src/linear_model/sgd.cpp.
     """
 
     _losses = _REGRESSION_LOSSES

@@ -19,7 +19,7 @@ Fitting only needs per-class sufficient statistics, one pass over the data:
 Prediction is a matrix product. For GaussianNB, −½ Σ_j (x_j − θ_cj)²/σ²_cj is expanded into
 Σ_j x_j²·(−½/σ²_cj) + Σ_j x_j·(θ_cj/σ²_cj) + const_c (after shifting the data by the mean of the
 class means, which keeps the expansion free of cancellation), so a block of rows [x², x] times the
-weights [−½/σ², θ/σ²]ᵀ is one call to the gemm (cpp/src/gemm/). For the discrete models the
+weights [−½/σ², θ/σ²]ᵀ is one call to the gemm (cpp/src/linalg/). For the discrete models the
 log-likelihood is X·Wᵀ + b with W the (Bernoulli: corrected) log-probabilities, on the gemm for dense
 X and on a CSR kernel for sparse X. Probabilities are normalised with a stable log-sum-exp.
 Cost: fit O(n·d) (memory-bound, one read of X); predict O(n·d·n_classes) flops.

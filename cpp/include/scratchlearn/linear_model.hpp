@@ -1,6 +1,6 @@
-// Linear models: least squares, ridge, non-negative least squares (cpp/src/linear/dense_solve.cpp),
-// logistic regression (cpp/src/linear/logistic.cpp), coordinate descent for the lasso and the
-// elastic net (cpp/src/linear/coordinate_descent.cpp) and plain SGD (cpp/src/linear/sgd.cpp).
+// Linear models (cpp/src/linear_model/): logistic regression (logistic.cpp, saga.cpp), coordinate
+// descent for the lasso and the elastic net (coordinate_descent.cpp) and plain SGD (sgd.cpp, its
+// declarations in sgd.hpp). The dense solves they use are linalg's (linalg.hpp).
 //
 // Conventions: X is n × d row-major of type T (float or double); targets Y are n × k row-major;
 // sample weights `sw` may be null (all ones). Small dense solves (d × d) always run in double.
@@ -9,34 +9,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "scratchlearn/gemm.hpp"
+#include "scratchlearn/linalg.hpp"
 
 namespace scratchlearn {
 
-// ---------------------------------------------------------------- dense least squares / ridge
-// (The normal equations G = X̃ᵀX̃, X̃ᵀỸ themselves come from centred_scatter, gemm.hpp.)
-
-// Solves (G + α_j I) w_j = b_j for every target j by Cholesky (G d × d, B d × k, α one per target
-// or one in all when n_alpha == 1). W is d × k. Returns the smallest ratio L_ii² / G_ii met by
-// the factorisations (a cheap measure of how well conditioned the systems are), or −1 when a
-// factorisation broke down (matrix not positive definite in floating point).
-double cholesky_solve(index_t d, index_t k, const double* G, const double* B, const double* alpha,
-                      index_t n_alpha, double* W);
-
-// Minimum-norm (ridge-filtered when α > 0) least squares on A itself, the stable path:
-// Householder QR of A (or of Aᵀ when m < p), then a one-sided Jacobi SVD of the small triangular
-// factor. Singular values σ below cond·σ_max (and below abs_cut) are dropped; the others give
-// w = Σ v_i σ_i/(σ_i² + α) (u_iᵀ b). A is m × p (destroyed), B m × k, W p × k. singular gets
-// min(m, p) values, descending. Returns the rank (number of σ kept).
-index_t svd_least_squares(index_t m, index_t p, index_t k, double* A, const double* B,
-                          const double* alpha, index_t n_alpha, double cond, double abs_cut,
-                          double* W, double* singular);
-
-// Non-negative least squares on the normal equations: min ½wᵀ(G + αI)w − bᵀw, w ≥ 0, by projected
-// cyclic coordinate descent followed by an exact solve on the final passive set (Lawson–Hanson
-// style polish). w (d) is the starting point and the answer. Returns the number of sweeps.
-index_t nnls_gram(index_t d, const double* G, const double* b, double alpha, double* w,
-                  index_t max_sweeps, double tol);
+// (The dense solves the estimators use, cholesky_solve, svd_least_squares and nnls_gram, are in
+// linalg.hpp.)
 
 }  // namespace scratchlearn
 

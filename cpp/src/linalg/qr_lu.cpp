@@ -1,34 +1,24 @@
-// PCA kernels (see cpp/include/scratchlearn/pca.hpp).
-#include "scratchlearn/pca.hpp"
+// QR and LU of tall matrices, the building blocks of the randomized range finder (linalg.hpp).
+#include "scratchlearn/linalg.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
-#include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
 
 namespace {
 
-// Cholesky factor R (upper, k × k, RᵀR = G) of the symmetric G; false if G is not numerically
-// positive definite.
+// Cholesky factor R (upper, k × k, RᵀR = G) of the symmetric G, as the transpose of the lower
+// factor of cholesky_factor (linalg.hpp); false if G is not numerically positive definite.
 bool cholesky_upper(index_t k, const double* G, double* R) {
-    std::fill(R, R + k * k, 0.0);
-    for (index_t j = 0; j < k; ++j) {
-        double s = G[j * k + j];
-        for (index_t p = 0; p < j; ++p) s -= R[p * k + j] * R[p * k + j];
-        if (!(s > 0.0) || !std::isfinite(s)) return false;
-        const double r = std::sqrt(s);
-        R[j * k + j] = r;
-        for (index_t c = j + 1; c < k; ++c) {
-            double t = G[j * k + c];
-            for (index_t p = 0; p < j; ++p) t -= R[p * k + j] * R[p * k + c];
-            R[j * k + c] = t / r;
-        }
-    }
+    std::vector<double> L(G, G + k * k);
+    if (cholesky_factor(k, L.data()) < 0) return false;
+    for (index_t j = 0; j < k; ++j)
+        for (index_t c = 0; c < k; ++c) R[j * k + c] = c >= j ? L[c * k + j] : 0.0;
     return true;
 }
 
@@ -206,22 +196,9 @@ void lu_permuted_l(index_t m, index_t k, T* A, int n_threads) {
     std::copy(out.begin(), out.end(), A);
 }
 
-template <class T>
-void pca_affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, index_t k, const T* b,
-                T* out, int n_threads) {
-    require(n >= 0 && d >= 0 && k >= 0, "pca_affine: negative dimension");
-    if (n == 0 || k == 0) return;
-    gemm<T>(false, trans_w, n, k, d, T(1), X, d, W, trans_w ? d : k, T(0), out, k, n_threads);
-    const int nt = threads_for(n_threads, n / 32768 + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t i = 0; i < n; ++i)
-        for (index_t j = 0; j < k; ++j) out[i * k + j] += b[j];
-}
-
 #define SCRATCHLEARN_INSTANTIATE(T)                                              \
     template void orthonormalize_columns<T>(index_t, index_t, T*, int);          \
-    template void lu_permuted_l<T>(index_t, index_t, T*, int);                        \
-    template void pca_affine<T>(const T*, index_t, index_t, const T*, bool, index_t, const T*, T*, int);
+    template void lu_permuted_l<T>(index_t, index_t, T*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

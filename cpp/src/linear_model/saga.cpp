@@ -1,4 +1,4 @@
-// SAGA for L1 / elastic-net / L2 logistic regression (see logistic_saga in linear.hpp).
+// SAGA for L1 / elastic-net / L2 logistic regression (see logistic_saga in linear_model.hpp).
 //
 // How it works. The objective is an average of n smooth terms plus a penalty,
 //     F(θ) = (1/n) Σ_j f_j(θ) + (l2/2)‖W‖² + l1‖W‖₁,   f_j = (n/S)·s_j·ℓ(y_j, W x_j + b).
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "logistic_row.hpp"
-#include "scratchlearn/linear.hpp"
+#include "scratchlearn/linear_model.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {

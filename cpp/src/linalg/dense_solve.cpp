@@ -1,24 +1,20 @@
 // Least squares, ridge and non-negative least squares on small dense systems.
 //
 // The big work, the d × d normal equations XᵀX (and XᵀY) over all n samples, is one pass of
-// centred_scatter (gemm.hpp, cpp/src/gemm/scatter.cpp) over the weighted data. The d × d solves that follow are
+// centred_scatter (gemm.hpp, scatter.cpp) over the weighted data. The d × d solves that follow are
 // written here: Cholesky for well-conditioned systems and a QR + one-sided Jacobi SVD on X itself for
-// the rank-deficient or badly conditioned ones (the spectrum of XᵀX comes from eigen.hpp).
+// the rank-deficient or badly conditioned ones (the spectrum of XᵀX comes from symmetric_eigen).
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <vector>
 
-#include "scratchlearn/linear.hpp"
-#include "scratchlearn/eigen.hpp"
+#include "scratchlearn/linalg.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
 
-namespace {
-
-// In-place lower Cholesky factor of the d × d matrix M; returns min L_ii²/M_ii or −1 on failure.
 double cholesky_factor(index_t d, double* M) {
     double ratio = 1.0;
     for (index_t j = 0; j < d; ++j) {
@@ -53,6 +49,8 @@ void cholesky_apply(index_t d, const double* L, double* x) {
         x[i] = v / L[i * d + i];
     }
 }
+
+namespace {
 
 // Householder QR of the m × p row-major M (m >= p), rows stay row-major; the reflectors are applied
 // to the m × k matrix C as they are formed (C ← QᵀC) and stored in H (m × p, column j from row j)
@@ -109,7 +107,7 @@ void householder_qr(index_t m, index_t p, double* M, index_t k, double* C, doubl
 }
 
 // One-sided Jacobi SVD of the q × q matrix given by its columns (rows of Wt, q × q, destroyed),
-// through the shared jacobi_svd_rows (eigen.hpp): on return the rows of Wt are σ_i u_iᵀ and the rows
+// through the shared jacobi_svd_rows (eigen.cpp): on return the rows of Wt are σ_i u_iᵀ and the rows
 // of Vt are v_iᵀ (S = Σ u_i σ_i v_iᵀ), ordered by descending σ_i.
 void jacobi_svd_columns(index_t q, double* Wt, double* Vt) {
     std::vector<double> U(static_cast<size_t>(q) * q), sv(q), Rows(static_cast<size_t>(q) * q);

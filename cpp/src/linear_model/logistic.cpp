@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "scratchlearn/lbfgs.hpp"
-#include "scratchlearn/linear.hpp"
+#include "scratchlearn/linear_model.hpp"
 #include "logistic_row.hpp"
 #include "scratchlearn/parallel.hpp"
 

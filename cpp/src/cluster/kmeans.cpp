@@ -26,7 +26,7 @@
 // bounds move by how far each centre moved.
 //
 // Cost per Lloyd iteration: 2·n·k·d flops in the product plus O(n·(k + d)); memory O(k·d) per group.
-#include "scratchlearn/kmeans.hpp"
+#include "scratchlearn/cluster.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // One sample's class probabilities from its scores, shared by the batch solvers (logistic.cpp)
-// and SAGA (saga.cpp). Internal to cpp/src/linear/.
+// and SAGA (saga.cpp). Internal to cpp/src/linear_model/.
 #pragma once
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Symmetric eigendecomposition (Householder tridiagonalisation + implicit QL) and a one-sided
-// Jacobi SVD for small matrices. See cpp/include/scratchlearn/eigen.hpp.
-#include "scratchlearn/eigen.hpp"
+// Jacobi SVD for small matrices. See linalg.hpp.
+#include "scratchlearn/linalg.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,12 +1,12 @@
 // Coordinate descent for the lasso and the elastic net, with scikit-learn's duality-gap stopping
-// rule. Two forms of the same iteration: on the Gram matrix (n ≫ d: one syrk_ata up front, then
+// rule. Two forms of the same iteration: on the Gram matrix (n ≫ d: one centred_scatter up front, then
 // O(d) per coordinate) and on the columns of the centred data (wide problems, O(n) per coordinate).
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
 
-#include "scratchlearn/linear.hpp"
+#include "scratchlearn/linear_model.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
