@@ -77,6 +77,14 @@ carray<T> c_order(const typed<T>& a, int ndim, const char* name) {
     return as_array<T>(a, ndim, name);
 }
 
+// A square 2-d array, checked (ValueError "<name> must be square").
+template <class T>
+const carray<T>& as_square(const carray<T>& a, const char* name) {
+    check_ndim(a, 2, name);
+    if (a.shape(0) != a.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
+    return a;
+}
+
 // A 1-d array of exactly `len` entries.
 template <class T>
 carray<T> as_vector(const py::handle& a, std::ptrdiff_t len, const char* name) {

@@ -147,14 +147,8 @@ py::array orthonormalize_t(const typed<T>& a, int n_threads) { return tall_op<T>
 template <class T>
 py::array lu_t(const typed<T>& a, int n_threads) { return tall_op<T>(a, true, n_threads); }
 
-darray square(const darray& A, const char* name) {
-    check_ndim(A, 2, name);
-    if (A.shape(0) != A.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
-    return A;
-}
-
 py::tuple symmetric_eigen_t(const darray& a_in) {
-    const darray A = square(a_in, "symmetric_eigen: A");
+    const darray A = as_square(a_in, "symmetric_eigen: A");
     const index_t d = A.shape(0);
     py::array_t<double> work = copy_of(A), w(d), V({d, d});
     double *pa = work.mutable_data(), *pw = w.mutable_data(), *pv = V.mutable_data();
@@ -180,7 +174,7 @@ py::tuple jacobi_svd_t(const darray& B) {
 }
 
 py::tuple cholesky_solve_t(const darray& g_in, const darray& B, const darray& al) {
-    const darray G = square(g_in, "G");
+    const darray G = as_square(g_in, "G");
     check_ndim(B, 2, "B");
     check_ndim(al, 1, "alpha");
     const index_t d = G.shape(0), k = B.shape(1);
@@ -214,7 +208,7 @@ py::tuple svd_least_squares_t(const darray& A0, const darray& B, const darray& a
 
 py::tuple nnls_gram_t(const darray& g_in, const darray& b_in, double alpha, const darray& w_in,
                       index_t max_sweeps, double tol) {
-    const darray G = square(g_in, "G");
+    const darray G = as_square(g_in, "G");
     const index_t d = G.shape(0);
     darray b = as_vector<double>(b_in, d, "b");
     py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));

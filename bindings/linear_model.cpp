@@ -94,16 +94,10 @@ py::array center_columns_t(const typed<T>& x_in, const darray& m_in, const py::o
     return Xf;
 }
 
-darray square(const darray& A, const char* name) {
-    check_ndim(A, 2, name);
-    if (A.shape(0) != A.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
-    return A;
-}
-
 py::tuple enet_cd_gram_t(const darray& h_in, const darray& q_in, double yy, double l1, double l2,
                          const darray& w_in, index_t max_iter, double tol, double tol_w, bool positive,
                          bool random, std::uint64_t seed, bool check_initial_gap) {
-    const darray H = square(h_in, "H");
+    const darray H = as_square(h_in, "H");
     const index_t d = H.shape(0);
     darray q = as_vector<double>(q_in, d, "q");
     py::array_t<double> w = copy_of(as_vector<double>(w_in, d, "w0"));

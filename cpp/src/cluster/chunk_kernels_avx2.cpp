@@ -8,3 +8,12 @@
 
 #define SL_KMEANS_NS avx2
 #include "chunk_kernels_impl.hpp"
+
+namespace scratchlearn::kernel_table {
+
+void register_kmeans_avx2(Table* t) {
+    t->f32.kmeans = kmeans_kernels::avx2::kernels<float>();
+    t->f64.kmeans = kmeans_kernels::avx2::kernels<double>();
+}
+
+}  // namespace scratchlearn::kernel_table

@@ -22,6 +22,8 @@
 namespace scratchlearn::kmeans_kernels::SL_KMEANS_NS {
 namespace {
 
+using kernel_table::index_t;
+
 // One centre against m samples. Kept out of line: inlined into the loop over centres, GCC
 // unrolls-and-jams the two loops into scalar code instead of vectorising across samples.
 template <class T>

@@ -159,11 +159,8 @@ inline void accumulate(const T* x, double w, index_t d, std::int32_t label, doub
 }
 
 template <class T>
-kmeans_kernels::ChunkKernels<T> chunk_kernels() {
-#ifdef SCRATCHLEARN_X86
-    if (active_isa() != Isa::Generic) return kmeans_kernels::avx2::kernels<T>();
-#endif
-    return kmeans_kernels::generic::kernels<T>();
+const kmeans_kernels::ChunkKernels<T>& chunk_kernels() {
+    return kernel_table::kernels<T>().kmeans;  // the active path's (kernel_table.hpp)
 }
 
 // One Lloyd assignment pass over all samples with centres C: labels (counting changes), optional

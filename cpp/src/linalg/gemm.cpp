@@ -1,6 +1,6 @@
 // The packed, blocked matrix product (GotoBLAS/BLIS scheme) and what stands on it: syrk_ata, gemv,
 // sq_dist_argmin. Portable code only: the ISA-specific micro-kernels live in kernels_*.cpp and are
-// reached through the table chosen by cpu.cpp.
+// reached through the kernel table of the active path (kernel_table.hpp).
 //
 // Loop nest of gemm (C m × n += op(A) m × k · op(B) k × n):
 //
@@ -31,7 +31,7 @@
 #include <new>
 #include <vector>
 
-#include "kernels.hpp"
+#include "../kernel_table.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
@@ -40,7 +40,12 @@ namespace gemm_detail {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Kernel tables and blocking, one per path, built once.
+// Kernels (from the kernel table of each path) and blocking, one plan per path, built once.
+
+template <class T>
+using Kernels = kernel_table::GemmKernels<T>;
+template <class T>
+using PackBtKernel = kernel_table::PackBtKernel<T>;
 
 template <class T>
 struct Plan {
@@ -89,27 +94,10 @@ Plan<T> make_plan(const Kernels<T>& k) {
 const Plans& plans() {
     static const Plans p = [] {
         Plans r;
-        Kernels<float> kf;
-        Kernels<double> kd;
-        generic_kernels(&kf, &kd);
-        r.f[0] = make_plan(kf);
-        r.d[0] = make_plan(kd);
-        r.f[1] = r.f[0];
-        r.d[1] = r.d[0];
-        r.f[2] = r.f[0];
-        r.d[2] = r.d[0];
-#ifdef SCRATCHLEARN_X86
-        if (isa_supported(Isa::Avx2)) {
-            avx2_kernels(&kf, &kd);
-            r.f[1] = make_plan(kf);
-            r.d[1] = make_plan(kd);
+        for (int i = 0; i < 3; ++i) {
+            r.f[i] = make_plan(kernel_table::kernels<float>(static_cast<Isa>(i)).gemm);
+            r.d[i] = make_plan(kernel_table::kernels<double>(static_cast<Isa>(i)).gemm);
         }
-        if (isa_supported(Isa::Avx512)) {
-            avx512_kernels(&kf, &kd);
-            r.f[2] = make_plan(kf);
-            r.d[2] = make_plan(kd);
-        }
-#endif
         return r;
     }();
     return p;

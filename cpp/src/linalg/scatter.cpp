@@ -4,7 +4,7 @@
 // in L1): each value is shifted by a fixed estimate s of the column means, scaled by √w, and written
 // into the block with the columns padded to a multiple of 8; the block's outer products are then
 // added into a T-precision accumulator by a register-tiled kernel that reads the block in place (no
-// packing: 4 rows × 3 vectors of the accumulator per tile, see scatter_kernels_avx2.cpp). Every
+// packing: 4 rows × 3 vectors of the accumulator per tile, see scatter_block_impl.hpp). Every
 // 4096 rows the accumulator is added into a double one. The same pass sums w·(z − s), so the exact
 // weighted mean is known at the end and the shift is corrected once:
 //     Σ w (z − μ)(z − μ)ᵀ = Σ w (z − s)(z − s)ᵀ − W·δδᵀ,   δ = μ − s = Σ w (z − s) / W.
@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "scatter_kernels.hpp"
+#include "../kernel_table.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -54,50 +54,6 @@ void fill_row(const T* __restrict x, index_t n, const double* __restrict s, doub
     }
 }
 
-template <class T>
-using BlockKernel = void (*)(index_t rows, index_t di, index_t ldp, const T* Z, T* acc);
-
-// Portable block update, same contract as the AVX2 one (scatter_kernels.hpp): tiles of 4 rows ×
-// 8 columns from the tile row's start rounded down to a multiple of 8.
-template <class T>
-void generic_block(index_t rows, index_t di, index_t ldp, const T* Z, T* acc) {
-    for (index_t i0 = 0; i0 < di; i0 += 4) {
-        for (index_t j = (i0 / 8) * 8; j < ldp; j += 8) {
-            T c[4][8];
-#pragma GCC unroll 4
-            for (int m = 0; m < 4; ++m)
-#pragma GCC unroll 8
-                for (int v = 0; v < 8; ++v) c[m][v] = acc[(i0 + m) * ldp + j + v];
-            const T* z = Z;
-            for (index_t r = 0; r < rows; ++r, z += ldp)
-#pragma GCC unroll 4
-                for (int m = 0; m < 4; ++m) {
-                    const T a = z[i0 + m];
-#pragma GCC unroll 8
-                    for (int v = 0; v < 8; ++v) c[m][v] += a * z[j + v];
-                }
-#pragma GCC unroll 4
-            for (int m = 0; m < 4; ++m)
-#pragma GCC unroll 8
-                for (int v = 0; v < 8; ++v) acc[(i0 + m) * ldp + j + v] = c[m][v];
-        }
-    }
-}
-
-// The block kernel of the active kernel path (AVX2 serves AVX-512 CPUs too).
-template <class T>
-BlockKernel<T> pick_kernel() {
-    scatter_detail::BlockKernelF f = generic_block<float>;
-    scatter_detail::BlockKernelD d = generic_block<double>;
-#ifdef SCRATCHLEARN_X86
-    if (active_isa() != Isa::Generic) scatter_detail::avx2_scatter_kernels(&f, &d);
-#endif
-    if constexpr (std::is_same_v<T, float>)
-        return f;
-    else
-        return d;
-}
-
 }  // namespace
 
 template <class T>
@@ -131,7 +87,8 @@ double centred_scatter(index_t n, index_t d, const T* X, index_t k, const T* Y, 
     index_t n_chunks = std::min(kMaxChunks, n_super);
     n_chunks = std::max<index_t>(1, std::min<index_t>(n_chunks, (index_t(1) << 25) / per_chunk));
     std::vector<double> part(static_cast<size_t>(n_chunks * per_chunk), 0.0);
-    const BlockKernel<T> kernel = pick_kernel<T>();
+    // The block update of the active kernel path (kernel_table.hpp).
+    const kernel_table::ScatterBlockKernel<T> kernel = kernel_table::kernels<T>().scatter_block;
 
     ExceptionSlot slot;
     const int nt = threads_for(n_threads, n_chunks);

@@ -1,9 +1,20 @@
-// Packing of Bᵀ micro-panels with in-register transposes (AVX; included, inside an anonymous
-// namespace, by kernels_avx2.cpp and kernels_avx512.cpp only, never by portable code).
+// Packing of Bᵀ micro-panels with in-register transposes (256-bit AVX; included by
+// kernels_avx2.cpp and kernels_avx512.cpp only, never by portable code). The contract is
+// kernel_table.hpp's PackBtKernel.
 //
 // A full micro-panel of op(B) = Bᵀ takes NR consecutive rows of B (each kc long, leading dimension
 // ldb) and stores, for every p < kc, the NR values B[j][p] contiguously. 8 × 8 (float) or 4 × 4
 // (double) blocks are transposed in registers; the kc tail goes element by element.
+#pragma once
+
+#include <immintrin.h>
+
+#include "../kernel_table.hpp"
+
+namespace scratchlearn::linalg_kernels {
+namespace {
+
+using kernel_table::index_t;
 
 template <int NR>
 void pack_bt_f32(index_t kc, const float* src, index_t ldb, float* dst) {
@@ -60,3 +71,6 @@ void pack_bt_f64(index_t kc, const double* src, index_t ldb, double* dst) {
     for (; p < kc; ++p)
         for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[j * ldb + p];
 }
+
+}  // namespace
+}  // namespace scratchlearn::linalg_kernels
