@@ -68,6 +68,11 @@ def test_enums_by_member_or_name():
         "huber", "epsilon_insensitive", "squared_epsilon_insensitive"}
     assert set(lm.Penalty.__members__) == {"none", "l2", "l1", "elasticnet"}
     assert set(lm.LearningRate.__members__) == {"constant", "optimal", "invscaling", "adaptive"}
+    # The estimators' option names are the enums' names (no integer codes in between).
+    from scratchlearn.linear_model import _sgd
+
+    assert set(_sgd._LOSSES) == set(lm.Loss.__members__)
+    assert set(_sgd._RATES) == set(lm.LearningRate.__members__)
     X = np.random.default_rng(1).standard_normal((40, 3))
     w = np.ones(40)
     by_name = _core.cluster.kmeans_fit(X, w, X[:3], "elkan", 10, 0.0, 1)

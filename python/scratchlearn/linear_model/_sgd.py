@@ -41,13 +41,12 @@ from ._base import N_JOBS, LinearClassifierMixin, LinearModelMixin
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
-_LOSS_CODES = {
-    "hinge": 0, "log_loss": 1, "modified_huber": 2, "squared_hinge": 3, "perceptron": 4,
-    "squared_error": 5, "huber": 6, "epsilon_insensitive": 7, "squared_epsilon_insensitive": 8,
-}
+# scikit-learn's option names. The core takes the same names (the enums _core.linear_model.Loss,
+# Penalty, with "none" for None, and LearningRate): no integer codes are kept here.
+_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron",
+           "squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REGRESSION_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
-_PENALTY_CODES = {None: 0, "l2": 1, "l1": 2, "elasticnet": 3}
-_RATE_CODES = {"constant": 0, "optimal": 1, "invscaling": 2, "adaptive": 3}
+_RATES = ("constant", "optimal", "invscaling", "adaptive")
 _MAX_INT = np.iinfo(np.int32).max
 
 
@@ -65,7 +64,7 @@ class _BaseSGD(BaseEstimator):
         "verbose": ["verbose"],
         "epsilon": [Interval(numbers.Real, 0, None, closed="left")],
         "random_state": ["random_state"],
-        "learning_rate": [StrOptions(set(_RATE_CODES))],
+        "learning_rate": [StrOptions(set(_RATES))],
         "eta0": [Interval(numbers.Real, 0, None, closed="left")],
         "power_t": [Interval(numbers.Real, None, None, closed="neither")],
         "early_stopping": ["boolean"],
@@ -226,10 +225,10 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     See the module docstring; the loop is cpp/src/linear_model/sgd.cpp.
     """
 
-    _losses = tuple(_LOSS_CODES)
+    _losses = _LOSSES
     _parameter_constraints: dict = {
         **_BaseSGD._parameter_constraints,
-        "loss": [StrOptions(set(_LOSS_CODES))],
+        "loss": [StrOptions(set(_LOSSES))],
         "n_jobs": N_JOBS,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
