@@ -1,21 +1,58 @@
-// Helpers shared by the thin binding files: array checks and dtype dispatch.
+// The binding kit: what every bindings/<family>.cpp is written with.
+//
+// A binding file is a table of one-line registrations over thin typed wrappers:
+//
+//     template <class T>
+//     py::array predict(typed<T> X, carray<T> coef, int n_threads) {
+//         auto x = c_order(X, 2, "X");                 // GIL held: convert inputs ...
+//         py::array_t<T> out(x.shape(0));              // ... and allocate outputs,
+//         py::gil_scoped_release release;              // then run the core without the GIL;
+//         core_predict<T>(x.data(), ..., out.mutable_data(), n_threads);
+//         return out;                                  // (preconditions: `require` in the core)
+//     }
+//
+//     void register_family(py::module_& m) {
+//         auto f = family_module(m, "family", "what it holds");
+//         def_float(f, "predict", &predict<float>, &predict<double>, "doc",
+//                   py::arg("X").noconvert(), py::arg("coef"), py::arg("n_threads"));
+//     }
+//
+// def_float binds one Python name to both instantiations. The dtype-defining argument is a
+// `typed<T>` marked `.noconvert()`: it loads only from an array whose dtype is exactly T (any
+// layout), so a float32 array reaches the float overload and a float64 one the double overload and
+// the user's data is never cast behind their back; the other array arguments (`carray<T>`) are
+// converted to that T. Any other dtype falls through to a last overload that raises a ValueError
+// naming the function and the dtype it got. Enumerations are `py::enum_`s defined once (def_enum)
+// and accepted as the enum or its name (enum_arg); option structs are `py::class_`es with one
+// field per option, built with keyword arguments (options_class). Entry points only tests call go
+// in testing_module(m).
 #pragma once
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
 #include <vector>
-#include <algorithm>
 
 namespace scratchlearn::bind {
 
 namespace py = pybind11;
 
+// An input converted (once, if needed) to a C-contiguous array of T.
 template <class T>
 using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+// The dtype-defining argument of a def_float function: dtype exactly T, any layout (with
+// .noconvert(), never converted by pybind11; c_order makes it C-contiguous).
+template <class T>
+using typed = py::array_t<T>;
 
 // Raises ValueError unless `a` has `ndim` dimensions.
 inline void check_ndim(const py::array& a, int ndim, const char* name) {
@@ -32,6 +69,20 @@ carray<T> as_array(const py::handle& a, int ndim, const char* name) {
     if (!out) throw std::invalid_argument(std::string(name) + " could not be converted to an array of numbers");
     check_ndim(out, ndim, name);
     return out;
+}
+
+// The dtype-defining argument in C order (a copy only when it is not C-contiguous already).
+template <class T>
+carray<T> c_order(const typed<T>& a, int ndim, const char* name) {
+    return as_array<T>(a, ndim, name);
+}
+
+// A square 2-d array, checked (ValueError "<name> must be square").
+template <class T>
+const carray<T>& as_square(const carray<T>& a, const char* name) {
+    check_ndim(a, 2, name);
+    if (a.shape(0) != a.shape(1)) throw std::invalid_argument(std::string(name) + " must be square");
+    return a;
 }
 
 // A 1-d array of exactly `len` entries.
@@ -61,41 +112,119 @@ py::array_t<T> copy_of(const carray<T>& a) {
     return out;
 }
 
+// The older idiom, kept until bindings/neighbors.cpp moves to def_float: calls f(float{}) or
+// f(double{}) according to the dtype of `a` (anything else runs as double).
 inline bool is_float32(const py::array& a) { return a.dtype().equal(py::dtype::of<float>()); }
-
-// Calls f(float{}) or f(double{}) according to the dtype of `a` (anything else runs as double).
 template <class F>
 decltype(auto) dispatch_float(const py::array& a, F&& f) {
     if (is_float32(a)) return f(float{});
     return f(double{});
 }
 
-// ---- The registration kit -------------------------------------------------------------------
-//
-// A core function templated on the float type is bound once for float32 and once for float64 under
-// one Python name:
-//
-//     template <class T>
-//     py::array predict(carray<T> X, carray<T> coef, int n_threads);   // converts, releases the GIL
-//
-//     void register_family(py::module_& m) {
-//         auto f = family_module(m, "family", "what it holds");
-//         def_float(f, "predict", &predict<float>, &predict<double>, "doc",
-//                   py::arg("X").noconvert(), py::arg("coef"), py::arg("n_threads"));
-//     }
-//
-// The first (dtype-defining) argument is marked `.noconvert()`: a C-contiguous float32 array reaches
-// the float overload and a float64 one the double overload, never a silent cast of the user's data;
-// the other array arguments are converted to that type. Each wrapper converts its inputs and
-// allocates its outputs with the GIL held, then releases it (py::gil_scoped_release) around the core
-// call. Preconditions on the data are checked in the core (`require`), not here.
+// ---- def_float ------------------------------------------------------------------------------
+
+namespace detail {
+
+template <class E>
+constexpr bool is_arg = std::is_base_of_v<py::arg, E>;  // py::arg and py::arg_v (with a default)
+
+// Any Python object, but only in pybind11's second (converting) pass over the overloads: the
+// fallback overload made of these runs after every real overload has failed with conversions too.
+struct AnyArg {
+    py::object obj;
+};
+template <std::size_t>
+using AnyArgAt = AnyArg;
+
+// What the caller passed as the dtype-defining argument, for the error message.
+inline std::string describe(const py::handle& h) {
+    if (py::isinstance<py::array>(h)) return "an array of dtype " + py::str(h.attr("dtype")).cast<std::string>();
+    return "an object of type " + py::str(py::type::handle_of(h).attr("__name__")).cast<std::string>();
+}
+
+// The fallback's extras: the same argument names and defaults, none .noconvert(); its own doc.
+template <class E>
+auto relaxed(const E& e) {
+    if constexpr (is_arg<E>) {
+        E c = e;
+        c.flag_noconvert = false;
+        return c;
+    } else {
+        return py::doc("(Any other dtype of the dtype-defining argument raises ValueError.)");
+    }
+}
+
+template <std::size_t... Is>
+auto fallback(std::string head, std::string typed_arg, std::size_t typed_pos, std::index_sequence<Is...>) {
+    return [head, typed_arg, typed_pos](const AnyArgAt<Is>&... a) -> py::object {
+        const py::object values[] = {a.obj..., py::object()};
+        const py::object& got = values[typed_pos];
+        if (py::isinstance<py::array>(got)) {
+            const py::dtype dt = got.attr("dtype");
+            if (dt.equal(py::dtype::of<float>()) || dt.equal(py::dtype::of<double>()))
+                throw py::type_error(head + "the other arguments do not match the " +
+                                     py::str(dt).cast<std::string>() + " signature");
+        }
+        throw std::invalid_argument(head + typed_arg + " must be a float32 or float64 array, got " +
+                                    describe(got));
+    };
+}
+
+}  // namespace detail
+}  // namespace scratchlearn::bind
+
+namespace pybind11::detail {
+template <>
+struct type_caster<scratchlearn::bind::detail::AnyArg> {
+    PYBIND11_TYPE_CASTER(scratchlearn::bind::detail::AnyArg, const_name("object"));
+    bool load(handle src, bool convert) {
+        if (!convert) return false;
+        value.obj = reinterpret_borrow<object>(src);
+        return true;
+    }
+    static handle cast(const scratchlearn::bind::detail::AnyArg& v, return_value_policy, handle) {
+        return v.obj.inc_ref();
+    }
+};
+}  // namespace pybind11::detail
+
+namespace scratchlearn::bind {
+
+// Binds `f32` and `f64` (the float and double instantiations of one wrapper) under one name; the
+// argument marked .noconvert() picks the overload by its dtype. pybind11 tries every overload
+// without conversions, then again with them (never for a .noconvert() argument), so a float32
+// array reaches the float overload and a float64 one the double overload with the other
+// arguments converted. A third overload, reached only when both fail with conversions (any other
+// dtype), raises ValueError: "<name>(<args>): <arg> must be a float32 or float64 array, got an
+// array of dtype int64".
 template <class F32, class F64, class... Extra>
 void def_float(py::module_& m, const char* name, F32 f32, F64 f64, const Extra&... extra) {
     m.def(name, f64, extra...);
     m.def(name, f32, extra...);
+    // The argument names (for the message) and which one is the dtype-defining (.noconvert()) one.
+    std::string args, typed_arg;
+    std::size_t typed_pos = 0, pos = 0;
+    auto note = [&](const auto& e) {
+        if constexpr (detail::is_arg<std::decay_t<decltype(e)>>) {
+            args += (args.empty() ? "" : ", ") + std::string(e.name);
+            if (typed_arg.empty() && e.flag_noconvert) {
+                typed_arg = e.name;
+                typed_pos = pos;
+            }
+            ++pos;
+        }
+    };
+    (note(extra), ...);
+    constexpr std::size_t n_args = (std::size_t(0) + ... + std::size_t(detail::is_arg<Extra>));
+    m.def(name,
+          detail::fallback(std::string(name) + "(" + args + "): ", typed_arg, typed_pos,
+                           std::make_index_sequence<n_args>{}),
+          detail::relaxed(extra)...);
 }
 
-// The submodule `_core.<name>` of one kernel family.
+// ---- modules --------------------------------------------------------------------------------
+
+// The submodule `_core.<name>` of one kernel family (named as the family's Python package).
 inline py::module_ family_module(py::module_& m, const char* name, const char* doc) {
     return m.def_submodule(name, doc);
 }
@@ -104,6 +233,67 @@ inline py::module_ family_module(py::module_& m, const char* name, const char* d
 inline py::module_ testing_module(py::module_& m) {
     if (py::hasattr(m, "_testing")) return m.attr("_testing").cast<py::module_>();
     return m.def_submodule("_testing", "Test-only entry points of the core; not part of the API.");
+}
+
+// ---- enumerations ---------------------------------------------------------------------------
+
+// A C++ enumeration exposed once as `<module>.<name>`, its members named as scikit-learn names the
+// options ("hinge", "log_loss", ...). Python passes a member or its name (see enum_arg).
+template <class E>
+py::enum_<E> def_enum(py::module_& m, const char* name, const char* doc,
+                      std::initializer_list<std::pair<const char*, E>> values) {
+    py::enum_<E> e(m, name, doc);
+    for (const auto& v : values) e.value(v.first, v.second);
+    return e;
+}
+
+// An enum argument given as a member of E's py::enum_ or as a member's name; ValueError otherwise:
+// "<what>: <name> must be 'a' or 'b'" (or "one of 'a', 'b', 'c'").
+template <class E>
+E enum_arg(const py::handle& v, const char* name, const char* what) {
+    const py::handle type = py::detail::get_type_handle(typeid(E), true);  // the py::enum_ of E
+    if (py::isinstance(v, type)) return v.cast<E>();
+    const py::dict members = type.attr("__members__");
+    if (py::isinstance<py::str>(v) && members.contains(v)) return members[v].cast<E>();
+    std::vector<std::string> names;
+    for (const auto& kv : members) names.push_back(kv.first.cast<std::string>());
+    std::string allowed;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) allowed += (i + 1 == names.size()) ? " or " : ", ";
+        allowed += "'" + names[i] + "'";
+    }
+    throw std::invalid_argument(std::string(what) + ": " + name + " must be " +
+                                (names.size() > 2 ? "one of " : "") + allowed + ", got " +
+                                py::repr(v).cast<std::string>());
+}
+
+// ---- option structs -------------------------------------------------------------------------
+
+// A plain C++ options struct S as `<module>.<name>`: default-constructible, built with keyword
+// arguments (`SgdOptions(loss="hinge", alpha=1e-4)`; an unknown keyword is a TypeError), one
+// read-write attribute per field (add them with .def_readwrite or enum_field).
+template <class S>
+py::class_<S> options_class(py::module_& m, const char* name, const char* doc) {
+    py::class_<S> c(m, name, doc);
+    c.def(py::init([](const py::kwargs& kw) {
+              py::object o = py::cast(S{});
+              for (const auto& kv : kw) {
+                  if (!py::hasattr(o, kv.first))
+                      throw py::type_error("unknown option '" + kv.first.cast<std::string>() + "'");
+                  py::setattr(o, kv.first, kv.second);
+              }
+              return o.cast<S>();
+          }),
+          "Options with their defaults, then the keyword arguments.");
+    return c;
+}
+
+// A field of enum type E, readable as the member and settable from a member or its name.
+template <class S, class E>
+void enum_field(py::class_<S>& c, const char* name, E S::*field) {
+    c.def_property(
+        name, [field](const S& s) { return s.*field; },
+        [field, name](S& s, const py::object& v) { s.*field = enum_arg<E>(v, name, "options"); });
 }
 
 }  // namespace scratchlearn::bind

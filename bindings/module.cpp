@@ -7,7 +7,6 @@ void register_config(py::module_& m);
 void register_linalg(py::module_& m);
 void register_neighbors(py::module_& m);
 void register_linear_model(py::module_& m);
-void register_decomposition(py::module_& m);
 void register_naive_bayes(py::module_& m);
 void register_cluster(py::module_& m);
 void register_validation(py::module_& m);
@@ -18,7 +17,6 @@ PYBIND11_MODULE(_core, m) {
     register_linalg(m);
     register_neighbors(m);
     register_linear_model(m);
-    register_decomposition(m);
     register_naive_bayes(m);
     register_cluster(m);
     register_validation(m);

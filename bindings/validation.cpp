@@ -1,6 +1,5 @@
-// Bindings for the input checks: a parallel finiteness test on contiguous float arrays.
+// _core.validation: the input checks (cpp/src/validation.cpp): a parallel finiteness test.
 #include "common.hpp"
-#include "scratchlearn/parallel.hpp"
 #include "scratchlearn/validation.hpp"
 
 namespace py = pybind11;
@@ -9,9 +8,12 @@ using namespace scratchlearn::bind;
 
 namespace {
 
+// Any contiguous layout (C or Fortran): the values are read in memory order.
 template <class T>
-int kind_of(const py::array& a, int n_threads) {
-    const T* p = static_cast<const T*>(a.data());
+int kind_of(const typed<T>& a, int n_threads) {
+    if ((a.flags() & (py::array::c_style | py::array::f_style)) == 0)
+        throw std::invalid_argument("nonfinite_kind: the array must be contiguous");
+    const T* p = a.data();
     const index_t n = static_cast<index_t>(a.size());
     py::gil_scoped_release release;
     return nonfinite_kind<T>(p, n, n_threads);
@@ -20,16 +22,8 @@ int kind_of(const py::array& a, int n_threads) {
 }  // namespace
 
 void register_validation(py::module_& m) {
-    m.def(
-        "nonfinite_kind",
-        [](const py::array& a, int n_threads) {
-            const bool contiguous = (a.flags() & (py::array::c_style | py::array::f_style)) != 0;
-            if (!contiguous)
-                throw std::invalid_argument("nonfinite_kind: the array must be contiguous");
-            if (a.dtype().equal(py::dtype::of<float>())) return kind_of<float>(a, n_threads);
-            if (a.dtype().equal(py::dtype::of<double>())) return kind_of<double>(a, n_threads);
-            throw std::invalid_argument("nonfinite_kind: the array must be float32 or float64");
-        },
-        py::arg("a"), py::arg("n_threads"),
-        "0 if every value is finite, 1 if some is NaN, 2 if some is infinite (and none NaN).");
+    auto f = family_module(m, "validation", "Input checks (cpp/src/validation.cpp).");
+    def_float(f, "nonfinite_kind", &kind_of<float>, &kind_of<double>,
+              "0 if every value is finite, 1 if some is NaN, 2 if some is infinite (and none NaN).",
+              py::arg("a").noconvert(), py::arg("n_threads"));
 }

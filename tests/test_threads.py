@@ -118,7 +118,7 @@ DTYPES = [np.float64, np.float32]
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
 def test_kmeans(dtype, algorithm):
-    # n·k·d = 3.8M multiply-adds per pass: three threads' worth (cpp/src/kmeans/kmeans.cpp)
+    # n·k·d = 3.8M multiply-adds per pass: three threads' worth (cpp/src/cluster/kmeans.cpp)
     X = _blobs(60000, 8, 8, std=5.0)[0].astype(dtype)
     w = np.random.RandomState(1).rand(len(X))
     make = lambda **kw: KMeans(8, n_init=1, algorithm=algorithm, random_state=0, **kw)  # noqa: E731
@@ -162,7 +162,7 @@ def test_linear_regression(dtype):
 @pytest.mark.parametrize("solver, extra", [("lbfgs", {}), ("newton-cholesky", {}),
                                            ("saga", {"l1_ratio": 0.5, "max_iter": 30})])
 def test_logistic_regression(solver, extra):
-    X, y = _blobs(30000, 10, 3, std=6.0)  # n·d·K = 900k: three threads (cpp/src/linear/logistic.cpp)
+    X, y = _blobs(30000, 10, 3, std=6.0)  # n·d·K = 900k: three threads (cpp/src/linear_model/logistic.cpp)
     make = lambda **kw: LogisticRegression(solver=solver, random_state=0, **extra, **kw)  # noqa: E731
     import warnings
 
@@ -211,7 +211,7 @@ def test_ridge_lasso_elastic_net(dtype):
                                     {"n_components": 3, "svd_solver": "randomized",
                                      "random_state": 0}])
 def test_pca(dtype, params):
-    # 90000 rows: every row-parallel pass of cpp/src/decomposition/pca.cpp starts threads
+    # 90000 rows: every row-parallel pass of cpp/src/linalg/ (qr_lu.cpp, scatter.cpp, affine.cpp) starts threads
     rng = np.random.RandomState(4)
     X = (rng.randn(90000, 9) @ rng.randn(9, 9) + 5.0).astype(dtype)
     make = lambda: PCA(**params)  # noqa: E731

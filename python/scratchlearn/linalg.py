@@ -1,4 +1,4 @@
-"""Dense linear algebra on scratchlearn's own matrix product (cpp/src/gemm/)."""
+"""Dense linear algebra on scratchlearn's own matrix product (cpp/src/linalg/)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
 
     How it works
     ------------
-    The GotoBLAS/BLIS scheme in cpp/src/gemm/gemm.cpp: op(B) is packed into kc × nc blocks (L3),
+    The GotoBLAS/BLIS scheme in cpp/src/linalg/gemm.cpp: op(B) is packed into kc × nc blocks (L3),
     op(A) into mc × kc blocks (L2), both in micro-panels with zero-padded edges, and a
     register-blocked micro-kernel (6 × 16 floats on AVX2, 14 × 32 on AVX-512) runs kc fused
     multiply-adds per tile. The micro-kernel's instruction set is chosen at import from the CPU
@@ -89,6 +89,6 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
             A = A.copy()
         if np.may_share_memory(out, B):
             B = B.copy()
-    _core.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
+    _core.linalg.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
                     _resolve_threads(n_jobs))
     return out

@@ -436,19 +436,19 @@ def test_core_rejects_inconsistent_arrays():
     X = blobs(30)
     w = np.ones(30)
     with pytest.raises(ValueError, match="sample_weight length"):
-        _core.kmeans_fit(X, np.ones(29), X[:3], "lloyd", 10, 0.0, 1)
+        _core.cluster.kmeans_fit(X, np.ones(29), X[:3], "lloyd", 10, 0.0, 1)
     with pytest.raises(ValueError, match="wrong number of features"):
-        _core.kmeans_fit(X, w, X[:3, :2], "lloyd", 10, 0.0, 1)
+        _core.cluster.kmeans_fit(X, w, X[:3, :2], "lloyd", 10, 0.0, 1)
     with pytest.raises(ValueError, match="n_clusters must be <= n_samples"):
-        _core.kmeans_fit(X[:2], w[:2], X[:3], "lloyd", 10, 0.0, 1)
+        _core.cluster.kmeans_fit(X[:2], w[:2], X[:3], "lloyd", 10, 0.0, 1)
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
-        _core.kmeans_fit(X, w, X[:3], "elkan", 0, 0.0, 1)
+        _core.cluster.kmeans_fit(X, w, X[:3], "elkan", 0, 0.0, 1)
     with pytest.raises(ValueError, match="algorithm must be 'lloyd' or 'elkan'"):
-        _core.kmeans_fit(X, w, X[:3], "fast", 10, 0.0, 1)
+        _core.cluster.kmeans_fit(X, w, X[:3], "fast", 10, 0.0, 1)
     with pytest.raises(ValueError, match="needs n_clusters >= 2"):
-        _core.kmeans_fit(X, w, X[:1], "elkan", 10, 0.0, 1)
+        _core.cluster.kmeans_fit(X, w, X[:1], "elkan", 10, 0.0, 1)
     with pytest.raises(ValueError, match="at least one centre"):
-        _core.kmeans_assign(X, w, X[:0], False, 1)
+        _core.cluster.kmeans_assign(X, w, X[:0], False, 1)
 
 
 @pytest.mark.parametrize("isa", list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))

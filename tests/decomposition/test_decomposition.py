@@ -165,17 +165,17 @@ def test_pca_sign_convention(rng):
 def test_pca_threads_identical(rng):
     X = _data(rng, n=30000, d=9)
     for dtype in DTYPES:
-        m1, s1 = _core.centred_scatter(X.astype(dtype), None, None, True, 1)
-        m2, s2 = _core.centred_scatter(X.astype(dtype), None, None, True, 2)
+        m1, s1 = _core.linalg.centred_scatter(X.astype(dtype), None, None, True, 1)
+        m2, s2 = _core.linalg.centred_scatter(X.astype(dtype), None, None, True, 2)
         assert_array_equal(m1, m2)
         assert_array_equal(s1, s2)
         Y = rng.randn(5000, 7).astype(dtype)
-        assert_array_equal(_core.orthonormalize_columns(Y, 1), _core.orthonormalize_columns(Y, 2))
+        assert_array_equal(_core.linalg.orthonormalize_columns(Y, 1), _core.linalg.orthonormalize_columns(Y, 2))
 
 
 def test_pca_scatter_matches_numpy(rng):
     X = _data(rng, n=10000, d=7, offset=50)
-    mean, S = _core.centred_scatter(X, None, None, True, 2)
+    mean, S = _core.linalg.centred_scatter(X, None, None, True, 2)
     Xc = X - X.mean(axis=0)
     assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
     assert_allclose(S, Xc.T @ Xc, rtol=1e-11, atol=1e-9)
@@ -188,7 +188,7 @@ def test_pca_scatter_matches_numpy(rng):
 def test_symmetric_eigen_random(rng, d):
     A = rng.randn(d + 5, d)
     A = A.T @ A
-    w, V = _core.symmetric_eigen(A)
+    w, V = _core.linalg.symmetric_eigen(A)
     ref = np.linalg.eigvalsh(A)[::-1]
     assert_allclose(w, ref, rtol=1e-12, atol=1e-13 * ref[0])
     assert_allclose(V @ V.T, np.eye(d), atol=1e-13)
@@ -199,7 +199,7 @@ def test_symmetric_eigen_random(rng, d):
 def test_symmetric_eigen_special_matrices(rng):
     for A in (np.zeros((4, 4)), np.eye(5) * 3.0, np.diag([5.0, -1.0, 2.0, 2.0, 0.0]),
               np.ones((6, 6)), np.array([[1.0, 1e-20], [1e-20, 1.0]])):
-        w, V = _core.symmetric_eigen(A)
+        w, V = _core.linalg.symmetric_eigen(A)
         assert_allclose(w, np.sort(np.linalg.eigvalsh(A))[::-1], atol=1e-13)
         assert_allclose(V @ V.T, np.eye(len(A)), atol=1e-13)
         assert_allclose(V.T @ np.diag(w) @ V, A, atol=1e-12)
@@ -207,35 +207,35 @@ def test_symmetric_eigen_special_matrices(rng):
     Q = np.linalg.qr(rng.randn(8, 8))[0]
     lam = np.array([4, 4, 4 + 1e-9, -2, -2, 0, 1e-12, 7.0])
     A = (Q * lam) @ Q.T
-    w, V = _core.symmetric_eigen(A)
+    w, V = _core.linalg.symmetric_eigen(A)
     assert_allclose(w, np.sort(lam)[::-1], atol=1e-13)
     assert_allclose(V.T @ np.diag(w) @ V, A, atol=1e-13)
 
 
 def test_symmetric_eigen_rejects():
     with pytest.raises(ValueError, match="square"):
-        _core.symmetric_eigen(np.ones((2, 3)))
+        _core.linalg.symmetric_eigen(np.ones((2, 3)))
     with pytest.raises(ValueError, match="not finite"):
-        _core.symmetric_eigen(np.array([[1.0, np.nan], [np.nan, 1.0]]))
+        _core.linalg.symmetric_eigen(np.array([[1.0, np.nan], [np.nan, 1.0]]))
 
 
 def test_jacobi_svd_and_qr_lu(rng):
     B = rng.randn(6, 40)
-    U, s, Vt = _core.jacobi_svd(B)
+    U, s, Vt = _core.linalg.jacobi_svd(B)
     assert_allclose(s, np.linalg.svd(B, compute_uv=False), rtol=1e-13)
     assert_allclose((U * s) @ Vt, B, atol=1e-13)
     assert_allclose(Vt @ Vt.T, np.eye(6), atol=1e-13)
     with pytest.raises(ValueError, match="no more rows than columns"):
-        _core.jacobi_svd(B.T)
+        _core.linalg.jacobi_svd(B.T)
     A = rng.randn(500, 12)
-    Q = _core.orthonormalize_columns(A, 2)
+    Q = _core.linalg.orthonormalize_columns(A, 2)
     assert_allclose(Q.T @ Q, np.eye(12), atol=1e-14)
     assert_allclose(Q @ (Q.T @ A), A, atol=1e-12)  # same column space
     PL, _ = scipy.linalg.lu(A, permute_l=True)
-    assert_allclose(_core.lu_permuted_l(A, 1), PL, atol=1e-13)
-    assert_array_equal(_core.lu_permuted_l(A, 2), _core.lu_permuted_l(A, 1))
+    assert_allclose(_core.linalg.lu_permuted_l(A, 1), PL, atol=1e-13)
+    assert_array_equal(_core.linalg.lu_permuted_l(A, 2), _core.linalg.lu_permuted_l(A, 1))
     with pytest.raises(ValueError, match="at least as many rows"):
-        _core.lu_permuted_l(A.T, 1)
+        _core.linalg.lu_permuted_l(A.T, 1)
 
 
 # ---------------------------------------------------------------------------------- rejects

@@ -1,4 +1,4 @@
-"""The matrix product family (cpp/src/gemm/): gemm, syrk_ata, gemv and sq_dist_argmin against numpy,
+"""The matrix product family (cpp/src/linalg/): gemm, syrk_ata, gemv and sq_dist_argmin against numpy,
 on every kernel path this CPU can run, plus the CPU-dispatch and error behaviour."""
 
 import functools
@@ -26,9 +26,9 @@ def isa(request):
     # default keeps small products on one thread).
     before = _core.get_isa()
     _core.set_isa(request.param)
-    work = _core.gemm_set_min_thread_work(1.0)
+    work = _core._testing.gemm_set_min_thread_work(1.0)
     yield request.param
-    _core.gemm_set_min_thread_work(work)
+    _core._testing.gemm_set_min_thread_work(work)
     _core.set_isa(before)
 
 
@@ -165,7 +165,7 @@ def test_gemm_leading_dimensions_submatrix_views(isa, dtype, ta, tb):
     before = big_out.copy()
     C = big_out[4:4 + m, 6:6 + n]
     C0 = C.copy()
-    _core.gemm_into(A, B, C, ta, tb, 1.25, 0.5, 2)
+    _core.linalg.gemm_into(A, B, C, ta, tb, 1.25, 0.5, 2)
     ref, bound = reference(A, B, ta, tb, 1.25, 0.5, C0)
     check_close(C, ref, bound)
     outside = np.ones(big_out.shape, bool)
@@ -214,11 +214,11 @@ def test_gemm_rejects_bad_input():
     with pytest.raises(ValueError, match="n_jobs"):
         gemm(A32, B32, n_jobs=0)
     with pytest.raises(ValueError, match="wrong shape"):
-        _core.gemm_into(A32, B32, np.zeros((3, 4), np.float32), False, False, 1.0, 0.0, 1)
+        _core.linalg.gemm_into(A32, B32, np.zeros((3, 4), np.float32), False, False, 1.0, 0.0, 1)
     with pytest.raises(ValueError, match="contiguous rows"):
-        _core.gemm_into(A32, B32, np.zeros((5, 3), np.float32).T, False, False, 1.0, 0.0, 1)
+        _core.linalg.gemm_into(A32, B32, np.zeros((5, 3), np.float32).T, False, False, 1.0, 0.0, 1)
     with pytest.raises(ValueError, match="need >= 1 multiply-add per thread"):
-        _core.gemm_set_min_thread_work(0.0)
+        _core._testing.gemm_set_min_thread_work(0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,8 +230,8 @@ def test_gemm_rejects_bad_input():
 def test_syrk_ata(isa, dtype, n, d):
     rng = np.random.default_rng(n + d)
     X = make(rng, (n, d), dtype)
-    G1 = _core.syrk_ata(X, 0.5, 1)
-    G2 = _core.syrk_ata(X, 0.5, 2)
+    G1 = _core._testing.syrk_ata(X, 0.5, 1)
+    G2 = _core._testing.syrk_ata(X, 0.5, 2)
     assert G1.dtype == dtype and G1.shape == (d, d)
     np.testing.assert_array_equal(G1, G2)
     np.testing.assert_array_equal(G1, G1.T)
@@ -252,7 +252,7 @@ def test_gemv(isa, dtype, trans, m, n):
     ys = []
     for n_jobs in (1, 2):
         y = y0.copy()
-        _core.gemv_into(A, x, y, trans, 1.5, -0.5, n_jobs)
+        _core._testing.gemv_into(A, x, y, trans, 1.5, -0.5, n_jobs)
         ys.append(y)
     np.testing.assert_array_equal(ys[0], ys[1])
     wide = np.longdouble if dtype == np.float64 else np.float64
@@ -263,7 +263,7 @@ def test_gemv(isa, dtype, trans, m, n):
     check_close(ys[0], ref, bound)
     # beta = 0: y is not read
     y = np.full_like(y0, np.nan)
-    _core.gemv_into(A, x, y, trans, 1.0, 0.0, 2)
+    _core._testing.gemv_into(A, x, y, trans, 1.0, 0.0, 2)
     assert not np.any(np.isnan(y))
 
 
@@ -273,8 +273,8 @@ def test_sq_dist_argmin(isa, dtype, n, k, d):
     rng = np.random.default_rng(n + k + d)
     X = make(rng, (n, d), dtype)
     C = make(rng, (k, d), dtype)
-    lab1, dist1 = _core.sq_dist_argmin(X, C, 1)
-    lab2, dist2 = _core.sq_dist_argmin(X, C, 2)
+    lab1, dist1 = _core._testing.sq_dist_argmin(X, C, 1)
+    lab2, dist2 = _core._testing.sq_dist_argmin(X, C, 2)
     np.testing.assert_array_equal(lab1, lab2)
     np.testing.assert_array_equal(dist1, dist2)
     assert lab1.dtype == np.int64 and dist1.dtype == dtype
@@ -293,14 +293,14 @@ def test_sq_dist_argmin(isa, dtype, n, k, d):
 def test_sq_dist_argmin_ties_and_nan():
     X = np.array([[0.0, 0.0], [2.0, 0.0], [np.nan, 0.0]])
     C = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])  # x0 is 1 from each: lowest index wins
-    lab, dist = _core.sq_dist_argmin(X, C, 1)
+    lab, dist = _core._testing.sq_dist_argmin(X, C, 1)
     assert lab[0] == 0 and dist[0] == 1.0
     assert lab[1] == 0 and dist[1] == 1.0
     assert lab[2] == 0 and np.isnan(dist[2])
     with pytest.raises(ValueError, match="no rows"):
-        _core.sq_dist_argmin(X, np.zeros((0, 2)), 1)
+        _core._testing.sq_dist_argmin(X, np.zeros((0, 2)), 1)
     with pytest.raises(ValueError, match="feature count"):
-        _core.sq_dist_argmin(X, np.zeros((2, 3)), 1)
+        _core._testing.sq_dist_argmin(X, np.zeros((2, 3)), 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,10 +391,10 @@ def test_packed_b_equals_gemm(isa, dtype, ta, tb):
     B = make(rng, (n, k) if tb else (k, n), dtype)
     expected = gemm(A, B, trans_a=ta, trans_b=tb, n_jobs=1)
     for block, n_jobs in ((64, 1), (128, 2), (1024, 2)):
-        C = _core.gemm_packed_product(A, B, ta, tb, block, n_jobs)
+        C = _core._testing.gemm_packed_product(A, B, ta, tb, block, n_jobs)
         np.testing.assert_array_equal(C, expected)
     with pytest.raises(ValueError, match="multiple of column_step"):
-        _core.gemm_packed_product(A, B, ta, tb, 33, 1)
+        _core._testing.gemm_packed_product(A, B, ta, tb, 33, 1)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -409,10 +409,10 @@ def test_packed_a_equals_gemm(isa, dtype, ta, tb, m):
     B = make(rng, (n, k) if tb else (k, n), dtype)
     expected = gemm(A, B, trans_a=ta, trans_b=tb, n_jobs=1)
     for block, n_jobs in ((64, 1), (128, 2), (1024, 2)):
-        C = _core.gemm_packed_product(A, B, ta, tb, block, n_jobs, pack_a=True)
+        C = _core._testing.gemm_packed_product(A, B, ta, tb, block, n_jobs, pack_a=True)
         np.testing.assert_array_equal(C, expected)
     with pytest.raises(ValueError, match="multiple of column_step"):
-        _core.gemm_packed_product(A, B, ta, tb, 33, 1, pack_a=True)
+        _core._testing.gemm_packed_product(A, B, ta, tb, 33, 1, pack_a=True)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -431,19 +431,19 @@ def test_gemm_row_result_does_not_depend_on_its_position(isa, dtype):
 
 
 # ---------------------------------------------------------------------------------------------
-# centred_scatter (cpp/src/gemm/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
+# centred_scatter (cpp/src/linalg/scatter.cpp): the one-pass weighted, centred XᵀX and XᵀY behind
 # LinearRegression/Ridge (the normal equations) and PCA (the covariance).
 
 
 def normal_equations(X, Y, w, centre, n_threads):
     """(x_mean, y_mean, XᵀX, XᵀY) from the core's centred_scatter."""
-    mean, S = _core.centred_scatter(X, Y, w, centre, n_threads)
+    mean, S = _core.linalg.centred_scatter(X, Y, w, centre, n_threads)
     d = X.shape[1]
     return mean[:d], mean[d:], S[:, :d], S[:, d:]
 
 
 def pca_scatter(X, n_threads):
-    return _core.centred_scatter(X, None, None, True, n_threads)
+    return _core.linalg.centred_scatter(X, None, None, True, n_threads)
 
 
 def scatter_reference(X, Y, w, centre):

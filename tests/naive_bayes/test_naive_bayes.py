@@ -121,13 +121,13 @@ def test_gaussian_threads_identical(rng):
     cls = y.astype(np.int64)
     for dtype in DTYPES:
         Xd = X.astype(dtype)
-        a = _core.nb_class_moments(Xd, cls, 5, sw.astype(dtype), 1)
-        b = _core.nb_class_moments(Xd, cls, 5, sw.astype(dtype), 2)
+        a = _core.naive_bayes.class_moments(Xd, cls, 5, sw.astype(dtype), 1)
+        b = _core.naive_bayes.class_moments(Xd, cls, 5, sw.astype(dtype), 2)
         for u, v in zip(a, b):
             assert_array_equal(u, v)
         m = sl.GaussianNB().fit(Xd, y)
-        j1 = _core.nb_gaussian_jll(Xd, m.theta_, m.var_, np.log(m.class_prior_).astype(dtype), 1)
-        j2 = _core.nb_gaussian_jll(Xd, m.theta_, m.var_, np.log(m.class_prior_).astype(dtype), 2)
+        j1 = _core.naive_bayes.gaussian_jll(Xd, m.theta_, m.var_, np.log(m.class_prior_).astype(dtype), 1)
+        j2 = _core.naive_bayes.gaussian_jll(Xd, m.theta_, m.var_, np.log(m.class_prior_).astype(dtype), 2)
         assert_array_equal(j1, j2)
 
 
@@ -169,9 +169,9 @@ def test_gaussian_rejects(rng):
 def test_core_rejects_bad_class_index():
     X = np.ones((4, 2))
     with pytest.raises(ValueError, match="class index out of range"):
-        _core.nb_class_moments(X, np.array([0, 1, 5, 0]), 2, None, 1)
+        _core.naive_bayes.class_moments(X, np.array([0, 1, 5, 0]), 2, None, 1)
     with pytest.raises(ValueError, match="differ in length"):
-        _core.nb_class_moments(X, np.array([0, 1]), 2, None, 1)
+        _core.naive_bayes.class_moments(X, np.array([0, 1]), 2, None, 1)
 
 
 # ------------------------------------------------------------------- MultinomialNB, BernoulliNB
@@ -340,21 +340,21 @@ def test_discrete_threads_identical(rng):
     cls = y.astype(np.int64)
     sw = rng.rand(len(y))
     S = scipy_sparse.csr_matrix(X)
-    a = _core.nb_class_sums(X, cls, 5, sw, 1)
-    assert_array_equal(a, _core.nb_class_sums(X, cls, 5, sw, 2))
-    b = _core.nb_class_sums_csr(S.data, S.indices, S.indptr, *S.shape, cls, 5, sw, 1)
-    assert_array_equal(b, _core.nb_class_sums_csr(S.data, S.indices, S.indptr, *S.shape, cls, 5, sw, 2))
+    a = _core.naive_bayes.class_sums(X, cls, 5, sw, 1)
+    assert_array_equal(a, _core.naive_bayes.class_sums(X, cls, 5, sw, 2))
+    b = _core.naive_bayes.class_sums_csr(S.data, S.indices, S.indptr, *S.shape, cls, 5, sw, 1)
+    assert_array_equal(b, _core.naive_bayes.class_sums_csr(S.data, S.indices, S.indptr, *S.shape, cls, 5, sw, 2))
     assert_allclose(a, b, rtol=1e-12)
     W, bias = rng.randn(5, 30), rng.randn(5)
-    l1 = _core.nb_linear_csr(S.data, S.indices, S.indptr, *S.shape, W, bias, 1)
-    assert_array_equal(l1, _core.nb_linear_csr(S.data, S.indices, S.indptr, *S.shape, W, bias, 2))
+    l1 = _core.naive_bayes.linear_csr(S.data, S.indices, S.indptr, *S.shape, W, bias, 1)
+    assert_array_equal(l1, _core.naive_bayes.linear_csr(S.data, S.indices, S.indptr, *S.shape, W, bias, 2))
     assert_allclose(l1, X @ W.T + bias, rtol=1e-10, atol=1e-10)
-    assert_array_equal(_core.nb_linear(X, W, bias, 1), _core.nb_linear(X, W, bias, 2))
+    assert_array_equal(_core.linalg.affine(X, W, bias, True, 1), _core.linalg.affine(X, W, bias, True, 2))
 
 
 def test_log_normalize_stable():
     a = np.array([[1000.0, 1000.0], [-1000.0, -1001.0], [0.0, -np.inf]])
-    log_p, lse = _core.nb_log_normalize(a, 1)
+    log_p, lse = _core.naive_bayes.log_normalize(a, 1)
     assert_allclose(np.exp(log_p).sum(axis=1), 1.0)
     assert_allclose(log_p[0], np.log([0.5, 0.5]))
     assert_allclose(lse[1], -1000 + np.log1p(np.exp(-1.0)))
@@ -401,13 +401,13 @@ def test_discrete_rejects(rng):
 def test_core_rejects_bad_csr():
     data = np.ones(3)
     with pytest.raises(ValueError, match="column index out of range"):
-        _core.nb_class_sums_csr(data, np.array([0, 1, 9]), np.array([0, 2, 3]), 2, 3,
+        _core.naive_bayes.class_sums_csr(data, np.array([0, 1, 9]), np.array([0, 2, 3]), 2, 3,
                                 np.array([0, 1]), 2, None, 1)
     with pytest.raises(ValueError, match="indptr must have n_rows"):
-        _core.nb_linear_csr(data, np.array([0, 1, 2]), np.array([0, 3]), 2, 3, np.ones((2, 3)),
+        _core.naive_bayes.linear_csr(data, np.array([0, 1, 2]), np.array([0, 3]), 2, 3, np.ones((2, 3)),
                             np.zeros(2), 1)
     with pytest.raises(ValueError, match="non-decreasing"):
-        _core.nb_linear_csr(data, np.array([0, 1, 2]), np.array([0, 3, 1]), 2, 3, np.ones((2, 3)),
+        _core.naive_bayes.linear_csr(data, np.array([0, 1, 2]), np.array([0, 3, 1]), 2, 3, np.ones((2, 3)),
                             np.zeros(2), 1)
 
 

@@ -138,15 +138,15 @@ def test_large_arrays_checked_in_the_core(dtype, order):
     X = np.asarray(np.random.RandomState(0).randn(700, 300), dtype=dtype, order=order)
     assert X.size >= 1 << 16  # the core's path
     assert check_array(X) is not None
-    assert _core.nonfinite_kind(X, 2) == 0
+    assert _core.validation.nonfinite_kind(X, 2) == 0
     for where in [(0, 0), (350, 150), (699, 299)]:
         Y = X.copy(order=order)
         Y[where] = np.inf
-        assert _core.nonfinite_kind(Y, 1) == _core.nonfinite_kind(Y, 2) == 2
+        assert _core.validation.nonfinite_kind(Y, 1) == _core.validation.nonfinite_kind(Y, 2) == 2
         with pytest.raises(ValueError, match="Input X contains infinity"):
             check_array(Y)
         Y[where[0], (where[1] + 1) % 300] = np.nan
-        assert _core.nonfinite_kind(Y, 2) == 1
+        assert _core.validation.nonfinite_kind(Y, 2) == 1
         with pytest.raises(ValueError, match="Input X contains NaN"):
             check_array(Y)
     # A strided view takes numpy's path and is checked all the same.
@@ -155,6 +155,6 @@ def test_large_arrays_checked_in_the_core(dtype, order):
     with pytest.raises(ValueError, match="Input X contains NaN"):
         check_array(Z)
     with pytest.raises(ValueError, match="must be contiguous"):
-        _core.nonfinite_kind(Z, 2)
+        _core.validation.nonfinite_kind(Z, 2)
     with pytest.raises(ValueError, match="float32 or float64"):
-        _core.nonfinite_kind(np.zeros(10, dtype=np.int64), 2)
+        _core.validation.nonfinite_kind(np.zeros(10, dtype=np.int64), 2)

@@ -3,7 +3,7 @@
 // All matrices are row-major with a leading dimension (the distance in elements between the starts
 // of two consecutive rows). `trans_a` means op(A) = Aᵀ, i.e. A is stored k × m; likewise for B.
 //
-// How it works (cpp/src/gemm/): the GotoBLAS/BLIS scheme. op(B) is cut into kc × nc blocks packed
+// How it works (cpp/src/linalg/): the GotoBLAS/BLIS scheme. op(B) is cut into kc × nc blocks packed
 // into a contiguous buffer (NR-column micro-panels, sized for L3), op(A) into mc × kc blocks
 // (MR-row micro-panels, sized for L2); edges are zero-padded while packing. A register-blocked
 // micro-kernel (MR × NR accumulators, kc fused multiply-adds deep, an L1-sized B micro-panel)

@@ -36,12 +36,8 @@ template <class T>
 void nb_gaussian_jll(const T* X, index_t n, index_t d, const T* theta, const T* var,
                      const T* log_prior, index_t n_classes, T* out, int n_threads);
 
-// Linear scores out[i, c] = Σ_j x_ij W[c, j] + b[c] for dense X (n × d), W n_classes × d.
-template <class T>
-void nb_linear_dense(const T* X, index_t n, index_t d, const T* W, const T* b, index_t n_classes,
-                     T* out, int n_threads);
-
-// The same for a CSR X.
+// Linear scores out[i, c] = Σ_j x_ij W[c, j] + b[c] for a CSR X (n × d), W n_classes × d (for a
+// dense X: linalg.hpp's affine with trans_w).
 template <class T>
 void nb_linear_csr(const T* data, const std::int64_t* indices, const std::int64_t* indptr,
                    index_t n, index_t d, const T* W, const T* b, index_t n_classes, T* out,

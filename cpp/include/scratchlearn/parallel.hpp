@@ -5,6 +5,7 @@
 // the region has ended (an exception must never escape an OpenMP structured block).
 #pragma once
 
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -51,13 +52,13 @@ class ExceptionSlot {
 public:
     template <class F>
     void run(F&& f) noexcept {
-        if (failed_) return;  // benign race: at worst one more iteration runs
+        if (failed_.load(std::memory_order_relaxed)) return;  // at worst one more iteration runs
         try {
             f();
         } catch (...) {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!error_) error_ = std::current_exception();
-            failed_ = true;
+            failed_.store(true, std::memory_order_relaxed);
         }
     }
     void rethrow() {
@@ -67,7 +68,7 @@ public:
 private:
     std::mutex mutex_;
     std::exception_ptr error_;
-    volatile bool failed_ = false;
+    std::atomic<bool> failed_{false};  // read by every thread while one may set it
 };
 
 inline void require(bool ok, const std::string& message) {

@@ -1,4 +1,4 @@
-// Plain stochastic gradient descent for linear models (cpp/src/linear/sgd.cpp).
+// Plain stochastic gradient descent for linear models (cpp/src/linear_model/sgd.cpp).
 //
 // One pass over the samples per epoch, one weight update per sample, with scikit-learn's
 // conventions: the L2 shrinkage by a running scale factor (w_true = wscale · w), the cumulative
@@ -20,7 +20,8 @@ enum class SgdLoss : int {
 enum class SgdPenalty : int { None = 0, L2 = 1, L1 = 2, ElasticNet = 3 };
 enum class SgdRate : int { Constant = 0, Optimal = 1, InvScaling = 2, Adaptive = 3 };
 
-struct SgdParams {
+// Every option of a run, passed by name (bound as _core.linear_model.SgdOptions).
+struct SgdOptions {
     SgdLoss loss = SgdLoss::Hinge;
     double epsilon = 0.1;
     SgdPenalty penalty = SgdPenalty::L2;
@@ -51,7 +52,7 @@ struct SgdParams {
 template <class T>
 bool sgd_fit(index_t n, index_t d, const T* X, index_t K, const double* Y, const double* sw,
              const std::uint8_t* val, const double* wpos, const double* wneg,
-             const std::uint64_t* seeds, const SgdParams& params, double* W, double* b,
+             const std::uint64_t* seeds, const SgdOptions& params, double* W, double* b,
              double* Wa, double* ba, index_t* epochs, int n_threads);
 
 }  // namespace scratchlearn

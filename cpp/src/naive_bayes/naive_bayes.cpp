@@ -347,18 +347,6 @@ void nb_gaussian_jll(const T* X, index_t n, index_t d, const T* theta, const T* 
 }
 
 template <class T>
-void nb_linear_dense(const T* X, index_t n, index_t d, const T* W, const T* b, index_t n_classes,
-                     T* out, int n_threads) {
-    require(n >= 0 && d >= 0 && n_classes >= 1, "nb_linear_dense: bad dimensions");
-    const index_t C = n_classes;
-    gemm<T>(false, true, n, C, d, T(1), X, d, W, d, T(0), out, C, n_threads);
-    const int nt = threads_for(n_threads, n / 32768 + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t i = 0; i < n; ++i)
-        for (index_t c = 0; c < C; ++c) out[i * C + c] += b[c];
-}
-
-template <class T>
 void nb_linear_csr(const T* data, const std::int64_t* indices, const std::int64_t* indptr,
                    index_t n, index_t d, const T* W, const T* b, index_t n_classes, T* out,
                    int n_threads) {
@@ -458,8 +446,6 @@ void nb_row_argmax(const T* a, index_t n, index_t n_classes, std::int64_t* out, 
                                        double*, int);                                             \
     template void nb_gaussian_jll<T>(const T*, index_t, index_t, const T*, const T*, const T*,    \
                                      index_t, T*, int);                                           \
-    template void nb_linear_dense<T>(const T*, index_t, index_t, const T*, const T*, index_t, T*, \
-                                     int);                                                        \
     template void nb_linear_csr<T>(const T*, const std::int64_t*, const std::int64_t*, index_t,   \
                                    index_t, const T*, const T*, index_t, T*, int);                \
     template void nb_log_normalize<T>(T*, index_t, index_t, T*, int);                            \

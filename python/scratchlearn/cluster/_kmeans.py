@@ -6,7 +6,7 @@ k-means looks for k centres minimising the inertia Σᵢ wᵢ‖xᵢ − c_{labe
 alternates two steps until the labels stop changing (or the centres move less than ``tol``):
 assign every sample to its nearest centre, then move each centre to the weighted mean of its
 samples. The assignment is the expensive part, O(n·k·d) per iteration; the core
-(cpp/src/kmeans/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
+(cpp/src/cluster/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
 x·c from the project's matrix product, picks argmin_j ‖c_j‖² − 2·x·c_j (‖x‖² is common to all
 centres), and adds w·x into per-block partial sums of the new centres while the block is in cache.
 No n × k distance matrix is ever stored, and the partial sums are reduced in a fixed order, so the
@@ -96,13 +96,13 @@ def _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight, random_state
     indices = np.full(n_clusters, -1, dtype=int)
     centers[0] = X[center_id]
     indices[0] = center_id
-    closest_dist_sq = _core.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
+    closest_dist_sq = _core.cluster.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
     current_pot = closest_dist_sq @ sample_weight
     for c in range(1, n_clusters):
         rand_vals = random_state.uniform(size=n_local_trials) * current_pot
         candidate_ids = np.searchsorted(np.cumsum(sample_weight * closest_dist_sq), rand_vals)
         np.clip(candidate_ids, None, n_samples - 1, out=candidate_ids)
-        dist = _core.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
+        dist = _core.cluster.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
         np.minimum(closest_dist_sq, dist, out=dist)
         candidates_pot = dist @ sample_weight
         best = int(np.argmin(candidates_pot))
@@ -245,7 +245,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._check_test_data(X)
         w = np.ones(X.shape[0], dtype=X.dtype)
-        labels, _, _, _ = _core.kmeans_assign(X, w, self._centers_for(X), False,
+        labels, _, _, _ = _core.cluster.kmeans_assign(X, w, self._centers_for(X), False,
                                               self._n_threads())
         return labels
 
@@ -257,14 +257,14 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Euclidean distance from every sample to every centre, shape (n_samples, n_clusters)."""
         check_is_fitted(self)
         X = self._check_test_data(X)
-        return _core.kmeans_transform(X, self._centers_for(X), self._n_threads())
+        return _core.cluster.kmeans_transform(X, self._centers_for(X), self._n_threads())
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X with the fitted centres."""
         check_is_fitted(self)
         X = self._check_test_data(X)
         sample_weight = _check_weights(sample_weight, X)
-        _, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self._centers_for(X), False,
+        _, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, self._centers_for(X), False,
                                                self._n_threads())
         return -float(inertia)
 
@@ -338,7 +338,7 @@ default='k-means++'
     mean is added back to the centres, like scikit-learn, so from the same initial centres both
     give the same labels, n_iter_ and inertia. Elkan: upper/lower distance bounds plus the
     centre–centre distances skip most distance computations. Cost: O(n·k·d) per Lloyd iteration,
-    memory O(n) besides the data (O(n·k) for Elkan's bounds). Core: cpp/src/kmeans/kmeans.cpp.
+    memory O(n) besides the data (O(n·k) for Elkan's bounds). Core: cpp/src/cluster/kmeans.cpp.
     """
 
     _default_n_init = 10
@@ -395,7 +395,7 @@ default='k-means++'
             for _ in range(self._n_init):
                 centers_init = self._init_centroids(X, x_squared_norms, init, random_state,
                                                     sample_weight)
-                centers, labels, inertia, n_iter, _ = _core.kmeans_fit(
+                centers, labels, inertia, n_iter, _ = _core.cluster.kmeans_fit(
                     X, sample_weight, centers_init, algorithm, int(self.max_iter), self._tol,
                     n_threads)
                 if best_inertia is None or (
@@ -433,7 +433,7 @@ def _mini_batch_step(X, sample_weight, centers, centers_new, weight_sums, random
                      random_reassign, reassignment_ratio, n_threads):
     """One mini-batch update of ``centers`` into ``centers_new`` (may be the same array) and of the
     running per-cluster weights. Returns the batch inertia before the update."""
-    _, inertia, sums, wts = _core.kmeans_assign(X, sample_weight, centers, True, n_threads)
+    _, inertia, sums, wts = _core.cluster.kmeans_assign(X, sample_weight, centers, True, n_threads)
     hit = wts > 0
     old = centers[hit].astype(np.float64)
     total = weight_sums[hit].astype(np.float64) + wts[hit]
@@ -498,7 +498,7 @@ default='k-means++'
     How it works
     ------------
     Each step draws ``batch_size`` samples (with replacement, probability ∝ weight), assigns them
-    with the fused assignment of the core (cpp/src/kmeans/kmeans.cpp), which also returns per
+    with the fused assignment of the core (cpp/src/cluster/kmeans.cpp), which also returns per
     cluster Σ w·x and Σ w, and moves every touched centre to the running mean
     c ← (c·W + Σ w·x) / (W + Σ w), W the weight the centre has accumulated so far. Every
     10·n_clusters samples, centres with little weight are reassigned to random batch samples.
@@ -604,7 +604,7 @@ default='k-means++'
         for _ in range(self._n_init):
             cluster_centers = self._init_centroids(X, x_squared_norms, init, random_state,
                                                    sample_weight, init_size=self._init_size)
-            _, inertia, _, _ = _core.kmeans_assign(X_valid, sample_weight_valid, cluster_centers,
+            _, inertia, _, _ = _core.cluster.kmeans_assign(X_valid, sample_weight_valid, cluster_centers,
                                                    False, n_threads)
             if best_inertia is None or inertia < best_inertia:
                 init_centers, best_inertia = cluster_centers, inertia
@@ -642,7 +642,7 @@ default='k-means++'
         self.n_steps_ = i + 1
         self.n_iter_ = int(np.ceil(((i + 1) * self._batch_size) / n_samples))
         if self.compute_labels:
-            labels, inertia, _, _ = _core.kmeans_assign(X, sample_weight, centers, False, n_threads)
+            labels, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, centers, False, n_threads)
             self.labels_, self.inertia_ = labels, float(inertia)
         else:
             self.inertia_ = float((self._ewa_inertia or 0.0) * sum_of_weights)
@@ -676,7 +676,7 @@ default='k-means++'
                          self._counts, self._random_state, self._random_reassign(),
                          self.reassignment_ratio, self._n_threads())
         if self.compute_labels:
-            labels, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self.cluster_centers_,
+            labels, inertia, _, _ = _core.cluster.kmeans_assign(X, sample_weight, self.cluster_centers_,
                                                         False, self._n_threads())
             self.labels_, self.inertia_ = labels, float(inertia)
         self.n_steps_ += 1

@@ -6,7 +6,7 @@ PCA finds the orthonormal directions of largest variance of the centred data X �
 
 * ``svd_solver='full'`` / ``'covariance_eigh'`` (and ``'arpack'``, answered exactly the same way):
   the core computes the column means and the scatter matrix S = (X − μ)ᵀ(X − μ) in one pass
-  (``centred_scatter``, cpp/src/gemm/scatter.cpp): rows are taken a few dozen at a time, shifted
+  (``centred_scatter``, cpp/src/linalg/scatter.cpp): rows are taken a few dozen at a time, shifted
   by an estimate s of the mean into a block that stays in L1, and the block's outer products are
   added by a register-tiled AVX2 kernel; the exact mean comes out of the same pass and corrects the
   shift at the end (S = Σ(x − s)(x − s)ᵀ − n·δδᵀ with δ = μ − s small, so no digits cancel).
@@ -14,7 +14,7 @@ PCA finds the orthonormal directions of largest variance of the centred data X �
   result does not depend on the thread count. Any NaN or infinity in X shows in S, so X's
   finiteness is checked through S rather than by a pass of its own. The covariance S/(n − 1) is
   then diagonalised by a symmetric
-  eigensolver written for this project (cpp/src/decomposition/eigen.cpp): Householder reduction to
+  eigensolver written for this project (cpp/src/linalg/eigen.cpp): Householder reduction to
   tridiagonal form and the implicit-shift QL iteration, in double precision. Eigenvalues are the
   explained variances, eigenvectors the components. Cost: O(n·d²) flops for S (a matrix product)
   plus O(d³) for the eigensolver; memory O(d²).
@@ -148,7 +148,7 @@ class PCA(TransformerMixin, BaseEstimator):
     How it works
     ------------
     Scatter matrix of the centred data on the gemm (block-wise, never copying X), then a
-    Householder + implicit QL symmetric eigensolver (cpp/src/decomposition/); or a randomized
+    Householder + implicit QL symmetric eigensolver (cpp/src/linalg/); or a randomized
     range finder with power iterations. See the module docstring.
     """
 
@@ -230,10 +230,10 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "full" and n < d:
             mean, w, V = _wide_eigen(X, nt)
         else:
-            mean, S = _core.centred_scatter(X, None, None, True, nt)
+            mean, S = _core.linalg.centred_scatter(X, None, None, True, nt)
             assert_finite_through((mean, S), X)
             S /= n - 1
-            w, V = _core.symmetric_eigen(S)
+            w, V = _core.linalg.symmetric_eigen(S)
             w[w < 0] = 0.0
             # 'full' reports min(n, d) values, as an SVD of X would; 'covariance_eigh' all d.
             keep = min(n, d) if solver == "full" else d
@@ -277,9 +277,9 @@ class PCA(TransformerMixin, BaseEstimator):
         dtype = X.dtype
         if solver == "arpack":
             # Exact answer through the covariance eigensolver, truncated (X checked in _fit).
-            mean, S = _core.centred_scatter(X, None, None, True, nt)
+            mean, S = _core.linalg.centred_scatter(X, None, None, True, nt)
             S /= n - 1
-            w, V = _core.symmetric_eigen(S)
+            w, V = _core.linalg.symmetric_eigen(S)
             w[w < 0] = 0.0
             total_var = float(np.trace(S))
             ev = w[:nc]
@@ -288,7 +288,7 @@ class PCA(TransformerMixin, BaseEstimator):
             rs = check_random_state(self.random_state)
             # Column means and variances in one pass (the single-class case of the naive Bayes
             # moments kernel), then the explicitly centred copy the range finder multiplies.
-            _, mean2, var2 = _core.nb_class_moments(X, np.zeros(n, np.int64), 1, None, nt)
+            _, mean2, var2 = _core.naive_bayes.class_moments(X, np.zeros(n, np.int64), 1, None, nt)
             mean = mean2[0].astype(np.float64)
             total_var = float(np.sum(var2[0], dtype=np.float64)) * n / (n - 1)
             Xc = X - mean.astype(dtype)
@@ -314,7 +314,7 @@ class PCA(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         shift = -(self.mean_.astype(np.float64) @ self.components_.T.astype(np.float64))
-        out = _core.pca_affine(X, self.components_, shift.astype(X.dtype), True,
+        out = _core.linalg.affine(X, self.components_, shift.astype(X.dtype), True,
                                self._n_threads())
         if self.whiten:
             scale = np.sqrt(self.explained_variance_).astype(X.dtype)
@@ -334,7 +334,7 @@ class PCA(TransformerMixin, BaseEstimator):
         C = self.components_
         if self.whiten:
             C = np.sqrt(self.explained_variance_)[:, None] * C
-        return _core.pca_affine(X, C, self.mean_, False, self._n_threads())
+        return _core.linalg.affine(X, C, self.mean_, False, self._n_threads())
 
     def get_covariance(self):
         """The model's data covariance: Wᵀ·diag(λ − σ²)·W + σ²·I."""
@@ -394,7 +394,7 @@ def _wide_eigen(X, nt):
     mean = X.mean(axis=0, dtype=np.float64)
     Xc = X.astype(np.float64) - mean
     G = gemm(Xc, Xc, trans_b=True, n_jobs=nt)
-    w2, U = _core.symmetric_eigen(G)          # U: eigenvectors as rows
+    w2, U = _core.linalg.symmetric_eigen(G)          # U: eigenvectors as rows
     w2[w2 < 0] = 0.0
     # Eigenvalues of the Gram matrix below ~ n·eps·(largest) are rounding noise: zero directions.
     r = int(np.sum(w2 > w2[0] * n * np.finfo(np.float64).eps * 100)) if n and w2[0] > 0 else 0
@@ -409,7 +409,7 @@ def _wide_eigen(X, nt):
     # Re-orthonormalise in order (Gram-Schmidt by QR): the leading, well-determined directions are
     # unchanged to rounding; weak ones lose what rounding mixed into them.
     # (Cholesky-QR keeps R's diagonal positive, so no direction changes sign.)
-    V = np.ascontiguousarray(_core.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
+    V = np.ascontiguousarray(_core.linalg.orthonormalize_columns(np.ascontiguousarray(V.T), nt).T)
     return mean, w2 / (n - 1), V
 
 
@@ -433,9 +433,9 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
 
     def normalise(M):
         if normalizer == "LU":
-            return _core.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
+            return _core.linalg.lu_permuted_l(M, nt) if M.shape[0] >= M.shape[1] else M
         if normalizer == "QR":
-            return _core.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
+            return _core.linalg.orthonormalize_columns(M, nt) if M.shape[0] >= M.shape[1] else M
         return M
 
     cols = n if transpose else d
@@ -446,16 +446,16 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
         Q = normalise(rmul(Q))
     Y = mul(Q)
     if Y.shape[0] >= Y.shape[1]:
-        Q = _core.orthonormalize_columns(Y, nt)
+        Q = _core.linalg.orthonormalize_columns(Y, nt)
     else:
         Q = np.linalg.qr(Y.astype(np.float64))[0].astype(dtype)
     B = np.ascontiguousarray(gemm(Q, A if not transpose else A, trans_a=True, trans_b=transpose,
                                   n_jobs=None)).astype(np.float64)
     # B = Qᵀ·A (l × d), or Qᵀ·Aᵀ (l × n) when transposed.
     if B.shape[0] <= B.shape[1]:
-        Uh, s, Vt = _core.jacobi_svd(B)
+        Uh, s, Vt = _core.linalg.jacobi_svd(B)
     else:
-        Vt_T, s, U_T = _core.jacobi_svd(np.ascontiguousarray(B.T))
+        Vt_T, s, U_T = _core.linalg.jacobi_svd(np.ascontiguousarray(B.T))
         Uh, Vt = U_T.T, Vt_T.T
     if transpose:
         # A' = Aᵀ = (Q·Uh)·diag(s)·Vt, so A = Vtᵀ·diag(s)·(Q·Uh)ᵀ: components are (Q·Uh)ᵀ.

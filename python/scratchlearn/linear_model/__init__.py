@@ -1,5 +1,5 @@
 """Linear models: LinearRegression, Ridge, LogisticRegression, Lasso, ElasticNet, SGDClassifier,
-SGDRegressor — scikit-learn's estimators of the same names on the C++ core in cpp/src/linear/."""
+SGDRegressor — scikit-learn's estimators of the same names on the C++ core in cpp/src/linear_model/."""
 
 from ._least_squares import LinearRegression, Ridge
 from ._logistic import LogisticRegression

@@ -28,7 +28,7 @@ def _matmul(A, B, *, trans_b=False, n_threads=1):
     m = A.shape[0]
     n = B.shape[0] if trans_b else B.shape[1]
     out = np.empty((m, n), dtype=dt)
-    _core.gemm_into(A, B, out, False, trans_b, 1.0, 0.0, n_threads)
+    _core.linalg.gemm_into(A, B, out, False, trans_b, 1.0, 0.0, n_threads)
     return out
 
 

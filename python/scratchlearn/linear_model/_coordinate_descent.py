@@ -15,7 +15,7 @@ The sweeps start on the columns of the centred data (O(n) per coordinate update)
 more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
 Xᵀy (built once by centred_scatter, O(n·d²)), where each update is O(d) — what scikit-learn's
 precompute=True does; the iterates are the same either way. The C++ is
-cpp/src/linear/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
+cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
 (not scikit-learn's, so the path differs; the solution is the same to the tolerance).
 Deviation: ``precompute`` is accepted but the core chooses the form itself.
 """
@@ -67,7 +67,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     How it works
     ------------
     Coordinate descent on the Gram matrix (centred_scatter) with the duality-gap stopping rule;
-    see the module docstring and cpp/src/linear/coordinate_descent.cpp.
+    see the module docstring and cpp/src/linear_model/coordinate_descent.cpp.
     """
 
     _parameter_constraints: dict = {
@@ -144,7 +144,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
             y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
         else:
             x_mean, y_mean = np.zeros(d), np.zeros(k)
-        Xc = _core.center_columns(X, x_mean, sw, n_threads)
+        Xc = _core.linear_model.center_columns(X, x_mean, sw, n_threads)
         Yc = np.asarray(Y, dtype=np.float64) - y_mean
         if sw is not None:
             Yc *= np.sqrt(w_)[:, None]
@@ -157,7 +157,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         for t in range(k):
             tol_t = tol * yy[t]
             random = selection == "random"
-            w, it, gap, conv = _core.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
+            w, it, gap, conv = _core.linear_model.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
                                                   max_iter, tol_t, tol, positive, random, seed,
                                                   n_threads, budget)
             if not conv and it < max_iter:
@@ -165,7 +165,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
                     _, _, H, q = _normal_equations(X, Y, sw, fit_intercept, n_threads)
                     gram = (H, q)
                 H, q = gram
-                w, it2, gap, conv = _core.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,
+                w, it2, gap, conv = _core.linear_model.enet_cd_gram(H, q[:, t].copy(), float(yy[t]), l1, l2, w,
                                                        max_iter - it, tol_t, tol, positive, random,
                                                        seed + 1, False)
                 it += it2
@@ -216,7 +216,7 @@ class Lasso(ElasticNet):
     How it works
     ------------
     Coordinate descent on the Gram matrix with the duality-gap stopping rule
-    (cpp/src/linear/coordinate_descent.cpp).
+    (cpp/src/linear_model/coordinate_descent.cpp).
     """
 
     _parameter_constraints: dict = {

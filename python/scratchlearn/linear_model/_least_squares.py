@@ -4,7 +4,7 @@ How it works
 ------------
 One pass over X builds the means and the weighted, centred normal equations G = X̃ᵀX̃ and X̃ᵀỹ
 (X̃ = √s·(X − μ)) together, as the scatter matrix of [X | y] (``centred_scatter``,
-cpp/src/gemm/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
+cpp/src/linalg/scatter.cpp: small row blocks in L1, a register-tiled kernel, the mean corrected at
 the end): about n·d² flops, no copy of X. A NaN or infinity in X shows in G, so X's finiteness
 is checked through G instead of by a pass of its own. The d × d system is then solved in double precision:
 
@@ -51,7 +51,7 @@ def _prepare(est, X, y, sample_weight):
 def _normal_equations(X, Y, sw, fit_intercept, n_threads):
     """Means, XᵀX and XᵀY of the centred, weighted data (one pass in the core); any NaN or
     infinity in X shows in them and is reported as validation would."""
-    mean, S = _core.centred_scatter(X, Y, sw, fit_intercept, n_threads)
+    mean, S = _core.linalg.centred_scatter(X, Y, sw, fit_intercept, n_threads)
     assert_finite_through((mean, S), X)
     d = X.shape[1]
     return mean[:d], mean[d:], np.ascontiguousarray(S[:, :d]), np.ascontiguousarray(S[:, d:])
@@ -107,7 +107,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
     ------------
     See the module docstring: normal equations by centred_scatter (one pass for the centred XᵀX
     and XᵀY), then an eigen-based solve, or a QR + Jacobi SVD on X when the problem is
-    rank-deficient (cpp/src/linear/dense_solve.cpp).
+    rank-deficient (cpp/src/linalg/dense_solve.cpp).
     """
 
     _parameter_constraints: dict = {
@@ -137,7 +137,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         if positive:
             W = np.zeros((d, k))
             for j in range(k):
-                W[:, j], _ = _core.nnls_gram(G, XtY[:, j].copy(), 0.0, np.zeros(d), 100000, 1e-13)
+                W[:, j], _ = _core.linalg.nnls_gram(G, XtY[:, j].copy(), 0.0, np.zeros(d), 100000, 1e-13)
             _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
             for attr in ("rank_", "singular_"):
                 if hasattr(self, attr):
@@ -145,7 +145,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
             return self
         W = None
         if d <= n:
-            ev, Vrows = _core.symmetric_eigen(G)
+            ev, Vrows = _core.linalg.symmetric_eigen(G)
             V = Vrows.T
             lam_max = ev[0]
             if lam_max > 0 and ev[-1] > max(1e-8, tol * tol) * lam_max:
@@ -154,7 +154,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
                 self.singular_ = np.sqrt(ev).astype(X.dtype)
         if W is None:
             A, B = _centred_weighted(X, Y, sw, x_mean, y_mean)
-            W, rank, s = _core.svd_least_squares(A, B, np.zeros(1), tol, 0.0)
+            W, rank, s = _core.linalg.svd_least_squares(A, B, np.zeros(1), tol, 0.0)
             self.rank_ = int(rank)
             self.singular_ = s.astype(X.dtype)
         _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
@@ -197,7 +197,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
     How it works
     ------------
     Normal equations through centred_scatter, Cholesky (or eigen / QR+SVD fallback) in
-    cpp/src/linear/dense_solve.cpp; O(n·d²) + O(d³).
+    cpp/src/linalg/dense_solve.cpp; O(n·d²) + O(d³).
     """
 
     _parameter_constraints: dict = {
@@ -263,10 +263,10 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
             W = np.zeros((d, k))
             for j in range(k):
                 a = alphas[0] if alphas.size == 1 else alphas[j]
-                W[:, j], _ = _core.nnls_gram(G, XtY[:, j].copy(), float(a), np.zeros(d), 100000, 1e-13)
+                W[:, j], _ = _core.linalg.nnls_gram(G, XtY[:, j].copy(), float(a), np.zeros(d), 100000, 1e-13)
             self.solver_ = "lbfgs"
         elif d <= n and solver == "svd":
-            ev, Vrows = _core.symmetric_eigen(G)
+            ev, Vrows = _core.linalg.symmetric_eigen(G)
             V = Vrows.T
             lam_max = max(ev[0], 0.0)
             amin = alphas.min()
@@ -276,7 +276,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
                 W = V @ (C / denom)
             self.solver_ = "svd"
         elif d <= n:
-            W, ratio = _core.cholesky_solve(G, XtY, alphas)
+            W, ratio = _core.linalg.cholesky_solve(G, XtY, alphas)
             if ratio < 1e-10:
                 W = None
             self.solver_ = "cholesky" if solver == "auto" else solver
@@ -284,7 +284,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
             self.solver_ = "cholesky" if solver == "auto" else solver
         if W is None:
             A, B = _centred_weighted(X, Y, sw, x_mean, y_mean)
-            W, _, _ = _core.svd_least_squares(A, B, alphas, 0.0, 1e-15)
+            W, _, _ = _core.linalg.svd_least_squares(A, B, alphas, 0.0, 1e-15)
         _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
         self.n_iter_ = None
         return self

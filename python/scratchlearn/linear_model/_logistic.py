@@ -12,7 +12,7 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
 * 'lbfgs': limited-memory BFGS with a strong-Wolfe line search (cpp/include/scratchlearn/lbfgs.hpp);
   stops when max|∇f| ≤ tol, as scipy's L-BFGS-B does for scikit-learn. Each evaluation is one pass
   over X in row blocks of 256: scores X·Wᵀ and the gradient Gᵀ·X through the GEMM while the block is
-  in cache (cpp/src/linear/logistic.cpp), O(n·d·K) per evaluation.
+  in cache (cpp/src/linear_model/logistic.cpp), O(n·d·K) per evaluation.
 * 'newton-cholesky': Newton steps with the Hessian Σ s_i (diag(p_i) − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ built
   blockwise on the GEMM (O(n·d²·K²) per step) and solved by Cholesky; backtracking line search.
   'newton-cg' is answered by the same Newton solver.
@@ -22,7 +22,7 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
   the only solver for the L1 and elastic-net penalties (1/(C·S))·[ρ‖W‖₁ + (1−ρ)/2·‖W‖²], ρ =
   l1_ratio: samples drawn at random (``random_state``), each step the sample's new gradient minus
   its stored one plus the mean of all stored ones, then soft thresholding; stops when an epoch
-  changes no weight by more than tol·max|θ| (cpp/src/linear/saga.cpp). O(n·d·K) per epoch.
+  changes no weight by more than tol·max|θ| (cpp/src/linear_model/saga.cpp). O(n·d·K) per epoch.
 
 Deviations: the solver 'liblinear' is not provided (and 'sag' runs SAGA steps, which reach the
 same optimum); n_jobs sets the threads of the core (SAGA is sequential).
@@ -92,7 +92,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     How it works
     ------------
-    See the module docstring; the work is in cpp/src/linear/logistic.cpp.
+    See the module docstring; the work is in cpp/src/linear_model/logistic.cpp.
     """
 
     _parameter_constraints: dict = {
@@ -208,21 +208,21 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                     theta0[K * d:] = np.asarray(self.intercept_).ravel()
         if solver == "auto":
             solver = "newton-cholesky" if (K * (d + 1) <= 120 and n >= 20 * K * (d + 1)) else "lbfgs"
-        code = {"lbfgs": 0, "newton-cholesky": 1, "newton-cg": 1, "sag": 2, "saga": 2}[solver]
-        seed = int(check_random_state(self.random_state).randint(_MAX_INT)) if code == 2 else 0
+        code = {"lbfgs": "lbfgs", "newton-cholesky": "newton", "newton-cg": "newton", "sag": "saga", "saga": "saga"}[solver]
+        seed = int(check_random_state(self.random_state).randint(_MAX_INT)) if code == "saga" else 0
         sw_arg = None if sample_weight is None and self.class_weight is None else sw
-        theta, n_iter, status, _, _ = _core.logistic_fit(
+        theta, n_iter, status, _, _ = _core.linear_model.logistic_fit(
             X, codes.astype(np.int32), sw_arg, S, K, fit_intercept, l2, l1, code, max_iter, tol,
             seed, theta0, n_threads,
         )
-        if status != 0 and code == 2:
+        if status != 0 and code == "saga":
             warnings.warn(
                 "The max_iter was reached which means the coef_ did not converge",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         elif status != 0:
-            name = "lbfgs" if code == 0 else "newton-cholesky"
+            name = "lbfgs" if code == "lbfgs" else "newton-cholesky"
             reason = ("TOTAL NO. OF ITERATIONS REACHED LIMIT" if status == 1
                       else "the line search could not find a better point")
             warnings.warn(

@@ -11,7 +11,7 @@ clipping at zero, Tsuruoka et al. 2009). Learning rates: 'optimal' η = 1/(α(t�
 η₀, 'invscaling' η₀/t^power_t, 'adaptive' (η₀, divided by 5 when the objective stalls). The fit stops
 after ``n_iter_no_change`` epochs whose average objective (or validation score with
 ``early_stopping``) did not improve by ``tol``. Cost: O(n·d) per epoch. The per-sample loop is
-C++ (cpp/src/linear/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
+C++ (cpp/src/linear_model/sgd.cpp); multiclass is one-vs-all, the binary problems in parallel (n_jobs).
 
 Deviations: the random streams are not scikit-learn's (results agree in quality, not bitwise);
 the passive-aggressive rates 'pa1'/'pa2' are not provided.
@@ -41,13 +41,12 @@ from ._base import N_JOBS, LinearClassifierMixin, LinearModelMixin
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
-_LOSS_CODES = {
-    "hinge": 0, "log_loss": 1, "modified_huber": 2, "squared_hinge": 3, "perceptron": 4,
-    "squared_error": 5, "huber": 6, "epsilon_insensitive": 7, "squared_epsilon_insensitive": 8,
-}
+# scikit-learn's option names. The core takes the same names (the enums _core.linear_model.Loss,
+# Penalty, with "none" for None, and LearningRate): no integer codes are kept here.
+_LOSSES = ("hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron",
+           "squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
 _REGRESSION_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
-_PENALTY_CODES = {None: 0, "l2": 1, "l1": 2, "elasticnet": 3}
-_RATE_CODES = {"constant": 0, "optimal": 1, "invscaling": 2, "adaptive": 3}
+_RATES = ("constant", "optimal", "invscaling", "adaptive")
 _MAX_INT = np.iinfo(np.int32).max
 
 
@@ -65,7 +64,7 @@ class _BaseSGD(BaseEstimator):
         "verbose": ["verbose"],
         "epsilon": [Interval(numbers.Real, 0, None, closed="left")],
         "random_state": ["random_state"],
-        "learning_rate": [StrOptions(set(_RATE_CODES))],
+        "learning_rate": [StrOptions(set(_RATES))],
         "eta0": [Interval(numbers.Real, 0, None, closed="left")],
         "power_t": [Interval(numbers.Real, None, None, closed="neither")],
         "early_stopping": ["boolean"],
@@ -129,15 +128,19 @@ class _BaseSGD(BaseEstimator):
     def _run(self, X, Y, sw, val_mask, wpos, wneg, seeds, W0, b0, Wa0, ba0, *, max_iter, tol,
              early_stopping, classification, t_start, n_threads):
         tol_c = -np.inf if tol is None else float(tol)
-        W, b, epochs, ok, Wa, ba = _core.sgd_fit(
+        options = _core.linear_model.SgdOptions(
+            loss=self.loss, epsilon=float(self.epsilon), penalty=self.penalty or "none",
+            alpha=float(self.alpha), l1_ratio=float(self.l1_ratio),
+            fit_intercept=bool(self.fit_intercept), max_iter=int(max_iter), tol=tol_c,
+            shuffle=bool(self.shuffle), learning_rate=self.learning_rate, eta0=float(self.eta0),
+            power_t=float(self.power_t), early_stopping=bool(early_stopping),
+            n_iter_no_change=int(self.n_iter_no_change), classification=classification,
+            t_start=float(t_start), average=float(self._average_from()),
+        )
+        W, b, epochs, ok, Wa, ba = _core.linear_model.sgd_fit(
             X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(sw, dtype=np.float64),
             val_mask, np.asarray(wpos, dtype=np.float64), np.asarray(wneg, dtype=np.float64),
-            np.asarray(seeds, dtype=np.uint64), _LOSS_CODES[self.loss], float(self.epsilon),
-            _PENALTY_CODES[self.penalty], float(self.alpha), float(self.l1_ratio),
-            bool(self.fit_intercept), int(max_iter), tol_c, bool(self.shuffle),
-            _RATE_CODES[self.learning_rate], float(self.eta0), float(self.power_t),
-            bool(early_stopping), int(self.n_iter_no_change), classification, float(t_start),
-            float(self._average_from()),
+            np.asarray(seeds, dtype=np.uint64), options,
             np.ascontiguousarray(W0, dtype=np.float64), np.ascontiguousarray(b0, dtype=np.float64),
             np.ascontiguousarray(Wa0, dtype=np.float64), np.ascontiguousarray(ba0, dtype=np.float64),
             n_threads,
@@ -219,13 +222,13 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
 
     How it works
     ------------
-    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    See the module docstring; the loop is cpp/src/linear_model/sgd.cpp.
     """
 
-    _losses = tuple(_LOSS_CODES)
+    _losses = _LOSSES
     _parameter_constraints: dict = {
         **_BaseSGD._parameter_constraints,
-        "loss": [StrOptions(set(_LOSS_CODES))],
+        "loss": [StrOptions(set(_LOSSES))],
         "n_jobs": N_JOBS,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
@@ -363,7 +366,7 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
 
     How it works
     ------------
-    See the module docstring; the loop is cpp/src/linear/sgd.cpp.
+    See the module docstring; the loop is cpp/src/linear_model/sgd.cpp.
     """
 
     _losses = _REGRESSION_LOSSES

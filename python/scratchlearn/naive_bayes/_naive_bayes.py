@@ -19,7 +19,7 @@ Fitting only needs per-class sufficient statistics, one pass over the data:
 Prediction is a matrix product. For GaussianNB, −½ Σ_j (x_j − θ_cj)²/σ²_cj is expanded into
 Σ_j x_j²·(−½/σ²_cj) + Σ_j x_j·(θ_cj/σ²_cj) + const_c (after shifting the data by the mean of the
 class means, which keeps the expansion free of cancellation), so a block of rows [x², x] times the
-weights [−½/σ², θ/σ²]ᵀ is one call to the gemm (cpp/src/gemm/). For the discrete models the
+weights [−½/σ², θ/σ²]ᵀ is one call to the gemm (cpp/src/linalg/). For the discrete models the
 log-likelihood is X·Wᵀ + b with W the (Bernoulli: corrected) log-probabilities, on the gemm for dense
 X and on a CSR kernel for sparse X. Probabilities are normalised with a stable log-sum-exp.
 Cost: fit O(n·d) (memory-bound, one read of X); predict O(n·d·n_classes) flops.
@@ -69,12 +69,12 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """The class with the largest posterior for every sample."""
         jll = self.predict_joint_log_proba(X)
-        return self.classes_[_core.nb_row_argmax(jll, self._threads())]
+        return self.classes_[_core.naive_bayes.row_argmax(jll, self._threads())]
 
     def predict_log_proba(self, X):
         """Log posterior probabilities, (n_samples, n_classes), normalised by a stable log-sum-exp."""
         jll = self.predict_joint_log_proba(X)
-        log_prob, _ = _core.nb_log_normalize(jll, self._threads())
+        log_prob, _ = _core.naive_bayes.log_normalize(jll, self._threads())
         return log_prob
 
     def predict_proba(self, X):
@@ -175,7 +175,7 @@ class GaussianNB(_BaseNB):
                 )
         if cls is None:
             cls = encode_classes(y, classes=self.classes_)[1]
-        wsum, mean, var = _core.nb_class_moments(X, cls, n_classes, sample_weight, nt)
+        wsum, mean, var = _core.naive_bayes.class_moments(X, cls, n_classes, sample_weight, nt)
 
         # epsilon_ from the (unweighted) feature variances of this batch, as scikit-learn does.
         if sample_weight is None:
@@ -185,7 +185,7 @@ class GaussianNB(_BaseNB):
             mu = (w * m64).sum(axis=0) / n
             total_var = (w * (var.astype(np.float64) + (m64 - mu) ** 2)).sum(axis=0) / n
         else:
-            _, _, v1 = _core.nb_class_moments(X, np.zeros(X.shape[0], np.int64), 1, None, nt)
+            _, _, v1 = _core.naive_bayes.class_moments(X, np.zeros(X.shape[0], np.int64), 1, None, nt)
             total_var = v1[0].astype(np.float64)
         self.epsilon_ = float(self.var_smoothing * np.max(total_var))
         if not first_call:
@@ -219,7 +219,7 @@ class GaussianNB(_BaseNB):
     def _joint_log_likelihood(self, X):
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
-        return _core.nb_gaussian_jll(X, self.theta_, self.var_, log_prior.astype(X.dtype),
+        return _core.naive_bayes.gaussian_jll(X, self.theta_, self.var_, log_prior.astype(X.dtype),
                                      self._threads())
 
 
@@ -295,10 +295,10 @@ class _BaseDiscreteNB(_BaseNB):
         nt = self._threads()
         if _is_sparse(X):
             data, indices, indptr, n, d = _csr_parts(X)
-            sums = _core.nb_class_sums_csr(data, indices, indptr, n, d, cls, n_classes,
+            sums = _core.naive_bayes.class_sums_csr(data, indices, indptr, n, d, cls, n_classes,
                                            sample_weight, nt)
         else:
-            sums = _core.nb_class_sums(X, cls, n_classes, sample_weight, nt)
+            sums = _core.naive_bayes.class_sums(X, cls, n_classes, sample_weight, nt)
         self.feature_count_ += sums
         self.class_count_ += np.bincount(
             cls, weights=None if sample_weight is None else sample_weight.astype(np.float64),
@@ -350,8 +350,8 @@ class _BaseDiscreteNB(_BaseNB):
         b = np.ascontiguousarray(b, dtype=X.dtype)
         if _is_sparse(X):
             data, indices, indptr, n, d = _csr_parts(X)
-            return _core.nb_linear_csr(data, indices, indptr, n, d, W, b, nt)
-        return _core.nb_linear(X, W, b, nt)
+            return _core.naive_bayes.linear_csr(data, indices, indptr, n, d, W, b, nt)
+        return _core.linalg.affine(X, W, b, True, nt)
 
     def __scratchlearn_tags__(self):
         tags = super().__scratchlearn_tags__()

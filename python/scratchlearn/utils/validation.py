@@ -86,7 +86,7 @@ def _assert_finite(X, input_name, threads=None):
         # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
         from .. import _core
 
-        kind = _core.nonfinite_kind(X, threads if threads is not None else n_threads(None))
+        kind = _core.validation.nonfinite_kind(X, threads if threads is not None else n_threads(None))
         if kind == 0:
             return
         if kind == 1:

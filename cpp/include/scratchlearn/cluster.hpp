@@ -1,0 +1,59 @@
+// k-means: Lloyd and Elkan iterations, the fused assignment step, and the helpers of k-means++ and
+// mini-batch k-means. Pure C++17; float and double instantiations.
+//
+// Conventions shared by every function here:
+//   X is n × d row-major, sample_weight has n entries (never null), centres are k × d row-major,
+//   labels are int32. Inertia Σ wᵢ‖xᵢ − c_{labelᵢ}‖² is accumulated in double from exact
+//   differences (not from the expanded form), so it carries no cancellation error.
+//   Every result is identical for any n_threads: per-sample work is split into a fixed set of
+//   blocks whose partial sums are reduced in a fixed order.
+#pragma once
+
+#include <cstdint>
+
+#include "scratchlearn/gemm.hpp"
+
+namespace scratchlearn {
+
+// The iteration of a full k-means run: kmeans_lloyd or kmeans_elkan.
+enum class KMeansAlgorithm : int { Lloyd = 0, Elkan = 1 };
+
+// Result of a full k-means run (labels and centres are written into caller buffers).
+struct KMeansRun {
+    int n_iter = 0;         // iterations run (scikit-learn's n_iter_)
+    double inertia = 0.0;   // Σ w‖x − c_label‖² with the final centres and labels
+    bool strict = false;    // converged because no label changed
+};
+
+// Lloyd's algorithm from the initial `centers` (overwritten with the final ones), until labels stop
+// changing, or Σ_j ‖c_j^new − c_j^old‖² <= tol, or max_iter iterations. Empty clusters are moved to
+// the points farthest from their centre. When the run does not end on unchanged labels, one last
+// assignment step makes `labels` consistent with the final centres.
+template <class T>
+KMeansRun kmeans_lloyd(const T* X, index_t n, index_t d, const T* sample_weight, T* centers,
+                       index_t k, int max_iter, double tol, std::int32_t* labels, int n_threads);
+
+// Same contract, with Elkan's triangle-inequality bounds (one upper bound per sample, k lower
+// bounds per sample, the centre–centre distances) to skip most distance computations. Needs k >= 2.
+template <class T>
+KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sample_weight, T* centers,
+                       index_t k, int max_iter, double tol, std::int32_t* labels, int n_threads);
+
+// Nearest centre of every sample (ties: lowest index) and the inertia. When `sums` (k × d) and
+// `weights` (k) are non-null they receive, in double, Σ w·x and Σ w of the samples of each cluster.
+template <class T>
+double kmeans_assign(const T* X, index_t n, index_t d, const T* sample_weight, const T* centers,
+                     index_t k, std::int32_t* labels, double* sums, double* weights, int n_threads);
+
+// Euclidean distances from every sample to every centre: out is n × k.
+template <class T>
+void kmeans_transform(const T* X, index_t n, index_t d, const T* centers, index_t k, T* out,
+                      int n_threads);
+
+// Squared euclidean distances from each of the m rows of `Y` (m × d) to every row of X, through
+// ‖y‖² + ‖x‖² − 2·y·x clipped at 0: out is m × n. `x_sq_norms` holds ‖x‖² (n entries).
+template <class T>
+void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, const T* Y,
+                         index_t m, T* out, int n_threads);
+
+}  // namespace scratchlearn

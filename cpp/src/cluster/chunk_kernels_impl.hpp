@@ -1,0 +1,217 @@
+// Definitions of the per-chunk k-means loops; included by one .cpp per instruction set with
+// SL_KMEANS_NS naming its namespace (see chunk_kernels.hpp).
+#include <algorithm>
+#include <limits>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+#include "chunk_kernels.hpp"
+
+#ifndef SL_KMEANS_NS
+#error "define SL_KMEANS_NS before including chunk_kernels_impl.hpp"
+#endif
+
+#if defined(__GNUC__)
+#define SL_KMEANS_NOINLINE __attribute__((noinline))
+#else
+#define SL_KMEANS_NOINLINE
+#endif
+
+namespace scratchlearn::kmeans_kernels::SL_KMEANS_NS {
+namespace {
+
+using kernel_table::index_t;
+
+// One centre against m samples. Kept out of line: inlined into the loop over centres, GCC
+// unrolls-and-jams the two loops into scalar code instead of vectorising across samples.
+template <class T>
+SL_KMEANS_NOINLINE void argmin_update(const T* __restrict row, T cj, T tj, index_t m,
+                                      T* __restrict best, T* __restrict lab) {
+    for (index_t i = 0; i < m; ++i) {
+        const T v = cj + row[i];
+        T b = best[i];
+        T l = lab[i];
+        l = (v < b) ? tj : l;  // plain selects on loaded values: the form that vectorises
+        b = (v < b) ? v : b;
+        lab[i] = l;
+        best[i] = b;
+    }
+}
+
+template <class T>
+void argmin_columns(const T* buf, const T* cn, index_t k, index_t m, T* best, T* lab) {
+    for (index_t i = 0; i < m; ++i) {
+        best[i] = std::numeric_limits<T>::infinity();
+        lab[i] = T(0);
+    }
+    for (index_t j = 0; j < k; ++j) argmin_update(buf + j * m, cn[j], T(j), m, best, lab);
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+// Distances to kp ≤ 16 centres with the accumulators in vector registers: two samples at a time,
+// d fused multiply-adds deep, against −2·Cᵀ (d × kp, in L1). No product buffer, no packing.
+template <class T>
+struct Vec;
+template <>
+struct Vec<double> {
+    using R = __m256d;
+    static constexpr int W = 4;
+    static R load(const double* p) { return _mm256_loadu_pd(p); }
+    static R set1(double x) { return _mm256_set1_pd(x); }
+    static R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
+    static void store(double* p, R a) { _mm256_storeu_pd(p, a); }
+    static R min(R a, R b) { return _mm256_min_pd(a, b); }
+    static double hmin(R a) {
+        __m128d m = _mm_min_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+        m = _mm_min_sd(m, _mm_unpackhi_pd(m, m));
+        return _mm_cvtsd_f64(m);
+    }
+    static unsigned eq_mask(R a, double b) {
+        return unsigned(_mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ)));
+    }
+};
+template <>
+struct Vec<float> {
+    using R = __m256;
+    static constexpr int W = 8;
+    static R load(const float* p) { return _mm256_loadu_ps(p); }
+    static R set1(float x) { return _mm256_set1_ps(x); }
+    static R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
+    static void store(float* p, R a) { _mm256_storeu_ps(p, a); }
+    static R min(R a, R b) { return _mm256_min_ps(a, b); }
+    static float hmin(R a) {
+        __m128 m = _mm_min_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        m = _mm_min_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_min_ss(m, _mm_shuffle_ps(m, m, 1));
+        return _mm_cvtss_f32(m);
+    }
+    static unsigned eq_mask(R a, float b) {
+        return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ)));
+    }
+};
+
+// Branch-free argmin over the KP lanes: the minimum by a vector reduction, then the lowest lane
+// holding it from the comparison masks.
+template <class T, int NV>
+inline void store_argmin(const typename Vec<T>::R* a, T* best, T* lab) {
+    using O = Vec<T>;
+    typename O::R mv = a[0];
+    for (int q = 1; q < NV; ++q) mv = O::min(mv, a[q]);
+    const T b = O::hmin(mv);
+    unsigned bits = 0;
+    for (int q = 0; q < NV; ++q) bits |= O::eq_mask(a[q], b) << (q * O::W);
+    *best = b;
+    *lab = T(__builtin_ctz(bits));
+}
+
+// S samples at a time, so that S·NV independent chains of fused multiply-adds hide their latency
+// (at least 8 in flight); a short last group repeats its last sample (not stored twice).
+template <class T, int NV>
+void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
+                    const T* __restrict cnp, T* __restrict best, T* __restrict lab) {
+    using O = Vec<T>;
+    using R = typename O::R;
+    constexpr int KP = NV * O::W;
+    constexpr int S = NV >= 4 ? 2 : 8 / NV;
+    R init[NV];
+    for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
+    for (index_t i = 0; i < m; i += S) {
+        const T* x[S];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
+        R a[S][NV];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) a[s][q] = init[q];
+        for (index_t f = 0; f < d; ++f) {
+            const T* ct = Ct + f * KP;
+            R c[NV];
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
+#pragma GCC unroll 8
+            for (int s = 0; s < S; ++s) {
+                const R u = O::set1(x[s][f]);
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+            if (i + s < m) store_argmin<T, NV>(a[s], best + i + s, lab + i + s);
+    }
+}
+
+template <class T>
+void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
+                 T* lab) {
+    constexpr int W = Vec<T>::W;
+    if (kp <= W)
+        argmin_rows_nv<T, 1>(X, m, d, Ct, cnp, best, lab);
+    else if (kp <= 2 * W)
+        argmin_rows_nv<T, 2>(X, m, d, Ct, cnp, best, lab);
+    else
+        argmin_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, best, lab);
+}
+#define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
+#else
+#define SL_KMEANS_ROWS(T) nullptr
+#endif
+
+// Σ w·x into the cluster's row of sums, for one sample. Out of line and with d known to be
+// positive, the compiler emits a clean vector loop.
+template <class T>
+SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, double w, index_t d,
+                                   double* __restrict s) {
+    for (index_t f = 0; f < d; ++f) s[f] += double(x[f]) * w;
+}
+
+template <class T>
+void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
+                  const T* lab, std::int32_t* labels, double* sums, double* weights,
+                  bool with_inertia, long long* changed, double* inertia) {
+    // Labels first (a vector loop), then the sums and the inertia.
+    long long ch = 0;
+    std::int32_t* __restrict out = labels + r0;
+    for (index_t i = 0; i < m; ++i) {
+        const std::int32_t label = static_cast<std::int32_t>(lab[i]);
+        ch += out[i] != label;
+        out[i] = label;
+    }
+    *changed += ch;
+    if (sums) {
+        for (index_t i = 0; i < m; ++i) {
+            const index_t label = out[i];
+            const double w = double(sw[r0 + i]);
+            add_scaled(X + (r0 + i) * d, w, d, sums + label * d);
+            weights[label] += w;
+        }
+    }
+    if (with_inertia) {
+        double in = 0;
+        for (index_t i = 0; i < m; ++i) {
+            const T* x = X + (r0 + i) * d;
+            const T* c = C + static_cast<index_t>(out[i]) * d;
+            double q = 0;
+            for (index_t f = 0; f < d; ++f) {
+                const double t = double(x[f]) - double(c[f]);
+                q += t * t;
+            }
+            in += double(sw[r0 + i]) * q;
+        }
+        *inertia += in;
+    }
+}
+
+}  // namespace
+
+template <class T>
+ChunkKernels<T> kernels() {
+    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>};
+}
+template ChunkKernels<float> kernels<float>();
+template ChunkKernels<double> kernels<double>();
+
+}  // namespace scratchlearn::kmeans_kernels::SL_KMEANS_NS

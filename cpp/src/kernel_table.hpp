@@ -1,0 +1,132 @@
+// The per-ISA kernel registry: one table of function pointers per instruction set (generic C++,
+// AVX2+FMA, AVX-512), holding every family's per-ISA kernels, built once and picked by the active
+// kernel path (cpu.hpp: active_isa(), SCRATCHLEARN_ISA) — the idea of BLIS's context.
+//
+// How a table is filled. The generic table is filled by the generic translation units, one per
+// family with per-ISA code (linalg/kernels_generic.cpp, kmeans/chunk_kernels_generic.cpp, ...).
+// A wider path starts as a copy of the path below it (AVX2 from generic, AVX-512 from AVX2) and
+// its own translation units overwrite the slots they implement: AVX-512 registers only the GEMM
+// micro-kernels, so it runs the AVX2 scatter and k-means kernels, as before.
+//
+// A kernel is written once, as a template over a small SIMD-operations struct (see
+// linalg/simd_avx2.hpp, linalg/simd_avx512.hpp) in a family's *_impl.hpp, and instantiated in each
+// ISA's translation unit (compiled with that ISA's flags: *_avx2.cpp, *_avx512.cpp).
+//
+// Adding a kernel: a slot in Kernels<T> below, its impl header in the family's folder, one
+// register_<family>_<isa>() per ISA that has a version of it (declared below, defined in that
+// ISA's translation unit), a call in kernel_table.cpp, and kernels<T>().slot at the call site.
+//
+// Like every header an ISA translation unit includes, this one holds plain declarations only (no
+// inline code), so no function compiled with AVX flags can be picked by the linker for code that
+// also runs on older CPUs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace scratchlearn {
+enum class Isa;  // cpu.hpp (not included here: it brings <string> into the ISA translation units)
+}
+
+namespace scratchlearn::kernel_table {
+
+using index_t = std::ptrdiff_t;
+
+// ---- linalg: the GEMM (linalg/gemm.cpp) ------------------------------------------------------
+// Register-blocked micro-kernel on one full MR × NR tile:
+//     C[0:MR, 0:NR] ← alpha · Σ_p a[p·MR + i] · b[p·NR + j] + beta · C   (kc >= 1 terms)
+// `a` is an MR-row micro-panel of packed A (column p stored as MR contiguous values), `b` an
+// NR-column micro-panel of packed B (row p stored as NR contiguous values); both 64-byte aligned.
+// C is row-major with leading dimension ldc. When beta == 0, C is not read.
+template <class T>
+using MicroKernel = void (*)(index_t kc, const T* a, const T* b, T* c, index_t ldc, T alpha, T beta);
+// Dot product of two contiguous vectors, and y += alpha·x (gemv's building blocks).
+template <class T>
+using DotKernel = T (*)(const T* x, const T* y, index_t n);
+template <class T>
+using AxpyKernel = void (*)(T alpha, const T* x, T* y, index_t n);
+// Packs one full micro-panel of op(B) = Bᵀ: NR rows of B from `src` (leading dimension ldb), kc
+// values each, into dst[p·NR + j] = src[j·ldb + p]. dst is 32-byte aligned. nullptr: the portable
+// packing is used.
+template <class T>
+using PackBtKernel = void (*)(index_t kc, const T* src, index_t ldb, T* dst);
+
+template <class T>
+struct GemmKernels {
+    int mr = 0;  // rows of the register tile
+    int nr = 0;  // columns of the register tile
+    MicroKernel<T> micro = nullptr;
+    DotKernel<T> dot = nullptr;
+    AxpyKernel<T> axpy = nullptr;
+    PackBtKernel<T> pack_bt = nullptr;
+};
+
+// ---- linalg: the centred scatter (linalg/scatter.cpp) ----------------------------------------
+// For the rows × ldp block Z (row-major, leading dimension ldp, zero past its real columns):
+//     acc[i, j] += Σ_r Z[r, i] · Z[r, j]
+// for every i < di (di a multiple of 4, di <= ldp) and every j from i's tile start on:
+// j >= ⌊i / 4⌋·4 rounded down to a multiple of the vector width (so at least the upper triangle
+// and everything right of it). acc is di × ldp, row-major. ldp is a multiple of 8.
+template <class T>
+using ScatterBlockKernel = void (*)(index_t rows, index_t di, index_t ldp, const T* Z, T* acc);
+
+// ---- kmeans: the per-chunk loops of the assignment (kmeans/kmeans.cpp) ------------------------
+template <class T>
+struct KMeansKernels {
+    // For the m columns of buf (k × m, leading dimension m): lab[i] = argmin_j cn[j] + buf[j, i]
+    // (lowest j on ties, as T), best[i] = that minimum.
+    void (*argmin_columns)(const T* buf, const T* cn, index_t k, index_t m, T* best, T* lab) = nullptr;
+    // Few centres, no product buffer (nullptr where the path has no such kernel): for the m rows
+    // of X, lab[i] = argmin_j cnp[j] + Σ_f x_f·Ct[f, j] (lowest j on ties, as T), best[i] = the
+    // minimum. Ct is d × kp holding −2·Cᵀ (zero columns past k), cnp the kp centre norms (+inf
+    // past k); kp is 8 or 16.
+    void (*argmin_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
+                        T* best, T* lab) = nullptr;
+    // For samples r0 … r0+m−1 with new labels lab: count the labels that change, store them, add
+    // w·x and w into the cluster partial sums (when sums is non-null) and w‖x − c‖² into *inertia
+    // (when with_inertia).
+    void (*finish_chunk)(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
+                         const T* lab, std::int32_t* labels, double* sums, double* weights,
+                         bool with_inertia, long long* changed, double* inertia) = nullptr;
+};
+
+// ---- neighbors: the screening scan of the kNN search (neighbors/scan_*.cpp) --------------------
+// For the m rows of a block v (m × n, leading dimension n), row r against its limit lim[r]:
+// bit c % 32 of mask[r·words + c / 32] ← (v[r·n + c] <= lim[r]) for c < n, words = ⌈n / 32⌉;
+// bit r % 64 of rows[r / 64] ← whether row r has any bit set.
+template <class T>
+using KnnBelowRowsKernel = void (*)(const T* v, index_t m, index_t n, const T* lim, std::uint32_t* mask,
+                                    std::uint64_t* rows);
+
+// ---- the table --------------------------------------------------------------------------------
+
+template <class T>
+struct Kernels {
+    GemmKernels<T> gemm;
+    ScatterBlockKernel<T> scatter_block = nullptr;
+    KMeansKernels<T> kmeans;
+    KnnBelowRowsKernel<T> knn_below_rows = nullptr;
+};
+
+struct Table {
+    Kernels<float> f32;
+    Kernels<double> f64;
+};
+
+// Per family, per ISA: fills (overwrites) that family's slots of the table. Defined in the ISA's
+// translation unit of the family.
+void register_linalg_generic(Table* t);
+void register_linalg_avx2(Table* t);
+void register_linalg_avx512(Table* t);
+void register_kmeans_generic(Table* t);
+void register_kmeans_avx2(Table* t);
+
+// The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
+// the best one it can), and of the active path.
+const Table& table(Isa isa);
+template <class T>
+const Kernels<T>& kernels(Isa isa);
+template <class T>
+const Kernels<T>& kernels();
+
+}  // namespace scratchlearn::kernel_table

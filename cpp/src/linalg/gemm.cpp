@@ -1,0 +1,812 @@
+// The packed, blocked matrix product (GotoBLAS/BLIS scheme) and what stands on it: syrk_ata, gemv,
+// sq_dist_argmin. Portable code only: the ISA-specific micro-kernels live in kernels_*.cpp and are
+// reached through the kernel table of the active path (kernel_table.hpp).
+//
+// Loop nest of gemm (C m × n += op(A) m × k · op(B) k × n):
+//
+//   for jc in steps of nc            (columns of C; B block in L3)
+//     for pc in steps of kc          (the shared dimension)
+//       pack op(B)[pc:pc+kc, jc:jc+nc] → Bp
+//       for ic in steps of mc        (rows of C)
+//         pack op(A)[ic:ic+mc, pc:pc+kc] → Ap     (L2-sized)
+//         for jr in steps of NR      (a B micro-panel stays in L1)
+//           for ir in steps of MR
+//             micro-kernel: C[ir:ir+MR, jr:jr+NR] = α·Ap_ir·Bp_jr + β'·C   (β' = β on the first
+//                                                                            pc block, else 1)
+//
+// Edges are zero-padded in the packed buffers, so the micro-kernel always runs on full tiles; a
+// partial tile is computed into a small local buffer and merged into C. With several threads, C
+// is cut into rectangles each running this nest (see gemm_blocked).
+#include "scratchlearn/gemm.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "../kernel_table.hpp"
+#include "scratchlearn/cpu.hpp"
+#include "scratchlearn/parallel.hpp"
+
+namespace scratchlearn {
+namespace gemm_detail {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Kernels (from the kernel table of each path) and blocking, one plan per path, built once.
+
+template <class T>
+using Kernels = kernel_table::GemmKernels<T>;
+template <class T>
+using PackBtKernel = kernel_table::PackBtKernel<T>;
+
+template <class T>
+struct Plan {
+    Kernels<T> k;
+    index_t mc, kc, nc;
+};
+
+struct Plans {
+    Plan<float> f[3];
+    Plan<double> d[3];
+};
+
+index_t round_down(index_t x, index_t m) { return std::max(m, x / m * m); }
+index_t round_up(index_t x, index_t m) { return (x + m - 1) / m * m; }
+
+// Cache blocking from the cache sizes (the analytical model of the BLIS papers, simplified):
+//  - kc: a B micro-panel (kc × NR) fills about half of L1, the rest holds A's micro-panel and C;
+//  - mc: the packed A block (mc × kc) fills about half of L2;
+//  - nc: the packed B block (kc × nc) a share of L3, at most 4096 columns.
+template <class T>
+Plan<T> make_plan(const Kernels<T>& k) {
+    const CpuFeatures& f = cpu_features();
+    const double l1 = f.l1d >= 16384 && f.l1d <= (1 << 20) ? double(f.l1d) : 32768.0;
+    const double l2 = f.l2 >= 131072 && f.l2 <= (16 << 20) ? double(f.l2) : 262144.0;
+    // Virtual machines often report nonsense for L3; keep it within what a real part has.
+    const double l3 = std::min(std::max(f.l3 > 0 ? double(f.l3) : 8.0 * (1 << 20), 2.0 * (1 << 20)),
+                               64.0 * (1 << 20));
+    const double s = sizeof(T);
+    Plan<T> p;
+    p.k = k;
+    p.kc = std::min<index_t>(512, std::max<index_t>(128, round_down(index_t(l1 / 2 / (k.nr * s)), 16)));
+    p.mc = std::min<index_t>(1024, round_down(index_t(l2 / 2 / (p.kc * s)), k.mr));
+    p.nc = std::min<index_t>(4096, round_down(index_t(l3 / 4 / (p.kc * s)), k.nr));
+    // Tuning aid: SCRATCHLEARN_GEMM_BLOCKING="mc,kc,nc" overrides the model (rounded to the tile).
+    if (const char* env = std::getenv("SCRATCHLEARN_GEMM_BLOCKING")) {
+        long mc = 0, kc = 0, nc = 0;
+        if (std::sscanf(env, "%ld,%ld,%ld", &mc, &kc, &nc) == 3 && mc > 0 && kc > 0 && nc > 0) {
+            p.mc = round_down(index_t(mc), k.mr);
+            p.kc = index_t(kc);
+            p.nc = round_down(index_t(nc), k.nr);
+        }
+    }
+    return p;
+}
+
+const Plans& plans() {
+    static const Plans p = [] {
+        Plans r;
+        for (int i = 0; i < 3; ++i) {
+            r.f[i] = make_plan(kernel_table::kernels<float>(static_cast<Isa>(i)).gemm);
+            r.d[i] = make_plan(kernel_table::kernels<double>(static_cast<Isa>(i)).gemm);
+        }
+        return r;
+    }();
+    return p;
+}
+
+template <class T>
+const Plan<T>& plan_for(int isa);
+template <>
+const Plan<float>& plan_for<float>(int isa) {
+    return plans().f[isa];
+}
+template <>
+const Plan<double>& plan_for<double>(int isa) {
+    return plans().d[isa];
+}
+
+template <class T>
+const Plan<T>& plan();
+template <>
+const Plan<float>& plan<float>() {
+    return plans().f[static_cast<int>(active_isa())];
+}
+template <>
+const Plan<double>& plan<double>() {
+    return plans().d[static_cast<int>(active_isa())];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-thread packing buffers: 64-byte aligned, grown on demand, never shrunk, freed at thread exit.
+
+class Buffer {
+public:
+    Buffer() = default;
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    ~Buffer() { release(); }
+    template <class T>
+    T* get(std::size_t count) {
+        const std::size_t bytes = (count * sizeof(T) + 63) / 64 * 64 + 64;
+        if (bytes > size_) {
+            release();
+            ptr_ = ::operator new(bytes, std::align_val_t(64));  // may throw std::bad_alloc
+            size_ = bytes;
+        }
+        return static_cast<T*>(ptr_);
+    }
+
+private:
+    void release() {
+        if (ptr_) ::operator delete(ptr_, std::align_val_t(64));
+        ptr_ = nullptr;
+        size_ = 0;
+    }
+    void* ptr_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+Buffer& a_buffer() {
+    thread_local Buffer b;
+    return b;
+}
+Buffer& b_buffer() {
+    thread_local Buffer b;
+    return b;
+}
+Buffer& tile_buffer() {
+    thread_local Buffer b;
+    return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing.
+
+// A block: rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into MR-row micro-panels; within a
+// panel, column p is MR contiguous values (zero beyond the last row).
+template <class T, int MR>
+void pack_a_fixed(bool trans, const T* A, index_t lda, index_t i0, index_t p0, index_t mc,
+                  index_t kc, T* dst) {
+    for (index_t ir = 0; ir < mc; ir += MR) {
+        const int mr = int(std::min<index_t>(MR, mc - ir));
+        T* d = dst + ir * kc;
+        if (!trans) {
+            const T* rows[MR];
+            for (int i = 0; i < MR; ++i) rows[i] = A + (i0 + ir + std::min(i, mr - 1)) * lda + p0;
+            if (mr == MR) {
+                for (index_t p = 0; p < kc; ++p, d += MR)
+                    for (int i = 0; i < MR; ++i) d[i] = rows[i][p];
+            } else {
+                for (index_t p = 0; p < kc; ++p, d += MR)
+                    for (int i = 0; i < MR; ++i) d[i] = i < mr ? rows[i][p] : T(0);
+            }
+        } else {
+            const T* src = A + p0 * lda + i0 + ir;
+            if (mr == MR) {
+                for (index_t p = 0; p < kc; ++p, d += MR, src += lda)
+                    for (int i = 0; i < MR; ++i) d[i] = src[i];
+            } else {
+                for (index_t p = 0; p < kc; ++p, d += MR, src += lda) {
+                    for (int i = 0; i < mr; ++i) d[i] = src[i];
+                    for (int i = mr; i < MR; ++i) d[i] = T(0);
+                }
+            }
+        }
+    }
+}
+
+// B block: rows [p0, p0+kc) × columns [j0 + jr_begin·NR, j0 + jr_end·NR) ∩ [j0, j0+nc) of op(B) into
+// NR-column micro-panels (row p of a panel = NR contiguous values, zero beyond the last column).
+template <class T, int NR>
+void pack_b_fixed(bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
+                  index_t kc, index_t panel_begin, index_t panel_end, T* dst,
+                  PackBtKernel<T> pack_bt) {
+    for (index_t q = panel_begin; q < panel_end; ++q) {
+        const index_t jr = q * NR;
+        const int nr = int(std::min<index_t>(NR, nc - jr));
+        T* d = dst + jr * kc;
+        if (trans && nr == NR && pack_bt) {  // vectorised transposes of the ISA's table
+            pack_bt(kc, B + (j0 + jr) * ldb + p0, ldb, d);
+            continue;
+        }
+        if (!trans) {
+            const T* src = B + p0 * ldb + j0 + jr;
+            if (nr == NR) {
+                for (index_t p = 0; p < kc; ++p, d += NR, src += ldb)
+                    for (int j = 0; j < NR; ++j) d[j] = src[j];
+            } else {
+                for (index_t p = 0; p < kc; ++p, d += NR, src += ldb) {
+                    for (int j = 0; j < nr; ++j) d[j] = src[j];
+                    for (int j = nr; j < NR; ++j) d[j] = T(0);
+                }
+            }
+        } else {
+            const T* cols[NR];
+            for (int j = 0; j < NR; ++j) cols[j] = B + (j0 + jr + std::min(j, nr - 1)) * ldb + p0;
+            if (nr == NR) {
+                for (index_t p = 0; p < kc; ++p, d += NR)
+                    for (int j = 0; j < NR; ++j) d[j] = cols[j][p];
+            } else {
+                for (index_t p = 0; p < kc; ++p, d += NR)
+                    for (int j = 0; j < NR; ++j) d[j] = j < nr ? cols[j][p] : T(0);
+            }
+        }
+    }
+}
+
+template <class T>
+void pack_a(int MR, bool trans, const T* A, index_t lda, index_t i0, index_t p0, index_t mc,
+            index_t kc, T* dst) {
+    switch (MR) {
+        case 4: return pack_a_fixed<T, 4>(trans, A, lda, i0, p0, mc, kc, dst);
+        case 6: return pack_a_fixed<T, 6>(trans, A, lda, i0, p0, mc, kc, dst);
+        case 14: return pack_a_fixed<T, 14>(trans, A, lda, i0, p0, mc, kc, dst);
+        default: throw std::logic_error("gemm: unsupported MR");
+    }
+}
+
+template <class T>
+void pack_b(const Kernels<T>& K, bool trans, const T* B, index_t ldb, index_t p0, index_t j0,
+            index_t nc, index_t kc, index_t pb, index_t pe, T* dst) {
+    switch (K.nr) {
+        case 4: return pack_b_fixed<T, 4>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 8: return pack_b_fixed<T, 8>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 16: return pack_b_fixed<T, 16>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        case 32: return pack_b_fixed<T, 32>(trans, B, ldb, p0, j0, nc, kc, pb, pe, dst, K.pack_bt);
+        default: throw std::logic_error("gemm: unsupported NR");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Macro-kernel: one packed A block (mc × kc) times the B micro-panels [pb, pe) of a packed B block.
+// `lower`: skip tiles strictly above the diagonal of C (row index gi + i, column gj + j).
+
+template <class T>
+void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alpha, const T* Ap,
+                  const T* Bp, T beta, T* C, index_t ldc, index_t pb, index_t pe, bool lower,
+                  index_t gi, index_t gj) {
+    const int MR = K.mr, NR = K.nr;
+    alignas(64) T tmp[32 * 32] = {};  // largest register tile (zeros beyond C's values)
+    for (index_t q = pb; q < pe; ++q) {
+        const index_t jr = q * NR;
+        const int nr = int(std::min<index_t>(NR, nc - jr));
+        const T* b = Bp + jr * kc;
+        for (index_t ir = 0; ir < mc; ir += MR) {
+            const int mr = int(std::min<index_t>(MR, mc - ir));
+            if (lower && gj + jr > gi + ir + mr - 1) continue;  // tile wholly above the diagonal
+            const T* a = Ap + ir * kc;
+            T* c = C + ir * ldc + jr;
+            if (mr == MR && nr == NR) {
+                K.micro(kc, a, b, c, ldc, alpha, beta);
+            } else {
+                // Partial tile: the kernel runs on a full tile in `tmp` holding C's values, so an
+                // element's arithmetic (including how β·C is merged) is the same in every tile.
+                if (beta != T(0))
+                    for (int i = 0; i < mr; ++i)
+                        for (int j = 0; j < nr; ++j) tmp[i * NR + j] = c[i * ldc + j];
+                K.micro(kc, a, b, tmp, NR, alpha, beta);
+                for (int i = 0; i < mr; ++i)
+                    for (int j = 0; j < nr; ++j) c[i * ldc + j] = tmp[i * NR + j];
+            }
+        }
+    }
+}
+
+// C ← β·C (β == 0 writes zeros without reading C).
+template <class T>
+void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, bool lower) {
+    if (beta == T(1)) return;
+    const int nt = threads_for(n_threads, m * n / 32768);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t i = 0; i < m; ++i) {
+        T* c = C + i * ldc;
+        const index_t len = lower ? std::min(n, i + 1) : n;
+        if (beta == T(0))
+            std::fill(c, c + len, T(0));
+        else
+            for (index_t j = 0; j < len; ++j) c[j] *= beta;
+    }
+}
+
+// The loop nest on one rectangle of C, rows [i0, i1) × columns [j0, j1), with this thread's own
+// packing buffers. Rectangles start at multiples of MR and NR, so the tiles (and the arithmetic of
+// every element of C) are the same however C is cut.
+//
+// `pre`: op(B) already packed (a PackedB: block pc of kc rows at pre + pc·pre_npad, its column j at
+// + j·kc), with C's column 0 at column pre_col0 of it; then B is not packed here.
+template <class T>
+void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index_t j0, index_t j1,
+               index_t k, T alpha, const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C,
+               index_t ldc, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+               index_t pre_col0 = 0, const T* pre_a = nullptr, index_t pre_mpad = 0) {
+    const Kernels<T>& K = P.k;
+    const int MR = K.mr, NR = K.nr;
+    const index_t m = i1 - i0, n = j1 - j0;
+    const index_t KC = std::min(P.kc, k);
+    const index_t NC = std::min(P.nc, round_up(n, NR));
+    const index_t nblk = (m + P.mc - 1) / P.mc;
+    const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
+    T* Bbuf = pre ? nullptr : b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
+    T* Ap = pre_a ? nullptr : a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
+    for (index_t jc = j0; jc < j1; jc += NC) {
+        const index_t nc = std::min(NC, j1 - jc);
+        const index_t panels = (nc + NR - 1) / NR;
+        if (lower && jc > i1 - 1) break;  // the rest is above the diagonal
+        for (index_t pc = 0; pc < k; pc += KC) {
+            const index_t kc = std::min(KC, k - pc);
+            const T beta_eff = pc == 0 ? beta : T(1);
+            const T* Bp = Bbuf;
+            if (pre)
+                Bp = pre + pc * pre_npad + (pre_col0 + jc) * kc;
+            else
+                pack_b<T>(K, tb, B, ldb, pc, jc, nc, kc, 0, panels, Bbuf);
+            for (index_t ic = i0; ic < i1; ic += MC) {
+                const index_t mc = std::min(MC, i1 - ic);
+                if (lower && jc > ic + mc - 1) continue;  // block wholly above the diagonal
+                const T* Ablk = Ap;
+                if (pre_a)
+                    Ablk = pre_a + pc * pre_mpad + ic * kc;
+                else
+                    pack_a<T>(MR, ta, A, lda, ic, pc, mc, kc, Ap);
+                macro_kernel<T>(K, mc, nc, kc, alpha, Ablk, Bp, beta_eff, C + ic * ldc + jc, ldc, 0,
+                                panels, lower, ic, jc);
+            }
+        }
+    }
+}
+
+// Threads: C is cut into rectangles (tasks) that threads take from a shared counter; each task
+// runs the whole loop nest with the thread's own packing buffers. No barrier, no shared buffer: a
+// thread the OS delays (other processes on the machine) simply takes fewer tasks, and any thread
+// count balances. The price is that a task packs the rows of A and the columns of B it uses, so
+// op(A) and op(B) are read about (column tasks) and (row tasks) times: the rectangles are kept
+// as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
+// (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
+// start at multiples of MR and NR), so results do not depend on n_threads.
+std::atomic<double> g_min_thread_work{1048576.0};
+
+struct Tasks {
+    int nt;
+    index_t rows, cols;  // rectangle size (multiples of MR, NR)
+    index_t row_tasks, col_tasks;
+};
+
+Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
+    // At least ~1M multiply-adds (~10 µs) per thread, or waking threads costs more than it gains.
+    const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
+    Tasks t;
+    const double per_thread = std::max(1.0, g_min_thread_work.load(std::memory_order_relaxed));
+    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / per_thread, 1e9)));
+    t.rows = round_up(m, MR);
+    t.cols = round_up(n, NR);
+    if (t.nt > 1) {
+        // A lower triangle has about half its rectangles empty: ask for twice as many.
+        const index_t want = 4 * index_t(t.nt) * (lower ? 2 : 1);
+        for (;;) {
+            const index_t count = ((m + t.rows - 1) / t.rows) * ((n + t.cols - 1) / t.cols);
+            if (count >= want) break;
+            const bool can_r = t.rows >= 8 * MR, can_c = t.cols >= 16 * NR;
+            if (!can_r && !can_c) break;
+            if (can_c && (t.cols >= t.rows || !can_r))
+                t.cols = round_up((t.cols + 1) / 2, NR);
+            else
+                t.rows = round_up((t.rows + 1) / 2, MR);
+        }
+    }
+    t.row_tasks = (m + t.rows - 1) / t.rows;
+    t.col_tasks = (n + t.cols - 1) / t.cols;
+    return t;
+}
+
+template <class T>
+void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                  const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                  int n_threads, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
+                  index_t pre_col0 = 0, const T* pre_a = nullptr, index_t pre_mpad = 0) {
+    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
+    const index_t count = tk.row_tasks * tk.col_tasks;
+    auto run = [&](index_t t) {
+        // Column-major over tasks: neighbours in time share a block of B (hot in L3).
+        const index_t ci = t / tk.row_tasks, ri = t % tk.row_tasks;
+        const index_t i0 = ri * tk.rows, i1 = std::min(m, i0 + tk.rows);
+        const index_t j0 = ci * tk.cols, j1 = std::min(n, j0 + tk.cols);
+        if (lower && j0 > i1 - 1) return;  // wholly above the diagonal
+        gemm_rect(P, ta, tb, i0, i1, j0, j1, k, alpha, A, lda, B, ldb, beta, C, ldc, lower, pre,
+                  pre_npad, pre_col0, pre_a, pre_mpad);
+    };
+    if (tk.nt == 1 || count == 1) {
+        for (index_t t = 0; t < count; ++t) run(t);
+        return;
+    }
+    std::atomic<index_t> next{0};
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(tk.nt)
+    {
+        slot.run([&] {
+            for (index_t t = next++; t < count; t = next++) run(t);
+        });
+    }
+    slot.rethrow();
+}
+
+// Validation shared by the entry points.
+void check_gemm_args(bool ta, bool tb, index_t m, index_t n, index_t k, index_t lda, index_t ldb,
+                     index_t ldc, bool a_null, bool b_null, bool c_null) {
+    require(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension");
+    const index_t a_cols = ta ? m : k, b_cols = tb ? k : n;
+    require(lda >= std::max<index_t>(1, a_cols), "gemm: lda is smaller than the row length of A");
+    require(ldb >= std::max<index_t>(1, b_cols), "gemm: ldb is smaller than the row length of B");
+    require(ldc >= std::max<index_t>(1, n), "gemm: ldc is smaller than n");
+    require(!(c_null && m > 0 && n > 0), "gemm: C is null");
+    require(!((a_null || b_null) && m > 0 && n > 0 && k > 0), "gemm: A or B is null");
+}
+
+// A long shared dimension (XᵀX of a tall X, say: k >= 4·max(m, n)) is cut into slices whose
+// partial products are computed in parallel, one slice per thread at a time, and summed in slice
+// order. Rectangles of C would each stream the whole of op(A) and op(B) from memory again, and a
+// small C has too few of them to keep threads busy; a slice stays in cache. The number of slices
+// (a power of two, so 2, 4, 8 or 16 threads balance) depends on the shape only, never on the
+// thread count, so neither do the results. Partial products take at most 64 MB.
+index_t k_slices(index_t m, index_t n, index_t k, std::size_t elem) {
+    if (k < 8192 || k < 4 * std::max(m, n)) return 1;
+    const double cap = 64.0 * (1 << 20) / (double(m) * double(n) * double(elem));
+    index_t ks = std::min<index_t>(16, k / 2048);
+    ks = std::min<index_t>(ks, index_t(cap));
+    index_t pow2 = 1;
+    while (pow2 * 2 <= ks) pow2 *= 2;
+    return pow2;
+}
+
+template <class T>
+void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                 const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                 int n_threads, bool lower, index_t ks) {
+    std::vector<T> part(std::size_t(ks) * std::size_t(m) * std::size_t(n));
+    const std::size_t stride = std::size_t(m) * std::size_t(n);
+    ExceptionSlot slot;
+    const int nt = threads_for(n_threads, ks);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t s = 0; s < ks; ++s) {
+        slot.run([&] {
+            const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
+            const T* As = ta ? A + k0 * lda : A + k0;
+            const T* Bs = tb ? B + k0 : B + k0 * ldb;
+            gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
+                      part.data() + std::size_t(s) * stride, n, lower);
+        });
+    }
+    slot.rethrow();
+    const int nr = threads_for(n_threads, m * n / 16384);
+#pragma omp parallel for num_threads(nr) schedule(static)
+    for (index_t i = 0; i < m; ++i) {
+        const index_t len = lower ? std::min(n, i + 1) : n;
+        T* c = C + i * ldc;
+        for (index_t j = 0; j < len; ++j) {
+            T sum = T(0);
+            for (index_t q = 0; q < ks; ++q) sum += part[std::size_t(q) * stride + std::size_t(i * n + j)];
+            c[j] = beta == T(0) ? alpha * sum : alpha * sum + beta * c[j];
+        }
+    }
+}
+
+template <class T>
+void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const T* A, index_t lda,
+               const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads, bool lower) {
+    if (m == 0 || n == 0) return;
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, n, beta, C, ldc, n_threads, lower);
+        return;
+    }
+    const index_t ks = k_slices(m, n, k, sizeof(T));
+    if (ks > 1)
+        gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                    lower, ks);
+    else
+        gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
+                     lower);
+}
+
+}  // namespace
+}  // namespace gemm_detail
+
+using namespace gemm_detail;
+
+template <class T>
+void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* A,
+          index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads) {
+    check_gemm_args(trans_a, trans_b, m, n, k, lda, ldb, ldc, A == nullptr, B == nullptr,
+                    C == nullptr);
+    gemm_impl(trans_a, trans_b, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads, false);
+}
+
+template <class T>
+void syrk_ata(index_t n, index_t d, T alpha, const T* A, index_t lda, T beta, T* C, index_t ldc,
+              int n_threads) {
+    require(n >= 0 && d >= 0, "syrk_ata: negative dimension");
+    require(lda >= std::max<index_t>(1, d), "syrk_ata: lda is smaller than d");
+    require(ldc >= std::max<index_t>(1, d), "syrk_ata: ldc is smaller than d");
+    if (d == 0) return;
+    require(C != nullptr && (A != nullptr || n == 0), "syrk_ata: null array");
+    // Lower triangle of op(A)·op(B) with op(A) = Aᵀ (d × n) and op(B) = A (n × d).
+    gemm_impl(true, false, d, d, n, alpha, A, lda, A, lda, beta, C, ldc, n_threads, true);
+    for (index_t i = 0; i < d; ++i)
+        for (index_t j = i + 1; j < d; ++j) C[i * ldc + j] = C[j * ldc + i];
+}
+
+template <class T>
+void gemv(bool trans, index_t m, index_t n, T alpha, const T* A, index_t lda, const T* x, T beta,
+          T* y, int n_threads) {
+    require(m >= 0 && n >= 0, "gemv: negative dimension");
+    require(lda >= std::max<index_t>(1, n), "gemv: lda is smaller than n");
+    const index_t ylen = trans ? n : m;
+    const index_t xlen = trans ? m : n;
+    if (ylen == 0) return;
+    require(y != nullptr, "gemv: y is null");
+    if (xlen == 0 || alpha == T(0)) {
+        for (index_t i = 0; i < ylen; ++i) y[i] = beta == T(0) ? T(0) : beta * y[i];
+        return;
+    }
+    require(A != nullptr && x != nullptr, "gemv: A or x is null");
+    const Kernels<T>& K = plan<T>().k;
+    if (!trans) {
+        // y_i = α·(A_i · x) + β·y_i: independent rows.
+        const int nt = threads_for(n_threads, m * n / 32768);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t i = 0; i < m; ++i) {
+            const T s = alpha * K.dot(A + i * lda, x, n);
+            y[i] = beta == T(0) ? s : s + beta * y[i];
+        }
+        return;
+    }
+    // y = α·Aᵀx + β·y: row blocks (their number depends on m only, never on the thread count)
+    // each accumulate Σ x_i·A_i into a partial vector; the partials are then summed in block order.
+    const index_t nblk = std::max<index_t>(1, std::min<index_t>(64, m / 512));
+    std::vector<T> part(std::size_t(nblk) * std::size_t(n), T(0));
+    {
+        const int nt = threads_for(n_threads, std::min<index_t>(nblk, m * n / 32768));
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t b = 0; b < nblk; ++b) {
+            T* pb = part.data() + b * n;
+            const index_t i0 = m * b / nblk, i1 = m * (b + 1) / nblk;
+            for (index_t i = i0; i < i1; ++i) K.axpy(x[i], A + i * lda, pb, n);
+        }
+    }
+    const int nt = threads_for(n_threads, nblk * n / 32768);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t j = 0; j < n; ++j) {
+        T s = T(0);
+        for (index_t b = 0; b < nblk; ++b) s += part[std::size_t(b * n + j)];
+        y[j] = beta == T(0) ? alpha * s : alpha * s + beta * y[j];
+    }
+}
+
+template <class T>
+void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, const T* x_norms,
+                    const T* c_norms, std::int64_t* labels, T* min_dist, int n_threads) {
+    require(n >= 0 && k >= 1 && d >= 0, "sq_dist_argmin: need n >= 0, k >= 1, d >= 0");
+    if (n == 0) return;
+    require(X != nullptr && C != nullptr && labels != nullptr, "sq_dist_argmin: null array");
+    constexpr index_t RB = 256, CB = 1024;
+    // Squared norms of the centres (shared) when not given.
+    std::vector<T> cn_own;
+    if (c_norms == nullptr) {
+        cn_own.resize(std::size_t(k));
+        for (index_t j = 0; j < k; ++j) {
+            T s = 0;
+            for (index_t t = 0; t < d; ++t) s += C[j * d + t] * C[j * d + t];
+            cn_own[std::size_t(j)] = s;
+        }
+        c_norms = cn_own.data();
+    }
+    const index_t nblocks = (n + RB - 1) / RB;
+    const int nt = threads_for(n_threads, nblocks);
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t blk = 0; blk < nblocks; ++blk) {
+        slot.run([&] {
+            const index_t r0 = blk * RB, rb = std::min(RB, n - r0);
+            const index_t cbw = std::min(CB, k);
+            T* tile = tile_buffer().get<T>(std::size_t(rb * cbw + 2 * rb));
+            T* xn = tile + rb * cbw;  // ‖x_i‖²
+            T* bd = xn + rb;          // best ‖c_j‖² − 2·x_i·c_j so far
+            for (index_t i = 0; i < rb; ++i) {
+                if (x_norms) {
+                    xn[i] = x_norms[r0 + i];
+                } else {
+                    T s = 0;
+                    const T* xi = X + (r0 + i) * d;
+                    for (index_t t = 0; t < d; ++t) s += xi[t] * xi[t];
+                    xn[i] = s;
+                }
+                bd[i] = std::numeric_limits<T>::quiet_NaN();
+                labels[r0 + i] = 0;
+            }
+            for (index_t c0 = 0; c0 < k; c0 += CB) {
+                const index_t cb = std::min(CB, k - c0);
+                // tile = −2·X_blk·C_blkᵀ
+                gemm_impl(false, true, rb, cb, d, T(-2), X + r0 * d, std::max<index_t>(1, d),
+                          C + c0 * d, std::max<index_t>(1, d), T(0), tile, cb, 1, false);
+                const T* cn = c_norms + c0;
+                for (index_t i = 0; i < rb; ++i) {
+                    const T* ti = tile + i * cb;
+                    T best = bd[i];
+                    std::int64_t best_j = labels[r0 + i];
+                    for (index_t j = 0; j < cb; ++j) {
+                        const T v = ti[j] + cn[j];
+                        // Strict <: ties keep the lowest index. NaN never wins over a number.
+                        if (v < best || (best != best && v == v)) {
+                            best = v;
+                            best_j = c0 + j;
+                        }
+                    }
+                    bd[i] = best;
+                    labels[r0 + i] = best_j;
+                }
+            }
+            if (min_dist)
+                for (index_t i = 0; i < rb; ++i) {
+                    const T v = bd[i] + xn[i];
+                    min_dist[r0 + i] = v < T(0) ? T(0) : v;  // NaN stays NaN
+                }
+        });
+    }
+    slot.rethrow();
+}
+
+template <class T>
+PackedB<T>::PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb, int n_threads) {
+    require(k >= 0 && n >= 0, "PackedB: negative dimension");
+    require(ldb >= std::max<index_t>(1, trans_b ? k : n), "PackedB: ldb is smaller than a row of B");
+    require(B != nullptr || k == 0 || n == 0, "PackedB: B is null");
+    isa_ = static_cast<int>(active_isa());
+    const Plan<T>& P = plan_for<T>(isa_);
+    k_ = k;
+    n_ = n;
+    nr_ = P.k.nr;
+    npad_ = round_up(std::max<index_t>(n, 1), P.k.nr);
+    buf_.assign(std::size_t(std::max<index_t>(k, 1)) * std::size_t(npad_) + 64 / sizeof(T), T(0));
+    T* base = data_mut();
+    const index_t KC = P.kc;
+    const index_t panels = npad_ / P.k.nr;
+    const index_t blocks = (k + KC - 1) / KC;
+    const int nt = threads_for(n_threads, blocks * panels * std::min<index_t>(KC, k) / 65536);
+    // Every (k block, panel group) is independent.
+    const index_t group = 64;
+    const index_t groups = (panels + group - 1) / group;
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t t = 0; t < blocks * groups; ++t) {
+        slot.run([&] {
+            const index_t b = t / groups, g = t % groups;
+            const index_t pc = b * KC, kc = std::min(KC, k - pc);
+            pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
+                      std::min(panels, (g + 1) * group), base + pc * npad_);
+        });
+    }
+    slot.rethrow();
+}
+
+template <class T>
+T* PackedB<T>::data_mut() {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+const T* PackedB<T>::data() const {
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<const T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
+                 index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads) {
+    require(m >= 0 && nb >= 0 && j0 >= 0 && j0 + nb <= B.n(),
+            "gemm_packed: the column range is outside the packed matrix");
+    require(nb == 0 || j0 % B.column_step() == 0,
+            "gemm_packed: the first column must be a multiple of column_step()");
+    const index_t k = B.k();
+    require(lda >= std::max<index_t>(1, trans_a ? m : k), "gemm_packed: lda is too small");
+    require(ldc >= std::max<index_t>(1, nb), "gemm_packed: ldc is smaller than nb");
+    if (m == 0 || nb == 0) return;
+    require(C != nullptr && (A != nullptr || k == 0), "gemm_packed: null array");
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, nb, beta, C, ldc, n_threads, false);
+        return;
+    }
+    const Plan<T>& P = plan_for<T>(B.isa_);
+    gemm_blocked(P, trans_a, false, m, nb, k, alpha, A, lda, static_cast<const T*>(nullptr), 1,
+                 beta, C, ldc, n_threads, false, B.data(), B.npad_, j0);
+}
+
+template <class T>
+void PackedA<T>::assign(bool trans_a, index_t m, const T* A, index_t lda, const PackedB<T>& B) {
+    const index_t k = B.k();
+    require(m >= 0, "PackedA: negative dimension");
+    require(lda >= std::max<index_t>(1, trans_a ? m : k), "PackedA: lda is too small");
+    require(A != nullptr || m == 0 || k == 0, "PackedA: A is null");
+    isa_ = B.isa_;
+    const Plan<T>& P = plan_for<T>(isa_);
+    m_ = m;
+    k_ = k;
+    mpad_ = round_up(std::max<index_t>(m, 1), P.k.mr);
+    const std::size_t need =
+        std::size_t(std::max<index_t>(k, 1)) * std::size_t(mpad_) + 64 / sizeof(T);
+    if (buf_.size() < need) buf_.resize(need);
+    T* base = const_cast<T*>(data());
+    // Block pc (kc = min(P.kc, k − pc) columns of op(A)) at pc·mpad, MR-row micro-panels inside:
+    // the layout gemm_rect packs one (ic, pc) block into, so the micro-kernel sees the same data.
+    for (index_t pc = 0; pc < k; pc += P.kc) {
+        const index_t kc = std::min(P.kc, k - pc);
+        if (m > 0) pack_a<T>(P.k.mr, trans_a, A, lda, 0, pc, m, kc, base + pc * mpad_);
+    }
+}
+
+template <class T>
+const T* PackedA<T>::data() const {  // 64-byte aligned, like the gemm's own packing buffers
+    const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(buf_.data());
+    return reinterpret_cast<const T*>((p + 63) / 64 * 64);
+}
+
+template <class T>
+void gemm_packed(const PackedA<T>& A, index_t j0, index_t nb, T alpha, const PackedB<T>& B,
+                 T beta, T* C, index_t ldc, int n_threads) {
+    require(A.k_ == B.k() && A.isa_ == B.isa_,
+            "gemm_packed: A was not packed for this B (see PackedA::assign)");
+    require(nb >= 0 && j0 >= 0 && j0 + nb <= B.n(),
+            "gemm_packed: the column range is outside the packed matrix");
+    require(nb == 0 || j0 % B.column_step() == 0,
+            "gemm_packed: the first column must be a multiple of column_step()");
+    require(ldc >= std::max<index_t>(1, nb), "gemm_packed: ldc is smaller than nb");
+    const index_t m = A.m_, k = A.k_;
+    if (m == 0 || nb == 0) return;
+    require(C != nullptr, "gemm_packed: null array");
+    if (k == 0 || alpha == T(0)) {
+        scale_c(m, nb, beta, C, ldc, n_threads, false);
+        return;
+    }
+    const Plan<T>& P = plan_for<T>(B.isa_);
+    gemm_blocked(P, false, false, m, nb, k, alpha, static_cast<const T*>(nullptr), 1,
+                 static_cast<const T*>(nullptr), 1, beta, C, ldc, n_threads, false, B.data(),
+                 B.npad_, j0, A.data(), A.mpad_);
+}
+
+double gemm_set_min_thread_work(double madds) {
+    require(madds >= 1, "gemm_set_min_thread_work: need >= 1 multiply-add per thread");
+    return g_min_thread_work.exchange(madds);
+}
+
+template <class T>
+GemmBlocking gemm_blocking() {
+    const Plan<T>& p = plan<T>();
+    return GemmBlocking{p.k.mr, p.k.nr, p.mc, p.kc, p.nc};
+}
+
+#define SCRATCHLEARN_INSTANTIATE(T)                                                              \
+    template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
+                          index_t, T, T*, index_t, int);                                         \
+    template void syrk_ata<T>(index_t, index_t, T, const T*, index_t, T, T*, index_t, int);      \
+    template void gemv<T>(bool, index_t, index_t, T, const T*, index_t, const T*, T, T*, int);   \
+    template void sq_dist_argmin<T>(const T*, index_t, const T*, index_t, index_t, const T*,     \
+                                    const T*, std::int64_t*, T*, int);                           \
+    template GemmBlocking gemm_blocking<T>();                                                    \
+    template class PackedB<T>;                                                                   \
+    template void gemm_packed<T>(bool, index_t, index_t, index_t, T, const T*, index_t,           \
+                                 const PackedB<T>&, T, T*, index_t, int);                \
+    template class PackedA<T>;                                                                   \
+    template void gemm_packed<T>(const PackedA<T>&, index_t, index_t, T, const PackedB<T>&, T,   \
+                                 T*, index_t, int);
+SCRATCHLEARN_INSTANTIATE(float)
+SCRATCHLEARN_INSTANTIATE(double)
+#undef SCRATCHLEARN_INSTANTIATE
+
+}  // namespace scratchlearn
