@@ -34,12 +34,8 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator
-from .._validation import (
-    check_array,
-    check_is_fitted,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import check_array, check_is_fitted, validate_data
 
 _nb = _core.neighbors
 
@@ -166,19 +162,24 @@ def _pick_rows_lexsorted(D, k):
 class _NeighborsBase(BaseEstimator):
     """Shared fitting and querying; subclasses add prediction."""
 
+    # scikit-learn's NeighborsBase constraints; each estimator drops the ones it has no parameter
+    # for and adds its own (weights, outlier_label), as scikit-learn's do. 'metric' is any string
+    # here: the names the core does not compute are rejected by _resolve_metric, naming the ones
+    # it does.
+    _parameter_constraints: dict = {
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "radius": [Interval(numbers.Real, 0, None, closed="both"), None],
+        "algorithm": [StrOptions(set(_ALGORITHMS))],
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [Interval(numbers.Real, 0, None, closed="right"), None],
+        "metric": [str, callable],
+        "metric_params": [dict, None],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
+    }
+
     def _validate_params(self):
-        k = getattr(self, "n_neighbors", None)
-        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1):
-            raise ValueError(f"n_neighbors must be a positive integer, got {k!r}.")
-        if self.algorithm not in _ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {list(_ALGORITHMS)}, got {self.algorithm!r}.")
-        ls = self.leaf_size
-        if isinstance(ls, bool) or not isinstance(ls, numbers.Integral) or ls < 1:
-            raise ValueError(f"leaf_size must be a positive integer, got {ls!r}.")
-        r = getattr(self, "radius", None)
-        if r is not None and (isinstance(r, bool) or not isinstance(r, numbers.Real) or not r >= 0):
-            raise ValueError(f"radius must be a non-negative number, got {r!r}.")
-        resolve_n_jobs(self.n_jobs)
+        super()._validate_params()
         self._resolve_effective_metric()
 
     def _resolve_effective_metric(self):
@@ -254,8 +255,9 @@ class _NeighborsBase(BaseEstimator):
         """(training-side array, queries) of one dtype for the core."""
         train = self._tree_data if self._fit_method in ("kd_tree", "ball_tree") else self._fit_X
         if Q.dtype != train.dtype:
-            Q = Q.astype(np.float64)
-            train = train.astype(np.float64)
+            # Queries are computed in the model's precision: converting them is cheap, converting
+            # the training set on every call would not be.
+            Q = Q.astype(train.dtype)
         return np.ascontiguousarray(train), np.ascontiguousarray(Q)
 
     def _tree_args(self, train):
@@ -267,7 +269,7 @@ class _NeighborsBase(BaseEstimator):
             return _pick_rows_lexsorted(self._python_distances(Q), k)
         train, Q = self._core_pair(Q)
         metric = _CORE_METRICS[self.effective_metric_]
-        n_threads = resolve_n_jobs(self.n_jobs)
+        n_threads = self._n_threads()
         if self._fit_method in ("kd_tree", "ball_tree"):
             return _nb.tree_knn(*self._tree_args(train), Q, k, metric, self._p, n_threads)
         return _nb.knn_search(train, Q, k, metric, self._p, n_threads)
@@ -343,7 +345,7 @@ class _NeighborsBase(BaseEstimator):
         else:
             train, Qc = self._core_pair(Q)
             metric = _CORE_METRICS[self.effective_metric_]
-            n_threads = resolve_n_jobs(self.n_jobs)
+            n_threads = self._n_threads()
             if self._fit_method in ("kd_tree", "ball_tree"):
                 indptr, indices, dist = _nb.tree_radius(*self._tree_args(train), Qc, radius, metric,
                                                         self._p, bool(sort_results), n_threads)
@@ -385,8 +387,10 @@ class _NeighborsBase(BaseEstimator):
         n_q = len(indptr) - 1
         return csr_matrix((data, indices, indptr), shape=(n_q, self.n_samples_fit_))
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 def _scipy_csr(who):

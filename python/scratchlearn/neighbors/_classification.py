@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
 
 from ..base import ClassifierMixin
-from .._validation import check_classification_targets, check_is_fitted
+from ..utils._param_validation import StrOptions
+from ..utils.multiclass import check_classification_targets
+from ..utils.validation import check_is_fitted
 from ._base import _NeighborsBase, _distance_weights, _radius_weights
 
 
@@ -47,6 +50,11 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     classes_).
     """
 
+    _parameter_constraints: dict = {
+        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "radius"},
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+    }
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -58,13 +66,8 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
         self.metric_params = metric_params
         self.n_jobs = n_jobs
 
-    def _check_weights(self):
-        if not callable(self.weights):
-            _distance_weights(np.ones((1, 1)), self.weights)
-
     def fit(self, X, y):
         self._validate_params()
-        self._check_weights()
         X, y = self._validate_fit_X(X, y, multi_output=True)
         _encode_targets(self, y)
         self._fit_data(X)
@@ -107,8 +110,10 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
             probs.append(v / norm)
         return probs if self.outputs_2d_ else probs[0]
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True, "multi_label": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
 def _is_arraylike(x):
@@ -141,6 +146,12 @@ class RadiusNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     (row, class) pairs. Outliers (no neighbour) get probability 1 for outlier_label.
     """
 
+    _parameter_constraints: dict = {
+        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "n_neighbors"},
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+        "outlier_label": [numbers.Integral, str, "array-like", None],
+    }
+
     def __init__(self, radius=1.0, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", outlier_label=None, metric_params=None, n_jobs=None):
         self.radius = radius
@@ -155,8 +166,6 @@ class RadiusNeighborsClassifier(ClassifierMixin, _NeighborsBase):
 
     def fit(self, X, y):
         self._validate_params()
-        if not callable(self.weights) and self.weights not in ("uniform", "distance", None):
-            raise ValueError(f"weights must be 'uniform', 'distance' or a callable, got {self.weights!r}.")
         X, y = self._validate_fit_X(X, y, multi_output=True)
         classes = _encode_targets(self, y)
         y_enc = self._y.reshape(self._y.shape[0], -1)
@@ -239,5 +248,7 @@ class RadiusNeighborsClassifier(ClassifierMixin, _NeighborsBase):
                 pred[np.flatnonzero(zero), j] = self.outlier_label_[j]
         return pred.ravel() if not self.outputs_2d_ else pred
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True, "multi_label": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

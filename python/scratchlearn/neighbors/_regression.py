@@ -7,7 +7,8 @@ import warnings
 import numpy as np
 
 from ..base import RegressorMixin
-from .._validation import check_is_fitted
+from ..utils._param_validation import StrOptions
+from ..utils.validation import check_is_fitted
 from ._base import _NeighborsBase, _distance_weights, _radius_weights
 
 
@@ -27,6 +28,11 @@ class KNeighborsRegressor(RegressorMixin, _NeighborsBase):
     is their (weighted) mean target.
     """
 
+    _parameter_constraints: dict = {
+        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "radius"},
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+    }
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
         self.n_neighbors = n_neighbors
@@ -38,13 +44,8 @@ class KNeighborsRegressor(RegressorMixin, _NeighborsBase):
         self.metric_params = metric_params
         self.n_jobs = n_jobs
 
-    def _check_weights(self):
-        if not callable(self.weights):
-            _distance_weights(np.ones((1, 1)), self.weights)
-
     def fit(self, X, y):
         self._validate_params()
-        self._check_weights()
         X, y = self._validate_fit_X(X, y, multi_output=True, y_numeric=True)
         self._y = y
         self._fit_data(X)
@@ -85,6 +86,11 @@ class RadiusNeighborsRegressor(RegressorMixin, _NeighborsBase):
     per output column over it.
     """
 
+    _parameter_constraints: dict = {
+        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "n_neighbors"},
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+    }
+
     def __init__(self, radius=1.0, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
         self.radius = radius
@@ -98,8 +104,6 @@ class RadiusNeighborsRegressor(RegressorMixin, _NeighborsBase):
 
     def fit(self, X, y):
         self._validate_params()
-        if not callable(self.weights) and self.weights not in ("uniform", "distance", None):
-            raise ValueError(f"weights must be 'uniform', 'distance' or a callable, got {self.weights!r}.")
         X, y = self._validate_fit_X(X, y, multi_output=True, y_numeric=True)
         self._y = y
         self._fit_data(X)
