@@ -225,16 +225,25 @@ def test_mixed_query_dtype_against_tree():
 
 # ---- radius queries -----------------------------------------------------------------------------
 
+def _flat(res):
+    """(row, index, distance) of object-array radius results, each row's entries in order."""
+    d, i = res
+    assert d.dtype == object and i.dtype == object
+    rows = np.repeat(np.arange(len(i)), [len(r) for r in i])
+    return rows, np.concatenate(list(i)), np.concatenate(list(d)).astype(np.float64)
+
+
 def assert_radius_equal(ours, theirs, rtol, sort):
-    d1, i1 = ours
-    d2, i2 = theirs
-    assert d1.dtype == object and i1.dtype == object and len(i1) == len(i2)
-    for a, b, da, db in zip(i1, i2, d1, d2):
-        if sort:
-            assert_allclose(da, db, rtol=rtol, atol=1e-6)
-        order_a, order_b = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
-        assert_array_equal(a[order_a], b[order_b])
-        assert_allclose(da[order_a], db[order_b], rtol=rtol, atol=1e-6)
+    """Same neighbours per row (in the same order when sorted by distance), same distances."""
+    r1, i1, d1 = _flat(ours)
+    r2, i2, d2 = _flat(theirs)
+    assert len(ours[1]) == len(theirs[1])
+    if sort:
+        assert_allclose(d1, d2, rtol=rtol, atol=1e-6)
+    o1, o2 = np.lexsort((i1, r1)), np.lexsort((i2, r2))
+    assert_array_equal(r1[o1], r2[o2])
+    assert_array_equal(i1[o1], i2[o2])
+    assert_allclose(d1[o1], d2[o2], rtol=rtol, atol=1e-6)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -243,7 +252,7 @@ def assert_radius_equal(ours, theirs, rtol, sort):
                                               ("chebyshev", {}, 0.5), ("minkowski", {"p": 3}, 0.8)])
 def test_radius_neighbors_match_sklearn(algorithm, metric, kw, radius, dtype):
     rng = np.random.RandomState(4)
-    X = rng.randn(700, 4).astype(dtype)
+    X = rng.randn(400, 4).astype(dtype)
     Q = rng.randn(60, 4).astype(dtype)
     nn = NearestNeighbors(radius=radius, algorithm=algorithm, metric=metric, **kw).fit(X)
     sk = sk_neighbors.NearestNeighbors(radius=radius, algorithm="brute", metric=metric, **kw).fit(X)
@@ -251,17 +260,19 @@ def test_radius_neighbors_match_sklearn(algorithm, metric, kw, radius, dtype):
         ours = nn.radius_neighbors(Q, sort_results=sort)
         assert ours[0][0].dtype == dtype and ours[1][0].dtype == np.int64
         assert_radius_equal(ours, sk.radius_neighbors(Q, sort_results=sort), RTOL[dtype], sort)
-        if sort:
-            for dr, ir in zip(*ours):
-                assert np.all(np.diff(dr) >= 0)
-        else:
-            for ir in ours[1]:
-                assert np.all(np.diff(ir) > 0)
+        rows, ind, dist = _flat(ours)
+        same_row = rows[1:] == rows[:-1]
+        if sort:  # by (distance, index) within each row
+            assert np.all((dist[1:] > dist[:-1]) | ((dist[1:] == dist[:-1]) & (ind[1:] > ind[:-1]))
+                          | ~same_row)
+        else:  # by index
+            assert np.all((ind[1:] > ind[:-1]) | ~same_row)
     # X=None: each training point without itself.
     assert_radius_equal(nn.radius_neighbors(radius=radius / 2),
                         sk.radius_neighbors(radius=radius / 2), RTOL[dtype], False)
     ind = nn.radius_neighbors(Q, return_distance=False)
-    assert ind.dtype == object and all(np.all(np.diff(r) > 0) for r in ind)
+    assert ind.dtype == object and len(ind) == len(Q)
+    assert_array_equal(np.concatenate(list(ind)), _flat(ours)[1][np.lexsort((_flat(ours)[1], _flat(ours)[0]))])
 
 
 @pytest.mark.parametrize("metric", ["sqeuclidean", "cosine"])

@@ -180,23 +180,26 @@ struct Best {
     }
 };
 
-template <class T, Metric M>
+// D > 0: the feature count fixed at compile time (small d: the distance loops unroll); 0: t.d.
+template <class T, Metric M, int D>
 class Searcher {
 public:
     Searcher(const TreeView<T>& t, double p)
-        : t_(t), d_(t.d), p_(p), width_(tree_geom_width(t.kind, t.d)),
+        : t_(t), d_(D > 0 ? D : t.d), p_(p), width_(tree_geom_width(t.kind, t.d)),
           bound_scale_(1.0 - 4.0 * double(t.d + 4) * kEps),
           ball_tol_(16.0 * double(t.d + 4) * kEps * (M == Metric::Minkowski ? std::max(1.0, p) : 1.0)),
           slack_(reduced_slack(M, p)) {
         stack_.reserve(64);
     }
 
+    index_t dim() const { return D > 0 ? index_t(D) : d_; }
+
     // Reduced distance from q to node i's box (kd-tree), lowered by the rounding allowance.
     double box_bound(const double* q, index_t i) const {
         const double* lo = t_.node_geom + i * width_;
-        const double* hi = lo + d_;
+        const double* hi = lo + dim();
         double s = 0;
-        for (index_t j = 0; j < d_; ++j) {
+        for (index_t j = 0; j < dim(); ++j) {
             const double g = std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j]));
             if (M == Metric::Euclidean)
                 s += g * g;
@@ -212,8 +215,8 @@ public:
     // Lower bound of the distance from q to node i's ball (ball tree), lowered likewise.
     double ball_bound(const double* q, index_t i) const {
         const double* c = t_.node_geom + i * width_;
-        const double r = c[d_];
-        const double dc = finish_distance(reduced_distance(q, c, d_, M, p_), M, p_);
+        const double r = c[dim()];
+        const double dc = finish_distance(reduced_distance(q, c, dim(), M, p_), M, p_);
         return std::max(0.0, dc - r - ball_tol_ * (dc + r));
     }
     // A node's bound in the space the walk compares it in: reduced for kd-trees, distances for
@@ -236,7 +239,7 @@ public:
             if (2 * i + 1 >= t_.n_nodes) {
                 const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
                 for (index_t r = s; r < e; ++r) {
-                    const double red = reduced_distance(q, t_.data + r * d_, d_, M, p_);
+                    const double red = reduced_distance(q, t_.data + r * dim(), dim(), M, p_);
                     if (red <= best_.limit) best_.offer(finish_distance(red, M, p_), red, t_.perm[r]);
                 }
                 continue;
@@ -276,7 +279,7 @@ public:
             if (2 * i + 1 >= t_.n_nodes) {
                 const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
                 for (index_t r = s; r < e; ++r) {
-                    const double red = reduced_distance(q, t_.data + r * d_, d_, M, p_);
+                    const double red = reduced_distance(q, t_.data + r * dim(), dim(), M, p_);
                     if (red <= limit) {
                         const double dist = finish_distance(red, M, p_);
                         if (dist <= radius) out.push_back({dist, t_.perm[r]});
@@ -316,7 +319,7 @@ private:
 constexpr index_t kQueryChunk = 32;
 
 // Runs body(searcher, query_as_double, query_index) for every query, in leaf order, in parallel.
-template <class T, Metric M, class Body>
+template <class T, Metric M, int D, class Body>
 void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int n_threads, Body body) {
     const index_t d = t.d;
     // Sort the queries by the leaf they fall in (ties by index): neighbouring queries then walk
@@ -329,7 +332,7 @@ void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int 
     ExceptionSlot errors;
 #pragma omp parallel num_threads(nt)
     {
-        Searcher<T, M> s(t, p);
+        Searcher<T, M, D> s(t, p);
         std::vector<double> q(static_cast<std::size_t>(d));
 #pragma omp for schedule(static)
         for (index_t i = 0; i < nq; ++i) {
@@ -345,7 +348,7 @@ void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int 
     });
 #pragma omp parallel num_threads(nt)
     {
-        Searcher<T, M> s(t, p);
+        Searcher<T, M, D> s(t, p);
         std::vector<double> q(static_cast<std::size_t>(d));
 #pragma omp for schedule(dynamic, 1)
         for (index_t c = 0; c < n_chunks; ++c) {
@@ -373,6 +376,25 @@ void dispatch_metric(Metric metric, Fn&& fn) {
     }
 }
 
+// Euclidean in 2 to 8 features (the common low-dimensional case) runs with the feature count
+// fixed at compile time; everything else with the run-time count.
+template <class Fn>
+void dispatch_dim(Metric metric, index_t d, Fn&& fn) {
+    if (metric == Metric::Euclidean) {
+        switch (d) {
+            case 2: return fn(std::integral_constant<int, 2>{});
+            case 3: return fn(std::integral_constant<int, 3>{});
+            case 4: return fn(std::integral_constant<int, 4>{});
+            case 5: return fn(std::integral_constant<int, 5>{});
+            case 6: return fn(std::integral_constant<int, 6>{});
+            case 7: return fn(std::integral_constant<int, 7>{});
+            case 8: return fn(std::integral_constant<int, 8>{});
+            default: break;
+        }
+    }
+    fn(std::integral_constant<int, 0>{});
+}
+
 template <class T>
 void check_view(const TreeView<T>& t, Metric metric, double p, const char* who) {
     require(tree_supports(metric, p),
@@ -380,13 +402,15 @@ void check_view(const TreeView<T>& t, Metric metric, double p, const char* who) 
     require(t.n > 0 && t.d > 0, std::string(who) + ": empty tree");
     require(t.n_nodes >= 1 && ((t.n_nodes + 1) & t.n_nodes) == 0,
             std::string(who) + ": the node count must be 2^levels - 1");
-    // The node ranges must lie in [0, n] and the children partition their parent.
+    // Every node range within [0, n], every permutation entry within [0, n): no read out of bounds.
+    bool ranges_ok = true, perm_ok = true;
     for (index_t i = 0; i < t.n_nodes; ++i) {
         const std::int64_t s = t.node_range[2 * i], e = t.node_range[2 * i + 1];
-        require(0 <= s && s <= e && e <= t.n, std::string(who) + ": corrupt node ranges");
+        ranges_ok &= (0 <= s) & (s <= e) & (e <= t.n);
     }
-    for (index_t i = 0; i < t.n; ++i)
-        require(0 <= t.perm[i] && t.perm[i] < t.n, std::string(who) + ": corrupt index permutation");
+    for (index_t i = 0; i < t.n; ++i) perm_ok &= (0 <= t.perm[i]) & (t.perm[i] < t.n);
+    require(ranges_ok, std::string(who) + ": corrupt node ranges");
+    require(perm_ok, std::string(who) + ": corrupt index permutation");
 }
 
 }  // namespace
@@ -432,10 +456,13 @@ void tree_knn(const TreeView<T>& tree, const T* Q, index_t n_queries, index_t k,
     if (n_queries == 0) return;
     dispatch_metric<T>(metric, [&](auto m) {
         constexpr Metric M = decltype(m)::value;
-        for_each_query<T, M>(tree, Q, n_queries, p, n_threads,
-                             [&](Searcher<T, M>& s, const double* q, index_t i) {
-                                 s.knn(q, k, out_dist + i * k, out_index + i * k);
-                             });
+        dispatch_dim(M, tree.d, [&](auto dim) {
+            constexpr int D = decltype(dim)::value;
+            for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
+                                    [&](Searcher<T, M, D>& s, const double* q, index_t i) {
+                                        s.knn(q, k, out_dist + i * k, out_index + i * k);
+                                    });
+        });
     });
 }
 
@@ -449,10 +476,13 @@ void tree_radius(const TreeView<T>& tree, const T* Q, index_t n_queries, double 
     if (n_queries > 0) {
         dispatch_metric<T>(metric, [&](auto m) {
             constexpr Metric M = decltype(m)::value;
-            for_each_query<T, M>(tree, Q, n_queries, p, n_threads,
-                                 [&](Searcher<T, M>& s, const double* q, index_t i) {
-                                     s.radius(q, radius, per_query[i]);
-                                 });
+            dispatch_dim(M, tree.d, [&](auto dim) {
+                constexpr int D = decltype(dim)::value;
+                for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
+                                        [&](Searcher<T, M, D>& s, const double* q, index_t i) {
+                                            s.radius(q, radius, per_query[i]);
+                                        });
+            });
         });
     }
     knn_detail::gather_radius(per_query, sort_results, out, n_threads);
