@@ -41,12 +41,18 @@
 #include <type_traits>
 #include <vector>
 
+#include "distance.hpp"
 #include "scan.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn {
 namespace {
+
+using knn_detail::Candidate;
+using knn_detail::exact_distance;
+using knn_detail::before;
+using knn_detail::reduce_distance;
 
 constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile; see below)
 constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
@@ -99,13 +105,6 @@ inline int lowest_bit(std::uint32_t w) {
 #endif
 }
 
-struct Candidate {
-    double dist;
-    std::int64_t index;
-};
-inline bool before(const Candidate& a, const Candidate& b) {
-    return a.dist < b.dist || (a.dist == b.dist && a.index < b.index);
-}
 
 // One query's screening state: a max-heap of the k smallest approximate distances, and the list of
 // candidates within the error margin of the current k-th.
@@ -120,6 +119,12 @@ public:
         compact_at_ = 2 * k + 64;
         threshold_ = std::numeric_limits<double>::infinity();
     }
+    // Radius mode: every value at most t (plus the error margins) is a candidate; there is no heap
+    // and the threshold never moves.
+    void reset_radius(double t, double abs_margin, double rel_margin) {
+        reset(0, abs_margin, rel_margin);
+        threshold_ = t + 2.0 * (abs_ + rel_ * t);
+    }
     double threshold() const { return threshold_; }
     // Lowers the threshold to what a full heap with k-th smallest b would give, for b the k-th
     // smallest of approximate distances that the caller offers next: their k smallest still pass
@@ -129,6 +134,7 @@ public:
     void offer(double approx, std::int64_t index) {
         if (approx > threshold_) return;
         cand_.push_back({approx, index});
+        if (k_ == 0) return;  // radius mode
         if (static_cast<index_t>(heap_.size()) < k_) {
             heap_.push_back(approx);
             std::push_heap(heap_.begin(), heap_.end());
@@ -160,64 +166,6 @@ private:
     std::vector<double> heap_;
     std::vector<Candidate> cand_;
 };
-
-// Exact distance between two rows, accumulated in double.
-template <class T>
-double exact_distance(const T* a, const T* b, index_t d, Metric metric, double p) {
-    switch (metric) {
-        case Metric::Euclidean:
-        case Metric::SqEuclidean: {
-            // Four partial sums: four independent addition chains instead of one (re-ranking is
-            // latency-bound otherwise).
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            index_t j = 0;
-            for (; j + 4 <= d; j += 4) {
-                const double t0 = double(a[j]) - double(b[j]);
-                const double t1 = double(a[j + 1]) - double(b[j + 1]);
-                const double t2 = double(a[j + 2]) - double(b[j + 2]);
-                const double t3 = double(a[j + 3]) - double(b[j + 3]);
-                s0 += t0 * t0;
-                s1 += t1 * t1;
-                s2 += t2 * t2;
-                s3 += t3 * t3;
-            }
-            for (; j < d; ++j) {
-                const double t = double(a[j]) - double(b[j]);
-                s0 += t * t;
-            }
-            const double s = (s0 + s1) + (s2 + s3);
-            return metric == Metric::Euclidean ? std::sqrt(s) : s;
-        }
-        case Metric::Manhattan: {
-            double s = 0;
-            for (index_t j = 0; j < d; ++j) s += std::fabs(double(a[j]) - double(b[j]));
-            return s;
-        }
-        case Metric::Chebyshev: {
-            double s = 0;
-            for (index_t j = 0; j < d; ++j) s = std::max(s, std::fabs(double(a[j]) - double(b[j])));
-            return s;
-        }
-        case Metric::Minkowski: {
-            double s = 0;
-            for (index_t j = 0; j < d; ++j) s += std::pow(std::fabs(double(a[j]) - double(b[j])), p);
-            return std::pow(s, 1.0 / p);
-        }
-        case Metric::Cosine: {
-            double ab = 0, aa = 0, bb = 0;
-            for (index_t j = 0; j < d; ++j) {
-                ab += double(a[j]) * double(b[j]);
-                aa += double(a[j]) * double(a[j]);
-                bb += double(b[j]) * double(b[j]);
-            }
-            // Zero vectors are left unnormalised (their similarity with anything is 0).
-            const double na = aa > 0 ? std::sqrt(aa) : 1.0;
-            const double nb = bb > 0 ? std::sqrt(bb) : 1.0;
-            return std::max(0.0, 1.0 - ab / (na * nb));
-        }
-    }
-    return 0;
-}
 
 // Approximate distance for the metrics without a product form, in T (Minkowski: the p-th power
 // sum, which ranks like its root).
@@ -306,10 +254,32 @@ void finish_query(Screen& s, const T* q, const T* X, index_t d, index_t k, Metri
     }
 }
 
+// Radius mode: keep the candidates whose exact distance is at most `radius`.
+template <class T>
+void finish_radius(Screen& s, const T* q, const T* X, index_t d, Metric metric, double p,
+                   double radius, std::vector<Candidate>& out) {
+    out.clear();
+    for (const Candidate& e : s.candidates()) {
+        const double dist = exact_distance(q, X + e.index * d, d, metric, p);
+        if (dist <= radius) out.push_back({dist, e.index});
+    }
+}
+
+// What a search is for: the k nearest (written to out_dist / out_index), or, when `per_query` is
+// set, every point within `radius` (into per_query[i] for query i, unsorted).
+struct Goal {
+    index_t k = 0;
+    double radius = 0;
+    std::vector<std::vector<Candidate>>* per_query = nullptr;
+};
+
 // Euclidean, squared euclidean and cosine, screened with products in precision S.
 template <class T, class S>
-void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, index_t k,
+void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, Goal goal,
                  Metric metric, T* out_dist, std::int64_t* out_index, int n_threads) {
+    const index_t k = goal.k;
+    const bool radius_mode = goal.per_query != nullptr;
+    const double radius_approx = reduce_distance(goal.radius, metric, 2.0);
     const bool cosine = metric == Metric::Cosine;
     // Training rows prepared in double (centred, or unit-normalised for cosine), stored in S.
     std::vector<double> mean(d, 0.0);
@@ -393,7 +363,10 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                         o[d] = S(-0.5);
                     }
                     qnorm[r] = s;
-                    screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+                    if (radius_mode)
+                        screens[r].reset_radius(radius_approx, margin_factor * (s + xnorm_max), 0.0);
+                    else
+                        screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
                     lim_for[r] = screens[r].threshold();
                     lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
                 }
@@ -405,7 +378,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     // ‖q‖² + dots (cosine: 1 + dots).
                     gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
                                    dots.data(), nb, 1);
-                    if (t0 == 0 && nb / 32 >= k) {
+                    if (!radius_mode && t0 == 0 && nb / 32 >= k) {
                         // First block: each limit starts not from +inf but from an upper bound of
                         // the row's k-th smallest value, the k-th smallest of its 32-value groups'
                         // minima (k values lie at or below it), so few values are offered.
@@ -455,9 +428,14 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     }
                 }
                 for (index_t r = 0; r < mb; ++r) prefetch_candidates(screens[r], X, d);
-                for (index_t r = 0; r < mb; ++r)
-                    finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
-                                 out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+                for (index_t r = 0; r < mb; ++r) {
+                    if (radius_mode)
+                        finish_radius(screens[r], Q + (q0 + r) * d, X, d, metric, 2.0, goal.radius,
+                                      (*goal.per_query)[q0 + r]);
+                    else
+                        finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
+                                     out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+                }
             });
         }
     }
@@ -466,8 +444,11 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
 
 // Manhattan, Chebyshev and Minkowski: pairwise, in T.
 template <class T>
-void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, index_t k,
+void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, Goal goal,
                   Metric metric, double p, T* out_dist, std::int64_t* out_index, int n_threads) {
+    const index_t k = goal.k;
+    const bool radius_mode = goal.per_query != nullptr;
+    const double radius_approx = reduce_distance(goal.radius, metric, p);
     const double rel_margin = 1.5 * double(d + 4) * unit_roundoff<T>() *
                               (metric == Metric::Minkowski ? std::max(1.0, p) : 1.0);
     const index_t n_blocks = (n_queries + kQueryBlock - 1) / kQueryBlock;
@@ -482,7 +463,12 @@ void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, in
             errors.run([&] {
                 const index_t q0 = b * kQueryBlock;
                 const index_t mb = std::min(kQueryBlock, n_queries - q0);
-                for (index_t r = 0; r < mb; ++r) screens[r].reset(k, 0.0, rel_margin);
+                for (index_t r = 0; r < mb; ++r) {
+                    if (radius_mode)
+                        screens[r].reset_radius(radius_approx, 0.0, rel_margin);
+                    else
+                        screens[r].reset(k, 0.0, rel_margin);
+                }
                 for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
                     const index_t nb = std::min(kTrainBlock, n_train - t0);
                     for (index_t r = 0; r < mb; ++r) {
@@ -492,9 +478,14 @@ void knn_pairwise(const T* X, index_t n_train, const T* Q, index_t n_queries, in
                             sc.offer(double(direct_distance(q, X + (t0 + c) * d, d, metric, pp)), t0 + c);
                     }
                 }
-                for (index_t r = 0; r < mb; ++r)
-                    finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, p,
-                                 out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+                for (index_t r = 0; r < mb; ++r) {
+                    if (radius_mode)
+                        finish_radius(screens[r], Q + (q0 + r) * d, X, d, metric, p, goal.radius,
+                                      (*goal.per_query)[q0 + r]);
+                    else
+                        finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, p,
+                                     out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
+                }
             });
         }
     }
@@ -530,6 +521,18 @@ bool float_screening_is_safe(const T* X, index_t n, const T* Q, index_t nq, inde
     return some_not_tiny || all_zero;
 }
 
+template <class T>
+void brute_search(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d, Goal goal,
+                  Metric metric, double p, T* out_dist, std::int64_t* out_index, int n_threads) {
+    if (!uses_product(metric)) {
+        knn_pairwise(X, n_train, Q, n_queries, d, goal, metric, p, out_dist, out_index, n_threads);
+    } else if (metric == Metric::Cosine || float_screening_is_safe(X, n_train, Q, n_queries, d)) {
+        knn_product<T, float>(X, n_train, Q, n_queries, d, goal, metric, out_dist, out_index, n_threads);
+    } else {
+        knn_product<T, double>(X, n_train, Q, n_queries, d, goal, metric, out_dist, out_index, n_threads);
+    }
+}
+
 }  // namespace
 
 template <class T>
@@ -540,18 +543,38 @@ void knn_search(const T* X, index_t n_train, const T* Q, index_t n_queries, inde
     require(k >= 1 && k <= n_train, "knn_search: k must be in [1, n_train]");
     require(metric != Metric::Minkowski || p > 0, "knn_search: Minkowski p must be > 0");
     if (n_queries == 0) return;
-    if (!uses_product(metric)) {
-        knn_pairwise(X, n_train, Q, n_queries, d, k, metric, p, out_dist, out_index, n_threads);
-    } else if (metric == Metric::Cosine || float_screening_is_safe(X, n_train, Q, n_queries, d)) {
-        knn_product<T, float>(X, n_train, Q, n_queries, d, k, metric, out_dist, out_index, n_threads);
-    } else {
-        knn_product<T, double>(X, n_train, Q, n_queries, d, k, metric, out_dist, out_index, n_threads);
+    Goal goal;
+    goal.k = k;
+    brute_search(X, n_train, Q, n_queries, d, goal, metric, p, out_dist, out_index, n_threads);
+}
+
+template <class T>
+void radius_search(const T* X, index_t n_train, const T* Q, index_t n_queries, index_t d,
+                   double radius, Metric metric, double p, bool sort_results,
+                   RadiusNeighbors<T>& out, int n_threads) {
+    require(n_train > 0, "radius_search: the training set is empty");
+    require(d > 0, "radius_search: zero features");
+    require(radius >= 0, "radius_search: radius must be >= 0");
+    require(metric != Metric::Minkowski || p > 0, "radius_search: Minkowski p must be > 0");
+    std::vector<std::vector<Candidate>> per_query(static_cast<std::size_t>(n_queries));
+    if (n_queries > 0) {
+        Goal goal;
+        goal.radius = radius;
+        goal.per_query = &per_query;
+        brute_search(X, n_train, Q, n_queries, d, goal, metric, p, static_cast<T*>(nullptr),
+                     static_cast<std::int64_t*>(nullptr), n_threads);
     }
+    knn_detail::gather_radius(per_query, sort_results, out, n_threads);
 }
 
 template void knn_search<float>(const float*, index_t, const float*, index_t, index_t, index_t,
                                 Metric, double, float*, std::int64_t*, int);
 template void knn_search<double>(const double*, index_t, const double*, index_t, index_t, index_t,
                                  Metric, double, double*, std::int64_t*, int);
+
+template void radius_search<float>(const float*, index_t, const float*, index_t, index_t, double,
+                                   Metric, double, bool, RadiusNeighbors<float>&, int);
+template void radius_search<double>(const double*, index_t, const double*, index_t, index_t, double,
+                                    Metric, double, bool, RadiusNeighbors<double>&, int);
 
 }  // namespace scratchlearn

@@ -1,20 +1,29 @@
-"""k-nearest neighbours: NearestNeighbors, KNeighborsClassifier, KNeighborsRegressor.
+"""The shared machinery of the neighbour estimators: metrics, the choice of algorithm, the tree,
+k-nearest and radius queries, and the neighbour graphs.
 
 How it works
 ------------
-Brute force, done well. For every query the distances to all training points are computed and the
-k smallest are kept. The core (cpp/src/neighbors/) walks the queries in blocks of about 64 and the
-training set in blocks of 256; for the euclidean family it gets the block of dot products q·x from
-the matrix product (cpp/src/gemm/) and forms ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x on centred data, then
-a vectorised scan picks the values under each query's current limit and folds them into a bounded
-max-heap per query while the block is still in cache. The full
-n_queries × n_train distance matrix is never stored. The few candidates left at the end are
-re-measured exactly in double precision, so reported distances carry no cancellation error.
-Cost: O(n_queries · n_train · d) flops (a matrix product) plus O(n_queries · n_train · log k) heap
-work in the worst case; memory O(n_queries · k). Queries blocks run in parallel (n_jobs threads).
+Three searches, one answer. ``fit`` stores the training rows and, for algorithm='kd_tree' or
+'ball_tree' (or 'auto' choosing one of them), builds the tree once in C++
+(cpp/src/neighbors/tree.cpp) into flat numpy arrays: the permutation of the rows into tree order,
+each node's row range and its geometry (a bounding box, or a centroid and radius). A query walks
+the tree depth first, nearer child first, and skips every node whose lower bound (distance to the
+box, or to the centroid minus the radius) exceeds the current k-th distance (or the radius); cost
+about O(log n) per query in low dimension. Brute force (cpp/src/neighbors/neighbors.cpp) blocks
+queries and training points; for the euclidean family it gets q·x from the matrix product and
+forms ‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x on centred data, screens in cache, and re-measures the few
+candidates exactly; cost O(n_queries · n_train · d). Every search measures its final candidates
+with the same exact double-precision distance, so kd_tree, ball_tree and brute return the same
+neighbours in the same order: by distance, ties by the lower training index.
 
-Deviation from scikit-learn: algorithm='kd_tree' and 'ball_tree' are accepted and give the same
-answers, computed by brute force. metric='precomputed' and callable metrics are not supported.
+'auto' chooses as scikit-learn does: brute force for metric='precomputed', more than 15 features,
+or n_neighbors >= n_samples / 2; else the kd-tree for the minkowski family (euclidean, manhattan,
+chebyshev, minkowski with p >= 1), else brute force.
+
+Deviations from scikit-learn: a callable metric is evaluated in Python pair by pair (as
+scikit-learn's brute force does) whatever the algorithm, and ``_fit_method`` then says 'brute';
+the ball tree supports the metrics the kd-tree supports (the true metrics the core computes);
+radius_neighbors with sort_results=False returns each row's neighbours by index.
 """
 
 from __future__ import annotations
@@ -24,21 +33,20 @@ import numbers
 import numpy as np
 
 from .. import _core
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..base import BaseEstimator
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_array, check_is_fitted, validate_data
-from ..utils.multiclass import check_classification_targets
 
-__all__ = ["NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor"]
+_nb = _core.neighbors
 
-# Metric codes understood by the core (cpp/include/scratchlearn/neighbors.hpp).
-_METRIC_CODES = {
-    "euclidean": 0,
-    "sqeuclidean": 1,
-    "manhattan": 2,
-    "chebyshev": 3,
-    "minkowski": 4,
-    "cosine": 5,
+# The metrics the core computes (cpp/include/scratchlearn/neighbors.hpp), by name.
+_CORE_METRICS = {
+    "euclidean": _nb.Metric.euclidean,
+    "sqeuclidean": _nb.Metric.sqeuclidean,
+    "manhattan": _nb.Metric.manhattan,
+    "chebyshev": _nb.Metric.chebyshev,
+    "minkowski": _nb.Metric.minkowski,
+    "cosine": _nb.Metric.cosine,
 }
 _ALIASES = {
     "l2": "euclidean",
@@ -49,18 +57,28 @@ _ALIASES = {
     "p": "minkowski",
 }
 _ALGORITHMS = ("auto", "brute", "kd_tree", "ball_tree")
+# The metrics each tree searches with (minkowski: p >= 1), and their aliases.
+_TREE_METRICS = {"euclidean", "manhattan", "chebyshev", "minkowski"}
+VALID_METRICS = {
+    "brute": sorted(set(_CORE_METRICS) | set(_ALIASES) | {"precomputed"}),
+    "kd_tree": sorted(_TREE_METRICS | {a for a, m in _ALIASES.items() if m in _TREE_METRICS}),
+    "ball_tree": sorted(_TREE_METRICS | {a for a, m in _ALIASES.items() if m in _TREE_METRICS}),
+}
 
 
 def _resolve_metric(metric, p, metric_params):
-    """(effective metric name, p) after aliases and the special cases of Minkowski's p."""
+    """(effective metric name, p) after aliases and the special cases of Minkowski's p.
+    Callables and 'precomputed' come back as they are."""
     if callable(metric):
-        raise ValueError("Callable metrics are not supported; use one of " + ", ".join(_METRIC_CODES) + ".")
+        return metric, None
     if not isinstance(metric, str):
-        raise ValueError(f"metric must be a string, got {metric!r}.")
+        raise ValueError(f"metric must be a string or a callable, got {metric!r}.")
+    if metric == "precomputed":
+        return "precomputed", None
     name = _ALIASES.get(metric, metric)
-    if name not in _METRIC_CODES:
-        allowed = sorted(set(_METRIC_CODES) | set(_ALIASES))
-        raise ValueError(f"metric {metric!r} is not supported; choose one of {allowed}.")
+    if name not in _CORE_METRICS:
+        allowed = sorted(set(_CORE_METRICS) | set(_ALIASES) | {"precomputed"})
+        raise ValueError(f"metric {metric!r} is not supported; choose one of {allowed} or a callable.")
     if metric_params is not None:
         if not isinstance(metric_params, dict) or set(metric_params) - {"p"}:
             raise ValueError("metric_params may only hold the key 'p' (for metric='minkowski').")
@@ -77,6 +95,310 @@ def _resolve_metric(metric, p, metric_params):
             return "chebyshev", float("inf")
         return "minkowski", float(p)
     return name, float(p) if isinstance(p, numbers.Real) and not isinstance(p, bool) else 2.0
+
+
+def _tree_ok(metric, p):
+    return isinstance(metric, str) and metric in _TREE_METRICS and (metric != "minkowski" or p >= 1)
+
+
+def _choose_algorithm(algorithm, metric, p, n_samples, n_features, n_neighbors):
+    """The search fit will use, as scikit-learn chooses it (see the module docstring)."""
+    if callable(metric):
+        if algorithm == "kd_tree":
+            raise ValueError(f"kd_tree does not support callable metric {metric!r}.")
+        return "brute"
+    if algorithm in ("kd_tree", "ball_tree"):
+        if metric == "minkowski" and p < 1:
+            raise ValueError(
+                f'algorithm="{algorithm}" does not support 0 < p < 1 for the Minkowski metric. '
+                'To resolve this problem either set p >= 1 or algorithm="brute".'
+            )
+        if not _tree_ok(metric, p):
+            raise ValueError(
+                f"Metric {metric!r} not valid for algorithm={algorithm!r}; valid metrics: "
+                f"{VALID_METRICS[algorithm]}."
+            )
+        return algorithm
+    if algorithm == "brute" or metric == "precomputed" or n_features > 15:
+        return "brute"
+    if n_neighbors is not None and n_neighbors >= n_samples // 2:
+        return "brute"
+    return "kd_tree" if _tree_ok(metric, p) else "brute"
+
+
+def _check_precomputed(D, name="X"):
+    """A precomputed distance matrix: finite, non-negative, 2-d."""
+    D = check_array(D, input_name=name)
+    if np.any(D < 0):
+        raise ValueError("Negative values in data passed to precomputed distance matrix.")
+    return D
+
+
+def _as_object_rows(flat, indptr):
+    """scikit-learn's layout of radius results: a 1-d object array of per-row arrays."""
+    out = np.empty(len(indptr) - 1, dtype=object)
+    for i in range(len(indptr) - 1):
+        out[i] = flat[indptr[i]:indptr[i + 1]]
+    return out
+
+
+def _pick_rows_lexsorted(D, k):
+    """k smallest of each row of D by (value, column): (distances, indices)."""
+    n_q, n = D.shape
+    if k < n:
+        # Candidates: everything up to the k-th smallest value (ties at it included), then an exact
+        # (value, index) order.
+        kth = np.partition(D, k - 1, axis=1)[:, k - 1:k]
+    ind = np.empty((n_q, k), dtype=np.int64)
+    cols = np.arange(n)
+    for i in range(n_q):
+        row = D[i]
+        cand = cols if k >= n else np.flatnonzero(row <= kth[i, 0])
+        order = np.lexsort((cand, row[cand]))[:k]
+        ind[i] = cand[order]
+    return np.take_along_axis(D, ind, axis=1), ind
+
+
+class _NeighborsBase(BaseEstimator):
+    """Shared fitting and querying; subclasses add prediction."""
+
+    # scikit-learn's NeighborsBase constraints; each estimator drops the ones it has no parameter
+    # for and adds its own (weights, outlier_label), as scikit-learn's do. 'metric' is any string
+    # here: the names the core does not compute are rejected by _resolve_metric, naming the ones
+    # it does.
+    _parameter_constraints: dict = {
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "radius": [Interval(numbers.Real, 0, None, closed="both"), None],
+        "algorithm": [StrOptions(set(_ALGORITHMS))],
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [Interval(numbers.Real, 0, None, closed="right"), None],
+        "metric": [str, callable],
+        "metric_params": [dict, None],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
+    }
+
+    def _validate_params(self):
+        super()._validate_params()
+        self._resolve_effective_metric()
+
+    def _resolve_effective_metric(self):
+        self.effective_metric_, self._p = _resolve_metric(self.metric, self.p, self.metric_params)
+        if callable(self.effective_metric_):
+            self.effective_metric_params_ = dict(self.metric_params or {})
+        else:
+            self.effective_metric_params_ = (
+                {"p": self._p} if self.effective_metric_ == "minkowski" else {}
+            )
+
+    def _validate_fit_X(self, X, y="no_validation", **kw):
+        """validate_data for fit (X, or X and y), with the precomputed matrix's own checks."""
+        out = validate_data(self, X, y, reset=True, **kw)
+        if self.metric == "precomputed":
+            D = out if isinstance(y, str) and y == "no_validation" else out[0]
+            if np.any(D < 0):
+                raise ValueError("Negative values in data passed to precomputed distance matrix.")
+            if D.shape[0] != D.shape[1]:
+                raise ValueError(
+                    f"Precomputed matrix must be square. Input is a {D.shape[0]}x{D.shape[1]} matrix."
+                )
+        return out
+
+    def _fit_data(self, X):
+        self._fit_X = X
+        self.n_samples_fit_ = X.shape[0]
+        self._fit_method = _choose_algorithm(
+            self.algorithm, self.effective_metric_, self._p, X.shape[0], X.shape[1],
+            getattr(self, "n_neighbors", None),
+        )
+        if self._fit_method in ("kd_tree", "ball_tree"):
+            kind = getattr(_nb.TreeKind, self._fit_method)
+            perm, node_range, node_geom = _nb.tree_build(
+                X, kind, int(self.leaf_size), _CORE_METRICS[self.effective_metric_], self._p)
+            self._tree_data = np.ascontiguousarray(X[perm])
+            self._tree_perm = perm
+            self._tree_node_range = node_range
+            self._tree_node_geom = node_geom
+
+    # ---- queries -------------------------------------------------------------------------------
+
+    def _query_data(self, X):
+        """The query rows (validated), or the training rows when X is None."""
+        if X is None:
+            return self._fit_X
+        if self.effective_metric_ == "precomputed":
+            D = _check_precomputed(X)
+            if D.shape[1] != self.n_samples_fit_:
+                raise ValueError(
+                    f"Precomputed metric requires shape (n_queries, n_indexed). Got "
+                    f"({D.shape[0]}, {D.shape[1]}) for {self.n_samples_fit_} indexed."
+                )
+            return D
+        return validate_data(self, X, reset=False)
+
+    def _python_distances(self, Q):
+        """Q × training distances for 'precomputed' (Q itself) or a callable (pair by pair)."""
+        if self.effective_metric_ == "precomputed":
+            return Q
+        f, kw = self.effective_metric_, self.effective_metric_params_
+        X = self._fit_X
+        dtype = np.float32 if (Q.dtype == np.float32 and X.dtype == np.float32) else np.float64
+        Qc, Xc = Q.astype(dtype, copy=False), X.astype(dtype, copy=False)
+        D = np.empty((Q.shape[0], X.shape[0]), dtype=np.float64)
+        for i in range(Q.shape[0]):
+            q = Qc[i]
+            for j in range(X.shape[0]):
+                D[i, j] = f(q, Xc[j], **kw)
+        return D
+
+    def _core_pair(self, Q):
+        """(training-side array, queries) of one dtype for the core."""
+        train = self._tree_data if self._fit_method in ("kd_tree", "ball_tree") else self._fit_X
+        if Q.dtype != train.dtype:
+            # Queries are computed in the model's precision: converting them is cheap, converting
+            # the training set on every call would not be.
+            Q = Q.astype(train.dtype)
+        return np.ascontiguousarray(train), np.ascontiguousarray(Q)
+
+    def _tree_args(self, train):
+        return (train, self._tree_perm, self._tree_node_range, self._tree_node_geom,
+                getattr(_nb.TreeKind, self._fit_method))
+
+    def _raw_kneighbors(self, Q, k):
+        if self.effective_metric_ == "precomputed" or callable(self.effective_metric_):
+            return _pick_rows_lexsorted(self._python_distances(Q), k)
+        train, Q = self._core_pair(Q)
+        metric = _CORE_METRICS[self.effective_metric_]
+        n_threads = self._n_threads()
+        if self._fit_method in ("kd_tree", "ball_tree"):
+            return _nb.tree_knn(*self._tree_args(train), Q, k, metric, self._p, n_threads)
+        return _nb.knn_search(train, Q, k, metric, self._p, n_threads)
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        """Distances and indices of the k nearest training points of each query row.
+
+        With X=None the queries are the training points, and each point is not its own neighbour.
+        """
+        check_is_fitted(self, "_fit_X")
+        if n_neighbors is None:
+            n_neighbors = self.n_neighbors
+        if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 1:
+            raise ValueError(f"n_neighbors must be a positive integer, got {n_neighbors!r}.")
+        n_neighbors = int(n_neighbors)
+        query_is_train = X is None
+        Q = self._query_data(X)
+        if query_is_train:
+            n_neighbors += 1
+        n_fit = self.n_samples_fit_
+        if n_neighbors > n_fit:
+            if query_is_train:
+                n_neighbors -= 1
+            raise ValueError(
+                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
+                f"n_samples_fit = {n_fit}, n_samples = {Q.shape[0]}"
+            )
+        dist, ind = self._raw_kneighbors(Q, n_neighbors)
+        if query_is_train:
+            # Drop each point itself; if exact duplicates pushed it out of the list, drop the first.
+            n_q = Q.shape[0]
+            mask = ind != np.arange(n_q)[:, None]
+            mask[np.all(mask, axis=1), 0] = False
+            dist = dist[mask].reshape(n_q, n_neighbors - 1)
+            ind = ind[mask].reshape(n_q, n_neighbors - 1)
+        if return_distance:
+            return dist, ind
+        return ind
+
+    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+        """Sparse (n_queries × n_samples_fit) CSR graph of the k nearest neighbours
+        (1.0 entries for 'connectivity', distances for 'distance'). Needs scipy."""
+        csr_matrix = _scipy_csr("kneighbors_graph")
+        if mode not in ("connectivity", "distance"):
+            raise ValueError(f"mode must be 'connectivity' or 'distance', got {mode!r}.")
+        if n_neighbors is None:
+            n_neighbors = self.n_neighbors
+        dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
+        n_q, k = ind.shape
+        data = np.ones(n_q * k) if mode == "connectivity" else dist.ravel()
+        indptr = np.arange(0, n_q * k + 1, k)
+        return csr_matrix((data, ind.ravel(), indptr), shape=(n_q, self.n_samples_fit_))
+
+    def _radius_csr(self, X, radius, sort_results):
+        """(indptr, indices, distances) of every training point within radius of each query;
+        with X=None the queries are the training points, each without itself."""
+        check_is_fitted(self, "_fit_X")
+        if radius is None:
+            radius = self.radius
+        if isinstance(radius, bool) or not isinstance(radius, numbers.Real) or not radius >= 0:
+            raise ValueError(f"radius must be a non-negative number, got {radius!r}.")
+        radius = float(radius)
+        Q = self._query_data(X)
+        if self.effective_metric_ == "precomputed" or callable(self.effective_metric_):
+            D = self._python_distances(Q)
+            rows, cols = np.nonzero(D <= radius)
+            dist = D[rows, cols]
+            if sort_results:
+                order = np.lexsort((cols, dist, rows))
+                rows, cols, dist = rows[order], cols[order], dist[order]
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=Q.shape[0]))])
+            indices = cols.astype(np.int64)
+        else:
+            train, Qc = self._core_pair(Q)
+            metric = _CORE_METRICS[self.effective_metric_]
+            n_threads = self._n_threads()
+            if self._fit_method in ("kd_tree", "ball_tree"):
+                indptr, indices, dist = _nb.tree_radius(*self._tree_args(train), Qc, radius, metric,
+                                                        self._p, bool(sort_results), n_threads)
+            else:
+                indptr, indices, dist = _nb.radius_search(train, Qc, radius, metric, self._p,
+                                                          bool(sort_results), n_threads)
+        if X is None:
+            rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+            keep = indices != rows
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=len(indptr) - 1))])
+            indices, dist = indices[keep], dist[keep]
+        return indptr.astype(np.int64), indices, dist
+
+    def radius_neighbors(self, X=None, radius=None, return_distance=True, sort_results=False):
+        """The training points within `radius` of each query row.
+
+        Returns (distances, indices), each a 1-d object array holding one array per query row
+        (scikit-learn's layout), or the indices alone. Rows are sorted by distance (ties by index)
+        when sort_results, else by index. With X=None each training point is not its own neighbour.
+        """
+        if sort_results and not return_distance:
+            raise ValueError("return_distance must be True if sort_results is True.")
+        indptr, indices, dist = self._radius_csr(X, radius, sort_results)
+        ind = _as_object_rows(indices, indptr)
+        if return_distance:
+            return _as_object_rows(dist, indptr), ind
+        return ind
+
+    def radius_neighbors_graph(self, X=None, radius=None, mode="connectivity", sort_results=False):
+        """Sparse (n_queries × n_samples_fit) CSR graph of the neighbours within radius
+        (1.0 entries for 'connectivity', distances for 'distance'). Needs scipy."""
+        csr_matrix = _scipy_csr("radius_neighbors_graph")
+        if mode not in ("connectivity", "distance"):
+            raise ValueError(f"mode must be 'connectivity' or 'distance', got {mode!r}.")
+        if sort_results and mode != "distance":
+            raise ValueError("sort_results=True can only be used with mode='distance'.")
+        indptr, indices, dist = self._radius_csr(X, radius, sort_results)
+        data = np.ones(len(indices)) if mode == "connectivity" else dist
+        n_q = len(indptr) - 1
+        return csr_matrix((data, indices, indptr), shape=(n_q, self.n_samples_fit_))
+
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+def _scipy_csr(who):
+    try:
+        from scipy.sparse import csr_matrix
+    except ImportError as e:  # pragma: no cover - scipy is optional at run time
+        raise ImportError(f"{who} returns a scipy.sparse matrix: install scipy.") from e
+    return csr_matrix
 
 
 def _distance_weights(dist, weights):
@@ -99,269 +421,28 @@ def _distance_weights(dist, weights):
     raise ValueError(f"weights must be 'uniform', 'distance' or a callable, got {weights!r}.")
 
 
-class _NeighborsBase(BaseEstimator):
-    """Shared fitting and querying; subclasses add prediction."""
-
-    _parameter_constraints: dict = {
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "radius": [Interval(numbers.Real, 0, None, closed="both"), None],
-        "algorithm": [StrOptions(set(_ALGORITHMS))],
-        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "p": [Interval(numbers.Real, 0, None, closed="right"), None],
-        "metric": [str, callable],
-        "metric_params": [dict, None],
-        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
-                   Interval(numbers.Integral, 1, None, closed="left"), None],
-        "weights": [StrOptions({"uniform", "distance"}), callable, None],
-    }
-
-    def _validate_params(self):
-        super()._validate_params()
-        self.effective_metric_, self._p = _resolve_metric(self.metric, self.p, self.metric_params)
-        self.effective_metric_params_ = (
-            {"p": self._p} if self.effective_metric_ == "minkowski" else {}
-        )
-
-    def _fit_data(self, X):
-        self._fit_X = X
-        self.n_samples_fit_ = X.shape[0]
-        self._fit_method = "brute"
-
-    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
-        """Distances and indices of the k nearest training points of each query row.
-
-        With X=None the queries are the training points, and each point is not its own neighbour.
-        """
-        check_is_fitted(self, "_fit_X")
-        if n_neighbors is None:
-            n_neighbors = self.n_neighbors
-        if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 1:
-            raise ValueError(f"n_neighbors must be a positive integer, got {n_neighbors!r}.")
-        n_neighbors = int(n_neighbors)
-        query_is_train = X is None
-        if query_is_train:
-            Q = self._fit_X
-            n_neighbors += 1
-        else:
-            Q = validate_data(self, X, reset=False)
-        n_fit = self.n_samples_fit_
-        if n_neighbors > n_fit:
-            if query_is_train:
-                n_neighbors -= 1
-            raise ValueError(
-                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
-                f"n_samples_fit = {n_fit}, n_samples = {Q.shape[0]}"
-            )
-        train = self._fit_X
-        if Q.dtype != train.dtype:
-            # Queries are computed in the model's precision: converting them is cheap, converting
-            # the training set on every call would not be.
-            Q = Q.astype(train.dtype)
-        dist, ind = _core.knn_search(
-            train, Q, n_neighbors, _METRIC_CODES[self.effective_metric_], self._p,
-            self._n_threads(),
-        )
-        if query_is_train:
-            # Drop each point itself; if exact duplicates pushed it out of the list, drop the first.
-            n_q = Q.shape[0]
-            mask = ind != np.arange(n_q)[:, None]
-            mask[np.all(mask, axis=1), 0] = False
-            dist = dist[mask].reshape(n_q, n_neighbors - 1)
-            ind = ind[mask].reshape(n_q, n_neighbors - 1)
-        if return_distance:
-            return dist, ind
-        return ind
-
-    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
-        """Sparse (n_queries × n_samples_fit) CSR graph of the k nearest neighbours
-        (1.0 entries for 'connectivity', distances for 'distance'). Needs scipy."""
-        try:
-            from scipy.sparse import csr_matrix
-        except ImportError as e:  # pragma: no cover - scipy is optional at run time
-            raise ImportError("kneighbors_graph returns a scipy.sparse matrix: install scipy.") from e
-        if mode not in ("connectivity", "distance"):
-            raise ValueError(f"mode must be 'connectivity' or 'distance', got {mode!r}.")
-        if n_neighbors is None:
-            n_neighbors = self.n_neighbors
-        dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
-        n_q, k = ind.shape
-        data = np.ones(n_q * k) if mode == "connectivity" else dist.ravel()
-        indptr = np.arange(0, n_q * k + 1, k)
-        return csr_matrix((data, ind.ravel(), indptr), shape=(n_q, self.n_samples_fit_))
-
-    def __scratchlearn_tags__(self):
-        tags = super().__scratchlearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-
-class NearestNeighbors(_NeighborsBase):
-    """Unsupervised nearest-neighbour search (scikit-learn's NearestNeighbors).
-
-    Parameters
-    ----------
-    n_neighbors : int, default=5
-    radius : float, default=1.0
-        Stored for API compatibility (radius queries are not implemented).
-    algorithm : {'auto', 'brute', 'kd_tree', 'ball_tree'}, default='auto'
-        All run brute force (identical answers).
-    leaf_size : int, default=30
-    metric : str, default='minkowski'
-        'euclidean', 'sqeuclidean', 'manhattan', 'chebyshev', 'cosine' or 'minkowski' (with p).
-    p : float, default=2
-    metric_params : dict, default=None
-    n_jobs : int, default=None
-        Threads: None or -1 = all cores.
-
-    Attributes
-    ----------
-    n_features_in_, feature_names_in_, n_samples_fit_, effective_metric_, effective_metric_params_
-
-    How it works: see the module docstring (cpp/src/neighbors/neighbors.cpp).
-    """
-
-    def __init__(self, *, n_neighbors=5, radius=1.0, algorithm="auto", leaf_size=30,
-                 metric="minkowski", p=2, metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.radius = radius
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.metric = metric
-        self.p = p
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
-
-    def fit(self, X, y=None):
-        self._validate_params()
-        X = validate_data(self, X, reset=True)
-        self._fit_data(X)
-        return self
-
-
-class _SupervisedNeighbors(_NeighborsBase):
-    """The constructor shared by the classifier and the regressor (scikit-learn's signature)."""
-
-    def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
-                 metric="minkowski", metric_params=None, n_jobs=None):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-        self.metric_params = metric_params
-        self.n_jobs = n_jobs
-
-    def _check_weights(self):
-        if not callable(self.weights):
-            _distance_weights(np.ones((1, 1)), self.weights)
-
-
-class KNeighborsClassifier(ClassifierMixin, _SupervisedNeighbors):
-    """Classifier voting among the k nearest neighbours (scikit-learn's KNeighborsClassifier).
-
-    Parameters
-    ----------
-    n_neighbors : int, default=5
-    weights : {'uniform', 'distance'} or callable, default='uniform'
-    algorithm, leaf_size, p, metric, metric_params, n_jobs : as NearestNeighbors
-
-    Attributes
-    ----------
-    classes_ : ndarray (or list of arrays for multi-output y)
-    n_features_in_, feature_names_in_, n_samples_fit_, effective_metric_, outputs_2d_
-
-    How it works: the neighbours come from the core's blocked search
-    (cpp/src/neighbors/neighbors.cpp); the vote is a weighted count per class (ties go to the class listed first in classes_).
-    """
-
-    def fit(self, X, y):
-        self._validate_params()
-        self._check_weights()
-        X, y = validate_data(self, X, y, reset=True, multi_output=True)
-        check_classification_targets(y)
-        self.outputs_2d_ = y.ndim == 2 and y.shape[1] > 1
-        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
-        classes, encoded = [], np.empty(y2.shape, dtype=np.intp)
-        for j in range(y2.shape[1]):
-            c, inv = np.unique(y2[:, j], return_inverse=True)
-            classes.append(c)
-            encoded[:, j] = inv.ravel()
-        self.classes_ = classes if self.outputs_2d_ else classes[0]
-        self._y = encoded if self.outputs_2d_ else encoded[:, 0]
-        self._fit_data(X)
-        return self
-
-    def _votes(self, X):
-        """Per output: (n_queries × n_classes) weighted vote totals."""
-        dist, ind = self.kneighbors(X)
-        w = _distance_weights(dist, self.weights)
-        n_q, k = ind.shape
-        classes = self.classes_ if self.outputs_2d_ else [self.classes_]
-        y = self._y.reshape(self._y.shape[0], -1)
-        rows = np.repeat(np.arange(n_q), k)
-        out = []
-        for j, c in enumerate(classes):
-            labels = y[ind, j].ravel()
-            flat = rows * len(c) + labels
-            totals = np.bincount(flat, weights=None if w is None else w.ravel(),
-                                 minlength=n_q * len(c)).reshape(n_q, len(c))
-            out.append(totals)
-        return out
-
-    def predict(self, X):
-        """Class label of each query row."""
-        check_is_fitted(self, "_fit_X")
-        votes = self._votes(X)
-        classes = self.classes_ if self.outputs_2d_ else [self.classes_]
-        preds = [c[np.argmax(v, axis=1)] for c, v in zip(classes, votes)]
-        if not self.outputs_2d_:
-            return preds[0]
-        return np.stack(preds, axis=1)
-
-    def predict_proba(self, X):
-        """Class probabilities (weighted vote shares), columns ordered as classes_."""
-        check_is_fitted(self, "_fit_X")
-        probs = []
-        for v in self._votes(X):
-            norm = v.sum(axis=1, keepdims=True)
-            norm[norm == 0] = 1.0
-            probs.append(v / norm)
-        return probs if self.outputs_2d_ else probs[0]
-
-    def __scratchlearn_tags__(self):
-        tags = super().__scratchlearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.classifier_tags.multi_label = True
-        return tags
-
-
-class KNeighborsRegressor(RegressorMixin, _SupervisedNeighbors):
-    """Regression by averaging the targets of the k nearest neighbours (scikit-learn's
-    KNeighborsRegressor). Multi-output y is supported.
-
-    Parameters: as KNeighborsClassifier. How it works: see the module docstring.
-    """
-
-    def fit(self, X, y):
-        self._validate_params()
-        self._check_weights()
-        X, y = validate_data(self, X, y, reset=True, multi_output=True, y_numeric=True)
-        self._y = y
-        self._fit_data(X)
-        return self
-
-    def predict(self, X):
-        """Mean (or distance-weighted mean) target of each query row's neighbours."""
-        check_is_fitted(self, "_fit_X")
-        dist, ind = self.kneighbors(X)
-        w = _distance_weights(dist, self.weights)
-        y = self._y
-        y2 = y.reshape(y.shape[0], -1)
-        if w is None:
-            pred = y2[ind].mean(axis=1)
-        else:
-            pred = np.einsum("qk,qkj->qj", w, y2[ind]) / w.sum(axis=1)[:, None]
-        if y.ndim == 1:
-            pred = pred.ravel()
-        return pred
+def _radius_weights(indptr, dist, weights):
+    """Flat per-neighbour weights of radius results (None for 'uniform'): 1/d, or, in a row holding
+    an exact match, 1 for the matches and 0 for the others; a callable gets scikit-learn's object
+    array of per-row distances and returns one array per row."""
+    if weights in (None, "uniform"):
+        return None
+    n_q = len(indptr) - 1
+    rows = np.repeat(np.arange(n_q), np.diff(indptr))
+    if weights == "distance":
+        d = dist.astype(np.float64)
+        zero = d == 0
+        row_has_zero = np.bincount(rows[zero], minlength=n_q) > 0
+        with np.errstate(divide="ignore"):
+            w = 1.0 / d
+        in_zero_row = row_has_zero[rows]
+        w[in_zero_row] = zero[in_zero_row]
+        return w
+    if callable(weights):
+        got = weights(_as_object_rows(dist, indptr))
+        parts = [np.asarray(got[i], dtype=np.float64).ravel() for i in range(n_q)]
+        w = np.concatenate(parts) if parts else np.zeros(0)
+        if w.shape != dist.shape:
+            raise ValueError("weights callable must return one weight per neighbour.")
+        return w
+    raise ValueError(f"weights must be 'uniform', 'distance' or a callable, got {weights!r}.")
