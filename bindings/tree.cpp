@@ -218,6 +218,7 @@ void register_tree(py::module_& m) {
         .def_readwrite("min_samples_split", &TreeOptions::min_samples_split)
         .def_readwrite("min_samples_leaf", &TreeOptions::min_samples_leaf)
         .def_readwrite("min_weight_leaf", &TreeOptions::min_weight_leaf)
+        .def_readwrite("min_weight_fraction", &TreeOptions::min_weight_fraction)
         .def_readwrite("max_features", &TreeOptions::max_features)
         .def_readwrite("max_leaf_nodes", &TreeOptions::max_leaf_nodes)
         .def_readwrite("min_impurity_decrease", &TreeOptions::min_impurity_decrease)

@@ -31,7 +31,8 @@ struct TreeOptions {
     std::int64_t max_depth = 2147483647;
     std::int64_t min_samples_split = 2;
     std::int64_t min_samples_leaf = 1;
-    double min_weight_leaf = 0.0;           // absolute weight (min_weight_fraction_leaf × total)
+    double min_weight_leaf = 0.0;           // absolute weight
+    double min_weight_fraction = 0.0;       // per tree: also at least this fraction of its total weight
     std::int64_t max_features = -1;         // features drawn per node; <= 0 or > d: all of them
     std::int64_t max_leaf_nodes = -1;       // > 0: best-first growth with at most that many leaves
     double min_impurity_decrease = 0.0;

@@ -422,6 +422,7 @@ public:
             if (weights[i] != 0.0) ++m_;
         }
         require(m_ > 0, "tree: all sample weights are zero");
+        mwl_ = std::max(sh.opt.min_weight_leaf, sh.opt.min_weight_fraction * w_total_);
         goes_left_.resize(static_cast<size_t>(n));
         if (sh.presorted) {
             ids_.resize(static_cast<size_t>(d * m_));
@@ -480,7 +481,7 @@ private:
     Crit<T> crit_;
     Rng rng_{1};
     std::vector<index_t> features_, constant_;
-    double w_total_ = 0.0;
+    double w_total_ = 0.0, mwl_ = 0.0;
     index_t m_ = 0;
     std::vector<std::uint8_t> goes_left_;
     std::vector<std::int32_t> ids_, tmp_ids_, samples_;
@@ -574,7 +575,7 @@ private:
         constant = nn == 0 || (v[nn - 1] <= v[0] + FT && nmiss == 0);
         if (constant) return best;
         const index_t msl = sh_.opt.min_samples_leaf;
-        const double mwl = sh_.opt.min_weight_leaf;
+        const double mwl = mwl_;
         const index_t ms = sh_.ms;
         double wmiss = 0.0;
         if (nmiss > 0) {
@@ -655,7 +656,7 @@ private:
         constant = nonempty == 0 || (nonempty == 1 && nmiss == 0);
         if (constant) return best;
         const index_t msl = sh_.opt.min_samples_leaf;
-        const double mwl = sh_.opt.min_weight_leaf;
+        const double mwl = mwl_;
         const double* hm = hist_.data() + nb * st;
         const int passes = nmiss > 0 ? 2 : 1;
         for (int pass = 0; pass < passes; ++pass) {
@@ -733,7 +734,7 @@ private:
             }
         }
         const index_t msl = sh_.opt.min_samples_leaf;
-        const double mwl = sh_.opt.min_weight_leaf;
+        const double mwl = mwl_;
         if (nl < msl || cnt - nl < msl) return best;
         if (wl < mwl || wn_ - wl < mwl) return best;
         if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
@@ -982,7 +983,7 @@ private:
             const index_t n_node = r.end - r.start;
             node_reset(r.start, r.end);
             bool is_leaf = r.depth >= o.max_depth || n_node < o.min_samples_split ||
-                           n_node < 2 * o.min_samples_leaf || wn_ < 2 * o.min_weight_leaf;
+                           n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_;
             double impurity = r.impurity;
             if (first) {
                 impurity = node_impurity();
@@ -1019,7 +1020,7 @@ private:
         if (is_first) impurity = node_impurity();
         const index_t n_node = end - start;
         bool is_leaf = depth >= o.max_depth || n_node < o.min_samples_split ||
-                       n_node < 2 * o.min_samples_leaf || wn_ < 2 * o.min_weight_leaf || impurity <= kEps;
+                       n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_ || impurity <= kEps;
         Choice c;
         double il = 0, ir = 0, improvement = 0, middle = 0;
         if (!is_leaf) {
