@@ -160,14 +160,20 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
             }
             sh.has_nan[j] = nan;
             if (sh.presorted || sh.hist) {
+                // (value, index) pairs sorted, NaN last, ties by index
+                std::vector<std::pair<T, std::int32_t>> pv;
+                pv.reserve(static_cast<size_t>(n));
+                std::vector<std::int32_t> nan_ids;
+                for (index_t i = 0; i < n; ++i) {
+                    if (is_nan(col[i]))
+                        nan_ids.push_back(static_cast<std::int32_t>(i));
+                    else
+                        pv.emplace_back(col[i], static_cast<std::int32_t>(i));
+                }
+                std::sort(pv.begin(), pv.end());
                 std::vector<std::int32_t> ord(static_cast<size_t>(n));
-                std::iota(ord.begin(), ord.end(), 0);
-                std::sort(ord.begin(), ord.end(), [col](std::int32_t a, std::int32_t b) {
-                    const T va = col[a], vb = col[b];
-                    const bool na = is_nan(va), nb = is_nan(vb);
-                    if (na || nb) return !na && nb ? true : (na && nb ? a < b : false);
-                    return va < vb || (va == vb && a < b);
-                });
+                for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
+                std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
                 if (sh.hist) {
                     index_t nn = n;
                     while (nn > 0 && is_nan(col[ord[nn - 1]])) --nn;
@@ -583,6 +589,12 @@ private:
             for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss.data(), ids[p]);
         }
         const int passes = nmiss > 0 ? 2 : 1;
+        if (nmiss == 0 && sh_.K == 1 && sh_.opt.monotonic_cst.empty()) {
+            if (sh_.cls && sh_.opt.criterion == Criterion::gini)
+                return scan_gini1(f, ids, v, cnt, msl, mwl);
+            if (!sh_.cls && sh_.opt.criterion == Criterion::squared_error)
+                return scan_mse1(f, ids, v, cnt, msl, mwl);
+        }
         for (int pass = 0; pass < passes; ++pass) {
             const bool go_left = pass == 1;
             double wl;
@@ -622,6 +634,98 @@ private:
                     }
                     best.mgl = nmiss == 0 ? n_left > n_right : go_left;
                 }
+            }
+        }
+        return best;
+    }
+
+    static double midpoint(T a, T b) {
+        double t = static_cast<double>(a) / 2.0 + static_cast<double>(b) / 2.0;
+        if (t >= static_cast<double>(b) || std::isinf(t)) t = static_cast<double>(a);
+        return t;
+    }
+
+    // Single-output gini without missing values: the running sums of squared class weights are
+    // updated in O(1) per sample instead of O(n_classes) per candidate (exact in integer weights).
+    Choice scan_gini1(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t msl, double mwl) const {
+        Choice best;
+        const int C = sh_.C;
+        double lc[256];
+        double* l = C <= 256 ? lc : nullptr;
+        std::vector<double> big;
+        if (!l) {
+            big.assign(static_cast<size_t>(C), 0.0);
+            l = big.data();
+        } else {
+            std::fill(l, l + C, 0.0);
+        }
+        const double* t = tot_.data();
+        double sqr = 0.0;
+        for (int c = 0; c < C; ++c) sqr += t[c] * t[c];
+        double sql = 0.0, wl = 0.0;
+        const double wt = wn_;
+        const double* w = w_;
+        const std::int32_t* yc = sh_.ycode.data();
+        constexpr T FT = feature_threshold<T>();
+        const index_t lo = std::max<index_t>(msl, 1), hi = cnt - std::max<index_t>(msl, 1);
+        for (index_t j = 0; j < cnt - 1; ++j) {
+            const std::int32_t i = ids[j];
+            const double wi = w[i];
+            const int c = yc[i];
+            const double lo_c = l[c], ro_c = t[c] - lo_c;
+            sql += wi * (2.0 * lo_c + wi);
+            sqr += wi * (wi - 2.0 * ro_c);
+            l[c] = lo_c + wi;
+            wl += wi;
+            const index_t p = j + 1;
+            if (p < lo || p > hi) continue;
+            if (v[p] <= v[j] + FT) continue;
+            const double wr = wt - wl;
+            if (wl < mwl || wr < mwl) continue;
+            // the generic gini proxy's very operations (equal candidates compare equal across paths)
+            const double pr = -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
+            if (pr > best.proxy) {
+                best.valid = true;
+                best.proxy = pr;
+                best.feature = f;
+                best.nl_sorted = p;
+                best.n_left = p;
+                best.threshold = midpoint(v[j], v[p]);
+                best.mgl = p > cnt - p;
+            }
+        }
+        return best;
+    }
+
+    // Single-output squared error without missing values: proxy S_L^2/w_L + S_R^2/w_R.
+    Choice scan_mse1(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t msl, double mwl) const {
+        Choice best;
+        const double st = tot_[0], wt = wn_;
+        double sl = 0.0, wl = 0.0;
+        const double* w = w_;
+        const double* y = sh_.pb->y;
+        constexpr T FT = feature_threshold<T>();
+        const index_t lo = std::max<index_t>(msl, 1), hi = cnt - std::max<index_t>(msl, 1);
+        for (index_t j = 0; j < cnt - 1; ++j) {
+            const std::int32_t i = ids[j];
+            const double wi = w[i];
+            sl += wi * y[i];
+            wl += wi;
+            const index_t p = j + 1;
+            if (p < lo || p > hi) continue;
+            if (v[p] <= v[j] + FT) continue;
+            const double wr = wt - wl;
+            if (wl < mwl || wr < mwl) continue;
+            const double sr = st - sl;
+            const double pr = sl * sl / wl + sr * sr / wr;
+            if (pr > best.proxy) {
+                best.valid = true;
+                best.proxy = pr;
+                best.feature = f;
+                best.nl_sorted = p;
+                best.n_left = p;
+                best.threshold = midpoint(v[j], v[p]);
+                best.mgl = p > cnt - p;
             }
         }
         return best;
