@@ -30,8 +30,9 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from .._validation import check_random_state, check_sample_weight, resolve_n_jobs, validate_data
-from ._base import LinearModelMixin, _check_bool, _check_choice, _check_int, _check_real
+from ..utils.validation import check_random_state, check_sample_weight, validate_data
+from ._base import LinearModelMixin
+from ..utils._param_validation import Interval, StrOptions
 from ._least_squares import _normal_equations
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -69,6 +70,20 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     module docstring and cpp/src/linear/coordinate_descent.cpp.
     """
 
+    _parameter_constraints: dict = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "precompute": ["boolean", StrOptions({"auto"}), "array-like"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "copy_X": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+    }
+
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic"):
@@ -86,19 +101,10 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model by coordinate descent."""
-        alpha = _check_real(self.alpha, "alpha", low=0)
-        l1_ratio = _check_real(self.l1_ratio, "l1_ratio", low=0, high=1)
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        max_iter = _check_int(self.max_iter, "max_iter", low=1)
-        _check_bool(self.copy_X, "copy_X")
-        tol = _check_real(self.tol, "tol", low=0)
-        warm_start = _check_bool(self.warm_start, "warm_start")
-        positive = _check_bool(self.positive, "positive")
-        selection = _check_choice(self.selection, "selection", ("cyclic", "random"))
-        pc = self.precompute
-        if not (isinstance(pc, (bool, np.bool_)) or (isinstance(pc, str) and pc == "auto")
-                or hasattr(pc, "shape") or isinstance(pc, (list, tuple))):
-            raise ValueError(f"precompute must be a bool, 'auto' or an array, got {pc!r}.")
+        self._validate_params()
+        alpha, l1_ratio, tol = float(self.alpha), float(self.l1_ratio), float(self.tol)
+        fit_intercept, warm_start, positive = bool(self.fit_intercept), bool(self.warm_start), bool(self.positive)
+        max_iter, selection = int(self.max_iter), self.selection
         if alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised to use the "
@@ -112,12 +118,10 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         k = Y.shape[1]
         sw = None
         if sample_weight is not None and not isinstance(sample_weight, numbers.Number):
-            sw = check_sample_weight(sample_weight, X, dtype=X.dtype, only_positive=True)
+            sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
             total = float(np.sum(sw, dtype=np.float64))
-            if not total > 0:
-                raise ValueError("The sample weights sum to zero; at least one weight must be positive.")
             sw = (sw * (n / total)).astype(X.dtype)
-        n_threads = resolve_n_jobs(None)
+        n_threads = self._n_threads()
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1)) if selection == "random" else 0
 
@@ -197,8 +201,10 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
             self.n_iter_ = n_iters
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 class Lasso(ElasticNet):

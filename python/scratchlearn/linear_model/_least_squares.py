@@ -30,8 +30,9 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
-from .._validation import assert_finite_through, check_sample_weight, resolve_n_jobs, validate_data
-from ._base import LinearModelMixin, _check_bool, _check_real
+from ..utils.validation import assert_finite_through, check_sample_weight, validate_data
+from ._base import N_JOBS, LinearModelMixin
+from ..utils._param_validation import Interval, StrOptions
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -42,7 +43,7 @@ def _prepare(est, X, y, sample_weight):
     y = np.asarray(y, dtype=X.dtype)
     sw = None
     if sample_weight is not None:
-        sw = check_sample_weight(sample_weight, X, dtype=X.dtype, only_positive=True)
+        sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
     Y = np.ascontiguousarray(y.reshape(X.shape[0], -1))
     return X, y, Y, sw
 
@@ -108,6 +109,14 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
     Jacobi SVD on X when the problem is rank-deficient (cpp/src/linear/dense_solve.cpp).
     """
 
+    _parameter_constraints: dict = {
+        "fit_intercept": ["boolean"],
+        "copy_X": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_jobs": N_JOBS,
+        "positive": ["boolean"],
+    }
+
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False):
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -117,11 +126,9 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the least-squares model (sample_weight: per-sample weights, non-negative)."""
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
-        tol = _check_real(self.tol, "tol", low=0)
-        n_threads = resolve_n_jobs(self.n_jobs)
+        self._validate_params()
+        fit_intercept, positive, tol = bool(self.fit_intercept), bool(self.positive), float(self.tol)
+        n_threads = self._n_threads()
         X, y, Y, sw = _prepare(self, X, y, sample_weight)
         n, d = X.shape
         x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
@@ -152,8 +159,10 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 
@@ -190,6 +199,17 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
     cpp/src/linear/dense_solve.cpp; O(n·d²) + O(d³).
     """
 
+    _parameter_constraints: dict = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "copy_X": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "solver": [StrOptions(set(_RIDGE_SOLVERS))],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
                  solver="auto", positive=False, random_state=None):
         self.alpha = alpha
@@ -222,18 +242,8 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ridge regression (sample_weight: per-sample weights, non-negative)."""
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
-        _check_real(self.tol, "tol", low=0)
-        if self.max_iter is not None and (
-            isinstance(self.max_iter, bool) or not isinstance(self.max_iter, numbers.Integral)
-            or self.max_iter < 1
-        ):
-            raise ValueError(f"max_iter must be None or a positive integer, got {self.max_iter!r}.")
-        solver = self.solver
-        if not isinstance(solver, str) or solver not in _RIDGE_SOLVERS:
-            raise ValueError(f"solver must be one of {list(_RIDGE_SOLVERS)!r}, got {solver!r}.")
+        self._validate_params()
+        fit_intercept, positive, solver = bool(self.fit_intercept), bool(self.positive), self.solver
         if positive and solver not in ("auto", "lbfgs"):
             raise ValueError(
                 f"solver='{solver}' does not support positive fitting. Please set the solver "
@@ -245,7 +255,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         n, d = X.shape
         k = Y.shape[1]
         alphas = self._alphas(k)
-        n_threads = resolve_n_jobs(None)
+        n_threads = self._n_threads()
         x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
         W = None
         if positive:
@@ -278,5 +288,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         self.n_iter_ = None
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
