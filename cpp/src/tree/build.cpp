@@ -423,9 +423,11 @@ public:
         constant_.assign(static_cast<size_t>(d), 0);
         w_total_ = 0.0;
         m_ = 0;
+        integral_weights_ = true;
         for (index_t i = 0; i < n; ++i) {
             w_total_ += weights[i];
             if (weights[i] != 0.0) ++m_;
+            integral_weights_ &= weights[i] == std::floor(weights[i]) && weights[i] < 1e6;
         }
         require(m_ > 0, "tree: all sample weights are zero");
         mwl_ = std::max(sh.opt.min_weight_leaf, sh.opt.min_weight_fraction * w_total_);
@@ -488,6 +490,7 @@ private:
     Rng rng_{1};
     std::vector<index_t> features_, constant_;
     double w_total_ = 0.0, mwl_ = 0.0;
+    bool integral_weights_ = true;  // the O(1) gini update is exact only then
     index_t m_ = 0;
     std::vector<std::uint8_t> goes_left_;
     std::vector<std::int32_t> ids_, tmp_ids_, samples_;
@@ -590,7 +593,7 @@ private:
         }
         const int passes = nmiss > 0 ? 2 : 1;
         if (nmiss == 0 && sh_.K == 1 && sh_.opt.monotonic_cst.empty()) {
-            if (sh_.cls && sh_.opt.criterion == Criterion::gini)
+            if (sh_.cls && sh_.opt.criterion == Criterion::gini && integral_weights_)
                 return scan_gini1(f, ids, v, cnt, msl, mwl);
             if (!sh_.cls && sh_.opt.criterion == Criterion::squared_error)
                 return scan_mse1(f, ids, v, cnt, msl, mwl);

@@ -23,6 +23,7 @@ from ..tree._classes import (
     DecisionTreeRegressor,
     ExtraTreeClassifier,
     ExtraTreeRegressor,
+    _allow_nan_finite,
     _make_tree,
     compute_sample_weight,
 )
@@ -207,11 +208,10 @@ class BaseForest(BaseEstimator):
             y,
             reset=True,
             multi_output=True,
-            dtype=(np.float64, np.float32),
-            ensure_all_finite="allow-nan",
-            order="C",
+            ensure_all_finite=False,
             y_numeric=not is_classifier(self),
         )
+        _allow_nan_finite(X, True)
         X = np.ascontiguousarray(X)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
@@ -345,9 +345,7 @@ class BaseForest(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
-        X = validate_data(
-            self, X, reset=False, dtype=(np.float64, np.float32), ensure_all_finite="allow-nan", order="C"
-        )
+        X = _allow_nan_finite(validate_data(self, X, reset=False, ensure_all_finite=False), True)
         return np.ascontiguousarray(X)
 
     def _mean_value(self, X, counts=None):

@@ -40,6 +40,18 @@ _CRITERIA = {
 }
 
 
+def _allow_nan_finite(X, allow_nan):
+    """With NaN allowed (validation run with ensure_all_finite=False), infinity is still refused."""
+    if allow_nan and X.dtype.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            s = np.sum(X)
+        if not np.isfinite(s) and np.isinf(X).any():
+            raise ValueError(
+                f"Input X contains infinity or a value too large for {X.dtype!r}."
+            )
+    return X
+
+
 class _Bunch(dict):
     """A dict whose keys are also attributes (what cost_complexity_pruning_path returns)."""
 
@@ -154,6 +166,7 @@ class BaseDecisionTree(BaseEstimator):
     def __scratchlearn_tags__(self):
         tags = super().__scratchlearn_tags__()
         tags.input_tags.allow_nan = self._allow_nan()
+        tags.target_tags.multi_output = True
         return tags
 
     def _criterion_name(self):
@@ -168,14 +181,9 @@ class BaseDecisionTree(BaseEstimator):
         return _CRITERIA[crit]
 
     def _validate_X(self, X, reset):
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=(np.float64, np.float32),
-            ensure_all_finite="allow-nan" if self._allow_nan() else True,
-            order="C",
-        )
+        nan = self._allow_nan()
+        X = validate_data(self, X, reset=reset, ensure_all_finite=not nan)
+        return _allow_nan_finite(X, nan)
 
     def _encode_y(self, y):
         """y as a C-contiguous float64 (n, n_outputs) array of class codes (classification) or
@@ -287,12 +295,11 @@ class BaseDecisionTree(BaseEstimator):
             X,
             y,
             reset=True,
-            dtype=(np.float64, np.float32),
-            ensure_all_finite="allow-nan" if self._allow_nan() else True,
-            order="C",
+            ensure_all_finite=not self._allow_nan(),
             multi_output=True,
             y_numeric=not is_classifier(self),
         )
+        _allow_nan_finite(X, self._allow_nan())
         X = np.ascontiguousarray(X)
         n_samples, n_features = X.shape
         random_state = check_random_state(self.random_state)
