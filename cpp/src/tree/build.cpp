@@ -498,6 +498,7 @@ private:
     std::vector<double> tot_, L_, R_, miss_, hist_;
     std::vector<index_t> hcnt_;
     std::vector<Choice> results_;
+    std::vector<std::pair<std::uint8_t, std::int32_t>> pairs_;
     std::vector<std::uint8_t> is_constant_;
     TreeArrays out_;
     // current node
@@ -742,6 +743,7 @@ private:
         const int nb = sh_.n_bins[f];
         const std::uint8_t* code = sh_.codes.data() + f * n;
         const std::int32_t* ids = samples_.data() + start_;
+        if (cnt < nb) return eval_codes_sorted(f, lower, upper, L, constant);
         // bins 0..nb-1 and the missing bin at nb
         std::fill(hist_.begin(), hist_.begin() + (nb + 1) * st, 0.0);
         std::fill(hcnt_.begin(), hcnt_.begin() + nb + 1, 0);
@@ -797,6 +799,67 @@ private:
                     best.feature = f;
                     best.n_left = n_left;
                     best.threshold = b == last ? kInf : sh_.edges[f][b];
+                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                }
+            }
+        }
+        return best;
+    }
+
+    // The histogram splitter's answer for a node with fewer samples than bins: the node's
+    // (code, sample) pairs sorted by code and scanned like the exact splitter, candidate cuts
+    // between distinct codes (the same candidates and thresholds as the bin scan, without
+    // clearing and scanning every bin).
+    Choice eval_codes_sorted(int f, double lower, double upper, std::vector<double>& L, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        pairs_.resize(static_cast<size_t>(cnt));
+        for (index_t p = 0; p < cnt; ++p) pairs_[p] = {code[ids[p]], ids[p]};
+        std::sort(pairs_.begin(), pairs_.end());
+        index_t nmiss = 0;
+        while (nmiss < cnt && pairs_[cnt - 1 - nmiss].first == 255) ++nmiss;
+        const index_t nn = cnt - nmiss;
+        constant = nn == 0 || (pairs_[0].first == pairs_[nn - 1].first && nmiss == 0);
+        if (constant) return best;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        const index_t ms = sh_.ms;
+        double wmiss = 0.0;
+        std::fill(miss_.begin(), miss_.end(), 0.0);
+        for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss_.data(), pairs_[p].second);
+        const int passes = nmiss > 0 ? 2 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            double wl;
+            if (go_left) {
+                std::copy(miss_.begin(), miss_.end(), L.begin());
+                wl = wmiss;
+            } else {
+                std::fill(L.begin(), L.begin() + ms, 0.0);
+                wl = 0.0;
+            }
+            for (index_t j = 0; j < nn; ++j) {
+                wl += crit_.add(L.data(), pairs_[j].second);
+                const index_t p = j + 1;
+                if (p < nn) {
+                    if (pairs_[p].first == pairs_[j].first) continue;
+                } else if (go_left || nmiss == 0) {
+                    break;
+                }
+                const index_t n_left = go_left ? nmiss + p : p;
+                const index_t n_right = cnt - n_left;
+                if (n_left < msl || n_right < msl) continue;
+                if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+                if (pr > best.proxy) {
+                    best.valid = true;
+                    best.proxy = pr;
+                    best.feature = f;
+                    best.n_left = n_left;
+                    best.threshold = p == nn ? kInf : sh_.edges[f][pairs_[j].first];
                     best.mgl = nmiss == 0 ? n_left > n_right : go_left;
                 }
             }
