@@ -747,12 +747,42 @@ private:
         // bins 0..nb-1 and the missing bin at nb
         std::fill(hist_.begin(), hist_.begin() + (nb + 1) * st, 0.0);
         std::fill(hcnt_.begin(), hcnt_.begin() + nb + 1, 0);
-        for (index_t p = 0; p < cnt; ++p) {
-            const std::int32_t i = ids[p];
-            const int b = code[i] == 255 ? nb : code[i];
-            double* h = hist_.data() + b * st;
-            h[0] += crit_.add(h + 1, i);
-            ++hcnt_[b];
+        if (sh_.cls && sh_.K == 1) {
+            const std::int32_t* yc = sh_.ycode.data();
+            const double* w = w_;
+            double* H = hist_.data();
+            index_t* hc = hcnt_.data();
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = H + b * st;
+                const double wi = w[i];
+                h[0] += wi;
+                h[1 + yc[i]] += wi;
+                ++hc[b];
+            }
+        } else if (!sh_.cls && sh_.K == 1) {
+            const double* y = sh_.pb->y;
+            const double* w = w_;
+            double* H = hist_.data();
+            index_t* hc = hcnt_.data();
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = H + b * 2;
+                const double wi = w[i];
+                h[0] += wi;
+                h[1] += wi * y[i];
+                ++hc[b];
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = hist_.data() + b * st;
+                h[0] += crit_.add(h + 1, i);
+                ++hcnt_[b];
+            }
         }
         const index_t nmiss = hcnt_[nb];
         int first = -1, last = -1, nonempty = 0;
