@@ -278,7 +278,7 @@ class BaseDecisionTree(BaseEstimator):
         return cst
 
     def _check_poisson(self, y):
-        if self._criterion_name() == "poisson":
+        if self.criterion == "poisson":
             if np.any(y < 0):
                 raise ValueError(
                     "Some value(s) of y are negative which is not allowed for Poisson regression."
