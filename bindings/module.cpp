@@ -10,6 +10,7 @@ void register_linear_model(py::module_& m);
 void register_naive_bayes(py::module_& m);
 void register_cluster(py::module_& m);
 void register_validation(py::module_& m);
+void register_tree(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
@@ -20,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
     register_naive_bayes(m);
     register_cluster(m);
     register_validation(m);
+    register_tree(m);
 }

@@ -1,0 +1,245 @@
+// Bindings for decision trees and forests (cpp/src/tree/): building many trees at once, and
+// evaluating the concatenated node arrays of a forest.
+#include <string>
+#include <vector>
+
+#include <pybind11/stl.h>
+
+#include "common.hpp"
+#include "scratchlearn/tree.hpp"
+
+namespace py = pybind11;
+using namespace scratchlearn;
+using namespace scratchlearn::tree;
+using namespace scratchlearn::bind;
+
+namespace {
+
+template <class V>
+py::array_t<typename V::value_type> to_numpy(const V& v) {
+    py::array_t<typename V::value_type> a(static_cast<py::ssize_t>(v.size()));
+    std::copy(v.begin(), v.end(), a.mutable_data());
+    return a;
+}
+
+// Builds the trees and returns their node arrays concatenated (tree t holds nodes
+// node_offset[t]:node_offset[t+1], child indices local to the tree).
+template <class T>
+py::dict build(const carray<T>& X, const py::array& y_in, const std::vector<int>& n_classes,
+               const py::array& w_in, const py::array& seeds_in, const TreeOptions& options,
+               int n_threads) {
+    check_ndim(X, 2, "X");
+    auto y = as_array<double>(y_in, 2, "y");
+    auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
+    auto W = carray<double>::ensure(w_in);
+    if (!W) throw std::invalid_argument("sample weights could not be converted to an array of numbers");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (y.shape(0) != n) throw std::invalid_argument("tree: X and y differ in length");
+    const index_t n_trees = seeds.shape(0);
+    index_t stride;
+    if (W.ndim() == 1) {
+        if (W.shape(0) != n) throw std::invalid_argument("tree: sample weights and X differ in length");
+        stride = 0;
+    } else if (W.ndim() == 2) {
+        if (W.shape(1) != n || W.shape(0) != n_trees)
+            throw std::invalid_argument("tree: weights must be n_trees x n_samples");
+        stride = n;
+    } else {
+        throw std::invalid_argument("tree: weights must be 1- or 2-dimensional");
+    }
+    Problem<T> pb;
+    pb.X = X.data();
+    pb.n = n;
+    pb.d = d;
+    pb.y = y.data();
+    pb.n_outputs = y.shape(1);
+    pb.n_classes = n_classes;
+    std::vector<TreeArrays> trees;
+    {
+        py::gil_scoped_release release;
+        trees = build_trees<T>(pb, W.data(), stride, seeds.data(), n_trees, options, n_threads);
+    }
+    index_t total = 0;
+    for (const auto& t : trees) total += t.node_count();
+    const index_t ms = n_classes.empty() ? pb.n_outputs
+                                         : pb.n_outputs * *std::max_element(n_classes.begin(), n_classes.end());
+    py::array_t<std::int32_t> left(total), right(total), feature(total), nns(total);
+    py::array_t<double> thr(total), imp(total), wns(total), value({total, ms});
+    py::array_t<std::uint8_t> mgl(total);
+    py::array_t<std::int64_t> offset(n_trees + 1);
+    py::array_t<std::int32_t> depth(n_trees);
+    index_t o = 0;
+    offset.mutable_data()[0] = 0;
+    for (index_t t = 0; t < n_trees; ++t) {
+        const TreeArrays& a = trees[t];
+        const index_t c = a.node_count();
+        std::copy(a.children_left.begin(), a.children_left.end(), left.mutable_data() + o);
+        std::copy(a.children_right.begin(), a.children_right.end(), right.mutable_data() + o);
+        std::copy(a.feature.begin(), a.feature.end(), feature.mutable_data() + o);
+        std::copy(a.n_node_samples.begin(), a.n_node_samples.end(), nns.mutable_data() + o);
+        std::copy(a.threshold.begin(), a.threshold.end(), thr.mutable_data() + o);
+        std::copy(a.impurity.begin(), a.impurity.end(), imp.mutable_data() + o);
+        std::copy(a.weighted_n_node_samples.begin(), a.weighted_n_node_samples.end(), wns.mutable_data() + o);
+        std::copy(a.missing_go_to_left.begin(), a.missing_go_to_left.end(), mgl.mutable_data() + o);
+        std::copy(a.value.begin(), a.value.end(), value.mutable_data() + o * ms);
+        o += c;
+        offset.mutable_data()[t + 1] = o;
+        depth.mutable_data()[t] = a.max_depth;
+    }
+    py::dict out;
+    out["children_left"] = left;
+    out["children_right"] = right;
+    out["feature"] = feature;
+    out["threshold"] = thr;
+    out["impurity"] = imp;
+    out["n_node_samples"] = nns;
+    out["weighted_n_node_samples"] = wns;
+    out["missing_go_to_left"] = mgl;
+    out["value"] = value;
+    out["node_offset"] = offset;
+    out["max_depth"] = depth;
+    return out;
+}
+
+using i32 = carray<std::int32_t>;
+
+struct ForestArgs {
+    i32 left, right, feature;
+    carray<double> threshold, value;
+    carray<std::uint8_t> mgl;
+    carray<std::int64_t> offset;
+    Forest f;
+};
+
+ForestArgs forest_args(const py::array& left, const py::array& right, const py::array& feature,
+                       const py::array& threshold, const py::array& mgl, const py::array& value,
+                       const py::array& offset) {
+    ForestArgs a;
+    a.left = as_array<std::int32_t>(left, 1, "children_left");
+    const index_t total = a.left.shape(0);
+    a.right = as_vector<std::int32_t>(right, total, "children_right");
+    a.feature = as_vector<std::int32_t>(feature, total, "feature");
+    a.threshold = as_vector<double>(threshold, total, "threshold");
+    a.mgl = as_vector<std::uint8_t>(mgl, total, "missing_go_to_left");
+    a.value = as_array<double>(value, 2, "value");
+    if (a.value.shape(0) != total) throw std::invalid_argument("tree: value must have one row per node");
+    a.offset = as_array<std::int64_t>(offset, 1, "node_offset");
+    if (a.offset.shape(0) < 2) throw std::invalid_argument("tree: node_offset needs at least two entries");
+    a.f.children_left = a.left.data();
+    a.f.children_right = a.right.data();
+    a.f.feature = a.feature.data();
+    a.f.threshold = a.threshold.data();
+    a.f.missing_go_to_left = a.mgl.data();
+    a.f.value = a.value.data();
+    a.f.value_stride = a.value.shape(1);
+    a.f.node_offset = a.offset.data();
+    a.f.n_trees = a.offset.shape(0) - 1;
+    a.f.total_nodes = total;
+    return a;
+}
+
+template <class T>
+py::array apply(const carray<T>& X, const py::array& left, const py::array& right, const py::array& feature,
+                const py::array& threshold, const py::array& mgl, const py::array& value,
+                const py::array& offset, int n_threads) {
+    check_ndim(X, 2, "X");
+    ForestArgs a = forest_args(left, right, feature, threshold, mgl, value, offset);
+    const index_t n = X.shape(0), d = X.shape(1);
+    py::array_t<std::int32_t> out({n, a.f.n_trees});
+    const T* px = X.data();
+    std::int32_t* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        forest_apply<T>(a.f, px, n, d, po, n_threads);
+    }
+    return out;
+}
+
+template <class T>
+py::tuple mean_value(const carray<T>& X, const py::array& left, const py::array& right, const py::array& feature,
+                     const py::array& threshold, const py::array& mgl, const py::array& value,
+                     const py::array& offset, const py::object& counts_in, int n_threads) {
+    check_ndim(X, 2, "X");
+    ForestArgs a = forest_args(left, right, feature, threshold, mgl, value, offset);
+    const index_t n = X.shape(0), d = X.shape(1);
+    i32 counts;
+    const std::int32_t* pc = nullptr;
+    if (!counts_in.is_none()) {
+        counts = as_array<std::int32_t>(counts_in, 2, "counts");
+        if (counts.shape(0) != a.f.n_trees || counts.shape(1) != n)
+            throw std::invalid_argument("tree: counts must be n_trees x n_samples");
+        pc = counts.data();
+    }
+    py::array_t<double> out({n, a.f.value_stride});
+    py::array_t<std::int32_t> used(pc ? n : 0);
+    const T* px = X.data();
+    double* po = out.mutable_data();
+    std::int32_t* pu = pc ? used.mutable_data() : nullptr;
+    {
+        py::gil_scoped_release release;
+        forest_mean_value<T>(a.f, px, n, d, pc, po, pu, n_threads);
+    }
+    return py::make_tuple(out, used);
+}
+
+template <class T>
+py::tuple decision_path(const carray<T>& X, const py::array& left, const py::array& right,
+                        const py::array& feature, const py::array& threshold, const py::array& mgl,
+                        const py::array& value, const py::array& offset) {
+    check_ndim(X, 2, "X");
+    ForestArgs a = forest_args(left, right, feature, threshold, mgl, value, offset);
+    std::vector<std::int64_t> indptr, indices;
+    const T* px = X.data();
+    const index_t n = X.shape(0), d = X.shape(1);
+    {
+        py::gil_scoped_release release;
+        forest_decision_path<T>(a.f, px, n, d, indptr, indices);
+    }
+    return py::make_tuple(to_numpy(indptr), to_numpy(indices));
+}
+
+}  // namespace
+
+void register_tree(py::module_& m) {
+    auto t = family_module(m, "tree", "Decision trees and forests: building and evaluation (cpp/src/tree/).");
+    py::enum_<Criterion>(t, "Criterion")
+        .value("gini", Criterion::gini)
+        .value("entropy", Criterion::entropy)
+        .value("squared_error", Criterion::squared_error)
+        .value("friedman_mse", Criterion::friedman_mse)
+        .value("poisson", Criterion::poisson)
+        .value("absolute_error", Criterion::absolute_error);
+    py::enum_<SplitterKind>(t, "Splitter").value("best", SplitterKind::best).value("random", SplitterKind::random);
+    py::class_<TreeOptions>(t, "TreeOptions", "Growth options of the trees (see scratchlearn/tree.hpp).")
+        .def(py::init<>())
+        .def_readwrite("criterion", &TreeOptions::criterion)
+        .def_readwrite("splitter", &TreeOptions::splitter)
+        .def_readwrite("max_depth", &TreeOptions::max_depth)
+        .def_readwrite("min_samples_split", &TreeOptions::min_samples_split)
+        .def_readwrite("min_samples_leaf", &TreeOptions::min_samples_leaf)
+        .def_readwrite("min_weight_leaf", &TreeOptions::min_weight_leaf)
+        .def_readwrite("min_weight_fraction", &TreeOptions::min_weight_fraction)
+        .def_readwrite("max_features", &TreeOptions::max_features)
+        .def_readwrite("max_leaf_nodes", &TreeOptions::max_leaf_nodes)
+        .def_readwrite("min_impurity_decrease", &TreeOptions::min_impurity_decrease)
+        .def_readwrite("monotonic_cst", &TreeOptions::monotonic_cst)
+        .def_readwrite("max_bins", &TreeOptions::max_bins);
+    def_float(t, "build", &build<float>, &build<double>,
+              "Build one tree per seed; returns the concatenated node arrays (dict) with node_offset.",
+              py::arg("X").noconvert(), py::arg("y"), py::arg("n_classes"), py::arg("weights"),
+              py::arg("seeds"), py::arg("options"), py::arg("n_threads"));
+    def_float(t, "apply", &apply<float>, &apply<double>, "Leaf (tree-local index) of each row in each tree.",
+              py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),
+              py::arg("threshold"), py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"),
+              py::arg("n_threads"));
+    def_float(t, "mean_value", &mean_value<float>, &mean_value<double>,
+              "Mean over trees of the leaf values of each row; with counts (n_trees x n), only the trees "
+              "where the row's count is 0 (out of bag), and how many did.",
+              py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),
+              py::arg("threshold"), py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"),
+              py::arg("counts"), py::arg("n_threads"));
+    def_float(t, "decision_path", &decision_path<float>, &decision_path<double>,
+              "CSR (indptr, indices) of the nodes each row visits (indices offset by node_offset).",
+              py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),
+              py::arg("threshold"), py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"));
+}

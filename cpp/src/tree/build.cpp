@@ -1,0 +1,1370 @@
+// Tree building: one builder serves single trees and forests (see scratchlearn/tree.hpp).
+//
+// Layout of the work:
+//  - Shared (once per call): X transposed to columns; for the exact best splitter every feature's
+//    sample order sorted once (NaN last); for the histogram splitter every feature binned once
+//    (edges at midpoints between distinct values, at most max_bins bins, uint8 codes, NaN in its
+//    own bin).
+//  - Per tree (scratch allocated once per thread and reused tree after tree):
+//      exact best splitter: for each feature the node's samples in sorted order (ids and values).
+//        A node is the same range [start, end) of every feature's list; when it splits, each list's
+//        range is partitioned stably (left samples first), so both children stay sorted without
+//        any new sort. Cost per level O(n d) instead of O(n d log n).
+//      random splitter and histogram splitter: one list of the node's samples; a drawn feature's
+//        values are gathered (random: min, max and one threshold drawn between them; histogram:
+//        per-bin weighted statistics, then a scan over bins).
+//  - Candidate splits are scored with the criterion's proxy (a monotone function of the impurity
+//    decrease); the winner's children impurities and weighted impurity decrease are computed once.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "scratchlearn/parallel.hpp"
+#include "scratchlearn/tree.hpp"
+
+namespace scratchlearn::tree {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::uint32_t kRandMax = 2147483647u;
+
+// Values closer than this count as equal (in the feature's own precision).
+template <class T>
+constexpr T feature_threshold() { return static_cast<T>(1e-7); }
+
+// The per-tree generator: 32-bit xorshift, values in [0, 2^31).
+struct Rng {
+    std::uint32_t s;
+    std::uint32_t next() {
+        if (s == 0) s = 1;
+        s ^= static_cast<std::uint32_t>(s << 13);
+        s ^= static_cast<std::uint32_t>(s >> 17);
+        s ^= static_cast<std::uint32_t>(s << 5);
+        return s % (kRandMax + 1u);
+    }
+    index_t rand_int(index_t lo, index_t hi) { return lo + static_cast<index_t>(next()) % (hi - lo); }
+    double rand_uniform(double lo, double hi) {
+        return ((hi - lo) * static_cast<double>(next()) / static_cast<double>(kRandMax)) + lo;
+    }
+};
+
+inline double log2_(double x) { return std::log(x) / std::log(2.0); }
+inline double xlogy(double x, double y) { return x == 0.0 ? 0.0 : x * std::log(y); }
+
+template <class T>
+inline bool is_nan(T v) { return v != v; }
+
+// ---- Shared, per call ----------------------------------------------------------------------------
+
+template <class T>
+struct Shared {
+    const Problem<T>* pb = nullptr;
+    TreeOptions opt;
+    index_t n = 0, d = 0, K = 1;
+    bool cls = false;
+    int C = 1;              // classification: the largest class count
+    index_t ms = 1;         // statistics per sample group: K*C (classification) or K (regression)
+    std::vector<T> Xc;      // d × n, column j = feature j
+    std::vector<std::int32_t> ycode;  // n × K class codes
+    std::vector<std::uint8_t> has_nan;  // per feature
+    std::vector<std::int32_t> sorted;   // exact best: d × n, NaN last
+    std::vector<std::uint8_t> codes;    // histogram: d × n
+    std::vector<std::vector<double>> edges;  // histogram: upper edges of the bins (n_bins - 1)
+    std::vector<int> n_bins;
+    index_t max_features = 0;
+    bool presorted = false, hist = false;
+};
+
+// Bin edges for one feature from its sorted non-missing values: at most max_bins bins of about
+// equal counts, cut between distinct values (edge = midpoint of the two neighbours).
+template <class T>
+void make_edges(const T* v, index_t nn, int max_bins, std::vector<double>& edges) {
+    edges.clear();
+    if (nn == 0) return;
+    // distinct values and their counts
+    std::vector<T> dv;
+    std::vector<index_t> cnt;
+    for (index_t i = 0; i < nn; ++i) {
+        if (dv.empty() || v[i] != dv.back()) {
+            dv.push_back(v[i]);
+            cnt.push_back(1);
+        } else {
+            ++cnt.back();
+        }
+    }
+    const index_t nd = static_cast<index_t>(dv.size());
+    auto mid = [&](index_t a) {  // between dv[a] and dv[a + 1]
+        double t = static_cast<double>(dv[a]) / 2.0 + static_cast<double>(dv[a + 1]) / 2.0;
+        if (t >= static_cast<double>(dv[a + 1])) t = static_cast<double>(dv[a]);
+        return t;
+    };
+    if (nd <= max_bins) {
+        for (index_t a = 0; a + 1 < nd; ++a) edges.push_back(mid(a));
+        return;
+    }
+    // quantile cuts: close a bin once the running count reaches the next 1/max_bins share
+    index_t run = 0, bins = 0;
+    for (index_t a = 0; a + 1 < nd && bins + 1 < max_bins; ++a) {
+        run += cnt[a];
+        const double target = static_cast<double>(nn) * static_cast<double>(bins + 1) / max_bins;
+        if (static_cast<double>(run) >= target) {
+            edges.push_back(mid(a));
+            ++bins;
+        }
+    }
+}
+
+template <class T>
+void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt, int n_threads) {
+    sh.pb = &pb;
+    sh.opt = opt;
+    sh.n = pb.n;
+    sh.d = pb.d;
+    sh.K = pb.n_outputs;
+    sh.cls = !pb.n_classes.empty();
+    const index_t n = sh.n, d = sh.d, K = sh.K;
+    if (sh.cls) {
+        sh.C = *std::max_element(pb.n_classes.begin(), pb.n_classes.end());
+        sh.ms = K * sh.C;
+        sh.ycode.resize(static_cast<size_t>(n * K));
+        for (index_t i = 0; i < n * K; ++i) {
+            const double c = pb.y[i];
+            const int k = static_cast<int>(i % K);
+            require(c >= 0 && c < pb.n_classes[k] && c == std::floor(c),
+                    "tree: class codes must be integers in [0, n_classes)");
+            sh.ycode[i] = static_cast<std::int32_t>(c);
+        }
+    } else {
+        sh.ms = K;
+    }
+    sh.max_features = (opt.max_features <= 0 || opt.max_features > d) ? d : opt.max_features;
+    sh.hist = opt.max_bins > 0 && opt.splitter == SplitterKind::best;
+    sh.presorted = !sh.hist && opt.splitter == SplitterKind::best;
+
+    sh.Xc.resize(static_cast<size_t>(n * d));
+    sh.has_nan.assign(static_cast<size_t>(d), 0);
+    const int nt = threads_for(n_threads, d);
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t j = 0; j < d; ++j) {
+        slot.run([&] {
+            T* col = sh.Xc.data() + j * n;
+            bool nan = false;
+            for (index_t i = 0; i < n; ++i) {
+                const T v = pb.X[i * d + j];
+                col[i] = v;
+                nan |= is_nan(v);
+            }
+            sh.has_nan[j] = nan;
+            if (sh.presorted || sh.hist) {
+                // (value, index) pairs sorted, NaN last, ties by index
+                std::vector<std::pair<T, std::int32_t>> pv;
+                pv.reserve(static_cast<size_t>(n));
+                std::vector<std::int32_t> nan_ids;
+                for (index_t i = 0; i < n; ++i) {
+                    if (is_nan(col[i]))
+                        nan_ids.push_back(static_cast<std::int32_t>(i));
+                    else
+                        pv.emplace_back(col[i], static_cast<std::int32_t>(i));
+                }
+                std::sort(pv.begin(), pv.end());
+                std::vector<std::int32_t> ord(static_cast<size_t>(n));
+                for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
+                std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
+                if (sh.hist) {
+                    index_t nn = n;
+                    while (nn > 0 && is_nan(col[ord[nn - 1]])) --nn;
+                    std::vector<T> sv(static_cast<size_t>(nn));
+                    for (index_t i = 0; i < nn; ++i) sv[i] = col[ord[i]];
+                    make_edges(sv.data(), nn, opt.max_bins, sh.edges[j]);
+                    const std::vector<double>& e = sh.edges[j];
+                    sh.n_bins[j] = static_cast<int>(e.size()) + 1;
+                    std::uint8_t* code = sh.codes.data() + j * n;
+                    // walk the sorted order: bins increase monotonically
+                    index_t b = 0;
+                    for (index_t i = 0; i < nn; ++i) {
+                        const double v = static_cast<double>(col[ord[i]]);
+                        while (b < static_cast<index_t>(e.size()) && v > e[b]) ++b;
+                        code[ord[i]] = static_cast<std::uint8_t>(b);
+                    }
+                    for (index_t i = nn; i < n; ++i) code[ord[i]] = 255;
+                }
+                if (sh.presorted) std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
+            }
+        });
+    }
+    slot.rethrow();
+}
+
+// ---- The criterion -------------------------------------------------------------------------------
+//
+// Statistics of a group of samples: total weight w and `ms` sums (per output and class the weight of
+// that class, or per output the weighted sum of the targets).
+
+template <class T>
+struct Crit {
+    const Shared<T>* sh;
+    const double* w;  // the tree's sample weights
+    Criterion kind;
+    index_t K, ms;
+    int C;
+    const int* n_classes;
+    const double* y;
+    const std::int32_t* ycode;
+
+    void init(const Shared<T>& s, const double* weights) {
+        sh = &s;
+        w = weights;
+        kind = s.opt.criterion;
+        K = s.K;
+        ms = s.ms;
+        C = s.C;
+        n_classes = s.cls ? s.pb->n_classes.data() : nullptr;
+        y = s.pb->y;
+        ycode = s.cls ? s.ycode.data() : nullptr;
+    }
+    bool cls() const { return n_classes != nullptr; }
+
+    // acc += statistics of sample i; returns its weight
+    inline double add(double* acc, std::int32_t i) const {
+        const double wi = w[i];
+        if (n_classes) {
+            if (K == 1) {
+                acc[ycode[i]] += wi;
+            } else {
+                for (index_t k = 0; k < K; ++k) acc[k * C + ycode[i * K + k]] += wi;
+            }
+        } else {
+            if (K == 1) {
+                acc[0] += wi * y[i];
+            } else {
+                for (index_t k = 0; k < K; ++k) acc[k] += wi * y[i * K + k];
+            }
+        }
+        return wi;
+    }
+
+    // Impurity of a group from its statistics (classification, MSE needs sq).
+    double class_impurity(const double* s, double wt) const {
+        double imp = 0.0;
+        for (index_t k = 0; k < K; ++k) {
+            const double* sk = s + k * C;
+            if (kind == Criterion::gini) {
+                double sq = 0.0;
+                for (int c = 0; c < n_classes[k]; ++c) sq += sk[c] * sk[c];
+                imp += 1.0 - sq / (wt * wt);
+            } else {
+                double e = 0.0;
+                for (int c = 0; c < n_classes[k]; ++c) {
+                    double p = sk[c];
+                    if (p > 0.0) {
+                        p /= wt;
+                        e -= p * log2_(p);
+                    }
+                }
+                imp += e;
+            }
+        }
+        return imp / static_cast<double>(K);
+    }
+
+    // Proxy of the impurity decrease for left statistics L (weight wl) of a node with totals
+    // tot (weight wt); larger is better.
+    double proxy(const double* L, double wl, const double* tot, double wt) const {
+        const double wr = wt - wl;
+        if (n_classes) {
+            double il = 0.0, ir = 0.0;
+            if (kind == Criterion::gini) {
+                for (index_t k = 0; k < K; ++k) {
+                    double sql = 0.0, sqr = 0.0;
+                    const index_t o = k * C;
+                    for (int c = 0; c < n_classes[k]; ++c) {
+                        const double l = L[o + c], r = tot[o + c] - L[o + c];
+                        sql += l * l;
+                        sqr += r * r;
+                    }
+                    il += 1.0 - sql / (wl * wl);
+                    ir += 1.0 - sqr / (wr * wr);
+                }
+            } else {
+                for (index_t k = 0; k < K; ++k) {
+                    const index_t o = k * C;
+                    for (int c = 0; c < n_classes[k]; ++c) {
+                        double l = L[o + c], r = tot[o + c] - L[o + c];
+                        if (l > 0.0) {
+                            l /= wl;
+                            il -= l * log2_(l);
+                        }
+                        if (r > 0.0) {
+                            r /= wr;
+                            ir -= r * log2_(r);
+                        }
+                    }
+                }
+            }
+            il /= static_cast<double>(K);
+            ir /= static_cast<double>(K);
+            return -wr * ir - wl * il;
+        }
+        switch (kind) {
+            case Criterion::friedman_mse: {
+                double tl = 0.0, tr = 0.0;
+                for (index_t k = 0; k < K; ++k) {
+                    tl += L[k];
+                    tr += tot[k] - L[k];
+                }
+                const double diff = wr * tl - wl * tr;
+                return diff * diff / (wl * wr);
+            }
+            case Criterion::poisson: {
+                double pl = 0.0, pr = 0.0;
+                for (index_t k = 0; k < K; ++k) {
+                    const double sl = L[k], sr = tot[k] - L[k];
+                    if (sl <= kEps || sr <= kEps) return -kInf;
+                    pl -= sl * log2_(sl / wl);
+                    pr -= sr * log2_(sr / wr);
+                }
+                return -pl - pr;
+            }
+            default: {
+                double pl = 0.0, pr = 0.0;
+                for (index_t k = 0; k < K; ++k) {
+                    const double sl = L[k], sr = tot[k] - L[k];
+                    pl += sl * sl;
+                    pr += sr * sr;
+                }
+                return pl / wl + pr / wr;
+            }
+        }
+    }
+
+    double sq_sum(const std::int32_t* ids, index_t cnt) const {
+        double sq = 0.0;
+        for (index_t p = 0; p < cnt; ++p) {
+            const std::int32_t i = ids[p];
+            const double wi = w[i];
+            for (index_t k = 0; k < K; ++k) {
+                const double yk = y[i * K + k];
+                sq += wi * yk * yk;
+            }
+        }
+        return sq;
+    }
+
+    double poisson_loss(const std::int32_t* ids, index_t cnt, const double* s, double ws) const {
+        double loss = 0.0;
+        for (index_t k = 0; k < K; ++k) {
+            if (s[k] <= kEps) return kInf;
+            const double mean = s[k] / ws;
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const double yk = y[i * K + k];
+                loss += w[i] * xlogy(yk, yk / mean);
+            }
+        }
+        return loss / (ws * static_cast<double>(K));
+    }
+
+    // Impurity of the node holding ids (totals tot, weight wt, and for MSE the sum of w y^2).
+    double node_impurity(const std::int32_t* ids, index_t cnt, const double* tot, double wt, double sq_total) const {
+        if (n_classes) return class_impurity(tot, wt);
+        if (kind == Criterion::poisson) return poisson_loss(ids, cnt, tot, wt);
+        double imp = sq_total / wt;
+        for (index_t k = 0; k < K; ++k) {
+            const double m = tot[k] / wt;
+            imp -= m * m;
+        }
+        return imp / static_cast<double>(K);
+    }
+};
+
+// ---- Per-tree work ---------------------------------------------------------------------------------
+
+struct Choice {
+    bool valid = false;
+    double proxy = -kInf;
+    int feature = 0;
+    double threshold = 0.0;
+    bool mgl = false;
+    index_t n_left = 0;
+    index_t nl_sorted = 0;  // exact: how many of the feature's non-missing sorted samples go left
+};
+
+struct Record {
+    index_t start, end, depth, parent;
+    bool is_left;
+    double impurity;
+    index_t n_constant;
+    double lower, upper;
+};
+
+struct Frontier {  // best-first
+    index_t node_id, start, end, pos, depth;
+    bool is_leaf;
+    double improvement, impurity, impurity_left, impurity_right, lower, upper, middle;
+};
+
+template <class T>
+class Builder {
+public:
+    Builder(const Shared<T>& sh, int inner_threads) : sh_(sh), nt_(std::max(1, inner_threads)) {}
+
+    TreeArrays build(const double* weights, std::uint32_t seed) {
+        const Shared<T>& sh = sh_;
+        const index_t n = sh.n, d = sh.d;
+        w_ = weights;
+        crit_.init(sh, weights);
+        rng_.s = seed;
+        features_.resize(static_cast<size_t>(d));
+        std::iota(features_.begin(), features_.end(), 0);
+        constant_.assign(static_cast<size_t>(d), 0);
+        w_total_ = 0.0;
+        m_ = 0;
+        integral_weights_ = true;
+        for (index_t i = 0; i < n; ++i) {
+            w_total_ += weights[i];
+            if (weights[i] != 0.0) ++m_;
+            integral_weights_ &= weights[i] == std::floor(weights[i]) && weights[i] < 1e6;
+        }
+        require(m_ > 0, "tree: all sample weights are zero");
+        mwl_ = std::max(sh.opt.min_weight_leaf, sh.opt.min_weight_fraction * w_total_);
+        goes_left_.resize(static_cast<size_t>(n));
+        if (sh.presorted) {
+            ids_.resize(static_cast<size_t>(d * m_));
+            vals_.resize(static_cast<size_t>(d * m_));
+            const int nt = threads_for(nt_, d);
+#pragma omp parallel for num_threads(nt) schedule(static)
+            for (index_t j = 0; j < d; ++j) {
+                const std::int32_t* src = sh.sorted.data() + j * n;
+                const T* col = sh.Xc.data() + j * n;
+                std::int32_t* di = ids_.data() + j * m_;
+                T* dv = vals_.data() + j * m_;
+                index_t q = 0;
+                for (index_t p = 0; p < n; ++p) {
+                    const std::int32_t i = src[p];
+                    if (weights[i] != 0.0) {
+                        di[q] = i;
+                        dv[q] = col[i];
+                        ++q;
+                    }
+                }
+            }
+            tmp_ids_.resize(static_cast<size_t>(m_) * nt_);
+            tmp_vals_.resize(static_cast<size_t>(m_) * nt_);
+        } else {
+            samples_.clear();
+            samples_.reserve(static_cast<size_t>(m_));
+            for (index_t i = 0; i < n; ++i)
+                if (weights[i] != 0.0) samples_.push_back(static_cast<std::int32_t>(i));
+            fv_.resize(static_cast<size_t>(m_));
+            tmp_ids_.resize(static_cast<size_t>(m_));
+        }
+        const index_t ms = sh.ms;
+        tot_.assign(ms, 0.0);
+        L_.assign(ms, 0.0);
+        R_.assign(ms, 0.0);
+        miss_.assign(ms, 0.0);
+        if (sh.hist) {
+            int maxb = 1;
+            for (int b : sh.n_bins) maxb = std::max(maxb, b);
+            hist_.resize(static_cast<size_t>((maxb + 1) * (ms + 1)));
+            hcnt_.resize(static_cast<size_t>(maxb + 1));
+        }
+        results_.resize(static_cast<size_t>(d));
+        out_ = TreeArrays();
+        if (sh.opt.max_leaf_nodes > 0)
+            build_best_first();
+        else
+            build_depth_first();
+        return std::move(out_);
+    }
+
+private:
+    const Shared<T>& sh_;
+    int nt_;
+    const double* w_ = nullptr;
+    Crit<T> crit_;
+    Rng rng_{1};
+    std::vector<index_t> features_, constant_;
+    double w_total_ = 0.0, mwl_ = 0.0;
+    bool integral_weights_ = true;  // the O(1) gini update is exact only then
+    index_t m_ = 0;
+    std::vector<std::uint8_t> goes_left_;
+    std::vector<std::int32_t> ids_, tmp_ids_, samples_;
+    std::vector<T> vals_, tmp_vals_, fv_;
+    std::vector<double> tot_, L_, R_, miss_, hist_;
+    std::vector<index_t> hcnt_;
+    std::vector<Choice> results_;
+    std::vector<std::pair<std::uint8_t, std::int32_t>> pairs_;
+    std::vector<std::uint8_t> is_constant_;
+    TreeArrays out_;
+    // current node
+    index_t start_ = 0, end_ = 0;
+    double wn_ = 0.0, sq_total_ = 0.0;
+
+    // The samples of the current node (any order).
+    const std::int32_t* node_ids() const {
+        return sh_.presorted ? ids_.data() + start_ : samples_.data() + start_;
+    }
+
+    // node_reset: totals of [start, end)
+    void node_reset(index_t start, index_t end) {
+        start_ = start;
+        end_ = end;
+        std::fill(tot_.begin(), tot_.end(), 0.0);
+        const std::int32_t* ids = node_ids();
+        double wn = 0.0;
+        for (index_t p = 0; p < end - start; ++p) wn += crit_.add(tot_.data(), ids[p]);
+        wn_ = wn;
+        sq_total_ = sh_.cls ? 0.0 : crit_.sq_sum(ids, end - start);
+    }
+
+    double node_impurity() const {
+        return crit_.node_impurity(node_ids(), end_ - start_, tot_.data(), wn_, sq_total_);
+    }
+
+    void node_value(index_t node, double lower, double upper) {
+        const index_t ms = sh_.ms;
+        double* dst = out_.value.data() + node * ms;
+        for (index_t k = 0; k < ms; ++k) dst[k] = tot_[k] / wn_;
+        if (!sh_.opt.monotonic_cst.empty()) {
+            if (dst[0] < lower)
+                dst[0] = lower;
+            else if (dst[0] > upper)
+                dst[0] = upper;
+            if (sh_.cls) dst[1] = 1.0 - dst[0];
+        }
+    }
+
+    index_t add_node(index_t parent, bool is_left, bool is_leaf, const Choice& c, double impurity,
+                     index_t n_node, double wn) {
+        TreeArrays& t = out_;
+        const index_t id = t.node_count();
+        t.children_left.push_back(-1);
+        t.children_right.push_back(-1);
+        t.feature.push_back(is_leaf ? -2 : c.feature);
+        t.threshold.push_back(is_leaf ? -2.0 : c.threshold);
+        t.missing_go_to_left.push_back(is_leaf ? 0 : static_cast<std::uint8_t>(c.mgl));
+        t.impurity.push_back(impurity);
+        t.n_node_samples.push_back(static_cast<std::int32_t>(n_node));
+        t.weighted_n_node_samples.push_back(wn);
+        t.value.resize(t.value.size() + static_cast<size_t>(sh_.ms));
+        if (parent >= 0) {
+            if (is_left)
+                t.children_left[parent] = static_cast<std::int32_t>(id);
+            else
+                t.children_right[parent] = static_cast<std::int32_t>(id);
+        }
+        return id;
+    }
+
+    bool mono_ok(int f, const double* L, double wl, double lower, double upper) const {
+        const auto& mc = sh_.opt.monotonic_cst;
+        if (mc.empty() || mc[f] == 0) return true;
+        const double wr = wn_ - wl;
+        const double vl = L[0] / wl, vr = (tot_[0] - L[0]) / wr;
+        return vl >= lower && vr >= lower && vl <= upper && vr <= upper &&
+               (vl - vr) * static_cast<double>(mc[f]) <= 0;
+    }
+
+    // ---- exact best splitter over the presorted lists
+    Choice eval_sorted(int f, double lower, double upper, std::vector<double>& L, std::vector<double>& miss,
+                       bool& constant) const {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::int32_t* ids = ids_.data() + f * m_ + start_;
+        const T* v = vals_.data() + f * m_ + start_;
+        index_t nmiss = 0;
+        if (sh_.has_nan[f])
+            while (nmiss < cnt && is_nan(v[cnt - 1 - nmiss])) ++nmiss;
+        const index_t nn = cnt - nmiss;
+        constexpr T FT = feature_threshold<T>();
+        constant = nn == 0 || (v[nn - 1] <= v[0] + FT && nmiss == 0);
+        if (constant) return best;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        const index_t ms = sh_.ms;
+        double wmiss = 0.0;
+        if (nmiss > 0) {
+            std::fill(miss.begin(), miss.end(), 0.0);
+            for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss.data(), ids[p]);
+        }
+        const int passes = nmiss > 0 ? 2 : 1;
+        if (nmiss == 0 && sh_.K == 1 && sh_.opt.monotonic_cst.empty()) {
+            if (sh_.cls && sh_.opt.criterion == Criterion::gini && integral_weights_)
+                return scan_gini1(f, ids, v, cnt, msl, mwl);
+            if (!sh_.cls && sh_.opt.criterion == Criterion::squared_error)
+                return scan_mse1(f, ids, v, cnt, msl, mwl);
+        }
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            double wl;
+            if (go_left) {
+                std::copy(miss.begin(), miss.end(), L.begin());
+                wl = wmiss;
+            } else {
+                std::fill(L.begin(), L.begin() + ms, 0.0);
+                wl = 0.0;
+            }
+            for (index_t j = 0; j < nn; ++j) {
+                wl += crit_.add(L.data(), ids[j]);
+                const index_t p = j + 1;
+                if (p < nn) {
+                    if (v[p] <= v[j] + FT) continue;
+                } else if (go_left || nmiss == 0) {
+                    break;
+                }
+                const index_t n_left = go_left ? nmiss + p : p;
+                const index_t n_right = cnt - n_left;
+                if (n_left < msl || n_right < msl) continue;
+                if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+                if (pr > best.proxy) {
+                    best.valid = true;
+                    best.proxy = pr;
+                    best.feature = f;
+                    best.nl_sorted = p;
+                    best.n_left = n_left;
+                    if (p == nn) {
+                        best.threshold = kInf;
+                    } else {
+                        double t = static_cast<double>(v[j]) / 2.0 + static_cast<double>(v[p]) / 2.0;
+                        if (t >= static_cast<double>(v[p]) || std::isinf(t)) t = static_cast<double>(v[j]);
+                        best.threshold = t;
+                    }
+                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                }
+            }
+        }
+        return best;
+    }
+
+    static double midpoint(T a, T b) {
+        double t = static_cast<double>(a) / 2.0 + static_cast<double>(b) / 2.0;
+        if (t >= static_cast<double>(b) || std::isinf(t)) t = static_cast<double>(a);
+        return t;
+    }
+
+    // Single-output gini without missing values: the running sums of squared class weights are
+    // updated in O(1) per sample instead of O(n_classes) per candidate (exact in integer weights).
+    Choice scan_gini1(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t msl, double mwl) const {
+        Choice best;
+        const int C = sh_.C;
+        double lc[256];
+        double* l = C <= 256 ? lc : nullptr;
+        std::vector<double> big;
+        if (!l) {
+            big.assign(static_cast<size_t>(C), 0.0);
+            l = big.data();
+        } else {
+            std::fill(l, l + C, 0.0);
+        }
+        const double* t = tot_.data();
+        double sqr = 0.0;
+        for (int c = 0; c < C; ++c) sqr += t[c] * t[c];
+        double sql = 0.0, wl = 0.0;
+        const double wt = wn_;
+        const double* w = w_;
+        const std::int32_t* yc = sh_.ycode.data();
+        constexpr T FT = feature_threshold<T>();
+        const index_t lo = std::max<index_t>(msl, 1), hi = cnt - std::max<index_t>(msl, 1);
+        for (index_t j = 0; j < cnt - 1; ++j) {
+            const std::int32_t i = ids[j];
+            const double wi = w[i];
+            const int c = yc[i];
+            const double lo_c = l[c], ro_c = t[c] - lo_c;
+            sql += wi * (2.0 * lo_c + wi);
+            sqr += wi * (wi - 2.0 * ro_c);
+            l[c] = lo_c + wi;
+            wl += wi;
+            const index_t p = j + 1;
+            if (p < lo || p > hi) continue;
+            if (v[p] <= v[j] + FT) continue;
+            const double wr = wt - wl;
+            if (wl < mwl || wr < mwl) continue;
+            // the generic gini proxy's very operations (equal candidates compare equal across paths)
+            const double pr = -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
+            if (pr > best.proxy) {
+                best.valid = true;
+                best.proxy = pr;
+                best.feature = f;
+                best.nl_sorted = p;
+                best.n_left = p;
+                best.threshold = midpoint(v[j], v[p]);
+                best.mgl = p > cnt - p;
+            }
+        }
+        return best;
+    }
+
+    // Single-output squared error without missing values: proxy S_L^2/w_L + S_R^2/w_R.
+    Choice scan_mse1(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t msl, double mwl) const {
+        Choice best;
+        const double st = tot_[0], wt = wn_;
+        double sl = 0.0, wl = 0.0;
+        const double* w = w_;
+        const double* y = sh_.pb->y;
+        constexpr T FT = feature_threshold<T>();
+        const index_t lo = std::max<index_t>(msl, 1), hi = cnt - std::max<index_t>(msl, 1);
+        for (index_t j = 0; j < cnt - 1; ++j) {
+            const std::int32_t i = ids[j];
+            const double wi = w[i];
+            sl += wi * y[i];
+            wl += wi;
+            const index_t p = j + 1;
+            if (p < lo || p > hi) continue;
+            if (v[p] <= v[j] + FT) continue;
+            const double wr = wt - wl;
+            if (wl < mwl || wr < mwl) continue;
+            const double sr = st - sl;
+            const double pr = sl * sl / wl + sr * sr / wr;
+            if (pr > best.proxy) {
+                best.valid = true;
+                best.proxy = pr;
+                best.feature = f;
+                best.nl_sorted = p;
+                best.n_left = p;
+                best.threshold = midpoint(v[j], v[p]);
+                best.mgl = p > cnt - p;
+            }
+        }
+        return best;
+    }
+
+    // ---- histogram splitter over the node's sample list
+    Choice eval_hist(int f, double lower, double upper, std::vector<double>& L, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const index_t n = sh_.n, ms = sh_.ms, st = ms + 1;
+        const int nb = sh_.n_bins[f];
+        const std::uint8_t* code = sh_.codes.data() + f * n;
+        const std::int32_t* ids = samples_.data() + start_;
+        if (cnt < nb) return eval_codes_sorted(f, lower, upper, L, constant);
+        // bins 0..nb-1 and the missing bin at nb
+        std::fill(hist_.begin(), hist_.begin() + (nb + 1) * st, 0.0);
+        std::fill(hcnt_.begin(), hcnt_.begin() + nb + 1, 0);
+        if (sh_.cls && sh_.K == 1) {
+            const std::int32_t* yc = sh_.ycode.data();
+            const double* w = w_;
+            double* H = hist_.data();
+            index_t* hc = hcnt_.data();
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = H + b * st;
+                const double wi = w[i];
+                h[0] += wi;
+                h[1 + yc[i]] += wi;
+                ++hc[b];
+            }
+        } else if (!sh_.cls && sh_.K == 1) {
+            const double* y = sh_.pb->y;
+            const double* w = w_;
+            double* H = hist_.data();
+            index_t* hc = hcnt_.data();
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = H + b * 2;
+                const double wi = w[i];
+                h[0] += wi;
+                h[1] += wi * y[i];
+                ++hc[b];
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i] == 255 ? nb : code[i];
+                double* h = hist_.data() + b * st;
+                h[0] += crit_.add(h + 1, i);
+                ++hcnt_[b];
+            }
+        }
+        const index_t nmiss = hcnt_[nb];
+        int first = -1, last = -1, nonempty = 0;
+        for (int b = 0; b < nb; ++b)
+            if (hcnt_[b] > 0) {
+                if (first < 0) first = b;
+                last = b;
+                ++nonempty;
+            }
+        constant = nonempty == 0 || (nonempty == 1 && nmiss == 0);
+        if (constant) return best;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        const double* hm = hist_.data() + nb * st;
+        const int passes = nmiss > 0 ? 2 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            double wl;
+            index_t nl;
+            if (go_left) {
+                std::copy(hm + 1, hm + st, L.begin());
+                wl = hm[0];
+                nl = nmiss;
+            } else {
+                std::fill(L.begin(), L.begin() + ms, 0.0);
+                wl = 0.0;
+                nl = 0;
+            }
+            for (int b = first; b <= last; ++b) {
+                if (hcnt_[b] == 0) continue;
+                const double* h = hist_.data() + b * st;
+                wl += h[0];
+                for (index_t k = 0; k < ms; ++k) L[k] += h[k + 1];
+                nl += hcnt_[b];
+                if (b == last && (go_left || nmiss == 0)) break;
+                const index_t n_left = nl, n_right = cnt - nl;
+                if (n_left < msl || n_right < msl) continue;
+                if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+                if (pr > best.proxy) {
+                    best.valid = true;
+                    best.proxy = pr;
+                    best.feature = f;
+                    best.n_left = n_left;
+                    best.threshold = b == last ? kInf : sh_.edges[f][b];
+                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                }
+            }
+        }
+        return best;
+    }
+
+    // The histogram splitter's answer for a node with fewer samples than bins: the node's
+    // (code, sample) pairs sorted by code and scanned like the exact splitter, candidate cuts
+    // between distinct codes (the same candidates and thresholds as the bin scan, without
+    // clearing and scanning every bin).
+    Choice eval_codes_sorted(int f, double lower, double upper, std::vector<double>& L, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        pairs_.resize(static_cast<size_t>(cnt));
+        for (index_t p = 0; p < cnt; ++p) pairs_[p] = {code[ids[p]], ids[p]};
+        std::sort(pairs_.begin(), pairs_.end());
+        index_t nmiss = 0;
+        while (nmiss < cnt && pairs_[cnt - 1 - nmiss].first == 255) ++nmiss;
+        const index_t nn = cnt - nmiss;
+        constant = nn == 0 || (pairs_[0].first == pairs_[nn - 1].first && nmiss == 0);
+        if (constant) return best;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        const index_t ms = sh_.ms;
+        double wmiss = 0.0;
+        std::fill(miss_.begin(), miss_.end(), 0.0);
+        for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss_.data(), pairs_[p].second);
+        const int passes = nmiss > 0 ? 2 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            double wl;
+            if (go_left) {
+                std::copy(miss_.begin(), miss_.end(), L.begin());
+                wl = wmiss;
+            } else {
+                std::fill(L.begin(), L.begin() + ms, 0.0);
+                wl = 0.0;
+            }
+            for (index_t j = 0; j < nn; ++j) {
+                wl += crit_.add(L.data(), pairs_[j].second);
+                const index_t p = j + 1;
+                if (p < nn) {
+                    if (pairs_[p].first == pairs_[j].first) continue;
+                } else if (go_left || nmiss == 0) {
+                    break;
+                }
+                const index_t n_left = go_left ? nmiss + p : p;
+                const index_t n_right = cnt - n_left;
+                if (n_left < msl || n_right < msl) continue;
+                if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+                if (pr > best.proxy) {
+                    best.valid = true;
+                    best.proxy = pr;
+                    best.feature = f;
+                    best.n_left = n_left;
+                    best.threshold = p == nn ? kInf : sh_.edges[f][pairs_[j].first];
+                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                }
+            }
+        }
+        return best;
+    }
+
+    // ---- random splitter: one threshold drawn between the node's min and max
+    Choice eval_random(int f, double lower, double upper, std::vector<double>& L, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const T* col = sh_.Xc.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        T vmin = std::numeric_limits<T>::infinity(), vmax = -std::numeric_limits<T>::infinity();
+        index_t nmiss = 0;
+        for (index_t p = 0; p < cnt; ++p) {
+            const T v = col[ids[p]];
+            fv_[p] = v;
+            if (is_nan(v)) {
+                ++nmiss;
+                continue;
+            }
+            if (v < vmin) vmin = v;
+            if (v > vmax) vmax = v;
+        }
+        constexpr T FT = feature_threshold<T>();
+        constant = cnt == nmiss || (vmax <= vmin + FT && nmiss == 0);
+        if (constant) return best;
+        double thr = rng_.rand_uniform(static_cast<double>(vmin), static_cast<double>(vmax));
+        const bool mgl = nmiss > 0 ? rng_.rand_int(0, 2) != 0 : false;
+        if (thr == static_cast<double>(vmax)) thr = static_cast<double>(vmin);
+        const index_t ms = sh_.ms;
+        std::fill(L.begin(), L.begin() + ms, 0.0);
+        double wl = 0.0;
+        index_t nl = 0;
+        for (index_t p = 0; p < cnt; ++p) {
+            const T v = fv_[p];
+            const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+            if (left) {
+                wl += crit_.add(L.data(), ids[p]);
+                ++nl;
+            }
+        }
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        if (nl < msl || cnt - nl < msl) return best;
+        if (wl < mwl || wn_ - wl < mwl) return best;
+        if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
+        const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+        best.valid = pr > -kInf;
+        best.proxy = pr;
+        best.feature = f;
+        best.threshold = thr;
+        best.n_left = nl;
+        best.mgl = nmiss > 0 ? mgl : nl > cnt - nl;
+        return best;
+    }
+
+    Choice eval(int f, double lower, double upper, bool& constant) {
+        if (sh_.presorted) return eval_sorted(f, lower, upper, L_, miss_, constant);
+        if (sh_.hist) return eval_hist(f, lower, upper, L_, constant);
+        return eval_random(f, lower, upper, L_, constant);
+    }
+
+    // Evaluates every feature not known constant at once (threads over features); the draw loop
+    // then replays the generator over the stored answers. Only when every feature gets drawn.
+    void eval_all_parallel(index_t n_known, double lower, double upper) {
+        const index_t d = sh_.d;
+        is_constant_.assign(static_cast<size_t>(d), 0);
+        std::vector<int> todo;
+        for (index_t q = n_known; q < d; ++q) todo.push_back(static_cast<int>(features_[q]));
+        const index_t nt = threads_for(nt_, static_cast<long long>(todo.size()));
+        const index_t ms = sh_.ms;
+        ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+        {
+            std::vector<double> L(ms), miss(ms);
+#pragma omp for schedule(dynamic, 1)
+            for (index_t q = 0; q < static_cast<index_t>(todo.size()); ++q) {
+                slot.run([&] {
+                    bool c = false;
+                    const int f = todo[q];
+                    results_[f] = eval_sorted(f, lower, upper, L, miss, c);
+                    is_constant_[f] = c;
+                });
+            }
+        }
+        slot.rethrow();
+    }
+
+    // Draws features as the Fisher-Yates walk does, evaluates them, keeps the best (first met on
+    // ties). n_constant: in, the count of known constant features; out, including the new ones.
+    Choice node_split(index_t& n_constant, double lower, double upper) {
+        const index_t d = sh_.d;
+        const index_t maxf = sh_.max_features;
+        index_t f_i = d, n_visited = 0, n_found = 0, n_drawn = 0;
+        const index_t n_known = n_constant;
+        index_t n_total = n_known;
+        const bool pre = sh_.presorted && maxf >= d && nt_ > 1 &&
+                         (end_ - start_) * (d - n_known) >= 20000;
+        if (pre) eval_all_parallel(n_known, lower, upper);
+        Choice best;
+        while (f_i > n_total && (n_visited < maxf || n_visited <= n_found + n_drawn)) {
+            ++n_visited;
+            index_t f_j = rng_.rand_int(n_drawn, f_i - n_found);
+            if (f_j < n_known) {
+                std::swap(features_[n_drawn], features_[f_j]);
+                ++n_drawn;
+                continue;
+            }
+            f_j += n_found;
+            const int f = static_cast<int>(features_[f_j]);
+            bool constant = false;
+            Choice c;
+            if (pre) {
+                c = results_[f];
+                constant = is_constant_[f] != 0;
+            } else {
+                c = eval(f, lower, upper, constant);
+            }
+            if (constant) {
+                std::swap(features_[f_j], features_[n_total]);
+                ++n_found;
+                ++n_total;
+                continue;
+            }
+            --f_i;
+            std::swap(features_[f_i], features_[f_j]);
+            if (c.valid && c.proxy > best.proxy) best = c;
+        }
+        std::copy(constant_.begin(), constant_.begin() + n_known, features_.begin());
+        std::copy(features_.begin() + n_known, features_.begin() + n_known + n_found,
+                  constant_.begin() + n_known);
+        n_constant = n_total;
+        return best;
+    }
+
+    // Marks the samples going left for the chosen split, partitions the node's lists (left first)
+    // and computes the left/right statistics, children impurities and the impurity decrease.
+    void apply_split(const Choice& c, double impurity, double& imp_left, double& imp_right,
+                     double& improvement, double& middle) {
+        const index_t cnt = end_ - start_;
+        const index_t ms = sh_.ms;
+        std::fill(L_.begin(), L_.end(), 0.0);
+        double wl = 0.0;
+        std::int32_t* left_ids;  // after partition: the left samples, contiguous
+        if (sh_.presorted) {
+            const int f = c.feature;
+            const std::int32_t* ids = ids_.data() + f * m_ + start_;
+            const T* v = vals_.data() + f * m_ + start_;
+            index_t nmiss = 0;
+            if (sh_.has_nan[f])
+                while (nmiss < cnt && is_nan(v[cnt - 1 - nmiss])) ++nmiss;
+            const index_t nn = cnt - nmiss;
+            for (index_t p = 0; p < cnt; ++p) goes_left_[ids[p]] = 0;
+            for (index_t p = 0; p < c.nl_sorted; ++p) goes_left_[ids[p]] = 1;
+            if (c.mgl)
+                for (index_t p = nn; p < cnt; ++p) goes_left_[ids[p]] = 1;
+            const index_t d = sh_.d;
+            const int nt = (cnt * d >= 50000) ? threads_for(nt_, d) : 1;
+#pragma omp parallel for num_threads(nt) schedule(static)
+            for (index_t j = 0; j < d; ++j) {
+                int tid = 0;
+#ifdef _OPENMP
+                tid = omp_get_thread_num();
+#endif
+                std::int32_t* di = ids_.data() + j * m_ + start_;
+                T* dv = vals_.data() + j * m_ + start_;
+                std::int32_t* ti = tmp_ids_.data() + static_cast<index_t>(tid) * m_;
+                T* tv = tmp_vals_.data() + static_cast<index_t>(tid) * m_;
+                index_t l = 0, r = 0;
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = di[p];
+                    const T x = dv[p];
+                    if (goes_left_[i]) {
+                        di[l] = i;
+                        dv[l] = x;
+                        ++l;
+                    } else {
+                        ti[r] = i;
+                        tv[r] = x;
+                        ++r;
+                    }
+                }
+                std::memcpy(di + l, ti, sizeof(std::int32_t) * r);
+                std::memcpy(dv + l, tv, sizeof(T) * r);
+            }
+            left_ids = ids_.data() + start_;  // feature 0's list: left samples first
+        } else {
+            std::int32_t* ids = samples_.data() + start_;
+            const int f = c.feature;
+            index_t l = 0, r = 0;
+            if (sh_.hist) {
+                const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+                const double thr = c.threshold;
+                const auto& e = sh_.edges[f];
+                // bin b goes left iff its upper edge <= thr (the last bin's edge is +inf)
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    bool left;
+                    if (code[i] == 255)
+                        left = c.mgl;
+                    else
+                        left = code[i] < static_cast<int>(e.size()) ? e[code[i]] <= thr : thr == kInf;
+                    if (left)
+                        ids[l++] = i;
+                    else
+                        tmp_ids_[r++] = i;
+                }
+            } else {
+                const T* col = sh_.Xc.data() + f * sh_.n;
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    const T x = col[i];
+                    const bool left = is_nan(x) ? c.mgl : static_cast<double>(x) <= c.threshold;
+                    if (left)
+                        ids[l++] = i;
+                    else
+                        tmp_ids_[r++] = i;
+                }
+            }
+            std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
+            left_ids = ids;
+        }
+        const index_t nl = c.n_left;
+        for (index_t p = 0; p < nl; ++p) wl += crit_.add(L_.data(), left_ids[p]);
+        const double wr = wn_ - wl;
+        for (index_t k = 0; k < ms; ++k) R_[k] = tot_[k] - L_[k];
+        const std::int32_t* right_ids = left_ids + nl;
+        if (sh_.cls) {
+            imp_left = crit_.class_impurity(L_.data(), wl);
+            imp_right = crit_.class_impurity(R_.data(), wr);
+        } else if (sh_.opt.criterion == Criterion::poisson) {
+            imp_left = crit_.poisson_loss(left_ids, nl, L_.data(), wl);
+            imp_right = crit_.poisson_loss(right_ids, cnt - nl, R_.data(), wr);
+        } else {
+            const double sql = crit_.sq_sum(left_ids, nl);
+            const double sqr = sq_total_ - sql;
+            double il = sql / wl, ir = sqr / wr;
+            for (index_t k = 0; k < sh_.K; ++k) {
+                const double ml = L_[k] / wl, mr = R_[k] / wr;
+                il -= ml * ml;
+                ir -= mr * mr;
+            }
+            imp_left = il / static_cast<double>(sh_.K);
+            imp_right = ir / static_cast<double>(sh_.K);
+        }
+        if (sh_.opt.criterion == Criterion::friedman_mse) {
+            double tl = 0.0, tr = 0.0;
+            for (index_t k = 0; k < sh_.K; ++k) {
+                tl += L_[k];
+                tr += R_[k];
+            }
+            const double diff = (wr * tl - wl * tr) / static_cast<double>(sh_.K);
+            improvement = diff * diff / (wl * wr * wn_);
+        } else {
+            improvement = (wn_ / w_total_) *
+                          (impurity - (wr / wn_ * imp_right) - (wl / wn_ * imp_left));
+        }
+        middle = L_[0] / (2 * wl) + R_[0] / (2 * wr);
+    }
+
+    void child_bounds(int f, double lower, double upper, double middle, double& lmin, double& lmax,
+                      double& rmin, double& rmax) const {
+        const auto& mc = sh_.opt.monotonic_cst;
+        if (mc.empty() || mc[f] == 0) {
+            lmin = rmin = lower;
+            lmax = rmax = upper;
+        } else if (mc[f] == 1) {
+            lmin = lower;
+            rmax = upper;
+            rmin = middle;
+            lmax = middle;
+        } else {
+            rmin = lower;
+            lmax = upper;
+            lmin = middle;
+            rmax = middle;
+        }
+    }
+
+    void build_depth_first() {
+        const TreeOptions& o = sh_.opt;
+        std::vector<Record> stack;
+        stack.push_back({0, m_, 0, -1, false, kInf, 0, -kInf, kInf});
+        bool first = true;
+        int max_depth_seen = -1;
+        while (!stack.empty()) {
+            Record r = stack.back();
+            stack.pop_back();
+            const index_t n_node = r.end - r.start;
+            node_reset(r.start, r.end);
+            bool is_leaf = r.depth >= o.max_depth || n_node < o.min_samples_split ||
+                           n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_;
+            double impurity = r.impurity;
+            if (first) {
+                impurity = node_impurity();
+                first = false;
+            }
+            is_leaf = is_leaf || impurity <= kEps;
+            Choice c;
+            index_t n_constant = r.n_constant;
+            double il = 0, ir = 0, improvement = 0, middle = 0;
+            if (!is_leaf) {
+                c = node_split(n_constant, r.lower, r.upper);
+                if (c.valid) apply_split(c, impurity, il, ir, improvement, middle);
+                is_leaf = !c.valid || (improvement + kEps < o.min_impurity_decrease);
+            }
+            const index_t id = add_node(r.parent, r.is_left, is_leaf, c, impurity, n_node, wn_);
+            node_value(id, r.lower, r.upper);
+            if (!is_leaf) {
+                double lmin, lmax, rmin, rmax;
+                child_bounds(c.feature, r.lower, r.upper, middle, lmin, lmax, rmin, rmax);
+                const index_t pos = r.start + c.n_left;
+                stack.push_back({pos, r.end, r.depth + 1, id, false, ir, n_constant, rmin, rmax});
+                stack.push_back({r.start, pos, r.depth + 1, id, true, il, n_constant, lmin, lmax});
+            }
+            if (r.depth > max_depth_seen) max_depth_seen = static_cast<int>(r.depth);
+        }
+        out_.max_depth = max_depth_seen;
+    }
+
+    Frontier add_split_node(index_t start, index_t end, double impurity, bool is_first, bool is_left,
+                            index_t parent, index_t depth, double lower, double upper) {
+        const TreeOptions& o = sh_.opt;
+        node_reset(start, end);
+        index_t n_constant = 0;
+        if (is_first) impurity = node_impurity();
+        const index_t n_node = end - start;
+        bool is_leaf = depth >= o.max_depth || n_node < o.min_samples_split ||
+                       n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_ || impurity <= kEps;
+        Choice c;
+        double il = 0, ir = 0, improvement = 0, middle = 0;
+        if (!is_leaf) {
+            c = node_split(n_constant, lower, upper);
+            if (c.valid) apply_split(c, impurity, il, ir, improvement, middle);
+            is_leaf = !c.valid || improvement + kEps < o.min_impurity_decrease;
+        }
+        const index_t id = add_node(parent, is_left, is_leaf, c, impurity, n_node, wn_);
+        node_value(id, lower, upper);
+        Frontier fr;
+        fr.node_id = id;
+        fr.start = start;
+        fr.end = end;
+        fr.depth = depth;
+        fr.impurity = impurity;
+        fr.lower = lower;
+        fr.upper = upper;
+        fr.middle = middle;
+        if (!is_leaf) {
+            fr.pos = start + c.n_left;
+            fr.is_leaf = false;
+            fr.improvement = improvement;
+            fr.impurity_left = il;
+            fr.impurity_right = ir;
+        } else {
+            fr.pos = end;
+            fr.is_leaf = true;
+            fr.improvement = 0.0;
+            fr.impurity_left = impurity;
+            fr.impurity_right = impurity;
+        }
+        return fr;
+    }
+
+    void build_best_first() {
+        const TreeOptions& o = sh_.opt;
+        auto cmp = [](const Frontier& a, const Frontier& b) { return a.improvement < b.improvement; };
+        std::vector<Frontier> frontier;
+        index_t max_split_nodes = o.max_leaf_nodes - 1;
+        int max_depth_seen = -1;
+        frontier.push_back(add_split_node(0, m_, kInf, true, true, -1, 0, -kInf, kInf));
+        std::push_heap(frontier.begin(), frontier.end(), cmp);
+        while (!frontier.empty()) {
+            std::pop_heap(frontier.begin(), frontier.end(), cmp);
+            Frontier r = frontier.back();
+            frontier.pop_back();
+            const bool is_leaf = r.is_leaf || max_split_nodes <= 0;
+            if (is_leaf) {
+                out_.children_left[r.node_id] = -1;
+                out_.children_right[r.node_id] = -1;
+                out_.feature[r.node_id] = -2;
+                out_.threshold[r.node_id] = -2.0;
+            } else {
+                const int f = out_.feature[r.node_id];
+                double lmin, lmax, rmin, rmax;
+                child_bounds(f, r.lower, r.upper, r.middle, lmin, lmax, rmin, rmax);
+                --max_split_nodes;
+                Frontier a = add_split_node(r.start, r.pos, r.impurity_left, false, true, r.node_id,
+                                            r.depth + 1, lmin, lmax);
+                Frontier b = add_split_node(r.pos, r.end, r.impurity_right, false, false, r.node_id,
+                                            r.depth + 1, rmin, rmax);
+                frontier.push_back(a);
+                std::push_heap(frontier.begin(), frontier.end(), cmp);
+                frontier.push_back(b);
+                std::push_heap(frontier.begin(), frontier.end(), cmp);
+            }
+            if (r.depth > max_depth_seen) max_depth_seen = static_cast<int>(r.depth);
+        }
+        out_.max_depth = max_depth_seen;
+    }
+};
+
+}  // namespace
+
+template <class T>
+std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights, index_t weights_stride,
+                                    const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                    int n_threads) {
+    require(pb.n > 0 && pb.d > 0, "tree: X must have at least one sample and one feature");
+    require(pb.n_outputs >= 1, "tree: y must have at least one output");
+    require(pb.n <= 2147483647, "tree: at most 2^31 - 1 samples");
+    require(n_trees >= 0, "tree: n_trees must be >= 0");
+    require(opt.min_samples_leaf >= 1, "tree: min_samples_leaf must be >= 1");
+    require(opt.min_samples_split >= 2, "tree: min_samples_split must be >= 2");
+    require(opt.max_depth >= 0, "tree: max_depth must be >= 0");
+    require(opt.max_bins == 0 || (opt.max_bins >= 2 && opt.max_bins <= 255), "tree: max_bins must be in [2, 255]");
+    require(opt.max_leaf_nodes < 0 || opt.max_leaf_nodes >= 2 || opt.max_leaf_nodes == 0,
+            "tree: max_leaf_nodes must be >= 2");
+    require(opt.monotonic_cst.empty() || static_cast<index_t>(opt.monotonic_cst.size()) == pb.d,
+            "tree: monotonic_cst must have one entry per feature");
+    if (!pb.n_classes.empty()) {
+        require(static_cast<index_t>(pb.n_classes.size()) == pb.n_outputs, "tree: one class count per output");
+        for (int c : pb.n_classes) require(c >= 1, "tree: each output needs at least one class");
+        require(opt.criterion == Criterion::gini || opt.criterion == Criterion::entropy,
+                "tree: classification needs the gini or entropy criterion");
+    } else {
+        require(opt.criterion != Criterion::gini && opt.criterion != Criterion::entropy,
+                "tree: regression needs a regression criterion");
+        require(opt.criterion != Criterion::absolute_error, "tree: absolute_error is not supported by the core");
+    }
+    if (!opt.monotonic_cst.empty()) {
+        require(pb.n_outputs == 1, "tree: monotonic constraints need a single output");
+        require(pb.n_classes.empty() || pb.n_classes[0] <= 2, "tree: monotonic constraints need a binary classification");
+    }
+    for (index_t t = 0; t < n_trees; ++t) {
+        const double* w = weights + t * weights_stride;
+        if (weights_stride == 0 && t > 0) break;
+        for (index_t i = 0; i < pb.n; ++i)
+            require(std::isfinite(w[i]) && w[i] >= 0.0, "tree: sample weights must be finite and >= 0");
+    }
+    if (pb.n_classes.empty()) {
+        for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(std::isfinite(pb.y[i]), "tree: y must be finite");
+        if (opt.criterion == Criterion::poisson)
+            for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(pb.y[i] >= 0, "tree: poisson needs y >= 0");
+    }
+    TreeOptions o = opt;
+    if (o.max_leaf_nodes == 0) o.max_leaf_nodes = -1;
+    Shared<T> sh;
+    sh.edges.resize(static_cast<size_t>(pb.d));
+    sh.n_bins.assign(static_cast<size_t>(pb.d), 1);
+    if (o.max_bins > 0 && o.splitter == SplitterKind::best) sh.codes.resize(static_cast<size_t>(pb.n * pb.d));
+    if (o.max_bins == 0 && o.splitter == SplitterKind::best) sh.sorted.resize(static_cast<size_t>(pb.n * pb.d));
+    prepare_shared(sh, pb, o, n_threads);
+
+    std::vector<TreeArrays> out(static_cast<size_t>(n_trees));
+    if (n_trees == 0) return out;
+    const int outer = threads_for(n_threads, n_trees);
+    const int inner = std::max(1, n_threads / outer);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(outer)
+    {
+        Builder<T> b(sh, inner);
+#pragma omp for schedule(dynamic, 1)
+        for (index_t t = 0; t < n_trees; ++t) {
+            slot.run([&] { out[t] = b.build(weights + t * weights_stride, seeds[t]); });
+        }
+    }
+    slot.rethrow();
+    return out;
+}
+
+template std::vector<TreeArrays> build_trees<float>(const Problem<float>&, const double*, index_t,
+                                                    const std::uint32_t*, index_t, const TreeOptions&, int);
+template std::vector<TreeArrays> build_trees<double>(const Problem<double>&, const double*, index_t,
+                                                     const std::uint32_t*, index_t, const TreeOptions&, int);
+
+}  // namespace scratchlearn::tree

@@ -1,0 +1,223 @@
+"""Forests against scikit-learn: same trees (exact splitter), quality (histogram splitter), OOB,
+warm start, thread independence, pickling, bad input."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+sk_ensemble = pytest.importorskip("sklearn.ensemble")
+from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification, make_regression  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+
+from scratchlearn import ensemble as sl_ensemble  # noqa: E402
+from scratchlearn.utils._param_validation import InvalidParameterError  # noqa: E402
+
+
+def _cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return X.astype(np.float32), y
+
+
+def assert_same_forest(ours, theirs):
+    assert len(ours.estimators_) == len(theirs.estimators_)
+    for a, b in zip(ours.estimators_, theirs.estimators_):
+        assert_array_equal(a.tree_.feature, b.tree_.feature)
+        assert_array_equal(a.tree_.children_left, b.tree_.children_left)
+        assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+        assert_array_equal(a.tree_.n_node_samples, b.tree_.n_node_samples)
+        assert_allclose(a.tree_.value, b.tree_.value, rtol=1e-9, atol=1e-12)
+        assert a.random_state == b.random_state
+
+
+@pytest.mark.parametrize("params", [{}, {"max_features": None, "max_depth": 6}, {"max_samples": 0.5},
+                                    {"class_weight": {0: 1.0, 1: 3.0}}, {"criterion": "entropy"}])
+def test_random_forest_exact_equals_sklearn(params):
+    X, y = _cancer()
+    ours = sl_ensemble.RandomForestClassifier(n_estimators=8, random_state=0, max_bins=None, **params).fit(X, y)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=8, random_state=0, **params).fit(X, y)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12, atol=1e-15)
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert_array_equal(ours.apply(X), theirs.apply(X))
+    assert_allclose(ours.feature_importances_, theirs.feature_importances_, rtol=1e-7, atol=1e-12)
+
+
+def test_extra_trees_equal_sklearn():
+    X, y = _cancer()
+    ours = sl_ensemble.ExtraTreesClassifier(n_estimators=6, random_state=1).fit(X, y)
+    theirs = sk_ensemble.ExtraTreesClassifier(n_estimators=6, random_state=1).fit(X, y)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12, atol=1e-15)
+    Xr, yr = load_diabetes(return_X_y=True)
+    Xr = Xr.astype(np.float32)
+    ours = sl_ensemble.ExtraTreesRegressor(n_estimators=4, random_state=1, min_samples_leaf=5).fit(Xr, yr)
+    theirs = sk_ensemble.ExtraTreesRegressor(n_estimators=4, random_state=1, min_samples_leaf=5).fit(Xr, yr)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict(Xr), theirs.predict(Xr), rtol=1e-9)
+
+
+def test_random_forest_regressor_exact_equals_sklearn():
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32)
+    kw = dict(n_estimators=5, random_state=3, min_samples_leaf=5)
+    ours = sl_ensemble.RandomForestRegressor(max_bins=None, **kw).fit(X, y)
+    theirs = sk_ensemble.RandomForestRegressor(**kw).fit(X, y)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+
+
+def test_oob_equals_sklearn_and_callable():
+    X, y = _cancer()
+    kw = dict(n_estimators=15, random_state=0, oob_score=True)
+    ours = sl_ensemble.RandomForestClassifier(max_bins=None, **kw).fit(X, y)
+    theirs = sk_ensemble.RandomForestClassifier(**kw).fit(X, y)
+    assert ours.oob_score_ == theirs.oob_score_
+    assert_allclose(ours.oob_decision_function_, theirs.oob_decision_function_, rtol=1e-12)
+    ours = sl_ensemble.RandomForestClassifier(max_bins=None, n_estimators=15, random_state=0,
+                                              oob_score=f1_score).fit(X, y)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=15, random_state=0, oob_score=f1_score).fit(X, y)
+    assert ours.oob_score_ == pytest.approx(theirs.oob_score_)
+    Xr, yr = load_diabetes(return_X_y=True)
+    Xr = Xr.astype(np.float32)
+    kw = dict(n_estimators=10, random_state=0, oob_score=True, min_samples_leaf=5)
+    ours = sl_ensemble.RandomForestRegressor(max_bins=None, **kw).fit(Xr, yr)
+    theirs = sk_ensemble.RandomForestRegressor(**kw).fit(Xr, yr)
+    assert ours.oob_score_ == pytest.approx(theirs.oob_score_, rel=1e-9)
+    assert_allclose(ours.oob_prediction_, theirs.oob_prediction_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_histogram_forest_quality(seed):
+    X, y = make_classification(3000, 20, n_informative=8, random_state=seed)
+    Xt, yt, Xs, ys = X[:2000], y[:2000], X[2000:], y[2000:]
+    ours = sl_ensemble.RandomForestClassifier(n_estimators=25, random_state=seed).fit(Xt, yt)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=25, random_state=seed).fit(Xt, yt)
+    assert ours.score(Xs, ys) >= theirs.score(Xs, ys) - 0.02
+    X, y = make_regression(2000, 10, n_informative=6, noise=5.0, random_state=seed)
+    ours = sl_ensemble.RandomForestRegressor(n_estimators=20, random_state=seed).fit(X[:1500], y[:1500])
+    theirs = sk_ensemble.RandomForestRegressor(n_estimators=20, random_state=seed).fit(X[:1500], y[:1500])
+    assert ours.score(X[1500:], y[1500:]) >= theirs.score(X[1500:], y[1500:]) - 0.02
+
+
+@pytest.mark.parametrize("cls, kw", [
+    (sl_ensemble.RandomForestClassifier, {}),
+    (sl_ensemble.RandomForestClassifier, {"max_bins": None}),
+    (sl_ensemble.ExtraTreesClassifier, {}),
+    (sl_ensemble.RandomForestRegressor, {}),
+])
+def test_n_jobs_bitwise(cls, kw):
+    X, y = make_classification(800, 10, random_state=0)
+    if cls is sl_ensemble.RandomForestRegressor:
+        y = X[:, 0] + X[:, 1] ** 2
+    a = cls(n_estimators=6, random_state=0, n_jobs=1, **kw).fit(X, y)
+    b = cls(n_estimators=6, random_state=0, n_jobs=2, **kw).fit(X, y)
+    for key in ("feature", "threshold", "value", "children_left", "impurity"):
+        assert_array_equal(getattr(a.forest_nodes_, key), getattr(b.forest_nodes_, key))
+    pa = a.predict_proba(X) if hasattr(a, "predict_proba") else a.predict(X)
+    pb = b.predict_proba(X) if hasattr(b, "predict_proba") else b.predict(X)
+    assert_array_equal(pa, pb)
+
+
+def test_warm_start_equals_sklearn_and_one_fit():
+    X, y = _cancer()
+    ours = sl_ensemble.RandomForestClassifier(n_estimators=4, random_state=0, warm_start=True, max_bins=None)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=4, random_state=0, warm_start=True)
+    ours.fit(X, y)
+    theirs.fit(X, y)
+    ours.set_params(n_estimators=7).fit(X, y)
+    theirs.set_params(n_estimators=7).fit(X, y)
+    assert_same_forest(ours, theirs)
+    with pytest.warns(UserWarning, match="does not fit new trees"):
+        ours.fit(X, y)
+    with pytest.raises(ValueError, match="must be larger or equal"):
+        ours.set_params(n_estimators=3).fit(X, y)
+
+
+def test_balanced_subsample_and_multi_output():
+    X, y = _cancer()
+    clf = sl_ensemble.RandomForestClassifier(n_estimators=10, random_state=0, class_weight="balanced_subsample")
+    ref = sk_ensemble.RandomForestClassifier(n_estimators=10, random_state=0, class_weight="balanced_subsample")
+    assert clf.fit(X, y).score(X, y) >= ref.fit(X, y).score(X, y) - 0.02
+    Y = np.c_[y, (X[:, 0] > np.median(X[:, 0])).astype(int)]
+    ours = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, max_bins=None).fit(X, Y)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
+    assert_same_forest(ours, theirs)
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    for p, q in zip(ours.predict_proba(X), theirs.predict_proba(X)):
+        assert_allclose(p, q, rtol=1e-12)
+
+
+def test_estimators_and_decision_path():
+    X, y = _cancer()
+    rf = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    mean = np.mean([e.predict_proba(X) for e in rf.estimators_], axis=0)
+    assert_allclose(rf.predict_proba(X), mean, rtol=1e-12)
+    ind, ptr = rf.decision_path(X)
+    assert ind.shape == (len(X), ptr[-1])
+    assert len(rf) == 5 and rf[0] is rf.estimators_[0]
+    ref = sk_ensemble.RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert [len(s) for s in rf.estimators_samples_] == [len(s) for s in ref.estimators_samples_]
+    for a, b in zip(rf.estimators_samples_, ref.estimators_samples_):
+        assert_array_equal(np.sort(a), np.sort(b))
+
+
+def test_missing_values_forest():
+    X, y = _cancer()
+    X = X.copy()
+    X[np.random.RandomState(0).rand(*X.shape) < 0.1] = np.nan
+    ours = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, max_bins=None).fit(X, y)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert_same_forest(ours, theirs)
+    hist = sl_ensemble.RandomForestClassifier(n_estimators=20, random_state=0).fit(X[:400], y[:400])
+    assert hist.score(X[400:], y[400:]) > 0.85
+
+
+def test_pickle_round_trip_and_size():
+    X, y = make_classification(2000, 10, random_state=0)
+    rf = sl_ensemble.RandomForestClassifier(n_estimators=20, random_state=0, max_bins=None).fit(X, y)
+    rf.estimators_  # build the estimator views; they do not go into the pickle
+    blob = pickle.dumps(rf)
+    clone = pickle.loads(blob)
+    assert_array_equal(clone.predict_proba(X), rf.predict_proba(X))
+    ref = sk_ensemble.RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    assert len(blob) < 0.75 * len(pickle.dumps(ref))
+
+
+def test_float32_input():
+    X, y = make_classification(500, 8, random_state=0)
+    a = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, max_bins=None).fit(X.astype(np.float32), y)
+    b = sk_ensemble.RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert_same_forest(a, b)
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"n_estimators": 0}, "n_estimators"),
+    ({"max_bins": 300}, "max_bins"),
+    ({"max_bins": 1}, "max_bins"),
+    ({"criterion": "squared_error"}, "criterion"),
+    ({"class_weight": "sometimes"}, "class_weight"),
+    ({"max_samples": -1}, "max_samples"),
+])
+def test_bad_parameters(params, match):
+    X, y = make_classification(100, 5, random_state=0)
+    with pytest.raises(InvalidParameterError, match=match):
+        sl_ensemble.RandomForestClassifier(**params).fit(X, y)
+
+
+def test_bad_combinations():
+    X, y = make_classification(100, 5, random_state=0)
+    with pytest.raises(ValueError, match="Out of bag estimation only available if bootstrap=True"):
+        sl_ensemble.RandomForestClassifier(bootstrap=False, oob_score=True).fit(X, y)
+    with pytest.raises(ValueError, match="`max_sample` cannot be set if `bootstrap=False`"):
+        sl_ensemble.ExtraTreesClassifier(max_samples=0.5).fit(X, y)
+    with pytest.raises(ValueError, match="negative"):
+        sl_ensemble.RandomForestRegressor(criterion="poisson").fit(X, X[:, 0])
+    rf = sl_ensemble.RandomForestClassifier(n_estimators=3).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        rf.predict(X[:, :2])
+    with pytest.raises(ValueError, match="infinity"):
+        Xi = X.copy()
+        Xi[0, 0] = np.inf
+        rf.predict(Xi)
