@@ -1,0 +1,409 @@
+// Kernels, the LRU kernel-row cache, the Q matrices of the SMO solver, and the decision values.
+//
+// A kernel row K(x_a, x_k) over many k is a dot product per k (split among threads); many rows at
+// once (gradient reconstruction, cross-validation folds, prediction) go through the shared GEMM:
+// the dot products of two row blocks, then the kernel elementwise, for rbf from
+// ‖x‖² + ‖y‖² − 2·x·y.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "scratchlearn/gemm.hpp"
+#include "scratchlearn/parallel.hpp"
+#include "scratchlearn/svm.hpp"
+#include "svm_internal.hpp"
+
+namespace scratchlearn::svm_detail {
+
+namespace {
+
+// Rows of work below which one thread computes a kernel row alone (waking threads costs more).
+constexpr double kRowParallelWork = 60000.0;
+
+template <class T>
+inline T dot_rows(const T* a, const T* b, index_t d) {
+    T s = 0;
+#pragma omp simd reduction(+ : s)
+    for (index_t t = 0; t < d; ++t) s += a[t] * b[t];
+    return s;
+}
+
+template <class T>
+void gather_rows(const T* X, index_t d, const index_t* ids, index_t n, T* out) {
+    for (index_t r = 0; r < n; ++r) std::memcpy(out + r * d, X + ids[r] * d, sizeof(T) * d);
+}
+
+}  // namespace
+
+template <class T>
+Kernel<T>::Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_)
+    : X(X_), n(n_), d(d_), kp(kp_) {
+    if (kp.kernel == SvmKernel::rbf) {
+        sq.resize(n);
+        for (index_t i = 0; i < n; ++i) sq[i] = double(dot_rows(X + i * d, X + i * d, d));
+    }
+}
+
+template <class T>
+double Kernel<T>::dot(index_t a, index_t b) const {
+    return double(dot_rows(X + a * d, X + b * d, d));
+}
+
+template <class T>
+void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, float* out,
+                    double sa, const std::int8_t* s, int n_threads) const {
+    const index_t cnt = len - start;
+    if (cnt <= 0) return;
+    const double work = double(cnt) * double(kp.kernel == SvmKernel::precomputed ? 1 : d + 8);
+    const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 256 + 1);
+    const T* xa = X + a * d;
+    const double qa = sq.empty() ? 0.0 : sq[a];
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t k = start; k < len; ++k) {
+        const index_t b = ids[k];
+        double v;
+        if (kp.kernel == SvmKernel::precomputed)
+            v = double(xa[b]);
+        else
+            v = from_dot(double(dot_rows(xa, X + b * d, d)), qa, sq.empty() ? 0.0 : sq[b]);
+        if (s) v *= sa * s[k];
+        out[k] = float(v);
+    }
+}
+
+template <class T>
+void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
+                      int n_threads) const {
+    if (na == 0 || nb == 0) return;
+    if (kp.kernel == SvmKernel::precomputed) {
+        for (index_t r = 0; r < na; ++r)
+            for (index_t c = 0; c < nb; ++c) out[r * nb + c] = double(X[ia[r] * d + ib[c]]);
+        return;
+    }
+    // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows.
+    const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 22) / std::max<index_t>(na, 1)));
+    std::vector<T> A(na * d), B(std::min(cb, nb) * d), C(na * std::min(cb, nb));
+    gather_rows(X, d, ia, na, A.data());
+    for (index_t c0 = 0; c0 < nb; c0 += cb) {
+        const index_t w = std::min(cb, nb - c0);
+        gather_rows(X, d, ib + c0, w, B.data());
+        gemm<T>(false, true, na, w, d, T(1), A.data(), d, B.data(), d, T(0), C.data(), w, n_threads);
+        const int nt = threads_for(n_threads, na);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t r = 0; r < na; ++r) {
+            const double qa = sq.empty() ? 0.0 : sq[ia[r]];
+            for (index_t c = 0; c < w; ++c)
+                out[r * nb + c0 + c] =
+                    from_dot(double(C[r * w + c]), qa, sq.empty() ? 0.0 : sq[ib[c0 + c]]);
+        }
+    }
+}
+
+template struct Kernel<float>;
+template struct Kernel<double>;
+
+// ---------------------------------------------------------------- the LRU cache
+
+RowCache::RowCache(index_t n_rows, index_t row_len, double megabytes) : rows_(n_rows) {
+    long long budget = static_cast<long long>(megabytes * double(1 << 20) / sizeof(float));
+    free_ = std::max<long long>(budget, 2LL * row_len);
+}
+
+void RowCache::unlink(index_t i) {
+    Row& r = rows_[i];
+    if (!r.linked) return;
+    if (r.prev >= 0) rows_[r.prev].next = r.next; else lru_ = r.next;
+    if (r.next >= 0) rows_[r.next].prev = r.prev; else mru_ = r.prev;
+    r.prev = r.next = -1;
+    r.linked = false;
+}
+
+void RowCache::push_mru(index_t i) {
+    Row& r = rows_[i];
+    r.prev = mru_;
+    r.next = -1;
+    if (mru_ >= 0) rows_[mru_].next = i; else lru_ = i;
+    mru_ = i;
+    r.linked = true;
+}
+
+void RowCache::evict(index_t i) {
+    unlink(i);
+    free_ += rows_[i].len;
+    rows_[i].len = 0;
+    std::vector<float>().swap(rows_[i].data);
+}
+
+float* RowCache::get(index_t i, index_t len, index_t* filled) {
+    Row& r = rows_[i];
+    unlink(i);
+    *filled = r.len;
+    if (r.len < len) {
+        const long long need = len - r.len;
+        while (free_ < need && lru_ >= 0) evict(lru_);
+        free_ -= need;
+        r.data.resize(len);
+        r.len = len;
+    }
+    push_mru(i);
+    return r.data.data();
+}
+
+void RowCache::swap_index(index_t i, index_t j) {
+    if (i == j) return;
+    if (i > j) std::swap(i, j);
+    const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
+    unlink(i);
+    unlink(j);
+    std::swap(rows_[i].data, rows_[j].data);
+    std::swap(rows_[i].len, rows_[j].len);
+    if (lj) push_mru(i);
+    if (li) push_mru(j);
+    for (index_t h = lru_; h >= 0;) {
+        const index_t next = rows_[h].next;
+        Row& r = rows_[h];
+        if (r.len > i) {
+            if (r.len > j)
+                std::swap(r.data[i], r.data[j]);
+            else
+                evict(h);
+        }
+        h = next;
+    }
+}
+
+// ---------------------------------------------------------------- Q matrices
+
+template <class T>
+SvcQ<T>::SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
+              double cache_mb, int n_threads)
+    : K_(K), ids_(ids), y_(y, y + ids.size()), qd_(ids.size()),
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+    for (std::size_t i = 0; i < ids.size(); ++i) qd_[i] = K.eval(ids[i], ids[i]);
+}
+
+template <class T>
+const float* SvcQ<T>::get_Q(index_t i, index_t len) {
+    index_t filled;
+    float* row = cache_.get(i, len, &filled);
+    if (filled < len) K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
+    return row;
+}
+
+template <class T>
+void SvcQ<T>::swap_index(index_t i, index_t j) {
+    cache_.swap_index(i, j);
+    std::swap(ids_[i], ids_[j]);
+    std::swap(y_[i], y_[j]);
+    std::swap(qd_[i], qd_[j]);
+}
+
+template <class T>
+void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) {
+    std::vector<index_t> a(ni), b(nj);
+    for (index_t r = 0; r < ni; ++r) a[r] = ids_[vi[r]];
+    for (index_t c = 0; c < nj; ++c) b[c] = ids_[vj[c]];
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    for (index_t r = 0; r < ni; ++r)
+        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(y_[vi[r]] * y_[vj[c]]);
+}
+
+template <class T>
+SvrQ<T>::SvrQ(const Kernel<T>& K, const std::vector<index_t>& ids, double cache_mb, int n_threads)
+    : K_(K), ids_(ids), index_(2 * ids.size()), sign_(2 * ids.size()), qd_(2 * ids.size()),
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+    const index_t l = index_t(ids.size());
+    for (index_t k = 0; k < l; ++k) {
+        sign_[k] = 1;
+        sign_[k + l] = -1;
+        index_[k] = k;
+        index_[k + l] = k;
+        qd_[k] = qd_[k + l] = K.eval(ids[k], ids[k]);
+    }
+    buf_[0].resize(2 * l);
+    buf_[1].resize(2 * l);
+}
+
+template <class T>
+const float* SvrQ<T>::get_Q(index_t i, index_t len) {
+    const index_t l = index_t(ids_.size());
+    const index_t real = index_[i];
+    index_t filled;
+    float* row = cache_.get(real, l, &filled);
+    if (filled < l) K_.row(ids_[real], ids_.data(), filled, l, row, 1.0, nullptr, n_threads_);
+    float* buf = buf_[next_].data();
+    next_ = 1 - next_;
+    const float si = sign_[i];
+    for (index_t j = 0; j < len; ++j) buf[j] = si * float(sign_[j]) * row[index_[j]];
+    return buf;
+}
+
+template <class T>
+void SvrQ<T>::swap_index(index_t i, index_t j) {
+    std::swap(sign_[i], sign_[j]);
+    std::swap(index_[i], index_[j]);
+    std::swap(qd_[i], qd_[j]);
+}
+
+template <class T>
+void SvrQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) {
+    std::vector<index_t> a(ni), b(nj);
+    for (index_t r = 0; r < ni; ++r) a[r] = ids_[index_[vi[r]]];
+    for (index_t c = 0; c < nj; ++c) b[c] = ids_[index_[vj[c]]];
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    for (index_t r = 0; r < ni; ++r)
+        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(sign_[vi[r]] * sign_[vj[c]]);
+}
+
+template class SvcQ<float>;
+template class SvcQ<double>;
+template class SvrQ<float>;
+template class SvrQ<double>;
+
+}  // namespace scratchlearn::svm_detail
+
+namespace scratchlearn {
+
+namespace {
+
+// Kernel values from dot products in place: C (rows × cols, leading dimension ldc).
+template <class T>
+void kernel_from_dots(T* C, index_t rows, index_t cols, index_t ldc, const T* qa, const T* qb,
+                      const SvmKernelParams& kp) {
+    const T g = T(kp.gamma), c0 = T(kp.coef0);
+    switch (kp.kernel) {
+        case SvmKernel::linear:
+        case SvmKernel::precomputed: return;
+        case SvmKernel::poly:
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t c = 0; c < cols; ++c)
+                    C[r * ldc + c] = T(svm_detail::Kernel<T>::ipow(double(g * C[r * ldc + c] + c0), kp.degree));
+            return;
+        case SvmKernel::rbf:
+            for (index_t r = 0; r < rows; ++r) {
+                T* row = C + r * ldc;
+                const T a = qa[r];
+                for (index_t c = 0; c < cols; ++c) row[c] = std::exp(-g * (a + qb[c] - T(2) * row[c]));
+            }
+            return;
+        case SvmKernel::sigmoid:
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t c = 0; c < cols; ++c) C[r * ldc + c] = std::tanh(g * C[r * ldc + c] + c0);
+            return;
+    }
+}
+
+template <class T>
+std::vector<T> row_sq_norms(const T* X, index_t n, index_t d) {
+    std::vector<T> out(n);
+    for (index_t i = 0; i < n; ++i) {
+        T s = 0;
+        for (index_t t = 0; t < d; ++t) s += X[i * d + t] * X[i * d + t];
+        out[i] = s;
+    }
+    return out;
+}
+
+}  // namespace
+
+template <class T>
+void svm_kernel_matrix(const T* A, index_t na, const T* B, index_t nb, index_t d,
+                       const SvmKernelParams& kernel, T* out, int n_threads) {
+    require(kernel.kernel != SvmKernel::precomputed, "svm: a precomputed kernel has no kernel matrix to compute");
+    if (na == 0 || nb == 0) return;
+    gemm<T>(false, true, na, nb, d, T(1), A, d, B, d, T(0), out, nb, n_threads);
+    std::vector<T> qa, qb;
+    if (kernel.kernel == SvmKernel::rbf) {
+        qa = row_sq_norms(A, na, d);
+        qb = row_sq_norms(B, nb, d);
+    }
+    const int nt = threads_for(n_threads, na / 16 + 1);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t r = 0; r < na; ++r)
+        kernel_from_dots(out + r * nb, 1, nb, nb, qa.empty() ? nullptr : qa.data() + r,
+                         qb.empty() ? nullptr : qb.data(), kernel);
+}
+
+template <class T>
+void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
+                  const std::int64_t* support, const double* dual_coef,
+                  const std::int32_t* n_support, int n_class, const double* rho,
+                  const SvmKernelParams& kp, T* out, int n_threads) {
+    const bool classification = n_support != nullptr;
+    const index_t n_pairs = classification ? index_t(n_class) * (n_class - 1) / 2 : 1;
+    require(!classification || n_class >= 2, "svm: a classifier needs at least two classes");
+    if (m == 0) return;
+    // W (n_sv × n_pairs): the coefficient of each support vector in each pair's decision.
+    std::vector<T> W(std::max<index_t>(n_sv, 1) * n_pairs, T(0));
+    if (classification) {
+        std::vector<index_t> start(n_class + 1, 0);
+        for (int c = 0; c < n_class; ++c) start[c + 1] = start[c] + n_support[c];
+        require(start[n_class] == n_sv, "svm: n_support does not add up to the number of support vectors");
+        index_t p = 0;
+        for (int i = 0; i < n_class; ++i)
+            for (int j = i + 1; j < n_class; ++j, ++p) {
+                for (index_t k = start[i]; k < start[i + 1]; ++k) W[k * n_pairs + p] = T(dual_coef[(j - 1) * n_sv + k]);
+                for (index_t k = start[j]; k < start[j + 1]; ++k) W[k * n_pairs + p] = T(dual_coef[i * n_sv + k]);
+            }
+    } else {
+        for (index_t k = 0; k < n_sv; ++k) W[k] = T(dual_coef[k]);
+    }
+    if (kp.kernel == SvmKernel::precomputed)
+        for (index_t k = 0; k < n_sv; ++k)
+            require(support[k] >= 0 && support[k] < d, "svm: precomputed kernel has too few columns for the support vectors");
+    if (n_sv == 0) {
+        for (index_t q = 0; q < m; ++q)
+            for (index_t p = 0; p < n_pairs; ++p) out[q * n_pairs + p] = T(-rho[p]);
+        return;
+    }
+    std::vector<T> qsv;
+    if (kp.kernel == SvmKernel::rbf) qsv = row_sq_norms(SV, n_sv, d);
+    // Query blocks in parallel, each a GEMM against the support vectors packed once.
+    const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
+    const index_t n_blocks = (m + bs - 1) / bs;
+    PackedB<T> packed;
+    const bool pre = kp.kernel == SvmKernel::precomputed;
+    if (!pre) packed = PackedB<T>(true, d, n_sv, SV, d, n_threads);
+    const int nt = threads_for(n_threads, n_blocks);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<T> Kb(bs * n_sv), qa(bs);
+#pragma omp for schedule(dynamic, 1)
+        for (index_t b = 0; b < n_blocks; ++b) {
+            slot.run([&] {
+                const index_t q0 = b * bs, rows = std::min(bs, m - q0);
+                if (pre) {
+                    for (index_t r = 0; r < rows; ++r)
+                        for (index_t k = 0; k < n_sv; ++k) Kb[r * n_sv + k] = Xq[(q0 + r) * d + support[k]];
+                } else {
+                    gemm_packed<T>(false, rows, 0, n_sv, T(1), Xq + q0 * d, d, packed, T(0), Kb.data(), n_sv, 1);
+                    if (kp.kernel == SvmKernel::rbf)
+                        for (index_t r = 0; r < rows; ++r) {
+                            T s = 0;
+                            const T* x = Xq + (q0 + r) * d;
+                            for (index_t t = 0; t < d; ++t) s += x[t] * x[t];
+                            qa[r] = s;
+                        }
+                    kernel_from_dots(Kb.data(), rows, n_sv, n_sv, qa.data(), qsv.data(), kp);
+                }
+                gemm<T>(false, false, rows, n_pairs, n_sv, T(1), Kb.data(), n_sv, W.data(), n_pairs, T(0),
+                        out + q0 * n_pairs, n_pairs, 1);
+                for (index_t r = 0; r < rows; ++r)
+                    for (index_t p = 0; p < n_pairs; ++p) out[(q0 + r) * n_pairs + p] -= T(rho[p]);
+            });
+        }
+    }
+    slot.rethrow();
+}
+
+#define SCRATCHLEARN_SVM_KERNEL_INST(T)                                                               \
+    template void svm_kernel_matrix<T>(const T*, index_t, const T*, index_t, index_t,                 \
+                                       const SvmKernelParams&, T*, int);                              \
+    template void svm_decision<T>(const T*, index_t, index_t, const T*, index_t, const std::int64_t*, \
+                                  const double*, const std::int32_t*, int, const double*,             \
+                                  const SvmKernelParams&, T*, int);
+SCRATCHLEARN_SVM_KERNEL_INST(float)
+SCRATCHLEARN_SVM_KERNEL_INST(double)
+
+}  // namespace scratchlearn
