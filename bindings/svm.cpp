@@ -115,6 +115,25 @@ py::array_t<T> kernel_matrix(carray<T> A, carray<T> B, const SvmKernelParams& ke
     return out;
 }
 
+template <class T>
+py::tuple linear_fit(carray<T> X, carray<double> Y, carray<double> Cw, const LinearSvmParams& params,
+                     bool dual, int n_threads) {
+    check_ndim(X, 2, "X");
+    check_ndim(Y, 2, "Y");
+    check_ndim(Cw, 2, "Cw");
+    const index_t n = X.shape(0), d = X.shape(1), k = Y.shape(0);
+    if (Y.shape(1) != n || Cw.shape(0) != k || Cw.shape(1) != n)
+        throw std::invalid_argument("linear svm: Y and Cw must be n_problems x n_samples");
+    py::array_t<double> W({k, d + 1});
+    py::array_t<long long> iters(k);
+    {
+        py::gil_scoped_release release;
+        linear_svm_fit_many<T>(X.data(), n, d, k, Y.data(), Cw.data(), params, dual, W.mutable_data(),
+                               iters.mutable_data(), n_threads);
+    }
+    return py::make_tuple(W, iters);
+}
+
 py::tuple sigmoid_train(carray<double> dec, carray<double> labels) {
     check_ndim(dec, 1, "decision");
     auto L = as_vector<double>(labels, dec.shape(0), "labels");
@@ -172,6 +191,25 @@ void register_svm(py::module_& m) {
               py::arg("n_threads"));
     def_float(s, "kernel_matrix", &kernel_matrix<float>, &kernel_matrix<double>,
               "The kernel matrix K(X, Y).", py::arg("X").noconvert(), py::arg("Y"), py::arg("kernel"),
+              py::arg("n_threads"));
+    py::enum_<LinearSvmLoss>(s, "LinearLoss")
+        .value("hinge", LinearSvmLoss::hinge)
+        .value("squared_hinge", LinearSvmLoss::squared_hinge)
+        .value("epsilon_insensitive", LinearSvmLoss::epsilon_insensitive)
+        .value("squared_epsilon_insensitive", LinearSvmLoss::squared_epsilon_insensitive);
+    py::class_<LinearSvmParams>(s, "LinearParams")
+        .def(py::init<>())
+        .def_readwrite("loss", &LinearSvmParams::loss)
+        .def_readwrite("C", &LinearSvmParams::C)
+        .def_readwrite("epsilon", &LinearSvmParams::epsilon)
+        .def_readwrite("tol", &LinearSvmParams::tol)
+        .def_readwrite("max_iter", &LinearSvmParams::max_iter)
+        .def_readwrite("fit_intercept", &LinearSvmParams::fit_intercept)
+        .def_readwrite("intercept_scaling", &LinearSvmParams::intercept_scaling)
+        .def_readwrite("seed", &LinearSvmParams::seed);
+    def_float(s, "linear_fit", &linear_fit<float>, &linear_fit<double>,
+              "Linear SVMs (one problem per row of Y): (W (k x (d+1)), n_iter (k)).",
+              py::arg("X").noconvert(), py::arg("Y"), py::arg("Cw"), py::arg("params"), py::arg("dual"),
               py::arg("n_threads"));
     s.def("sigmoid_train", &sigmoid_train, "Platt's sigmoid (A, B) fitted to decision values and +-1 labels.",
           py::arg("decision"), py::arg("labels"));

@@ -103,12 +103,22 @@ struct LinearSvmParams {
     std::uint64_t seed = 0;      // order of the coordinate sweeps
 };
 
-// Dual coordinate descent (Hsieh et al. 2008; Ho & Lin 2012 for regression) for one binary
-// problem (y ∈ {−1, +1}) or one regression target. Cw: n per-sample C values (C × weights).
-// w gets d + 1 values (the last one the intercept's weight, times intercept_scaling when used).
-// Returns the number of outer iterations.
+// One binary problem (y ∈ {−1, +1}) or one regression target of a linear SVM, scikit-learn's
+// (liblinear's) objective ½‖w̃‖² + Σ_i C_i·loss_i with w̃ = [w, b] and the bias feature equal to
+// intercept_scaling (so the intercept is regularised too, as liblinear does). Cw: n per-sample C
+// values (C × class weight × sample weight). dual: coordinate descent on the dual (Hsieh et al.
+// 2008; Ho & Lin 2012 for regression, with their shrinking); otherwise the primal (squared losses
+// only) by L-BFGS. w gets d + 1 values (the last one times intercept_scaling is the intercept; 0
+// when not fit_intercept). Returns the number of iterations (epochs for the dual).
 template <class T>
-long long linear_svm_dual_cd(const T* X, index_t n, index_t d, const double* y, const double* Cw,
-                             const LinearSvmParams& params, double* w);
+long long linear_svm_fit(const T* X, index_t n, index_t d, const double* y, const double* Cw,
+                         const LinearSvmParams& params, bool dual, double* w);
+
+// k independent problems over the same X (one-vs-rest): Y and Cw are k × n, W gets k × (d + 1),
+// n_iter k counts; problem j uses seed params.seed + j. The problems run in parallel.
+template <class T>
+void linear_svm_fit_many(const T* X, index_t n, index_t d, index_t k, const double* Y,
+                         const double* Cw, const LinearSvmParams& params, bool dual, double* W,
+                         long long* n_iter, int n_threads);
 
 }  // namespace scratchlearn

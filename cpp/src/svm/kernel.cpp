@@ -18,7 +18,7 @@ namespace scratchlearn::svm_detail {
 namespace {
 
 // Rows of work below which one thread computes a kernel row alone (waking threads costs more).
-constexpr double kRowParallelWork = 60000.0;
+constexpr double kRowParallelWork = 4.0e6;
 
 template <class T>
 inline T dot_rows(const T* a, const T* b, index_t d) {
@@ -49,6 +49,40 @@ double Kernel<T>::dot(index_t a, index_t b) const {
     return double(dot_rows(X + a * d, X + b * d, d));
 }
 
+// exp(x) for x <= 0 on whole arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
+// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16), 2^k from the
+// exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
+inline void exp_nonpositive(double* v, index_t n) {
+    constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
+    constexpr double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+#pragma omp simd
+    for (index_t i = 0; i < n; ++i) {
+        double x = v[i] < -700.0 ? -700.0 : v[i];
+        const double t = x * log2e + shift;
+        const double k = t - shift;
+        const double r = (x - k * ln2_hi) - k * ln2_lo;
+        double p = 1.0 / 479001600.0;
+        p = p * r + 1.0 / 39916800.0;
+        p = p * r + 1.0 / 3628800.0;
+        p = p * r + 1.0 / 362880.0;
+        p = p * r + 1.0 / 40320.0;
+        p = p * r + 1.0 / 5040.0;
+        p = p * r + 1.0 / 720.0;
+        p = p * r + 1.0 / 120.0;
+        p = p * r + 1.0 / 24.0;
+        p = p * r + 1.0 / 6.0;
+        p = p * r + 0.5;
+        p = p * r + 1.0;
+        p = p * r + 1.0;
+        std::int64_t bits;
+        std::memcpy(&bits, &t, sizeof bits);
+        bits = (bits + 1023) << 52;
+        double scale;
+        std::memcpy(&scale, &bits, sizeof scale);
+        v[i] = p * scale;
+    }
+}
+
 template <class T>
 void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, float* out,
                     double sa, const std::int8_t* s, int n_threads) const {
@@ -58,16 +92,32 @@ void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, f
     const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 256 + 1);
     const T* xa = X + a * d;
     const double qa = sq.empty() ? 0.0 : sq[a];
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t k = start; k < len; ++k) {
-        const index_t b = ids[k];
-        double v;
-        if (kp.kernel == SvmKernel::precomputed)
-            v = double(xa[b]);
-        else
-            v = from_dot(double(dot_rows(xa, X + b * d, d)), qa, sq.empty() ? 0.0 : sq[b]);
-        if (s) v *= sa * s[k];
-        out[k] = float(v);
+    constexpr index_t kChunk = 256;
+    const index_t n_chunks = (cnt + kChunk - 1) / kChunk;
+#pragma omp parallel num_threads(nt)
+    {
+        double buf[kChunk];
+#pragma omp for schedule(static)
+        for (index_t c = 0; c < n_chunks; ++c) {
+            const index_t k0 = start + c * kChunk, m = std::min(kChunk, len - k0);
+            if (kp.kernel == SvmKernel::precomputed) {
+                for (index_t u = 0; u < m; ++u) buf[u] = double(xa[ids[k0 + u]]);
+            } else {
+                for (index_t u = 0; u < m; ++u) buf[u] = double(dot_rows(xa, X + ids[k0 + u] * d, d));
+                if (kp.kernel == SvmKernel::rbf) {
+                    for (index_t u = 0; u < m; ++u)
+                        buf[u] = -kp.gamma * (qa + sq[ids[k0 + u]] - 2.0 * buf[u]);
+                    exp_nonpositive(buf, m);
+                } else if (kp.kernel != SvmKernel::linear) {
+                    for (index_t u = 0; u < m; ++u) buf[u] = from_dot(buf[u], 0.0, 0.0);
+                }
+            }
+            if (s) {
+                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u] * (sa * s[k0 + u]));
+            } else {
+                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u]);
+            }
+        }
     }
 }
 
@@ -91,10 +141,15 @@ void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t 
         const int nt = threads_for(n_threads, na);
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t r = 0; r < na; ++r) {
-            const double qa = sq.empty() ? 0.0 : sq[ia[r]];
-            for (index_t c = 0; c < w; ++c)
-                out[r * nb + c0 + c] =
-                    from_dot(double(C[r * w + c]), qa, sq.empty() ? 0.0 : sq[ib[c0 + c]]);
+            double* o = out + r * nb + c0;
+            if (kp.kernel == SvmKernel::rbf) {
+                const double qa = sq[ia[r]];
+                for (index_t c = 0; c < w; ++c)
+                    o[c] = -kp.gamma * (qa + sq[ib[c0 + c]] - 2.0 * double(C[r * w + c]));
+                exp_nonpositive(o, w);
+            } else {
+                for (index_t c = 0; c < w; ++c) o[c] = from_dot(double(C[r * w + c]), 0.0, 0.0);
+            }
         }
     }
 }
@@ -172,6 +227,42 @@ void RowCache::swap_index(index_t i, index_t j) {
     }
 }
 
+void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+    if (swaps.empty()) return;
+    index_t lo = rows_.size();
+    for (const auto& sw : swaps) {
+        const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
+        if (i == j) continue;
+        lo = std::min(lo, i);
+        const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
+        unlink(i);
+        unlink(j);
+        std::swap(rows_[i].data, rows_[j].data);
+        std::swap(rows_[i].len, rows_[j].len);
+        if (lj) push_mru(i);
+        if (li) push_mru(j);
+    }
+    for (index_t h = lru_; h >= 0;) {
+        const index_t next = rows_[h].next;
+        Row& r = rows_[h];
+        if (r.len > lo) {
+            float* v = r.data.data();
+            bool drop = false;
+            for (const auto& sw : swaps) {
+                const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
+                if (r.len <= i || i == j) continue;
+                if (r.len <= j) {
+                    drop = true;
+                    break;
+                }
+                std::swap(v[i], v[j]);
+            }
+            if (drop) evict(h);
+        }
+        h = next;
+    }
+}
+
 // ---------------------------------------------------------------- Q matrices
 
 template <class T>
@@ -196,6 +287,16 @@ void SvcQ<T>::swap_index(index_t i, index_t j) {
     std::swap(ids_[i], ids_[j]);
     std::swap(y_[i], y_[j]);
     std::swap(qd_[i], qd_[j]);
+}
+
+template <class T>
+void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+    cache_.swap_many(swaps);
+    for (const auto& sw : swaps) {
+        std::swap(ids_[sw.first], ids_[sw.second]);
+        std::swap(y_[sw.first], y_[sw.second]);
+        std::swap(qd_[sw.first], qd_[sw.second]);
+    }
 }
 
 template <class T>

@@ -103,8 +103,10 @@ private:
         }
     }
 
+    // Exchanges two variables' positions; the Q matrix's part is queued in pending_ and applied in
+    // one pass at the end of the shrinking round (flush_swaps).
     void swap_index(index_t i, index_t j) {
-        Q_.swap_index(i, j);
+        pending_.emplace_back(i, j);
         std::swap(y_[i], y_[j]);
         std::swap(G_[i], G_[j]);
         std::swap(status_[i], status_[j]);
@@ -285,6 +287,11 @@ private:
         }
     }
 
+    void flush_swaps() {
+        Q_.swap_many(pending_);
+        pending_.clear();
+    }
+
     // ---- shrinking
     bool shrinkable(index_t i, double g1, double g2) const {
         if (upper(i)) return y_[i] == 1 ? -G_[i] > g1 : -G_[i] > g2;
@@ -328,6 +335,7 @@ private:
                 --active_size_;
             }
         }
+        flush_swaps();
     }
 
     void do_shrinking_nu() {
@@ -358,6 +366,7 @@ private:
                 --active_size_;
             }
         }
+        flush_swaps();
     }
 
     // ---- the bias
@@ -407,6 +416,7 @@ private:
     std::vector<std::int8_t> status_;
     std::vector<index_t> active_;
     std::vector<double> G_, G_bar_;
+    std::vector<std::pair<index_t, index_t>> pending_;
     double eps_;
     bool shrinking_, nu_, unshrunk_ = false;
     index_t active_size_;

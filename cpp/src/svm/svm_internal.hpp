@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
@@ -63,8 +64,11 @@ public:
     // Row i with at least len values; *filled gets how many were already computed.
     float* get(index_t i, index_t len, index_t* filled);
     // Exchanges rows i and j and entries i and j of every cached row (rows too short to hold both
-    // are dropped). Needs i < j.
+    // are dropped).
     void swap_index(index_t i, index_t j);
+    // The same for a sequence of exchanges, applied row by row (each cached row is walked once, in
+    // cache, instead of once per exchange).
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps);
 
 private:
     struct Row {
@@ -88,6 +92,9 @@ public:
     virtual const float* get_Q(index_t i, index_t len) = 0;
     virtual const double* diag() const = 0;
     virtual void swap_index(index_t i, index_t j) = 0;
+    virtual void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+        for (const auto& s : swaps) swap_index(s.first, s.second);
+    }
     // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
     virtual void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
                        double* out) = 0;
@@ -102,6 +109,7 @@ public:
     const float* get_Q(index_t i, index_t len) override;
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) override;
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
 
 private:
