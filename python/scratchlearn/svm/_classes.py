@@ -62,6 +62,8 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
     def fit(self, X, y, sample_weight=None):
         """Fit the SVM on X (n_samples × n_features, or the n_samples × n_samples kernel for
         kernel='precomputed') and class labels y; ``sample_weight`` rescales C per sample."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         return self._fit(X, y, sample_weight)
 
     def _encode_targets(self, y, n_samples):
@@ -278,6 +280,8 @@ class NuSVC(BaseSVC):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the nu-SVM (see SVC.fit)."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         try:
             return self._fit(X, y, sample_weight)
         except ValueError as e:
@@ -293,6 +297,8 @@ class _BaseRegressorSVM(RegressorMixin, BaseLibSVM):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the regression SVM on X and real targets y (sample_weight rescales C)."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         return self._fit(X, y, sample_weight)
 
     def predict(self, X):
