@@ -50,30 +50,29 @@ double Kernel<T>::dot(index_t a, index_t b) const {
 }
 
 // exp(x) for x <= 0 on whole arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
-// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16), 2^k from the
+// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, evaluated by
+// Estrin's scheme), 2^k from the
 // exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
 inline void exp_nonpositive(double* v, index_t n) {
     constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
     constexpr double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+    for (index_t i = 0; i < n; ++i) {  // its own loop: a clamp inside the next one blocks vectorisation
+        const double x = v[i];
+        v[i] = x < -700.0 ? -700.0 : x;
+    }
 #pragma omp simd
     for (index_t i = 0; i < n; ++i) {
-        double x = v[i] < -700.0 ? -700.0 : v[i];
+        const double x = v[i];
         const double t = x * log2e + shift;
         const double k = t - shift;
         const double r = (x - k * ln2_hi) - k * ln2_lo;
-        double p = 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
-        p = p * r + 1.0;
-        p = p * r + 1.0;
+        // Estrin's scheme: a shallow dependency tree instead of a 12-deep Horner chain.
+        const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        const double a0 = 1.0 + r, a1 = 0.5 + r * (1.0 / 6.0), a2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+                     a3 = 1.0 / 720.0 + r * (1.0 / 5040.0), a4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+                     a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
+        const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
+        const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
         std::int64_t bits;
         std::memcpy(&bits, &t, sizeof bits);
         bits = (bits + 1023) << 52;
@@ -380,13 +379,22 @@ void kernel_from_dots(T* C, index_t rows, index_t cols, index_t ldc, const T* qa
                 for (index_t c = 0; c < cols; ++c)
                     C[r * ldc + c] = T(svm_detail::Kernel<T>::ipow(double(g * C[r * ldc + c] + c0), kp.degree));
             return;
-        case SvmKernel::rbf:
+        case SvmKernel::rbf: {
+            double buf[256];
+            const double gd = kp.gamma;
             for (index_t r = 0; r < rows; ++r) {
                 T* row = C + r * ldc;
-                const T a = qa[r];
-                for (index_t c = 0; c < cols; ++c) row[c] = std::exp(-g * (a + qb[c] - T(2) * row[c]));
+                const double a = double(qa[r]);
+                for (index_t c0 = 0; c0 < cols; c0 += 256) {
+                    const index_t w = std::min<index_t>(256, cols - c0);
+                    for (index_t c = 0; c < w; ++c)
+                        buf[c] = -gd * (a + double(qb[c0 + c]) - 2.0 * double(row[c0 + c]));
+                    svm_detail::exp_nonpositive(buf, w);
+                    for (index_t c = 0; c < w; ++c) row[c0 + c] = T(buf[c]);
+                }
             }
             return;
+        }
         case SvmKernel::sigmoid:
             for (index_t r = 0; r < rows; ++r)
                 for (index_t c = 0; c < cols; ++c) C[r * ldc + c] = std::tanh(g * C[r * ldc + c] + c0);
@@ -488,10 +496,25 @@ void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
                         }
                     kernel_from_dots(Kb.data(), rows, n_sv, n_sv, qa.data(), qsv.data(), kp);
                 }
-                gemm<T>(false, false, rows, n_pairs, n_sv, T(1), Kb.data(), n_sv, W.data(), n_pairs, T(0),
-                        out + q0 * n_pairs, n_pairs, 1);
-                for (index_t r = 0; r < rows; ++r)
-                    for (index_t p = 0; p < n_pairs; ++p) out[(q0 + r) * n_pairs + p] -= T(rho[p]);
+                if (n_pairs == 1) {
+                    // One decision function: a dot product per query (a GEMM would pack Kb for nothing).
+                    for (index_t r = 0; r < rows; ++r) {
+                        const T* kr = Kb.data() + r * n_sv;
+                        double s0 = 0, s1 = 0;
+                        index_t k = 0;
+                        for (; k + 1 < n_sv; k += 2) {
+                            s0 += double(kr[k]) * double(W[k]);
+                            s1 += double(kr[k + 1]) * double(W[k + 1]);
+                        }
+                        if (k < n_sv) s0 += double(kr[k]) * double(W[k]);
+                        out[q0 + r] = T(s0 + s1 - rho[0]);
+                    }
+                } else {
+                    gemm<T>(false, false, rows, n_pairs, n_sv, T(1), Kb.data(), n_sv, W.data(), n_pairs, T(0),
+                            out + q0 * n_pairs, n_pairs, 1);
+                    for (index_t r = 0; r < rows; ++r)
+                        for (index_t p = 0; p < n_pairs; ++p) out[(q0 + r) * n_pairs + p] -= T(rho[p]);
+                }
             });
         }
     }

@@ -163,9 +163,11 @@ std::vector<double> decision_on(const Kernel<T>& K, const Problem& train, const 
 }
 
 // Platt's sigmoid from 5-fold cross-validated decision values of a binary problem (y = ±1).
+// `full` (when given) also gets the model trained on the whole problem, as a sixth task.
 template <class T>
 std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, const SvmParams& prm,
-                                     double Cp, double Cn, std::uint64_t seed, int n_threads) {
+                                     double Cp, double Cn, std::uint64_t seed, int n_threads,
+                                     Solution* full) {
     const index_t l = index_t(pb.ids.size());
     constexpr int n_fold = 5;
     std::vector<index_t> perm(l);
@@ -173,12 +175,21 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
     std::mt19937_64 gen(seed);
     for (index_t i = l - 1; i > 0; --i) std::swap(perm[i], perm[index_t(gen() % std::uint64_t(i + 1))]);
     std::vector<double> dec(l, 0.0);
-    const int outer = threads_for(n_threads, n_fold);
+    const int n_tasks = n_fold + (full ? 1 : 0);
+    const int outer = threads_for(n_threads, n_tasks);
     const int inner = std::max(1, n_threads / outer);
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
-    for (int f = 0; f < n_fold; ++f) {
+    for (int task = 0; task < n_tasks; ++task) {
         slot.run([&] {
+            // The whole-problem fit first: it is the longest task.
+            if (full && task == 0) {
+                SvmParams sub = prm;
+                sub.probability = false;
+                *full = solve_problem(K, pb, sub, Cp, Cn, inner);
+                return;
+            }
+            const int f = full ? task - 1 : task;
             const index_t begin = f * l / n_fold, end = (f + 1) * l / n_fold;
             Problem tr;
             std::vector<index_t> test;
@@ -436,11 +447,14 @@ SvmModel svm_fit(const T* X, index_t n, index_t d, const double* y, const double
                 }
             const double Cp = Cbase * cw[i], Cn = Cbase * cw[j];
             if (prm.probability) {
-                auto ab = cv_sigmoid(K, pb, prm, Cp, Cn, prm.seed + std::uint64_t(p) * 0x9E3779B97F4A7C15ULL, inner);
+                // The pair's final model runs as one more task beside the five folds.
+                auto ab = cv_sigmoid(K, pb, prm, Cp, Cn, prm.seed + std::uint64_t(p) * 0x9E3779B97F4A7C15ULL, inner,
+                                     &sols[p]);
                 model.prob_a[p] = ab.first;
                 model.prob_b[p] = ab.second;
+            } else {
+                sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
             }
-            sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
         });
     }
     slot.rethrow();

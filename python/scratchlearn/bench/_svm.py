@@ -10,7 +10,7 @@ from ._common import Workload
 
 def _classification(n, d, k, dtype, seed=0):
     rng = np.random.RandomState(seed)
-    centers = rng.randn(k, d) * 1.2
+    centers = rng.randn(k, d) * 0.35
     y = rng.randint(0, k, n + 2000)
     X = (centers[y] + rng.randn(n + 2000, d)).astype(dtype)
     return {"X": X[:n], "y": y[:n], "Xt": X[n:], "yt": y[n:]}
