@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -93,11 +94,7 @@ void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, f
     const double qa = sq.empty() ? 0.0 : sq[a];
     constexpr index_t kChunk = 256;
     const index_t n_chunks = (cnt + kChunk - 1) / kChunk;
-#pragma omp parallel num_threads(nt)
-    {
-        double buf[kChunk];
-#pragma omp for schedule(static)
-        for (index_t c = 0; c < n_chunks; ++c) {
+    auto chunk = [&](index_t c, double* buf) {
             const index_t k0 = start + c * kChunk, m = std::min(kChunk, len - k0);
             if (kp.kernel == SvmKernel::precomputed) {
                 for (index_t u = 0; u < m; ++u) buf[u] = double(xa[ids[k0 + u]]);
@@ -116,7 +113,17 @@ void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, f
             } else {
                 for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u]);
             }
-        }
+    };
+    if (nt == 1) {  // the usual case inside SMO: no parallel region at all
+        double buf[kChunk];
+        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
+        return;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        double buf[kChunk];
+#pragma omp for schedule(static)
+        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
     }
 }
 
@@ -185,7 +192,7 @@ void RowCache::evict(index_t i) {
     unlink(i);
     free_ += rows_[i].len;
     rows_[i].len = 0;
-    std::vector<float>().swap(rows_[i].data);
+    rows_[i].data.reset();
 }
 
 float* RowCache::get(index_t i, index_t len, index_t* filled) {
@@ -196,11 +203,13 @@ float* RowCache::get(index_t i, index_t len, index_t* filled) {
         const long long need = len - r.len;
         while (free_ < need && lru_ >= 0) evict(lru_);
         free_ -= need;
-        r.data.resize(len);
+        std::unique_ptr<float[]> grown(new float[len]);  // no zero-fill: the caller computes it
+        if (r.len > 0) std::memcpy(grown.get(), r.data.get(), sizeof(float) * r.len);
+        r.data = std::move(grown);
         r.len = len;
     }
     push_mru(i);
-    return r.data.data();
+    return r.data.get();
 }
 
 void RowCache::swap_index(index_t i, index_t j) {
@@ -245,7 +254,7 @@ void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) 
         const index_t next = rows_[h].next;
         Row& r = rows_[h];
         if (r.len > lo) {
-            float* v = r.data.data();
+            float* v = r.data.get();
             bool drop = false;
             for (const auto& sw : swaps) {
                 const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -72,7 +73,7 @@ public:
 
 private:
     struct Row {
-        std::vector<float> data;
+        std::unique_ptr<float[]> data;
         index_t len = 0, prev = -1, next = -1;
         bool linked = false;
     };
