@@ -11,6 +11,7 @@ void register_naive_bayes(py::module_& m);
 void register_cluster(py::module_& m);
 void register_validation(py::module_& m);
 void register_tree(py::module_& m);
+void register_svm(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
     register_cluster(m);
     register_validation(m);
     register_tree(m);
+    register_svm(m);
 }

@@ -1,0 +1,542 @@
+// Kernels, the LRU kernel-row cache, the Q matrices of the SMO solver, and the decision values.
+//
+// A kernel row K(x_a, x_k) over many k is a dot product per k (split among threads); many rows at
+// once (gradient reconstruction, cross-validation folds, prediction) go through the shared GEMM:
+// the dot products of two row blocks, then the kernel elementwise, for rbf from
+// ‖x‖² + ‖y‖² − 2·x·y.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "scratchlearn/gemm.hpp"
+#include "scratchlearn/parallel.hpp"
+#include "scratchlearn/svm.hpp"
+#include "svm_internal.hpp"
+
+namespace scratchlearn::svm_detail {
+
+namespace {
+
+// Rows of work below which one thread computes a kernel row alone (waking threads costs more).
+constexpr double kRowParallelWork = 4.0e6;
+
+template <class T>
+inline T dot_rows(const T* a, const T* b, index_t d) {
+    T s = 0;
+#pragma omp simd reduction(+ : s)
+    for (index_t t = 0; t < d; ++t) s += a[t] * b[t];
+    return s;
+}
+
+template <class T>
+void gather_rows(const T* X, index_t d, const index_t* ids, index_t n, T* out) {
+    for (index_t r = 0; r < n; ++r) std::memcpy(out + r * d, X + ids[r] * d, sizeof(T) * d);
+}
+
+}  // namespace
+
+template <class T>
+Kernel<T>::Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_)
+    : X(X_), n(n_), d(d_), kp(kp_) {
+    if (kp.kernel == SvmKernel::rbf) {
+        sq.resize(n);
+        for (index_t i = 0; i < n; ++i) sq[i] = double(dot_rows(X + i * d, X + i * d, d));
+    }
+}
+
+template <class T>
+double Kernel<T>::dot(index_t a, index_t b) const {
+    return double(dot_rows(X + a * d, X + b * d, d));
+}
+
+// exp(x) for x <= 0 on whole arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
+// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, evaluated by
+// Estrin's scheme), 2^k from the
+// exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
+inline void exp_nonpositive(double* v, index_t n) {
+    constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
+    constexpr double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+    for (index_t i = 0; i < n; ++i) {  // its own loop: a clamp inside the next one blocks vectorisation
+        const double x = v[i];
+        v[i] = x < -700.0 ? -700.0 : x;
+    }
+#pragma omp simd
+    for (index_t i = 0; i < n; ++i) {
+        const double x = v[i];
+        const double t = x * log2e + shift;
+        const double k = t - shift;
+        const double r = (x - k * ln2_hi) - k * ln2_lo;
+        // Estrin's scheme: a shallow dependency tree instead of a 12-deep Horner chain.
+        const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        const double a0 = 1.0 + r, a1 = 0.5 + r * (1.0 / 6.0), a2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+                     a3 = 1.0 / 720.0 + r * (1.0 / 5040.0), a4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+                     a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
+        const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
+        const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
+        std::int64_t bits;
+        std::memcpy(&bits, &t, sizeof bits);
+        bits = (bits + 1023) << 52;
+        double scale;
+        std::memcpy(&scale, &bits, sizeof scale);
+        v[i] = p * scale;
+    }
+}
+
+template <class T>
+void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, float* out,
+                    double sa, const std::int8_t* s, int n_threads) const {
+    const index_t cnt = len - start;
+    if (cnt <= 0) return;
+    const double work = double(cnt) * double(kp.kernel == SvmKernel::precomputed ? 1 : d + 8);
+    const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 256 + 1);
+    const T* xa = X + a * d;
+    const double qa = sq.empty() ? 0.0 : sq[a];
+    constexpr index_t kChunk = 256;
+    const index_t n_chunks = (cnt + kChunk - 1) / kChunk;
+    auto chunk = [&](index_t c, double* buf) {
+            const index_t k0 = start + c * kChunk, m = std::min(kChunk, len - k0);
+            if (kp.kernel == SvmKernel::precomputed) {
+                for (index_t u = 0; u < m; ++u) buf[u] = double(xa[ids[k0 + u]]);
+            } else {
+                for (index_t u = 0; u < m; ++u) buf[u] = double(dot_rows(xa, X + ids[k0 + u] * d, d));
+                if (kp.kernel == SvmKernel::rbf) {
+                    for (index_t u = 0; u < m; ++u)
+                        buf[u] = -kp.gamma * (qa + sq[ids[k0 + u]] - 2.0 * buf[u]);
+                    exp_nonpositive(buf, m);
+                } else if (kp.kernel != SvmKernel::linear) {
+                    for (index_t u = 0; u < m; ++u) buf[u] = from_dot(buf[u], 0.0, 0.0);
+                }
+            }
+            if (s) {
+                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u] * (sa * s[k0 + u]));
+            } else {
+                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u]);
+            }
+    };
+    if (nt == 1) {  // the usual case inside SMO: no parallel region at all
+        double buf[kChunk];
+        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
+        return;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        double buf[kChunk];
+#pragma omp for schedule(static)
+        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
+    }
+}
+
+template <class T>
+void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
+                      int n_threads) const {
+    if (na == 0 || nb == 0) return;
+    if (kp.kernel == SvmKernel::precomputed) {
+        for (index_t r = 0; r < na; ++r)
+            for (index_t c = 0; c < nb; ++c) out[r * nb + c] = double(X[ia[r] * d + ib[c]]);
+        return;
+    }
+    // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows.
+    const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 22) / std::max<index_t>(na, 1)));
+    std::vector<T> A(na * d), B(std::min(cb, nb) * d), C(na * std::min(cb, nb));
+    gather_rows(X, d, ia, na, A.data());
+    for (index_t c0 = 0; c0 < nb; c0 += cb) {
+        const index_t w = std::min(cb, nb - c0);
+        gather_rows(X, d, ib + c0, w, B.data());
+        gemm<T>(false, true, na, w, d, T(1), A.data(), d, B.data(), d, T(0), C.data(), w, n_threads);
+        const int nt = threads_for(n_threads, na);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t r = 0; r < na; ++r) {
+            double* o = out + r * nb + c0;
+            if (kp.kernel == SvmKernel::rbf) {
+                const double qa = sq[ia[r]];
+                for (index_t c = 0; c < w; ++c)
+                    o[c] = -kp.gamma * (qa + sq[ib[c0 + c]] - 2.0 * double(C[r * w + c]));
+                exp_nonpositive(o, w);
+            } else {
+                for (index_t c = 0; c < w; ++c) o[c] = from_dot(double(C[r * w + c]), 0.0, 0.0);
+            }
+        }
+    }
+}
+
+template struct Kernel<float>;
+template struct Kernel<double>;
+
+// ---------------------------------------------------------------- the LRU cache
+
+RowCache::RowCache(index_t n_rows, index_t row_len, double megabytes) : rows_(n_rows) {
+    long long budget = static_cast<long long>(megabytes * double(1 << 20) / sizeof(float));
+    free_ = std::max<long long>(budget, 2LL * row_len);
+}
+
+void RowCache::unlink(index_t i) {
+    Row& r = rows_[i];
+    if (!r.linked) return;
+    if (r.prev >= 0) rows_[r.prev].next = r.next; else lru_ = r.next;
+    if (r.next >= 0) rows_[r.next].prev = r.prev; else mru_ = r.prev;
+    r.prev = r.next = -1;
+    r.linked = false;
+}
+
+void RowCache::push_mru(index_t i) {
+    Row& r = rows_[i];
+    r.prev = mru_;
+    r.next = -1;
+    if (mru_ >= 0) rows_[mru_].next = i; else lru_ = i;
+    mru_ = i;
+    r.linked = true;
+}
+
+void RowCache::evict(index_t i) {
+    unlink(i);
+    free_ += rows_[i].len;
+    rows_[i].len = 0;
+    rows_[i].data.reset();
+}
+
+float* RowCache::get(index_t i, index_t len, index_t* filled) {
+    Row& r = rows_[i];
+    unlink(i);
+    *filled = r.len;
+    if (r.len < len) {
+        const long long need = len - r.len;
+        while (free_ < need && lru_ >= 0) evict(lru_);
+        free_ -= need;
+        std::unique_ptr<float[]> grown(new float[len]);  // no zero-fill: the caller computes it
+        if (r.len > 0) std::memcpy(grown.get(), r.data.get(), sizeof(float) * r.len);
+        r.data = std::move(grown);
+        r.len = len;
+    }
+    push_mru(i);
+    return r.data.get();
+}
+
+void RowCache::swap_index(index_t i, index_t j) {
+    if (i == j) return;
+    if (i > j) std::swap(i, j);
+    const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
+    unlink(i);
+    unlink(j);
+    std::swap(rows_[i].data, rows_[j].data);
+    std::swap(rows_[i].len, rows_[j].len);
+    if (lj) push_mru(i);
+    if (li) push_mru(j);
+    for (index_t h = lru_; h >= 0;) {
+        const index_t next = rows_[h].next;
+        Row& r = rows_[h];
+        if (r.len > i) {
+            if (r.len > j)
+                std::swap(r.data[i], r.data[j]);
+            else
+                evict(h);
+        }
+        h = next;
+    }
+}
+
+void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+    if (swaps.empty()) return;
+    index_t lo = rows_.size();
+    for (const auto& sw : swaps) {
+        const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
+        if (i == j) continue;
+        lo = std::min(lo, i);
+        const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
+        unlink(i);
+        unlink(j);
+        std::swap(rows_[i].data, rows_[j].data);
+        std::swap(rows_[i].len, rows_[j].len);
+        if (lj) push_mru(i);
+        if (li) push_mru(j);
+    }
+    for (index_t h = lru_; h >= 0;) {
+        const index_t next = rows_[h].next;
+        Row& r = rows_[h];
+        if (r.len > lo) {
+            float* v = r.data.get();
+            bool drop = false;
+            for (const auto& sw : swaps) {
+                const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
+                if (r.len <= i || i == j) continue;
+                if (r.len <= j) {
+                    drop = true;
+                    break;
+                }
+                std::swap(v[i], v[j]);
+            }
+            if (drop) evict(h);
+        }
+        h = next;
+    }
+}
+
+// ---------------------------------------------------------------- Q matrices
+
+template <class T>
+SvcQ<T>::SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
+              double cache_mb, int n_threads)
+    : K_(K), ids_(ids), y_(y, y + ids.size()), qd_(ids.size()),
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+    for (std::size_t i = 0; i < ids.size(); ++i) qd_[i] = K.eval(ids[i], ids[i]);
+}
+
+template <class T>
+const float* SvcQ<T>::get_Q(index_t i, index_t len) {
+    index_t filled;
+    float* row = cache_.get(i, len, &filled);
+    if (filled < len) K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
+    return row;
+}
+
+template <class T>
+void SvcQ<T>::swap_index(index_t i, index_t j) {
+    cache_.swap_index(i, j);
+    std::swap(ids_[i], ids_[j]);
+    std::swap(y_[i], y_[j]);
+    std::swap(qd_[i], qd_[j]);
+}
+
+template <class T>
+void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+    cache_.swap_many(swaps);
+    for (const auto& sw : swaps) {
+        std::swap(ids_[sw.first], ids_[sw.second]);
+        std::swap(y_[sw.first], y_[sw.second]);
+        std::swap(qd_[sw.first], qd_[sw.second]);
+    }
+}
+
+template <class T>
+void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) {
+    std::vector<index_t> a(ni), b(nj);
+    for (index_t r = 0; r < ni; ++r) a[r] = ids_[vi[r]];
+    for (index_t c = 0; c < nj; ++c) b[c] = ids_[vj[c]];
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    for (index_t r = 0; r < ni; ++r)
+        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(y_[vi[r]] * y_[vj[c]]);
+}
+
+template <class T>
+SvrQ<T>::SvrQ(const Kernel<T>& K, const std::vector<index_t>& ids, double cache_mb, int n_threads)
+    : K_(K), ids_(ids), index_(2 * ids.size()), sign_(2 * ids.size()), qd_(2 * ids.size()),
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+    const index_t l = index_t(ids.size());
+    for (index_t k = 0; k < l; ++k) {
+        sign_[k] = 1;
+        sign_[k + l] = -1;
+        index_[k] = k;
+        index_[k + l] = k;
+        qd_[k] = qd_[k + l] = K.eval(ids[k], ids[k]);
+    }
+    buf_[0].resize(2 * l);
+    buf_[1].resize(2 * l);
+}
+
+template <class T>
+const float* SvrQ<T>::get_Q(index_t i, index_t len) {
+    const index_t l = index_t(ids_.size());
+    const index_t real = index_[i];
+    index_t filled;
+    float* row = cache_.get(real, l, &filled);
+    if (filled < l) K_.row(ids_[real], ids_.data(), filled, l, row, 1.0, nullptr, n_threads_);
+    float* buf = buf_[next_].data();
+    next_ = 1 - next_;
+    const float si = sign_[i];
+    for (index_t j = 0; j < len; ++j) buf[j] = si * float(sign_[j]) * row[index_[j]];
+    return buf;
+}
+
+template <class T>
+void SvrQ<T>::swap_index(index_t i, index_t j) {
+    std::swap(sign_[i], sign_[j]);
+    std::swap(index_[i], index_[j]);
+    std::swap(qd_[i], qd_[j]);
+}
+
+template <class T>
+void SvrQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) {
+    std::vector<index_t> a(ni), b(nj);
+    for (index_t r = 0; r < ni; ++r) a[r] = ids_[index_[vi[r]]];
+    for (index_t c = 0; c < nj; ++c) b[c] = ids_[index_[vj[c]]];
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    for (index_t r = 0; r < ni; ++r)
+        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(sign_[vi[r]] * sign_[vj[c]]);
+}
+
+template class SvcQ<float>;
+template class SvcQ<double>;
+template class SvrQ<float>;
+template class SvrQ<double>;
+
+}  // namespace scratchlearn::svm_detail
+
+namespace scratchlearn {
+
+namespace {
+
+// Kernel values from dot products in place: C (rows × cols, leading dimension ldc).
+template <class T>
+void kernel_from_dots(T* C, index_t rows, index_t cols, index_t ldc, const T* qa, const T* qb,
+                      const SvmKernelParams& kp) {
+    const T g = T(kp.gamma), c0 = T(kp.coef0);
+    switch (kp.kernel) {
+        case SvmKernel::linear:
+        case SvmKernel::precomputed: return;
+        case SvmKernel::poly:
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t c = 0; c < cols; ++c)
+                    C[r * ldc + c] = T(svm_detail::Kernel<T>::ipow(double(g * C[r * ldc + c] + c0), kp.degree));
+            return;
+        case SvmKernel::rbf: {
+            double buf[256];
+            const double gd = kp.gamma;
+            for (index_t r = 0; r < rows; ++r) {
+                T* row = C + r * ldc;
+                const double a = double(qa[r]);
+                for (index_t c0 = 0; c0 < cols; c0 += 256) {
+                    const index_t w = std::min<index_t>(256, cols - c0);
+                    for (index_t c = 0; c < w; ++c)
+                        buf[c] = -gd * (a + double(qb[c0 + c]) - 2.0 * double(row[c0 + c]));
+                    svm_detail::exp_nonpositive(buf, w);
+                    for (index_t c = 0; c < w; ++c) row[c0 + c] = T(buf[c]);
+                }
+            }
+            return;
+        }
+        case SvmKernel::sigmoid:
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t c = 0; c < cols; ++c) C[r * ldc + c] = std::tanh(g * C[r * ldc + c] + c0);
+            return;
+    }
+}
+
+template <class T>
+std::vector<T> row_sq_norms(const T* X, index_t n, index_t d) {
+    std::vector<T> out(n);
+    for (index_t i = 0; i < n; ++i) {
+        T s = 0;
+        for (index_t t = 0; t < d; ++t) s += X[i * d + t] * X[i * d + t];
+        out[i] = s;
+    }
+    return out;
+}
+
+}  // namespace
+
+template <class T>
+void svm_kernel_matrix(const T* A, index_t na, const T* B, index_t nb, index_t d,
+                       const SvmKernelParams& kernel, T* out, int n_threads) {
+    require(kernel.kernel != SvmKernel::precomputed, "svm: a precomputed kernel has no kernel matrix to compute");
+    if (na == 0 || nb == 0) return;
+    gemm<T>(false, true, na, nb, d, T(1), A, d, B, d, T(0), out, nb, n_threads);
+    std::vector<T> qa, qb;
+    if (kernel.kernel == SvmKernel::rbf) {
+        qa = row_sq_norms(A, na, d);
+        qb = row_sq_norms(B, nb, d);
+    }
+    const int nt = threads_for(n_threads, na / 16 + 1);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t r = 0; r < na; ++r)
+        kernel_from_dots(out + r * nb, 1, nb, nb, qa.empty() ? nullptr : qa.data() + r,
+                         qb.empty() ? nullptr : qb.data(), kernel);
+}
+
+template <class T>
+void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
+                  const std::int64_t* support, const double* dual_coef,
+                  const std::int32_t* n_support, int n_class, const double* rho,
+                  const SvmKernelParams& kp, T* out, int n_threads) {
+    const bool classification = n_support != nullptr;
+    const index_t n_pairs = classification ? index_t(n_class) * (n_class - 1) / 2 : 1;
+    require(!classification || n_class >= 2, "svm: a classifier needs at least two classes");
+    if (m == 0) return;
+    // W (n_sv × n_pairs): the coefficient of each support vector in each pair's decision.
+    std::vector<T> W(std::max<index_t>(n_sv, 1) * n_pairs, T(0));
+    if (classification) {
+        std::vector<index_t> start(n_class + 1, 0);
+        for (int c = 0; c < n_class; ++c) start[c + 1] = start[c] + n_support[c];
+        require(start[n_class] == n_sv, "svm: n_support does not add up to the number of support vectors");
+        index_t p = 0;
+        for (int i = 0; i < n_class; ++i)
+            for (int j = i + 1; j < n_class; ++j, ++p) {
+                for (index_t k = start[i]; k < start[i + 1]; ++k) W[k * n_pairs + p] = T(dual_coef[(j - 1) * n_sv + k]);
+                for (index_t k = start[j]; k < start[j + 1]; ++k) W[k * n_pairs + p] = T(dual_coef[i * n_sv + k]);
+            }
+    } else {
+        for (index_t k = 0; k < n_sv; ++k) W[k] = T(dual_coef[k]);
+    }
+    if (kp.kernel == SvmKernel::precomputed)
+        for (index_t k = 0; k < n_sv; ++k)
+            require(support[k] >= 0 && support[k] < d, "svm: precomputed kernel has too few columns for the support vectors");
+    if (n_sv == 0) {
+        for (index_t q = 0; q < m; ++q)
+            for (index_t p = 0; p < n_pairs; ++p) out[q * n_pairs + p] = T(-rho[p]);
+        return;
+    }
+    std::vector<T> qsv;
+    if (kp.kernel == SvmKernel::rbf) qsv = row_sq_norms(SV, n_sv, d);
+    // Query blocks in parallel, each a GEMM against the support vectors packed once.
+    const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
+    const index_t n_blocks = (m + bs - 1) / bs;
+    PackedB<T> packed;
+    const bool pre = kp.kernel == SvmKernel::precomputed;
+    if (!pre) packed = PackedB<T>(true, d, n_sv, SV, d, n_threads);
+    const int nt = threads_for(n_threads, n_blocks);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<T> Kb(bs * n_sv), qa(bs);
+#pragma omp for schedule(dynamic, 1)
+        for (index_t b = 0; b < n_blocks; ++b) {
+            slot.run([&] {
+                const index_t q0 = b * bs, rows = std::min(bs, m - q0);
+                if (pre) {
+                    for (index_t r = 0; r < rows; ++r)
+                        for (index_t k = 0; k < n_sv; ++k) Kb[r * n_sv + k] = Xq[(q0 + r) * d + support[k]];
+                } else {
+                    gemm_packed<T>(false, rows, 0, n_sv, T(1), Xq + q0 * d, d, packed, T(0), Kb.data(), n_sv, 1);
+                    if (kp.kernel == SvmKernel::rbf)
+                        for (index_t r = 0; r < rows; ++r) {
+                            T s = 0;
+                            const T* x = Xq + (q0 + r) * d;
+                            for (index_t t = 0; t < d; ++t) s += x[t] * x[t];
+                            qa[r] = s;
+                        }
+                    kernel_from_dots(Kb.data(), rows, n_sv, n_sv, qa.data(), qsv.data(), kp);
+                }
+                if (n_pairs == 1) {
+                    // One decision function: a dot product per query (a GEMM would pack Kb for nothing).
+                    for (index_t r = 0; r < rows; ++r) {
+                        const T* kr = Kb.data() + r * n_sv;
+                        double s0 = 0, s1 = 0;
+                        index_t k = 0;
+                        for (; k + 1 < n_sv; k += 2) {
+                            s0 += double(kr[k]) * double(W[k]);
+                            s1 += double(kr[k + 1]) * double(W[k + 1]);
+                        }
+                        if (k < n_sv) s0 += double(kr[k]) * double(W[k]);
+                        out[q0 + r] = T(s0 + s1 - rho[0]);
+                    }
+                } else {
+                    gemm<T>(false, false, rows, n_pairs, n_sv, T(1), Kb.data(), n_sv, W.data(), n_pairs, T(0),
+                            out + q0 * n_pairs, n_pairs, 1);
+                    for (index_t r = 0; r < rows; ++r)
+                        for (index_t p = 0; p < n_pairs; ++p) out[(q0 + r) * n_pairs + p] -= T(rho[p]);
+                }
+            });
+        }
+    }
+    slot.rethrow();
+}
+
+#define SCRATCHLEARN_SVM_KERNEL_INST(T)                                                               \
+    template void svm_kernel_matrix<T>(const T*, index_t, const T*, index_t, index_t,                 \
+                                       const SvmKernelParams&, T*, int);                              \
+    template void svm_decision<T>(const T*, index_t, index_t, const T*, index_t, const std::int64_t*, \
+                                  const double*, const std::int32_t*, int, const double*,             \
+                                  const SvmKernelParams&, T*, int);
+SCRATCHLEARN_SVM_KERNEL_INST(float)
+SCRATCHLEARN_SVM_KERNEL_INST(double)
+
+}  // namespace scratchlearn

@@ -1,0 +1,162 @@
+// Pieces shared by the SVM sources: kernel evaluation over rows of the training data, the LRU
+// kernel-row cache, the Q matrices the solver sees, and the SMO solver itself.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "scratchlearn/parallel.hpp"
+#include "scratchlearn/svm.hpp"
+
+namespace scratchlearn::svm_detail {
+
+// The kernel on rows of one data matrix X (row ids index X's rows). For the precomputed kernel X
+// is the Gram matrix itself and K(a, b) = X[a, b].
+template <class T>
+struct Kernel {
+    const T* X = nullptr;
+    index_t n = 0, d = 0;       // rows, row length
+    SvmKernelParams kp;
+    std::vector<double> sq;     // squared row norms (rbf)
+
+    Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_);
+
+    // The kernel from a dot product (and, for rbf, the squared norms of both rows).
+    double from_dot(double dot, double sa, double sb) const {
+        switch (kp.kernel) {
+            case SvmKernel::linear: return dot;
+            case SvmKernel::poly: return ipow(kp.gamma * dot + kp.coef0, kp.degree);
+            case SvmKernel::rbf: return std::exp(-kp.gamma * (sa + sb - 2.0 * dot));
+            case SvmKernel::sigmoid: return std::tanh(kp.gamma * dot + kp.coef0);
+            default: return dot;
+        }
+    }
+    static double ipow(double b, int e) {
+        double r = 1.0;
+        while (e > 0) {
+            if (e & 1) r *= b;
+            b *= b;
+            e >>= 1;
+        }
+        return r;
+    }
+    double dot(index_t a, index_t b) const;
+    double eval(index_t a, index_t b) const {
+        if (kp.kernel == SvmKernel::precomputed) return double(X[a * d + b]);
+        return from_dot(dot(a, b), sq.empty() ? 0.0 : sq[a], sq.empty() ? 0.0 : sq[b]);
+    }
+    // out[k] = sa·s[k]·K(a, ids[k]) for k in [start, len) (s == nullptr: all +1), in parallel.
+    void row(index_t a, const index_t* ids, index_t start, index_t len, float* out, double sa,
+             const std::int8_t* s, int n_threads) const;
+    // out (na × nb, row-major, leading dimension nb) = K(ia[r], ib[c]) through the GEMM.
+    void block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
+               int n_threads) const;
+};
+
+// LRU cache of kernel rows: row i holds its first len(i) values; the total is bounded by a
+// budget in floats (at least two full rows, so the two rows of one SMO step never evict each
+// other).
+class RowCache {
+public:
+    RowCache(index_t n_rows, index_t row_len, double megabytes);
+    // Row i with at least len values; *filled gets how many were already computed.
+    float* get(index_t i, index_t len, index_t* filled);
+    // Exchanges rows i and j and entries i and j of every cached row (rows too short to hold both
+    // are dropped).
+    void swap_index(index_t i, index_t j);
+    // The same for a sequence of exchanges, applied row by row (each cached row is walked once, in
+    // cache, instead of once per exchange).
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps);
+
+private:
+    struct Row {
+        std::unique_ptr<float[]> data;
+        index_t len = 0, prev = -1, next = -1;
+        bool linked = false;
+    };
+    void unlink(index_t i);
+    void push_mru(index_t i);
+    void evict(index_t i);
+    std::vector<Row> rows_;
+    index_t lru_ = -1, mru_ = -1;
+    long long free_ = 0;
+};
+
+// What the solver sees: Q[i][j] = y_i y_j K(x_i, x_j) over its variables, with rows served from
+// the cache, the diagonal, and the exchange of two variables' positions (shrinking).
+class QMatrix {
+public:
+    virtual ~QMatrix() = default;
+    virtual const float* get_Q(index_t i, index_t len) = 0;
+    virtual const double* diag() const = 0;
+    virtual void swap_index(index_t i, index_t j) = 0;
+    virtual void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+        for (const auto& s : swaps) swap_index(s.first, s.second);
+    }
+    // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
+    virtual void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
+                       double* out) = 0;
+};
+
+// Classification and one-class: one variable per data row.
+template <class T>
+class SvcQ final : public QMatrix {
+public:
+    SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
+         double cache_mb, int n_threads);
+    const float* get_Q(index_t i, index_t len) override;
+    const double* diag() const override { return qd_.data(); }
+    void swap_index(index_t i, index_t j) override;
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) override;
+    void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+
+private:
+    const Kernel<T>& K_;
+    std::vector<index_t> ids_;
+    std::vector<std::int8_t> y_;
+    std::vector<double> qd_;
+    RowCache cache_;
+    int n_threads_;
+};
+
+// Regression: two variables (α, α*) per data row; the cache holds whole kernel rows of the data.
+template <class T>
+class SvrQ final : public QMatrix {
+public:
+    SvrQ(const Kernel<T>& K, const std::vector<index_t>& ids, double cache_mb, int n_threads);
+    const float* get_Q(index_t i, index_t len) override;
+    const double* diag() const override { return qd_.data(); }
+    void swap_index(index_t i, index_t j) override;
+    void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+
+private:
+    const Kernel<T>& K_;
+    std::vector<index_t> ids_;     // l data rows
+    std::vector<index_t> index_;   // 2l: variable → data position
+    std::vector<std::int8_t> sign_;
+    std::vector<double> qd_;
+    RowCache cache_;
+    std::vector<float> buf_[2];
+    int next_ = 0;
+    int n_threads_;
+};
+
+struct SolveResult {
+    double rho = 0.0;   // the bias term: decision = Σ coef K − ρ
+    double r = 0.0;     // nu variants: the second multiplier
+    double obj = 0.0;
+    long long iter = 0;
+    bool hit_max_iter = false;
+};
+
+// SMO for min ½αᵀQα + pᵀα, yᵀα = const, 0 <= α_i <= C_i (Fan, Chen & Lin 2005, working set
+// selection by second-order information; libsvm's formulation). `nu` selects the variant with the
+// second equality constraint Σ_{y=±1} α = const (nu-SVC, nu-SVR). alpha holds the feasible start
+// and gets the answer.
+SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
+                      const double* C, double eps, bool shrinking, long long max_iter, bool nu);
+
+}  // namespace scratchlearn::svm_detail

@@ -1,0 +1,514 @@
+// The SVM formulations on top of the SMO solver, one-vs-one multi-class, and Platt scaling.
+//
+//   C-SVC        α = 0, p = −1, C_i = C·class_weight·w_i.                    coef = y α
+//   nu-SVC       α split ν·Σw/2 per class, p = 0, C_i = w_i, nu solver.      coef = y α / r, ρ /= r
+//   one-class    α filled greedily to ν·Σw, p = 0, y = +1, C_i = w_i.        coef = α
+//   epsilon-SVR  2l variables (α, α*): p = ε ∓ y, y = ±1, C_i = C·w_i.       coef = α − α*
+//   nu-SVR       α = α* filled to C·ν·Σw/2, p = ∓y, nu solver.               coef = α − α*
+//
+// Multi-class: every pair of classes (i < j) is one binary problem, class i as +1; the pairs run in
+// parallel when there are several (each with its own cache), else the one solver's kernel rows use
+// every thread. probability: for each pair, decision values from a 5-fold cross-validation (folds in
+// parallel) fit Platt's sigmoid; several classes are coupled at prediction (Wu, Lin & Weng 2004).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "scratchlearn/parallel.hpp"
+#include "scratchlearn/svm.hpp"
+#include "svm_internal.hpp"
+
+namespace scratchlearn {
+
+using svm_detail::Kernel;
+using svm_detail::SolveResult;
+
+namespace {
+
+// One binary (or regression / one-class) problem over rows `ids` of the data.
+struct Problem {
+    std::vector<index_t> ids;
+    std::vector<double> y;   // ±1 for classification, the target for regression
+    std::vector<double> w;   // sample weights
+};
+
+struct Solution {
+    std::vector<double> coef;  // one per row of the problem
+    double rho = 0.0;
+    long long iter = 0;
+    bool hit_max_iter = false;
+};
+
+template <class T>
+Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& prm, double Cp,
+                       double Cn, int n_threads) {
+    const index_t l = index_t(pb.ids.size());
+    Solution sol;
+    sol.coef.assign(l, 0.0);
+    if (l == 0) return sol;
+    double wsum = 0;
+    for (double v : pb.w) wsum += v;
+    SolveResult res;
+    switch (prm.type) {
+        case SvmType::c_svc:
+        case SvmType::nu_svc: {
+            std::vector<std::int8_t> y(l);
+            for (index_t i = 0; i < l; ++i) y[i] = pb.y[i] > 0 ? 1 : -1;
+            std::vector<double> alpha(l, 0.0), p(l), C(l);
+            svm_detail::SvcQ<T> Q(K, pb.ids, y.data(), prm.cache_size, n_threads);
+            if (prm.type == SvmType::c_svc) {
+                for (index_t i = 0; i < l; ++i) {
+                    p[i] = -1.0;
+                    C[i] = (y[i] > 0 ? Cp : Cn) * pb.w[i];
+                }
+                res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
+                                            prm.shrinking, prm.max_iter, false);
+                for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] * y[i];
+                sol.rho = res.rho;
+            } else {
+                double sum_pos = prm.nu * wsum / 2, sum_neg = sum_pos;
+                for (index_t i = 0; i < l; ++i) {
+                    C[i] = pb.w[i];
+                    p[i] = 0.0;
+                    double& s = y[i] > 0 ? sum_pos : sum_neg;
+                    alpha[i] = std::min(C[i], s);
+                    s -= alpha[i];
+                }
+                res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
+                                            prm.shrinking, prm.max_iter, true);
+                const double r = res.r;
+                for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] * y[i] / r;
+                sol.rho = res.rho / r;
+            }
+            break;
+        }
+        case SvmType::one_class: {
+            std::vector<std::int8_t> y(l, 1);
+            std::vector<double> alpha(l, 0.0), p(l, 0.0), C(pb.w);
+            double rest = prm.nu * wsum;
+            for (index_t i = 0; i < l && rest > 0; ++i) {
+                alpha[i] = std::min(C[i], rest);
+                rest -= alpha[i];
+            }
+            svm_detail::SvcQ<T> Q(K, pb.ids, y.data(), prm.cache_size, n_threads);
+            res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
+                                        prm.shrinking, prm.max_iter, false);
+            sol.coef = alpha;
+            sol.rho = res.rho;
+            break;
+        }
+        case SvmType::epsilon_svr:
+        case SvmType::nu_svr: {
+            std::vector<std::int8_t> y(2 * l);
+            std::vector<double> alpha(2 * l, 0.0), p(2 * l), C(2 * l);
+            const bool nu = prm.type == SvmType::nu_svr;
+            double sum = prm.C * prm.nu * wsum / 2;
+            for (index_t i = 0; i < l; ++i) {
+                y[i] = 1;
+                y[i + l] = -1;
+                C[i] = C[i + l] = prm.C * pb.w[i];
+                if (nu) {
+                    alpha[i] = alpha[i + l] = std::min(sum, C[i]);
+                    sum -= alpha[i];
+                    p[i] = -pb.y[i];
+                    p[i + l] = pb.y[i];
+                } else {
+                    p[i] = prm.epsilon - pb.y[i];
+                    p[i + l] = prm.epsilon + pb.y[i];
+                }
+            }
+            svm_detail::SvrQ<T> Q(K, pb.ids, prm.cache_size, n_threads);
+            res = svm_detail::smo_solve(2 * l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
+                                        prm.shrinking, prm.max_iter, nu);
+            for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] - alpha[i + l];
+            sol.rho = res.rho;
+            break;
+        }
+    }
+    sol.iter = res.iter;
+    sol.hit_max_iter = res.hit_max_iter;
+    return sol;
+}
+
+// Decision values Σ coef K(x_sv, x_t) − ρ for rows `test` of the data.
+template <class T>
+std::vector<double> decision_on(const Kernel<T>& K, const Problem& train, const Solution& sol,
+                                const std::vector<index_t>& test, int n_threads) {
+    std::vector<index_t> sv;
+    std::vector<double> c;
+    for (std::size_t i = 0; i < train.ids.size(); ++i)
+        if (sol.coef[i] != 0.0) {
+            sv.push_back(train.ids[i]);
+            c.push_back(sol.coef[i]);
+        }
+    const index_t nt = index_t(test.size()), ns = index_t(sv.size());
+    std::vector<double> out(nt, -sol.rho);
+    if (ns == 0 || nt == 0) return out;
+    const index_t chunk = std::max<index_t>(1, (index_t(1) << 20) / ns);
+    std::vector<double> B(std::min(chunk, nt) * ns);
+    for (index_t r0 = 0; r0 < nt; r0 += chunk) {
+        const index_t nr = std::min(chunk, nt - r0);
+        K.block(test.data() + r0, nr, sv.data(), ns, B.data(), n_threads);
+        for (index_t r = 0; r < nr; ++r) {
+            double s = 0;
+            for (index_t k = 0; k < ns; ++k) s += c[k] * B[r * ns + k];
+            out[r0 + r] += s;
+        }
+    }
+    return out;
+}
+
+// Platt's sigmoid from 5-fold cross-validated decision values of a binary problem (y = ±1).
+// `full` (when given) also gets the model trained on the whole problem, as a sixth task.
+template <class T>
+std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, const SvmParams& prm,
+                                     double Cp, double Cn, std::uint64_t seed, int n_threads,
+                                     Solution* full) {
+    const index_t l = index_t(pb.ids.size());
+    constexpr int n_fold = 5;
+    std::vector<index_t> perm(l);
+    std::iota(perm.begin(), perm.end(), index_t(0));
+    std::mt19937_64 gen(seed);
+    for (index_t i = l - 1; i > 0; --i) std::swap(perm[i], perm[index_t(gen() % std::uint64_t(i + 1))]);
+    std::vector<double> dec(l, 0.0);
+    const int n_tasks = n_fold + (full ? 1 : 0);
+    const int outer = threads_for(n_threads, n_tasks);
+    const int inner = std::max(1, n_threads / outer);
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
+    for (int task = 0; task < n_tasks; ++task) {
+        slot.run([&] {
+            // The whole-problem fit first: it is the longest task.
+            if (full && task == 0) {
+                SvmParams sub = prm;
+                sub.probability = false;
+                *full = solve_problem(K, pb, sub, Cp, Cn, inner);
+                return;
+            }
+            const int f = full ? task - 1 : task;
+            const index_t begin = f * l / n_fold, end = (f + 1) * l / n_fold;
+            Problem tr;
+            std::vector<index_t> test;
+            index_t n_pos = 0, n_neg = 0;
+            for (index_t k = 0; k < l; ++k) {
+                const index_t i = perm[k];
+                if (k >= begin && k < end) {
+                    test.push_back(pb.ids[i]);
+                    continue;
+                }
+                tr.ids.push_back(pb.ids[i]);
+                tr.y.push_back(pb.y[i]);
+                tr.w.push_back(pb.w[i]);
+                (pb.y[i] > 0 ? n_pos : n_neg) += 1;
+            }
+            std::vector<double> d;
+            if (n_pos > 0 && n_neg > 0) {
+                SvmParams sub = prm;
+                sub.probability = false;
+                Solution s = solve_problem(K, tr, sub, Cp, Cn, inner);
+                d = decision_on(K, tr, s, test, inner);
+            } else {
+                d.assign(test.size(), n_pos > 0 ? 1.0 : (n_neg > 0 ? -1.0 : 0.0));
+            }
+            for (index_t k = begin; k < end; ++k) dec[perm[k]] = d[k - begin];
+        });
+    }
+    slot.rethrow();
+    return svm_sigmoid_train(l, dec.data(), pb.y.data());
+}
+
+double sigmoid_predict(double f, double A, double B) {
+    const double z = f * A + B;
+    return z >= 0 ? std::exp(-z) / (1.0 + std::exp(-z)) : 1.0 / (1.0 + std::exp(z));
+}
+
+}  // namespace
+
+std::pair<double, double> svm_sigmoid_train(index_t n, const double* dec, const double* labels) {
+    double prior1 = 0, prior0 = 0;
+    for (index_t i = 0; i < n; ++i) (labels[i] > 0 ? prior1 : prior0) += 1;
+    const int max_iter = 100;
+    const double min_step = 1e-10, sigma = 1e-12, eps = 1e-5;
+    const double hi = (prior1 + 1.0) / (prior1 + 2.0), lo = 1.0 / (prior0 + 2.0);
+    std::vector<double> t(n);
+    for (index_t i = 0; i < n; ++i) t[i] = labels[i] > 0 ? hi : lo;
+    auto objective = [&](double A, double B) {
+        double f = 0;
+        for (index_t i = 0; i < n; ++i) {
+            const double z = dec[i] * A + B;
+            f += z >= 0 ? t[i] * z + std::log1p(std::exp(-z)) : (t[i] - 1.0) * z + std::log1p(std::exp(z));
+        }
+        return f;
+    };
+    double A = 0.0, B = std::log((prior0 + 1.0) / (prior1 + 1.0));
+    double fval = objective(A, B);
+    for (int it = 0; it < max_iter; ++it) {
+        double h11 = sigma, h22 = sigma, h21 = 0, g1 = 0, g2 = 0;
+        for (index_t i = 0; i < n; ++i) {
+            const double z = dec[i] * A + B;
+            double p, q;
+            if (z >= 0) {
+                const double e = std::exp(-z);
+                p = e / (1.0 + e);
+                q = 1.0 / (1.0 + e);
+            } else {
+                const double e = std::exp(z);
+                p = 1.0 / (1.0 + e);
+                q = e / (1.0 + e);
+            }
+            const double d2 = p * q;
+            h11 += dec[i] * dec[i] * d2;
+            h22 += d2;
+            h21 += dec[i] * d2;
+            const double d1 = t[i] - p;
+            g1 += dec[i] * d1;
+            g2 += d1;
+        }
+        if (std::fabs(g1) < eps && std::fabs(g2) < eps) break;
+        const double det = h11 * h22 - h21 * h21;
+        const double dA = -(h22 * g1 - h21 * g2) / det;
+        const double dB = -(-h21 * g1 + h11 * g2) / det;
+        const double gd = g1 * dA + g2 * dB;
+        double step = 1.0;
+        while (step >= min_step) {
+            const double nA = A + step * dA, nB = B + step * dB;
+            const double nf = objective(nA, nB);
+            if (nf < fval + 1e-4 * step * gd) {
+                A = nA;
+                B = nB;
+                fval = nf;
+                break;
+            }
+            step /= 2;
+        }
+        if (step < min_step) break;  // the line search failed
+    }
+    return {A, B};
+}
+
+template <class T>
+void svm_probability(const T* dec, index_t m, int k, const double* prob_a, const double* prob_b,
+                     T* out, int n_threads) {
+    require(k >= 2, "svm: probabilities need at least two classes");
+    const index_t n_pairs = index_t(k) * (k - 1) / 2;
+    const double min_prob = 1e-7;
+    const int nt = threads_for(n_threads, m / 64 + 1);
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<double> r(k * k), Q(k * k), Qp(k), p(k);
+#pragma omp for schedule(static)
+        for (index_t q = 0; q < m; ++q) {
+            index_t pp = 0;
+            for (int i = 0; i < k; ++i)
+                for (int j = i + 1; j < k; ++j, ++pp) {
+                    const double v = std::min(std::max(sigmoid_predict(double(dec[q * n_pairs + pp]), prob_a[pp], prob_b[pp]), min_prob), 1 - min_prob);
+                    r[i * k + j] = v;
+                    r[j * k + i] = 1 - v;
+                }
+            T* o = out + q * k;
+            if (k == 2) {
+                o[0] = T(r[0 * k + 1]);
+                o[1] = T(r[1 * k + 0]);
+                continue;
+            }
+            for (int t = 0; t < k; ++t) {
+                p[t] = 1.0 / k;
+                Q[t * k + t] = 0;
+                for (int j = 0; j < t; ++j) {
+                    Q[t * k + t] += r[j * k + t] * r[j * k + t];
+                    Q[t * k + j] = Q[j * k + t];
+                }
+                for (int j = t + 1; j < k; ++j) {
+                    Q[t * k + t] += r[j * k + t] * r[j * k + t];
+                    Q[t * k + j] = -r[j * k + t] * r[t * k + j];
+                }
+            }
+            const int max_iter = std::max(100, k);
+            const double eps = 0.005 / k;
+            for (int it = 0; it < max_iter; ++it) {
+                double pQp = 0;
+                for (int t = 0; t < k; ++t) {
+                    Qp[t] = 0;
+                    for (int j = 0; j < k; ++j) Qp[t] += Q[t * k + j] * p[j];
+                    pQp += p[t] * Qp[t];
+                }
+                double max_err = 0;
+                for (int t = 0; t < k; ++t) max_err = std::max(max_err, std::fabs(Qp[t] - pQp));
+                if (max_err < eps) break;
+                for (int t = 0; t < k; ++t) {
+                    const double diff = (-Qp[t] + pQp) / Q[t * k + t];
+                    p[t] += diff;
+                    pQp = (pQp + diff * (diff * Q[t * k + t] + 2 * Qp[t])) / (1 + diff) / (1 + diff);
+                    for (int j = 0; j < k; ++j) {
+                        Qp[j] = (Qp[j] + diff * Q[t * k + j]) / (1 + diff);
+                        p[j] /= (1 + diff);
+                    }
+                }
+            }
+            for (int t = 0; t < k; ++t) o[t] = T(p[t]);
+        }
+    }
+}
+
+template <class T>
+SvmModel svm_fit(const T* X, index_t n, index_t d, const double* y, const double* sw,
+                 const double* class_weight, int n_class, const SvmParams& prm, int n_threads) {
+    require(n >= 1 && d >= 1, "svm: X must have at least one sample and one feature");
+    require(prm.tol > 0, "svm: tol must be positive");
+    require(prm.cache_size > 0, "svm: cache_size must be positive");
+    if (prm.kernel.kernel == SvmKernel::precomputed)
+        require(d == n, "svm: a precomputed kernel must be a square matrix (n_samples x n_samples), got " +
+                            std::to_string(n) + " x " + std::to_string(d));
+    if (prm.kernel.kernel == SvmKernel::poly) require(prm.kernel.degree >= 0, "svm: degree must be >= 0");
+    const bool classify = prm.type == SvmType::c_svc || prm.type == SvmType::nu_svc;
+    const bool uses_nu = prm.type == SvmType::nu_svc || prm.type == SvmType::one_class || prm.type == SvmType::nu_svr;
+    if (uses_nu) require(prm.nu > 0 && prm.nu <= 1, "svm: nu must be in (0, 1]");
+    if (prm.type == SvmType::c_svc || prm.type == SvmType::epsilon_svr || prm.type == SvmType::nu_svr)
+        require(prm.C > 0, "svm: C must be positive");
+    if (prm.type == SvmType::epsilon_svr) require(prm.epsilon >= 0, "svm: epsilon must be >= 0");
+    n_threads = std::max(1, n_threads);
+
+    Kernel<T> K(X, n, d, prm.kernel);
+    std::vector<char> keep(n, 1);
+    if (sw)
+        for (index_t i = 0; i < n; ++i) keep[i] = sw[i] > 0;
+    auto weight = [&](index_t i) { return sw ? sw[i] : 1.0; };
+
+    SvmModel model;
+    if (!classify) {
+        Problem pb;
+        for (index_t i = 0; i < n; ++i)
+            if (keep[i]) {
+                pb.ids.push_back(i);
+                pb.y.push_back(prm.type == SvmType::one_class ? 1.0 : y[i]);
+                pb.w.push_back(weight(i));
+            }
+        require(!pb.ids.empty(), "svm: every sample has zero weight");
+        Solution s = solve_problem(K, pb, prm, 1.0, 1.0, n_threads);
+        model.n_class = 2;
+        for (std::size_t i = 0; i < pb.ids.size(); ++i)
+            if (s.coef[i] != 0.0) {
+                model.support.push_back(pb.ids[i]);
+                model.dual_coef.push_back(s.coef[i]);
+            }
+        model.n_support = {std::int32_t(model.support.size())};
+        model.rho = {s.rho};
+        model.n_iter = {s.iter};
+        model.fit_status = s.hit_max_iter ? 1 : 0;
+        return model;
+    }
+
+    require(n_class >= 2, "svm: classification needs at least two classes");
+    // Rows grouped by class (stable), weighted class sizes.
+    std::vector<std::vector<index_t>> members(n_class);
+    std::vector<double> wsum(n_class, 0.0);
+    for (index_t i = 0; i < n; ++i) {
+        if (!keep[i]) continue;
+        const double c = y[i];
+        require(c >= 0 && c < n_class && c == std::floor(c), "svm: class codes must be 0 .. n_class - 1");
+        members[int(c)].push_back(i);
+        wsum[int(c)] += weight(i);
+    }
+    for (int c = 0; c < n_class; ++c)
+        require(!members[c].empty(), "svm: class " + std::to_string(c) + " has no sample with positive weight");
+    if (prm.type == SvmType::nu_svc)
+        for (int i = 0; i < n_class; ++i)
+            for (int j = i + 1; j < n_class; ++j)
+                require(prm.nu * (wsum[i] + wsum[j]) / 2 <= std::min(wsum[i], wsum[j]), "specified nu is infeasible");
+    std::vector<double> cw(n_class, 1.0);
+    if (class_weight)
+        for (int c = 0; c < n_class; ++c) cw[c] = class_weight[c];
+    const double Cbase = prm.type == SvmType::c_svc ? prm.C : 1.0;
+
+    const index_t n_pairs = index_t(n_class) * (n_class - 1) / 2;
+    std::vector<std::pair<int, int>> pairs;
+    for (int i = 0; i < n_class; ++i)
+        for (int j = i + 1; j < n_class; ++j) pairs.emplace_back(i, j);
+    std::vector<Solution> sols(n_pairs);
+    model.prob_a.assign(prm.probability ? n_pairs : 0, 0.0);
+    model.prob_b.assign(prm.probability ? n_pairs : 0, 0.0);
+    const int outer = threads_for(n_threads, n_pairs);
+    const int inner = std::max(1, n_threads / outer);
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
+    for (index_t p = 0; p < n_pairs; ++p) {
+        slot.run([&] {
+            const int i = pairs[p].first, j = pairs[p].second;
+            Problem pb;
+            for (int c : {i, j})
+                for (index_t r : members[c]) {
+                    pb.ids.push_back(r);
+                    pb.y.push_back(c == i ? 1.0 : -1.0);
+                    pb.w.push_back(weight(r));
+                }
+            const double Cp = Cbase * cw[i], Cn = Cbase * cw[j];
+            if (prm.probability) {
+                // The pair's final model runs as one more task beside the five folds.
+                auto ab = cv_sigmoid(K, pb, prm, Cp, Cn, prm.seed + std::uint64_t(p) * 0x9E3779B97F4A7C15ULL, inner,
+                                     &sols[p]);
+                model.prob_a[p] = ab.first;
+                model.prob_b[p] = ab.second;
+            } else {
+                sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
+            }
+        });
+    }
+    slot.rethrow();
+
+    // A row is a support vector when its coefficient is non-zero in any of its pairs.
+    std::vector<char> nonzero(n, 0);
+    for (index_t p = 0; p < n_pairs; ++p) {
+        const int i = pairs[p].first, j = pairs[p].second;
+        index_t k = 0;
+        for (int c : {i, j})
+            for (index_t r : members[c]) {
+                if (sols[p].coef[k] != 0.0) nonzero[r] = 1;
+                ++k;
+            }
+    }
+    std::vector<index_t> start(n_class + 1, 0);
+    std::vector<index_t> pos(n, -1);
+    model.n_class = n_class;
+    model.n_support.assign(n_class, 0);
+    for (int c = 0; c < n_class; ++c) {
+        for (index_t r : members[c])
+            if (nonzero[r]) {
+                pos[r] = index_t(model.support.size());
+                model.support.push_back(r);
+                ++model.n_support[c];
+            }
+        start[c + 1] = index_t(model.support.size());
+    }
+    const index_t n_sv = index_t(model.support.size());
+    model.dual_coef.assign((n_class - 1) * n_sv, 0.0);
+    model.rho.resize(n_pairs);
+    model.n_iter.resize(n_pairs);
+    for (index_t p = 0; p < n_pairs; ++p) {
+        const int i = pairs[p].first, j = pairs[p].second;
+        index_t k = 0;
+        for (int c : {i, j})
+            for (index_t r : members[c]) {
+                const double v = sols[p].coef[k++];
+                if (pos[r] < 0) continue;
+                const int row = c == i ? j - 1 : i;
+                model.dual_coef[row * n_sv + pos[r]] = v;
+            }
+        model.rho[p] = sols[p].rho;
+        model.n_iter[p] = sols[p].iter;
+        if (sols[p].hit_max_iter) model.fit_status = 1;
+    }
+    return model;
+}
+
+#define SCRATCHLEARN_SVM_TRAIN_INST(T)                                                             \
+    template SvmModel svm_fit<T>(const T*, index_t, index_t, const double*, const double*,         \
+                                 const double*, int, const SvmParams&, int);                       \
+    template void svm_probability<T>(const T*, index_t, int, const double*, const double*, T*, int);
+SCRATCHLEARN_SVM_TRAIN_INST(float)
+SCRATCHLEARN_SVM_TRAIN_INST(double)
+
+}  // namespace scratchlearn
