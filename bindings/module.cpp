@@ -11,6 +11,7 @@ void register_decomposition(py::module_& m);
 void register_naive_bayes(py::module_& m);
 void register_cluster(py::module_& m);
 void register_validation(py::module_& m);
+void register_neural_network(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
     register_naive_bayes(m);
     register_cluster(m);
     register_validation(m);
+    register_neural_network(m);
 }
