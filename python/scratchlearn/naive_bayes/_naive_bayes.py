@@ -36,8 +36,8 @@ import warnings
 
 import numpy as np
 
-from . import _core
-from ._validation import (
+from .. import _core
+from .._validation import (
     _is_sparse,
     check_classification_targets,
     check_is_fitted,
@@ -46,7 +46,7 @@ from ._validation import (
     resolve_n_jobs,
     validate_data,
 )
-from .base import BaseEstimator, ClassifierMixin
+from ..base import BaseEstimator, ClassifierMixin
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 

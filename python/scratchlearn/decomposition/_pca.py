@@ -42,8 +42,8 @@ import numbers
 
 import numpy as np
 
-from . import _core
-from ._validation import (
+from .. import _core
+from .._validation import (
     _assert_finite,
     assert_finite_through,
     check_is_fitted,
@@ -51,8 +51,8 @@ from ._validation import (
     resolve_n_jobs,
     validate_data,
 )
-from .base import BaseEstimator, TransformerMixin
-from .linalg import gemm
+from ..base import BaseEstimator, TransformerMixin
+from ..linalg import gemm
 
 __all__ = ["PCA"]
 

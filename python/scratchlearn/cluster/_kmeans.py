@@ -32,10 +32,10 @@ import warnings
 
 import numpy as np
 
-from . import _core
-from .base import BaseEstimator, ClusterMixin, TransformerMixin
-from .exceptions import ConvergenceWarning
-from ._validation import (
+from .. import _core
+from ..base import BaseEstimator, ClusterMixin, TransformerMixin
+from ..exceptions import ConvergenceWarning
+from .._validation import (
     check_array,
     check_is_fitted,
     check_random_state,

@@ -23,9 +23,9 @@ import numbers
 
 import numpy as np
 
-from . import _core
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin
-from ._validation import (
+from .. import _core
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from .._validation import (
     check_array,
     check_classification_targets,
     check_is_fitted,

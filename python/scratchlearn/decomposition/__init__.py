@@ -1,0 +1,5 @@
+"""Principal component analysis: PCA."""
+
+from ._pca import PCA
+
+__all__ = ['PCA']
