@@ -15,6 +15,10 @@ from collections import defaultdict
 
 import numpy as np
 
+from .utils._param_validation import validate_parameter_constraints
+from .utils._tags import ClassifierTags, RegressorTags, Tags, TransformerTags, to_sklearn_tags
+from .utils.parallel import n_threads
+
 __all__ = [
     "BaseEstimator",
     "ClassifierMixin",
@@ -143,37 +147,30 @@ class BaseEstimator:
             v.endswith("_") and not v.startswith("__") for v in vars(self)
         )
 
-    def _sl_extra_tags(self):
-        return {}
+    # ---- the shared contract: parameters, threads, tags ----------------------------------------
+
+    _parameter_constraints: dict = {}
+
+    def _validate_params(self):
+        """Check every parameter against the class's ``_parameter_constraints`` (the one mechanism
+        every estimator uses; called first in ``fit`` / ``partial_fit``). Raises
+        InvalidParameterError (a ValueError and a TypeError) naming the parameter, the value and
+        what is allowed."""
+        validate_parameter_constraints(
+            self._parameter_constraints, self.get_params(deep=False), caller_name=type(self).__name__
+        )
+
+    def _n_threads(self):
+        """Threads for every core call: from ``n_jobs`` when the estimator has it (None or -1: all
+        cores, honouring OMP_NUM_THREADS), else all cores."""
+        return n_threads(getattr(self, "n_jobs", None))
+
+    def __scratchlearn_tags__(self):
+        """This estimator's tags (utils._tags.Tags); subclasses refine ``super()``'s."""
+        return Tags()
 
     def __sklearn_tags__(self):
-        return self._sl_tags()[0]
-
-    def _sl_tags(self):
-        from sklearn.utils import Tags, TargetTags, InputTags  # only reached from scikit-learn
-
-        tags = Tags(
-            estimator_type=None,
-            target_tags=TargetTags(required=False),
-            transformer_tags=None,
-            regressor_tags=None,
-            classifier_tags=None,
-            input_tags=InputTags(),
-        )
-        extra = self._sl_extra_tags()
-        if "allow_nan" in extra:
-            tags.input_tags.allow_nan = extra["allow_nan"]
-        if "sparse" in extra:
-            tags.input_tags.sparse = extra["sparse"]
-        if "positive_only" in extra:
-            tags.input_tags.positive_only = extra["positive_only"]
-        if "requires_y" in extra:
-            tags.target_tags.required = extra["requires_y"]
-        if "non_deterministic" in extra:
-            tags.non_deterministic = extra["non_deterministic"]
-        if "requires_fit" in extra:
-            tags.requires_fit = extra["requires_fit"]
-        return tags, extra
+        return to_sklearn_tags(self.__scratchlearn_tags__())
 
 
 class ClassifierMixin:
@@ -186,19 +183,12 @@ class ClassifierMixin:
 
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
-    def _sl_tags(self):
-        from sklearn.utils import ClassifierTags
-
-        tags, extra = super()._sl_tags()
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
         tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags(
-            multi_class=extra.get("multi_class", True),
-            multi_label=extra.get("multi_label", False),
-            poor_score=extra.get("poor_score", False),
-        )
+        tags.classifier_tags = ClassifierTags()
         tags.target_tags.required = True
-        tags.target_tags.multi_output = extra.get("multi_output", False)
-        return tags, extra
+        return tags
 
 
 class RegressorMixin:
@@ -211,16 +201,12 @@ class RegressorMixin:
 
         return r2_score(y, self.predict(X), sample_weight=sample_weight)
 
-    def _sl_tags(self):
-        from sklearn.utils import RegressorTags
-
-        tags, extra = super()._sl_tags()
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
         tags.estimator_type = "regressor"
-        tags.regressor_tags = RegressorTags(poor_score=extra.get("poor_score", False))
+        tags.regressor_tags = RegressorTags()
         tags.target_tags.required = True
-        tags.target_tags.multi_output = extra.get("multi_output", False)
-        tags.target_tags.single_output = True
-        return tags, extra
+        return tags
 
 
 class TransformerMixin:
@@ -231,12 +217,10 @@ class TransformerMixin:
             return self.fit(X, **fit_params).transform(X)
         return self.fit(X, y, **fit_params).transform(X)
 
-    def _sl_tags(self):
-        from sklearn.utils import TransformerTags
-
-        tags, extra = super()._sl_tags()
-        tags.transformer_tags = TransformerTags(preserves_dtype=extra.get("preserves_dtype", ["float64"]))
-        return tags, extra
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.transformer_tags = TransformerTags()
+        return tags
 
 
 class ClusterMixin:
@@ -248,10 +232,10 @@ class ClusterMixin:
         self.fit(X, **kwargs)
         return self.labels_
 
-    def _sl_tags(self):
-        tags, extra = super()._sl_tags()
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
         tags.estimator_type = "clusterer"
-        return tags, extra
+        return tags
 
 
 def is_classifier(estimator):

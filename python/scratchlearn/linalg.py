@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._validation import resolve_n_jobs
+from .utils.parallel import n_threads as _resolve_threads
 
 __all__ = ["gemm"]
 
@@ -90,5 +90,5 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
         if np.may_share_memory(out, B):
             B = B.copy()
     _core.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha), float(beta),
-                    resolve_n_jobs(n_jobs))
+                    _resolve_threads(n_jobs))
     return out

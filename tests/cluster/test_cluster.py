@@ -361,36 +361,36 @@ def test_minibatch_sample_weight():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"n_clusters": 0}, "n_clusters must be an integer >= 1"),
-        ({"n_clusters": 2.5}, "n_clusters must be an integer >= 1"),
-        ({"init": "kmeans"}, "init must be 'k-means++', 'random', a callable or an array"),
-        ({"init": 3}, "init must be 'k-means++', 'random', a callable or an array"),
-        ({"n_init": 0}, "n_init must be an integer >= 1"),
-        ({"n_init": "many"}, "n_init must be 'auto' or an integer >= 1"),
-        ({"max_iter": 0}, "max_iter must be an integer >= 1"),
-        ({"tol": -1.0}, "tol must be a real number >= 0"),
-        ({"n_jobs": 0}, "n_jobs == 0 has no meaning"),
-        ({"random_state": "seed"}, "random_state must be None, an int or a numpy RandomState"),
+        ({"n_clusters": 0}, "'n_clusters' parameter of {name} must be an int in the range [1, inf)"),
+        ({"n_clusters": 2.5}, "'n_clusters' parameter of {name} must be an int in the range [1, inf)"),
+        ({"init": "kmeans"}, "'init' parameter of {name} must be a str among {{'k-means++', 'random'}}, a callable or an array-like"),
+        ({"init": 3}, "'init' parameter of {name} must be a str among {{'k-means++', 'random'}}, a callable or an array-like"),
+        ({"n_init": 0}, "'n_init' parameter of {name} must be a str among {{'auto'}} or an int in the range [1, inf)"),
+        ({"n_init": "many"}, "'n_init' parameter of {name} must be a str among {{'auto'}} or an int in the range [1, inf)"),
+        ({"max_iter": 0}, "'max_iter' parameter of {name} must be an int in the range [1, inf)"),
+        ({"tol": -1.0}, "'tol' parameter of {name} must be a float in the range [0, inf)"),
+        ({"n_jobs": 0}, "'n_jobs' parameter of {name} must be an int in the range (-inf, -1], an int in the range [1, inf) or None. Got 0"),
+        ({"random_state": "seed"}, "'random_state' parameter of {name} must be an int in the range [0, 4294967295]"),
     ],
 )
 def test_bad_parameters(Est, params, message):
     X = blobs(100)
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(ValueError, match=re.escape(message.format(name=Est.__name__))):
         Est(**params).fit(X)
 
 
 @pytest.mark.parametrize(
     "Est, params, message",
     [
-        (KMeans, {"algorithm": "full"}, "algorithm must be 'lloyd' or 'elkan', got 'full'"),
-        (MiniBatchKMeans, {"batch_size": 0}, "batch_size must be an integer >= 1"),
-        (MiniBatchKMeans, {"reassignment_ratio": -0.1}, "reassignment_ratio must be a real number >= 0"),
-        (MiniBatchKMeans, {"max_no_improvement": -1}, "max_no_improvement must be an integer >= 0"),
-        (MiniBatchKMeans, {"init_size": 0}, "init_size must be an integer >= 1"),
+        (KMeans, {"algorithm": "full"}, "'algorithm' parameter of {name} must be a str among {{'elkan', 'lloyd'}}. Got 'full'"),
+        (MiniBatchKMeans, {"batch_size": 0}, "'batch_size' parameter of {name} must be an int in the range [1, inf)"),
+        (MiniBatchKMeans, {"reassignment_ratio": -0.1}, "'reassignment_ratio' parameter of {name} must be a float in the range [0, inf)"),
+        (MiniBatchKMeans, {"max_no_improvement": -1}, "'max_no_improvement' parameter of {name} must be an int in the range [0, inf) or None"),
+        (MiniBatchKMeans, {"init_size": 0}, "'init_size' parameter of {name} must be an int in the range [1, inf) or None"),
     ],
 )
 def test_bad_estimator_specific_parameters(Est, params, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(ValueError, match=re.escape(message.format(name=Est.__name__))):
         Est(**params).fit(blobs(100))
 
 

@@ -35,12 +35,13 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
-from .._validation import (
+from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from ..utils.parallel import n_threads as _resolve_threads
+from ..utils.validation import (
     check_array,
     check_is_fitted,
     check_random_state,
     check_sample_weight,
-    resolve_n_jobs,
     validate_data,
 )
 
@@ -55,18 +56,6 @@ def _is_arraylike_not_scalar(x):
     return (hasattr(x, "__len__") or hasattr(x, "shape") or hasattr(x, "__array__")) and not (
         isinstance(x, str) or np.isscalar(x)
     )
-
-
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
-    return int(value)
-
-
-def _check_real(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= low:
-        raise ValueError(f"{name} must be a real number >= {low}, got {value!r}.")
-    return float(value)
 
 
 def _tolerance(X, tol):
@@ -87,10 +76,7 @@ def _randint(random_state, low, high, size):
 
 
 def _check_weights(sample_weight, X):
-    sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
-    if X.shape[0] and not np.any(sample_weight != 0):
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
+    return check_sample_weight(sample_weight, X, dtype=X.dtype)
 
 
 def _is_same_clustering(labels1, labels2, n_clusters):
@@ -133,12 +119,16 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
 
     Returns ``(centers, indices)`` with ``X[indices] == centers``.
     """
+    validate_parameter_constraints(
+        {"n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+         "n_local_trials": [Interval(numbers.Integral, 1, None, closed="left"), None],
+         "random_state": ["random_state"]},
+        {"n_clusters": n_clusters, "n_local_trials": n_local_trials, "random_state": random_state},
+        caller_name="kmeans_plusplus",
+    )
     X = check_array(X)
-    n_clusters = _check_int(n_clusters, "n_clusters", 1)
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
-    if n_local_trials is not None:
-        n_local_trials = _check_int(n_local_trials, "n_local_trials", 1)
     sample_weight = _check_weights(sample_weight, X)
     if x_squared_norms is None:
         x_squared_norms = _row_norms_sq(X)
@@ -152,7 +142,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
             )
     random_state = check_random_state(random_state)
     return _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight, random_state,
-                            resolve_n_jobs(None), n_local_trials)
+                            _resolve_threads(None), n_local_trials)
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,30 +152,17 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
 class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     _default_n_init = 10
 
-    def _validate_common_params(self):
-        _check_int(self.n_clusters, "n_clusters", 1)
-        init = self.init
-        if isinstance(init, str):
-            if init not in ("k-means++", "random"):
-                raise ValueError(
-                    f"init must be 'k-means++', 'random', a callable or an array of shape "
-                    f"(n_clusters, n_features), got {init!r}."
-                )
-        elif not (callable(init) or _is_arraylike_not_scalar(init)):
-            raise ValueError(
-                f"init must be 'k-means++', 'random', a callable or an array of shape "
-                f"(n_clusters, n_features), got {init!r}."
-            )
-        if not (isinstance(self.n_init, str) and self.n_init == "auto"):
-            if isinstance(self.n_init, str):
-                raise ValueError(f"n_init must be 'auto' or an integer >= 1, got {self.n_init!r}.")
-            _check_int(self.n_init, "n_init", 1)
-        _check_int(self.max_iter, "max_iter", 1)
-        _check_real(self.tol, "tol", 0)
-        if not isinstance(self.verbose, (numbers.Integral, bool)):
-            raise ValueError(f"verbose must be an int or a bool, got {self.verbose!r}.")
-        self._n_threads = resolve_n_jobs(self.n_jobs)
-        check_random_state(self.random_state)
+    _parameter_constraints: dict = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
+        "n_init": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
+    }
 
     def _check_params_vs_input(self, X):
         if X.shape[0] < self.n_clusters:
@@ -240,7 +217,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             sample_weight = sample_weight[init_indices]
         if isinstance(init, str) and init == "k-means++":
             centers, _ = _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight,
-                                          random_state, self._n_threads)
+                                          random_state, self._n_threads())
         elif isinstance(init, str) and init == "random":
             seeds = random_state.choice(n_samples, size=n_clusters, replace=False,
                                         p=sample_weight / sample_weight.sum())
@@ -269,7 +246,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         X = self._check_test_data(X)
         w = np.ones(X.shape[0], dtype=X.dtype)
         labels, _, _, _ = _core.kmeans_assign(X, w, self._centers_for(X), False,
-                                              resolve_n_jobs(self.n_jobs))
+                                              self._n_threads())
         return labels
 
     def fit_transform(self, X, y=None, sample_weight=None):
@@ -280,7 +257,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Euclidean distance from every sample to every centre, shape (n_samples, n_clusters)."""
         check_is_fitted(self)
         X = self._check_test_data(X)
-        return _core.kmeans_transform(X, self._centers_for(X), resolve_n_jobs(self.n_jobs))
+        return _core.kmeans_transform(X, self._centers_for(X), self._n_threads())
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X with the fitted centres."""
@@ -288,7 +265,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         X = self._check_test_data(X)
         sample_weight = _check_weights(sample_weight, X)
         _, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self._centers_for(X), False,
-                                               resolve_n_jobs(self.n_jobs))
+                                               self._n_threads())
         return -float(inertia)
 
     def get_feature_names_out(self, input_features=None):
@@ -297,11 +274,10 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
 
-    def _more_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
-
-    def __sklearn_tags__(self):
-        return self._sl_tags()[0]
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,6 +343,12 @@ default='k-means++'
 
     _default_n_init = 10
 
+    _parameter_constraints: dict = {
+        **_BaseKMeans._parameter_constraints,
+        "copy_x": ["boolean"],
+        "algorithm": [StrOptions({"lloyd", "elkan"})],
+    }
+
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
                  verbose=0, random_state=None, copy_x=True, algorithm="lloyd", n_jobs=None):
         self.n_clusters = n_clusters
@@ -382,9 +364,7 @@ default='k-means++'
 
     def fit(self, X, y=None, sample_weight=None):
         """Compute the k-means clustering of X (weighted by ``sample_weight``). Returns self."""
-        self._validate_common_params()
-        if self.algorithm not in ("lloyd", "elkan"):
-            raise ValueError(f"algorithm must be 'lloyd' or 'elkan', got {self.algorithm!r}.")
+        self._validate_params()
         X = validate_data(self, X, copy=bool(self.copy_x))
         self._check_params_vs_input(X)
         algorithm = self.algorithm
@@ -396,7 +376,7 @@ default='k-means++'
             algorithm = "lloyd"
         random_state = check_random_state(self.random_state)
         sample_weight = _check_weights(sample_weight, X)
-        n_threads = self._n_threads
+        n_threads = self._n_threads()
 
         init = self.init
         init_is_array = _is_arraylike_not_scalar(init) and not callable(init)
@@ -546,14 +526,14 @@ default='k-means++'
         self.reassignment_ratio = reassignment_ratio
         self.n_jobs = n_jobs
 
-    def _validate_params(self):
-        self._validate_common_params()
-        _check_int(self.batch_size, "batch_size", 1)
-        if self.max_no_improvement is not None:
-            _check_int(self.max_no_improvement, "max_no_improvement", 0)
-        if self.init_size is not None:
-            _check_int(self.init_size, "init_size", 1)
-        _check_real(self.reassignment_ratio, "reassignment_ratio", 0)
+    _parameter_constraints: dict = {
+        **_BaseKMeans._parameter_constraints,
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "compute_labels": ["boolean"],
+        "max_no_improvement": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "init_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "reassignment_ratio": [Interval(numbers.Real, 0, None, closed="left")],
+    }
 
     def _check_params_vs_input(self, X):
         super()._check_params_vs_input(X)
@@ -609,7 +589,7 @@ default='k-means++'
         self._check_params_vs_input(X)
         random_state = check_random_state(self.random_state)
         sample_weight = _check_weights(sample_weight, X)
-        n_threads = self._n_threads
+        n_threads = self._n_threads()
         n_samples = X.shape[0]
 
         init = self.init
@@ -694,10 +674,10 @@ default='k-means++'
             sample_weight = sample_weight.astype(X.dtype, copy=False)
         _mini_batch_step(X, sample_weight, self.cluster_centers_, self.cluster_centers_,
                          self._counts, self._random_state, self._random_reassign(),
-                         self.reassignment_ratio, self._n_threads)
+                         self.reassignment_ratio, self._n_threads())
         if self.compute_labels:
             labels, inertia, _, _ = _core.kmeans_assign(X, sample_weight, self.cluster_centers_,
-                                                        False, self._n_threads)
+                                                        False, self._n_threads())
             self.labels_, self.inertia_ = labels, float(inertia)
         self.n_steps_ += 1
         self._n_features_out = self.cluster_centers_.shape[0]

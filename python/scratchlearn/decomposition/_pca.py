@@ -43,14 +43,7 @@ import numbers
 import numpy as np
 
 from .. import _core
-from .._validation import (
-    _assert_finite,
-    assert_finite_through,
-    check_is_fitted,
-    check_random_state,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils.validation import _assert_finite, assert_finite_through, check_is_fitted, check_random_state, validate_data
 from ..base import BaseEstimator, TransformerMixin
 from ..linalg import gemm
 
@@ -255,7 +248,7 @@ class PCA(TransformerMixin, BaseEstimator):
                 f"n_components={nc} must be between 0 and min(n_samples, n_features)={min(n, d)} "
                 f"with svd_solver={solver!r}"
             )
-        nt = resolve_n_jobs(None)
+        nt = self._n_threads()
         if solver == "full" and n < d:
             mean, w, V = _wide_eigen(X, nt)
         else:
@@ -302,7 +295,7 @@ class PCA(TransformerMixin, BaseEstimator):
                 f"{min(n, d)} with svd_solver='{solver}'"
             )
         nc = int(nc)
-        nt = resolve_n_jobs(None)
+        nt = self._n_threads()
         dtype = X.dtype
         if solver == "arpack":
             # Exact answer through the covariance eigensolver, truncated (X checked in _fit).
@@ -344,7 +337,7 @@ class PCA(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         shift = -(self.mean_.astype(np.float64) @ self.components_.T.astype(np.float64))
         out = _core.pca_affine(X, self.components_, shift.astype(X.dtype), True,
-                               resolve_n_jobs(None))
+                               self._n_threads())
         if self.whiten:
             scale = np.sqrt(self.explained_variance_).astype(X.dtype)
             scale[scale < np.finfo(scale.dtype).eps] = np.finfo(scale.dtype).eps
@@ -361,7 +354,7 @@ class PCA(TransformerMixin, BaseEstimator):
         C = self.components_
         if self.whiten:
             C = np.sqrt(self.explained_variance_)[:, None] * C
-        return _core.pca_affine(X, C, self.mean_, False, resolve_n_jobs(None))
+        return _core.pca_affine(X, C, self.mean_, False, self._n_threads())
 
     def get_covariance(self):
         """The model's data covariance: Wᵀ·diag(λ − σ²)·W + σ²·I."""
@@ -405,8 +398,10 @@ class PCA(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray([f"pca{i}" for i in range(self.components_.shape[0])], dtype=object)
 
-    def _sl_extra_tags(self):
-        return {"preserves_dtype": ["float64", "float32"]}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
 
 

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from .. import _core
-from .._validation import check_is_fitted, resolve_n_jobs, validate_data
+from ..utils.validation import check_is_fitted, validate_data
 
 __all__: list[str] = []
 
@@ -75,7 +75,7 @@ class LinearModelMixin:
         X = validate_data(self, X, reset=False)
         coef = np.asarray(self.coef_)
         W = coef.reshape(1, -1) if coef.ndim == 1 else coef
-        n_threads = resolve_n_jobs(getattr(self, "n_jobs", None))
+        n_threads = self._n_threads()
         out = _matmul(X, W.astype(X.dtype, copy=False), trans_b=True, n_threads=n_threads)
         out += np.asarray(self.intercept_, dtype=X.dtype)
         return out[:, 0] if coef.ndim == 1 else out
@@ -92,7 +92,7 @@ class LinearClassifierMixin:
         """Signed distance to the hyperplane(s): X·coef_ᵀ + intercept_ (1-d for two classes)."""
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, reset=False)
-        n_threads = resolve_n_jobs(getattr(self, "n_jobs", None))
+        n_threads = self._n_threads()
         W = np.asarray(self.coef_).astype(X.dtype, copy=False)
         scores = _matmul(X, W, trans_b=True, n_threads=n_threads)
         scores += np.asarray(self.intercept_, dtype=X.dtype)

@@ -30,7 +30,7 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from .._validation import check_random_state, check_sample_weight, resolve_n_jobs, validate_data
+from ..utils.validation import check_random_state, check_sample_weight, validate_data
 from ._base import LinearModelMixin, _check_bool, _check_choice, _check_int, _check_real
 from ._least_squares import _normal_equations
 
@@ -112,12 +112,12 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         k = Y.shape[1]
         sw = None
         if sample_weight is not None and not isinstance(sample_weight, numbers.Number):
-            sw = check_sample_weight(sample_weight, X, dtype=X.dtype, only_positive=True)
+            sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
             total = float(np.sum(sw, dtype=np.float64))
             if not total > 0:
                 raise ValueError("The sample weights sum to zero; at least one weight must be positive.")
             sw = (sw * (n / total)).astype(X.dtype)
-        n_threads = resolve_n_jobs(None)
+        n_threads = self._n_threads()
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1)) if selection == "random" else 0
 
@@ -197,8 +197,10 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
             self.n_iter_ = n_iters
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 class Lasso(ElasticNet):

@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
-from .._validation import assert_finite_through, check_sample_weight, resolve_n_jobs, validate_data
+from ..utils.validation import assert_finite_through, check_sample_weight, validate_data
 from ._base import LinearModelMixin, _check_bool, _check_real
 
 __all__ = ["LinearRegression", "Ridge"]
@@ -42,7 +42,7 @@ def _prepare(est, X, y, sample_weight):
     y = np.asarray(y, dtype=X.dtype)
     sw = None
     if sample_weight is not None:
-        sw = check_sample_weight(sample_weight, X, dtype=X.dtype, only_positive=True)
+        sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
     Y = np.ascontiguousarray(y.reshape(X.shape[0], -1))
     return X, y, Y, sw
 
@@ -121,7 +121,7 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         _check_bool(self.copy_X, "copy_X")
         positive = _check_bool(self.positive, "positive")
         tol = _check_real(self.tol, "tol", low=0)
-        n_threads = resolve_n_jobs(self.n_jobs)
+        n_threads = self._n_threads()
         X, y, Y, sw = _prepare(self, X, y, sample_weight)
         n, d = X.shape
         x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
@@ -152,8 +152,10 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
         _finish(self, W, x_mean, y_mean, y, X.dtype, fit_intercept)
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 
@@ -245,7 +247,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         n, d = X.shape
         k = Y.shape[1]
         alphas = self._alphas(k)
-        n_threads = resolve_n_jobs(None)
+        n_threads = self._n_threads()
         x_mean, y_mean, G, XtY = _normal_equations(X, Y, sw, fit_intercept, n_threads)
         W = None
         if positive:
@@ -278,5 +280,7 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
         self.n_iter_ = None
         return self
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -38,13 +38,8 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
-from .._validation import (
-    check_classification_targets,
-    check_random_state,
-    check_sample_weight,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils.validation import check_random_state, check_sample_weight, validate_data
+from ..utils.multiclass import check_classification_targets
 from ._base import (
     LinearClassifierMixin,
     _check_bool,
@@ -173,7 +168,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         max_iter = _check_int(self.max_iter, "max_iter", low=0)
         fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
         warm_start = _check_bool(self.warm_start, "warm_start")
-        n_threads = resolve_n_jobs(self.n_jobs)
+        n_threads = self._n_threads()
         if self.penalty is None:
             C = np.inf
 

@@ -34,14 +34,8 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
-from .._validation import (
-    check_classification_targets,
-    check_is_fitted,
-    check_random_state,
-    check_sample_weight,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils.validation import check_is_fitted, check_random_state, check_sample_weight, validate_data
+from ..utils.multiclass import check_classification_targets
 from ._base import (
     LinearClassifierMixin,
     LinearModelMixin,
@@ -285,7 +279,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
             wpos, wneg = cw.astype(np.float64), np.ones(K)
         self.coef_, self.intercept_ = self._fit_problems(
             X, Y, sw, wpos, wneg, codes, coef_init, intercept_init, classification=True,
-            n_threads=resolve_n_jobs(self.n_jobs), max_iter=max_iter, tol=tol,
+            n_threads=self._n_threads(), max_iter=max_iter, tol=tol,
             early_stopping=early_stopping, t_start=t_start, reset_coef=reset_coef, partial=partial)
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):

@@ -37,15 +37,8 @@ import warnings
 import numpy as np
 
 from .. import _core
-from .._validation import (
-    _is_sparse,
-    check_classification_targets,
-    check_is_fitted,
-    check_sample_weight,
-    column_or_1d,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils.validation import _is_sparse, check_is_fitted, check_sample_weight, column_or_1d, validate_data
+from ..utils.multiclass import check_classification_targets
 from ..base import BaseEstimator, ClassifierMixin
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
@@ -119,7 +112,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     """Prediction shared by the naive Bayes classifiers (they differ in the joint log-likelihood)."""
 
     def _threads(self):
-        return resolve_n_jobs(None)
+        return self._n_threads()
 
     def predict_joint_log_proba(self, X):
         """Unnormalised log P(c) + log P(x | c) for every sample and class, (n_samples, n_classes)."""
@@ -421,8 +414,11 @@ class _BaseDiscreteNB(_BaseNB):
             return _core.nb_linear_csr(data, indices, indptr, n, d, W, b, nt)
         return _core.nb_linear(X, W, b, nt)
 
-    def _sl_extra_tags(self):
-        return {"sparse": True, "poor_score": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.poor_score = True
+        return tags
 
 
 
@@ -478,8 +474,12 @@ class MultinomialNB(_BaseDiscreteNB):
     def _joint_log_likelihood(self, X):
         return self._linear_jll(X, self.feature_log_prob_, self.class_log_prior_)
 
-    def _sl_extra_tags(self):
-        return {"sparse": True, "poor_score": True, "positive_only": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.poor_score = True
+        tags.input_tags.positive_only = True
+        return tags
 
 
 

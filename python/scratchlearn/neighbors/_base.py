@@ -25,13 +25,8 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
-from .._validation import (
-    check_array,
-    check_classification_targets,
-    check_is_fitted,
-    resolve_n_jobs,
-    validate_data,
-)
+from ..utils.validation import check_array, check_is_fitted, validate_data
+from ..utils.multiclass import check_classification_targets
 
 __all__ = ["NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor"]
 
@@ -115,7 +110,7 @@ class _NeighborsBase(BaseEstimator):
         ls = self.leaf_size
         if isinstance(ls, bool) or not isinstance(ls, numbers.Integral) or ls < 1:
             raise ValueError(f"leaf_size must be a positive integer, got {ls!r}.")
-        resolve_n_jobs(self.n_jobs)
+        self._n_threads()
         self.effective_metric_, self._p = _resolve_metric(self.metric, self.p, self.metric_params)
         self.effective_metric_params_ = (
             {"p": self._p} if self.effective_metric_ == "minkowski" else {}
@@ -157,7 +152,7 @@ class _NeighborsBase(BaseEstimator):
             train = train.astype(np.float64)
         dist, ind = _core.knn_search(
             train, Q, n_neighbors, _METRIC_CODES[self.effective_metric_], self._p,
-            resolve_n_jobs(self.n_jobs),
+            self._n_threads(),
         )
         if query_is_train:
             # Drop each point itself; if exact duplicates pushed it out of the list, drop the first.
@@ -187,8 +182,10 @@ class _NeighborsBase(BaseEstimator):
         indptr = np.arange(0, n_q * k + 1, k)
         return csr_matrix((data, ind.ravel(), indptr), shape=(n_q, self.n_samples_fit_))
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 class NearestNeighbors(_NeighborsBase):
@@ -325,8 +322,11 @@ class KNeighborsClassifier(ClassifierMixin, _SupervisedNeighbors):
             probs.append(v / norm)
         return probs if self.outputs_2d_ else probs[0]
 
-    def _sl_extra_tags(self):
-        return {"multi_output": True, "multi_label": True}
+    def __scratchlearn_tags__(self):
+        tags = super().__scratchlearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
 class KNeighborsRegressor(RegressorMixin, _SupervisedNeighbors):

@@ -8,12 +8,13 @@ and one feature. Problems raise ValueError/TypeError with a message that names t
 from __future__ import annotations
 
 import numbers
-import os
 import warnings
 
 import numpy as np
 
-from .exceptions import DataConversionWarning, NotFittedError
+from .parallel import n_threads
+
+from ..exceptions import DataConversionWarning, NotFittedError
 
 __all__ = [
     "check_array",
@@ -21,13 +22,9 @@ __all__ = [
     "validate_data",
     "check_is_fitted",
     "column_or_1d",
-    "check_classification_targets",
-    "type_of_target",
     "check_sample_weight",
     "check_random_state",
-    "resolve_n_jobs",
-    "check_scalar",
-    "check_option",
+    "assert_finite_through",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -80,9 +77,9 @@ def _assert_finite(X, input_name):
     if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
             and (X.flags.c_contiguous or X.flags.f_contiguous)):
         # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
-        from . import _core
+        from .. import _core
 
-        kind = _core.nonfinite_kind(X, _cpu_count())
+        kind = _core.nonfinite_kind(X, n_threads(None))
         if kind == 0:
             return
         if kind == 1:
@@ -188,10 +185,12 @@ def check_array(
             target = np.float64
     elif dtype is None:
         target = arr.dtype
+    elif isinstance(dtype, (list, tuple)):
+        # Keep the array's dtype when it is one of those listed, else convert to the first.
+        allowed = [np.dtype(d) for d in dtype]
+        target = arr.dtype if arr.dtype in allowed else allowed[0]
     else:
         target = np.dtype(dtype)
-        if isinstance(dtype, (list, tuple)):
-            target = arr.dtype if arr.dtype in dtype else np.dtype(dtype[0])
 
     if arr.dtype != target:
         if arr.dtype.kind in "USO" or arr.dtype.kind == "V":
@@ -436,57 +435,36 @@ def _not_fitted_error_class():
     return cls
 
 
-def type_of_target(y, input_name="y"):
-    """The kind of a target: 'binary', 'multiclass', 'continuous', 'multiclass-multioutput',
-    'continuous-multioutput', 'multilabel-indicator' or 'unknown'."""
-    y = np.asarray(y)
-    if y.ndim > 2 or (y.dtype == object and y.size and not all(np.isscalar(v) or v is None for v in y.flat)):
-        return "unknown"
-    if y.ndim == 2 and y.shape[1] == 0:
-        return "unknown"
-    suffix = "-multioutput" if (y.ndim == 2 and y.shape[1] > 1) else ""
-    if y.dtype.kind == "f":
-        if not np.all(np.isfinite(y)):
-            return "continuous" + suffix
-        if np.any(y != np.round(y)):
-            return "continuous" + suffix
-    if suffix:
-        uniq = np.unique(y)
-        if y.dtype.kind in "biuf" and len(uniq) <= 2 and set(uniq.tolist()) <= {0, 1}:
-            return "multilabel-indicator"
-        return "multiclass" + suffix
-    if y.ndim == 2:
-        y = y.ravel()
-    n_unique = len(np.unique(y)) if y.size else 0
-    return "multiclass" if n_unique > 2 else "binary"
 
 
-def check_classification_targets(y):
-    """Raise ValueError unless ``y`` holds discrete class labels."""
-    kind = type_of_target(y)
-    if kind not in ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator"):
-        raise ValueError(
-            f"Unknown label type: {kind}. Maybe you are trying to fit a classifier, which expects "
-            "discrete classes on a regression target with continuous values."
-        )
 
 
-def check_sample_weight(sample_weight, X, dtype=None, *, only_positive=False):
-    """Return sample weights as a 1-d float array of length n_samples (ones when None)."""
+def check_sample_weight(sample_weight, X, dtype=None, *, allow_negative=False):
+    """Sample weights as a 1-d array of length n_samples in X's float dtype (ones when None).
+
+    The one helper every estimator uses. A scalar is broadcast. Rejected with a ValueError: a wrong
+    shape or length, NaN or infinity, negative weights (unless ``allow_negative``) and weights that
+    are all zero.
+    """
     n = X.shape[0]
     dtype = dtype or (X.dtype if X.dtype in FLOAT_DTYPES else np.float64)
     if sample_weight is None:
         return np.ones(n, dtype=dtype)
-    if isinstance(sample_weight, numbers.Number):
-        return np.full(n, sample_weight, dtype=dtype)
-    sw = check_array(sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight",
-                     ensure_min_samples=0)
-    if sw.ndim != 1:
-        raise ValueError(f"Sample weights must be 1D array or scalar, got shape {sw.shape}.")
-    if sw.shape[0] != n:
-        raise ValueError(f"sample_weight.shape == ({sw.shape[0]},), expected ({n},)!")
-    if only_positive and np.any(sw < 0):
+    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, (bool, np.bool_)):
+        sw = np.full(n, sample_weight, dtype=dtype)
+    else:
+        sw = check_array(sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight",
+                         ensure_min_samples=0)
+        if sw.ndim != 1:
+            raise ValueError(f"Sample weights must be 1D array or scalar, got shape {sw.shape}.")
+        if sw.shape[0] != n:
+            raise ValueError(f"sample_weight.shape == ({sw.shape[0]},), expected ({n},)!")
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("Input sample_weight contains NaN or infinity.")
+    if not allow_negative and np.any(sw < 0):
         raise ValueError("Negative values in sample_weight are not allowed.")
+    if n and not np.any(sw != 0):
+        raise ValueError("Sample weights must contain at least one non-zero number (they are all zero).")
     return sw
 
 
@@ -501,59 +479,10 @@ def check_random_state(seed):
     raise ValueError(f"random_state must be None, an int or a numpy RandomState, got {seed!r}.")
 
 
-def _cpu_count():
-    try:
-        from . import _core
-
-        return max(1, int(_core.default_threads()))
-    except Exception:  # pragma: no cover - core missing
-        return os.cpu_count() or 1
 
 
-def resolve_n_jobs(n_jobs):
-    """Threads for the core: None or -1 = all (honouring OMP_NUM_THREADS), k > 0 = k,
-    -2 = all but one, and so on."""
-    if n_jobs is None:
-        return _cpu_count()
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}.")
-    n_jobs = int(n_jobs)
-    if n_jobs == 0:
-        raise ValueError("n_jobs == 0 has no meaning; use None, -1 (all cores) or a positive count.")
-    if n_jobs < 0:
-        return max(1, _cpu_count() + 1 + n_jobs)
-    return n_jobs
 
 
-def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both",
-                 allow_none=False):
-    """Validate a scalar parameter; raise TypeError/ValueError naming ``name``."""
-    if x is None and allow_none:
-        return x
-    if isinstance(x, bool) and target_type is not bool and bool not in np.atleast_1d(target_type):
-        raise TypeError(f"{name} must be an instance of {_type_name(target_type)}, not bool.")
-    if not isinstance(x, target_type):
-        raise TypeError(f"{name} must be an instance of {_type_name(target_type)}, not {type(x).__name__}.")
-    low_closed = include_boundaries in ("left", "both")
-    high_closed = include_boundaries in ("right", "both")
-    if min_val is not None and (x < min_val or (x == min_val and not low_closed)):
-        op = ">=" if low_closed else ">"
-        raise ValueError(f"{name} == {x}, must be {op} {min_val}.")
-    if max_val is not None and (x > max_val or (x == max_val and not high_closed)):
-        op = "<=" if high_closed else "<"
-        raise ValueError(f"{name} == {x}, must be {op} {max_val}.")
-    return x
 
 
-def _type_name(t):
-    if isinstance(t, tuple):
-        return " or ".join(_type_name(x) for x in t)
-    return {numbers.Integral: "int", numbers.Real: "float"}.get(t, getattr(t, "__name__", str(t)))
 
-
-def check_option(value, name, options):
-    """Raise ValueError unless ``value`` is one of ``options``."""
-    if isinstance(value, str) or value is None or isinstance(value, (bool, numbers.Number)):
-        if value in options and not (isinstance(value, bool) and True not in options and False not in options):
-            return value
-    raise ValueError(f"{name} must be one of {list(options)!r}, got {value!r}.")

@@ -5,13 +5,12 @@ import warnings
 import numpy as np
 import pytest
 
-from scratchlearn._validation import (
+from scratchlearn.utils.multiclass import check_classification_targets, type_of_target
+from scratchlearn.utils.parallel import n_threads as resolve_n_jobs
+from scratchlearn.utils.validation import (
     check_array,
-    check_classification_targets,
     check_random_state,
     check_sample_weight,
-    resolve_n_jobs,
-    type_of_target,
     validate_data,
 )
 from scratchlearn.neighbors import KNeighborsRegressor
@@ -104,7 +103,7 @@ def test_sample_weight():
     with pytest.raises(ValueError, match=r"sample_weight.shape == \(2,\), expected \(3,\)"):
         check_sample_weight([1, 2], X)
     with pytest.raises(ValueError, match="Negative values in sample_weight"):
-        check_sample_weight([1, -2, 1], X, only_positive=True)
+        check_sample_weight([1, -2, 1], X)
 
 
 def test_n_jobs_and_random_state():

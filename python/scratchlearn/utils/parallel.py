@@ -1,0 +1,33 @@
+"""Threads: the one place where ``n_jobs`` becomes the ``n_threads`` every core call takes."""
+
+from __future__ import annotations
+
+import numbers
+import os
+
+__all__ = ["n_threads", "cpu_count"]
+
+
+def cpu_count():
+    """The threads an OpenMP region of the core uses by default (honours OMP_NUM_THREADS)."""
+    try:
+        from .. import _core
+
+        return max(1, int(_core.default_threads()))
+    except Exception:  # pragma: no cover - core missing
+        return os.cpu_count() or 1
+
+
+def n_threads(n_jobs=None):
+    """Threads for the core: None or -1 = all (honouring OMP_NUM_THREADS), k > 0 = k,
+    -2 = all but one, and so on. 0 and non-integers are rejected."""
+    if n_jobs is None:
+        return cpu_count()
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}.")
+    n_jobs = int(n_jobs)
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0 has no meaning; use None, -1 (all cores) or a positive count.")
+    if n_jobs < 0:
+        return max(1, cpu_count() + 1 + n_jobs)
+    return n_jobs
