@@ -48,8 +48,10 @@ void MlpNet::check() const {
 
 namespace {
 
-// Below this many elements an elementwise pass runs on one thread (waking threads costs more).
-constexpr index_t kParallelElements = 1 << 15;
+// Below this many elements an elementwise pass runs on one thread: a minibatch's passes take tens
+// of microseconds, less than waking a team (and far less than a team with a descheduled member on a
+// busy machine). Full-batch passes (L-BFGS, predict) are split among the threads.
+constexpr index_t kParallelElements = 1 << 17;
 
 inline int pass_threads(int n_threads, index_t work) {
     return work >= kParallelElements ? std::max(1, n_threads) : 1;
