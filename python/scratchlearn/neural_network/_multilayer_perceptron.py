@@ -20,7 +20,12 @@ from .. import _core
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
 from ..exceptions import ConvergenceWarning
 from ..utils._param_validation import Interval, Options, StrOptions
-from ..utils.multiclass import check_classification_targets, type_of_target
+from ..utils.multiclass import (
+    check_classification_targets,
+    check_partial_fit_classes,
+    type_of_target,
+    unique_labels,
+)
 from ..utils.validation import (
     check_is_fitted,
     check_random_state,
@@ -170,7 +175,7 @@ def _unique_labels(y):
     y = np.asarray(y)
     if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
         return np.arange(y.shape[1])
-    return np.unique(y)
+    return unique_labels(y)
 
 
 class BaseMultilayerPerceptron(BaseEstimator):
@@ -658,22 +663,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         ``classes`` (every label of the whole problem) is required on the first call.
         """
         self._validate_params()
-        if getattr(self, "classes_", None) is None and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        if classes is not None:
-            uc = _unique_labels(classes)
-            if getattr(self, "classes_", None) is not None:
-                if not np.array_equal(self.classes_, uc):
-                    raise ValueError(
-                        f"`classes={classes!r}` is not the same as on last call to partial_fit, "
-                        f"was: {self.classes_!r}"
-                    )
-            else:
-                if type_of_target(y).startswith("multilabel"):
-                    self._fit_labels(y)
-                else:
-                    self._fit_labels(np.asarray(classes))
-                self.classes_ = uc if not type_of_target(y).startswith("multilabel") else self.classes_
+        first = getattr(self, "classes_", None) is None
+        classes = check_partial_fit_classes(self, classes)
+        if first:
+            # the label binarisation is fitted on the classes (on y itself when multi-label)
+            self._fit_labels(y if type_of_target(y).startswith("multilabel") else classes)
+            self.classes_ = classes
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
     partial_fit = _AvailableIf(partial_fit, _check_stochastic)
