@@ -12,7 +12,9 @@
 #include "scratchlearn/neural_network.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -313,6 +315,41 @@ void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, 
     }
 }
 
+// The thread count for a run of like steps (minibatches, L-BFGS evaluations). A step's products
+// are small enough that on a machine busier than its cores a team of threads waits for a
+// descheduled member at every GEMM and costs several times the serial time; so every `period`
+// steps one step runs with all n_threads and the next with one, both timed, and the faster count
+// serves until the next probe. Results do not depend on the choice (no kernel's result depends on
+// its thread count); only the speed does.
+class ThreadChooser {
+public:
+    ThreadChooser(int n_threads, index_t period) : full_(std::max(1, n_threads)), chosen_(full_), period_(period) {}
+    int begin() {
+        start_ = std::chrono::steady_clock::now();
+        if (full_ == 1) return 1;
+        const index_t phase = step_ % period_;
+        return phase == 0 ? full_ : (phase == 1 ? 1 : chosen_);
+    }
+    void end() {
+        if (full_ > 1) {
+            const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+            const index_t phase = step_ % period_;
+            if (phase == 0) {
+                t_full_ = dt;
+            } else if (phase == 1) {
+                chosen_ = dt < t_full_ ? 1 : full_;
+            }
+        }
+        ++step_;
+    }
+
+private:
+    int full_, chosen_;
+    index_t period_, step_ = 0;
+    double t_full_ = 0.0;
+    std::chrono::steady_clock::time_point start_;
+};
+
 struct MaxFunReached {};
 
 }  // namespace
@@ -357,6 +394,7 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
     const index_t bs = std::min(batch_size, n);
     Workspace<T> ws(net, bs, order != nullptr, true);
     double acc = 0.0;
+    ThreadChooser chooser(n_threads, 64);
     for (index_t s = 0; s < n; s += bs) {
         const index_t rows = std::min(bs, n - s);
         const T *xp, *yp, *swp = nullptr;
@@ -375,9 +413,11 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
             yp = Y + s * k;
             if (sw) swp = sw + s;
         }
-        const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, n_threads);
+        const int nt = chooser.begin();
+        const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, nt);
         acc += loss * double(rows);
-        optimizer_step(opt, P, params, ws.grad.data(), state1, state2, n_threads);
+        optimizer_step(opt, P, params, ws.grad.data(), state1, state2, nt);
+        chooser.end();
     }
     return acc / double(n);
 }
@@ -395,11 +435,14 @@ MlpLbfgsResult mlp_lbfgs(const MlpNet& net, T* params, index_t n, const T* X, co
     std::vector<double> theta(params, params + P), best_x(theta);
     double best_f = std::numeric_limits<double>::infinity();
     index_t evals = 0, improvements = 0;
+    ThreadChooser chooser(n_threads, 32);
     auto fun = [&](const double* x, double* g) -> double {
         if (evals >= max_fun) throw MaxFunReached{};
         ++evals;
         for (index_t e = 0; e < P; ++e) theta_t[e] = T(x[e]);
-        const double f = batch_step(net, theta_t.data(), n, X, Y, sw, ws.grad.data(), ws, n_threads);
+        const int nt = chooser.begin();
+        const double f = batch_step(net, theta_t.data(), n, X, Y, sw, ws.grad.data(), ws, nt);
+        chooser.end();
         for (index_t e = 0; e < P; ++e) g[e] = double(ws.grad[e]);
         if (f < best_f) {
             best_f = f;
