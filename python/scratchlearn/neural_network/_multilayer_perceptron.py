@@ -60,7 +60,9 @@ class _AvailableIf:
 
 
 def _check_stochastic(est):
-    if est.solver not in _STOCHASTIC_SOLVERS:
+    # Only the valid non-stochastic solver hides partial_fit; an invalid value leaves it visible
+    # so that the call reports the bad parameter (InvalidParameterError).
+    if isinstance(est.solver, str) and est.solver == "lbfgs":
         raise AttributeError(
             "partial_fit is only available for stochastic optimizers. "
             f"{est.solver} is not stochastic."
