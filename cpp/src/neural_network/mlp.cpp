@@ -1,0 +1,483 @@
+// Multi-layer perceptrons: see cpp/include/scratchlearn/neural_network.hpp for the maths.
+//
+// Each layer is one call of the shared gemm followed by one fused elementwise pass; the loss, the
+// intercept gradients and the optimiser step are single passes with a fixed order, so the
+// result does not depend on the thread count (gemm guarantees the same for its products).
+// No errno from the math functions here (their arguments are never out of domain: √ of a sum of
+// squares, exp/tanh of finite values), so the optimiser's √ and the fused passes vectorise.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-math-errno")
+#endif
+
+#include "scratchlearn/neural_network.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "scratchlearn/lbfgs.hpp"
+#include "scratchlearn/parallel.hpp"
+
+namespace scratchlearn {
+
+index_t MlpNet::n_params() const {
+    index_t p = 0;
+    for (index_t i = 0; i < n_layers(); ++i) p += units[i] * units[i + 1] + units[i + 1];
+    return p;
+}
+
+index_t MlpNet::coef_offset(index_t i) const {
+    index_t p = 0;
+    for (index_t j = 0; j < i; ++j) p += units[j] * units[j + 1];
+    return p;
+}
+
+index_t MlpNet::intercept_offset(index_t i) const {
+    index_t p = coef_offset(n_layers());
+    for (index_t j = 0; j < i; ++j) p += units[j + 1];
+    return p;
+}
+
+void MlpNet::check() const {
+    require(units.size() >= 2, "mlp: the network needs at least an input and an output layer");
+    for (index_t u : units) require(u >= 1, "mlp: every layer needs at least one unit");
+    require(hidden == MlpActivation::identity || hidden == MlpActivation::logistic ||
+                hidden == MlpActivation::tanh || hidden == MlpActivation::relu,
+            "mlp: the hidden activation must be identity, logistic, tanh or relu");
+    require(output != MlpActivation::tanh && output != MlpActivation::relu,
+            "mlp: the output activation must be identity, logistic, softmax or exp");
+    require(std::isfinite(alpha) && alpha >= 0, "mlp: alpha must be finite and >= 0");
+}
+
+namespace {
+
+// Below this many elements an elementwise pass runs on one thread: a minibatch's passes take tens
+// of microseconds, less than waking a team (and far less than a team with a descheduled member on a
+// busy machine). Full-batch passes (L-BFGS, predict) are split among the threads.
+constexpr index_t kParallelElements = 1 << 17;
+
+inline int pass_threads(int n_threads, index_t work) {
+    return work >= kParallelElements ? std::max(1, n_threads) : 1;
+}
+
+template <class T>
+inline T logistic(T x) {
+    return T(1) / (T(1) + std::exp(-x));
+}
+
+// Z ← f(Z + b) row by row (Z rows × cols).
+template <class T>
+void bias_activation(T* Z, index_t rows, index_t cols, const T* b, MlpActivation f, int n_threads) {
+    const int nt = pass_threads(n_threads, rows * cols);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (index_t r = 0; r < rows; ++r) {
+        T* z = Z + r * cols;
+        switch (f) {
+            case MlpActivation::identity:
+                for (index_t j = 0; j < cols; ++j) z[j] += b[j];
+                break;
+            case MlpActivation::relu:
+                for (index_t j = 0; j < cols; ++j) {
+                    const T v = z[j] + b[j];
+                    z[j] = v > T(0) ? v : T(0);
+                }
+                break;
+            case MlpActivation::tanh:
+                for (index_t j = 0; j < cols; ++j) z[j] = std::tanh(z[j] + b[j]);
+                break;
+            case MlpActivation::logistic:
+                for (index_t j = 0; j < cols; ++j) z[j] = logistic(z[j] + b[j]);
+                break;
+            case MlpActivation::exp:
+                for (index_t j = 0; j < cols; ++j) z[j] = std::exp(z[j] + b[j]);
+                break;
+            case MlpActivation::softmax: {
+                T mx = -std::numeric_limits<T>::infinity();
+                for (index_t j = 0; j < cols; ++j) {
+                    z[j] += b[j];
+                    mx = std::max(mx, z[j]);
+                }
+                T s = 0;
+                for (index_t j = 0; j < cols; ++j) {
+                    z[j] = std::exp(z[j] - mx);
+                    s += z[j];
+                }
+                for (index_t j = 0; j < cols; ++j) z[j] /= s;
+                break;
+            }
+        }
+    }
+}
+
+// D ← D ⊙ f'(A), A the activation's output (count elements). One loop per activation, each a
+// plain vectorisable pass.
+template <class T>
+void apply_derivative(T* D, const T* A, index_t count, MlpActivation f, int n_threads) {
+    if (f == MlpActivation::identity) return;
+    const int nt = pass_threads(n_threads, count);
+    if (f == MlpActivation::relu) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t e = 0; e < count; ++e) D[e] = A[e] == T(0) ? T(0) : D[e];
+    } else if (f == MlpActivation::tanh) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t e = 0; e < count; ++e) D[e] *= T(1) - A[e] * A[e];
+    } else {  // logistic: δ·a·(1 − a), in that order
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t e = 0; e < count; ++e) D[e] = (D[e] * A[e]) * (T(1) - A[e]);
+    }
+}
+
+template <class T>
+struct Workspace {
+    std::vector<std::vector<T>> act;    // act[i]: output of layer i (i = 1..L), rows × units[i]
+    std::vector<std::vector<T>> delta;  // delta[i]: ∂loss/∂Z_i, rows × units[i]
+    std::vector<T> xb, yb, swb, grad;
+    std::vector<double> colsum;
+
+    Workspace(const MlpNet& net, index_t rows, bool gather, bool with_grad) {
+        const index_t L = net.n_layers();
+        act.resize(L + 1);
+        for (index_t i = 1; i <= L; ++i) act[i].resize(rows * net.units[i]);
+        if (with_grad) {
+            delta.resize(L + 1);
+            for (index_t i = 1; i <= L; ++i) delta[i].resize(rows * net.units[i]);
+            grad.resize(net.n_params());
+            index_t widest = 0;
+            for (index_t u : net.units) widest = std::max(widest, u);
+            colsum.resize(widest);
+        }
+        if (gather) {
+            xb.resize(rows * net.units[0]);
+            yb.resize(rows * net.units[L]);
+            swb.resize(rows);
+        }
+    }
+};
+
+template <class T>
+void forward(const MlpNet& net, const T* params, index_t rows, const T* X, Workspace<T>& ws,
+             int n_threads) {
+    const index_t L = net.n_layers();
+    const T* in = X;
+    for (index_t i = 0; i < L; ++i) {
+        const index_t fi = net.units[i], fo = net.units[i + 1];
+        T* out = ws.act[i + 1].data();
+        gemm<T>(false, false, rows, fo, fi, T(1), in, fi, params + net.coef_offset(i), fo, T(0),
+                out, fo, n_threads);
+        bias_activation(out, rows, fo, params + net.intercept_offset(i),
+                        i + 1 == L ? net.output : net.hidden, n_threads);
+        in = out;
+    }
+}
+
+inline double xlogy(double x, double y) { return x == 0.0 ? 0.0 : x * std::log(y); }
+
+// The data term of the loss (scikit-learn's definitions), in double.
+template <class T>
+double data_loss(const MlpNet& net, index_t rows, const T* P, const T* Y, const T* sw, double sw_sum) {
+    const index_t k = net.units.back();
+    const T eps = std::numeric_limits<T>::epsilon();
+    double total = 0.0;
+    for (index_t r = 0; r < rows; ++r) {
+        const T* p = P + r * k;
+        const T* y = Y + r * k;
+        double s = 0.0;
+        switch (net.loss) {
+            case MlpLoss::squared_error:
+                for (index_t j = 0; j < k; ++j) {
+                    const double d = double(y[j]) - double(p[j]);
+                    s += d * d;
+                }
+                break;
+            case MlpLoss::poisson:
+                for (index_t j = 0; j < k; ++j) {
+                    const double yj = y[j], pj = p[j];
+                    s += xlogy(yj, yj / pj) - yj + pj;
+                }
+                break;
+            case MlpLoss::log_loss:
+                if (k == 1) {  // one logistic output seen as two classes
+                    const T pc = std::min(std::max(p[0], eps), T(1) - eps);
+                    s -= xlogy(double(y[0]), double(pc)) + xlogy(double(T(1) - y[0]), double(T(1) - pc));
+                } else {
+                    for (index_t j = 0; j < k; ++j) {
+                        const T pc = std::min(std::max(p[j], eps), T(1) - eps);
+                        s -= xlogy(double(y[j]), double(pc));
+                    }
+                }
+                break;
+            case MlpLoss::binary_log_loss:
+                for (index_t j = 0; j < k; ++j) {
+                    const T pc = std::min(std::max(p[j], eps), T(1) - eps);
+                    s -= xlogy(double(y[j]), double(pc)) + xlogy(double(T(1) - y[j]), double(T(1) - pc));
+                }
+                break;
+        }
+        total += sw ? double(sw[r]) * s : s;
+    }
+    total /= sw_sum;
+    if (net.loss == MlpLoss::squared_error) total *= 0.5 / double(k);
+    return total;
+}
+
+// Forward pass, loss and gradient of one batch (rows of X, Y, sw contiguous). Returns the loss.
+template <class T>
+double batch_step(const MlpNet& net, const T* params, index_t rows, const T* X, const T* Y,
+                  const T* sw, T* grad, Workspace<T>& ws, int n_threads) {
+    const index_t L = net.n_layers(), k = net.units.back();
+    forward(net, params, rows, X, ws, n_threads);
+    double sw_sum = double(rows);
+    if (sw) {
+        sw_sum = 0.0;
+        for (index_t r = 0; r < rows; ++r) sw_sum += double(sw[r]);
+    }
+    double loss = data_loss(net, rows, ws.act[L].data(), Y, sw, sw_sum);
+    double sq = 0.0;
+    const index_t n_coef = net.coef_offset(L);
+    for (index_t e = 0; e < n_coef; ++e) sq += double(params[e]) * double(params[e]);
+    loss += 0.5 * net.alpha * sq / sw_sum;
+
+    // δ_L = (P − Y)·w
+    {
+        const T* P = ws.act[L].data();
+        T* D = ws.delta[L].data();
+        for (index_t r = 0; r < rows; ++r)
+            for (index_t j = 0; j < k; ++j) {
+                T d = P[r * k + j] - Y[r * k + j];
+                if (sw) d *= sw[r];
+                D[r * k + j] = d;
+            }
+    }
+    const T inv = T(1.0 / sw_sum);
+    const T reg = T(net.alpha / sw_sum);
+    for (index_t i = L - 1; i >= 0; --i) {
+        const index_t fi = net.units[i], fo = net.units[i + 1];
+        const T* in = i == 0 ? X : ws.act[i].data();
+        const T* W = params + net.coef_offset(i);
+        const T* D = ws.delta[i + 1].data();
+        T* gW = grad + net.coef_offset(i);
+        {
+            const index_t cnt = fi * fo;
+            const int nt = pass_threads(n_threads, cnt);
+#pragma omp parallel for num_threads(nt) schedule(static)
+            for (index_t e = 0; e < cnt; ++e) gW[e] = reg * W[e];
+        }
+        gemm<T>(true, false, fi, fo, rows, inv, in, fi, D, fo, T(1), gW, fo, n_threads);
+        double* cs = ws.colsum.data();
+        std::fill(cs, cs + fo, 0.0);
+        for (index_t r = 0; r < rows; ++r) {
+            const T* d = D + r * fo;
+            for (index_t j = 0; j < fo; ++j) cs[j] += double(d[j]);
+        }
+        T* gb = grad + net.intercept_offset(i);
+        for (index_t j = 0; j < fo; ++j) gb[j] = T(cs[j] / sw_sum);
+        if (i > 0) {
+            T* Dp = ws.delta[i].data();
+            gemm<T>(false, true, rows, fi, fo, T(1), D, fo, W, fo, T(0), Dp, fi, n_threads);
+            apply_derivative(Dp, ws.act[i].data(), rows * fi, net.hidden, n_threads);
+        }
+    }
+    return loss;
+}
+
+template <class T>
+void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, T* s2, int n_threads) {
+    const int nt = pass_threads(n_threads, P);
+    if (opt.solver == MlpSolver::sgd) {
+        const T mu = T(opt.momentum), lr = T(opt.learning_rate);
+        const bool nesterov = opt.nesterov;
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t e = 0; e < P; ++e) {
+            const T v = mu * s1[e] - lr * g[e];
+            s1[e] = v;
+            params[e] += nesterov ? mu * v - lr * g[e] : v;
+        }
+    } else {
+        opt.t += 1;
+        const double t = double(opt.t);
+        const T lr = T(opt.learning_rate_init * std::sqrt(1.0 - std::pow(opt.beta_2, t)) /
+                       (1.0 - std::pow(opt.beta_1, t)));
+        const T b1 = T(opt.beta_1), b2 = T(opt.beta_2), c1 = T(1.0 - opt.beta_1),
+                c2 = T(1.0 - opt.beta_2), eps = T(opt.epsilon);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t e = 0; e < P; ++e) {
+            const T m = b1 * s1[e] + c1 * g[e];
+            const T v = b2 * s2[e] + c2 * (g[e] * g[e]);
+            s1[e] = m;
+            s2[e] = v;
+            params[e] += -lr * m / (std::sqrt(v) + eps);
+        }
+    }
+}
+
+// The thread count for a run of like steps (minibatches, L-BFGS evaluations). A step's products
+// are small enough that on a machine busier than its cores a team of threads waits for a
+// descheduled member at every GEMM and costs several times the serial time; so every `period`
+// steps one step runs with all n_threads and the next with one, both timed, and the faster count
+// serves until the next probe. Results do not depend on the choice (no kernel's result depends on
+// its thread count); only the speed does.
+class ThreadChooser {
+public:
+    ThreadChooser(int n_threads, index_t period) : full_(std::max(1, n_threads)), chosen_(full_), period_(period) {}
+    int begin() {
+        start_ = std::chrono::steady_clock::now();
+        if (full_ == 1) return 1;
+        const index_t phase = step_ % period_;
+        return phase == 0 ? full_ : (phase == 1 ? 1 : chosen_);
+    }
+    void end() {
+        if (full_ > 1) {
+            const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+            const index_t phase = step_ % period_;
+            if (phase == 0) {
+                t_full_ = dt;
+            } else if (phase == 1) {
+                chosen_ = dt < t_full_ ? 1 : full_;
+            }
+        }
+        ++step_;
+    }
+
+private:
+    int full_, chosen_;
+    index_t period_, step_ = 0;
+    double t_full_ = 0.0;
+    std::chrono::steady_clock::time_point start_;
+};
+
+struct MaxFunReached {};
+
+}  // namespace
+
+template <class T>
+void mlp_predict(const MlpNet& net, const T* params, index_t n, const T* X, T* out, int n_threads) {
+    net.check();
+    require(n >= 0, "mlp_predict: n must be >= 0");
+    if (n == 0) return;
+    const index_t block = std::min<index_t>(n, 4096), d = net.units[0], k = net.units.back();
+    Workspace<T> ws(net, block, false, false);
+    for (index_t s = 0; s < n; s += block) {
+        const index_t rows = std::min(block, n - s);
+        forward(net, params, rows, X + s * d, ws, n_threads);
+        std::memcpy(out + s * k, ws.act.back().data(), sizeof(T) * rows * k);
+    }
+}
+
+template <class T>
+double mlp_loss_grad(const MlpNet& net, const T* params, index_t n, const T* X, const T* Y,
+                     const T* sw, T* grad, int n_threads) {
+    net.check();
+    require(n >= 1, "mlp_loss_grad: at least one sample is needed");
+    Workspace<T> ws(net, n, false, true);
+    const double loss = batch_step(net, params, n, X, Y, sw, ws.grad.data(), ws, n_threads);
+    std::copy(ws.grad.begin(), ws.grad.end(), grad);
+    return loss;
+}
+
+template <class T>
+double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y, const T* sw,
+                 const std::int64_t* order, index_t batch_size, MlpOptimizer& opt, T* state1,
+                 T* state2, int n_threads) {
+    net.check();
+    require(n >= 1, "mlp_epoch: at least one sample is needed");
+    require(batch_size >= 1, "mlp_epoch: batch_size must be >= 1");
+    require(opt.solver == MlpSolver::sgd || opt.solver == MlpSolver::adam, "mlp_epoch: unknown solver");
+    if (order)
+        for (index_t i = 0; i < n; ++i)
+            require(order[i] >= 0 && order[i] < n, "mlp_epoch: order holds an index out of range");
+    const index_t d = net.units[0], k = net.units.back(), P = net.n_params();
+    const index_t bs = std::min(batch_size, n);
+    Workspace<T> ws(net, bs, order != nullptr, true);
+    double acc = 0.0;
+    ThreadChooser chooser(n_threads, 64);
+    for (index_t s = 0; s < n; s += bs) {
+        const index_t rows = std::min(bs, n - s);
+        const T *xp, *yp, *swp = nullptr;
+        if (order) {
+            for (index_t r = 0; r < rows; ++r) {
+                const index_t src = order[s + r];
+                std::memcpy(ws.xb.data() + r * d, X + src * d, sizeof(T) * d);
+                std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
+                if (sw) ws.swb[r] = sw[src];
+            }
+            xp = ws.xb.data();
+            yp = ws.yb.data();
+            if (sw) swp = ws.swb.data();
+        } else {
+            xp = X + s * d;
+            yp = Y + s * k;
+            if (sw) swp = sw + s;
+        }
+        const int nt = chooser.begin();
+        const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, nt);
+        acc += loss * double(rows);
+        optimizer_step(opt, P, params, ws.grad.data(), state1, state2, nt);
+        chooser.end();
+    }
+    return acc / double(n);
+}
+
+template <class T>
+MlpLbfgsResult mlp_lbfgs(const MlpNet& net, T* params, index_t n, const T* X, const T* Y,
+                         const T* sw, index_t max_iter, index_t max_fun, double tol, double ftol,
+                         int n_threads) {
+    net.check();
+    require(n >= 1, "mlp_lbfgs: at least one sample is needed");
+    require(max_iter >= 1 && max_fun >= 1, "mlp_lbfgs: max_iter and max_fun must be >= 1");
+    const index_t P = net.n_params();
+    Workspace<T> ws(net, n, false, true);
+    std::vector<T> theta_t(params, params + P);
+    std::vector<double> theta(params, params + P), best_x(theta);
+    double best_f = std::numeric_limits<double>::infinity();
+    index_t evals = 0, improvements = 0;
+    ThreadChooser chooser(n_threads, 32);
+    auto fun = [&](const double* x, double* g) -> double {
+        if (evals >= max_fun) throw MaxFunReached{};
+        ++evals;
+        for (index_t e = 0; e < P; ++e) theta_t[e] = T(x[e]);
+        const int nt = chooser.begin();
+        const double f = batch_step(net, theta_t.data(), n, X, Y, sw, ws.grad.data(), ws, nt);
+        chooser.end();
+        for (index_t e = 0; e < P; ++e) g[e] = double(ws.grad[e]);
+        if (f < best_f) {
+            best_f = f;
+            std::copy(x, x + P, best_x.begin());
+            ++improvements;
+        }
+        return f;
+    };
+    MlpLbfgsResult out;
+    try {
+        const LbfgsResult r = lbfgs_minimize(P, fun, theta.data(), max_iter, tol, ftol, 10, 20);
+        for (index_t e = 0; e < P; ++e) params[e] = T(theta[e]);
+        out.loss = r.f;
+        out.n_iter = std::min<std::ptrdiff_t>(r.n_iter, max_iter);
+        out.status = r.status;
+    } catch (const MaxFunReached&) {
+        for (index_t e = 0; e < P; ++e) params[e] = T(best_x[e]);
+        out.loss = best_f;
+        out.n_iter = std::min<std::ptrdiff_t>(std::max<index_t>(improvements - 1, 0), max_iter);
+        out.status = 1;
+    }
+    out.n_evals = evals;
+    return out;
+}
+
+#define SCRATCHLEARN_MLP_INSTANTIATE(T)                                                          \
+    template void mlp_predict<T>(const MlpNet&, const T*, index_t, const T*, T*, int);          \
+    template double mlp_loss_grad<T>(const MlpNet&, const T*, index_t, const T*, const T*,      \
+                                     const T*, T*, int);                                       \
+    template double mlp_epoch<T>(const MlpNet&, T*, index_t, const T*, const T*, const T*,      \
+                                 const std::int64_t*, index_t, MlpOptimizer&, T*, T*, int);    \
+    template MlpLbfgsResult mlp_lbfgs<T>(const MlpNet&, T*, index_t, const T*, const T*,        \
+                                         const T*, index_t, index_t, double, double, int);
+
+SCRATCHLEARN_MLP_INSTANTIATE(float)
+SCRATCHLEARN_MLP_INSTANTIATE(double)
+
+}  // namespace scratchlearn
