@@ -219,6 +219,10 @@ class Lasso(ElasticNet):
     (cpp/src/linear/coordinate_descent.cpp).
     """
 
+    _parameter_constraints: dict = {
+        k: v for k, v in ElasticNet._parameter_constraints.items() if k != "l1_ratio"
+    }
+
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
                  selection="cyclic"):
