@@ -17,13 +17,14 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scratchlearn.exceptions import ConvergenceWarning, NotFittedError
 from scratchlearn.neural_network import MLPClassifier, MLPRegressor
 
-sknn = pytest.importorskip("sklearn.neural_network")
-datasets = pytest.importorskip("sklearn.datasets")
+import sklearn.datasets as datasets  # noqa: E402  (test dependency: a missing one is an error, not a skip)
+import sklearn.neural_network as sknn  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
+
     with threadpoolctl.threadpool_limits(limits=1):
         yield
 

@@ -10,8 +10,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scratchlearn import _core
 
 nn = _core.neural_network
-sknn = pytest.importorskip("sklearn.neural_network")
-opt_mod = pytest.importorskip("sklearn.neural_network._stochastic_optimizers")
+import sklearn.neural_network as sknn  # noqa: E402  (test dependency: a missing one is an error, not a skip)
+import sklearn.neural_network._stochastic_optimizers as opt_mod  # noqa: E402
 
 
 def _net(rng, units, activation, dtype):
