@@ -81,7 +81,7 @@ TreeView<T> view(const carray<T>& data, const carray<std::int64_t>& perm,
                  const carray<std::int64_t>& node_range, const carray<double>& node_geom,
                  TreeKind kind) {
     check_ndim(data, 2, "data");
-    const index_t n = data.shape(0), d = data.shape(1);
+    const index_t d = data.shape(0), n = data.shape(1);  // feature by feature
     check_ndim(perm, 1, "perm");
     check_ndim(node_range, 2, "node_range");
     check_ndim(node_geom, 2, "node_geom");
@@ -98,7 +98,8 @@ py::tuple t_knn(carray<T> data, carray<std::int64_t> perm, carray<std::int64_t> 
                 carray<double> node_geom, TreeKind kind, carray<T> Q, index_t k, Metric metric,
                 double p, int n_threads) {
     const TreeView<T> t = view(data, perm, node_range, node_geom, kind);
-    check_queries(data, Q);
+    check_ndim(Q, 2, "queries");
+    if (Q.shape(1) != t.d) throw std::invalid_argument("queries and training data differ in feature count");
     const index_t nq = Q.shape(0);
     if (k < 1 || k > t.n) throw std::invalid_argument("kneighbors: k must be in [1, n_train]");
     py::array_t<T> dist({nq, k});
@@ -118,7 +119,8 @@ py::tuple t_radius(carray<T> data, carray<std::int64_t> perm, carray<std::int64_
                    carray<double> node_geom, TreeKind kind, carray<T> Q, double radius,
                    Metric metric, double p, bool sort_results, int n_threads) {
     const TreeView<T> t = view(data, perm, node_range, node_geom, kind);
-    check_queries(data, Q);
+    check_ndim(Q, 2, "queries");
+    if (Q.shape(1) != t.d) throw std::invalid_argument("queries and training data differ in feature count");
     RadiusNeighbors<T> out;
     {
         py::gil_scoped_release release;
@@ -159,7 +161,7 @@ void register_neighbors(py::module_& m) {
               py::arg("X").noconvert(), py::arg("kind"), py::arg("leaf_size"), py::arg("metric"),
               py::arg("p"));
     def_float(f, "tree_knn", &t_knn<float>, &t_knn<double>,
-              "k nearest neighbours from a built tree (data = X[perm]): (distances, indices).",
+              "k nearest neighbours from a built tree (data = X[perm].T, feature by feature): (distances, indices).",
               py::arg("data").noconvert(), py::arg("perm"), py::arg("node_range"),
               py::arg("node_geom"), py::arg("kind"), py::arg("Q"), py::arg("k"), py::arg("metric"),
               py::arg("p"), py::arg("n_threads"));

@@ -62,7 +62,8 @@ void radius_search(const T* X, index_t n_train, const T* Q, index_t n_queries, i
 //   KDTree:   2·d values, the lower then the upper corner of the box bounding the node's rows;
 //   BallTree: d + 1 values, the centroid (mean) of the node's rows, then the ball's radius (the
 //             largest distance, in the tree's metric, from the centroid to a row).
-// The tree's queries read the training rows in tree order: data[i] = X[perm[i]] (n × d).
+// The tree's queries read the training rows in tree order, feature by feature: data is d × n with
+// data[j·n + i] = X[perm[i], j].
 enum class TreeKind : int { KDTree = 0, BallTree = 1 };
 
 index_t tree_node_count(index_t n, index_t leaf_size);
@@ -79,7 +80,7 @@ void tree_build(TreeKind kind, const T* X, index_t n, index_t d, index_t leaf_si
 template <class T>
 struct TreeView {
     TreeKind kind;
-    const T* data;             // n × d, the training rows in tree order
+    const T* data;             // d × n, the training rows in tree order, feature by feature
     const std::int64_t* perm;  // n: tree position → training index
     index_t n, d;
     const std::int64_t* node_range;  // n_nodes × 2

@@ -21,6 +21,10 @@
 // 2. Re-ranking. The candidates' distances are recomputed exactly (in double, from the original
 //    data); the k best by (distance, index) are the answer.
 //
+// Radius queries (radius_search) run the same screen with a fixed limit instead of the heap's:
+// every point whose approximate distance is at most the (reduced) radius plus 2·M is a candidate,
+// and the candidates whose exact distance is at most the radius are the answer.
+//
 // Why this is exact: a true neighbour x has approx(x) ≤ d(x) + M ≤ d_k + M, and the k-th smallest
 // approximate distance satisfies b ≥ d_k − M, so approx(x) ≤ b + 2M: no true neighbour is dropped.
 //

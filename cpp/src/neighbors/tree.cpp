@@ -142,7 +142,8 @@ struct Builder {
 
 // ---- query ------------------------------------------------------------------------------------
 
-// The k best so far: a max-heap by (distance, index), with each entry's reduced distance.
+// The k best so far, ordered by (distance, index), with each entry's reduced distance. Small k:
+// a sorted array (insertion from the back, a few moves); large k: a max-heap.
 struct Best {
     struct Entry {
         double dist, reduced;
@@ -152,31 +153,48 @@ struct Best {
     index_t k = 0;
     double slack = 0;
     double limit = std::numeric_limits<double>::infinity();  // reduced distances above are out
+    bool sorted = true;
 
-    static bool worse(const Entry& a, const Entry& b) {  // heap order: the worst on top
+    static constexpr index_t kSortedUpTo = 32;
+    static bool less(const Entry& a, const Entry& b) {
         return a.dist < b.dist || (a.dist == b.dist && a.index < b.index);
     }
     void reset(index_t kk, double sl) {
         k = kk;
         slack = sl;
+        sorted = k <= kSortedUpTo;
         h.clear();
+        h.reserve(static_cast<std::size_t>(k));
         limit = std::numeric_limits<double>::infinity();
     }
     bool full() const { return static_cast<index_t>(h.size()) == k; }
-    double worst() const { return full() ? h.front().dist : std::numeric_limits<double>::infinity(); }
+    const Entry& worst_entry() const { return sorted ? h.back() : h.front(); }
+    double worst() const { return full() ? worst_entry().dist : std::numeric_limits<double>::infinity(); }
     void offer(double dist, double reduced, std::int64_t index) {
         const Entry e{dist, reduced, index};
-        if (!full()) {
+        if (full() && !less(e, worst_entry())) return;
+        if (sorted) {
+            if (!full()) h.push_back(e);
+            // Shift the entries after e one place back, dropping the last (the old worst).
+            index_t j = static_cast<index_t>(h.size()) - 1;
+            while (j > 0 && less(e, h[j - 1])) {
+                h[j] = h[j - 1];
+                --j;
+            }
+            h[j] = e;
+        } else if (!full()) {
             h.push_back(e);
-            std::push_heap(h.begin(), h.end(), worse);
-        } else if (worse(e, h.front())) {
-            std::pop_heap(h.begin(), h.end(), worse);
-            h.back() = e;
-            std::push_heap(h.begin(), h.end(), worse);
+            std::push_heap(h.begin(), h.end(), less);
         } else {
-            return;
+            std::pop_heap(h.begin(), h.end(), less);
+            h.back() = e;
+            std::push_heap(h.begin(), h.end(), less);
         }
-        if (full()) limit = h.front().reduced * (1.0 + slack);
+        if (full()) limit = worst_entry().reduced * (1.0 + slack);
+    }
+    // The entries in ascending order.
+    void finish() {
+        if (!sorted) std::sort_heap(h.begin(), h.end(), less);
     }
 };
 
@@ -189,10 +207,80 @@ public:
           bound_scale_(1.0 - 4.0 * double(t.d + 4) * kEps),
           ball_tol_(16.0 * double(t.d + 4) * kEps * (M == Metric::Minkowski ? std::max(1.0, p) : 1.0)),
           slack_(reduced_slack(M, p)) {
-        stack_.reserve(64);
     }
 
     index_t dim() const { return D > 0 ? index_t(D) : d_; }
+
+    // The reduced distances from q to the rows s .. e of the tree (one leaf), computed with the
+    // operations of reduced_distance (distance.hpp) in the same order, so bit for bit the same
+    // values: for euclidean, four partial sums (feature j into sum j % 4 for the full groups of
+    // four, the remaining features into sum 0), then (s0 + s1) + (s2 + s3). The data is stored
+    // feature by feature (d × n), so each feature's pass runs over contiguous values and the
+    // compiler vectorises it across the rows.
+    const double* leaf_distances(const double* q, index_t s, index_t e) {
+        const index_t m = e - s, d = dim(), n = t_.n;
+        if (static_cast<index_t>(acc_[0].size()) < m)
+            for (auto& a : acc_) a.resize(static_cast<std::size_t>(m));
+        double* a0 = acc_[0].data();
+        if (M == Metric::Euclidean && D > 0) {
+            // The feature count is fixed: the loop over features unrolls, the partial sums stay
+            // in registers, and the compiler vectorises across the rows.
+            constexpr int kD = D > 0 ? D : 1;
+            constexpr int kFull = kD / 4 * 4;
+            const T* cols[kD];
+            for (int j = 0; j < kD; ++j) cols[j] = t_.data + j * n + s;
+            double qv[kD];
+            for (int j = 0; j < kD; ++j) qv[j] = q[j];
+            double* __restrict out = a0;
+            for (index_t r = 0; r < m; ++r) {
+                double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+                for (int j = 0; j < kD; ++j) {
+                    const double t = qv[j] - double(cols[j][r]);
+                    const double tt = t * t;
+                    if (j >= kFull || j % 4 == 0)
+                        p0 += tt;
+                    else if (j % 4 == 1)
+                        p1 += tt;
+                    else if (j % 4 == 2)
+                        p2 += tt;
+                    else
+                        p3 += tt;
+                }
+                out[r] = (p0 + p1) + (p2 + p3);
+            }
+        } else if (M == Metric::Euclidean) {
+            double* a1 = acc_[1].data();
+            double* a2 = acc_[2].data();
+            double* a3 = acc_[3].data();
+            for (index_t r = 0; r < m; ++r) a0[r] = a1[r] = a2[r] = a3[r] = 0.0;
+            const index_t full = d / 4 * 4;
+            for (index_t j = 0; j < d; ++j) {
+                double* acc = j < full ? acc_[j % 4].data() : a0;
+                const T* col = t_.data + j * n + s;
+                const double qj = q[j];
+                for (index_t r = 0; r < m; ++r) {
+                    const double t = qj - double(col[r]);
+                    acc[r] += t * t;
+                }
+            }
+            for (index_t r = 0; r < m; ++r) a0[r] = (a0[r] + a1[r]) + (a2[r] + a3[r]);
+        } else {
+            for (index_t r = 0; r < m; ++r) a0[r] = 0.0;
+            for (index_t j = 0; j < d; ++j) {
+                const T* col = t_.data + j * n + s;
+                const double qj = q[j];
+                if (M == Metric::Manhattan) {
+                    for (index_t r = 0; r < m; ++r) a0[r] += std::fabs(qj - double(col[r]));
+                } else if (M == Metric::Chebyshev) {
+                    for (index_t r = 0; r < m; ++r)
+                        a0[r] = std::max(a0[r], std::fabs(qj - double(col[r])));
+                } else {
+                    for (index_t r = 0; r < m; ++r) a0[r] += std::pow(std::fabs(qj - double(col[r])), p_);
+                }
+            }
+        }
+        return a0;
+    }
 
     // Reduced distance from q to node i's box (kd-tree), lowered by the rounding allowance.
     double box_bound(const double* q, index_t i) const {
@@ -232,16 +320,15 @@ public:
         stack_.clear();
         stack_.push_back({0, bound(q, 0)});
         while (!stack_.empty()) {
-            const Item it = stack_.back();
-            stack_.pop_back();
+            const Item it = stack_.pop();
             if (kd ? it.bound > best_.limit : it.bound > best_.worst()) continue;
             const index_t i = it.node;
             if (2 * i + 1 >= t_.n_nodes) {
                 const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
-                for (index_t r = s; r < e; ++r) {
-                    const double red = reduced_distance(q, t_.data + r * dim(), dim(), M, p_);
-                    if (red <= best_.limit) best_.offer(finish_distance(red, M, p_), red, t_.perm[r]);
-                }
+                const double* red = leaf_distances(q, s, e);
+                for (index_t r = s; r < e; ++r)
+                    if (red[r - s] <= best_.limit)
+                        best_.offer(finish_distance(red[r - s], M, p_), red[r - s], t_.perm[r]);
                 continue;
             }
             const index_t a = 2 * i + 1, b = 2 * i + 2;
@@ -255,8 +342,8 @@ public:
                 stack_.push_back({b, bb});
             }
         }
-        std::vector<Best::Entry>& h = best_.h;
-        std::sort_heap(h.begin(), h.end(), Best::worse);
+        best_.finish();
+        const std::vector<Best::Entry>& h = best_.h;
         for (index_t j = 0; j < k; ++j) {
             out_dist[j] = T(h[j].dist);
             out_index[j] = h[j].index;
@@ -272,14 +359,14 @@ public:
         stack_.clear();
         stack_.push_back({0, bound(q, 0)});
         while (!stack_.empty()) {
-            const Item it = stack_.back();
-            stack_.pop_back();
+            const Item it = stack_.pop();
             if (kd ? it.bound > limit : it.bound > radius) continue;
             const index_t i = it.node;
             if (2 * i + 1 >= t_.n_nodes) {
                 const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
+                const double* reds = leaf_distances(q, s, e);
                 for (index_t r = s; r < e; ++r) {
-                    const double red = reduced_distance(q, t_.data + r * dim(), dim(), M, p_);
+                    const double red = reds[r - s];
                     if (red <= limit) {
                         const double dist = finish_distance(red, M, p_);
                         if (dist <= radius) out.push_back({dist, t_.perm[r]});
@@ -312,8 +399,19 @@ private:
     double p_;
     index_t width_;
     double bound_scale_, ball_tol_, slack_;
+    // The walk's stack: each inner node popped pushes its two children, so it never holds more than
+    // one node per level plus one (levels < 62, tree_node_count).
+    struct Stack {
+        Item items[64];
+        int size = 0;
+        void clear() { size = 0; }
+        bool empty() const { return size == 0; }
+        void push_back(const Item& it) { items[size++] = it; }
+        Item pop() { return items[--size]; }
+    };
     Best best_;
-    std::vector<Item> stack_;
+    Stack stack_;
+    std::vector<double> acc_[4];  // leaf_distances' partial sums, one per row of the leaf
 };
 
 constexpr index_t kQueryChunk = 32;

@@ -215,7 +215,8 @@ class _NeighborsBase(BaseEstimator):
             kind = getattr(_nb.TreeKind, self._fit_method)
             perm, node_range, node_geom = _nb.tree_build(
                 X, kind, int(self.leaf_size), _CORE_METRICS[self.effective_metric_], self._p)
-            self._tree_data = np.ascontiguousarray(X[perm])
+            # The rows in tree order, stored feature by feature (the core's layout).
+            self._tree_data = np.ascontiguousarray(X[perm].T)
             self._tree_perm = perm
             self._tree_node_range = node_range
             self._tree_node_geom = node_geom
