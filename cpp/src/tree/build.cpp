@@ -743,7 +743,7 @@ private:
         const int nb = sh_.n_bins[f];
         const std::uint8_t* code = sh_.codes.data() + f * n;
         const std::int32_t* ids = samples_.data() + start_;
-        if (cnt < nb) return eval_codes_sorted(f, lower, upper, L, constant);
+        if (cnt * 8 < nb) return eval_codes_sorted(f, lower, upper, L, constant);
         // bins 0..nb-1 and the missing bin at nb
         std::fill(hist_.begin(), hist_.begin() + (nb + 1) * st, 0.0);
         std::fill(hcnt_.begin(), hcnt_.begin() + nb + 1, 0);
@@ -836,7 +836,7 @@ private:
         return best;
     }
 
-    // The histogram splitter's answer for a node with fewer samples than bins: the node's
+    // The histogram splitter's answer for a node with far fewer samples than bins: the node's
     // (code, sample) pairs sorted by code and scanned like the exact splitter, candidate cuts
     // between distinct codes (the same candidates and thresholds as the bin scan, without
     // clearing and scanning every bin).
