@@ -84,9 +84,9 @@ def test_pickle_keeps_fitted_arrays():
 
 
 def test_works_inside_sklearn_pipeline_and_grid_search():
-    sk_pipeline = pytest.importorskip("sklearn.pipeline")
-    sk_ms = pytest.importorskip("sklearn.model_selection")
-    sk_pre = pytest.importorskip("sklearn.preprocessing")
+    import sklearn.pipeline as sk_pipeline
+    import sklearn.model_selection as sk_ms
+    import sklearn.preprocessing as sk_pre
     from sklearn.base import clone as sk_clone
     from sklearn.base import is_classifier as sk_is_classifier
     from sklearn.datasets import load_iris

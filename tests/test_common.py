@@ -1,37 +1,19 @@
 """scikit-learn's own estimator checks over every public scratchlearn estimator.
 
-Every class listed in a public module's ``__all__`` that derives from BaseEstimator is checked;
-expected failures are listed below, each with its reason (the aim is none).
+Every class listed in the ``__all__`` of a public module anywhere in the package (found by walking
+it: tests/_discovery.py) that derives from BaseEstimator is checked; expected failures are listed
+below, each with its reason (the aim is none). The checks run with ``xfail_strict=True``: an
+expected failure that passes fails the run, so the list cannot go stale.
 """
 
-import importlib
-import inspect
-import pkgutil
-
+import sys
+import textwrap
 import warnings
 
 import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import scratchlearn
-from scratchlearn.base import BaseEstimator
-
-sklearn_estimator_checks = pytest.importorskip("sklearn.utils.estimator_checks")
-parametrize_with_checks = sklearn_estimator_checks.parametrize_with_checks
-
-
-def all_estimators():
-    found = {}
-    for info in pkgutil.iter_modules(scratchlearn.__path__):
-        if info.name.startswith("_") or info.name in ("bench",):
-            continue
-        module = importlib.import_module(f"scratchlearn.{info.name}")
-        for name in getattr(module, "__all__", []):
-            obj = getattr(module, name, None)
-            if (inspect.isclass(obj) and issubclass(obj, BaseEstimator) and hasattr(obj, "fit")
-                    and not inspect.isabstract(obj)):
-                found[obj.__name__] = obj
-    return [found[k] for k in sorted(found)]
-
+from _discovery import all_estimators, public_modules
 
 ESTIMATORS = all_estimators()
 warnings.filterwarnings("ignore", message="Estimator .* does not inherit from `sklearn.base.BaseEstimator`")
@@ -100,13 +82,82 @@ def expected_failed_checks(estimator):
 
 def test_estimators_found():
     names = {cls.__name__ for cls in ESTIMATORS}
-    assert {"NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor"} <= names
+    assert {
+        "NearestNeighbors", "KNeighborsClassifier", "KNeighborsRegressor", "KMeans",
+        "MiniBatchKMeans", "PCA", "LinearRegression", "Ridge", "Lasso", "ElasticNet",
+        "LogisticRegression", "SGDClassifier", "SGDRegressor", "GaussianNB", "MultinomialNB",
+        "BernoulliNB",
+    } <= names
+    # every estimator with an expected failure is one that is checked
+    assert set(EXPECTED_FAILURES) | set(EXTRA_EXPECTED_FAILURES) <= names
+
+
+def test_discovery_walks_nested_packages(tmp_path, monkeypatch):
+    # A package two levels deep, an estimator exported only there, one in a private module (not
+    # public), a non-estimator class and a function: only the first is found.
+    root = tmp_path / "fakepkg"
+    (root / "deep" / "sub").mkdir(parents=True)
+    (root / "__init__.py").write_text("__all__ = []\n")
+    (root / "deep" / "__init__.py").write_text("")
+    (root / "deep" / "sub" / "__init__.py").write_text(textwrap.dedent("""
+        from scratchlearn.base import BaseEstimator
+        class DeepEstimator(BaseEstimator):
+            def fit(self, X, y=None):
+                return self
+        class NotAnEstimator:
+            def fit(self, X):
+                return self
+        def helper():
+            pass
+        __all__ = ["DeepEstimator", "NotAnEstimator", "helper"]
+    """))
+    (root / "deep" / "_private.py").write_text(textwrap.dedent("""
+        from scratchlearn.base import BaseEstimator
+        class Hidden(BaseEstimator):
+            def fit(self, X, y=None):
+                return self
+        __all__ = ["Hidden"]
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import fakepkg
+
+    try:
+        assert public_modules(fakepkg) == ["fakepkg", "fakepkg.deep", "fakepkg.deep.sub"]
+        assert [cls.__name__ for cls in all_estimators(fakepkg)] == ["DeepEstimator"]
+        # a public package that fails to import is an error, not a silent skip
+        (root / "broken").mkdir()
+        (root / "broken" / "__init__.py").write_text("import no_such_module_here\n")
+        with pytest.raises(ImportError):
+            all_estimators(fakepkg)
+    finally:
+        for name in [m for m in sys.modules if m == "fakepkg" or m.startswith("fakepkg.")]:
+            del sys.modules[name]
+
+
+CHECKED = [cls() for cls in ESTIMATORS] + extra_instances()
+CHECKS = parametrize_with_checks(CHECKED, expected_failed_checks=expected_failed_checks,
+                                 xfail_strict=True)
+
+
+def test_expected_failures_are_strict_and_used():
+    # Every listed expected failure marks exactly one parametrized check, strictly (a pass fails
+    # the run); a listed check name that no longer exists would mark nothing and fails here.
+    marked = {}
+    for param in CHECKS.args[1]:
+        # a check with no mark is a plain (estimator, check) tuple, a marked one a pytest.param
+        estimator, check = param.values if hasattr(param, "marks") else param
+        for mark in getattr(param, "marks", ()):
+            if mark.name == "xfail":
+                assert mark.kwargs.get("strict") is True, param
+                name = getattr(check, "func", check).__name__
+                marked.setdefault(id(estimator), set()).add(name)
+    for estimator in CHECKED:
+        assert set(expected_failed_checks(estimator)) == marked.get(id(estimator), set()), estimator
 
 
 # scikit-learn warns that our estimators do not inherit from its BaseEstimator: by design, since
 # scratchlearn never imports scikit-learn at run time (it answers __sklearn_tags__ instead).
 @pytest.mark.filterwarnings("ignore:Estimator .* does not inherit from `sklearn.base.BaseEstimator`")
-@parametrize_with_checks([cls() for cls in ESTIMATORS] + extra_instances(),
-                         expected_failed_checks=expected_failed_checks)
+@CHECKS
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

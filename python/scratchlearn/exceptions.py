@@ -1,6 +1,6 @@
 """Exceptions and warnings raised by scratchlearn."""
 
-__all__ = ["NotFittedError", "ConvergenceWarning", "DataConversionWarning"]
+__all__ = ["NotFittedError", "ConvergenceWarning", "DataConversionWarning", "UndefinedMetricWarning"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -17,3 +17,7 @@ class ConvergenceWarning(UserWarning):
 
 class DataConversionWarning(UserWarning):
     """Input data was converted in a way the user may not expect (e.g. a column-vector y)."""
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric is not defined for the input (R² of fewer than two samples) and a NaN is returned."""

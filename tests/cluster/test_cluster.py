@@ -12,15 +12,15 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scratchlearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 from scratchlearn.exceptions import ConvergenceWarning, NotFittedError
 
-skc = pytest.importorskip("sklearn.cluster")
-datasets = pytest.importorskip("sklearn.datasets")
+import sklearn.cluster as skc  # noqa: E402  (test dependency: a missing one is an error, not a skip)
+import sklearn.datasets as datasets  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _one_blas_openmp_thread():
     # scikit-learn's OpenMP loops are slow to start on a busy 2-core machine; one thread keeps the
     # comparison runs fast. Our core takes its thread count from n_jobs explicitly.
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
     with threadpoolctl.threadpool_limits(limits=1):
         yield
 
@@ -282,7 +282,7 @@ def test_single_cluster_and_elkan_fallback():
 
 
 def test_feature_names_out_and_dataframe():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     X = blobs()
     df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     km = KMeans(3, random_state=0).fit(df)

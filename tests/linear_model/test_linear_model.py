@@ -160,15 +160,15 @@ def test_ridge_alpha_per_target_and_positive():
 
 def test_least_squares_bad_parameters():
     X, y = _reg_data(n=20, d=3)
-    with pytest.raises(ValueError, match="fit_intercept must be a bool"):
+    with pytest.raises(ValueError, match="'fit_intercept' parameter of LinearRegression"):
         sl.LinearRegression(fit_intercept="yes").fit(X, y)
-    with pytest.raises(ValueError, match="tol must be >= 0"):
+    with pytest.raises(ValueError, match="'tol' parameter of LinearRegression"):
         sl.LinearRegression(tol=-1).fit(X, y)
-    with pytest.raises(ValueError, match="alpha must be non-negative"):
+    with pytest.raises(ValueError, match="'alpha' parameter of Ridge"):
         sl.Ridge(alpha=-1.0).fit(X, y)
     with pytest.raises(ValueError, match="Number of targets and number of penalties"):
         sl.Ridge(alpha=[1.0, 2.0, 3.0]).fit(X, np.c_[y, y])
-    with pytest.raises(ValueError, match="solver must be one of"):
+    with pytest.raises(ValueError, match="'solver' parameter of Ridge"):
         sl.Ridge(solver="magic").fit(X, y)
     with pytest.raises(ValueError, match="does not support positive fitting"):
         sl.Ridge(solver="svd", positive=True).fit(X, y)
@@ -294,9 +294,9 @@ def test_logistic_convergence_warning_and_errors():
         sl.LogisticRegression(solver="newton-cholesky", l1_ratio=0.5).fit(X, y)
     with pytest.warns(ConvergenceWarning, match="max_iter was reached"):
         sl.LogisticRegression(solver="saga", max_iter=2, l1_ratio=0.5).fit(X, y)
-    with pytest.raises(ValueError, match="solver must be one of"):
+    with pytest.raises(ValueError, match="'solver' parameter of LogisticRegression"):
         sl.LogisticRegression(solver="bogus").fit(X, y)
-    with pytest.raises(ValueError, match="C must be > 0"):
+    with pytest.raises(ValueError, match="'C' parameter of LogisticRegression"):
         sl.LogisticRegression(C=0).fit(X, y)
     with pytest.raises(ValueError, match="at least 2 classes"):
         sl.LogisticRegression().fit(X, np.zeros(100))
@@ -304,7 +304,7 @@ def test_logistic_convergence_warning_and_errors():
         sl.LogisticRegression().fit(X, np.linspace(0, 1, 100))
     with pytest.raises(ValueError, match="dual=False"):
         sl.LogisticRegression(dual=True).fit(X, y)
-    with pytest.raises(ValueError, match="max_iter must be >= 0"):
+    with pytest.raises(ValueError, match="'max_iter' parameter of LogisticRegression"):
         sl.LogisticRegression(max_iter=-1).fit(X, y)
 
 
@@ -362,13 +362,13 @@ def test_enet_convergence_warning_and_errors():
         warnings.simplefilter("always")
         sl.Lasso(alpha=0, max_iter=5).fit(X, y)
     assert any("With alpha=0" in str(w.message) for w in rec)
-    with pytest.raises(ValueError, match="l1_ratio must be <= 1"):
+    with pytest.raises(ValueError, match="'l1_ratio' parameter of ElasticNet"):
         sl.ElasticNet(l1_ratio=1.5).fit(X, y)
-    with pytest.raises(ValueError, match="alpha must be >= 0"):
+    with pytest.raises(ValueError, match="'alpha' parameter of Lasso"):
         sl.Lasso(alpha=-1).fit(X, y)
-    with pytest.raises(ValueError, match="selection must be one of"):
+    with pytest.raises(ValueError, match="'selection' parameter of Lasso"):
         sl.Lasso(selection="best").fit(X, y)
-    with pytest.raises(ValueError, match="max_iter must be >= 1"):
+    with pytest.raises(ValueError, match="'max_iter' parameter of Lasso"):
         sl.Lasso(max_iter=0).fit(X, y)
 
 
@@ -449,21 +449,21 @@ def test_sgd_convergence_warning_and_errors():
     X, y = _scaled(load_iris)
     with pytest.warns(ConvergenceWarning, match="Maximum number of iteration"):
         sl.SGDClassifier(max_iter=1, random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="loss must be one of"):
+    with pytest.raises(ValueError, match="'loss' parameter of SGDRegressor"):
         sl.SGDRegressor(loss="hinge").fit(X, y)
-    with pytest.raises(ValueError, match="penalty must be one of"):
+    with pytest.raises(ValueError, match="'penalty' parameter of SGDClassifier"):
         sl.SGDClassifier(penalty="l3").fit(X, y)
     with pytest.raises(ValueError, match="alpha must be > 0 since learning_rate is 'optimal'"):
         sl.SGDClassifier(alpha=0).fit(X, y)
     with pytest.raises(ValueError, match="eta0 must be > 0"):
         sl.SGDClassifier(learning_rate="constant", eta0=0).fit(X, y)
-    with pytest.raises(ValueError, match="learning_rate must be one of"):
+    with pytest.raises(ValueError, match="'learning_rate' parameter of SGDClassifier"):
         sl.SGDClassifier(learning_rate="fast").fit(X, y)
     with pytest.raises(ValueError, match="classes must be passed"):
         sl.SGDClassifier().partial_fit(X, y)
-    with pytest.raises(ValueError, match="average must be a bool or a non-negative int"):
+    with pytest.raises(ValueError, match="'average' parameter of SGDClassifier"):
         sl.SGDClassifier(average=-1).fit(X, y)
-    with pytest.raises(ValueError, match="average must be a bool or a non-negative int"):
+    with pytest.raises(ValueError, match="'average' parameter of SGDRegressor"):
         sl.SGDRegressor(average=0.5).fit(X, y)
     with pytest.raises(ValueError, match="under-/overflow"):
         sl.SGDRegressor(learning_rate="constant", eta0=1.0).fit(X * 1e300, y)

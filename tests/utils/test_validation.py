@@ -30,7 +30,7 @@ def test_dtypes_and_order():
 
 
 def test_dataframe_float32_stays_float32():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     df = pd.DataFrame({"a": np.ones(3, np.float32), "b": np.zeros(3, np.float32)})
     assert check_array(df).dtype == np.float32
     df64 = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, 1.5, 2.5]})
@@ -59,7 +59,7 @@ def test_rejections(X, exc, match):
 
 
 def test_sparse_rejected_with_clear_message():
-    sp = pytest.importorskip("scipy.sparse")
+    import scipy.sparse as sp
     with pytest.raises(TypeError, match="Sparse data was passed for X.*dense data is required"):
         check_array(sp.csr_matrix(np.eye(3)))
     out = check_array(sp.csc_matrix(np.eye(3)), accept_sparse=True)
@@ -67,7 +67,7 @@ def test_sparse_rejected_with_clear_message():
 
 
 def test_feature_count_and_names_checked():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     X = np.random.RandomState(0).randn(10, 3)
     df = pd.DataFrame(X, columns=["a", "b", "c"])
     reg = KNeighborsRegressor(n_neighbors=2).fit(df, np.arange(10.0))

@@ -43,8 +43,16 @@ import numbers
 import numpy as np
 
 from .. import _core
-from ..utils.validation import _assert_finite, assert_finite_through, check_is_fitted, check_random_state, validate_data
+from ..utils.validation import (
+    _assert_finite,
+    assert_finite_through,
+    check_array,
+    check_is_fitted,
+    check_random_state,
+    validate_data,
+)
 from ..base import BaseEstimator, TransformerMixin
+from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..linalg import gemm
 
 __all__ = ["PCA"]
@@ -144,6 +152,19 @@ class PCA(TransformerMixin, BaseEstimator):
     range finder with power iterations. See the module docstring.
     """
 
+    _parameter_constraints: dict = {
+        "n_components": [Interval(numbers.Integral, 0, None, closed="left"),
+                         Interval(RealNotInt, 0, 1, closed="neither"), StrOptions({"mle"}), None],
+        "copy": ["boolean"],
+        "whiten": ["boolean"],
+        "svd_solver": [StrOptions(set(_SOLVERS))],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "iterated_power": [Interval(numbers.Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "n_oversamples": [Interval(numbers.Integral, 1, None, closed="left")],
+        "power_iteration_normalizer": [StrOptions(set(_NORMALIZERS))],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto", tol=0.0,
                  iterated_power="auto", n_oversamples=10, power_iteration_normalizer="auto",
                  random_state=None):
@@ -157,49 +178,6 @@ class PCA(TransformerMixin, BaseEstimator):
         self.power_iteration_normalizer = power_iteration_normalizer
         self.random_state = random_state
 
-    # ------------------------------------------------------------------------------ parameters
-    def _check_params(self):
-        nc = self.n_components
-        ok = (nc is None or nc == "mle"
-              or (isinstance(nc, numbers.Integral) and not isinstance(nc, bool) and nc >= 0)
-              or (isinstance(nc, numbers.Real) and not isinstance(nc, (bool, numbers.Integral))
-                  and 0 < nc < 1))
-        if not ok:
-            raise ValueError(
-                "The 'n_components' parameter of PCA must be an int in the range [0, inf), a float "
-                f"in the range (0.0, 1.0), 'mle' or None. Got {nc!r} instead."
-            )
-        if self.svd_solver not in _SOLVERS:
-            raise ValueError(
-                f"The 'svd_solver' parameter of PCA must be a str among {set(_SOLVERS)}. "
-                f"Got {self.svd_solver!r} instead."
-            )
-        if self.power_iteration_normalizer not in _NORMALIZERS:
-            raise ValueError(
-                "The 'power_iteration_normalizer' parameter of PCA must be a str among "
-                f"{set(_NORMALIZERS)}. Got {self.power_iteration_normalizer!r} instead."
-            )
-        ip = self.iterated_power
-        if not (ip == "auto" or (isinstance(ip, numbers.Integral) and not isinstance(ip, bool)
-                                 and ip >= 0)):
-            raise ValueError(
-                "The 'iterated_power' parameter of PCA must be an int in the range [0, inf) or "
-                f"'auto'. Got {ip!r} instead."
-            )
-        no = self.n_oversamples
-        if isinstance(no, bool) or not isinstance(no, numbers.Integral) or no < 1:
-            raise ValueError(
-                "The 'n_oversamples' parameter of PCA must be an int in the range [1, inf). "
-                f"Got {no!r} instead."
-            )
-        tol = self.tol
-        if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0:
-            raise ValueError(
-                f"The 'tol' parameter of PCA must be a float in the range [0.0, inf). Got {tol!r} instead."
-            )
-        if not isinstance(self.whiten, (bool, np.bool_)):
-            raise ValueError(f"The 'whiten' parameter of PCA must be a bool. Got {self.whiten!r} instead.")
-
     # ------------------------------------------------------------------------------------ fit
     def fit(self, X, y=None):
         """Fit the model on X. Returns self."""
@@ -207,7 +185,7 @@ class PCA(TransformerMixin, BaseEstimator):
         return self
 
     def _fit(self, X):
-        self._check_params()
+        self._validate_params()
         if hasattr(X, "tocsr") and hasattr(X, "nnz"):
             raise TypeError(
                 "PCA does not support sparse input. Use '.toarray()' to convert to a dense array."
@@ -231,7 +209,7 @@ class PCA(TransformerMixin, BaseEstimator):
                 solver = "full"
         self._fit_svd_solver = solver
         if not (solver in ("full", "covariance_eigh") and n >= d):
-            _assert_finite(X, "X")
+            _assert_finite(X, "X", self._n_threads())
         if solver in ("full", "covariance_eigh"):
             self._fit_exact(X, nc, solver)
         else:
@@ -347,10 +325,12 @@ class PCA(TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """Map projections back to the input space: X·components_ + mean_."""
         check_is_fitted(self)
-        X = np.asarray(X)
-        if X.dtype not in (np.float32, np.float64):
-            X = X.astype(np.float64)
-        X = np.ascontiguousarray(X)
+        X = check_array(X, input_name="X")
+        if X.shape[1] != self.components_.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} components, but PCA has {self.components_.shape[0]}: "
+                "inverse_transform takes the output of transform."
+            )
         C = self.components_
         if self.whiten:
             C = np.sqrt(self.explained_variance_)[:, None] * C

@@ -7,50 +7,15 @@ import numbers
 import numpy as np
 
 from .. import _core
+from ..utils._param_validation import Interval
 from ..utils.validation import check_is_fitted, validate_data
 
 __all__: list[str] = []
 
 
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a bool (True or False), got {value!r}.")
-    return bool(value)
-
-
-def _check_real(value, name, *, low=None, high=None, low_open=False, high_open=False,
-                allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}.")
-    v = float(value)
-    if np.isnan(v):
-        raise ValueError(f"{name} must be a real number, got nan.")
-    if low is not None and (v < low or (low_open and v == low)):
-        op = ">" if low_open else ">="
-        raise ValueError(f"{name} must be {op} {low}, got {value!r}.")
-    if high is not None and (v > high or (high_open and v == high)):
-        op = "<" if high_open else "<="
-        raise ValueError(f"{name} must be {op} {high}, got {value!r}.")
-    return v
-
-
-def _check_int(value, name, *, low=None, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}.")
-    v = int(value)
-    if low is not None and v < low:
-        raise ValueError(f"{name} must be >= {low}, got {value!r}.")
-    return v
-
-
-def _check_choice(value, name, options):
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {list(options)!r}, got {value!r}.")
-    return value
+# n_jobs: None, -1 (all cores), -2 (all but one), ... or a positive count; 0 has no meaning.
+N_JOBS = [Interval(numbers.Integral, None, -1, closed="right"),
+          Interval(numbers.Integral, 1, None, closed="left"), None]
 
 
 def _matmul(A, B, *, trans_b=False, n_threads=1):
@@ -106,34 +71,3 @@ class LinearClassifierMixin:
         else:
             idx = scores.argmax(axis=1)
         return self.classes_[idx]
-
-
-def _encode_classes(y):
-    """(classes, integer codes) of a label vector of any type."""
-    classes, codes = np.unique(y, return_inverse=True)
-    return classes, codes.astype(np.intp)
-
-
-def _compute_class_weight(class_weight, classes, codes, sample_weight=None):
-    """Per-class weights as scikit-learn computes them (None, a dict, or 'balanced')."""
-    n_classes = len(classes)
-    if class_weight is None or (isinstance(class_weight, dict) and not class_weight):
-        return np.ones(n_classes)
-    if isinstance(class_weight, str):
-        if class_weight != "balanced":
-            raise ValueError(
-                f"class_weight must be a dict, 'balanced' or None, got {class_weight!r}."
-            )
-        sw = np.ones(codes.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
-        counts = np.bincount(codes, weights=sw, minlength=n_classes)
-        with np.errstate(divide="ignore"):
-            return sw.sum() / (n_classes * counts)
-    if isinstance(class_weight, dict):
-        w = np.ones(n_classes)
-        for label, value in class_weight.items():
-            where = np.flatnonzero(classes == label)
-            if where.size == 0:
-                raise ValueError(f"The classes, {[label]}, are not in class, {classes.tolist()}.")
-            w[where[0]] = value
-        return w
-    raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {class_weight!r}.")

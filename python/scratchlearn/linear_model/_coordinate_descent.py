@@ -13,7 +13,7 @@ it is ≤ tol·‖y‖² (scikit-learn's rule); dual_gap_ is that gap divided by
 
 The sweeps start on the columns of the centred data (O(n) per coordinate update). When a fit needs
 more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
-Xᵀy (built once by syrk_ata, O(n·d²)), where each update is O(d) — what scikit-learn's
+Xᵀy (built once by centred_scatter, O(n·d²)), where each update is O(d) — what scikit-learn's
 precompute=True does; the iterates are the same either way. The C++ is
 cpp/src/linear/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
 (not scikit-learn's, so the path differs; the solution is the same to the tolerance).
@@ -31,7 +31,8 @@ from .. import _core
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils.validation import check_random_state, check_sample_weight, validate_data
-from ._base import LinearModelMixin, _check_bool, _check_choice, _check_int, _check_real
+from ._base import LinearModelMixin
+from ..utils._param_validation import Interval, StrOptions
 from ._least_squares import _normal_equations
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -65,9 +66,23 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    Coordinate descent on the Gram matrix (syrk_ata) with the duality-gap stopping rule; see the
-    module docstring and cpp/src/linear/coordinate_descent.cpp.
+    Coordinate descent on the Gram matrix (centred_scatter) with the duality-gap stopping rule;
+    see the module docstring and cpp/src/linear/coordinate_descent.cpp.
     """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "precompute": ["boolean", StrOptions({"auto"}), "array-like"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "copy_X": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+    }
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
@@ -86,19 +101,10 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model by coordinate descent."""
-        alpha = _check_real(self.alpha, "alpha", low=0)
-        l1_ratio = _check_real(self.l1_ratio, "l1_ratio", low=0, high=1)
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        max_iter = _check_int(self.max_iter, "max_iter", low=1)
-        _check_bool(self.copy_X, "copy_X")
-        tol = _check_real(self.tol, "tol", low=0)
-        warm_start = _check_bool(self.warm_start, "warm_start")
-        positive = _check_bool(self.positive, "positive")
-        selection = _check_choice(self.selection, "selection", ("cyclic", "random"))
-        pc = self.precompute
-        if not (isinstance(pc, (bool, np.bool_)) or (isinstance(pc, str) and pc == "auto")
-                or hasattr(pc, "shape") or isinstance(pc, (list, tuple))):
-            raise ValueError(f"precompute must be a bool, 'auto' or an array, got {pc!r}.")
+        self._validate_params()
+        alpha, l1_ratio, tol = float(self.alpha), float(self.l1_ratio), float(self.tol)
+        fit_intercept, warm_start, positive = bool(self.fit_intercept), bool(self.warm_start), bool(self.positive)
+        max_iter, selection = int(self.max_iter), self.selection
         if alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised to use the "
@@ -114,8 +120,6 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         if sample_weight is not None and not isinstance(sample_weight, numbers.Number):
             sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
             total = float(np.sum(sw, dtype=np.float64))
-            if not total > 0:
-                raise ValueError("The sample weights sum to zero; at least one weight must be positive.")
             sw = (sw * (n / total)).astype(X.dtype)
         n_threads = self._n_threads()
         rng = check_random_state(self.random_state)
@@ -130,7 +134,8 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         l2 = alpha * (1.0 - l1_ratio) * n
 
         # Start on the columns of the centred data; when the fit needs many sweeps (more than about
-        # d/8, where one syrk_ata of the Gram matrix becomes the cheaper way), continue on XᵀX.
+        # d/8, where one centred_scatter pass for the Gram matrix becomes the cheaper way),
+        # continue on XᵀX.
         gram_ok = n >= d and d <= _GRAM_MAX_FEATURES
         budget = max(2, d // 8) if gram_ok else max_iter
         w_ = None if sw is None else sw.astype(np.float64)
@@ -213,6 +218,10 @@ class Lasso(ElasticNet):
     Coordinate descent on the Gram matrix with the duality-gap stopping rule
     (cpp/src/linear/coordinate_descent.cpp).
     """
+
+    _parameter_constraints: dict = {
+        k: v for k, v in ElasticNet._parameter_constraints.items() if k != "l1_ratio"
+    }
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,

@@ -31,7 +31,8 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, RegressorMixin
 from ..utils.validation import assert_finite_through, check_sample_weight, validate_data
-from ._base import LinearModelMixin, _check_bool, _check_real
+from ._base import N_JOBS, LinearModelMixin
+from ..utils._param_validation import Interval, StrOptions
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -104,9 +105,18 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    See the module docstring: normal equations by syrk_ata, then an eigen-based solve, or a QR +
-    Jacobi SVD on X when the problem is rank-deficient (cpp/src/linear/dense_solve.cpp).
+    See the module docstring: normal equations by centred_scatter (one pass for the centred XᵀX
+    and XᵀY), then an eigen-based solve, or a QR + Jacobi SVD on X when the problem is
+    rank-deficient (cpp/src/linear/dense_solve.cpp).
     """
+
+    _parameter_constraints: dict = {
+        "fit_intercept": ["boolean"],
+        "copy_X": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_jobs": N_JOBS,
+        "positive": ["boolean"],
+    }
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False):
         self.fit_intercept = fit_intercept
@@ -117,10 +127,8 @@ class LinearRegression(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the least-squares model (sample_weight: per-sample weights, non-negative)."""
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
-        tol = _check_real(self.tol, "tol", low=0)
+        self._validate_params()
+        fit_intercept, positive, tol = bool(self.fit_intercept), bool(self.positive), float(self.tol)
         n_threads = self._n_threads()
         X, y, Y, sw = _prepare(self, X, y, sample_weight)
         n, d = X.shape
@@ -188,9 +196,20 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     How it works
     ------------
-    Normal equations through syrk_ata, Cholesky (or eigen / QR+SVD fallback) in
+    Normal equations through centred_scatter, Cholesky (or eigen / QR+SVD fallback) in
     cpp/src/linear/dense_solve.cpp; O(n·d²) + O(d³).
     """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "copy_X": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "solver": [StrOptions(set(_RIDGE_SOLVERS))],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
                  solver="auto", positive=False, random_state=None):
@@ -224,18 +243,8 @@ class Ridge(LinearModelMixin, RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ridge regression (sample_weight: per-sample weights, non-negative)."""
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
-        _check_real(self.tol, "tol", low=0)
-        if self.max_iter is not None and (
-            isinstance(self.max_iter, bool) or not isinstance(self.max_iter, numbers.Integral)
-            or self.max_iter < 1
-        ):
-            raise ValueError(f"max_iter must be None or a positive integer, got {self.max_iter!r}.")
-        solver = self.solver
-        if not isinstance(solver, str) or solver not in _RIDGE_SOLVERS:
-            raise ValueError(f"solver must be one of {list(_RIDGE_SOLVERS)!r}, got {solver!r}.")
+        self._validate_params()
+        fit_intercept, positive, solver = bool(self.fit_intercept), bool(self.positive), self.solver
         if positive and solver not in ("auto", "lbfgs"):
             raise ValueError(
                 f"solver='{solver}' does not support positive fitting. Please set the solver "

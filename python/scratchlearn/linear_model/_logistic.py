@@ -39,15 +39,9 @@ from .. import _core
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 from ..utils.validation import check_random_state, check_sample_weight, validate_data
-from ..utils.multiclass import check_classification_targets
-from ._base import (
-    LinearClassifierMixin,
-    _check_bool,
-    _check_int,
-    _check_real,
-    _compute_class_weight,
-    _encode_classes,
-)
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.multiclass import compute_class_weight, encode_classes
+from ._base import N_JOBS, LinearClassifierMixin
 
 __all__ = ["LogisticRegression"]
 
@@ -101,6 +95,23 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     See the module docstring; the work is in cpp/src/linear/logistic.cpp.
     """
 
+    _parameter_constraints: dict = {
+        "penalty": [StrOptions({"l1", "l2", "elasticnet", "deprecated"}), None],
+        "C": [Interval(numbers.Real, 0, None, closed="right")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both"), None],
+        "dual": ["boolean"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "intercept_scaling": [Interval(numbers.Real, 0, None, closed="neither")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "random_state": ["random_state"],
+        "solver": [StrOptions(set(_SOLVERS) | set(_UNSUPPORTED))],
+        "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "n_jobs": N_JOBS,
+    }
+
     def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, dual=False, tol=1e-4,
                  fit_intercept=True, intercept_scaling=1, class_weight=None, random_state=None,
                  solver="lbfgs", max_iter=100, verbose=0, warm_start=False, n_jobs=None):
@@ -120,10 +131,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def _resolve_penalty(self):
-        l1_ratio = self.l1_ratio
-        if l1_ratio is not None:
-            l1_ratio = _check_real(l1_ratio, "l1_ratio", low=0, high=1)
-        C = _check_real(self.C, "C", low=0, low_open=True)
+        l1_ratio = None if self.l1_ratio is None else float(self.l1_ratio)
+        C = float(self.C)
         if isinstance(self.penalty, str) and self.penalty == "deprecated":
             if l1_ratio is None or l1_ratio == 0:
                 penalty = "l2"
@@ -134,10 +143,6 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             if C == np.inf:
                 penalty = None
         else:
-            if self.penalty not in ("l1", "l2", "elasticnet", None):
-                raise ValueError(
-                    f"penalty must be one of ['l1', 'l2', 'elasticnet', None], got {self.penalty!r}."
-                )
             warnings.warn(
                 "'penalty' was deprecated in version 1.8 and will be removed in 1.10. To avoid "
                 "this warning, leave 'penalty' set to its default value and use 'l1_ratio' or "
@@ -149,6 +154,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model (sample_weight: per-sample weights, multiplied by class weights)."""
+        self._validate_params()
         penalty, C = self._resolve_penalty()
         solver = self.solver
         if isinstance(solver, str) and solver in _UNSUPPORTED:
@@ -156,25 +162,20 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 f"solver={solver!r} is not available in scratchlearn; use 'lbfgs', "
                 "'newton-cholesky', 'saga' or 'auto' (the same objective)."
             )
-        if not isinstance(solver, str) or solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {list(_SOLVERS)!r}, got {solver!r}.")
         if penalty not in ("l2", None) and solver != "saga":
             raise ValueError(
                 f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
             )
-        if _check_bool(self.dual, "dual"):
+        if self.dual:
             raise ValueError(f"Solver {solver} supports only dual=False, got dual=True")
-        tol = _check_real(self.tol, "tol", low=0)
-        max_iter = _check_int(self.max_iter, "max_iter", low=0)
-        fit_intercept = _check_bool(self.fit_intercept, "fit_intercept")
-        warm_start = _check_bool(self.warm_start, "warm_start")
+        tol, max_iter = float(self.tol), int(self.max_iter)
+        fit_intercept, warm_start = bool(self.fit_intercept), bool(self.warm_start)
         n_threads = self._n_threads()
         if self.penalty is None:
             C = np.inf
 
         X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        classes, codes = _encode_classes(y)
+        classes, codes = encode_classes(y)
         n_classes = len(classes)
         if n_classes < 2:
             raise ValueError(
@@ -183,7 +184,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             )
         n, d = X.shape
         sw = check_sample_weight(sample_weight, X, dtype=X.dtype)
-        cw = _compute_class_weight(self.class_weight, classes, codes, sample_weight)
+        cw = compute_class_weight(self.class_weight, classes, codes, sample_weight)
         if self.class_weight is not None:
             sw = (sw * cw[codes]).astype(X.dtype)
         S = float(np.sum(sw, dtype=np.float64))

@@ -35,16 +35,9 @@ from .. import _core
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ..utils.validation import check_is_fitted, check_random_state, check_sample_weight, validate_data
-from ..utils.multiclass import check_classification_targets
-from ._base import (
-    LinearClassifierMixin,
-    LinearModelMixin,
-    _check_bool,
-    _check_choice,
-    _check_int,
-    _check_real,
-    _compute_class_weight,
-)
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.multiclass import check_partial_fit_classes, compute_class_weight, encode_classes
+from ._base import N_JOBS, LinearClassifierMixin, LinearModelMixin
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
@@ -61,40 +54,37 @@ _MAX_INT = np.iinfo(np.int32).max
 class _BaseSGD(BaseEstimator):
     _losses: tuple = ()
 
-    def _validate_params(self, for_partial_fit=False):
-        loss = self.loss
-        if not isinstance(loss, str) or loss not in self._losses:
-            raise ValueError(f"loss must be one of {list(self._losses)!r}, got {loss!r}.")
-        if self.penalty not in _PENALTY_CODES:
-            raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
-        alpha = _check_real(self.alpha, "alpha", low=0)
-        _check_real(self.l1_ratio, "l1_ratio", low=0, high=1)
-        _check_bool(self.fit_intercept, "fit_intercept")
-        _check_int(self.max_iter, "max_iter", low=1)
-        _check_real(self.tol, "tol", allow_none=True)
-        _check_bool(self.shuffle, "shuffle")
-        _check_real(self.epsilon, "epsilon", low=0)
-        rate = _check_choice(self.learning_rate, "learning_rate", tuple(_RATE_CODES))
-        eta0 = _check_real(self.eta0, "eta0", low=0)
-        _check_real(self.power_t, "power_t")
-        _check_bool(self.early_stopping, "early_stopping")
-        _check_real(self.validation_fraction, "validation_fraction", low=0, high=1, low_open=True,
-                    high_open=True)
-        _check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
-        _check_bool(self.warm_start, "warm_start")
-        if isinstance(self.average, (bool, np.bool_)):
-            pass
-        elif not isinstance(self.average, numbers.Integral) or self.average < 0:
-            raise ValueError(
-                f"average must be a bool or a non-negative int, got {self.average!r}."
-            )
-        if rate == "optimal" and alpha == 0:
+    _parameter_constraints: dict = {
+        "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, None, None, closed="neither"), None],
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "epsilon": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "learning_rate": [StrOptions(set(_RATE_CODES))],
+        "eta0": [Interval(numbers.Real, 0, None, closed="left")],
+        "power_t": [Interval(numbers.Real, None, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "average": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+    }
+
+    def _validate_params(self):
+        super()._validate_params()
+        # Rules that tie two parameters together (the constraints check each one alone).
+        if self.learning_rate == "optimal" and self.alpha == 0:
             raise ValueError(
                 "alpha must be > 0 since learning_rate is 'optimal'. alpha is used to compute the "
                 "optimal learning rate."
             )
-        if rate != "optimal" and eta0 <= 0:
-            raise ValueError(f"eta0 must be > 0 for learning_rate={rate!r}, got {self.eta0!r}.")
+        if self.learning_rate != "optimal" and self.eta0 <= 0:
+            raise ValueError(f"eta0 must be > 0 for learning_rate={self.learning_rate!r}, got {self.eta0!r}.")
 
     def _average_from(self):
         """The update number from which weights are averaged (0: no averaging)."""
@@ -162,10 +152,7 @@ class _BaseSGD(BaseEstimator):
 
     @staticmethod
     def _sample_weight(sample_weight, X):
-        sw = check_sample_weight(sample_weight, X, dtype=np.float64)
-        if sample_weight is not None and not np.any(sw != 0):
-            raise ValueError("The sample weights are all zero; at least one weight must be non-zero.")
-        return sw
+        return check_sample_weight(sample_weight, X, dtype=np.float64)
 
     def _fit_problems(self, X, Y, sw, wpos, wneg, codes, coef_init, intercept_init, *,
                       classification, n_threads, max_iter, tol, early_stopping, t_start,
@@ -236,6 +223,12 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     """
 
     _losses = tuple(_LOSS_CODES)
+    _parameter_constraints: dict = {
+        **_BaseSGD._parameter_constraints,
+        "loss": [StrOptions(set(_LOSS_CODES))],
+        "n_jobs": N_JOBS,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
 
     def __init__(self, loss="hinge", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
@@ -270,7 +263,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         n_classes = len(classes)
         K = 1 if n_classes == 2 else n_classes
         sw = self._sample_weight(sample_weight, X)
-        cw = _compute_class_weight(self.class_weight, classes, codes)
+        cw = compute_class_weight(self.class_weight, classes, codes)
         if n_classes == 2:
             Y = np.where(codes == 1, 1.0, -1.0)[None, :]
             wpos, wneg = np.array([cw[1]]), np.array([cw[0]])
@@ -286,8 +279,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         """Fit by SGD for max_iter epochs at most."""
         self._validate_params()
         X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        classes, codes = np.unique(y, return_inverse=True)
+        classes, codes = encode_classes(y)
         if len(classes) < 2:
             raise ValueError(
                 f"The number of classes has to be greater than one; got {len(classes)} class"
@@ -305,25 +297,13 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         """One epoch of SGD on (X, y); the first call needs ``classes``."""
         self._validate_params()
         first = not hasattr(self, "classes_")
-        if first and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
+        classes = check_partial_fit_classes(self, classes)
         X, y = validate_data(self, X, y, reset=first)
-        if classes is not None:
-            classes = np.unique(np.asarray(classes))
-            if not first and not np.array_equal(classes, self.classes_):
-                raise ValueError(
-                    f"`classes={classes!r}` is not the same as on last call to partial_fit, was: "
-                    f"{self.classes_!r}"
-                )
         if first:
             if len(classes) < 2:
                 raise ValueError("The number of classes has to be greater than one; got 1 class")
             self.classes_ = classes
-        codes = np.searchsorted(self.classes_, y)
-        codes = np.clip(codes, 0, len(self.classes_) - 1)
-        if np.any(self.classes_[codes] != y):
-            unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
-            raise ValueError(f"y contains labels {unknown} not in classes {self.classes_.tolist()}")
+        _, codes = encode_classes(y, classes=self.classes_)
         self._fit_core(X, codes.astype(np.intp), sample_weight, None, None, max_iter=1, tol=None,
                        early_stopping=False, t_start=getattr(self, "t_", 1.0), reset_coef=first,
                        partial=True)
@@ -387,6 +367,10 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
     """
 
     _losses = _REGRESSION_LOSSES
+    _parameter_constraints: dict = {
+        **_BaseSGD._parameter_constraints,
+        "loss": [StrOptions(set(_REGRESSION_LOSSES))],
+    }
 
     def __init__(self, loss="squared_error", *, penalty="l2", alpha=0.0001, l1_ratio=0.15,
                  fit_intercept=True, max_iter=1000, tol=1e-3, shuffle=True, verbose=0,
@@ -418,7 +402,7 @@ class SGDRegressor(LinearModelMixin, RegressorMixin, _BaseSGD):
         sw = self._sample_weight(sample_weight, X)
         coef, self.intercept_ = self._fit_problems(
             X, np.asarray(y, dtype=np.float64)[None, :], sw, [1.0], [1.0], None, coef_init,
-            intercept_init, classification=False, n_threads=1, max_iter=max_iter, tol=tol,
+            intercept_init, classification=False, n_threads=self._n_threads(), max_iter=max_iter, tol=tol,
             early_stopping=early_stopping, t_start=t_start, reset_coef=reset_coef, partial=partial)
         self.coef_ = coef[0]
 

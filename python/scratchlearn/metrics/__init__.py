@@ -1,5 +1,11 @@
-"""Metrics used by the estimators' ``score`` methods."""
+"""Metrics: classification (accuracy) and regression (R², mean squared error) scores.
 
-from ._metrics import accuracy_score, r2_score, mean_squared_error
+Each takes scikit-learn's arguments, returns scikit-learn's answer, and checks its options with the
+same declarative constraints the estimators use (a bad option raises InvalidParameterError naming
+it).
+"""
 
-__all__ = ['accuracy_score', 'r2_score', 'mean_squared_error']
+from ._classification import accuracy_score
+from ._regression import mean_squared_error, r2_score
+
+__all__ = ["accuracy_score", "r2_score", "mean_squared_error"]

@@ -37,75 +37,21 @@ import warnings
 import numpy as np
 
 from .. import _core
-from ..utils.validation import _is_sparse, check_is_fitted, check_sample_weight, column_or_1d, validate_data
-from ..utils.multiclass import check_classification_targets
+from ..utils._param_validation import Interval
+from ..utils.multiclass import check_partial_fit_classes, encode_classes
+from ..utils.validation import _is_sparse, check_is_fitted, check_sample_weight, validate_data
 from ..base import BaseEstimator, ClassifierMixin
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 
 
-def _unique_labels(classes, name="classes"):
-    classes = column_or_1d(np.asarray(classes), input_name=name)
-    check_classification_targets(classes)
-    return np.unique(classes)
-
-
 def _check_partial_fit_first_call(est, classes):
-    """True when this is the first call (and sets classes_), as scikit-learn decides it."""
-    if getattr(est, "classes_", None) is None and classes is None:
-        raise ValueError("classes must be passed on the first call to partial_fit.")
-    if classes is not None:
-        if getattr(est, "classes_", None) is not None:
-            if not np.array_equal(est.classes_, _unique_labels(classes)):
-                raise ValueError(
-                    f"`classes={classes!r}` is not the same as on last call to partial_fit, "
-                    f"was: {est.classes_!r}"
-                )
-        else:
-            est.classes_ = _unique_labels(classes)
-            return True
-    return False
-
-
-def _check_weights(sample_weight, X, dtype):
-    sw = check_sample_weight(sample_weight, X, dtype=dtype)
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("Input sample_weight contains NaN or infinity.")
-    if sw.shape[0] > 0 and not np.any(sw != 0):
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sw
-
-
-def _encode(y):
-    """(sorted unique labels, index of every label) — through a bincount for small-range integer
-    labels (no sort), np.unique otherwise."""
-    y = np.asarray(y)
-    if y.dtype.kind in "iub" and y.size:
-        lo, hi = int(y.min()), int(y.max())
-        if hi - lo <= max(1 << 16, 4 * y.size):
-            shifted = (y.astype(np.int64) - lo) if lo != 0 or y.dtype.kind == "b" else y
-            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
-            uniques = (np.flatnonzero(present) + lo).astype(y.dtype)
-            lut = np.cumsum(present) - 1
-            return uniques, lut[shifted].astype(np.int64)
-    else:
-        check_classification_targets(y)
-    uniques, inverse = np.unique(y, return_inverse=True)
-    return uniques, inverse.ravel().astype(np.int64)
-
-
-def _class_indices(classes, y):
-    """Index of every label of y in the sorted classes; ValueError for unknown labels."""
-    unique_y, inverse = _encode(y)
-    pos = np.searchsorted(classes, unique_y)
-    pos_c = np.minimum(pos, len(classes) - 1)
-    known = classes[pos_c] == unique_y
-    if not np.all(known):
-        raise ValueError(
-            f"The target label(s) {unique_y[~known]} in y do not exist in the initial classes "
-            f"{classes}"
-        )
-    return pos_c[inverse.ravel()].astype(np.int64)
+    """True on the first partial_fit call (which sets classes_), as scikit-learn decides it."""
+    first = getattr(est, "classes_", None) is None
+    classes = check_partial_fit_classes(est, classes)
+    if first:
+        est.classes_ = classes
+    return first
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
@@ -168,33 +114,30 @@ class GaussianNB(_BaseNB):
     gemm. See the module docstring and cpp/src/naive_bayes/naive_bayes.cpp.
     """
 
+    _parameter_constraints: dict = {
+        "priors": ["array-like", None],
+        "var_smoothing": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
-
-    def _check_params(self):
-        vs = self.var_smoothing
-        if isinstance(vs, bool) or not isinstance(vs, numbers.Real) or not vs >= 0:
-            raise ValueError(
-                f"The 'var_smoothing' parameter of GaussianNB must be a float in the range "
-                f"[0, inf). Got {vs!r} instead."
-            )
 
     def _check_X(self, X):
         return validate_data(self, X, reset=False)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the per-class means and variances. Returns self."""
-        self._check_params()
+        self._validate_params()
         X, y = validate_data(self, X, y)
-        classes, cls = _encode(y)
+        classes, cls = encode_classes(y)
         self.classes_ = classes
         return self._partial_fit(X, y, None, sample_weight=sample_weight, validated=True,
                                  first_call=True, cls=cls)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with a batch (``classes`` required on the first call). Returns self."""
-        self._check_params()
+        self._validate_params()
         return self._partial_fit(X, y, classes, sample_weight=sample_weight)
 
     def _partial_fit(self, X, y, classes, sample_weight=None, validated=False, first_call=None,
@@ -205,7 +148,7 @@ class GaussianNB(_BaseNB):
             X, y = validate_data(self, X, y, reset=first_call)
         dtype = X.dtype
         if sample_weight is not None:
-            sample_weight = _check_weights(sample_weight, X, dtype)
+            sample_weight = check_sample_weight(sample_weight, X, dtype=dtype)
         nt = self._threads()
         n_classes = len(self.classes_)
         if first_call:
@@ -231,7 +174,7 @@ class GaussianNB(_BaseNB):
                     f"{self.theta_.shape[1]}."
                 )
         if cls is None:
-            cls = _class_indices(self.classes_, y)
+            cls = encode_classes(y, classes=self.classes_)[1]
         wsum, mean, var = _core.nb_class_moments(X, cls, n_classes, sample_weight, nt)
 
         # epsilon_ from the (unweighted) feature variances of this batch, as scikit-learn does.
@@ -287,31 +230,27 @@ def _csr_parts(X):
 class _BaseDiscreteNB(_BaseNB):
     """Shared fitting of the count-based models (MultinomialNB, BernoulliNB)."""
 
-    def _check_params(self):
-        alpha = self.alpha
-        if isinstance(alpha, bool) or (isinstance(alpha, numbers.Real) and not alpha >= 0):
-            raise ValueError(
-                f"The 'alpha' parameter of {type(self).__name__} must be a float in the range "
-                f"[0.0, inf) or an array-like. Got {alpha!r} instead."
-            )
-        if not isinstance(alpha, numbers.Real):
+    _parameter_constraints: dict = {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
+        "fit_prior": ["boolean"],
+        "class_prior": ["array-like", None],
+        "force_alpha": ["boolean"],
+    }
+
+    def _validate_params(self):
+        super()._validate_params()
+        if not isinstance(self.alpha, numbers.Real):
             try:
-                a = np.asarray(alpha, dtype=np.float64)
+                a = np.asarray(self.alpha, dtype=np.float64)
             except (TypeError, ValueError) as e:
                 raise ValueError(
                     f"The 'alpha' parameter of {type(self).__name__} must be a float in the range "
-                    f"[0.0, inf) or an array-like. Got {alpha!r} instead."
+                    f"[0.0, inf) or an array-like of numbers. Got {self.alpha!r} instead."
                 ) from e
             if a.ndim != 1:
                 raise ValueError(
                     f"The 'alpha' parameter of {type(self).__name__} must be a float or a 1-d "
-                    f"array-like. Got {alpha!r} instead."
-                )
-        for name in ("fit_prior", "force_alpha"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(
-                    f"The '{name}' parameter of {type(self).__name__} must be an instance of "
-                    f"'bool'. Got {getattr(self, name)!r} instead."
+                    f"array-like. Got {self.alpha!r} instead."
                 )
 
     def _validate_Xy(self, X, y, reset):
@@ -326,21 +265,21 @@ class _BaseDiscreteNB(_BaseNB):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the per-class feature counts. Returns self."""
-        self._check_params()
+        self._validate_params()
         X, y = self._validate_Xy(X, y, reset=True)
-        self.classes_, cls = _encode(y)
+        self.classes_, cls = encode_classes(y)
         self._init_counters(len(self.classes_), X.shape[1])
         self._fit_batch(X, cls, sample_weight)
         return self
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the counts with a batch (``classes`` required on the first call). Returns self."""
-        self._check_params()
+        self._validate_params()
         first_call = not hasattr(self, "classes_")
         X, y = self._validate_Xy(X, y, reset=first_call)
         if _check_partial_fit_first_call(self, classes):
             self._init_counters(len(self.classes_), X.shape[1])
-        cls = _class_indices(self.classes_, y)
+        cls = encode_classes(y, classes=self.classes_)[1]
         self._fit_batch(X, cls, sample_weight)
         return self
 
@@ -350,7 +289,7 @@ class _BaseDiscreteNB(_BaseNB):
 
     def _fit_batch(self, X, cls, sample_weight):
         if sample_weight is not None:
-            sample_weight = _check_weights(sample_weight, X, X.dtype)
+            sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
         self._check_counts(X)
         n_classes = len(self.classes_)
         nt = self._threads()
@@ -511,6 +450,11 @@ class BernoulliNB(_BaseDiscreteNB):
     matrix product (gemm or CSR kernel). See cpp/src/naive_bayes/naive_bayes.cpp.
     """
 
+    _parameter_constraints: dict = {
+        **_BaseDiscreteNB._parameter_constraints,
+        "binarize": [None, Interval(numbers.Real, None, None, closed="neither")],
+    }
+
     def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
                  class_prior=None):
         self.alpha = alpha
@@ -518,14 +462,6 @@ class BernoulliNB(_BaseDiscreteNB):
         self.binarize = binarize
         self.fit_prior = fit_prior
         self.class_prior = class_prior
-
-    def _check_params(self):
-        super()._check_params()
-        b = self.binarize
-        if b is not None and (isinstance(b, bool) or not isinstance(b, numbers.Real)):
-            raise ValueError(
-                f"The 'binarize' parameter of BernoulliNB must be None or a float. Got {b!r} instead."
-            )
 
     def _prepare_X(self, X):
         if self.binarize is None:

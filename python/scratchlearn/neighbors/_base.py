@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import _core
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_array, check_is_fitted, validate_data
 from ..utils.multiclass import check_classification_targets
 
@@ -101,16 +102,21 @@ def _distance_weights(dist, weights):
 class _NeighborsBase(BaseEstimator):
     """Shared fitting and querying; subclasses add prediction."""
 
+    _parameter_constraints: dict = {
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "radius": [Interval(numbers.Real, 0, None, closed="both"), None],
+        "algorithm": [StrOptions(set(_ALGORITHMS))],
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [Interval(numbers.Real, 0, None, closed="right"), None],
+        "metric": [str, callable],
+        "metric_params": [dict, None],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+    }
+
     def _validate_params(self):
-        k = self.n_neighbors
-        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1):
-            raise ValueError(f"n_neighbors must be a positive integer, got {k!r}.")
-        if self.algorithm not in _ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {list(_ALGORITHMS)}, got {self.algorithm!r}.")
-        ls = self.leaf_size
-        if isinstance(ls, bool) or not isinstance(ls, numbers.Integral) or ls < 1:
-            raise ValueError(f"leaf_size must be a positive integer, got {ls!r}.")
-        self._n_threads()
+        super()._validate_params()
         self.effective_metric_, self._p = _resolve_metric(self.metric, self.p, self.metric_params)
         self.effective_metric_params_ = (
             {"p": self._p} if self.effective_metric_ == "minkowski" else {}
@@ -148,8 +154,9 @@ class _NeighborsBase(BaseEstimator):
             )
         train = self._fit_X
         if Q.dtype != train.dtype:
-            Q = Q.astype(np.float64)
-            train = train.astype(np.float64)
+            # Queries are computed in the model's precision: converting them is cheap, converting
+            # the training set on every call would not be.
+            Q = Q.astype(train.dtype)
         dist, ind = _core.knn_search(
             train, Q, n_neighbors, _METRIC_CODES[self.effective_metric_], self._p,
             self._n_threads(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["type_of_target", "check_classification_targets", "unique_labels", "encode_classes",
-           "check_partial_fit_classes"]
+           "check_partial_fit_classes", "compute_class_weight"]
 
 
 def type_of_target(y, input_name="y"):
@@ -52,27 +52,43 @@ def unique_labels(*ys):
     return np.unique(np.concatenate(labels)) if labels else np.array([])
 
 
+def _unique_with_inverse(y):
+    """(sorted distinct labels, index of every label): by a bincount for integer labels of small
+    range (no sort), else np.unique."""
+    if y.dtype.kind in "iub" and y.size:
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo <= max(1 << 16, 4 * y.size):
+            shifted = (y.astype(np.int64) - lo) if lo != 0 or y.dtype.kind == "b" else y
+            present = np.bincount(shifted.ravel(), minlength=hi - lo + 1) > 0
+            uniques = (np.flatnonzero(present) + lo).astype(y.dtype)
+            lut = np.cumsum(present) - 1
+            return uniques, lut[shifted].astype(np.int64)
+    try:
+        uniques, inverse = np.unique(y, return_inverse=True)
+    except TypeError as e:
+        raise ValueError(f"y holds labels of mixed types that cannot be sorted: {e}") from e
+    return uniques, inverse.reshape(y.shape).astype(np.int64)
+
+
 def encode_classes(y, classes=None):
-    """``(classes, codes)``: the sorted distinct labels of a classification target ``y`` and, for each
-    sample, the index of its label (int64). With ``classes`` given (partial fit), labels not in it are
-    an error."""
-    check_classification_targets(y)
+    """``(classes, codes)``: the sorted distinct labels of a classification target ``y`` and, for
+    each sample, the index of its label (int64, y's shape). With ``classes`` given (a later
+    partial_fit call), those are the classes, and labels not among them are an error."""
     y = np.asarray(y)
+    if y.dtype.kind not in "iub":
+        check_classification_targets(y)
+    uniques, inverse = _unique_with_inverse(y)
     if classes is None:
-        try:
-            classes, codes = np.unique(y, return_inverse=True)
-        except TypeError as e:
-            raise ValueError(f"y holds labels of mixed types that cannot be sorted: {e}") from e
-        return classes, codes.astype(np.int64).reshape(y.shape)
+        return uniques, inverse
     classes = np.asarray(classes)
-    codes = np.searchsorted(classes, y)
-    codes = np.clip(codes, 0, len(classes) - 1)
-    unknown = classes[codes] != y
-    if np.any(unknown):
-        missing = np.unique(y[unknown])
-        raise ValueError(f"y contains labels {missing.tolist()!r} that do not exist in the initial "
-                         f"classes {classes.tolist()!r}.")
-    return classes, codes.astype(np.int64)
+    pos = np.minimum(np.searchsorted(classes, uniques), len(classes) - 1)
+    known = classes[pos] == uniques
+    if not np.all(known):
+        raise ValueError(
+            f"The target label(s) {uniques[~known]} in y do not exist in the initial classes "
+            f"{classes}"
+        )
+    return classes, pos[inverse].astype(np.int64)
 
 
 def check_partial_fit_classes(estimator, classes):
@@ -85,13 +101,36 @@ def check_partial_fit_classes(estimator, classes):
         classes = np.asarray(classes)
         if classes.ndim != 1:
             raise ValueError(f"classes must be a 1-d array, got shape {classes.shape}.")
-        uniq = np.unique(classes)
-        if len(uniq) != len(classes):
-            raise ValueError("classes must not contain duplicates.")
-        return uniq
+        check_classification_targets(classes)
+        return np.unique(classes)
     if classes is not None:
-        classes = np.asarray(classes)
-        if classes.shape != fitted.shape or not np.array_equal(np.unique(classes), fitted):
+        classes = np.unique(np.asarray(classes))
+        if classes.shape != fitted.shape or not np.array_equal(classes, fitted):
             raise ValueError(f"`classes={classes.tolist()!r}` is not the same as on last call to "
                              f"partial_fit, was: {fitted.tolist()!r}")
     return fitted
+
+
+def compute_class_weight(class_weight, classes, codes, sample_weight=None):
+    """Per-class weights as scikit-learn computes them (None, a dict, or 'balanced')."""
+    n_classes = len(classes)
+    if class_weight is None or (isinstance(class_weight, dict) and not class_weight):
+        return np.ones(n_classes)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValueError(
+                f"class_weight must be a dict, 'balanced' or None, got {class_weight!r}."
+            )
+        sw = np.ones(codes.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+        counts = np.bincount(codes, weights=sw, minlength=n_classes)
+        with np.errstate(divide="ignore"):
+            return sw.sum() / (n_classes * counts)
+    if isinstance(class_weight, dict):
+        w = np.ones(n_classes)
+        for label, value in class_weight.items():
+            where = np.flatnonzero(classes == label)
+            if where.size == 0:
+                raise ValueError(f"The classes, {[label]}, are not in class, {classes.tolist()}.")
+            w[where[0]] = value
+        return w
+    raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {class_weight!r}.")

@@ -71,7 +71,14 @@ def _dataframe_to_numpy(X):
 _CORE_FINITE_MIN_SIZE = 1 << 16  # below this, numpy's single pass is as quick as a thread team
 
 
-def _assert_finite(X, input_name):
+def _threads_of(estimator):
+    """The estimator's thread count (its n_jobs) for the validation passes; all cores otherwise."""
+    if estimator is not None and hasattr(estimator, "_n_threads") and not isinstance(estimator, (str, type)):
+        return estimator._n_threads()
+    return n_threads(None)
+
+
+def _assert_finite(X, input_name, threads=None):
     if X.dtype.kind != "f":
         return
     if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
@@ -79,7 +86,7 @@ def _assert_finite(X, input_name):
         # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
         from .. import _core
 
-        kind = _core.nonfinite_kind(X, n_threads(None))
+        kind = _core.nonfinite_kind(X, threads if threads is not None else n_threads(None))
         if kind == 0:
             return
         if kind == 1:
@@ -152,7 +159,7 @@ def check_array(
         if copy:
             X = X.copy()
         if ensure_all_finite:
-            _assert_finite(X.data, input_name)
+            _assert_finite(X.data, input_name, _threads_of(estimator))
         n_samples, n_features = X.shape
         _check_min_sizes(X.shape, ensure_min_samples, ensure_min_features, who)
         return X
@@ -226,7 +233,7 @@ def check_array(
         )
 
     if ensure_all_finite:
-        _assert_finite(arr, input_name)
+        _assert_finite(arr, input_name, _threads_of(estimator))
 
     if ensure_2d or arr.ndim == 2:
         _check_min_sizes(arr.shape, ensure_min_samples, ensure_min_features, who)
@@ -300,10 +307,10 @@ def _check_y(y, *, multi_output=False, y_numeric=False, estimator=None):
             raise ValueError("y must be numeric, got strings.")
         elif y.dtype.kind not in "f":
             y = y.astype(np.float64)
-        _assert_finite(y, "y")
+        _assert_finite(y, "y", _threads_of(estimator))
     else:
         if y.dtype.kind == "f":
-            _assert_finite(y, "y")
+            _assert_finite(y, "y", _threads_of(estimator))
         elif y.dtype.kind == "O" and any(v is None for v in np.ravel(y)):
             raise ValueError("Input y contains None; labels must all be present.")
     return y
