@@ -68,7 +68,7 @@ def _gemm_scores(X, W, b, n_threads):
     dt = X.dtype
     W = np.ascontiguousarray(W, dtype=dt)
     out = np.empty((X.shape[0], W.shape[0]), dtype=dt)
-    _core.gemm_into(X, W, out, False, True, 1.0, 0.0, n_threads)
+    _core.linalg.gemm_into(X, W, out, False, True, 1.0, 0.0, n_threads)
     out += np.asarray(b, dtype=dt)
     return out
 
