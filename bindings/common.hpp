@@ -112,15 +112,6 @@ py::array_t<T> copy_of(const carray<T>& a) {
     return out;
 }
 
-// The older idiom, kept until bindings/neighbors.cpp moves to def_float: calls f(float{}) or
-// f(double{}) according to the dtype of `a` (anything else runs as double).
-inline bool is_float32(const py::array& a) { return a.dtype().equal(py::dtype::of<float>()); }
-template <class F>
-decltype(auto) dispatch_float(const py::array& a, F&& f) {
-    if (is_float32(a)) return f(float{});
-    return f(double{});
-}
-
 // ---- def_float ------------------------------------------------------------------------------
 
 namespace detail {

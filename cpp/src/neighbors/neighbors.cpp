@@ -47,6 +47,7 @@
 
 #include "distance.hpp"
 #include "scan.hpp"
+#include "../kernel_table.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
@@ -60,28 +61,6 @@ using knn_detail::reduce_distance;
 
 constexpr index_t kQueryBlock = 64;   // queries per block (rows of the product tile; see below)
 constexpr index_t kTrainBlock = 256;  // training points per block (a multiple of 64, see PackedB)
-
-// The screening scan of the active path (scan.hpp): AVX2 where the CPU has it.
-template <class S>
-const knn_scan::ScanKernels<S>& scan_kernels() {
-    static const struct Tables {
-        knn_scan::ScanKernels<float> f[2];
-        knn_scan::ScanKernels<double> d[2];
-        Tables() {
-            knn_scan::generic_scan(&f[0], &d[0]);
-            f[1] = f[0];
-            d[1] = d[0];
-#ifdef SCRATCHLEARN_X86
-            if (isa_supported(Isa::Avx2)) knn_scan::avx2_scan(&f[1], &d[1]);
-#endif
-        }
-    } tables;
-    const int path = active_isa() == Isa::Generic ? 0 : 1;
-    if constexpr (std::is_same<S, float>::value)
-        return tables.f[path];
-    else
-        return tables.d[path];
-}
 
 inline int lowest_bit64(std::uint64_t w) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -325,7 +304,8 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     // partial tile goes through the gemm's edge path.
     const index_t mr = gemm_blocking<S>().mr;
     const index_t qblock = (kQueryBlock + mr - 1) / mr * mr;
-    const knn_scan::ScanKernels<S>& scan = scan_kernels<S>();
+    // The screening scan of the active path, from the one per-ISA kernel table.
+    const kernel_table::KnnBelowRowsKernel<S> below_rows = kernel_table::kernels<S>().knn_below_rows;
     const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
     ExceptionSlot errors;
@@ -404,7 +384,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                     }
                     // Which values come under their row's limit (in most rows, none)?
                     const index_t words = (nb + 31) / 32;
-                    scan.below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
+                    below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
                                     rows_passing.data());
                     for (index_t rw = 0; rw * 64 < mb; ++rw) {
                         for (std::uint64_t rbits = rows_passing[rw]; rbits; rbits &= rbits - 1) {
