@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-sk_ensemble = pytest.importorskip("sklearn.ensemble")
+import sklearn.ensemble as sk_ensemble  # noqa: E402  (a test dependency: missing is an error, not a skip)
 from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification, make_regression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 

@@ -11,8 +11,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scratchlearn.exceptions import NotFittedError
 from scratchlearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 
-sk_neighbors = pytest.importorskip("sklearn.neighbors")
-datasets = pytest.importorskip("sklearn.datasets")
+import sklearn.neighbors as sk_neighbors  # noqa: E402  (a test dependency: missing is an error, not a skip)
+import sklearn.datasets as datasets  # noqa: E402  (a test dependency: missing is an error, not a skip)
 
 METRICS = [
     ("euclidean", {}),
@@ -118,7 +118,7 @@ def test_odd_sizes(n_train, n_features, n_queries, k, dtype):
 
 
 def test_return_distance_false_and_graph():
-    pytest.importorskip("scipy")
+    import scipy  # noqa: F401  (a test dependency)
     rng = np.random.RandomState(3)
     X = rng.randn(60, 3)
     nn = NearestNeighbors(n_neighbors=3).fit(X)
@@ -233,7 +233,7 @@ def test_n_jobs_gives_identical_results(dtype):
 
 
 def test_accepts_lists_fortran_strided_and_dataframes():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # noqa: E402  (a test dependency: missing is an error, not a skip)
     rng = np.random.RandomState(2)
     X = rng.randn(50, 6)
     y = (X[:, 0] > 0).astype(int)
@@ -346,7 +346,7 @@ def test_predict_checks():
     with pytest.raises(NotFittedError):
         NearestNeighbors().kneighbors(X)
     with pytest.raises(TypeError, match="Sparse data was passed"):
-        scipy_sparse = pytest.importorskip("scipy.sparse")
+        import scipy.sparse as scipy_sparse  # noqa: E402  (a test dependency: missing is an error, not a skip)
         clf.predict(scipy_sparse.csr_matrix(X))
 
 

@@ -16,8 +16,8 @@ from scratchlearn.neighbors import (
     RadiusNeighborsRegressor,
 )
 
-sk_neighbors = pytest.importorskip("sklearn.neighbors")
-datasets = pytest.importorskip("sklearn.datasets")
+import sklearn.neighbors as sk_neighbors  # noqa: E402  (a test dependency: missing is an error, not a skip)
+import sklearn.datasets as datasets  # noqa: E402  (a test dependency: missing is an error, not a skip)
 
 DTYPES = [np.float64, np.float32]
 RTOL = {np.float64: 1e-6, np.float32: 1e-4}

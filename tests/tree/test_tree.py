@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-sk_tree = pytest.importorskip("sklearn.tree")
+import sklearn.tree as sk_tree  # noqa: E402  (a test dependency: missing is an error, not a skip)
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine  # noqa: E402
 
 from scratchlearn import tree as sl_tree  # noqa: E402
