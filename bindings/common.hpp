@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -48,6 +49,45 @@ namespace py = pybind11;
 // An input converted (once, if needed) to a C-contiguous array of T.
 template <class T>
 using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+// A 2-d array whose rows are contiguous and equally spaced (C order, or a view selecting a block of
+// rows and columns of one): pointer, shape and leading dimension, without a copy.
+template <class T>
+struct RowView {
+    T* ptr;
+    std::ptrdiff_t rows, cols, ld;
+};
+
+template <class T>
+std::optional<RowView<T>> row_view(const py::array& a) {
+    if (a.ndim() != 2 || !a.dtype().equal(py::dtype::of<T>())) return std::nullopt;
+    const std::ptrdiff_t rows = a.shape(0), cols = a.shape(1);
+    const std::ptrdiff_t isz = static_cast<std::ptrdiff_t>(sizeof(T));
+    if (rows == 0 || cols == 0)  // nothing is read or written: any strides will do
+        return RowView<T>{static_cast<T*>(const_cast<void*>(a.data())), rows, cols,
+                          std::max<std::ptrdiff_t>(1, cols)};
+    if (cols > 1 && a.strides(1) != isz) return std::nullopt;
+    std::ptrdiff_t ld = std::max<std::ptrdiff_t>(1, cols);
+    if (rows > 1) {
+        const std::ptrdiff_t s0 = a.strides(0);
+        if (s0 <= 0 || s0 % isz != 0 || s0 / isz < cols) return std::nullopt;
+        ld = std::max<std::ptrdiff_t>(ld, s0 / isz);
+    }
+    return RowView<T>{static_cast<T*>(const_cast<void*>(a.data())), rows, cols, ld};
+}
+
+// An input of the product: in place when its rows are contiguous, else converted once to C order
+// (kept alive by `keep`).
+template <class T>
+RowView<T> input_view(const py::array& a, py::array& keep, const char* who, const char* what) {
+    keep = a;
+    auto v = row_view<T>(keep);
+    if (v) return *v;
+    keep = carray<T>::ensure(a);
+    if (keep) v = row_view<T>(keep);
+    if (!v) throw std::invalid_argument(std::string(who) + ": " + what + " could not be converted");
+    return *v;
+}
 
 // The dtype-defining argument of a def_float function: dtype exactly T, any layout (with
 // .noconvert(), never converted by pybind11; c_order makes it C-contiguous).

@@ -3,7 +3,6 @@
 // X·op(W) + b, and the dense factorizations and solves (symmetric eigen, Jacobi SVD, QR and LU of
 // tall matrices, Cholesky and SVD least squares, NNLS). Test-only entry points (packed
 // products, syrk_ata, gemv, sq_dist_argmin, the thread threshold) go in _core._testing.
-#include <optional>
 
 #include "common.hpp"
 #include "scratchlearn/linalg.hpp"
@@ -16,45 +15,6 @@ namespace {
 
 using darray = carray<double>;
 
-// A 2-d array whose rows are contiguous and equally spaced (C order, or a view selecting a block of
-// rows and columns of one): pointer, shape and leading dimension, without a copy.
-template <class T>
-struct RowView {
-    T* ptr;
-    index_t rows, cols, ld;
-};
-
-template <class T>
-std::optional<RowView<T>> row_view(const py::array& a) {
-    if (a.ndim() != 2 || !a.dtype().equal(py::dtype::of<T>())) return std::nullopt;
-    const index_t rows = a.shape(0), cols = a.shape(1);
-    const index_t isz = static_cast<index_t>(sizeof(T));
-    if (rows == 0 || cols == 0)  // nothing is read or written: any strides will do
-        return RowView<T>{static_cast<T*>(const_cast<void*>(a.data())), rows, cols,
-                          std::max<index_t>(1, cols)};
-    if (cols > 1 && a.strides(1) != isz) return std::nullopt;
-    index_t ld = std::max<index_t>(1, cols);
-    if (rows > 1) {
-        const index_t s0 = a.strides(0);
-        if (s0 <= 0 || s0 % isz != 0 || s0 / isz < cols) return std::nullopt;
-        ld = std::max<index_t>(ld, s0 / isz);
-    }
-    return RowView<T>{static_cast<T*>(const_cast<void*>(a.data())), rows, cols, ld};
-}
-
-// An input of the product: in place when its rows are contiguous, else converted once to C order
-// (kept alive by `keep`).
-template <class T>
-RowView<T> input_view(const py::array& a, py::array& keep, const char* what) {
-    keep = a;
-    auto v = row_view<T>(keep);
-    if (v) return *v;
-    keep = carray<T>::ensure(a);
-    if (keep) v = row_view<T>(keep);
-    if (!v) throw std::invalid_argument(std::string("gemm: ") + what + " could not be converted");
-    return *v;
-}
-
 template <class T>
 void gemm_into(const py::array& a_in, const py::array& b_in, const typed<T>& c_out, bool trans_a,
                bool trans_b, double alpha, double beta, int n_threads) {
@@ -62,8 +22,8 @@ void gemm_into(const py::array& a_in, const py::array& b_in, const typed<T>& c_o
     check_ndim(b_in, 2, "B");
     check_ndim(c_out, 2, "out");
     py::array a_keep, b_keep;
-    const RowView<T> A = input_view<T>(a_in, a_keep, "A");
-    const RowView<T> B = input_view<T>(b_in, b_keep, "B");
+    const RowView<T> A = input_view<T>(a_in, a_keep, "gemm", "A");
+    const RowView<T> B = input_view<T>(b_in, b_keep, "gemm", "B");
     auto C = row_view<T>(c_out);
     if (!C || !c_out.writeable())
         throw std::invalid_argument(
@@ -276,8 +236,7 @@ py::tuple argmin_t(const typed<T>& x_in, const carray<T>& C, int n_threads) {
     return py::make_tuple(labels, dist);
 }
 
-// op(A)·op(B) through PackedB + gemm_packed, in column blocks of `block` columns (with op(A)
-// packed once too, PackedA, when pack_a).
+// op(A)·op(B) through the packed product in column blocks (the core's gemm_packed_columns).
 template <class T>
 py::array packed_product(const typed<T>& a_in, const carray<T>& B, bool ta, bool tb, index_t block,
                          int n_threads, bool pack_a) {
@@ -286,24 +245,13 @@ py::array packed_product(const typed<T>& a_in, const carray<T>& B, bool ta, bool
     const index_t m = ta ? A.shape(1) : A.shape(0), k = ta ? A.shape(0) : A.shape(1);
     const index_t kb = tb ? B.shape(1) : B.shape(0), n = tb ? B.shape(0) : B.shape(1);
     if (k != kb) throw std::invalid_argument("gemm_packed: inner dimensions differ");
-    if (block < 1) throw std::invalid_argument("gemm_packed: block must be >= 1");
     py::array_t<T> C({m, n});
     const T *pa = A.data(), *pb = B.data();
     T* pc = C.mutable_data();
     const index_t lda = std::max<index_t>(1, A.shape(1)), ldb = std::max<index_t>(1, B.shape(1));
-    {
-        py::gil_scoped_release release;
-        PackedB<T> packed(tb, k, n, pb, ldb, n_threads);
-        PackedA<T> apacked;
-        if (pack_a) apacked.assign(ta, m, pa, lda, packed);
-        for (index_t j0 = 0; j0 < n; j0 += block) {
-            const index_t nb = std::min(block, n - j0), ldc = std::max<index_t>(1, n);
-            if (pack_a)
-                gemm_packed<T>(apacked, j0, nb, T(1), packed, T(0), pc + j0, ldc, n_threads);
-            else
-                gemm_packed<T>(ta, m, j0, nb, T(1), pa, lda, packed, T(0), pc + j0, ldc, n_threads);
-        }
-    }
+    py::gil_scoped_release release;
+    gemm_packed_columns<T>(ta, tb, m, n, k, pa, lda, pb, ldb, pc, std::max<index_t>(1, n), block,
+                           pack_a, n_threads);
     return C;
 }
 

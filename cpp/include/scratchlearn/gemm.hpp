@@ -150,6 +150,15 @@ template <class T>
 void gemm_packed(bool trans_a, index_t m, index_t j0, index_t nb, T alpha, const T* A,
                  index_t lda, const PackedB<T>& B, T beta, T* C, index_t ldc, int n_threads);
 
+// C = op(A)·op(B) (C is m × n, row-major, ldc) through one PackedB of op(B), computed in column
+// blocks of `block` columns (a multiple of the packing's column step), with op(A) packed once too
+// (PackedA) when `pack_a`: how a caller that streams over column blocks (kNN) uses the packed
+// product; equal to gemm's result bit for bit. Throws std::invalid_argument for block < 1.
+template <class T>
+void gemm_packed_columns(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* A,
+                         index_t lda, const T* B, index_t ldb, T* C, index_t ldc, index_t block,
+                         bool pack_a, int n_threads);
+
 // gemm uses one thread per this many multiply-adds at most (default 2^20, ~10 µs of work: below
 // that, waking threads costs more than it saves). Returns the previous value. For tests (which
 // force threads on small products) and tuning.

@@ -791,7 +791,27 @@ GemmBlocking gemm_blocking() {
     return GemmBlocking{p.k.mr, p.k.nr, p.mc, p.kc, p.nc};
 }
 
+template <class T>
+void gemm_packed_columns(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* A,
+                         index_t lda, const T* B, index_t ldb, T* C, index_t ldc, index_t block,
+                         bool pack_a, int n_threads) {
+    require(block >= 1, "gemm_packed: block must be >= 1");
+    PackedB<T> packed(trans_b, k, n, B, ldb, n_threads);
+    PackedA<T> apacked;
+    if (pack_a) apacked.assign(trans_a, m, A, lda, packed);
+    for (index_t j0 = 0; j0 < n; j0 += block) {
+        const index_t nb = std::min(block, n - j0);
+        if (pack_a)
+            gemm_packed<T>(apacked, j0, nb, T(1), packed, T(0), C + j0, ldc, n_threads);
+        else
+            gemm_packed<T>(trans_a, m, j0, nb, T(1), A, lda, packed, T(0), C + j0, ldc, n_threads);
+    }
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                              \
+    template void gemm_packed_columns<T>(bool, bool, index_t, index_t, index_t, const T*,        \
+                                         index_t, const T*, index_t, T*, index_t, index_t, bool, \
+                                         int);                                                   \
     template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
                           index_t, T, T*, index_t, int);                                         \
     template void syrk_ata<T>(index_t, index_t, T, const T*, index_t, T, T*, index_t, int);      \
