@@ -447,3 +447,17 @@ def _radius_weights(indptr, dist, weights):
             raise ValueError("weights callable must return one weight per neighbour.")
         return w
     raise ValueError(f"weights must be 'uniform', 'distance' or a callable, got {weights!r}.")
+
+
+
+def _constraints_without(name, **extra):
+    """The neighbours' constraints less ``name`` (the k-nearest estimators have no radius, the
+    radius estimators no n_neighbors), with the supervised estimators' ``extra`` entries."""
+    out = {k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != name}
+    out.update(extra)
+    return out
+
+
+_WEIGHTS = [StrOptions({"uniform", "distance"}), callable, None]
+_KNEIGHBORS_SUPERVISED_CONSTRAINTS = _constraints_without("radius", weights=_WEIGHTS)
+_RADIUS_SUPERVISED_CONSTRAINTS = _constraints_without("n_neighbors", weights=_WEIGHTS)

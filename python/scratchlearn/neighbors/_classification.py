@@ -8,10 +8,15 @@ import warnings
 import numpy as np
 
 from ..base import ClassifierMixin
-from ..utils._param_validation import StrOptions
 from ..utils.multiclass import check_classification_targets
 from ..utils.validation import check_is_fitted
-from ._base import _NeighborsBase, _distance_weights, _radius_weights
+from ._base import (
+    _KNEIGHBORS_SUPERVISED_CONSTRAINTS,
+    _RADIUS_SUPERVISED_CONSTRAINTS,
+    _NeighborsBase,
+    _distance_weights,
+    _radius_weights,
+)
 
 
 def _encode_targets(est, y):
@@ -50,10 +55,7 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     classes_).
     """
 
-    _parameter_constraints: dict = {
-        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "radius"},
-        "weights": [StrOptions({"uniform", "distance"}), callable, None],
-    }
+    _parameter_constraints: dict = _KNEIGHBORS_SUPERVISED_CONSTRAINTS
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
@@ -147,8 +149,7 @@ class RadiusNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     """
 
     _parameter_constraints: dict = {
-        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "n_neighbors"},
-        "weights": [StrOptions({"uniform", "distance"}), callable, None],
+        **_RADIUS_SUPERVISED_CONSTRAINTS,
         "outlier_label": [numbers.Integral, str, "array-like", None],
     }
 

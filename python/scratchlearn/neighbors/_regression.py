@@ -7,9 +7,14 @@ import warnings
 import numpy as np
 
 from ..base import RegressorMixin
-from ..utils._param_validation import StrOptions
 from ..utils.validation import check_is_fitted
-from ._base import _NeighborsBase, _distance_weights, _radius_weights
+from ._base import (
+    _KNEIGHBORS_SUPERVISED_CONSTRAINTS,
+    _RADIUS_SUPERVISED_CONSTRAINTS,
+    _NeighborsBase,
+    _distance_weights,
+    _radius_weights,
+)
 
 
 class KNeighborsRegressor(RegressorMixin, _NeighborsBase):
@@ -28,10 +33,7 @@ class KNeighborsRegressor(RegressorMixin, _NeighborsBase):
     is their (weighted) mean target.
     """
 
-    _parameter_constraints: dict = {
-        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "radius"},
-        "weights": [StrOptions({"uniform", "distance"}), callable, None],
-    }
+    _parameter_constraints: dict = _KNEIGHBORS_SUPERVISED_CONSTRAINTS
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
@@ -86,10 +88,7 @@ class RadiusNeighborsRegressor(RegressorMixin, _NeighborsBase):
     per output column over it.
     """
 
-    _parameter_constraints: dict = {
-        **{k: v for k, v in _NeighborsBase._parameter_constraints.items() if k != "n_neighbors"},
-        "weights": [StrOptions({"uniform", "distance"}), callable, None],
-    }
+    _parameter_constraints: dict = _RADIUS_SUPERVISED_CONSTRAINTS
 
     def __init__(self, radius=1.0, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
