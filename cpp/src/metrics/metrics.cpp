@@ -27,24 +27,97 @@ inline std::uint64_t order_key(float v) {
 }
 
 struct Ranked {
-    std::uint64_t key;  // ~order_key(score): ascending key = descending score
-    std::int64_t index;
+    std::uint64_t key;      // ~order_key(score): ascending key = descending score
+    std::uint64_t payload;  // (index << 1) | is_positive
 };
 inline bool key_less(const Ranked& a, const Ranked& b) { return a.key < b.key; }
 
-// Sort v by key: n_threads slices sorted concurrently, then merged pairwise in parallel rounds.
-void parallel_sort(std::vector<Ranked>& v, int n_threads) {
-    const index_t n = static_cast<index_t>(v.size());
-    int parts = threads_for(n_threads, n / 65536 + 1);
-    if (parts <= 1) {
-        std::sort(v.begin(), v.end(), key_less);
-        return;
+// LSD radix sort of v[0, n) by key, 11 bits a pass (passes whose digit is the same for every
+// element are skipped: scores in [0, 1) share their top bits). Stable; tmp has n entries.
+void radix_sort(Ranked* v, Ranked* tmp, index_t n, int key_bits) {
+    constexpr int B = 11;
+    constexpr std::size_t R = std::size_t(1) << B;
+    std::vector<index_t> count(R);
+    Ranked* src = v;
+    Ranked* dst = tmp;
+    for (int shift = 0; shift < key_bits; shift += B) {
+        std::fill(count.begin(), count.end(), 0);
+        for (index_t i = 0; i < n; ++i) ++count[(src[i].key >> shift) & (R - 1)];
+        if (count[(src[0].key >> shift) & (R - 1)] == n) continue;  // one digit: nothing moves
+        index_t sum = 0;
+        for (std::size_t d = 0; d < R; ++d) {
+            const index_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (index_t i = 0; i < n; ++i) dst[count[(src[i].key >> shift) & (R - 1)]++] = src[i];
+        std::swap(src, dst);
     }
+    if (src != v) std::copy(src, src + n, v);
+}
+
+// LSD radix sort of plain keys, 8 bits a pass (256 buckets: the scatter stays in cache), constant
+// digits skipped (tmp: n entries).
+void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
+    constexpr int B = 8;
+    constexpr std::size_t R = std::size_t(1) << B;
+    if (n < 2) return;
+    std::vector<index_t> count(R);
+    std::uint64_t* src = v;
+    std::uint64_t* dst = tmp;
+    for (int shift = 0; shift < key_bits; shift += B) {
+        std::fill(count.begin(), count.end(), 0);
+        for (index_t i = 0; i < n; ++i) ++count[(src[i] >> shift) & (R - 1)];
+        if (count[(src[0] >> shift) & (R - 1)] == n) continue;
+        index_t sum = 0;
+        for (std::size_t d = 0; d < R; ++d) {
+            const index_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (index_t i = 0; i < n; ++i) dst[count[(src[i] >> shift) & (R - 1)]++] = src[i];
+        std::swap(src, dst);
+    }
+    if (src != v) std::copy(src, src + n, v);
+}
+
+// Sort one array of keys: slices radix-sorted by up to n_threads threads, then merged.
+void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
+    const index_t n = static_cast<index_t>(v.size());
+    std::vector<std::uint64_t> buf(v.size());
+    const int parts = threads_for(n_threads, n / 65536 + 1);
     std::vector<index_t> bounds(parts + 1);
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
 #pragma omp parallel for schedule(static, 1) num_threads(parts)
-    for (int t = 0; t < parts; ++t) std::sort(v.begin() + bounds[t], v.begin() + bounds[t + 1], key_less);
+    for (int t = 0; t < parts; ++t)
+        radix_sort_keys(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
+                        key_bits);
+    // Pairwise merges (sequential rounds; rarely more than a few slices).
+    while (bounds.size() > 2) {
+        std::vector<index_t> next;
+        const int runs = static_cast<int>(bounds.size()) - 1;
+        for (int r = 0; r < runs; r += 2) {
+            next.push_back(bounds[r]);
+            const index_t a = bounds[r], m = bounds[std::min(r + 1, runs)], b = bounds[std::min(r + 2, runs)];
+            std::merge(v.begin() + a, v.begin() + m, v.begin() + m, v.begin() + b, buf.begin() + a);
+        }
+        next.push_back(n);
+        v.swap(buf);
+        bounds.swap(next);
+    }
+}
+
+// Sort v by key: n_threads slices radix-sorted concurrently, then merged pairwise in parallel
+// rounds.
+void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
+    const index_t n = static_cast<index_t>(v.size());
     std::vector<Ranked> buf(v.size());
+    int parts = threads_for(n_threads, n / 65536 + 1);
+    std::vector<index_t> bounds(parts + 1);
+    for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
+#pragma omp parallel for schedule(static, 1) num_threads(parts)
+    for (int t = 0; t < parts; ++t)
+        radix_sort(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t], key_bits);
     std::vector<Ranked>* src = &v;
     std::vector<Ranked>* dst = &buf;
     while (bounds.size() > 2) {
@@ -69,6 +142,26 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads) {
     if (src != &v) v.swap(buf);
 }
 
+// The score whose key is ~k (the inverse of order_key).
+template <class T>
+T score_of(std::uint64_t k);
+template <>
+double score_of<double>(std::uint64_t k) {
+    std::uint64_t b = ~k;
+    b = (b & 0x8000000000000000ULL) ? (b & ~0x8000000000000000ULL) : ~b;
+    double v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+}
+template <>
+float score_of<float>(std::uint64_t k) {
+    std::uint32_t b = static_cast<std::uint32_t>(~k);
+    b = (b & 0x80000000U) ? (b & ~0x80000000U) : ~b;
+    float v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+}
+
 }  // namespace
 
 template <class T>
@@ -80,31 +173,76 @@ void binary_curve(const T* score, const std::uint8_t* y, const double* weight, i
     tps.clear();
     thresholds.clear();
     if (n == 0) return;
+    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
+    const int key_bits = sizeof(T) == 4 ? 32 : 64;
+    if (!weight) {
+        // Unweighted: the positives' and the negatives' keys sorted apart (two plain arrays, one
+        // task each), then one merge walk counts both at every distinct score.
+        std::vector<std::uint64_t> keys[2];
+        index_t n_pos = 0;
+        bool bad = false;
+        for (index_t i = 0; i < n; ++i) n_pos += y[i] ? 1 : 0;
+        keys[0].resize(static_cast<std::size_t>(n_pos));
+        keys[1].resize(static_cast<std::size_t>(n - n_pos));
+        index_t a = 0, b = 0;
+        for (index_t i = 0; i < n; ++i) {
+            if (std::isnan(score[i])) bad = true;
+            const T s = score[i] == T(0) ? T(0) : score[i];
+            const std::uint64_t k = ~order_key(s) & key_mask;
+            if (y[i])
+                keys[0][a++] = k;
+            else
+                keys[1][b++] = k;
+        }
+        require(!bad, "binary_curve: the scores contain NaN");
+        const int outer = n_threads >= 2 ? 2 : 1;
+        const int inner = std::max(1, n_threads / 2);
+#pragma omp parallel for schedule(static, 1) num_threads(outer)
+        for (int t = 0; t < 2; ++t) sort_keys(keys[t], inner, key_bits);
+        const std::vector<std::uint64_t>& P = keys[0];
+        const std::vector<std::uint64_t>& N = keys[1];
+        std::size_t i = 0, j = 0;
+        double tp = 0, fp = 0;
+        while (i < P.size() || j < N.size()) {
+            const std::uint64_t k = (j == N.size() || (i < P.size() && P[i] <= N[j])) ? P[i] : N[j];
+            while (i < P.size() && P[i] == k) {
+                ++i;
+                tp += 1;
+            }
+            while (j < N.size() && N[j] == k) {
+                ++j;
+                fp += 1;
+            }
+            tps.push_back(tp);
+            fps.push_back(fp);
+            thresholds.push_back(score_of<T>(k | ~key_mask));
+        }
+        return;
+    }
     std::vector<Ranked> r(static_cast<std::size_t>(n));
     bool nan = false;
     const int nt = threads_for(n_threads, n / 32768 + 1);
 #pragma omp parallel for schedule(static) reduction(|| : nan) num_threads(nt)
     for (index_t i = 0; i < n; ++i) {
         if (std::isnan(score[i])) nan = true;
-        r[i].key = ~order_key(score[i]);
-        r[i].index = i;
+        const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
+        r[i].key = ~order_key(s) & key_mask;
+        r[i].payload = (static_cast<std::uint64_t>(i) << 1) | (y[i] ? 1u : 0u);
     }
     require(!nan, "binary_curve: the scores contain NaN");
-    parallel_sort(r, n_threads);
+    parallel_sort(r, n_threads, sizeof(T) == 4 ? 32 : 64);
     double tp = 0, fp = 0;
     for (index_t i = 0; i < n; ++i) {
-        const std::int64_t j = r[i].index;
-        const double w = weight ? weight[j] : 1.0;
-        if (y[j])
+        const std::uint64_t pl = r[i].payload;
+        const double w = weight ? weight[pl >> 1] : 1.0;
+        if (pl & 1u)
             tp += w;
         else
             fp += w;
-        // Keys are equal exactly when the scores are (-0.0 and 0.0 differ in key: merge them).
-        const bool last = (i + 1 == n) || score[r[i + 1].index] != score[j];
-        if (last) {
+        if (i + 1 == n || r[i + 1].key != r[i].key) {
             tps.push_back(tp);
             fps.push_back(fp);
-            thresholds.push_back(score[j]);
+            thresholds.push_back(score_of<T>(r[i].key | ~key_mask));
         }
     }
 }

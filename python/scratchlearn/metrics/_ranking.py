@@ -69,24 +69,27 @@ def _binary_curve(y_true, y_score, pos_label=None, sample_weight=None):
     kind = _target_kind(y_true, classes)
     if not (kind == "binary" or (kind == "multiclass" and pos_label is not None)):
         raise ValueError(f"{kind} format is not supported")
-    if y_score.dtype.kind not in "f":
-        y_score = y_score.astype(np.float64)
-    if not np.all(np.isfinite(y_score)):
-        raise ValueError("Input y_score contains NaN or infinity." if np.any(np.isnan(y_score))
-                         else "Input y_score contains infinity or a value too large for "
-                              "dtype('float64').")
     pos_label = _pos_label(pos_label, classes)
-    positive = (y_true == pos_label).view(np.uint8) if y_true.dtype != object else \
-        np.asarray(y_true == pos_label, dtype=np.uint8)
-    positive = np.ascontiguousarray(positive, dtype=np.uint8)
+    return _ranked_counts(y_true == pos_label, y_score, sample_weight)
+
+
+def _ranked_counts(positive, y_score, sample_weight):
+    """The core's ranking of ``y_score`` with the positives ``positive`` (bool, 1-d)."""
+    if y_score.dtype.kind != "f":
+        y_score = y_score.astype(np.float64)
+    if not np.isfinite(y_score.sum()) and not np.all(np.isfinite(y_score)):
+        raise ValueError("Input y_score contains NaN." if np.any(np.isnan(y_score))
+                         else "Input y_score contains infinity or a value too large for "
+                              f"{y_score.dtype!r}.")
+    positive = np.ascontiguousarray(positive, dtype=bool).view(np.uint8)
     weights = None
     if sample_weight is not None:
-        weights = check_metric_weights(sample_weight, y_true.shape[0])
+        weights = check_metric_weights(sample_weight, positive.shape[0])
         keep = weights != 0
         if not np.all(keep):
             positive, y_score, weights = positive[keep], y_score[keep], weights[keep]
-    y_score = np.ascontiguousarray(y_score)
-    return _core.metrics.binary_curve(y_score, positive, weights, n_threads())
+    return _core.metrics.binary_curve(np.ascontiguousarray(y_score), positive, weights,
+                                      n_threads())
 
 
 _CURVE_CONSTRAINTS = {
@@ -207,12 +210,15 @@ def auc(x, y):
 
 
 def _binary_roc_auc(y_true, y_score, sample_weight=None, max_fpr=None):
-    if len(_unique(np.asarray(y_true))) != 2:
+    """ROC AUC of a 0/1 target (already checked)."""
+    y_true = np.asarray(y_true)
+    n_pos = int(np.count_nonzero(y_true))
+    if n_pos == 0 or n_pos == y_true.shape[0]:
         warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that "
                       "case.", UndefinedMetricWarning)
         return np.nan
-    fps, tps, _ = _binary_curve(y_true, y_score, 1 if np.asarray(y_true).dtype.kind != "b" else True,
-                                sample_weight)
+    check_consistent_length(y_true, y_score, sample_weight)
+    fps, tps, _ = _ranked_counts(y_true != 0, np.asarray(y_score), sample_weight)
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     fpr, tpr = fps / fps[-1], tps / tps[-1]
     if max_fpr is None or max_fpr == 1:
@@ -238,6 +244,10 @@ def _average_binary_score(metric, y_true, y_score, average, sample_weight=None):
         raise ValueError(f"{kind} format is not supported")
     if kind == "binary":
         return metric(y_true, y_score, sample_weight=sample_weight)
+    return _average_columns(metric, y_true, y_score, average, sample_weight)
+
+
+def _average_columns(metric, y_true, y_score, average, sample_weight=None):
     check_consistent_length(y_true, y_score, sample_weight)
     y_true = check_array(y_true, input_name="y_true")
     y_score = check_array(y_score, input_name="y_score")
@@ -313,8 +323,9 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     y_score = check_array(y_score, ensure_2d=False, input_name="y_score")
     if y_true.ndim == 2 and y_true.shape[1] == 1:
         y_true = y_true.ravel()
+    classes = None if y_true.ndim == 2 else _unique(y_true)
     kind = type_of_target(y_true, input_name="y_true") if y_true.ndim == 2 else \
-        _target_kind(y_true, _unique(y_true))
+        _target_kind(y_true, classes)
     if sample_weight is not None:
         sample_weight = column_or_1d(sample_weight, input_name="sample_weight")
     if kind == "multiclass" or (kind == "binary" and y_score.ndim == 2 and y_score.shape[1] > 2):
@@ -326,10 +337,13 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
             raise ValueError("multi_class must be in ('ovo', 'ovr')")
         return _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_weight)
     if kind == "binary":
-        classes = _unique(y_true)
-        y_true = (y_true == classes[-1]).astype(np.int64) if len(classes) == 2 else \
-            np.zeros(y_true.shape[0], dtype=np.int64)
-    return _average_binary_score(lambda t, s, sample_weight=None: _binary_roc_auc(
+        y_true = (y_true == classes[-1]) if len(classes) == 2 else \
+            np.zeros(y_true.shape[0], dtype=bool)
+        return _binary_roc_auc(y_true, column_or_1d(y_score, input_name="y_score"),
+                               sample_weight, max_fpr)
+    if kind != "multilabel-indicator":
+        raise ValueError(f"{kind} format is not supported")
+    return _average_columns(lambda t, s, sample_weight=None: _binary_roc_auc(
         t, s, sample_weight, max_fpr), y_true, y_score, average, sample_weight)
 
 
@@ -382,7 +396,7 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_we
     Y = np.zeros((y_true.shape[0], len(classes)), dtype=np.int64)
     pos = np.searchsorted(classes, y_true)
     Y[np.arange(y_true.shape[0]), pos] = 1
-    return _average_binary_score(lambda t, s, sample_weight=None: _binary_roc_auc(
+    return _average_columns(lambda t, s, sample_weight=None: _binary_roc_auc(
         t, s, sample_weight), Y, y_score, average, sample_weight)
 
 
