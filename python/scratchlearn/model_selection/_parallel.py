@@ -72,10 +72,15 @@ def run_tasks(func, tasks, n_jobs=None, backend=None, pre_dispatch="2*n_jobs"):
 
         if active is not None and n_jobs is None:
             n_jobs = active[1] if active[1] is not None else -1
-        kwargs = {"n_jobs": n_jobs, "pre_dispatch": pre_dispatch}
         if backend not in _THREAD_NAMES:
-            kwargs["backend"] = backend
-        return joblib.Parallel(**kwargs)(joblib.delayed(func)(*t) for t in tasks)
+            # A backend named here is activated as a context (as the user would), which builds
+            # it with its own defaults (joblib's dask backend needs that).
+            with joblib.parallel_config(backend=backend):
+                return joblib.Parallel(n_jobs=n_jobs if n_jobs is not None else -1,
+                                       pre_dispatch=pre_dispatch)(
+                    joblib.delayed(func)(*t) for t in tasks)
+        return joblib.Parallel(n_jobs=n_jobs, pre_dispatch=pre_dispatch)(
+            joblib.delayed(func)(*t) for t in tasks)
     workers = _n_workers(n_jobs, len(tasks))
     if workers == 1:
         return [func(*t) for t in tasks]
