@@ -25,6 +25,8 @@ from ._regression import (explained_variance_score, max_error, mean_absolute_err
                           mean_absolute_percentage_error, mean_squared_error,
                           mean_squared_log_error, median_absolute_error, r2_score,
                           root_mean_squared_error, root_mean_squared_log_error)
+from ._plot import (ConfusionMatrixDisplay, DetCurveDisplay, PrecisionRecallDisplay,
+                    PredictionErrorDisplay, RocCurveDisplay)
 from ._scorer import check_scoring, fowlkes_mallows_score, get_scorer, get_scorer_names, make_scorer
 
 __all__ = [
@@ -42,4 +44,6 @@ __all__ = [
     "mean_absolute_percentage_error", "mean_squared_error", "mean_squared_log_error",
     "median_absolute_error", "r2_score", "root_mean_squared_error", "root_mean_squared_log_error",
     "check_scoring", "get_scorer", "get_scorer_names", "make_scorer",
+    "ConfusionMatrixDisplay", "DetCurveDisplay", "PrecisionRecallDisplay", "PredictionErrorDisplay",
+    "RocCurveDisplay",
 ]

@@ -7,6 +7,7 @@ divided between concurrent fits and each fit's own threads; ``backend=`` or an a
 ``joblib.parallel_backend`` context runs them on joblib instead (e.g. a Dask cluster).
 """
 
+from ..metrics._plot import LearningCurveDisplay, ValidationCurveDisplay
 from ._search import GridSearchCV, ParameterGrid, ParameterSampler, RandomizedSearchCV
 from ._split import (GroupKFold, KFold, LeaveOneOut, LeavePOut, PredefinedSplit, RepeatedKFold,
                      RepeatedStratifiedKFold, ShuffleSplit, StratifiedGroupKFold, StratifiedKFold,
@@ -19,4 +20,4 @@ __all__ = ["GridSearchCV", "RandomizedSearchCV", "ParameterGrid", "ParameterSamp
            "StratifiedShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold", "LeaveOneOut",
            "LeavePOut", "TimeSeriesSplit", "PredefinedSplit", "check_cv", "train_test_split",
            "cross_validate", "cross_val_score", "cross_val_predict", "learning_curve",
-           "validation_curve"]
+           "validation_curve", "LearningCurveDisplay", "ValidationCurveDisplay"]
