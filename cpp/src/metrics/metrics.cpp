@@ -315,6 +315,31 @@ void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, in
             for (std::size_t k = 0; k < KK; ++k) out[k] += h[k];
 }
 
+namespace {
+
+// Σ_b dist over one cluster's contiguous columns of a product block: √max(‖a‖² + ‖b‖² − 2 a·b, 0)
+// (or its square), vectorised (this file is built with -fno-math-errno so √ is a SIMD op).
+template <class T>
+inline double segment_sum(const T* g, const double* nj, double ni, index_t len, bool squared) {
+    double acc = 0;
+    if (squared) {
+#pragma omp simd reduction(+ : acc)
+        for (index_t b = 0; b < len; ++b) {
+            const double q = ni + nj[b] - 2.0 * double(g[b]);
+            acc += q > 0 ? q : 0.0;
+        }
+    } else {
+#pragma omp simd reduction(+ : acc)
+        for (index_t b = 0; b < len; ++b) {
+            const double q = ni + nj[b] - 2.0 * double(g[b]);
+            acc += std::sqrt(q > 0 ? q : 0.0);
+        }
+    }
+    return acc;
+}
+
+}  // namespace
+
 template <class T>
 void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* labels, index_t K,
                      Metric metric, double p, double* sums, int n_threads) {
@@ -322,13 +347,30 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
     for (index_t i = 0; i < n; ++i)
         require(labels[i] >= 0 && labels[i] < K, "silhouette_sums: a label is out of range");
     std::fill(sums, sums + n * K, 0.0);
+    // The samples in cluster order (stable): each cluster's columns are one contiguous run, so a
+    // row's sum over a cluster is a plain vectorised reduction instead of a scattered add.
+    std::vector<index_t> start(static_cast<std::size_t>(K + 1), 0);
+    for (index_t i = 0; i < n; ++i) ++start[labels[i] + 1];
+    for (index_t c = 0; c < K; ++c) start[c + 1] += start[c];
+    std::vector<index_t> order(static_cast<std::size_t>(n));
+    {
+        std::vector<index_t> next(start.begin(), start.end() - 1);
+        for (index_t i = 0; i < n; ++i) order[next[labels[i]]++] = i;
+    }
+    std::vector<T> Xs(static_cast<std::size_t>(n * d));
+    std::vector<std::int64_t> lab(static_cast<std::size_t>(n));
+    for (index_t r = 0; r < n; ++r) {
+        std::copy(X + order[r] * d, X + order[r] * d + d, Xs.data() + r * d);
+        lab[r] = labels[order[r]];
+    }
     const bool gram = metric == Metric::Euclidean || metric == Metric::SqEuclidean;
+    const bool squared = metric == Metric::SqEuclidean;
     std::vector<double> norms;
     if (gram) {
         norms.resize(static_cast<std::size_t>(n));
         for (index_t i = 0; i < n; ++i) {
             double s = 0;
-            for (index_t j = 0; j < d; ++j) s += double(X[i * d + j]) * double(X[i * d + j]);
+            for (index_t j = 0; j < d; ++j) s += double(Xs[i * d + j]) * double(Xs[i * d + j]);
             norms[i] = s;
         }
     }
@@ -345,29 +387,33 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                 const index_t i0 = rb * RB, i1 = std::min(n, i0 + RB), m = i1 - i0;
                 for (index_t j0 = 0; j0 < n; j0 += CB) {
                     const index_t j1 = std::min(n, j0 + CB), w = j1 - j0;
-                    if (gram) {
-                        gemm<T>(false, true, m, w, d, T(1), X + i0 * d, d, X + j0 * d, d, T(0),
-                                G.data(), w, 1);
-                        for (index_t a = 0; a < m; ++a) {
-                            const index_t i = i0 + a;
-                            double* s = sums + i * K;
-                            const T* g = G.data() + a * w;
-                            const double ni = norms[i];
-                            for (index_t b = 0; b < w; ++b) {
-                                const index_t j = j0 + b;
-                                double q = ni + norms[j] - 2.0 * double(g[b]);
-                                q = q > 0 ? q : 0.0;
-                                if (j == i) q = 0.0;
-                                s[labels[j]] += metric == Metric::Euclidean ? std::sqrt(q) : q;
+                    if (gram)
+                        gemm<T>(false, true, m, w, d, T(1), Xs.data() + i0 * d, d,
+                                Xs.data() + j0 * d, d, T(0), G.data(), w, 1);
+                    for (index_t a = 0; a < m; ++a) {
+                        const index_t i = i0 + a;
+                        double* s = sums + order[i] * K;
+                        // the clusters whose runs meet [j0, j1)
+                        for (index_t c = lab[j0]; c < K && start[c] < j1; ++c) {
+                            const index_t b0 = std::max(start[c], j0), b1 = std::min(start[c + 1], j1);
+                            if (b0 >= b1) continue;
+                            double acc = 0;
+                            if (gram) {
+                                const T* g = G.data() + a * w + (b0 - j0);
+                                acc = segment_sum(g, norms.data() + b0, norms[i], b1 - b0, squared);
+                                if (i >= b0 && i < b1) {  // the sample itself: distance 0
+                                    const double q = norms[i] + norms[i] - 2.0 * double(g[i - b0]);
+                                    const double self = q > 0 ? q : 0.0;
+                                    acc -= squared ? self : std::sqrt(self);
+                                }
+                            } else {
+                                for (index_t j = b0; j < b1; ++j)
+                                    if (j != i)
+                                        acc += knn_detail::exact_distance(Xs.data() + i * d,
+                                                                          Xs.data() + j * d, d,
+                                                                          metric, p);
                             }
-                        }
-                    } else {
-                        for (index_t i = i0; i < i1; ++i) {
-                            double* s = sums + i * K;
-                            for (index_t j = j0; j < j1; ++j)
-                                if (j != i)
-                                    s[labels[j]] += knn_detail::exact_distance(X + i * d, X + j * d, d,
-                                                                               metric, p);
+                            s[c] += acc;
                         }
                     }
                 }
