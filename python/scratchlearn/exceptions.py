@@ -21,3 +21,7 @@ class DataConversionWarning(UserWarning):
 
 class UndefinedMetricWarning(UserWarning):
     """A metric is not defined for the input (R² of fewer than two samples) and a NaN is returned."""
+
+
+class FitFailedWarning(RuntimeWarning):
+    """A fit inside a search or cross-validation failed; its score is ``error_score``."""

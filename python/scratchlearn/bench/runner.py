@@ -182,6 +182,8 @@ def main(argv=None):
     parser.add_argument("--peer-python", default=None, metavar="PATH",
                         help="interpreter for the scikit-learn-intelex process (default: this one)")
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
+    parser.add_argument("--plot", default=None, metavar="PATH",
+                        help="also write the speedup chart (needs matplotlib)")
     args = parser.parse_args(argv)
 
     if args.list:
@@ -207,4 +209,9 @@ def main(argv=None):
         with open(args.json, "w") as f:
             json.dump({"config": cfg, "quick": args.quick, "results": results}, f, indent=2)
         print(f"wrote {args.json}")
+    if args.plot:
+        from .plot import plot_speedups
+
+        plot_speedups(results, peers, args.plot)
+        print(f"wrote {args.plot}")
     return 0

@@ -1,4 +1,5 @@
-"""Regression metrics: r2_score and mean_squared_error."""
+"""Regression metrics: errors (absolute, squared, logarithmic, percentage, median, max) and the
+explained fractions (R², explained variance)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from ..utils._param_validation import StrOptions, validate_parameter_constraints
 from ..utils.validation import check_array
 from ._base import check_consistent_length, check_metric_weights, weighted_mean
 
-__all__ = ["r2_score", "mean_squared_error"]
+__all__ = ["r2_score", "mean_squared_error", "root_mean_squared_error", "mean_absolute_error",
+           "median_absolute_error", "mean_absolute_percentage_error", "max_error",
+           "mean_squared_log_error", "root_mean_squared_log_error", "explained_variance_score"]
 
 
 def _check_reg_targets(y_true, y_pred, sample_weight, multioutput):
@@ -166,3 +169,154 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
         else:
             multioutput = None
     return float(weighted_mean(scores, multioutput))
+
+
+def _combine(errors, multioutput):
+    if isinstance(multioutput, str):
+        if multioutput == "raw_values":
+            return errors
+        multioutput = None
+    return float(weighted_mean(errors, multioutput))
+
+
+def _validated(name, y_true, y_pred, sample_weight, multioutput, constraints=None):
+    validate_parameter_constraints(
+        constraints or _MSE_CONSTRAINTS,
+        {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
+         "multioutput": multioutput},
+        caller_name=name,
+    )
+    return _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
+
+
+def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """Mean absolute error: the (weighted) mean of |y_true - y_pred| per output, then combined as
+    ``multioutput`` says (see mean_squared_error)."""
+    y_true, y_pred, w, multioutput = _validated("mean_absolute_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    return _combine(weighted_mean(np.abs(y_pred - y_true), w, axis=0), multioutput)
+
+
+def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """The square root of the mean squared error, per output, then combined."""
+    y_true, y_pred, w, multioutput = _validated("root_mean_squared_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    return _combine(np.sqrt(weighted_mean((y_true - y_pred) ** 2, w, axis=0)), multioutput)
+
+
+def _check_log_targets(y_true, y_pred, name):
+    if np.any(y_true <= -1) or np.any(y_pred <= -1):
+        raise ValueError(f"{name} cannot be used when targets contain values less than or equal "
+                         "to -1.")
+
+
+def mean_squared_log_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """Mean squared error of log1p(y_true) and log1p(y_pred) (targets > -1)."""
+    y_true, y_pred, w, multioutput = _validated("mean_squared_log_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    _check_log_targets(y_true, y_pred, "Mean Squared Logarithmic Error")
+    err = (np.log1p(y_true) - np.log1p(y_pred)) ** 2
+    return _combine(weighted_mean(err, w, axis=0), multioutput)
+
+
+def root_mean_squared_log_error(y_true, y_pred, *, sample_weight=None,
+                                multioutput="uniform_average"):
+    """The square root of mean_squared_log_error, per output, then combined."""
+    y_true, y_pred, w, multioutput = _validated("root_mean_squared_log_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    _check_log_targets(y_true, y_pred, "Root Mean Squared Logarithmic Error")
+    err = (np.log1p(y_true) - np.log1p(y_pred)) ** 2
+    return _combine(np.sqrt(weighted_mean(err, w, axis=0)), multioutput)
+
+
+def mean_absolute_percentage_error(y_true, y_pred, *, sample_weight=None,
+                                   multioutput="uniform_average"):
+    """Mean of |y_true - y_pred| / max(|y_true|, eps) (a fraction, not a percent)."""
+    y_true, y_pred, w, multioutput = _validated("mean_absolute_percentage_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    eps = np.finfo(np.float64).eps
+    mape = np.abs(y_pred - y_true) / np.maximum(np.abs(y_true), eps)
+    return _combine(weighted_mean(mape, w, axis=0), multioutput)
+
+
+def _weighted_median(values, weights):
+    """Per column, the weighted median: the smallest value whose cumulated weight reaches half
+    the total, averaged with the next (weighted) value when it lands exactly on the half."""
+    out = np.empty(values.shape[1])
+    for c in range(values.shape[1]):
+        order = np.argsort(values[:, c], kind="stable")
+        v, wt = values[order, c], weights[order]
+        cdf = np.cumsum(wt)
+        if cdf[-1] == 0:
+            out[c] = np.nan
+            continue
+        half = 0.5 * cdf[-1]
+        if half == 0:
+            half = np.nextafter(half, half + 1)
+        i = min(int(np.searchsorted(cdf, half)), len(v) - 1)
+        if cdf[i] - half > np.finfo(np.float64).eps:
+            out[c] = v[i]
+            continue
+        j = min(i + 1, len(v) - 1)
+        if wt[j] == 0:
+            nxt = int(np.searchsorted(cdf, cdf[i], side="right"))
+            j = i if nxt > len(v) - 1 else nxt
+        out[c] = (v[i] + v[j]) / 2
+    return out
+
+
+def median_absolute_error(y_true, y_pred, *, multioutput="uniform_average", sample_weight=None):
+    """The (weighted) median of |y_true - y_pred| per output, then combined."""
+    y_true, y_pred, w, multioutput = _validated("median_absolute_error", y_true, y_pred,
+                                                sample_weight, multioutput)
+    err = np.abs(y_pred - y_true)
+    errors = np.median(err, axis=0) if w is None else _weighted_median(err, w)
+    return _combine(errors, multioutput)
+
+
+def max_error(y_true, y_pred):
+    """The largest absolute residual (single output only)."""
+    validate_parameter_constraints({"y_true": ["array-like"], "y_pred": ["array-like"]},
+                                   {"y_true": y_true, "y_pred": y_pred}, caller_name="max_error")
+    y_true, y_pred, _, _ = _check_reg_targets(y_true, y_pred, None, None)
+    if y_true.shape[1] > 1:
+        raise ValueError("Multioutput not supported in max_error")
+    return float(np.max(np.abs(y_true - y_pred)))
+
+
+def _explained_fraction(numerator, denominator, multioutput, force_finite):
+    nonzero_den = denominator != 0
+    if force_finite:
+        nonzero_num = numerator != 0
+        scores = np.ones(numerator.shape[0])
+        valid = nonzero_den & nonzero_num
+        scores[valid] = 1.0 - numerator[valid] / denominator[valid]
+        scores[nonzero_num & ~nonzero_den] = 0.0
+    else:
+        scores = 1.0 - numerator / denominator
+    if isinstance(multioutput, str):
+        if multioutput == "raw_values":
+            return scores
+        if multioutput == "variance_weighted":
+            multioutput = denominator if np.any(nonzero_den) else None
+        else:
+            multioutput = None
+    return float(weighted_mean(scores, multioutput))
+
+
+def explained_variance_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average",
+                             force_finite=True):
+    """1 - Var(y_true - y_pred) / Var(y_true), per output, then combined (as r2_score; the
+    residuals' mean is not counted as error)."""
+    validate_parameter_constraints(
+        _R2_CONSTRAINTS,
+        {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
+         "multioutput": multioutput, "force_finite": force_finite},
+        caller_name="explained_variance_score",
+    )
+    y_true, y_pred, w, multioutput = _check_reg_targets(y_true, y_pred, sample_weight,
+                                                        multioutput)
+    diff = y_true - y_pred
+    numerator = weighted_mean((diff - weighted_mean(diff, w, axis=0)) ** 2, w, axis=0)
+    denominator = weighted_mean((y_true - weighted_mean(y_true, w, axis=0)) ** 2, w, axis=0)
+    return _explained_fraction(numerator, denominator, multioutput, force_finite)

@@ -1,0 +1,434 @@
+// The metrics' loops: see scratchlearn/metrics.hpp.
+#include "scratchlearn/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "../neighbors/distance.hpp"
+#include "scratchlearn/parallel.hpp"
+
+namespace scratchlearn {
+namespace {
+
+// An order-preserving unsigned key of a float: larger float, larger key (after the flip, for any
+// sign). Descending order of scores is ascending order of ~key.
+inline std::uint64_t order_key(double v) {
+    std::uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ULL) ? ~b : (b | 0x8000000000000000ULL);
+}
+inline std::uint64_t order_key(float v) {
+    std::uint32_t b;
+    std::memcpy(&b, &v, sizeof b);
+    b = (b & 0x80000000U) ? ~b : (b | 0x80000000U);
+    return b;
+}
+
+struct Ranked {
+    std::uint64_t key;      // ~order_key(score): ascending key = descending score
+    std::uint64_t payload;  // (index << 1) | is_positive
+};
+inline bool key_less(const Ranked& a, const Ranked& b) { return a.key < b.key; }
+
+// LSD radix sort of v[0, n) by key, 11 bits a pass (passes whose digit is the same for every
+// element are skipped: scores in [0, 1) share their top bits). Stable; tmp has n entries.
+void radix_sort(Ranked* v, Ranked* tmp, index_t n, int key_bits) {
+    constexpr int B = 11;
+    constexpr std::size_t R = std::size_t(1) << B;
+    std::vector<index_t> count(R);
+    Ranked* src = v;
+    Ranked* dst = tmp;
+    for (int shift = 0; shift < key_bits; shift += B) {
+        std::fill(count.begin(), count.end(), 0);
+        for (index_t i = 0; i < n; ++i) ++count[(src[i].key >> shift) & (R - 1)];
+        if (count[(src[0].key >> shift) & (R - 1)] == n) continue;  // one digit: nothing moves
+        index_t sum = 0;
+        for (std::size_t d = 0; d < R; ++d) {
+            const index_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (index_t i = 0; i < n; ++i) dst[count[(src[i].key >> shift) & (R - 1)]++] = src[i];
+        std::swap(src, dst);
+    }
+    if (src != v) std::copy(src, src + n, v);
+}
+
+// LSD radix sort of plain keys, 8 bits a pass (256 buckets: the scatter stays in cache), constant
+// digits skipped (tmp: n entries).
+void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
+    constexpr int B = 8;
+    constexpr std::size_t R = std::size_t(1) << B;
+    if (n < 2) return;
+    std::vector<index_t> count(R);
+    std::uint64_t* src = v;
+    std::uint64_t* dst = tmp;
+    for (int shift = 0; shift < key_bits; shift += B) {
+        std::fill(count.begin(), count.end(), 0);
+        for (index_t i = 0; i < n; ++i) ++count[(src[i] >> shift) & (R - 1)];
+        if (count[(src[0] >> shift) & (R - 1)] == n) continue;
+        index_t sum = 0;
+        for (std::size_t d = 0; d < R; ++d) {
+            const index_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (index_t i = 0; i < n; ++i) dst[count[(src[i] >> shift) & (R - 1)]++] = src[i];
+        std::swap(src, dst);
+    }
+    if (src != v) std::copy(src, src + n, v);
+}
+
+// Sort one array of keys: slices radix-sorted by up to n_threads threads, then merged.
+void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
+    const index_t n = static_cast<index_t>(v.size());
+    std::vector<std::uint64_t> buf(v.size());
+    const int parts = threads_for(n_threads, n / 65536 + 1);
+    std::vector<index_t> bounds(parts + 1);
+    for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
+#pragma omp parallel for schedule(static, 1) num_threads(parts)
+    for (int t = 0; t < parts; ++t)
+        radix_sort_keys(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
+                        key_bits);
+    // Pairwise merges (sequential rounds; rarely more than a few slices).
+    while (bounds.size() > 2) {
+        std::vector<index_t> next;
+        const int runs = static_cast<int>(bounds.size()) - 1;
+        for (int r = 0; r < runs; r += 2) {
+            next.push_back(bounds[r]);
+            const index_t a = bounds[r], m = bounds[std::min(r + 1, runs)], b = bounds[std::min(r + 2, runs)];
+            std::merge(v.begin() + a, v.begin() + m, v.begin() + m, v.begin() + b, buf.begin() + a);
+        }
+        next.push_back(n);
+        v.swap(buf);
+        bounds.swap(next);
+    }
+}
+
+// Sort v by key: n_threads slices radix-sorted concurrently, then merged pairwise in parallel
+// rounds.
+void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
+    const index_t n = static_cast<index_t>(v.size());
+    std::vector<Ranked> buf(v.size());
+    int parts = threads_for(n_threads, n / 65536 + 1);
+    std::vector<index_t> bounds(parts + 1);
+    for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
+#pragma omp parallel for schedule(static, 1) num_threads(parts)
+    for (int t = 0; t < parts; ++t)
+        radix_sort(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t], key_bits);
+    std::vector<Ranked>* src = &v;
+    std::vector<Ranked>* dst = &buf;
+    while (bounds.size() > 2) {
+        const int runs = static_cast<int>(bounds.size()) - 1;
+        std::vector<index_t> next;
+        for (int r = 0; r < runs; r += 2) next.push_back(bounds[r]);
+        next.push_back(n);
+        const int nt = threads_for(n_threads, (runs + 1) / 2);
+#pragma omp parallel for schedule(static, 1) num_threads(nt)
+        for (int r = 0; r < (runs + 1) / 2; ++r) {
+            const index_t a = bounds[2 * r], m = bounds[std::min(2 * r + 1, runs)],
+                          b = bounds[std::min(2 * r + 2, runs)];
+            if (2 * r + 1 < runs)
+                std::merge(src->begin() + a, src->begin() + m, src->begin() + m, src->begin() + b,
+                           dst->begin() + a, key_less);
+            else
+                std::copy(src->begin() + a, src->begin() + b, dst->begin() + a);
+        }
+        std::swap(src, dst);
+        bounds.swap(next);
+    }
+    if (src != &v) v.swap(buf);
+}
+
+// The score whose key is ~k (the inverse of order_key).
+template <class T>
+T score_of(std::uint64_t k);
+template <>
+double score_of<double>(std::uint64_t k) {
+    std::uint64_t b = ~k;
+    b = (b & 0x8000000000000000ULL) ? (b & ~0x8000000000000000ULL) : ~b;
+    double v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+}
+template <>
+float score_of<float>(std::uint64_t k) {
+    std::uint32_t b = static_cast<std::uint32_t>(~k);
+    b = (b & 0x80000000U) ? (b & ~0x80000000U) : ~b;
+    float v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+}
+
+}  // namespace
+
+template <class T>
+void binary_curve(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                  std::vector<double>& fps, std::vector<double>& tps, std::vector<T>& thresholds,
+                  int n_threads) {
+    require(n >= 0, "binary_curve: negative length");
+    fps.clear();
+    tps.clear();
+    thresholds.clear();
+    if (n == 0) return;
+    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
+    const int key_bits = sizeof(T) == 4 ? 32 : 64;
+    if (!weight) {
+        // Unweighted: the positives' and the negatives' keys sorted apart (two plain arrays, one
+        // task each), then one merge walk counts both at every distinct score.
+        std::vector<std::uint64_t> keys[2];
+        index_t n_pos = 0;
+        bool bad = false;
+        for (index_t i = 0; i < n; ++i) n_pos += y[i] ? 1 : 0;
+        keys[0].resize(static_cast<std::size_t>(n_pos));
+        keys[1].resize(static_cast<std::size_t>(n - n_pos));
+        index_t a = 0, b = 0;
+        for (index_t i = 0; i < n; ++i) {
+            if (std::isnan(score[i])) bad = true;
+            const T s = score[i] == T(0) ? T(0) : score[i];
+            const std::uint64_t k = ~order_key(s) & key_mask;
+            if (y[i])
+                keys[0][a++] = k;
+            else
+                keys[1][b++] = k;
+        }
+        require(!bad, "binary_curve: the scores contain NaN");
+        const int outer = n_threads >= 2 ? 2 : 1;
+        const int inner = std::max(1, n_threads / 2);
+#pragma omp parallel for schedule(static, 1) num_threads(outer)
+        for (int t = 0; t < 2; ++t) sort_keys(keys[t], inner, key_bits);
+        const std::vector<std::uint64_t>& P = keys[0];
+        const std::vector<std::uint64_t>& N = keys[1];
+        std::size_t i = 0, j = 0;
+        double tp = 0, fp = 0;
+        while (i < P.size() || j < N.size()) {
+            const std::uint64_t k = (j == N.size() || (i < P.size() && P[i] <= N[j])) ? P[i] : N[j];
+            while (i < P.size() && P[i] == k) {
+                ++i;
+                tp += 1;
+            }
+            while (j < N.size() && N[j] == k) {
+                ++j;
+                fp += 1;
+            }
+            tps.push_back(tp);
+            fps.push_back(fp);
+            thresholds.push_back(score_of<T>(k | ~key_mask));
+        }
+        return;
+    }
+    std::vector<Ranked> r(static_cast<std::size_t>(n));
+    bool nan = false;
+    const int nt = threads_for(n_threads, n / 32768 + 1);
+#pragma omp parallel for schedule(static) reduction(|| : nan) num_threads(nt)
+    for (index_t i = 0; i < n; ++i) {
+        if (std::isnan(score[i])) nan = true;
+        const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
+        r[i].key = ~order_key(s) & key_mask;
+        r[i].payload = (static_cast<std::uint64_t>(i) << 1) | (y[i] ? 1u : 0u);
+    }
+    require(!nan, "binary_curve: the scores contain NaN");
+    parallel_sort(r, n_threads, sizeof(T) == 4 ? 32 : 64);
+    double tp = 0, fp = 0;
+    for (index_t i = 0; i < n; ++i) {
+        const std::uint64_t pl = r[i].payload;
+        const double w = weight ? weight[pl >> 1] : 1.0;
+        if (pl & 1u)
+            tp += w;
+        else
+            fp += w;
+        if (i + 1 == n || r[i + 1].key != r[i].key) {
+            tps.push_back(tp);
+            fps.push_back(fp);
+            thresholds.push_back(score_of<T>(r[i].key | ~key_mask));
+        }
+    }
+}
+
+void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads) {
+    require(n >= 1, "int_min_max: empty input");
+    std::int64_t a = y[0], b = y[0];
+    const int nt = threads_for(n_threads, n / 65536 + 1);
+#pragma omp parallel for schedule(static) reduction(min : a) reduction(max : b) num_threads(nt)
+    for (index_t i = 0; i < n; ++i) {
+        a = std::min(a, y[i]);
+        b = std::max(b, y[i]);
+    }
+    lo = a;
+    hi = b;
+}
+
+void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, index_t n,
+                      std::int64_t lo, index_t K, const double* weight, double* out, int n_threads) {
+    require(K >= 1, "confusion_counts: K must be >= 1");
+    const std::size_t KK = static_cast<std::size_t>(K) * static_cast<std::size_t>(K);
+    const int nt = threads_for(n_threads, n / 65536 + 1);
+    // Unweighted counts are integers: exact in any order. Weighted ones are summed per fixed
+    // chunk and the chunks in order, so the thread count does not change the result.
+    const index_t chunk = 1 << 16;
+    const index_t n_chunks = (n + chunk - 1) / chunk;
+    std::vector<std::vector<double>> part(static_cast<std::size_t>(weight ? n_chunks : nt));
+    bool bad = false;
+    if (weight) {
+#pragma omp parallel for schedule(static) reduction(|| : bad) num_threads(nt)
+        for (index_t c = 0; c < n_chunks; ++c) {
+            std::vector<double>& h = part[c];
+            h.assign(KK, 0.0);
+            const index_t e = std::min(n, (c + 1) * chunk);
+            for (index_t i = c * chunk; i < e; ++i) {
+                const std::uint64_t t = static_cast<std::uint64_t>(y_true[i] - lo);
+                const std::uint64_t q = static_cast<std::uint64_t>(y_pred[i] - lo);
+                if (t >= static_cast<std::uint64_t>(K) || q >= static_cast<std::uint64_t>(K)) {
+                    bad = true;
+                    continue;
+                }
+                h[t * K + q] += weight[i];
+            }
+        }
+    } else {
+#pragma omp parallel num_threads(nt) reduction(|| : bad)
+        {
+            int t_id = 0;
+#ifdef _OPENMP
+            t_id = omp_get_thread_num();
+#endif
+            std::vector<std::int64_t> h(KK, 0);
+#pragma omp for schedule(static)
+            for (index_t i = 0; i < n; ++i) {
+                const std::uint64_t t = static_cast<std::uint64_t>(y_true[i] - lo);
+                const std::uint64_t q = static_cast<std::uint64_t>(y_pred[i] - lo);
+                if (t >= static_cast<std::uint64_t>(K) || q >= static_cast<std::uint64_t>(K)) {
+                    bad = true;
+                    continue;
+                }
+                ++h[t * K + q];
+            }
+            part[t_id].assign(h.begin(), h.end());
+        }
+    }
+    require(!bad, "confusion_counts: a label is out of range");
+    std::fill(out, out + KK, 0.0);
+    for (const auto& h : part)
+        if (!h.empty())
+            for (std::size_t k = 0; k < KK; ++k) out[k] += h[k];
+}
+
+namespace {
+
+// Σ_b dist over one cluster's contiguous columns of a product block: √max(‖a‖² + ‖b‖² − 2 a·b, 0)
+// (or its square), vectorised (this file is built with -fno-math-errno so √ is a SIMD op).
+template <class T>
+inline double segment_sum(const T* g, const double* nj, double ni, index_t len, bool squared) {
+    double acc = 0;
+    if (squared) {
+#pragma omp simd reduction(+ : acc)
+        for (index_t b = 0; b < len; ++b) {
+            const double q = ni + nj[b] - 2.0 * double(g[b]);
+            acc += q > 0 ? q : 0.0;
+        }
+    } else {
+#pragma omp simd reduction(+ : acc)
+        for (index_t b = 0; b < len; ++b) {
+            const double q = ni + nj[b] - 2.0 * double(g[b]);
+            acc += std::sqrt(q > 0 ? q : 0.0);
+        }
+    }
+    return acc;
+}
+
+}  // namespace
+
+template <class T>
+void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* labels, index_t K,
+                     Metric metric, double p, double* sums, int n_threads) {
+    require(n >= 1 && d >= 1 && K >= 1, "silhouette_sums: empty input");
+    for (index_t i = 0; i < n; ++i)
+        require(labels[i] >= 0 && labels[i] < K, "silhouette_sums: a label is out of range");
+    std::fill(sums, sums + n * K, 0.0);
+    // The samples in cluster order (stable): each cluster's columns are one contiguous run, so a
+    // row's sum over a cluster is a plain vectorised reduction instead of a scattered add.
+    std::vector<index_t> start(static_cast<std::size_t>(K + 1), 0);
+    for (index_t i = 0; i < n; ++i) ++start[labels[i] + 1];
+    for (index_t c = 0; c < K; ++c) start[c + 1] += start[c];
+    std::vector<index_t> order(static_cast<std::size_t>(n));
+    {
+        std::vector<index_t> next(start.begin(), start.end() - 1);
+        for (index_t i = 0; i < n; ++i) order[next[labels[i]]++] = i;
+    }
+    std::vector<T> Xs(static_cast<std::size_t>(n * d));
+    std::vector<std::int64_t> lab(static_cast<std::size_t>(n));
+    for (index_t r = 0; r < n; ++r) {
+        std::copy(X + order[r] * d, X + order[r] * d + d, Xs.data() + r * d);
+        lab[r] = labels[order[r]];
+    }
+    const bool gram = metric == Metric::Euclidean || metric == Metric::SqEuclidean;
+    const bool squared = metric == Metric::SqEuclidean;
+    std::vector<double> norms;
+    if (gram) {
+        norms.resize(static_cast<std::size_t>(n));
+        for (index_t i = 0; i < n; ++i) {
+            double s = 0;
+            for (index_t j = 0; j < d; ++j) s += double(Xs[i * d + j]) * double(Xs[i * d + j]);
+            norms[i] = s;
+        }
+    }
+    const index_t RB = 64, CB = 2048;
+    const index_t n_row_blocks = (n + RB - 1) / RB;
+    const int nt = threads_for(n_threads, n_row_blocks);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<T> G(static_cast<std::size_t>(RB * CB));
+#pragma omp for schedule(dynamic, 1)
+        for (index_t rb = 0; rb < n_row_blocks; ++rb)
+            slot.run([&] {
+                const index_t i0 = rb * RB, i1 = std::min(n, i0 + RB), m = i1 - i0;
+                for (index_t j0 = 0; j0 < n; j0 += CB) {
+                    const index_t j1 = std::min(n, j0 + CB), w = j1 - j0;
+                    if (gram)
+                        gemm<T>(false, true, m, w, d, T(1), Xs.data() + i0 * d, d,
+                                Xs.data() + j0 * d, d, T(0), G.data(), w, 1);
+                    for (index_t a = 0; a < m; ++a) {
+                        const index_t i = i0 + a;
+                        double* s = sums + order[i] * K;
+                        // the clusters whose runs meet [j0, j1)
+                        for (index_t c = lab[j0]; c < K && start[c] < j1; ++c) {
+                            const index_t b0 = std::max(start[c], j0), b1 = std::min(start[c + 1], j1);
+                            if (b0 >= b1) continue;
+                            double acc = 0;
+                            if (gram) {
+                                const T* g = G.data() + a * w + (b0 - j0);
+                                acc = segment_sum(g, norms.data() + b0, norms[i], b1 - b0, squared);
+                                if (i >= b0 && i < b1) {  // the sample itself: distance 0
+                                    const double q = norms[i] + norms[i] - 2.0 * double(g[i - b0]);
+                                    const double self = q > 0 ? q : 0.0;
+                                    acc -= squared ? self : std::sqrt(self);
+                                }
+                            } else {
+                                for (index_t j = b0; j < b1; ++j)
+                                    if (j != i)
+                                        acc += knn_detail::exact_distance(Xs.data() + i * d,
+                                                                          Xs.data() + j * d, d,
+                                                                          metric, p);
+                            }
+                            s[c] += acc;
+                        }
+                    }
+                }
+            });
+    }
+    slot.rethrow();
+}
+
+template void binary_curve<float>(const float*, const std::uint8_t*, const double*, index_t,
+                                  std::vector<double>&, std::vector<double>&, std::vector<float>&, int);
+template void binary_curve<double>(const double*, const std::uint8_t*, const double*, index_t,
+                                   std::vector<double>&, std::vector<double>&, std::vector<double>&, int);
+template void silhouette_sums<float>(const float*, index_t, index_t, const std::int64_t*, index_t,
+                                     Metric, double, double*, int);
+template void silhouette_sums<double>(const double*, index_t, index_t, const std::int64_t*, index_t,
+                                      Metric, double, double*, int);
+
+}  // namespace scratchlearn

@@ -1,0 +1,296 @@
+"""Clustering metrics: the silhouette (unsupervised) and the agreement of two labelings (adjusted
+Rand index, mutual information, homogeneity / completeness / V-measure)."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _core
+from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from ..utils.multiclass import type_of_target
+from ..utils.parallel import n_threads
+from ..utils.validation import check_array, check_random_state, check_X_y
+from . import _counts
+from ._base import check_consistent_length
+
+__all__ = ["silhouette_score", "silhouette_samples", "adjusted_rand_score", "rand_score",
+           "mutual_info_score", "normalized_mutual_info_score", "homogeneity_score",
+           "completeness_score", "v_measure_score", "homogeneity_completeness_v_measure",
+           "contingency_matrix", "pair_confusion_matrix"]
+
+_CORE_METRICS = {"euclidean", "sqeuclidean", "manhattan", "cityblock", "l1", "l2", "chebyshev",
+                 "cosine", "minkowski"}
+
+
+def _validate(constraints, caller, **params):
+    validate_parameter_constraints(constraints, params, caller_name=caller)
+
+
+def _check_clusterings(labels_true, labels_pred):
+    labels_true = check_array(labels_true, ensure_2d=False, ensure_min_samples=0, dtype=None,
+                              input_name="labels_true")
+    labels_pred = check_array(labels_pred, ensure_2d=False, ensure_min_samples=0, dtype=None,
+                              input_name="labels_pred")
+    for name, labels in (("labels_true", labels_true), ("labels_pred", labels_pred)):
+        if labels.ndim != 1:
+            raise ValueError(f"{name} must be 1D: shape is {labels.shape}")
+        if labels.size and labels.dtype.kind == "f" and type_of_target(labels) == "continuous":
+            warnings.warn("Clustering metrics expects discrete values but received continuous "
+                          f"values for label, and {type_of_target(labels)} values for target")
+    check_consistent_length(labels_true, labels_pred)
+    return labels_true, labels_pred
+
+
+def _contingency(labels_true, labels_pred):
+    """The dense (classes x clusters) count matrix, each axis over the labels present in it."""
+    if labels_true.size == 0:
+        return np.zeros((0, 0))
+    _, C = _counts.present_confusion(labels_true, labels_pred, None)
+    # present_confusion indexes both axes by the union of labels: keep the rows / columns used.
+    rows, cols = C.sum(axis=1) > 0, C.sum(axis=0) > 0
+    return C[np.ix_(rows, cols)]
+
+
+def contingency_matrix(labels_true, labels_pred, *, eps=None, sparse=False, dtype=np.int64):
+    """C[i, j]: the number of samples of class i (sorted labels_true values) in cluster j."""
+    labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+    if eps is not None and sparse:
+        raise ValueError("Cannot set 'eps' when sparse=True")
+    C = _contingency(labels_true, labels_pred)
+    if sparse:
+        raise ValueError("sparse=True needs scipy.sparse; scratchlearn returns dense contingency "
+                         "matrices")
+    if eps is not None:
+        return C.astype(np.float64) + eps
+    return C.astype(dtype)
+
+
+def pair_confusion_matrix(labels_true, labels_pred):
+    """The 2 x 2 counts of sample pairs put together / apart by each labeling."""
+    labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+    n = int(labels_true.shape[0])
+    C = _contingency(labels_true, labels_pred).astype(np.int64)
+    n_c, n_k = C.sum(axis=1), C.sum(axis=0)
+    sum_squares = int((C ** 2).sum())
+    out = np.empty((2, 2), dtype=np.int64)
+    out[1, 1] = sum_squares - n
+    out[0, 1] = int((C @ n_k).sum()) - sum_squares
+    out[1, 0] = int((C.T @ n_c).sum()) - sum_squares
+    out[0, 0] = n * n - out[0, 1] - out[1, 0] - sum_squares
+    return out
+
+
+def rand_score(labels_true, labels_pred):
+    """The fraction of sample pairs on which the two labelings agree."""
+    C = pair_confusion_matrix(labels_true, labels_pred)
+    numerator, denominator = C.diagonal().sum(), C.sum()
+    if numerator == denominator or denominator == 0:
+        return 1.0
+    return float(numerator / denominator)
+
+
+def adjusted_rand_score(labels_true, labels_pred):
+    """The Rand index adjusted for chance: 1 for identical labelings (up to renaming), about 0
+    for random ones."""
+    _validate({"labels_true": ["array-like"], "labels_pred": ["array-like"]},
+              "adjusted_rand_score", labels_true=labels_true, labels_pred=labels_pred)
+    (tn, fp), (fn, tp) = pair_confusion_matrix(labels_true, labels_pred).tolist()
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def _entropy_from_counts(pi):
+    pi = pi[pi > 0].astype(np.float64)
+    if pi.size <= 1:
+        return 0.0
+    total = pi.sum()
+    return float(-np.sum((pi / total) * (np.log(pi) - np.log(total))))
+
+
+def _mutual_info(C):
+    nzx, nzy = np.nonzero(C)
+    nz = C[nzx, nzy].astype(np.float64)
+    total = C.sum()
+    pi, pj = C.sum(axis=1).astype(np.float64), C.sum(axis=0).astype(np.float64)
+    if pi.size == 1 or pj.size == 1:
+        return 0.0
+    log_c = np.log(nz)
+    c_nm = nz / total
+    outer = pi.take(nzx) * pj.take(nzy)
+    log_outer = -np.log(outer) + np.log(pi.sum()) + np.log(pj.sum())
+    mi = c_nm * (log_c - np.log(total)) + c_nm * log_outer
+    mi = np.where(np.abs(mi) < np.finfo(mi.dtype).eps, 0.0, mi)
+    return float(np.clip(mi.sum(), 0.0, None))
+
+
+def mutual_info_score(labels_true, labels_pred, *, contingency=None):
+    """The mutual information of two labelings (natural log), from their contingency matrix."""
+    if contingency is None:
+        labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+        C = _contingency(labels_true, labels_pred)
+    else:
+        C = check_array(contingency, dtype=[np.int64, np.int32, np.float64, np.float32],
+                        input_name="contingency")
+    return _mutual_info(C)
+
+
+def _generalized_average(u, v, method):
+    if method == "min":
+        return min(u, v)
+    if method == "geometric":
+        return np.sqrt(u * v)
+    if method == "arithmetic":
+        return np.mean([u, v])
+    return max(u, v)
+
+
+def normalized_mutual_info_score(labels_true, labels_pred, *, average_method="arithmetic"):
+    """Mutual information divided by a mean ('min', 'geometric', 'arithmetic', 'max') of the
+    two labelings' entropies."""
+    _validate({"labels_true": ["array-like"], "labels_pred": ["array-like"],
+               "average_method": [StrOptions({"arithmetic", "max", "min", "geometric"})]},
+              "normalized_mutual_info_score", labels_true=labels_true, labels_pred=labels_pred,
+              average_method=average_method)
+    labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+    C = _contingency(labels_true, labels_pred)
+    if (C.shape[0] == C.shape[1] == 1) or (C.shape[0] == C.shape[1] == 0):
+        return 1.0
+    mi = _mutual_info(C)
+    if mi == 0:
+        return 0.0
+    h_true, h_pred = _entropy_from_counts(C.sum(axis=1)), _entropy_from_counts(C.sum(axis=0))
+    return float(mi / _generalized_average(h_true, h_pred, average_method))
+
+
+def homogeneity_completeness_v_measure(labels_true, labels_pred, *, beta=1.0):
+    """(homogeneity, completeness, V-measure): each cluster holds one class / each class lies in
+    one cluster / their weighted harmonic mean."""
+    _validate({"labels_true": ["array-like"], "labels_pred": ["array-like"],
+               "beta": [Interval(numbers.Real, 0, None, closed="left")]},
+              "homogeneity_completeness_v_measure", labels_true=labels_true,
+              labels_pred=labels_pred, beta=beta)
+    labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+    if len(labels_true) == 0:
+        return 1.0, 1.0, 1.0
+    C = _contingency(labels_true, labels_pred)
+    h_c, h_k = _entropy_from_counts(C.sum(axis=1)), _entropy_from_counts(C.sum(axis=0))
+    mi = _mutual_info(C)
+    homogeneity = mi / h_c if h_c else 1.0
+    completeness = mi / h_k if h_k else 1.0
+    if homogeneity + completeness == 0.0:
+        v = 0.0
+    else:
+        v = (1 + beta) * homogeneity * completeness / (beta * homogeneity + completeness)
+    return float(homogeneity), float(completeness), float(v)
+
+
+def homogeneity_score(labels_true, labels_pred):
+    """How far each cluster holds members of one class only (1 is perfect)."""
+    return homogeneity_completeness_v_measure(labels_true, labels_pred)[0]
+
+
+def completeness_score(labels_true, labels_pred):
+    """How far the members of each class lie in one cluster (1 is perfect)."""
+    return homogeneity_completeness_v_measure(labels_true, labels_pred)[1]
+
+
+def v_measure_score(labels_true, labels_pred, *, beta=1.0):
+    """The harmonic mean of homogeneity and completeness (weighted by beta)."""
+    return homogeneity_completeness_v_measure(labels_true, labels_pred, beta=beta)[2]
+
+
+# ---- silhouette -------------------------------------------------------------------------------
+
+def _metric_enum(metric):
+    name = {"cityblock": "manhattan", "l1": "manhattan", "l2": "euclidean"}.get(metric, metric)
+    return getattr(_core.neighbors.Metric, name)
+
+
+def _cluster_sums(X, codes, k, metric, p):
+    """(n, k) sums of each sample's distances to the members of each cluster, never holding the
+    n x n matrix: the core's blocks for its metrics, row blocks in numpy otherwise."""
+    if metric == "precomputed":
+        D = X
+        out = np.zeros((D.shape[0], k))
+        for start in range(0, D.shape[0], 1024):
+            block = D[start:start + 1024].astype(np.float64)
+            for c in range(k):
+                out[start:start + 1024, c] = block[:, codes == c].sum(axis=1)
+        return out
+    if isinstance(metric, str):
+        X = np.ascontiguousarray(X)
+        return _core.metrics.silhouette_sums(X, codes, k, _metric_enum(metric), float(p),
+                                             n_threads())
+    n = X.shape[0]
+    out = np.zeros((n, k))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                out[i, codes[j]] += metric(X[i], X[j])
+    return out
+
+
+def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
+    """The silhouette coefficient of each sample, (b - a) / max(a, b): a is its mean distance to
+    the other members of its cluster, b the smallest mean distance to another cluster's members
+    (0 for a sample alone in its cluster).
+
+    ``metric``: 'euclidean' (default), 'sqeuclidean', 'manhattan' ('cityblock', 'l1'),
+    'chebyshev', 'cosine', 'minkowski' (with ``p=``), 'precomputed' or a callable.
+
+    How it works
+    ------------
+    The core (cpp/src/metrics/metrics.cpp, silhouette_sums) walks the distance matrix in blocks of
+    64 rows x 2048 columns: for the euclidean distances one matrix product per block
+    (‖a‖² + ‖b‖² − 2 a·b through the project's GEMM), and each distance is added to the sum of its
+    row's sample over the column's cluster while hot in cache; the n x n matrix is never stored.
+    O(n² d) time, O(n k) memory.
+    """
+    valid = sorted(_CORE_METRICS | {"precomputed"})
+    if not (callable(metric) or metric in valid):
+        raise ValueError(f"Unknown metric {metric!r}: use one of {valid} or a callable.")
+    unknown = set(kwds) - {"p", "n_jobs"}
+    if unknown:
+        raise TypeError(f"silhouette_samples got unexpected keyword arguments {sorted(unknown)}")
+    X, labels = check_X_y(X, labels, dtype=[np.float64, np.float32])
+    if metric == "precomputed":
+        if X.shape[0] != X.shape[1]:
+            raise ValueError(f"A precomputed distance matrix must be square, got {X.shape}.")
+        atol = np.finfo(X.dtype).eps * 100
+        if np.any(np.abs(X.diagonal()) > atol):
+            raise ValueError("The precomputed distance matrix contains non-zero elements on the "
+                             "diagonal. Use np.fill_diagonal(X, 0).")
+    classes, codes = np.unique(labels, return_inverse=True)
+    codes = codes.astype(np.int64).reshape(-1)
+    n = codes.shape[0]
+    if not 1 < len(classes) < n:
+        raise ValueError(f"Number of labels is {len(classes)}. Valid values are 2 to "
+                         "n_samples - 1 (inclusive)")
+    freqs = np.bincount(codes)
+    sums = _cluster_sums(X, codes, len(classes), metric, kwds.get("p", 2))
+    rows = np.arange(n)
+    intra = sums[rows, codes].copy()
+    sums[rows, codes] = np.inf
+    inter = (sums / freqs).min(axis=1)
+    denom = (freqs - 1).take(codes, mode="clip")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intra /= denom
+        sil = (inter - intra) / np.maximum(intra, inter)
+    return np.nan_to_num(sil)
+
+
+def silhouette_score(X, labels, *, metric="euclidean", sample_size=None, random_state=None,
+                     **kwds):
+    """The mean silhouette coefficient over the samples (or over a random subset of
+    ``sample_size`` of them, drawn as scikit-learn draws it). See silhouette_samples."""
+    if sample_size is not None:
+        X, labels = check_X_y(X, labels, dtype=[np.float64, np.float32])
+        rng = check_random_state(random_state)
+        idx = rng.permutation(X.shape[0])[:sample_size]
+        X, labels = (X[idx][:, idx], labels[idx]) if metric == "precomputed" else (X[idx],
+                                                                                  labels[idx])
+    return float(np.mean(silhouette_samples(X, labels, metric=metric, **kwds)))

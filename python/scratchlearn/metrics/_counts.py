@@ -1,0 +1,66 @@
+"""The counting every label metric stands on: the present labels of a pair of 1-d targets and their
+(weighted) confusion counts, from the core (cpp/src/metrics/metrics.cpp).
+
+Integer and boolean targets take a fast path with no sort at all: their range is found by a
+parallel min/max and, when small, the counts of every (true, predicted) pair come from per-thread
+histograms; the labels present are the rows and columns with a sample. Other labels (strings,
+floats, wide integer ranges) are sorted once (np.unique) and encoded by binary search.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _core
+from ..utils.parallel import n_threads
+
+_MAX_RANGE = 4096  # widest integer range counted directly (a 4096 x 4096 histogram per thread)
+
+
+def _as_int64(y):
+    return y.astype(np.int64, copy=False) if y.dtype != np.int64 else np.ascontiguousarray(y)
+
+
+def _counts(t, p, lo, k, weights):
+    if k <= 8192:
+        return _core.metrics.confusion_counts(t, p, int(lo), int(k), weights, n_threads())
+    flat = (t - lo) * k + (p - lo)
+    return np.bincount(flat, weights=weights, minlength=k * k).astype(np.float64).reshape(k, k)
+
+
+def int_fast_path(y_true, y_pred):
+    """Whether both targets are 1-d integer/boolean numpy arrays (the sort-free path)."""
+    return (isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+            and y_true.ndim == 1 and y_pred.ndim == 1 and y_true.size > 0 and y_pred.size > 0
+            and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub")
+
+
+def present_confusion(y_true, y_pred, weights):
+    """``(labels, C)``: the sorted labels present in either 1-d target and the float64 K x K
+    (weighted) counts C[i, j] of samples whose true label is labels[i] and prediction labels[j]."""
+    if int_fast_path(y_true, y_pred):
+        t, p = _as_int64(y_true), _as_int64(y_pred)
+        th = n_threads()
+        lo_t, hi_t = _core.metrics.int_min_max(t, th)
+        lo_p, hi_p = _core.metrics.int_min_max(p, th)
+        lo, hi = min(lo_t, lo_p), max(hi_t, hi_p)
+        if hi - lo < _MAX_RANGE:
+            k = hi - lo + 1
+            counts = _core.metrics.confusion_counts(t, p, lo, k, None, th)
+            present = np.flatnonzero((counts.sum(axis=1) > 0) | (counts.sum(axis=0) > 0))
+            if weights is not None:
+                counts = _core.metrics.confusion_counts(t, p, lo, k, weights, th)
+            C = counts[np.ix_(present, present)]
+            labels = (present + lo).astype(np.result_type(y_true.dtype, y_pred.dtype))
+            return labels, np.ascontiguousarray(C)
+    labels = _unique_union(y_true, y_pred)
+    t = np.searchsorted(labels, y_true).astype(np.int64)
+    p = np.searchsorted(labels, y_pred).astype(np.int64)
+    return labels, _counts(t, p, 0, len(labels), weights)
+
+
+def _unique_union(y_true, y_pred):
+    try:
+        return np.unique(np.concatenate([np.unique(y_true), np.unique(y_pred)]))
+    except TypeError as e:
+        raise ValueError("Mix of label input types (string and number)") from e

@@ -1,0 +1,323 @@
+"""model_selection against scikit-learn: every splitter's folds, the candidates of the parameter
+grids and samplers, cross-validation and the searches' cv_results_ (with scratchlearn's and with
+scikit-learn's estimators), the curves, threads vs serial, and bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats as stats
+import sklearn.model_selection as skms
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits, load_iris
+from sklearn.linear_model import Ridge as SkRidge
+from sklearn.neighbors import KNeighborsClassifier as SkKNN
+
+import scratchlearn.model_selection as ms
+from scratchlearn.linear_model import LogisticRegression, Ridge
+from scratchlearn.neighbors import KNeighborsClassifier
+from scratchlearn.utils.parallel import n_threads, thread_budget
+
+
+def _same_splits(ours, theirs, X, y=None, groups=None):
+    a = list(ours.split(X, y, groups))
+    b = list(theirs.split(X, y, groups))
+    assert len(a) == len(b) > 0
+    for (tr_a, te_a), (tr_b, te_b) in zip(a, b):
+        assert_array_equal(np.asarray(tr_a), np.asarray(tr_b))
+        assert_array_equal(np.asarray(te_a), np.asarray(te_b))
+    assert ours.get_n_splits(X, y, groups) == theirs.get_n_splits(X, y, groups)
+
+
+@pytest.mark.parametrize("n", [10, 23])
+def test_splitters_give_sklearns_folds(n):
+    rng = np.random.RandomState(n)
+    X = rng.randn(n, 2)
+    y = rng.randint(0, 3, n)
+    y[:3] = [0, 1, 2]
+    groups = rng.randint(0, 6, n)
+    for rs in (None, 0, 7, np.random.RandomState(3)):
+        shuffles = (False,) if rs is None else (True,)
+        for shuffle in shuffles:
+            for k in (2, 3):
+                r1 = rs if not isinstance(rs, np.random.RandomState) else np.random.RandomState(3)
+                r2 = rs if not isinstance(rs, np.random.RandomState) else np.random.RandomState(3)
+                _same_splits(ms.KFold(k, shuffle=shuffle, random_state=r1),
+                             skms.KFold(k, shuffle=shuffle, random_state=r2), X)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    _same_splits(ms.StratifiedKFold(k, shuffle=shuffle, random_state=r1),
+                                 skms.StratifiedKFold(k, shuffle=shuffle, random_state=r2), X, y)
+                    _same_splits(ms.StratifiedGroupKFold(k, shuffle=shuffle, random_state=r1),
+                                 skms.StratifiedGroupKFold(k, shuffle=shuffle, random_state=r2),
+                                 X, y, groups)
+                _same_splits(ms.GroupKFold(k, shuffle=shuffle, random_state=r1),
+                             skms.GroupKFold(k, shuffle=shuffle, random_state=r2), X, y, groups)
+    for rs in (0, 1):
+        for kw in ({}, {"test_size": 0.3}, {"test_size": 4, "train_size": 5},
+                   {"train_size": 0.5}):
+            _same_splits(ms.ShuffleSplit(4, random_state=rs, **kw),
+                         skms.ShuffleSplit(4, random_state=rs, **kw), X)
+            if kw.get("test_size", 3) not in (0.1,) and n > 10:
+                _same_splits(ms.StratifiedShuffleSplit(4, random_state=rs, **kw),
+                             skms.StratifiedShuffleSplit(4, random_state=rs, **kw), X, y)
+        _same_splits(ms.RepeatedKFold(n_splits=3, n_repeats=2, random_state=rs),
+                     skms.RepeatedKFold(n_splits=3, n_repeats=2, random_state=rs), X)
+        _same_splits(ms.RepeatedStratifiedKFold(n_splits=2, n_repeats=3, random_state=rs),
+                     skms.RepeatedStratifiedKFold(n_splits=2, n_repeats=3, random_state=rs), X, y)
+    _same_splits(ms.LeaveOneOut(), skms.LeaveOneOut(), X)
+    _same_splits(ms.LeavePOut(2), skms.LeavePOut(2), X[:8])
+    for kw in ({}, {"n_splits": 3, "gap": 1}, {"n_splits": 3, "max_train_size": 4, "test_size": 2}):
+        _same_splits(ms.TimeSeriesSplit(**kw), skms.TimeSeriesSplit(**kw), X)
+    fold = rng.randint(-1, 3, n)
+    _same_splits(ms.PredefinedSplit(fold), skms.PredefinedSplit(fold), X)
+
+
+def test_train_test_split_matches_sklearn():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 3), rng.randint(0, 2, 40)
+    w = list(range(40))
+    for kw in ({}, {"test_size": 0.3, "random_state": 1}, {"train_size": 10, "random_state": 2},
+               {"stratify": y, "random_state": 3}, {"shuffle": False, "test_size": 5}):
+        ours = ms.train_test_split(X, y, w, **kw)
+        if "random_state" not in kw and kw.get("shuffle", True):
+            continue
+        theirs = skms.train_test_split(X, y, w, **kw)
+        for a, b in zip(ours, theirs):
+            assert type(a) is type(b)
+            assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        ms.train_test_split(X, y[:-1])
+    with pytest.raises(ValueError, match="test_size=50 should be either positive and smaller"):
+        ms.train_test_split(X, test_size=50)
+    with pytest.raises(ValueError, match="not implemented for shuffle=False"):
+        ms.train_test_split(X, y, shuffle=False, stratify=y)
+
+
+def test_splitter_bad_input():
+    X = np.zeros((4, 1))
+    with pytest.raises(ValueError, match="greater than the number of samples"):
+        list(ms.KFold(5).split(X))
+    with pytest.raises(ValueError, match="at least one train/test split"):
+        ms.KFold(1)
+    with pytest.raises(ValueError, match="random_state has no effect"):
+        ms.KFold(3, random_state=0)
+    with pytest.raises(ValueError, match="cannot be greater than the number of members"):
+        list(ms.StratifiedKFold(3).split(X, [0, 1, 2, 3]))
+    with pytest.raises(ValueError, match="Supported target types"):
+        list(ms.StratifiedKFold(2).split(X, [0.1, 0.2, 0.3, 0.4]))
+    with pytest.raises(ValueError, match="'groups' parameter should not be None"):
+        list(ms.GroupKFold(2).split(X))
+    with pytest.raises(ValueError, match="Expected `cv` as an integer"):
+        ms.check_cv("five")
+
+
+def test_parameter_grid_and_sampler_match_sklearn():
+    grids = [{"a": [1, 2, 3], "b": ["x", "y"]}, [{"a": [1]}, {"c": [True, False], "a": [2, 3]}],
+             {}, [{}]]
+    for g in grids:
+        ours, theirs = ms.ParameterGrid(g), skms.ParameterGrid(g)
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+        assert [ours[i] for i in range(len(ours))] == [theirs[i] for i in range(len(theirs))]
+    big = {"a": list(range(30)), "b": list(range(40))}
+    for n_iter, dist in ((5, big), (300, big), (1190, big), (4, {"a": [1, 2]}),
+                         (8, {"a": stats.uniform(0, 1), "b": [1, 2, 3], "c": stats.randint(1, 9)}),
+                         (6, [{"a": stats.expon()}, {"b": ["p", "q"]}])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            ours = list(ms.ParameterSampler(dist, n_iter, random_state=4))
+            theirs = list(skms.ParameterSampler(dist, n_iter, random_state=4))
+        assert ours == theirs
+    with pytest.raises(TypeError, match="needs to be a list or a numpy array"):
+        ms.ParameterGrid({"a": 1})
+    with pytest.raises(ValueError, match="need to be a non-empty sequence"):
+        ms.ParameterGrid({"a": []})
+
+
+def _compare_results(ours, theirs, tol=1e-12):
+    keys = [k for k in theirs.cv_results_ if "time" not in k]
+    assert [k for k in ours.cv_results_ if "time" not in k] == keys
+    for k in keys:
+        a, b = ours.cv_results_[k], theirs.cv_results_[k]
+        if k == "params":
+            assert a == b
+        elif k.startswith("param_"):
+            assert a.tolist() == b.tolist()
+            assert_array_equal(np.ma.getmaskarray(a), np.ma.getmaskarray(b))
+        elif k.startswith("rank"):
+            assert_array_equal(a, b)
+        else:
+            assert_allclose(a, b, rtol=tol, atol=tol, err_msg=k)
+    if hasattr(theirs, "best_index_"):
+        assert ours.best_index_ == theirs.best_index_
+        assert ours.best_params_ == theirs.best_params_
+    if hasattr(theirs, "best_score_"):
+        assert_allclose(ours.best_score_, theirs.best_score_, rtol=tol)
+
+
+def test_grid_search_matches_sklearn_with_both_estimators():
+    X, y = load_iris(return_X_y=True)
+    grid = {"n_neighbors": [1, 4, 9], "weights": ["uniform", "distance"]}
+    theirs = skms.GridSearchCV(SkKNN(), grid, cv=4, return_train_score=True).fit(X, y)
+    for est in (KNeighborsClassifier(), SkKNN()):
+        for n_jobs in (None, 2):
+            ours = ms.GridSearchCV(est, grid, cv=4, return_train_score=True,
+                                   n_jobs=n_jobs).fit(X, y)
+            _compare_results(ours, theirs)
+            assert_array_equal(ours.predict(X), theirs.predict(X))
+            assert_allclose(ours.score(X, y), theirs.score(X, y))
+            assert list(ours.classes_) == list(theirs.classes_)
+    # several scorers, refit by name and by a callable
+    scoring = ["accuracy", "f1_macro"]
+    theirs = skms.GridSearchCV(SkKNN(), grid, cv=3, scoring=scoring, refit="f1_macro").fit(X, y)
+    ours = ms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, scoring=scoring,
+                           refit="f1_macro").fit(X, y)
+    _compare_results(ours, theirs)
+
+    def pick(results):
+        return int(np.argmax(results["mean_test_accuracy"] - results["std_test_accuracy"]))
+
+    theirs = skms.GridSearchCV(SkKNN(), grid, cv=3, scoring=scoring, refit=pick).fit(X, y)
+    ours = ms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, scoring=scoring,
+                           refit=pick).fit(X, y)
+    _compare_results(ours, theirs)
+    assert not hasattr(ours, "best_score_")
+    with pytest.raises(ValueError, match="For multi-metric scoring, the parameter refit"):
+        ms.GridSearchCV(KNeighborsClassifier(), grid, scoring=scoring).fit(X, y)
+    no_refit = ms.GridSearchCV(KNeighborsClassifier(), grid, refit=False).fit(X, y)
+    with pytest.raises(AttributeError, match="refit=False"):
+        no_refit.predict(X)
+
+
+def test_grid_search_regression_and_list_of_grids():
+    rng = np.random.RandomState(0)
+    X = rng.randn(80, 5)
+    y = X @ rng.randn(5) + 0.3 * rng.randn(80)
+    grid = [{"alpha": [0.1, 1.0, 10.0]}, {"alpha": [3.0], "fit_intercept": [False]}]
+    theirs = skms.GridSearchCV(SkRidge(), grid, cv=5, scoring="neg_mean_squared_error",
+                               return_train_score=True).fit(X, y)
+    for est in (Ridge(), SkRidge()):
+        ours = ms.GridSearchCV(est, grid, cv=5, scoring="neg_mean_squared_error",
+                               return_train_score=True, n_jobs=2).fit(X, y)
+        _compare_results(ours, theirs, tol=1e-9 if isinstance(est, Ridge) else 1e-12)
+
+
+def test_randomized_search_matches_sklearn():
+    X, y = load_iris(return_X_y=True)
+    dist = {"n_neighbors": stats.randint(1, 20), "weights": ["uniform", "distance"],
+            "leaf_size": stats.randint(10, 40)}
+    theirs = skms.RandomizedSearchCV(SkKNN(), dist, n_iter=6, random_state=0, cv=3).fit(X, y)
+    for est in (SkKNN(), KNeighborsClassifier()):
+        ours = ms.RandomizedSearchCV(est, dist, n_iter=6, random_state=0, cv=3,
+                                     n_jobs=2).fit(X, y)
+        _compare_results(ours, theirs)
+    lists = {"n_neighbors": [1, 2, 3, 5, 8], "p": [1, 2]}
+    theirs = skms.RandomizedSearchCV(SkKNN(), lists, n_iter=4, random_state=1, cv=3).fit(X, y)
+    ours = ms.RandomizedSearchCV(KNeighborsClassifier(), lists, n_iter=4, random_state=1,
+                                 cv=3).fit(X, y)
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    ours = ms.RandomizedSearchCV(LogisticRegression(max_iter=200), {"C": stats.loguniform(0.1, 10)},
+                                 n_iter=3, random_state=0, cv=3).fit(X, y)
+    assert ours.best_estimator_.C == ours.best_params_["C"]
+
+
+class _Fragile(KNeighborsClassifier):
+    def fit(self, X, y):
+        if self.n_neighbors == 2:
+            raise RuntimeError("boom")
+        return super().fit(X, y)
+
+
+def test_error_score_and_failures():
+    X, y = load_iris(return_X_y=True)
+    grid = {"n_neighbors": [1, 2, 3]}
+    from scratchlearn.exceptions import FitFailedWarning
+
+    with pytest.warns(FitFailedWarning, match="3 fits failed out of a total of 9"):
+        s = ms.GridSearchCV(_Fragile(), grid, cv=3, error_score=-1.0).fit(X, y)
+    assert_array_equal(s.cv_results_["mean_test_score"][1], -1.0)
+    with pytest.raises(RuntimeError, match="boom"):
+        ms.GridSearchCV(_Fragile(), grid, cv=3, error_score="raise").fit(X, y)
+    with pytest.raises(ValueError, match="All the 3 fits failed"):
+        ms.GridSearchCV(_Fragile(), {"n_neighbors": [2]}, cv=3).fit(X, y)
+    with pytest.raises(ValueError, match="not a valid scoring value"):
+        ms.GridSearchCV(KNeighborsClassifier(), grid, scoring="accurate").fit(X, y)
+    with pytest.raises(ValueError, match="error_score must be the string 'raise' or a numeric"):
+        ms.cross_validate(KNeighborsClassifier(), X, y, error_score="rise")
+
+
+def test_cross_validation_functions_match_sklearn():
+    X, y = load_iris(return_X_y=True)
+    for est, sk_est in ((KNeighborsClassifier(3), SkKNN(3)), (SkKNN(3), SkKNN(3))):
+        for scoring in (None, "accuracy", ["accuracy", "f1_weighted"]):
+            ours = ms.cross_validate(est, X, y, cv=4, scoring=scoring, return_train_score=True,
+                                     return_estimator=True, return_indices=True, n_jobs=2)
+            theirs = skms.cross_validate(sk_est, X, y, cv=4, scoring=scoring,
+                                         return_train_score=True, return_estimator=True,
+                                         return_indices=True)
+            assert sorted(ours) == sorted(theirs)
+            for k in theirs:
+                if k.startswith(("test_", "train_")):
+                    assert_allclose(ours[k], theirs[k], rtol=1e-12, atol=1e-12)
+            for a, b in zip(ours["indices"]["test"], theirs["indices"]["test"]):
+                assert_array_equal(a, b)
+        assert_allclose(ms.cross_val_score(SkKNN(3), X, y, cv=5),
+                        skms.cross_val_score(SkKNN(3), X, y, cv=5))
+        for method in ("predict", "predict_proba"):
+            assert_allclose(ms.cross_val_predict(SkKNN(3), X, y, cv=5, method=method),
+                            skms.cross_val_predict(SkKNN(3), X, y, cv=5, method=method))
+    # a class missing from one training fold: the probabilities keep every column
+    y2 = y.copy()
+    y2[:3] = 3
+    with pytest.warns(RuntimeWarning, match="Number of classes in training fold"):
+        ours = ms.cross_val_predict(SkKNN(3), X, y2, cv=ms.KFold(3), method="predict_proba")
+    with pytest.warns(RuntimeWarning, match="Number of classes in training fold"):
+        theirs = skms.cross_val_predict(SkKNN(3), X, y2, cv=skms.KFold(3),
+                                        method="predict_proba")
+    assert_allclose(ours, theirs)
+    assert_allclose(ms.cross_val_predict(KNeighborsClassifier(5), X, y, cv=5),
+                    skms.cross_val_predict(SkKNN(5), X, y, cv=5))
+    with pytest.raises(ValueError, match="only works for partitions"):
+        ms.cross_val_predict(SkKNN(3), X, y, cv=ms.ShuffleSplit(3, random_state=0))
+
+
+def test_learning_and_validation_curves_match_sklearn():
+    X, y = load_iris(return_X_y=True)
+    for kw in ({}, {"train_sizes": [0.3, 0.6, 1.0], "shuffle": True, "random_state": 0},
+               {"train_sizes": [20, 50], "return_times": True}):
+        ours = ms.learning_curve(SkKNN(3), X, y, cv=3, n_jobs=2, **kw)
+        theirs = skms.learning_curve(SkKNN(3), X, y, cv=3, **kw)
+        assert len(ours) == len(theirs)
+        for a, b in list(zip(ours, theirs))[:3]:
+            assert_allclose(a, b)
+    train, test = ms.validation_curve(KNeighborsClassifier(), X, y, param_name="n_neighbors",
+                                      param_range=[1, 5, 15], cv=3)
+    t2, s2 = skms.validation_curve(SkKNN(), X, y, param_name="n_neighbors",
+                                   param_range=[1, 5, 15], cv=3)
+    assert_allclose(train, t2)
+    assert_allclose(test, s2)
+    with pytest.raises(ValueError, match="must be within \\(0, 1\\]"):
+        ms.learning_curve(SkKNN(3), X, y, train_sizes=[0.0, 0.5])
+
+
+def test_threads_share_the_cores():
+    assert n_threads(None) >= 1
+    with thread_budget(1):
+        assert n_threads(None) == 1
+        assert n_threads(8) == 1
+    digits_X, digits_y = load_digits(return_X_y=True)
+    X, y = digits_X[:600], digits_y[:600]
+    grid = {"n_neighbors": [1, 3, 5, 7]}
+    serial = ms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, n_jobs=1).fit(X, y)
+    threaded = ms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, n_jobs=-1).fit(X, y)
+    assert_array_equal(serial.cv_results_["mean_test_score"],
+                       threaded.cv_results_["mean_test_score"])
+    joblib_run = ms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, n_jobs=2,
+                                 backend="threading").fit(X, y)
+    assert_array_equal(serial.cv_results_["mean_test_score"],
+                       joblib_run.cv_results_["mean_test_score"])
+    import joblib
+
+    with joblib.parallel_backend("threading", n_jobs=2):
+        ctx = ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3)
+    assert_array_equal(ctx, ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3))
