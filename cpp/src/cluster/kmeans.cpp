@@ -32,6 +32,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "chunk_kernels.hpp"
@@ -174,28 +176,35 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
-    // Few centres on a vector path: distances accumulated in registers against −2·Cᵀ (padded to
-    // kp columns), with no product buffer; otherwise the product per chunk.
-    const index_t kp = (K.argmin_rows && k <= 16) ? (k <= 8 ? 8 : 16) : 0;
+    // On a vector path: distances accumulated in registers against −2·Cᵀ (padded to kp columns,
+    // in panels of 16 centres beyond 16), with no product buffer; otherwise the product per chunk.
+    const index_t kp = K.argmin_rows ? (k <= 8 ? 8 : (k + 15) / 16 * 16) : 0;
     std::vector<T> Ct, cnp;
     if (kp) {
         Ct.assign(static_cast<size_t>(d * kp), T(0));
         cnp.assign(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
+        const index_t width = kp <= 16 ? kp : 16;  // d × kp, or d × 16 panels
         for (index_t j = 0; j < k; ++j) {
             cnp[j] = cn[j];
-            for (index_t f = 0; f < d; ++f) Ct[f * kp + j] = T(-2) * C[j * d + f];
+            T* panel = Ct.data() + (j / width) * d * width;
+            for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
         }
     }
     const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
-    const index_t per_thread = kChunk * (k + 2);
-    buffers.resize(static_cast<size_t>(nt * per_thread));
+    // Per thread: the product buffer (none on the register path), best and label per sample, and
+    // the chunk's own sums and weights in T.
+    const index_t prod = kp ? 0 : kChunk * k;
+    const index_t per_thread = prod + 2 * kChunk + (with_sums ? k * (d + 1) : 0);
+    buffers.assign(static_cast<size_t>(nt * per_thread), T(0));
     P.clear();
     ExceptionSlot slot;
 #pragma omp parallel num_threads(nt)
     {
         T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
-        T* best = buf + kChunk * k;  // per sample: smallest ‖c‖² − 2·x·c so far
+        T* best = buf + prod;        // per sample: smallest ‖c‖² − 2·x·c so far
         T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
+        T* csum = lab + kChunk;      // the chunk's Σ w·x (k × d), then Σ w (k)
+        T* cw = csum + k * d;
 #pragma omp for schedule(dynamic, 1)
         for (index_t g = 0; g < part.n_groups; ++g) {
             slot.run([&] {
@@ -215,8 +224,22 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                         gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                         K.argmin_columns(buf, cn, k, m, best, lab);
                     }
-                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
-                                   &inertia);
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, with_sums ? csum : nullptr,
+                                   cw, with_inertia, &changed, &inertia);
+                    if (with_sums) {
+                        // The chunk's sums into the group's double partials (k·d adds per
+                        // chunk of 256 samples: small next to the 256·k·d of the distances).
+                        for (index_t j = 0; j < k; ++j) {
+                            gw[j] += double(cw[j]);
+                            cw[j] = T(0);
+                            T* cs = csum + j * d;
+                            double* s = gs + j * d;
+                            for (index_t f = 0; f < d; ++f) {
+                                s[f] += double(cs[f]);
+                                cs[f] = T(0);
+                            }
+                        }
+                    }
                 }
                 P.inertia[g] = inertia;
                 P.changed[g] = changed;
@@ -590,6 +613,147 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     slot.rethrow();
 }
 
+
+namespace {
+
+// Squared distances (clipped at 0) from the rows r0 … r0+m−1 of X to the t candidates `cand`
+// (t × d, in U), through the dots_rows kernel of U: out[i·kp + j] for j < t. xb is scratch for
+// the rows converted to U (unused when U is T), ct/cnp the packed candidates (filled here once per
+// candidate set by pack_candidates).
+template <class U>
+void pack_candidates(const U* cand, index_t t, index_t d, index_t kp, std::vector<U>& ct,
+                     std::vector<U>& cnp) {
+    ct.assign(static_cast<size_t>(d * kp), U(0));
+    cnp.assign(static_cast<size_t>(kp), U(0));
+    for (index_t j = 0; j < t; ++j) {
+        U s = 0;
+        for (index_t f = 0; f < d; ++f) {
+            const U v = cand[j * d + f];
+            s += v * v;
+            ct[f * kp + j] = U(-2) * v;
+        }
+        cnp[j] = s;
+    }
+}
+
+}  // namespace
+
+template <class T>
+void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw, index_t k,
+                     index_t first, const double* draws, index_t t, std::int64_t* indices,
+                     int n_threads) {
+    require(n >= 1 && d >= 1, "kmeans_plusplus: X must have at least one sample and one feature");
+    require(k >= 1 && k <= n, "kmeans_plusplus: n_clusters must be in [1, n_samples]");
+    require(t >= 1 && t <= 4096, "kmeans_plusplus: n_local_trials must be in [1, 4096]");
+    require(first >= 0 && first < n, "kmeans_plusplus: first centre out of range");
+    require(X && xn && sw && indices && (k == 1 || draws), "kmeans_plusplus: null buffer");
+    // Float data: distances in double, as scikit-learn computes them (so the same draws pick the
+    // same samples); double data: directly.
+    using U = double;
+    constexpr bool upcast = !std::is_same<T, U>::value;
+    const auto& KU = kernel_table::kernels<U>().kmeans;
+    const index_t n_chunks = (n + kWideChunk - 1) / kWideChunk;
+    const index_t tb = std::min<index_t>(t, 16);  // candidates per kernel call
+    const index_t kp_max = tb <= 8 ? 8 : 16;
+    std::vector<T> closest(static_cast<size_t>(n)), D(static_cast<size_t>(t * n));
+    std::vector<double> part_pot(static_cast<size_t>(n_chunks * t));
+    std::vector<U> cand(static_cast<size_t>(t * d));
+    std::vector<std::vector<U>> cts((t + 15) / 16), cnps((t + 15) / 16);
+    std::vector<index_t> ids(static_cast<size_t>(t));
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(t) * double(d));
+    std::vector<U> scratch(static_cast<size_t>(nt * kWideChunk * (kp_max + (upcast ? d : 0))));
+
+    // Distances of every sample to the ids[0 … tc) candidates, min'ed with `closest` (or not,
+    // when with_min is false), into D (tc × n), with each chunk's weighted sums in part_pot.
+    auto candidate_pass = [&](index_t tc, bool with_min) {
+        for (index_t j = 0; j < tc; ++j)
+            for (index_t f = 0; f < d; ++f) cand[j * d + f] = U(X[ids[j] * d + f]);
+        for (index_t g0 = 0; g0 < tc; g0 += 16) {
+            const index_t tg = std::min<index_t>(16, tc - g0);
+            pack_candidates(cand.data() + g0 * d, tg, d, tg <= 8 ? 8 : 16, cts[g0 / 16],
+                            cnps[g0 / 16]);
+        }
+        ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+        {
+            U* out = scratch.data() + static_cast<index_t>(thread_id()) * kWideChunk *
+                                          (kp_max + (upcast ? d : 0));
+            U* xb = out + kWideChunk * kp_max;
+#pragma omp for schedule(dynamic, 1)
+            for (index_t c = 0; c < n_chunks; ++c) {
+                slot.run([&] {
+                    const index_t r0 = c * kWideChunk, m = std::min(kWideChunk, n - r0);
+                    const U* rows;
+                    if (upcast) {
+                        for (index_t i = 0; i < m * d; ++i) xb[i] = U(X[r0 * d + i]);
+                        rows = xb;
+                    } else {
+                        rows = reinterpret_cast<const U*>(X + r0 * d);
+                    }
+                    double* pot = part_pot.data() + c * t;
+                    for (index_t g0 = 0; g0 < tc; g0 += 16) {
+                        const index_t tg = std::min<index_t>(16, tc - g0);
+                        const index_t kp = tg <= 8 ? 8 : 16;
+                        KU.dots_rows(rows, m, d, cts[g0 / 16].data(), cnps[g0 / 16].data(), kp,
+                                     out);
+                        for (index_t j = 0; j < tg; ++j) {
+                            T* Dj = D.data() + (g0 + j) * n + r0;
+                            double s = 0;
+                            for (index_t i = 0; i < m; ++i) {
+                                U v = out[i * kp + j] + U(xn[r0 + i]);
+                                T tv = T(v > U(0) ? v : U(0));
+                                if (with_min && closest[r0 + i] < tv) tv = closest[r0 + i];
+                                Dj[i] = tv;
+                                s += double(sw[r0 + i]) * double(tv);
+                            }
+                            pot[g0 + j] = s;
+                        }
+                    }
+                });
+            }
+        }
+        slot.rethrow();
+    };
+    auto total_pot = [&](index_t j) {
+        double s = 0;
+        for (index_t c = 0; c < n_chunks; ++c) s += part_pot[c * t + j];
+        return T(s);
+    };
+
+    indices[0] = first;
+    ids[0] = first;
+    candidate_pass(1, false);
+    std::copy(D.begin(), D.begin() + n, closest.begin());
+    T pot = total_pot(0);
+    std::vector<std::pair<double, index_t>> targets(static_cast<size_t>(t));
+    for (index_t c = 1; c < k; ++c) {
+        // The candidates: the first sample where the running sum of w·D reaches each target.
+        for (index_t j = 0; j < t; ++j)
+            targets[j] = {draws[(c - 1) * t + j] * double(pot), j};
+        std::sort(targets.begin(), targets.end());
+        T run = T(0);
+        index_t q = 0, i = 0;
+        for (; i < n && q < t; ++i) {
+            run += sw[i] * closest[i];
+            while (q < t && double(run) >= targets[q].first) ids[targets[q++].second] = i;
+        }
+        for (; q < t; ++q) ids[targets[q].second] = n - 1;  // rounding past the end: the last one
+        candidate_pass(t, true);
+        index_t best = 0;
+        T best_pot = total_pot(0);
+        for (index_t j = 1; j < t; ++j) {
+            const T pj = total_pot(j);
+            if (pj < best_pot) {
+                best_pot = pj;
+                best = j;
+            }
+        }
+        pot = best_pot;
+        std::copy(D.begin() + best * n, D.begin() + (best + 1) * n, closest.begin());
+        indices[c] = ids[best];
+    }
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                \
     template KMeansRun kmeans_lloyd<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \
                                        double, std::int32_t*, int);                                \
@@ -599,7 +763,9 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
                                      std::int32_t*, double*, double*, int);                        \
     template void kmeans_transform<T>(const T*, index_t, index_t, const T*, index_t, T*, int);     \
     template void kmeans_sq_distances<T>(const T*, index_t, index_t, const T*, const T*, index_t,  \
-                                         T*, int);
+                                         T*, int);                                                 \
+    template void kmeans_plusplus<T>(const T*, index_t, index_t, const T*, const T*, index_t,      \
+                                     index_t, const double*, index_t, std::int64_t*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

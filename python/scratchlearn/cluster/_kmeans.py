@@ -87,30 +87,21 @@ def _is_same_clustering(labels1, labels2, n_clusters):
 
 def _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight, random_state, n_threads,
                      n_local_trials=None):
-    """Greedy k-means++ on (already validated) X: (centres, indices)."""
+    """Greedy k-means++ on (already validated) X: (centres, indices).
+
+    The random draws are scikit-learn's, in its order (the first centre by ``choice``, then
+    ``n_local_trials`` uniforms per further centre), all taken here up front; the core does the
+    rest (cpp/src/cluster/kmeans.cpp, ``kmeans_plusplus``)."""
     n_samples, n_features = X.shape
-    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
     center_id = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
-    indices = np.full(n_clusters, -1, dtype=int)
-    centers[0] = X[center_id]
-    indices[0] = center_id
-    closest_dist_sq = _core.cluster.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
-    current_pot = closest_dist_sq @ sample_weight
-    for c in range(1, n_clusters):
-        rand_vals = random_state.uniform(size=n_local_trials) * current_pot
-        candidate_ids = np.searchsorted(np.cumsum(sample_weight * closest_dist_sq), rand_vals)
-        np.clip(candidate_ids, None, n_samples - 1, out=candidate_ids)
-        dist = _core.cluster.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
-        np.minimum(closest_dist_sq, dist, out=dist)
-        candidates_pot = dist @ sample_weight
-        best = int(np.argmin(candidates_pot))
-        current_pot = candidates_pot[best]
-        closest_dist_sq = dist[best]
-        centers[c] = X[candidate_ids[best]]
-        indices[c] = candidate_ids[best]
-    return centers, indices
+    draws = random_state.uniform(size=(n_clusters - 1, n_local_trials))
+    indices = _core.cluster.kmeans_plusplus(
+        X, np.ascontiguousarray(x_squared_norms, dtype=X.dtype),
+        np.ascontiguousarray(sample_weight, dtype=X.dtype), int(n_clusters), int(center_id),
+        np.ascontiguousarray(draws, dtype=np.float64), n_threads).astype(int, copy=False)
+    return np.ascontiguousarray(X[indices]), indices
 
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, random_state=None,
