@@ -448,6 +448,25 @@ def _mini_batch_step(X, sample_weight, centers, centers_new, weight_sums, random
     return float(inertia)
 
 
+def _weighted_batch_sampler(random_state, n_samples, batch_size, p):
+    """A function drawing ``random_state.choice(n_samples, batch_size, p=p, replace=True)``.
+
+    For a legacy ``RandomState`` the draws are exactly those of ``choice`` (the cumulative
+    distribution, normalised by its last entry, searched with ``random_sample`` uniforms), but the
+    distribution is built and checked once instead of at every batch."""
+    if type(random_state) is np.random.RandomState:
+        cdf = np.asarray(p, dtype=np.float64).cumsum()
+        cdf /= cdf[-1]
+
+        def draw():
+            return cdf.searchsorted(random_state.random_sample(batch_size), side="right")
+        return draw
+
+    def draw():
+        return random_state.choice(n_samples, batch_size, p=p, replace=True)
+    return draw
+
+
 class MiniBatchKMeans(_BaseKMeans):
     """Mini-batch k-means: k-means on random batches, for large data.
 
@@ -612,10 +631,11 @@ default='k-means++'
         n_steps = (int(self.max_iter) * n_samples) // self._batch_size
         normalized_sample_weight = sample_weight / sum_of_weights
         unit_sample_weight = np.ones(self._batch_size, dtype=X.dtype)
+        draw_batch = _weighted_batch_sampler(random_state, n_samples, self._batch_size,
+                                             normalized_sample_weight)
         i = -1
         for i in range(n_steps):
-            minibatch_indices = random_state.choice(n_samples, self._batch_size,
-                                                    p=normalized_sample_weight, replace=True)
+            minibatch_indices = draw_batch()
             batch_inertia = _mini_batch_step(
                 X[minibatch_indices], unit_sample_weight, centers, centers_new, self._counts,
                 random_state, self._random_reassign(), self.reassignment_ratio, n_threads)
