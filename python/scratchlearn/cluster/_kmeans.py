@@ -6,20 +6,24 @@ k-means looks for k centres minimising the inertia Σᵢ wᵢ‖xᵢ − c_{labe
 alternates two steps until the labels stop changing (or the centres move less than ``tol``):
 assign every sample to its nearest centre, then move each centre to the weighted mean of its
 samples. The assignment is the expensive part, O(n·k·d) per iteration; the core
-(cpp/src/cluster/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
-x·c from the project's matrix product, picks argmin_j ‖c_j‖² − 2·x·c_j (‖x‖² is common to all
-centres), and adds w·x into per-block partial sums of the new centres while the block is in cache.
+(cpp/src/cluster/kmeans.cpp, loops in chunk_kernels_impl.hpp) fuses it: for 256 samples at a time a
+register-tiled kernel computes ‖c_j‖² − 2·x·c_j against panels of 16 centres (−2·Cᵀ packed once
+per iteration), folds each panel into every sample's running argmin (‖x‖² is common to all
+centres), and adds w·x into the chunk's partial sums of the new centres while the block is in cache.
 No n × k distance matrix is ever stored, and the partial sums are reduced in a fixed order, so the
 results do not depend on n_jobs. As scikit-learn does, the data is centred before the iterations
 (smaller norms, less cancellation) and the mean is added back to the centres.
 
 Elkan's variant keeps, per sample, an upper bound on the distance to its own centre and lower
 bounds on the distances to the others; the triangle inequality with the centre–centre distances
-then proves most candidate centres cannot win, so most distances are never computed.
+then proves most candidate centres cannot win, so most distances are never computed. The bounds
+start from all distances at once (the same kernel), and a chunk whose bounds have grown too loose
+to prune after a large move of the centres is rebuilt the same way.
 
 k-means++ seeding picks each next centre among 2 + ⌊ln k⌋ candidates drawn with probability
 proportional to w·D(x)² (D the distance to the nearest centre chosen so far), keeping the candidate
-that lowers the potential most; the candidate-to-data distances come from the core as well.
+that lowers the potential most. The draws are scikit-learn's, in its order, taken up front; the core
+then runs the whole seeding, one pass over the data per new centre for all its candidates.
 
 MiniBatchKMeans updates the centres from random batches: each centre moves to the running weighted
 mean of all the samples ever assigned to it; rarely used centres are reassigned to random samples.
