@@ -63,3 +63,34 @@ def test_minibatch_kmeans_fit(benchmark, lib):
     model = benchmark.pedantic(lambda: MiniBatchKMeans(K, random_state=0).fit(data["X"]),
                                rounds=3, warmup_rounds=1)
     assert model.inertia_ > 0
+
+
+# Shapes beyond the headline one: k from 2 to 256 and d from 2 to 100, both dtypes, Lloyd and
+# Elkan from the same centres (same inertia), and k-means++ seeding (the same seeds for float64).
+SWEEP_N, SWEEP_ITER = 50_000, 10
+SWEEP = [(2, 2), (2, 256), (10, 20), (10, 128), (50, 8), (50, 64), (100, 256)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("d,k", SWEEP, ids=[f"d{d}-k{k}" for d, k in SWEEP])
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+@pytest.mark.parametrize("lib", ["sklearn", "scratchlearn"])
+def test_kmeans_sweep(benchmark, lib, algorithm, d, k, dtype):
+    data = _data(SWEEP_N, d, k, dtype, seed=3)
+    KMeans = _module(lib).KMeans
+    benchmark.group = f"KMeans {algorithm} {SWEEP_N}x{d} k={k} {SWEEP_ITER} iters {np.dtype(dtype).name}"
+    model = benchmark.pedantic(
+        lambda: KMeans(k, init=data["init"], n_init=1, tol=0.0, max_iter=SWEEP_ITER,
+                       algorithm=algorithm).fit(data["X"]), rounds=3, warmup_rounds=1)
+    assert model.inertia_ > 0
+
+
+@pytest.mark.parametrize("d,k", [(2, 8), (20, 64), (100, 256)], ids=["d2-k8", "d20-k64", "d100-k256"])
+@pytest.mark.parametrize("lib", ["sklearn", "scratchlearn"])
+def test_kmeans_plusplus_seeding(benchmark, lib, d, k):
+    data = _data(SWEEP_N, d, k, np.float64, seed=5)
+    kmeans_plusplus = _module(lib).kmeans_plusplus
+    benchmark.group = f"kmeans_plusplus {SWEEP_N}x{d} k={k}"
+    _, idx = benchmark.pedantic(lambda: kmeans_plusplus(data["X"], k, random_state=0), rounds=3,
+                                warmup_rounds=1)
+    assert len(idx) == k

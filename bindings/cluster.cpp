@@ -94,6 +94,28 @@ py::array sq_distances(const typed<T>& x_in, const carray<T>& XN, const carray<T
     return out;
 }
 
+template <class T>
+py::array plusplus(const typed<T>& x_in, const carray<T>& XN, const carray<T>& W, index_t k,
+                   index_t first, const carray<double>& draws, int n_threads) {
+    auto X = c_order(x_in, 2, "X");
+    check_ndim(XN, 1, "x_squared_norms");
+    check_ndim(W, 1, "sample_weight");
+    check_ndim(draws, 2, "draws");
+    const index_t n = X.shape(0), d = X.shape(1), t = draws.shape(1);
+    if (XN.shape(0) != n) throw std::invalid_argument("kmeans_plusplus: x_squared_norms length differs from n_samples");
+    if (W.shape(0) != n) throw std::invalid_argument("kmeans_plusplus: sample_weight length differs from n_samples");
+    if (k < 1 || draws.shape(0) != k - 1) throw std::invalid_argument("kmeans_plusplus: draws must be (n_clusters - 1) x n_local_trials");
+    py::array_t<std::int64_t> indices(k);
+    const T *px = X.data(), *pn = XN.data(), *pw = W.data();
+    const double* pd = draws.data();
+    std::int64_t* pi = indices.mutable_data();
+    {
+        py::gil_scoped_release release;
+        kmeans_plusplus<T>(px, n, d, pn, pw, k, first, pd, t, pi, n_threads);
+    }
+    return indices;
+}
+
 }  // namespace
 
 void register_cluster(py::module_& m) {
@@ -114,4 +136,8 @@ void register_cluster(py::module_& m) {
     def_float(f, "kmeans_sq_distances", &sq_distances<float>, &sq_distances<double>,
               "Squared euclidean distances from every row of Y to every row of X (len(Y) x len(X)).",
               py::arg("X").noconvert(), py::arg("x_sq_norms"), py::arg("Y"), py::arg("n_threads"));
+    def_float(f, "kmeans_plusplus", &plusplus<float>, &plusplus<double>,
+              "Greedy k-means++ seeding from the first centre and the uniform draws: the indices.",
+              py::arg("X").noconvert(), py::arg("x_squared_norms"), py::arg("sample_weight"),
+              py::arg("n_clusters"), py::arg("first"), py::arg("draws"), py::arg("n_threads"));
 }

@@ -76,18 +76,24 @@ struct KMeansKernels {
     // For the m columns of buf (k × m, leading dimension m): lab[i] = argmin_j cn[j] + buf[j, i]
     // (lowest j on ties, as T), best[i] = that minimum.
     void (*argmin_columns)(const T* buf, const T* cn, index_t k, index_t m, T* best, T* lab) = nullptr;
-    // Few centres, no product buffer (nullptr where the path has no such kernel): for the m rows
-    // of X, lab[i] = argmin_j cnp[j] + Σ_f x_f·Ct[f, j] (lowest j on ties, as T), best[i] = the
-    // minimum. Ct is d × kp holding −2·Cᵀ (zero columns past k), cnp the kp centre norms (+inf
-    // past k); kp is 8 or 16.
+    // No product buffer (nullptr where the path has no such kernel): for the m rows of X,
+    // lab[i] = argmin_j cnp[j] + Σ_f x_f·Ct[f, j] (lowest j on ties, as T), best[i] = the
+    // minimum. Ct holds −2·Cᵀ (zero columns past k), cnp the kp centre norms (+inf past k). kp is
+    // 8, 16 or a multiple of 16; for kp <= 16, Ct is d × kp, beyond it is kp / 16 panels, panel p
+    // being the d × 16 block of centres 16p … 16p+15 (contiguous, one after the other).
     void (*argmin_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
                         T* best, T* lab) = nullptr;
     // For samples r0 … r0+m−1 with new labels lab: count the labels that change, store them, add
     // w·x and w into the cluster partial sums (when sums is non-null) and w‖x − c‖² into *inertia
-    // (when with_inertia).
+    // (when with_inertia). sums (k × d) and weights (k) are the chunk's own, in T: the caller
+    // zeroes them and adds them into its double partials after each chunk.
     void (*finish_chunk)(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
-                         const T* lab, std::int32_t* labels, double* sums, double* weights,
+                         const T* lab, std::int32_t* labels, T* sums, T* weights,
                          bool with_inertia, long long* changed, double* inertia) = nullptr;
+    // out[i·kp + j] = cnp[j] + Σ_f x_f·Ct[f, j] for the m rows of X, Ct d × kp, kp ∈ {8, 16}
+    // (the candidate distances of k-means++ seeding).
+    void (*dots_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
+                      T* out) = nullptr;
 };
 
 // ---- neighbors: the screening scan of the kNN search (neighbors/scan_*.cpp) --------------------

@@ -56,4 +56,17 @@ template <class T>
 void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, const T* Y,
                          index_t m, T* out, int n_threads);
 
+// Greedy k-means++ seeding (scikit-learn's procedure, draw for draw). indices[0] = first; then
+// for c = 1 … k−1, with D the squared distance of every sample to its nearest chosen centre and
+// pot = Σ w·D: the t candidates are the first samples where the running sum of w·D (in T, in
+// sample order) reaches draws[(c−1)·t + j]·pot; each candidate's potential Σ w·min(D, ‖x − cand‖²)
+// is computed (one pass over X for all t candidates, in blocks of 4096 samples, in parallel),
+// and the candidate with the lowest potential joins. draws has (k−1)·t uniforms in [0, 1).
+// Squared distances come from ‖x‖² + ‖c‖² − 2·x·c (x_sq_norms given), clipped at 0, computed
+// in double for float data as scikit-learn does. Results do not depend on n_threads.
+template <class T>
+void kmeans_plusplus(const T* X, index_t n, index_t d, const T* x_sq_norms, const T* sample_weight,
+                     index_t k, index_t first, const double* draws, index_t t,
+                     std::int64_t* indices, int n_threads);
+
 }  // namespace scratchlearn

@@ -71,6 +71,9 @@ struct Vec<double> {
     static unsigned eq_mask(R a, double b) {
         return unsigned(_mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ)));
     }
+    static bool lt_mask(R a, double b) {
+        return _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_LT_OQ)) != 0;
+    }
 };
 template <>
 struct Vec<float> {
@@ -89,6 +92,9 @@ struct Vec<float> {
     }
     static unsigned eq_mask(R a, float b) {
         return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ)));
+    }
+    static bool lt_mask(R a, float b) {
+        return _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_LT_OQ)) != 0;
     }
 };
 
@@ -144,6 +150,72 @@ void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __rest
     }
 }
 
+// Any number of centres, in panels of 16 (each d × 16, contiguous): S samples at a time, whose
+// rows stay in L1 while every panel streams by (the panels of all k centres sit in L2). The
+// S·NV accumulators of a panel are folded into each sample's running minimum at once: a vector
+// compare against the best so far, and only when some lane beats it, the reduction that finds the
+// lane. Panels are visited in order and lanes ties go to the lowest lane, so ties keep the lowest
+// centre index.
+template <class T>
+void argmin_rows_panels(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
+                        const T* __restrict cnp, index_t kp, T* __restrict best,
+                        T* __restrict lab) {
+    using O = Vec<T>;
+    using R = typename O::R;
+    constexpr int NV = 16 / O::W;
+    constexpr int S = NV == 2 ? 6 : 3;  // 12 accumulators
+    const index_t n_panels = kp / 16;
+    for (index_t i = 0; i < m; i += S) {
+        const T* x[S];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
+        T bs[S];
+        index_t bl[S];
+        for (int s = 0; s < S; ++s) {
+            bs[s] = std::numeric_limits<T>::infinity();
+            bl[s] = 0;
+        }
+        for (index_t p = 0; p < n_panels; ++p) {
+            const T* panel = Ct + p * d * 16;
+            R a[S][NV];
+#pragma GCC unroll 8
+            for (int s = 0; s < S; ++s)
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) a[s][q] = O::load(cnp + p * 16 + q * O::W);
+            for (index_t f = 0; f < d; ++f) {
+                const T* ct = panel + f * 16;
+                R c[NV];
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
+#pragma GCC unroll 8
+                for (int s = 0; s < S; ++s) {
+                    const R u = O::set1(x[s][f]);
+#pragma GCC unroll 4
+                    for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int s = 0; s < S; ++s) {
+                R mv = a[s][0];
+#pragma GCC unroll 4
+                for (int q = 1; q < NV; ++q) mv = O::min(mv, a[s][q]);
+                if (O::lt_mask(mv, bs[s])) {
+                    T b;
+                    T l;
+                    store_argmin<T, NV>(a[s], &b, &l);
+                    bs[s] = b;
+                    bl[s] = p * 16 + static_cast<index_t>(l);
+                }
+            }
+        }
+        for (int s = 0; s < S; ++s)
+            if (i + s < m) {
+                best[i + s] = bs[s];
+                lab[i + s] = T(bl[s]);
+            }
+    }
+}
+
 template <class T>
 void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
                  T* lab) {
@@ -152,25 +224,89 @@ void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, in
         argmin_rows_nv<T, 1>(X, m, d, Ct, cnp, best, lab);
     else if (kp <= 2 * W)
         argmin_rows_nv<T, 2>(X, m, d, Ct, cnp, best, lab);
-    else
+    else if (kp == 16)
         argmin_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, best, lab);
+    else
+        argmin_rows_panels<T>(X, m, d, Ct, cnp, kp, best, lab);
+}
+
+// out[i·kp + j] = cnp[j] + Σ_f x_if·Ct[f, j] for the m rows of X and kp ∈ {8, 16} centres.
+template <class T, int NV>
+void dots_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
+                  const T* __restrict cnp, T* __restrict out) {
+    using O = Vec<T>;
+    using R = typename O::R;
+    constexpr int KP = NV * O::W;
+    constexpr int S = NV >= 4 ? 2 : 8 / NV;
+    R init[NV];
+    for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
+    for (index_t i = 0; i < m; i += S) {
+        const T* x[S];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
+        R a[S][NV];
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) a[s][q] = init[q];
+        for (index_t f = 0; f < d; ++f) {
+            const T* ct = Ct + f * KP;
+            R c[NV];
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
+#pragma GCC unroll 8
+            for (int s = 0; s < S; ++s) {
+                const R u = O::set1(x[s][f]);
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int s = 0; s < S; ++s)
+            if (i + s < m)
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) O::store(out + (i + s) * KP + q * O::W, a[s][q]);
+    }
+}
+
+template <class T>
+void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* out) {
+    constexpr int W = Vec<T>::W;
+    if (kp <= W)
+        dots_rows_nv<T, 1>(X, m, d, Ct, cnp, out);
+    else if (kp <= 2 * W)
+        dots_rows_nv<T, 2>(X, m, d, Ct, cnp, out);
+    else
+        dots_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, out);
 }
 #define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
 #else
+// Portable: the same products, one sample and one centre at a time.
+template <class T>
+void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* out) {
+    for (index_t i = 0; i < m; ++i) {
+        T* o = out + i * kp;
+        for (index_t j = 0; j < kp; ++j) o[j] = cnp[j];
+        for (index_t f = 0; f < d; ++f) {
+            const T xf = X[i * d + f];
+            const T* ct = Ct + f * kp;
+            for (index_t j = 0; j < kp; ++j) o[j] += xf * ct[j];
+        }
+    }
+}
 #define SL_KMEANS_ROWS(T) nullptr
 #endif
 
 // Σ w·x into the cluster's row of sums, for one sample. Out of line and with d known to be
 // positive, the compiler emits a clean vector loop.
 template <class T>
-SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, double w, index_t d,
-                                   double* __restrict s) {
-    for (index_t f = 0; f < d; ++f) s[f] += double(x[f]) * w;
+SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, T w, index_t d, T* __restrict s) {
+    for (index_t f = 0; f < d; ++f) s[f] += x[f] * w;
 }
 
 template <class T>
 void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
-                  const T* lab, std::int32_t* labels, double* sums, double* weights,
+                  const T* lab, std::int32_t* labels, T* sums, T* weights,
                   bool with_inertia, long long* changed, double* inertia) {
     // Labels first (a vector loop), then the sums and the inertia.
     long long ch = 0;
@@ -184,7 +320,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
     if (sums) {
         for (index_t i = 0; i < m; ++i) {
             const index_t label = out[i];
-            const double w = double(sw[r0 + i]);
+            const T w = sw[r0 + i];
             add_scaled(X + (r0 + i) * d, w, d, sums + label * d);
             weights[label] += w;
         }
@@ -209,7 +345,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
 
 template <class T>
 ChunkKernels<T> kernels() {
-    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>};
+    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>, &dots_rows<T>};
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();

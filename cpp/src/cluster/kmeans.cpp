@@ -20,18 +20,26 @@
 // the next empty cluster onto the next farthest sample, and so on. The run stops when no label
 // changed ("strict convergence"), or when Σ_j ‖c_j^new − c_j^old‖² <= tol.
 //
-// Elkan. Distances are computed exactly, one pair at a time, but only when the triangle inequality
+// Elkan. The initial bounds (and those of a chunk whose bounds have grown too loose after large
+// moves) come from the register kernel, all k distances at once, with a rounding margin; otherwise
+// distances are computed exactly in T, one pair at a time, only when the triangle inequality
 // cannot rule the pair out: u(x) >= ‖x − c_label‖ (upper bound), l(x, j) <= ‖x − c_j‖ (lower
 // bounds), and ‖c_label − c_j‖ / 2 >= u(x) proves that c_j cannot be closer. After each update the
 // bounds move by how far each centre moved.
 //
 // Cost per Lloyd iteration: 2·n·k·d flops in the product plus O(n·(k + d)); memory O(k·d) per group.
+// std::sqrt never needs errno here; without it the bound loops vectorise.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-math-errno")
+#endif
 #include "scratchlearn/cluster.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "chunk_kernels.hpp"
@@ -174,28 +182,35 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     row_sq_norms(C, k, d, c_norms.data());
     const T* cn = c_norms.data();
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
-    // Few centres on a vector path: distances accumulated in registers against −2·Cᵀ (padded to
-    // kp columns), with no product buffer; otherwise the product per chunk.
-    const index_t kp = (K.argmin_rows && k <= 16) ? (k <= 8 ? 8 : 16) : 0;
+    // On a vector path: distances accumulated in registers against −2·Cᵀ (padded to kp columns,
+    // in panels of 16 centres beyond 16), with no product buffer; otherwise the product per chunk.
+    const index_t kp = K.argmin_rows ? (k <= 8 ? 8 : (k + 15) / 16 * 16) : 0;
     std::vector<T> Ct, cnp;
     if (kp) {
         Ct.assign(static_cast<size_t>(d * kp), T(0));
         cnp.assign(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
+        const index_t width = kp <= 16 ? kp : 16;  // d × kp, or d × 16 panels
         for (index_t j = 0; j < k; ++j) {
             cnp[j] = cn[j];
-            for (index_t f = 0; f < d; ++f) Ct[f * kp + j] = T(-2) * C[j * d + f];
+            T* panel = Ct.data() + (j / width) * d * width;
+            for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
         }
     }
     const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
-    const index_t per_thread = kChunk * (k + 2);
-    buffers.resize(static_cast<size_t>(nt * per_thread));
+    // Per thread: the product buffer (none on the register path), best and label per sample, and
+    // the chunk's own sums and weights in T.
+    const index_t prod = kp ? 0 : kChunk * k;
+    const index_t per_thread = prod + 2 * kChunk + (with_sums ? k * (d + 1) : 0);
+    buffers.assign(static_cast<size_t>(nt * per_thread), T(0));
     P.clear();
     ExceptionSlot slot;
 #pragma omp parallel num_threads(nt)
     {
         T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
-        T* best = buf + kChunk * k;  // per sample: smallest ‖c‖² − 2·x·c so far
+        T* best = buf + prod;        // per sample: smallest ‖c‖² − 2·x·c so far
         T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
+        T* csum = lab + kChunk;      // the chunk's Σ w·x (k × d), then Σ w (k)
+        T* cw = csum + k * d;
 #pragma omp for schedule(dynamic, 1)
         for (index_t g = 0; g < part.n_groups; ++g) {
             slot.run([&] {
@@ -215,8 +230,22 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                         gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                         K.argmin_columns(buf, cn, k, m, best, lab);
                     }
-                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, gs, gw, with_inertia, &changed,
-                                   &inertia);
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, with_sums ? csum : nullptr,
+                                   cw, with_inertia, &changed, &inertia);
+                    if (with_sums) {
+                        // The chunk's sums into the group's double partials (k·d adds per
+                        // chunk of 256 samples: small next to the 256·k·d of the distances).
+                        for (index_t j = 0; j < k; ++j) {
+                            gw[j] += double(cw[j]);
+                            cw[j] = T(0);
+                            T* cs = csum + j * d;
+                            double* s = gs + j * d;
+                            for (index_t f = 0; f < d; ++f) {
+                                s[f] += double(cs[f]);
+                                cs[f] = T(0);
+                            }
+                        }
+                    }
                 }
                 P.inertia[g] = inertia;
                 P.changed[g] = changed;
@@ -339,9 +368,22 @@ void center_half_distances(const T* C, index_t k, index_t d, std::vector<T>& hal
     }
 }
 
+// Euclidean distance in T (Elkan's bounds), with 8 partial sums so that the loop vectorises.
 template <class T>
-inline T dist(const T* a, const T* b, index_t d) {
-    return T(std::sqrt(sq_dist(a, b, d)));
+inline T dist_t(const T* __restrict a, const T* __restrict b, index_t d) {
+    T acc[8] = {};
+    index_t f = 0;
+    for (; f + 8 <= d; f += 8)
+        for (int q = 0; q < 8; ++q) {
+            const T t = a[f + q] - b[f + q];
+            acc[q] += t * t;
+        }
+    for (int q = 0; f < d; ++f, ++q) {
+        const T t = a[f] - b[f];
+        acc[q] += t * t;
+    }
+    const T s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    return std::sqrt(s);
 }
 
 }  // namespace
@@ -398,77 +440,185 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     std::vector<T> upper(static_cast<size_t>(n)), lower(static_cast<size_t>(n * k), T(0));
     std::vector<double> sums(static_cast<size_t>(k * d)), weights(static_cast<size_t>(k)), shift;
     std::vector<T> new_c(static_cast<size_t>(k * d));
+    // How far each centre moved since the bounds were last valid; applied to the bounds by the
+    // next pass as it reads them (one sweep over the n × k lower bounds per iteration, not two).
+    std::vector<T> moved(static_cast<size_t>(k), T(0));
     const int nt = team_size(n_threads, part.n_groups, double(n) * double(k) * double(d));
 
-    // Initial bounds: exact distances, skipping centres the first bound already rules out.
-    center_half_distances(centers, k, d, half, next);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t r = 0; r < n; ++r) {
-        const T* x = X + r * d;
-        T* lo = lower.data() + r * k;
-        std::int32_t best = 0;
-        T min_d = dist(x, centers, d);
-        lo[0] = min_d;
-        for (index_t j = 1; j < k; ++j) {
-            if (min_d > half[best * k + j]) {
-                const T dj = dist(x, centers + j * d, d);
-                lo[j] = dj;
-                if (dj < min_d) {
-                    min_d = dj;
-                    best = static_cast<std::int32_t>(j);
+    // Dense bounds for a chunk: every distance, from the register kernel in panels of 16 centres
+    // (the expanded form ‖x‖² + ‖c‖² − 2·x·c, as in Lloyd's pass, so the first labels are
+    // Lloyd's). Each lower bound is lowered by a margin that covers the rounding of that form; the
+    // upper bound is the exact distance to the chosen centre. Used for the initial bounds, and for
+    // a chunk whose bounds have become too loose to prune (after large moves of the centres).
+    const auto& K = chunk_kernels<T>();
+    const index_t kp = k <= 8 ? 8 : (k + 15) / 16 * 16, width = kp <= 16 ? kp : 16;
+    std::vector<T> Ct, cnp, cn(static_cast<size_t>(k));
+    auto pack = [&](const T* C) {
+        Ct.assign(static_cast<size_t>(d * kp), T(0));
+        cnp.assign(static_cast<size_t>(kp), T(0));
+        row_sq_norms(C, k, d, cn.data());
+        for (index_t j = 0; j < k; ++j) {
+            cnp[j] = cn[j];
+            T* panel = Ct.data() + (j / width) * d * width;
+            for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
+        }
+    };
+    const T eps = T(d + 8) * std::numeric_limits<T>::epsilon();
+    auto dense_chunk = [&](const T* C, index_t r0, index_t m, T* out, T* best) {
+        T* xn = best + kChunk;
+        for (index_t i = 0; i < m; ++i) {
+            best[i] = std::numeric_limits<T>::infinity();
+            const T* x = X + (r0 + i) * d;
+            T s2 = 0;
+            for (index_t f = 0; f < d; ++f) s2 += x[f] * x[f];
+            xn[i] = s2;
+        }
+        for (index_t p = 0; p * width < k; ++p) {
+            K.dots_rows(X + r0 * d, m, d, Ct.data() + p * d * width, cnp.data() + p * width,
+                        width, out);
+            const index_t j0 = p * width, jn = std::min(width, k - j0);
+            const T* cj = cn.data() + j0;
+            for (index_t i = 0; i < m; ++i) {
+                const index_t r = r0 + i;
+                const T* o = out + i * width;
+                for (index_t j = 0; j < jn; ++j)
+                    if (o[j] < best[i]) {
+                        best[i] = o[j];
+                        labels[r] = static_cast<std::int32_t>(j0 + j);
+                    }
+                T* __restrict lo = lower.data() + r * k + j0;
+                const T xi = xn[i], xe = eps * xn[i];
+                for (index_t j = 0; j < jn; ++j) {
+                    const T sq = (xi + o[j]) - (xe + eps * cj[j]);
+                    lo[j] = std::sqrt(sq > T(0) ? sq : T(0));
                 }
             }
         }
-        labels[r] = best;
-        upper[r] = min_d;
-    }
+        for (index_t i = 0; i < m; ++i) {
+            const index_t r = r0 + i;
+            const T u = dist_t(X + r * d, C + static_cast<index_t>(labels[r]) * d, d);
+            upper[r] = u;
+            lower[r * k + labels[r]] = u;
+        }
+    };
+    const index_t scratch = kChunk * width + 2 * kChunk;
 
-    // One bounded assignment pass with centres C (optionally accumulating the partial sums).
-    auto pass = [&](const T* C, bool with_sums) {
-        P.clear();
+    center_half_distances(centers, k, d, half, next);
+    pack(centers);
+    {
         ExceptionSlot slot;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-        for (index_t g = 0; g < part.n_groups; ++g) {
-            slot.run([&] {
-                double* gs = P.sums.data() + g * k * d;
-                double* gw = P.weights.data() + g * k;
-                long long changed = 0;
-                const index_t r_end = part.row_begin(part.chunk_begin(g + 1));
-                for (index_t r = part.row_begin(part.chunk_begin(g)); r < r_end; ++r) {
-                    const T* x = X + r * d;
-                    T* lo = lower.data() + r * k;
-                    T ub = upper[r];
-                    std::int32_t label = labels[r];
-                    const std::int32_t old = label;
-                    if (!(next[label] >= ub)) {
-                        bool tight = false;
-                        for (index_t j = 0; j < k; ++j) {
-                            if (j != label && ub > lo[j] && ub > half[label * k + j]) {
-                                if (!tight) {
-                                    ub = dist(x, C + label * d, d);
-                                    lo[label] = ub;
-                                    tight = true;
-                                }
-                                if (ub > lo[j] || ub > half[label * k + j]) {
-                                    const T dj = dist(x, C + j * d, d);
-                                    lo[j] = dj;
-                                    if (dj < ub) {
-                                        label = static_cast<std::int32_t>(j);
-                                        ub = dj;
-                                    }
-                                }
-                            }
-                        }
-                        labels[r] = label;
-                        upper[r] = ub;
-                    }
-                    if (label != old) ++changed;
-                    if (with_sums) accumulate(x, double(sw[r]), d, label, gs, gw);
-                }
-                P.changed[g] = changed;
-            });
+#pragma omp parallel num_threads(nt)
+        {
+            std::vector<T> buf(static_cast<size_t>(scratch));
+#pragma omp for schedule(dynamic, 1)
+            for (index_t c = 0; c < part.n_chunks; ++c) {
+                slot.run([&] {
+                    const index_t r0 = part.row_begin(c), m = part.row_begin(c + 1) - r0;
+                    if (m > 0) dense_chunk(centers, r0, m, buf.data(), buf.data() + kChunk * width);
+                });
+            }
         }
         slot.rethrow();
+    }
+
+    // One bounded assignment pass with centres C (optionally accumulating the partial sums), chunk
+    // by chunk. Per sample: the bounds catch up with the centres' moves; when the nearest other
+    // centre is not provably farther, the candidates are listed in one branch-free sweep (the
+    // lower bound and the half distance from the current centre both below the upper bound). When
+    // a chunk has more candidates than a tenth of its sample–centre pairs, its bounds are rebuilt
+    // densely (cheaper than that many single distances); otherwise each candidate is re-checked
+    // against the tightened bound and computed only if it still can win.
+    auto pass = [&](const T* C, bool with_sums) {
+        P.clear();
+        pack(C);
+        ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+        {
+            std::vector<std::int32_t> cand(static_cast<size_t>(kChunk * k));
+            std::vector<index_t> ncand(static_cast<size_t>(kChunk));
+            std::vector<std::int32_t> old(static_cast<size_t>(kChunk));
+            std::vector<T> buf(static_cast<size_t>(scratch));
+#pragma omp for schedule(dynamic, 1)
+            for (index_t g = 0; g < part.n_groups; ++g) {
+                slot.run([&] {
+                    double* gs = P.sums.data() + g * k * d;
+                    double* gw = P.weights.data() + g * k;
+                    long long changed = 0;
+                    const T* mv = moved.data();
+                    for (index_t c = part.chunk_begin(g); c < part.chunk_begin(g + 1); ++c) {
+                        const index_t r0 = part.row_begin(c), m = part.row_begin(c + 1) - r0;
+                        if (m <= 0) continue;
+                        index_t total = 0;
+                        for (index_t i = 0; i < m; ++i) {
+                            const index_t r = r0 + i;
+                            T* __restrict lo = lower.data() + r * k;
+                            const std::int32_t label = labels[r];
+                            old[i] = label;
+                            const T ub = upper[r] + mv[label];
+                            upper[r] = ub;
+                            for (index_t j = 0; j < k; ++j) {
+                                const T v = lo[j] - mv[j];
+                                lo[j] = v < T(0) ? T(0) : v;
+                            }
+                            index_t nc = 0;
+                            if (!(next[label] >= ub)) {
+                                const T* hrow = half.data() + static_cast<index_t>(label) * k;
+                                std::int32_t* cl = cand.data() + i * k;
+                                for (index_t j = 0; j < k; ++j) {
+                                    cl[nc] = static_cast<std::int32_t>(j);
+                                    nc += (ub > lo[j]) & (ub > hrow[j]);
+                                }
+                            }
+                            ncand[i] = nc;
+                            total += nc;
+                        }
+                        if (total * 10 > m * k) {
+                            dense_chunk(C, r0, m, buf.data(), buf.data() + kChunk * width);
+                        } else {
+                            for (index_t i = 0; i < m; ++i) {
+                                const index_t nc = ncand[i];
+                                if (nc == 0) continue;
+                                const index_t r = r0 + i;
+                                const T* x = X + r * d;
+                                T* lo = lower.data() + r * k;
+                                const std::int32_t* cl = cand.data() + i * k;
+                                std::int32_t label = labels[r];
+                                T ub = upper[r];
+                                bool tight = false;
+                                for (index_t q = 0; q < nc; ++q) {
+                                    const index_t j = cl[q];
+                                    if (j == label) continue;
+                                    if (!tight) {
+                                        ub = dist_t(x, C + static_cast<index_t>(label) * d, d);
+                                        lo[label] = ub;
+                                        tight = true;
+                                    }
+                                    if (ub > lo[j] &&
+                                        ub > half[static_cast<index_t>(label) * k + j]) {
+                                        const T dj = dist_t(x, C + j * d, d);
+                                        lo[j] = dj;
+                                        if (dj < ub) {
+                                            label = static_cast<std::int32_t>(j);
+                                            ub = dj;
+                                        }
+                                    }
+                                }
+                                labels[r] = label;
+                                upper[r] = ub;
+                            }
+                        }
+                        for (index_t i = 0; i < m; ++i) {
+                            const index_t r = r0 + i;
+                            if (labels[r] != old[i]) ++changed;
+                            if (with_sums) accumulate(X + r * d, double(sw[r]), d, labels[r], gs, gw);
+                        }
+                    }
+                    P.changed[g] = changed;
+                });
+            }
+        }
+        slot.rethrow();
+        std::fill(moved.begin(), moved.end(), T(0));
     };
 
     KMeansRun run;
@@ -478,16 +628,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
         P.reduce(part.n_groups, sums.data(), weights.data());
         const double shift_tot = update_centers(X, n, d, sw, centers, new_c.data(), k, labels, sums,
                                                 weights, shift, part, n_threads);
-        // Move the bounds by how far the centres moved.
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t r = 0; r < n; ++r) {
-            upper[r] += T(shift[labels[r]]);
-            T* lo = lower.data() + r * k;
-            for (index_t j = 0; j < k; ++j) {
-                const T v = lo[j] - T(shift[j]);
-                lo[j] = v < T(0) ? T(0) : v;
-            }
-        }
+        for (index_t j = 0; j < k; ++j) moved[j] = T(shift[j]);
         std::copy(new_c.begin(), new_c.end(), centers);
         center_half_distances(centers, k, d, half, next);
         // The first iteration compares with "no labels yet", as the Lloyd loop does.
@@ -590,6 +731,147 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     slot.rethrow();
 }
 
+
+namespace {
+
+// Squared distances (clipped at 0) from the rows r0 … r0+m−1 of X to the t candidates `cand`
+// (t × d, in U), through the dots_rows kernel of U: out[i·kp + j] for j < t. xb is scratch for
+// the rows converted to U (unused when U is T), ct/cnp the packed candidates (filled here once per
+// candidate set by pack_candidates).
+template <class U>
+void pack_candidates(const U* cand, index_t t, index_t d, index_t kp, std::vector<U>& ct,
+                     std::vector<U>& cnp) {
+    ct.assign(static_cast<size_t>(d * kp), U(0));
+    cnp.assign(static_cast<size_t>(kp), U(0));
+    for (index_t j = 0; j < t; ++j) {
+        U s = 0;
+        for (index_t f = 0; f < d; ++f) {
+            const U v = cand[j * d + f];
+            s += v * v;
+            ct[f * kp + j] = U(-2) * v;
+        }
+        cnp[j] = s;
+    }
+}
+
+}  // namespace
+
+template <class T>
+void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw, index_t k,
+                     index_t first, const double* draws, index_t t, std::int64_t* indices,
+                     int n_threads) {
+    require(n >= 1 && d >= 1, "kmeans_plusplus: X must have at least one sample and one feature");
+    require(k >= 1 && k <= n, "kmeans_plusplus: n_clusters must be in [1, n_samples]");
+    require(t >= 1 && t <= 4096, "kmeans_plusplus: n_local_trials must be in [1, 4096]");
+    require(first >= 0 && first < n, "kmeans_plusplus: first centre out of range");
+    require(X && xn && sw && indices && (k == 1 || draws), "kmeans_plusplus: null buffer");
+    // Float data: distances in double, as scikit-learn computes them (so the same draws pick the
+    // same samples); double data: directly.
+    using U = double;
+    constexpr bool upcast = !std::is_same<T, U>::value;
+    const auto& KU = kernel_table::kernels<U>().kmeans;
+    const index_t n_chunks = (n + kWideChunk - 1) / kWideChunk;
+    const index_t tb = std::min<index_t>(t, 16);  // candidates per kernel call
+    const index_t kp_max = tb <= 8 ? 8 : 16;
+    std::vector<T> closest(static_cast<size_t>(n)), D(static_cast<size_t>(t * n));
+    std::vector<double> part_pot(static_cast<size_t>(n_chunks * t));
+    std::vector<U> cand(static_cast<size_t>(t * d));
+    std::vector<std::vector<U>> cts((t + 15) / 16), cnps((t + 15) / 16);
+    std::vector<index_t> ids(static_cast<size_t>(t));
+    const int nt = team_size(n_threads, n_chunks, double(n) * double(t) * double(d));
+    std::vector<U> scratch(static_cast<size_t>(nt * kWideChunk * (kp_max + (upcast ? d : 0))));
+
+    // Distances of every sample to the ids[0 … tc) candidates, min'ed with `closest` (or not,
+    // when with_min is false), into D (tc × n), with each chunk's weighted sums in part_pot.
+    auto candidate_pass = [&](index_t tc, bool with_min) {
+        for (index_t j = 0; j < tc; ++j)
+            for (index_t f = 0; f < d; ++f) cand[j * d + f] = U(X[ids[j] * d + f]);
+        for (index_t g0 = 0; g0 < tc; g0 += 16) {
+            const index_t tg = std::min<index_t>(16, tc - g0);
+            pack_candidates(cand.data() + g0 * d, tg, d, tg <= 8 ? 8 : 16, cts[g0 / 16],
+                            cnps[g0 / 16]);
+        }
+        ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+        {
+            U* out = scratch.data() + static_cast<index_t>(thread_id()) * kWideChunk *
+                                          (kp_max + (upcast ? d : 0));
+            U* xb = out + kWideChunk * kp_max;
+#pragma omp for schedule(dynamic, 1)
+            for (index_t c = 0; c < n_chunks; ++c) {
+                slot.run([&] {
+                    const index_t r0 = c * kWideChunk, m = std::min(kWideChunk, n - r0);
+                    const U* rows;
+                    if (upcast) {
+                        for (index_t i = 0; i < m * d; ++i) xb[i] = U(X[r0 * d + i]);
+                        rows = xb;
+                    } else {
+                        rows = reinterpret_cast<const U*>(X + r0 * d);
+                    }
+                    double* pot = part_pot.data() + c * t;
+                    for (index_t g0 = 0; g0 < tc; g0 += 16) {
+                        const index_t tg = std::min<index_t>(16, tc - g0);
+                        const index_t kp = tg <= 8 ? 8 : 16;
+                        KU.dots_rows(rows, m, d, cts[g0 / 16].data(), cnps[g0 / 16].data(), kp,
+                                     out);
+                        for (index_t j = 0; j < tg; ++j) {
+                            T* Dj = D.data() + (g0 + j) * n + r0;
+                            double s = 0;
+                            for (index_t i = 0; i < m; ++i) {
+                                U v = out[i * kp + j] + U(xn[r0 + i]);
+                                T tv = T(v > U(0) ? v : U(0));
+                                if (with_min && closest[r0 + i] < tv) tv = closest[r0 + i];
+                                Dj[i] = tv;
+                                s += double(sw[r0 + i]) * double(tv);
+                            }
+                            pot[g0 + j] = s;
+                        }
+                    }
+                });
+            }
+        }
+        slot.rethrow();
+    };
+    auto total_pot = [&](index_t j) {
+        double s = 0;
+        for (index_t c = 0; c < n_chunks; ++c) s += part_pot[c * t + j];
+        return T(s);
+    };
+
+    indices[0] = first;
+    ids[0] = first;
+    candidate_pass(1, false);
+    std::copy(D.begin(), D.begin() + n, closest.begin());
+    T pot = total_pot(0);
+    std::vector<std::pair<double, index_t>> targets(static_cast<size_t>(t));
+    for (index_t c = 1; c < k; ++c) {
+        // The candidates: the first sample where the running sum of w·D reaches each target.
+        for (index_t j = 0; j < t; ++j)
+            targets[j] = {draws[(c - 1) * t + j] * double(pot), j};
+        std::sort(targets.begin(), targets.end());
+        T run = T(0);
+        index_t q = 0, i = 0;
+        for (; i < n && q < t; ++i) {
+            run += sw[i] * closest[i];
+            while (q < t && double(run) >= targets[q].first) ids[targets[q++].second] = i;
+        }
+        for (; q < t; ++q) ids[targets[q].second] = n - 1;  // rounding past the end: the last one
+        candidate_pass(t, true);
+        index_t best = 0;
+        T best_pot = total_pot(0);
+        for (index_t j = 1; j < t; ++j) {
+            const T pj = total_pot(j);
+            if (pj < best_pot) {
+                best_pot = pj;
+                best = j;
+            }
+        }
+        pot = best_pot;
+        std::copy(D.begin() + best * n, D.begin() + (best + 1) * n, closest.begin());
+        indices[c] = ids[best];
+    }
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                \
     template KMeansRun kmeans_lloyd<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \
                                        double, std::int32_t*, int);                                \
@@ -599,7 +881,9 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
                                      std::int32_t*, double*, double*, int);                        \
     template void kmeans_transform<T>(const T*, index_t, index_t, const T*, index_t, T*, int);     \
     template void kmeans_sq_distances<T>(const T*, index_t, index_t, const T*, const T*, index_t,  \
-                                         T*, int);
+                                         T*, int);                                                 \
+    template void kmeans_plusplus<T>(const T*, index_t, index_t, const T*, const T*, index_t,      \
+                                     index_t, const double*, index_t, std::int64_t*, int);
 SCRATCHLEARN_INSTANTIATE(float)
 SCRATCHLEARN_INSTANTIATE(double)
 #undef SCRATCHLEARN_INSTANTIATE

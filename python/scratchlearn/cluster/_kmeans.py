@@ -6,20 +6,24 @@ k-means looks for k centres minimising the inertia Σᵢ wᵢ‖xᵢ − c_{labe
 alternates two steps until the labels stop changing (or the centres move less than ``tol``):
 assign every sample to its nearest centre, then move each centre to the weighted mean of its
 samples. The assignment is the expensive part, O(n·k·d) per iteration; the core
-(cpp/src/cluster/kmeans.cpp) fuses it: for 256 samples at a time it gets the block of dot products
-x·c from the project's matrix product, picks argmin_j ‖c_j‖² − 2·x·c_j (‖x‖² is common to all
-centres), and adds w·x into per-block partial sums of the new centres while the block is in cache.
+(cpp/src/cluster/kmeans.cpp, loops in chunk_kernels_impl.hpp) fuses it: for 256 samples at a time a
+register-tiled kernel computes ‖c_j‖² − 2·x·c_j against panels of 16 centres (−2·Cᵀ packed once
+per iteration), folds each panel into every sample's running argmin (‖x‖² is common to all
+centres), and adds w·x into the chunk's partial sums of the new centres while the block is in cache.
 No n × k distance matrix is ever stored, and the partial sums are reduced in a fixed order, so the
 results do not depend on n_jobs. As scikit-learn does, the data is centred before the iterations
 (smaller norms, less cancellation) and the mean is added back to the centres.
 
 Elkan's variant keeps, per sample, an upper bound on the distance to its own centre and lower
 bounds on the distances to the others; the triangle inequality with the centre–centre distances
-then proves most candidate centres cannot win, so most distances are never computed.
+then proves most candidate centres cannot win, so most distances are never computed. The bounds
+start from all distances at once (the same kernel), and a chunk whose bounds have grown too loose
+to prune after a large move of the centres is rebuilt the same way.
 
 k-means++ seeding picks each next centre among 2 + ⌊ln k⌋ candidates drawn with probability
 proportional to w·D(x)² (D the distance to the nearest centre chosen so far), keeping the candidate
-that lowers the potential most; the candidate-to-data distances come from the core as well.
+that lowers the potential most. The draws are scikit-learn's, in its order, taken up front; the core
+then runs the whole seeding, one pass over the data per new centre for all its candidates.
 
 MiniBatchKMeans updates the centres from random batches: each centre moves to the running weighted
 mean of all the samples ever assigned to it; rarely used centres are reassigned to random samples.
@@ -87,30 +91,21 @@ def _is_same_clustering(labels1, labels2, n_clusters):
 
 def _kmeans_plusplus(X, n_clusters, x_squared_norms, sample_weight, random_state, n_threads,
                      n_local_trials=None):
-    """Greedy k-means++ on (already validated) X: (centres, indices)."""
+    """Greedy k-means++ on (already validated) X: (centres, indices).
+
+    The random draws are scikit-learn's, in its order (the first centre by ``choice``, then
+    ``n_local_trials`` uniforms per further centre), all taken here up front; the core does the
+    rest (cpp/src/cluster/kmeans.cpp, ``kmeans_plusplus``)."""
     n_samples, n_features = X.shape
-    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
     center_id = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
-    indices = np.full(n_clusters, -1, dtype=int)
-    centers[0] = X[center_id]
-    indices[0] = center_id
-    closest_dist_sq = _core.cluster.kmeans_sq_distances(X, x_squared_norms, centers[:1], n_threads)[0]
-    current_pot = closest_dist_sq @ sample_weight
-    for c in range(1, n_clusters):
-        rand_vals = random_state.uniform(size=n_local_trials) * current_pot
-        candidate_ids = np.searchsorted(np.cumsum(sample_weight * closest_dist_sq), rand_vals)
-        np.clip(candidate_ids, None, n_samples - 1, out=candidate_ids)
-        dist = _core.cluster.kmeans_sq_distances(X, x_squared_norms, X[candidate_ids], n_threads)
-        np.minimum(closest_dist_sq, dist, out=dist)
-        candidates_pot = dist @ sample_weight
-        best = int(np.argmin(candidates_pot))
-        current_pot = candidates_pot[best]
-        closest_dist_sq = dist[best]
-        centers[c] = X[candidate_ids[best]]
-        indices[c] = candidate_ids[best]
-    return centers, indices
+    draws = random_state.uniform(size=(n_clusters - 1, n_local_trials))
+    indices = _core.cluster.kmeans_plusplus(
+        X, np.ascontiguousarray(x_squared_norms, dtype=X.dtype),
+        np.ascontiguousarray(sample_weight, dtype=X.dtype), int(n_clusters), int(center_id),
+        np.ascontiguousarray(draws, dtype=np.float64), n_threads).astype(int, copy=False)
+    return np.ascontiguousarray(X[indices]), indices
 
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, random_state=None,
@@ -457,6 +452,25 @@ def _mini_batch_step(X, sample_weight, centers, centers_new, weight_sums, random
     return float(inertia)
 
 
+def _weighted_batch_sampler(random_state, n_samples, batch_size, p):
+    """A function drawing ``random_state.choice(n_samples, batch_size, p=p, replace=True)``.
+
+    For a legacy ``RandomState`` the draws are exactly those of ``choice`` (the cumulative
+    distribution, normalised by its last entry, searched with ``random_sample`` uniforms), but the
+    distribution is built and checked once instead of at every batch."""
+    if type(random_state) is np.random.RandomState:
+        cdf = np.asarray(p, dtype=np.float64).cumsum()
+        cdf /= cdf[-1]
+
+        def draw():
+            return cdf.searchsorted(random_state.random_sample(batch_size), side="right")
+        return draw
+
+    def draw():
+        return random_state.choice(n_samples, batch_size, p=p, replace=True)
+    return draw
+
+
 class MiniBatchKMeans(_BaseKMeans):
     """Mini-batch k-means: k-means on random batches, for large data.
 
@@ -621,10 +635,11 @@ default='k-means++'
         n_steps = (int(self.max_iter) * n_samples) // self._batch_size
         normalized_sample_weight = sample_weight / sum_of_weights
         unit_sample_weight = np.ones(self._batch_size, dtype=X.dtype)
+        draw_batch = _weighted_batch_sampler(random_state, n_samples, self._batch_size,
+                                             normalized_sample_weight)
         i = -1
         for i in range(n_steps):
-            minibatch_indices = random_state.choice(n_samples, self._batch_size,
-                                                    p=normalized_sample_weight, replace=True)
+            minibatch_indices = draw_batch()
             batch_inertia = _mini_batch_step(
                 X[minibatch_indices], unit_sample_weight, centers, centers_new, self._counts,
                 random_state, self._random_reassign(), self.reassignment_ratio, n_threads)
