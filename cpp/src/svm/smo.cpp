@@ -36,9 +36,11 @@ public:
     Solver(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, const double* alpha,
            const double* C, double eps, bool shrinking, bool nu)
         : l_(l), Q_(Q), QD_(Q.diag()), p_(p, p + l), y_(y, y + l), alpha_(alpha, alpha + l),
-          C_(C, C + l), status_(l), active_(l), G_(l), G_bar_(l, 0.0), eps_(eps),
-          shrinking_(shrinking), nu_(nu), active_size_(l) {
+          C_(C, C + l), status_(l), active_(l), G_(l), G_bar_(l, 0.0), ys_(l), up_(l), low_(l),
+          od_(l), eps_(eps), shrinking_(shrinking), nu_(nu), active_size_(l),
+          kern_(kernel_table::kernels<double>().svm) {
         for (index_t i = 0; i < l; ++i) {
+            ys_[i] = y_[i];
             update_status(i);
             active_[i] = i;
         }
@@ -89,6 +91,11 @@ private:
         if (alpha_[i] >= C_[i]) status_[i] = kUpper;
         else if (alpha_[i] <= 0) status_[i] = kLower;
         else status_[i] = kFree;
+        // I_up: α < C for y = +1, α > 0 for y = −1; I_low the other way round.
+        const bool in_up = y_[i] == 1 ? status_[i] != kUpper : status_[i] != kLower;
+        const bool in_low = y_[i] == 1 ? status_[i] != kLower : status_[i] != kUpper;
+        up_[i] = in_up ? 0.0 : -kInf;
+        low_[i] = in_low ? 0.0 : -kInf;
     }
 
     void init_gradient() {
@@ -115,10 +122,15 @@ private:
         std::swap(active_[i], active_[j]);
         std::swap(G_bar_[i], G_bar_[j]);
         std::swap(C_[i], C_[j]);
+        std::swap(ys_[i], ys_[j]);
+        std::swap(up_[i], up_[j]);
+        std::swap(low_[i], low_[j]);
+        gmax_valid_ = false;
     }
 
     // The gradient of the shrunk variables: Ḡ + p plus the free variables' Q·α, by GEMM blocks.
     void reconstruct_gradient() {
+        gmax_valid_ = false;
         if (active_size_ == l_) return;
         for (index_t j = active_size_; j < l_; ++j) G_[j] = G_bar_[j] + p_[j];
         std::vector<index_t> fr;
@@ -147,42 +159,25 @@ private:
         return nu_ ? select_nu(out_i, out_j) : select_standard(out_i, out_j);
     }
 
+    // i: the last t attaining max over I_up of −y_t ∇f_t (kept from the gradient update when
+    // valid); j: the last t attaining the least second-order estimate −b²/a (see the top).
     bool select_standard(index_t& out_i, index_t& out_j) {
-        double gmax = -kInf, gmax2 = -kInf, obj_min = kInf;
-        index_t imax = -1, jmin = -1;
-        for (index_t t = 0; t < active_size_; ++t) {
-            if (y_[t] == 1) {
-                if (!upper(t) && -G_[t] >= gmax) { gmax = -G_[t]; imax = t; }
-            } else {
-                if (!lower(t) && G_[t] >= gmax) { gmax = G_[t]; imax = t; }
-            }
-        }
-        const index_t i = imax;
-        const float* Qi = i >= 0 ? Q_.get_Q(i, active_size_) : nullptr;
-        for (index_t j = 0; j < active_size_; ++j) {
-            if (y_[j] == 1) {
-                if (lower(j)) continue;
-                const double diff = gmax + G_[j];
-                if (G_[j] >= gmax2) gmax2 = G_[j];
-                if (diff > 0) {
-                    const double quad = QD_[i] + QD_[j] - 2.0 * y_[i] * double(Qi[j]);
-                    const double od = -(diff * diff) / (quad > 0 ? quad : kTau);
-                    if (od <= obj_min) { jmin = j; obj_min = od; }
-                }
-            } else {
-                if (upper(j)) continue;
-                const double diff = gmax - G_[j];
-                if (-G_[j] >= gmax2) gmax2 = -G_[j];
-                if (diff > 0) {
-                    const double quad = QD_[i] + QD_[j] + 2.0 * y_[i] * double(Qi[j]);
-                    const double od = -(diff * diff) / (quad > 0 ? quad : kTau);
-                    if (od <= obj_min) { jmin = j; obj_min = od; }
-                }
-            }
-        }
-        if (gmax + gmax2 < eps_ || jmin == -1) return true;
-        out_i = imax;
-        out_j = jmin;
+        const index_t n = active_size_;
+        if (n == 0) return true;
+        const double gmax = gmax_valid_ ? gmax_ : kern_.max_up(G_.data(), ys_.data(), up_.data(), n);
+        gmax_valid_ = false;
+        if (gmax == -kInf) return true;  // I_up is empty
+        index_t i = n - 1;
+        while (i > 0 && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
+        const float* Qi = Q_.get_Q(i, n);
+        double gmax2;
+        const double omin = kern_.select_j(G_.data(), ys_.data(), low_.data(), QD_, Qi, QD_[i], ys_[i],
+                                           gmax, n, od_.data(), &gmax2);
+        if (gmax + gmax2 < eps_ || !(omin < kInf)) return true;
+        index_t j = n - 1;
+        while (j > 0 && !(od_[j] == omin)) --j;
+        out_i = i;
+        out_j = j;
         return false;
     }
 
@@ -270,11 +265,13 @@ private:
         alpha_[i] = ai;
         alpha_[j] = aj;
         const double di = ai - old_i, dj = aj - old_j;
-        for (index_t k = 0; k < active_size_; ++k) G_[k] += double(Qi[k]) * di + double(Qj[k]) * dj;
-
         const bool ui = upper(i), uj = upper(j);
         update_status(i);
         update_status(j);
+        // The gradient update, and in the same pass the next step's max over I_up.
+        gmax_ = kern_.grad_step(G_.data(), Qi, Qj, di, dj, ys_.data(), up_.data(), active_size_);
+        gmax_valid_ = !nu_;
+
         if (ui != upper(i)) {
             const float* Qf = Q_.get_Q(i, l_);
             const double c = ui ? -Ci : Ci;
@@ -305,6 +302,7 @@ private:
     }
 
     void do_shrinking() {
+        gmax_valid_ = false;
         if (nu_) {
             do_shrinking_nu();
             return;
@@ -416,10 +414,15 @@ private:
     std::vector<std::int8_t> status_;
     std::vector<index_t> active_;
     std::vector<double> G_, G_bar_;
+    std::vector<double> ys_, up_, low_;  // y as ±1; 0 / −inf by membership of I_up, I_low
+    std::vector<double> od_;             // the second-order estimates of one selection
     std::vector<std::pair<index_t, index_t>> pending_;
     double eps_;
     bool shrinking_, nu_, unshrunk_ = false;
     index_t active_size_;
+    const kernel_table::SvmKernels<double>& kern_;
+    double gmax_ = 0.0;
+    bool gmax_valid_ = false;
 };
 
 }  // namespace

@@ -8,10 +8,21 @@
 #include <utility>
 #include <vector>
 
+#include "../kernel_table.hpp"
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/svm.hpp"
 
 namespace scratchlearn::svm_detail {
+
+// The kernel's parameters as the per-ISA kernels (kernel_table.hpp) take them.
+inline kernel_table::SvmRowParams row_params(const SvmKernelParams& kp) {
+    kernel_table::SvmRowParams rp;
+    rp.kind = kp.kernel == SvmKernel::poly ? 1 : kp.kernel == SvmKernel::rbf ? 2 : kp.kernel == SvmKernel::sigmoid ? 3 : 0;
+    rp.degree = kp.degree;
+    rp.gamma = kp.gamma;
+    rp.coef0 = kp.coef0;
+    return rp;
+}
 
 // The kernel on rows of one data matrix X (row ids index X's rows). For the precomputed kernel X
 // is the Gram matrix itself and K(a, b) = X[a, b].
@@ -21,6 +32,7 @@ struct Kernel {
     index_t n = 0, d = 0;       // rows, row length
     SvmKernelParams kp;
     std::vector<double> sq;     // squared row norms (rbf)
+    kernel_table::SvmRowParams rp;  // the kernel as the per-ISA kernels take it
 
     Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_);
 
@@ -51,6 +63,12 @@ struct Kernel {
     // out[k] = sa·s[k]·K(a, ids[k]) for k in [start, len) (s == nullptr: all +1), in parallel.
     void row(index_t a, const index_t* ids, index_t start, index_t len, float* out, double sa,
              const std::int8_t* s, int n_threads) const;
+    // Xᵀ of rows ids (d × l, row-major), the layout row_t reads (empty for precomputed).
+    std::vector<T> transpose(const index_t* ids, index_t l) const;
+    // out[k] = sa·s[k]·K(a, point k) for k in [start, len), the points being the columns of XT
+    // (d × ld, from transpose); the per-ISA row kernel, split among threads when long enough.
+    void row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out, double sa,
+               const std::int8_t* s, int n_threads) const;
     // out (na × nb, row-major, leading dimension nb) = K(ia[r], ib[c]) through the GEMM.
     void block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
                int n_threads) const;
@@ -118,6 +136,7 @@ private:
     std::vector<index_t> ids_;
     std::vector<std::int8_t> y_;
     std::vector<double> qd_;
+    std::vector<T> XT_;   // the rows' features, d × l, in the variables' current order
     RowCache cache_;
     int n_threads_;
 };
@@ -134,6 +153,7 @@ public:
 
 private:
     const Kernel<T>& K_;
+    std::vector<T> XT_;            // the rows' features, d × l (data order)
     std::vector<index_t> ids_;     // l data rows
     std::vector<index_t> index_;   // 2l: variable → data position
     std::vector<std::int8_t> sign_;
