@@ -130,6 +130,9 @@ struct SvmKernels {
     double (*select_j)(const double* G, const double* ys, const double* low, const double* QD,
                        const float* Qi, double qdi, double ysi, double gmax, index_t n, double* od,
                        double* gmax2) = nullptr;
+    // out[k] = (si·sign[k])·row[idx[k]] for k < n (the regression solver's rows of Q).
+    void (*gather)(const float* row, const std::int32_t* idx, const float* sign, float si, index_t n,
+                   float* out) = nullptr;
 };
 
 // ---- the table --------------------------------------------------------------------------------

@@ -313,10 +313,10 @@ SvrQ<T>::SvrQ(const Kernel<T>& K, const std::vector<index_t>& ids, double cache_
       cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
     const index_t l = index_t(ids.size());
     for (index_t k = 0; k < l; ++k) {
-        sign_[k] = 1;
-        sign_[k + l] = -1;
-        index_[k] = k;
-        index_[k + l] = k;
+        sign_[k] = 1.0f;
+        sign_[k + l] = -1.0f;
+        index_[k] = std::int32_t(k);
+        index_[k + l] = std::int32_t(k);
         qd_[k] = qd_[k + l] = K.eval(ids[k], ids[k]);
     }
     buf_[0].resize(2 * l);
@@ -335,15 +335,24 @@ const float* SvrQ<T>::get_Q(index_t i, index_t len) {
         else
             K_.row_t(XT_.data(), l, ids_[real], filled, l, row, 1.0, nullptr, n_threads_);
     }
-    float* buf = buf_[next_].data();
-    next_ = 1 - next_;
-    const float si = sign_[i];
-    for (index_t j = 0; j < len; ++j) buf[j] = si * float(sign_[j]) * row[index_[j]];
-    return buf;
+    // The solver asks for the same row twice in a row (selection, then the step): served again
+    // when nothing has moved since.
+    for (int b = 0; b < 2; ++b)
+        if (buf_var_[b] == i && buf_len_[b] >= len) {
+            last_ = b;
+            return buf_[b].data();
+        }
+    const int b = 1 - last_;
+    kernel_table::kernels<T>().svm.gather(row, index_.data(), sign_.data(), sign_[i], len, buf_[b].data());
+    buf_var_[b] = i;
+    buf_len_[b] = len;
+    last_ = b;
+    return buf_[b].data();
 }
 
 template <class T>
 void SvrQ<T>::swap_index(index_t i, index_t j) {
+    buf_var_[0] = buf_var_[1] = -1;
     std::swap(sign_[i], sign_[j]);
     std::swap(index_[i], index_[j]);
     std::swap(qd_[i], qd_[j]);

@@ -213,6 +213,12 @@ inline double select_j(const double* G, const double* ys, const double* low, con
     return omin;
 }
 
+inline void gather(const float* row, const std::int32_t* idx, const float* sign, float si, index_t n,
+                   float* out) {
+#pragma omp simd
+    for (index_t k = 0; k < n; ++k) out[k] = si * sign[k] * row[idx[k]];
+}
+
 template <class T>
 kernel_table::SvmKernels<T> kernels() {
     kernel_table::SvmKernels<T> k;
@@ -221,6 +227,7 @@ kernel_table::SvmKernels<T> kernels() {
     k.grad_step = &grad_step;
     k.max_up = &max_up;
     k.select_j = &select_j;
+    k.gather = &gather;
     return k;
 }
 

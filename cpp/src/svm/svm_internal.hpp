@@ -155,12 +155,14 @@ private:
     const Kernel<T>& K_;
     std::vector<T> XT_;            // the rows' features, d × l (data order)
     std::vector<index_t> ids_;     // l data rows
-    std::vector<index_t> index_;   // 2l: variable → data position
-    std::vector<std::int8_t> sign_;
+    std::vector<std::int32_t> index_;  // 2l: variable → data position
+    std::vector<float> sign_;
     std::vector<double> qd_;
     RowCache cache_;
+    // The two rows handed out last (a step needs two at once): variable, length (−1: none).
     std::vector<float> buf_[2];
-    int next_ = 0;
+    index_t buf_var_[2] = {-1, -1}, buf_len_[2] = {0, 0};
+    int last_ = 0;
     int n_threads_;
 };
 
