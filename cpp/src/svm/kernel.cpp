@@ -79,11 +79,21 @@ std::vector<T> Kernel<T>::transpose(const index_t* ids, index_t l) const {
 
 template <class T>
 void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out,
-                      double sa, const std::int8_t* s, int n_threads) const {
+                      double sa, const std::int8_t* s, int n_threads, PassPool* pool) const {
     const index_t cnt = len - start;
     if (cnt <= 0) return;
     const auto fn = kernel_table::kernels<T>().svm.row;
     const T* xa = X + a * d;
+    if (pool) {  // inside a solve with helpers: chunks of 1024 points
+        constexpr index_t kPts = 1024;
+        const index_t nc = (cnt + kPts - 1) / kPts;
+        auto f = [&](index_t c) {
+            const index_t b = start + c * kPts, e = std::min(len, b + kPts);
+            fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
+        };
+        pool->for_chunks(nc, f);
+        return;
+    }
     const double work = double(cnt) * double(d + 8);
     const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 1024 + 1);
     if (nt == 1) {  // short rows: no parallel region at all
@@ -264,7 +274,7 @@ const float* SvcQ<T>::get_Q(index_t i, index_t len) {
         if (XT_.empty())
             K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
         else
-            K_.row_t(XT_.data(), index_t(ids_.size()), ids_[i], filled, len, row, y_[i], y_.data(), n_threads_);
+            K_.row_t(XT_.data(), index_t(ids_.size()), ids_[i], filled, len, row, y_[i], y_.data(), n_threads_, pool_);
     }
     return row;
 }
@@ -333,7 +343,7 @@ const float* SvrQ<T>::get_Q(index_t i, index_t len) {
         if (XT_.empty())
             K_.row(ids_[real], ids_.data(), filled, l, row, 1.0, nullptr, n_threads_);
         else
-            K_.row_t(XT_.data(), l, ids_[real], filled, l, row, 1.0, nullptr, n_threads_);
+            K_.row_t(XT_.data(), l, ids_[real], filled, l, row, 1.0, nullptr, n_threads_, pool_);
     }
     // The solver asks for the same row twice in a row (selection, then the step): served again
     // when nothing has moved since.

@@ -19,14 +19,88 @@
 #include <cmath>
 #include <limits>
 #include <vector>
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define SL_SVM_PAUSE() _mm_pause()
+#else
+#define SL_SVM_PAUSE() ((void)0)
+#endif
 
 #include "svm_internal.hpp"
 
 namespace scratchlearn::svm_detail {
 
+// ---------------------------------------------------------------- helper threads of one solve
+
+PassPool::PassPool(int n_helpers) {
+    for (int h = 0; h < n_helpers; ++h) threads_.emplace_back([this] { helper_loop(); });
+}
+
+PassPool::~PassPool() {
+    stop_.store(true, std::memory_order_release);
+    for (auto& t : threads_) t.join();
+}
+
+// Claims and runs chunks of pass `pass` until none is left; false when the ticket has moved on to
+// another pass.
+bool PassPool::work(std::uint64_t pass) {
+    const Fn fn = fn_.load(std::memory_order_acquire);
+    void* ctx = ctx_.load(std::memory_order_acquire);
+    const index_t n = n_chunks_.load(std::memory_order_acquire);
+    std::uint64_t t = ticket_.load(std::memory_order_acquire);
+    for (;;) {
+        if ((t >> 32) != pass) return false;
+        const index_t c = index_t(t & 0xffffffffu);
+        if (c >= n) return true;
+        if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+            fn(ctx, c);
+            done_.fetch_add(1, std::memory_order_acq_rel);
+            t = ticket_.load(std::memory_order_acquire);
+        }
+    }
+}
+
+void PassPool::helper_loop() {
+    std::uint64_t seen = 0;
+    int idle = 0;
+    while (!stop_.load(std::memory_order_acquire)) {
+        const std::uint64_t t = ticket_.load(std::memory_order_acquire);
+        const std::uint64_t pass = t >> 32;
+        if (pass != seen && index_t(t & 0xffffffffu) < n_chunks_.load(std::memory_order_acquire)) {
+            work(pass);
+            seen = pass;
+            idle = 0;
+            continue;
+        }
+        // Spin briefly (a pass follows within microseconds while the solver runs), then give the
+        // core away between looks.
+        if (++idle < 2000)
+            SL_SVM_PAUSE();
+        else
+            std::this_thread::yield();
+    }
+}
+
+void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
+    if (n_chunks <= 0) return;
+    if (threads_.empty() || n_chunks == 1) {
+        for (index_t c = 0; c < n_chunks; ++c) fn(ctx, c);
+        return;
+    }
+    ++pass_;
+    fn_.store(fn, std::memory_order_relaxed);
+    ctx_.store(ctx, std::memory_order_relaxed);
+    n_chunks_.store(n_chunks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    ticket_.store(pass_ << 32, std::memory_order_release);
+    work(pass_);
+    while (done_.load(std::memory_order_acquire) < n_chunks) SL_SVM_PAUSE();
+}
+
 namespace {
 
 constexpr double kTau = 1e-12;
+constexpr index_t kPass = 2048;  // variables per chunk of a pass shared with helpers
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum Status : std::int8_t { kLower = 0, kUpper = 1, kFree = 2 };
@@ -34,11 +108,11 @@ enum Status : std::int8_t { kLower = 0, kUpper = 1, kFree = 2 };
 class Solver {
 public:
     Solver(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, const double* alpha,
-           const double* C, double eps, bool shrinking, bool nu)
+           const double* C, double eps, bool shrinking, bool nu, PassPool* pool)
         : l_(l), Q_(Q), QD_(Q.diag()), p_(p, p + l), y_(y, y + l), alpha_(alpha, alpha + l),
           C_(C, C + l), status_(l), active_(l), G_(l), G_bar_(l, 0.0), ys_(l), up_(l), low_(l),
           od_(l), eps_(eps), shrinking_(shrinking), nu_(nu), active_size_(l),
-          kern_(kernel_table::kernels<double>().svm) {
+          kern_(kernel_table::kernels<double>().svm), pool_(pool) {
         for (index_t i = 0; i < l; ++i) {
             ys_[i] = y_[i];
             update_status(i);
@@ -170,9 +244,27 @@ private:
         index_t i = n - 1;
         while (i > 0 && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
         const float* Qi = Q_.get_Q(i, n);
-        double gmax2;
-        const double omin = kern_.select_j(G_.data(), ys_.data(), low_.data(), QD_, Qi, QD_[i], ys_[i],
-                                           gmax, n, od_.data(), &gmax2);
+        double gmax2, omin;
+        if (pool_ && n >= 2 * kPass) {
+            const index_t nc = (n + kPass - 1) / kPass;
+            part_.resize(2 * nc);
+            const double qdi = QD_[i], ysi = ys_[i];
+            auto f = [&](index_t c) {
+                const index_t b = c * kPass, m = std::min(kPass, n - b);
+                part_[c] = kern_.select_j(G_.data() + b, ys_.data() + b, low_.data() + b, QD_ + b, Qi + b, qdi,
+                                          ysi, gmax, m, od_.data() + b, &part_[nc + c]);
+            };
+            pool_->for_chunks(nc, f);
+            omin = kInf;
+            gmax2 = -kInf;
+            for (index_t c = 0; c < nc; ++c) {
+                omin = std::min(omin, part_[c]);
+                gmax2 = std::max(gmax2, part_[nc + c]);
+            }
+        } else {
+            omin = kern_.select_j(G_.data(), ys_.data(), low_.data(), QD_, Qi, QD_[i], ys_[i], gmax, n,
+                                  od_.data(), &gmax2);
+        }
         if (gmax + gmax2 < eps_ || !(omin < kInf)) return true;
         index_t j = n - 1;
         while (j > 0 && !(od_[j] == omin)) --j;
@@ -269,7 +361,20 @@ private:
         update_status(i);
         update_status(j);
         // The gradient update, and in the same pass the next step's max over I_up.
-        gmax_ = kern_.grad_step(G_.data(), Qi, Qj, di, dj, ys_.data(), up_.data(), active_size_);
+        const index_t n = active_size_;
+        if (pool_ && n >= 2 * kPass) {
+            const index_t nc = (n + kPass - 1) / kPass;
+            part_.resize(2 * nc);
+            auto f = [&](index_t c) {
+                const index_t b = c * kPass, m = std::min(kPass, n - b);
+                part_[c] = kern_.grad_step(G_.data() + b, Qi + b, Qj + b, di, dj, ys_.data() + b, up_.data() + b, m);
+            };
+            pool_->for_chunks(nc, f);
+            gmax_ = -kInf;
+            for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, part_[c]);
+        } else {
+            gmax_ = kern_.grad_step(G_.data(), Qi, Qj, di, dj, ys_.data(), up_.data(), n);
+        }
         gmax_valid_ = !nu_;
 
         if (ui != upper(i)) {
@@ -421,6 +526,8 @@ private:
     bool shrinking_, nu_, unshrunk_ = false;
     index_t active_size_;
     const kernel_table::SvmKernels<double>& kern_;
+    PassPool* pool_ = nullptr;  // helpers for the passes (nullptr: this thread alone)
+    std::vector<double> part_;  // per-chunk partial results of a pass
     double gmax_ = 0.0;
     bool gmax_valid_ = false;
 };
@@ -428,9 +535,23 @@ private:
 }  // namespace
 
 SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
-                      const double* C, double eps, bool shrinking, long long max_iter, bool nu) {
-    Solver s(l, Q, p, y, alpha, C, eps, shrinking, nu);
-    return s.run(max_iter, alpha);
+                      const double* C, double eps, bool shrinking, long long max_iter, bool nu,
+                      int n_threads) {
+    // Helpers only where a pass has several chunks to share.
+    const int helpers = l >= 2 * kPass ? std::max(0, n_threads - 1) : 0;
+    std::unique_ptr<PassPool> pool;
+    if (helpers > 0) pool = std::make_unique<PassPool>(helpers);
+    Q.set_pool(pool.get());
+    Solver s(l, Q, p, y, alpha, C, eps, shrinking, nu, pool.get());
+    SolveResult res;
+    try {
+        res = s.run(max_iter, alpha);
+    } catch (...) {
+        Q.set_pool(nullptr);
+        throw;
+    }
+    Q.set_pool(nullptr);
+    return res;
 }
 
 }  // namespace scratchlearn::svm_detail
