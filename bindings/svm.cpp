@@ -206,7 +206,8 @@ void register_svm(py::module_& m) {
         .def_readwrite("max_iter", &LinearSvmParams::max_iter)
         .def_readwrite("fit_intercept", &LinearSvmParams::fit_intercept)
         .def_readwrite("intercept_scaling", &LinearSvmParams::intercept_scaling)
-        .def_readwrite("seed", &LinearSvmParams::seed);
+        .def_readwrite("seed", &LinearSvmParams::seed)
+        .def_readwrite("l1_penalty", &LinearSvmParams::l1_penalty);
     def_float(s, "linear_fit", &linear_fit<float>, &linear_fit<double>,
               "Linear SVMs (one problem per row of Y): (W (k x (d+1)), n_iter (k)).",
               py::arg("X").noconvert(), py::arg("Y"), py::arg("Cw"), py::arg("params"), py::arg("dual"),

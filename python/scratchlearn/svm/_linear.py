@@ -161,8 +161,6 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, reset=True)
         X = np.ascontiguousarray(X)
         dual = _resolve_dual(self.dual, self.loss, self.penalty, X)
-        if self.penalty == "l1":
-            raise ValueError("penalty='l1' is not implemented in scratchlearn's LinearSVC; use penalty='l2'.")
         check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -187,6 +185,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         Xk = X if keep.all() else np.ascontiguousarray(X[keep])
         rnd = check_random_state(self.random_state)
         params = _linear_params(self, self.loss, rnd)
+        params.l1_penalty = self.penalty == "l1"
         W, n_iter = _S.linear_fit(Xk, np.ascontiguousarray(Y[:, keep]), np.ascontiguousarray(Cw[:, keep]),
                                   params, dual, 1 if len(Y) == 1 else _n_threads(self))
         coef, intercept = _split_raw(self, W)
