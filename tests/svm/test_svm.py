@@ -467,6 +467,27 @@ def test_linear_svc_l1_penalty_matches_sklearn(loader, C):
                     svm.LinearSVC(penalty="l1", dual=False, C=C, random_state=0).fit(X, y).coef_)
 
 
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_iris, load_wine])
+def test_linear_svc_crammer_singer_matches_sklearn(loader):
+    X, y = _scaled(loader)
+    w = np.random.RandomState(0).uniform(0.5, 2, len(y))
+    kw = dict(multi_class="crammer_singer", C=0.5, tol=1e-7, max_iter=20000, random_state=0,
+              class_weight="balanced")
+    r = sk.LinearSVC(**kw).fit(X, y, sample_weight=w)
+    for dtype, rtol in ((np.float64, 1e-4), (np.float32, 1e-3)):
+        o = svm.LinearSVC(**kw).fit(X.astype(dtype), y, sample_weight=w)
+        assert o.coef_.shape == r.coef_.shape and o.coef_.dtype == dtype
+        scale = np.abs(r.coef_).max()
+        assert np.abs(o.coef_ - r.coef_).max() < rtol * scale
+        assert np.abs(o.intercept_ - r.intercept_).max() < rtol * scale
+        assert np.mean(o.predict(X.astype(dtype)) == r.predict(X)) >= 0.99
+    # loss, penalty and dual play no part, as in scikit-learn
+    a = svm.LinearSVC(multi_class="crammer_singer", random_state=0).fit(X, y)
+    b = svm.LinearSVC(multi_class="crammer_singer", penalty="l1", loss="hinge", dual=False,
+                      random_state=0).fit(X, y)
+    assert_allclose(a.coef_, b.coef_)
+
+
 def test_linear_svm_unsupported_combinations():
     X, y = _binary()
     with pytest.raises(ValueError, match="not supported"):

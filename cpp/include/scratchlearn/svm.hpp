@@ -118,6 +118,14 @@ template <class T>
 long long linear_svm_fit(const T* X, index_t n, index_t d, const double* y, const double* Cw,
                          const LinearSvmParams& params, bool dual, double* w);
 
+// Crammer & Singer's multi-class linear SVM (liblinear's MCSVM_CS, the sequential dual method):
+// y holds class codes 0 … n_class − 1, Cw per-sample C values (C × class weight × sample weight);
+// W gets n_class × (d + 1) (the last column times intercept_scaling is the intercept). Returns the
+// number of outer iterations.
+template <class T>
+long long linear_svm_cs_fit(const T* X, index_t n, index_t d, const double* y, const double* Cw,
+                            int n_class, const LinearSvmParams& params, double* W);
+
 // k independent problems over the same X (one-vs-rest): Y and Cw are k × n, W gets k × (d + 1),
 // n_iter k counts; problem j uses seed params.seed + j. The problems run in parallel.
 template <class T>
