@@ -14,7 +14,12 @@ and nu-SVR (the nu solver, with a second equality constraint), one-class (α sum
 epsilon-SVR (2n variables α, α*).
 
 Kernel rows K(x_i, ·) are cached in an LRU cache of ``cache_size`` MB (float32 entries, two full
-rows at least); misses are computed as dot products (cpp/src/svm/kernel.cpp). Multi-class is
+rows at least); misses are computed from a feature-major copy of the rows (kept in the solver's
+variable order), a per-ISA vector kernel that reads each feature's slice once per chunk of points
+(rbf from ‖x − y‖² directly; cpp/src/svm/row_kernels_impl.hpp, cpp/src/svm/kernel.cpp). The
+gradient update (fused with the next step's max over I_up) and the second-order search are vector
+passes too; on a problem of 4096 variables or more they are shared, chunk by chunk, with helper
+threads (one per extra thread), the caller never waiting for a helper that has not started. Multi-class is
 one-vs-one in libsvm's layout, the class pairs solved in parallel on the available threads.
 ``probability=True`` fits Platt's sigmoid per pair on decision values of an internal 5-fold
 cross-validation (folds in parallel; Lin, Lin & Weng's Newton method), coupled across classes by
@@ -294,17 +299,6 @@ class NuSVC(BaseSVC):
 
     C = 1.0
     epsilon = 0.0
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit the nu-SVM (see SVC.fit)."""
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        try:
-            return self._fit(X, y, sample_weight)
-        except ValueError as e:
-            if "nu is infeasible" in str(e):
-                raise ValueError("specified nu is infeasible") from None
-            raise
 
 
 class _BaseRegressorSVM(RegressorMixin, BaseLibSVM):
