@@ -328,6 +328,28 @@ def test_thread_count_does_not_change_results():
         assert_array_equal(a, b)
 
 
+def test_thread_count_does_not_change_results_with_helper_threads():
+    # Problems of 4096 variables or more share the solver's passes with helper threads.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(4300, 4)
+    y = (X[:, 0] + 0.5 * X[:, 1] ** 2 + 0.7 * rng.randn(4300) > 0.4).astype(int)
+    t = X[:, 0] + np.sin(2 * X[:, 1]) + 0.3 * rng.randn(4300)
+    res = []
+    for nt in (1, 2):
+        with threadpool_limits(limits=nt, user_api="openmp"):
+            a = svm.SVC().fit(X, y)
+            b = svm.SVR().fit(X[:2100], t[:2100])
+            c = svm.NuSVR().fit(X[:2100], t[:2100])
+            res.append((a.support_, a.dual_coef_, a.intercept_, a.n_iter_, b.dual_coef_, b.intercept_,
+                        c.dual_coef_, c.intercept_))
+    for u, v in zip(*res):
+        assert_array_equal(u, v)
+    ref = sk.SVC().fit(X, y)
+    _assert_same_model(a, ref, X=X[:500], margin_ok=2)
+
+
 # ------------------------------------------------------------------ probability
 
 
