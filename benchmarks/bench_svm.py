@@ -54,6 +54,24 @@ def test_svc_fit_multiclass(benchmark, lib, dtype):
 
 
 @LIBS
+@pytest.mark.parametrize("n,d,kw", [(6000, 50, {}), (6000, 8, {"C": 10.0}), (5000, 20, {"kernel": "poly"})],
+                         ids=["6000x50", "6000x8-C10", "5000x20-poly"])
+def test_svc_fit_other_shapes(benchmark, lib, n, d, kw):
+    data = _classification(n, d, 2, np.float64)
+    benchmark.group = f"SVC fit binary {n}x{d} {kw}"
+    model = benchmark.pedantic(lambda: _module(lib).SVC(**kw).fit(data["X"], data["y"]), rounds=3)
+    assert np.mean(model.predict(data["Xt"]) == data["yt"]) > 0.6
+
+
+@LIBS
+@pytest.mark.parametrize("n,d", [(8000, 12), (4000, 30)])
+def test_svr_fit_shapes(benchmark, lib, n, d):
+    data = _regression(n, d, np.float64)
+    benchmark.group = f"SVR fit {n}x{d} float64"
+    benchmark.pedantic(lambda: _module(lib).SVR().fit(data["X"], data["y"]), rounds=3)
+
+
+@LIBS
 @DTYPES
 def test_svr_fit(benchmark, lib, dtype):
     data = _regression(8000, 12, dtype)
@@ -66,5 +84,5 @@ def test_svr_fit(benchmark, lib, dtype):
 def test_svc_probability_cost(benchmark, lib, probability):
     data = _classification(4000, 20, 2, np.float64)
     benchmark.group = f"SVC fit 4000x20 probability={probability}"
-    kw = {"probability": True, "random_state": 0} if probability else {}
+    kw = {"probability": True, "random_state": 0} if probability else {}  # (deprecated: warns)
     benchmark.pedantic(lambda: _module(lib).SVC(**kw).fit(data["X"], data["y"]), rounds=3)

@@ -134,6 +134,22 @@ py::tuple linear_fit(carray<T> X, carray<double> Y, carray<double> Cw, const Lin
     return py::make_tuple(W, iters);
 }
 
+template <class T>
+py::tuple linear_fit_cs(carray<T> X, carray<double> y, carray<double> Cw, int n_class,
+                        const LinearSvmParams& params) {
+    check_ndim(X, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    auto yv = as_vector<double>(y, n, "y");
+    auto cv = as_vector<double>(Cw, n, "Cw");
+    py::array_t<double> W({index_t(std::max(n_class, 0)), d + 1});
+    long long it = 0;
+    {
+        py::gil_scoped_release release;
+        it = linear_svm_cs_fit<T>(X.data(), n, d, yv.data(), cv.data(), n_class, params, W.mutable_data());
+    }
+    return py::make_tuple(W, it);
+}
+
 py::tuple sigmoid_train(carray<double> dec, carray<double> labels) {
     check_ndim(dec, 1, "decision");
     auto L = as_vector<double>(labels, dec.shape(0), "labels");
@@ -206,7 +222,11 @@ void register_svm(py::module_& m) {
         .def_readwrite("max_iter", &LinearSvmParams::max_iter)
         .def_readwrite("fit_intercept", &LinearSvmParams::fit_intercept)
         .def_readwrite("intercept_scaling", &LinearSvmParams::intercept_scaling)
-        .def_readwrite("seed", &LinearSvmParams::seed);
+        .def_readwrite("seed", &LinearSvmParams::seed)
+        .def_readwrite("l1_penalty", &LinearSvmParams::l1_penalty);
+    def_float(s, "linear_fit_cs", &linear_fit_cs<float>, &linear_fit_cs<double>,
+              "Crammer & Singer's multi-class linear SVM: (W (n_class x (d+1)), n_iter).",
+              py::arg("X").noconvert(), py::arg("y"), py::arg("Cw"), py::arg("n_class"), py::arg("params"));
     def_float(s, "linear_fit", &linear_fit<float>, &linear_fit<double>,
               "Linear SVMs (one problem per row of Y): (W (k x (d+1)), n_iter (k)).",
               py::arg("X").noconvert(), py::arg("Y"), py::arg("Cw"), py::arg("params"), py::arg("dual"),

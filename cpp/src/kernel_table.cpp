@@ -26,6 +26,7 @@ struct Tables {
         register_linalg_generic(&g);
         register_kmeans_generic(&g);
         register_knn(&g, knn_scan::generic_scan);
+        register_svm_generic(&g);
         Table& a2 = t[static_cast<int>(Isa::Avx2)];
         a2 = g;
 #ifdef SCRATCHLEARN_X86
@@ -33,12 +34,16 @@ struct Tables {
             register_linalg_avx2(&a2);
             register_kmeans_avx2(&a2);
             register_knn(&a2, knn_scan::avx2_scan);
+            register_svm_avx2(&a2);
         }
 #endif
         Table& a5 = t[static_cast<int>(Isa::Avx512)];
         a5 = a2;
 #ifdef SCRATCHLEARN_X86
-        if (isa_supported(Isa::Avx512)) register_linalg_avx512(&a5);
+        if (isa_supported(Isa::Avx512)) {
+            register_linalg_avx512(&a5);
+            register_svm_avx512(&a5);
+        }
 #endif
     }
 };

@@ -104,6 +104,43 @@ template <class T>
 using KnnBelowRowsKernel = void (*)(const T* v, index_t m, index_t n, const T* lim, std::uint32_t* mask,
                                     std::uint64_t* rows);
 
+// ---- svm: kernel rows of the SMO solver and kernel values from dot products (svm/*.cpp) -------
+// kind: 0 linear (x·y), 1 poly ((γ x·y + c0)^degree), 2 rbf (exp(−γ‖x − y‖²)), 3 sigmoid
+// (tanh(γ x·y + c0)).
+struct SvmRowParams {
+    int kind = 2;
+    int degree = 3;
+    double gamma = 1.0;
+    double coef0 = 0.0;
+};
+template <class T>
+struct SvmKernels {
+    // out[k] = sa·s[k]·K(xa, x_k) (s == nullptr: sa·K) for k in [k0, k1), where x_k is column k
+    // of XT (d × ld, row-major: XT[t·ld + k] is feature t of point k). Float outputs.
+    void (*row)(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1,
+                const SvmRowParams* p, const std::int8_t* s, double sa, float* out) = nullptr;
+    // Kernel values in place from the n dot products v[c] = x·y_c (rbf: from qa + qb[c] − 2 v[c],
+    // qa = ‖x‖², qb[c] = ‖y_c‖²).
+    void (*from_dots)(T* v, index_t n, double qa, const T* qb, const SvmRowParams* p) = nullptr;
+    // The SMO solver's passes over its n active variables (the same in both tables: the solver
+    // works in double). up[k], low[k]: 0 where variable k is in I_up (I_low), −inf where not;
+    // ys[k] = y_k = ±1.
+    // G[k] += Qi[k]·di + Qj[k]·dj; returns max_k (−ys[k]·G[k] + up[k]).
+    double (*grad_step)(double* G, const float* Qi, const float* Qj, double di, double dj,
+                        const double* ys, const double* up, index_t n) = nullptr;
+    // max_k (−ys[k]·G[k] + up[k]).
+    double (*max_up)(const double* G, const double* ys, const double* up, index_t n) = nullptr;
+    // Second-order choice of j (Fan, Chen & Lin 2005) given i: v = ys[k]·G[k] + low[k],
+    // b = gmax + v, a = qdi + QD[k] − 2·ysi·ys[k]·Qi[k] (tau when <= 0): od[k] = −b²/a where
+    // b > 0, else +inf. Returns min_k od[k]; *gmax2 gets max_k v.
+    double (*select_j)(const double* G, const double* ys, const double* low, const double* QD,
+                       const float* Qi, double qdi, double ysi, double gmax, index_t n, double* od,
+                       double* gmax2) = nullptr;
+    // out[k] = (si·sign[k])·row[idx[k]] for k < n (the regression solver's rows of Q).
+    void (*gather)(const float* row, const std::int32_t* idx, const float* sign, float si, index_t n,
+                   float* out) = nullptr;
+};
+
 // ---- the table --------------------------------------------------------------------------------
 
 template <class T>
@@ -112,6 +149,7 @@ struct Kernels {
     ScatterBlockKernel<T> scatter_block = nullptr;
     KMeansKernels<T> kmeans;
     KnnBelowRowsKernel<T> knn_below_rows = nullptr;
+    SvmKernels<T> svm;
 };
 
 struct Table {
@@ -126,6 +164,9 @@ void register_linalg_avx2(Table* t);
 void register_linalg_avx512(Table* t);
 void register_kmeans_generic(Table* t);
 void register_kmeans_avx2(Table* t);
+void register_svm_generic(Table* t);
+void register_svm_avx2(Table* t);
+void register_svm_avx512(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
 // the best one it can), and of the active path.

@@ -328,6 +328,28 @@ def test_thread_count_does_not_change_results():
         assert_array_equal(a, b)
 
 
+def test_thread_count_does_not_change_results_with_helper_threads():
+    # Problems of 4096 variables or more share the solver's passes with helper threads.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(4300, 4)
+    y = (X[:, 0] + 0.5 * X[:, 1] ** 2 + 0.7 * rng.randn(4300) > 0.4).astype(int)
+    t = X[:, 0] + np.sin(2 * X[:, 1]) + 0.3 * rng.randn(4300)
+    res = []
+    for nt in (1, 2):
+        with threadpool_limits(limits=nt, user_api="openmp"):
+            a = svm.SVC().fit(X, y)
+            b = svm.SVR().fit(X[:2100], t[:2100])
+            c = svm.NuSVR().fit(X[:2100], t[:2100])
+            res.append((a.support_, a.dual_coef_, a.intercept_, a.n_iter_, b.dual_coef_, b.intercept_,
+                        c.dual_coef_, c.intercept_))
+    for u, v in zip(*res):
+        assert_array_equal(u, v)
+    ref = sk.SVC().fit(X, y)
+    _assert_same_model(a, ref, X=X[:500], margin_ok=2)
+
+
 # ------------------------------------------------------------------ probability
 
 
@@ -363,6 +385,34 @@ def test_probability_multiclass():
     n = svm.NuSVC(probability=True, random_state=0).fit(X, y)
     assert_allclose(n.predict_proba(X).sum(1), 1.0, rtol=1e-6)
     assert not hasattr(svm.SVC().fit(X, y), "predict_proba")
+
+
+@pytest.mark.parametrize("name", ["SVC", "NuSVC"])
+def test_probability_deprecated_as_sklearn(name):
+    X, y = _binary()
+    ours_cls, ref_cls = getattr(svm, name), getattr(sk, name)
+    assert ours_cls().probability == ref_cls().probability == "deprecated"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        plain = ours_cls().fit(X, y)  # the default warns nothing, and means False
+    assert not hasattr(plain, "predict_proba")
+    for value in (True, False):
+        with pytest.warns(FutureWarning, match="`probability` parameter was deprecated in 1.9") as rec:
+            ours_cls(probability=value, random_state=0).fit(X, y)
+        with pytest.warns(FutureWarning, match="`probability` parameter was deprecated in 1.9") as ref_rec:
+            ref_cls(probability=value, random_state=0).fit(X, y)
+        # scikit-learn 1.9 names SVC in NuSVC's message too (a slip); ours names the class used
+        expected = str(ref_rec[0].message).replace("(SVC(", f"({name}(").replace("`SVC(", f"`{name}(")
+        assert str(rec[0].message) == expected
+    m = ours_cls(probability=True, random_state=0).fit(X, y)
+    for attr in ("probA_", "probB_"):
+        with pytest.warns(FutureWarning, match=f"Attribute `{attr}` was deprecated in version 1.9"):
+            assert getattr(m, attr).shape == (1,)
+    # the regressors and the one-class SVM have no such parameter
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        svm.SVR().fit(X, y.astype(float))
+        svm.OneClassSVM().fit(X)
 
 
 def test_sigmoid_train_core():
@@ -420,16 +470,54 @@ def test_linear_svm_weights_and_float32():
     assert_allclose(o32.coef_, sk.LinearSVC(**kw).fit(X, y).coef_, rtol=1e-3, atol=1e-3)
 
 
+@pytest.mark.parametrize("C", [0.05, 1.0])
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_iris])
+def test_linear_svc_l1_penalty_matches_sklearn(loader, C):
+    X, y = _scaled(loader)
+    kw = dict(penalty="l1", dual=False, C=C, tol=1e-8, max_iter=20000, random_state=0)
+    r = sk.LinearSVC(**kw).fit(X, y)
+    for dtype, rtol in ((np.float64, 1e-3), (np.float32, 2e-3)):
+        o = svm.LinearSVC(**kw).fit(X.astype(dtype), y)
+        assert o.coef_.dtype == dtype
+        assert_array_equal(o.coef_ == 0, r.coef_ == 0)  # the same sparsity pattern
+        scale = np.abs(r.coef_).max()
+        assert np.abs(o.coef_ - r.coef_).max() < rtol * scale
+        assert np.abs(o.intercept_ - r.intercept_).max() < rtol * scale
+        assert np.mean(o.predict(X.astype(dtype)) == r.predict(X)) >= 0.995
+    # dual='auto' picks the primal for l1, as scikit-learn does
+    assert_allclose(svm.LinearSVC(penalty="l1", C=C, random_state=0).fit(X, y).coef_,
+                    svm.LinearSVC(penalty="l1", dual=False, C=C, random_state=0).fit(X, y).coef_)
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_iris, load_wine])
+def test_linear_svc_crammer_singer_matches_sklearn(loader):
+    X, y = _scaled(loader)
+    w = np.random.RandomState(0).uniform(0.5, 2, len(y))
+    kw = dict(multi_class="crammer_singer", C=0.5, tol=1e-7, max_iter=20000, random_state=0,
+              class_weight="balanced")
+    r = sk.LinearSVC(**kw).fit(X, y, sample_weight=w)
+    for dtype, rtol in ((np.float64, 1e-4), (np.float32, 1e-3)):
+        o = svm.LinearSVC(**kw).fit(X.astype(dtype), y, sample_weight=w)
+        assert o.coef_.shape == r.coef_.shape and o.coef_.dtype == dtype
+        scale = np.abs(r.coef_).max()
+        assert np.abs(o.coef_ - r.coef_).max() < rtol * scale
+        assert np.abs(o.intercept_ - r.intercept_).max() < rtol * scale
+        assert np.mean(o.predict(X.astype(dtype)) == r.predict(X)) >= 0.99
+    # loss, penalty and dual play no part, as in scikit-learn
+    a = svm.LinearSVC(multi_class="crammer_singer", random_state=0).fit(X, y)
+    b = svm.LinearSVC(multi_class="crammer_singer", penalty="l1", loss="hinge", dual=False,
+                      random_state=0).fit(X, y)
+    assert_allclose(a.coef_, b.coef_)
+
+
 def test_linear_svm_unsupported_combinations():
     X, y = _binary()
     with pytest.raises(ValueError, match="not supported"):
         svm.LinearSVC(penalty="l1", loss="hinge").fit(X, y)
     with pytest.raises(ValueError, match="not supported when dual=False"):
         svm.LinearSVC(loss="hinge", dual=False).fit(X, y)
-    with pytest.raises(ValueError, match="l1"):
-        svm.LinearSVC(penalty="l1", dual=False).fit(X, y)
-    with pytest.raises(ValueError, match="crammer_singer"):
-        svm.LinearSVC(multi_class="crammer_singer").fit(X, y)
+    with pytest.raises(ValueError, match="not supported when dual=True"):
+        svm.LinearSVC(penalty="l1", dual=True).fit(X, y)
     with pytest.raises(ValueError, match="not supported when dual=False"):
         svm.LinearSVR(loss="epsilon_insensitive", dual=False).fit(X, y.astype(float))
 

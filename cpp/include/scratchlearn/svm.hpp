@@ -101,6 +101,7 @@ struct LinearSvmParams {
     bool fit_intercept = true;
     double intercept_scaling = 1.0;
     std::uint64_t seed = 0;      // order of the coordinate sweeps
+    bool l1_penalty = false;     // ‖w̃‖₁ instead of ½‖w̃‖² (squared hinge, primal only)
 };
 
 // One binary problem (y ∈ {−1, +1}) or one regression target of a linear SVM, scikit-learn's
@@ -109,10 +110,21 @@ struct LinearSvmParams {
 // values (C × class weight × sample weight). dual: coordinate descent on the dual (Hsieh et al.
 // 2008; Ho & Lin 2012 for regression, with their shrinking); otherwise the primal (squared losses
 // only) by L-BFGS. w gets d + 1 values (the last one times intercept_scaling is the intercept; 0
-// when not fit_intercept). Returns the number of iterations (epochs for the dual).
+// when not fit_intercept). l1_penalty: ‖w̃‖₁ + Σ C_i·max(0, 1 − y_i w̃ᵀx̃_i)² by coordinate descent
+// over the features with a one-dimensional Newton step and line search (Yuan, Chang, Hsieh & Lin
+// 2010; liblinear's L1R_L2LOSS_SVC), squared hinge and dual=False only. Returns the number of
+// iterations (epochs for the dual and the l1 solver).
 template <class T>
 long long linear_svm_fit(const T* X, index_t n, index_t d, const double* y, const double* Cw,
                          const LinearSvmParams& params, bool dual, double* w);
+
+// Crammer & Singer's multi-class linear SVM (liblinear's MCSVM_CS, the sequential dual method):
+// y holds class codes 0 … n_class − 1, Cw per-sample C values (C × class weight × sample weight);
+// W gets n_class × (d + 1) (the last column times intercept_scaling is the intercept). Returns the
+// number of outer iterations.
+template <class T>
+long long linear_svm_cs_fit(const T* X, index_t n, index_t d, const double* y, const double* Cw,
+                            int n_class, const LinearSvmParams& params, double* W);
 
 // k independent problems over the same X (one-vs-rest): Y and Cw are k × n, W gets k × (d + 1),
 // n_iter k counts; problem j uses seed params.seed + j. The problems run in parallel.

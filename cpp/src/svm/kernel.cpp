@@ -38,7 +38,7 @@ void gather_rows(const T* X, index_t d, const index_t* ids, index_t n, T* out) {
 
 template <class T>
 Kernel<T>::Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_)
-    : X(X_), n(n_), d(d_), kp(kp_) {
+    : X(X_), n(n_), d(d_), kp(kp_), rp(row_params(kp_)) {
     if (kp.kernel == SvmKernel::rbf) {
         sq.resize(n);
         for (index_t i = 0; i < n; ++i) sq[i] = double(dot_rows(X + i * d, X + i * d, d));
@@ -50,80 +50,62 @@ double Kernel<T>::dot(index_t a, index_t b) const {
     return double(dot_rows(X + a * d, X + b * d, d));
 }
 
-// exp(x) for x <= 0 on whole arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
-// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, evaluated by
-// Estrin's scheme), 2^k from the
-// exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
-inline void exp_nonpositive(double* v, index_t n) {
-    constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
-    constexpr double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
-    for (index_t i = 0; i < n; ++i) {  // its own loop: a clamp inside the next one blocks vectorisation
-        const double x = v[i];
-        v[i] = x < -700.0 ? -700.0 : x;
-    }
-#pragma omp simd
-    for (index_t i = 0; i < n; ++i) {
-        const double x = v[i];
-        const double t = x * log2e + shift;
-        const double k = t - shift;
-        const double r = (x - k * ln2_hi) - k * ln2_lo;
-        // Estrin's scheme: a shallow dependency tree instead of a 12-deep Horner chain.
-        const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        const double a0 = 1.0 + r, a1 = 0.5 + r * (1.0 / 6.0), a2 = 1.0 / 24.0 + r * (1.0 / 120.0),
-                     a3 = 1.0 / 720.0 + r * (1.0 / 5040.0), a4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
-                     a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
-        const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
-        const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
-        std::int64_t bits;
-        std::memcpy(&bits, &t, sizeof bits);
-        bits = (bits + 1023) << 52;
-        double scale;
-        std::memcpy(&scale, &bits, sizeof scale);
-        v[i] = p * scale;
+template <class T>
+void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, float* out,
+                    double sa, const std::int8_t* s, int n_threads) const {
+    // The precomputed kernel: a gather from row a of the Gram matrix.
+    const index_t cnt = len - start;
+    if (cnt <= 0) return;
+    const T* xa = X + a * d;
+    const int nt = double(cnt) < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 4096 + 1);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (index_t k = start; k < len; ++k) {
+        const double v = double(xa[ids[k]]);
+        out[k] = float(s ? v * (sa * s[k]) : v * sa);
     }
 }
 
 template <class T>
-void Kernel<T>::row(index_t a, const index_t* ids, index_t start, index_t len, float* out,
-                    double sa, const std::int8_t* s, int n_threads) const {
+std::vector<T> Kernel<T>::transpose(const index_t* ids, index_t l) const {
+    std::vector<T> XT;
+    if (kp.kernel == SvmKernel::precomputed) return XT;
+    XT.resize(std::size_t(l) * std::size_t(d));
+    for (index_t k = 0; k < l; ++k) {
+        const T* x = X + ids[k] * d;
+        for (index_t t = 0; t < d; ++t) XT[t * l + k] = x[t];
+    }
+    return XT;
+}
+
+template <class T>
+void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out,
+                      double sa, const std::int8_t* s, int n_threads, PassPool* pool) const {
     const index_t cnt = len - start;
     if (cnt <= 0) return;
-    const double work = double(cnt) * double(kp.kernel == SvmKernel::precomputed ? 1 : d + 8);
-    const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 256 + 1);
+    const auto fn = kernel_table::kernels<T>().svm.row;
     const T* xa = X + a * d;
-    const double qa = sq.empty() ? 0.0 : sq[a];
-    constexpr index_t kChunk = 256;
-    const index_t n_chunks = (cnt + kChunk - 1) / kChunk;
-    auto chunk = [&](index_t c, double* buf) {
-            const index_t k0 = start + c * kChunk, m = std::min(kChunk, len - k0);
-            if (kp.kernel == SvmKernel::precomputed) {
-                for (index_t u = 0; u < m; ++u) buf[u] = double(xa[ids[k0 + u]]);
-            } else {
-                for (index_t u = 0; u < m; ++u) buf[u] = double(dot_rows(xa, X + ids[k0 + u] * d, d));
-                if (kp.kernel == SvmKernel::rbf) {
-                    for (index_t u = 0; u < m; ++u)
-                        buf[u] = -kp.gamma * (qa + sq[ids[k0 + u]] - 2.0 * buf[u]);
-                    exp_nonpositive(buf, m);
-                } else if (kp.kernel != SvmKernel::linear) {
-                    for (index_t u = 0; u < m; ++u) buf[u] = from_dot(buf[u], 0.0, 0.0);
-                }
-            }
-            if (s) {
-                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u] * (sa * s[k0 + u]));
-            } else {
-                for (index_t u = 0; u < m; ++u) out[k0 + u] = float(buf[u]);
-            }
-    };
-    if (nt == 1) {  // the usual case inside SMO: no parallel region at all
-        double buf[kChunk];
-        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
+    if (pool) {  // inside a solve with helpers: chunks of 1024 points
+        constexpr index_t kPts = 1024;
+        const index_t nc = (cnt + kPts - 1) / kPts;
+        auto f = [&](index_t c) {
+            const index_t b = start + c * kPts, e = std::min(len, b + kPts);
+            fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
+        };
+        pool->for_chunks(nc, f);
         return;
     }
-#pragma omp parallel num_threads(nt)
-    {
-        double buf[kChunk];
-#pragma omp for schedule(static)
-        for (index_t c = 0; c < n_chunks; ++c) chunk(c, buf);
+    const double work = double(cnt) * double(d + 8);
+    const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 1024 + 1);
+    if (nt == 1) {  // short rows: no parallel region at all
+        fn(XT, ld, d, xa, start, len, &rp, s, sa, out);
+        return;
+    }
+    // Even slices, each a multiple of 64 points (whole cache lines of the output).
+    const index_t per = ((cnt + nt - 1) / nt + 63) / 64 * 64;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int t = 0; t < nt; ++t) {
+        const index_t b = std::min(len, start + t * per), e = std::min(len, b + per);
+        if (b < e) fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
     }
 }
 
@@ -138,24 +120,26 @@ void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t 
     }
     // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows.
     const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 22) / std::max<index_t>(na, 1)));
-    std::vector<T> A(na * d), B(std::min(cb, nb) * d), C(na * std::min(cb, nb));
+    std::vector<T> A(na * d), B(std::min(cb, nb) * d), C(na * std::min(cb, nb)), qb;
+    if (kp.kernel == SvmKernel::rbf) {
+        qb.resize(nb);
+        for (index_t c = 0; c < nb; ++c) qb[c] = T(sq[ib[c]]);
+    } else {
+        qb.assign(nb, T(0));
+    }
     gather_rows(X, d, ia, na, A.data());
     for (index_t c0 = 0; c0 < nb; c0 += cb) {
         const index_t w = std::min(cb, nb - c0);
         gather_rows(X, d, ib + c0, w, B.data());
         gemm<T>(false, true, na, w, d, T(1), A.data(), d, B.data(), d, T(0), C.data(), w, n_threads);
         const int nt = threads_for(n_threads, na);
+        const auto fd = kernel_table::kernels<T>().svm.from_dots;
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t r = 0; r < na; ++r) {
+            T* c = C.data() + r * w;
+            fd(c, w, sq.empty() ? 0.0 : sq[ia[r]], qb.data() + c0, &rp);
             double* o = out + r * nb + c0;
-            if (kp.kernel == SvmKernel::rbf) {
-                const double qa = sq[ia[r]];
-                for (index_t c = 0; c < w; ++c)
-                    o[c] = -kp.gamma * (qa + sq[ib[c0 + c]] - 2.0 * double(C[r * w + c]));
-                exp_nonpositive(o, w);
-            } else {
-                for (index_t c = 0; c < w; ++c) o[c] = from_dot(double(C[r * w + c]), 0.0, 0.0);
-            }
+            for (index_t k = 0; k < w; ++k) o[k] = double(c[k]);
         }
     }
 }
@@ -277,6 +261,7 @@ template <class T>
 SvcQ<T>::SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
               double cache_mb, int n_threads)
     : K_(K), ids_(ids), y_(y, y + ids.size()), qd_(ids.size()),
+      XT_(K.transpose(ids.data(), index_t(ids.size()))),
       cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
     for (std::size_t i = 0; i < ids.size(); ++i) qd_[i] = K.eval(ids[i], ids[i]);
 }
@@ -285,7 +270,12 @@ template <class T>
 const float* SvcQ<T>::get_Q(index_t i, index_t len) {
     index_t filled;
     float* row = cache_.get(i, len, &filled);
-    if (filled < len) K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
+    if (filled < len) {
+        if (XT_.empty())
+            K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
+        else
+            K_.row_t(XT_.data(), index_t(ids_.size()), ids_[i], filled, len, row, y_[i], y_.data(), n_threads_, pool_);
+    }
     return row;
 }
 
@@ -295,11 +285,20 @@ void SvcQ<T>::swap_index(index_t i, index_t j) {
     std::swap(ids_[i], ids_[j]);
     std::swap(y_[i], y_[j]);
     std::swap(qd_[i], qd_[j]);
+    const index_t l = index_t(ids_.size());
+    if (!XT_.empty())
+        for (index_t t = 0; t < K_.d; ++t) std::swap(XT_[t * l + i], XT_[t * l + j]);
 }
 
 template <class T>
 void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
     cache_.swap_many(swaps);
+    const index_t l = index_t(ids_.size());
+    if (!XT_.empty())
+        for (index_t t = 0; t < K_.d; ++t) {  // one feature row at a time: each stays in cache
+            T* r = XT_.data() + t * l;
+            for (const auto& sw : swaps) std::swap(r[sw.first], r[sw.second]);
+        }
     for (const auto& sw : swaps) {
         std::swap(ids_[sw.first], ids_[sw.second]);
         std::swap(y_[sw.first], y_[sw.second]);
@@ -319,14 +318,15 @@ void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
 
 template <class T>
 SvrQ<T>::SvrQ(const Kernel<T>& K, const std::vector<index_t>& ids, double cache_mb, int n_threads)
-    : K_(K), ids_(ids), index_(2 * ids.size()), sign_(2 * ids.size()), qd_(2 * ids.size()),
+    : K_(K), XT_(K.transpose(ids.data(), index_t(ids.size()))), ids_(ids), index_(2 * ids.size()),
+      sign_(2 * ids.size()), qd_(2 * ids.size()),
       cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
     const index_t l = index_t(ids.size());
     for (index_t k = 0; k < l; ++k) {
-        sign_[k] = 1;
-        sign_[k + l] = -1;
-        index_[k] = k;
-        index_[k + l] = k;
+        sign_[k] = 1.0f;
+        sign_[k + l] = -1.0f;
+        index_[k] = std::int32_t(k);
+        index_[k + l] = std::int32_t(k);
         qd_[k] = qd_[k + l] = K.eval(ids[k], ids[k]);
     }
     buf_[0].resize(2 * l);
@@ -339,16 +339,30 @@ const float* SvrQ<T>::get_Q(index_t i, index_t len) {
     const index_t real = index_[i];
     index_t filled;
     float* row = cache_.get(real, l, &filled);
-    if (filled < l) K_.row(ids_[real], ids_.data(), filled, l, row, 1.0, nullptr, n_threads_);
-    float* buf = buf_[next_].data();
-    next_ = 1 - next_;
-    const float si = sign_[i];
-    for (index_t j = 0; j < len; ++j) buf[j] = si * float(sign_[j]) * row[index_[j]];
-    return buf;
+    if (filled < l) {
+        if (XT_.empty())
+            K_.row(ids_[real], ids_.data(), filled, l, row, 1.0, nullptr, n_threads_);
+        else
+            K_.row_t(XT_.data(), l, ids_[real], filled, l, row, 1.0, nullptr, n_threads_, pool_);
+    }
+    // The solver asks for the same row twice in a row (selection, then the step): served again
+    // when nothing has moved since.
+    for (int b = 0; b < 2; ++b)
+        if (buf_var_[b] == i && buf_len_[b] >= len) {
+            last_ = b;
+            return buf_[b].data();
+        }
+    const int b = 1 - last_;
+    kernel_table::kernels<T>().svm.gather(row, index_.data(), sign_.data(), sign_[i], len, buf_[b].data());
+    buf_var_[b] = i;
+    buf_len_[b] = len;
+    last_ = b;
+    return buf_[b].data();
 }
 
 template <class T>
 void SvrQ<T>::swap_index(index_t i, index_t j) {
+    buf_var_[0] = buf_var_[1] = -1;
     std::swap(sign_[i], sign_[j]);
     std::swap(index_[i], index_[j]);
     std::swap(qd_[i], qd_[j]);
@@ -375,40 +389,15 @@ namespace scratchlearn {
 
 namespace {
 
-// Kernel values from dot products in place: C (rows × cols, leading dimension ldc).
+// Kernel values from dot products in place: C (rows × cols, leading dimension ldc), the per-ISA
+// kernel row by row (rbf: qa, qb the squared norms of the rows and columns).
 template <class T>
 void kernel_from_dots(T* C, index_t rows, index_t cols, index_t ldc, const T* qa, const T* qb,
                       const SvmKernelParams& kp) {
-    const T g = T(kp.gamma), c0 = T(kp.coef0);
-    switch (kp.kernel) {
-        case SvmKernel::linear:
-        case SvmKernel::precomputed: return;
-        case SvmKernel::poly:
-            for (index_t r = 0; r < rows; ++r)
-                for (index_t c = 0; c < cols; ++c)
-                    C[r * ldc + c] = T(svm_detail::Kernel<T>::ipow(double(g * C[r * ldc + c] + c0), kp.degree));
-            return;
-        case SvmKernel::rbf: {
-            double buf[256];
-            const double gd = kp.gamma;
-            for (index_t r = 0; r < rows; ++r) {
-                T* row = C + r * ldc;
-                const double a = double(qa[r]);
-                for (index_t c0 = 0; c0 < cols; c0 += 256) {
-                    const index_t w = std::min<index_t>(256, cols - c0);
-                    for (index_t c = 0; c < w; ++c)
-                        buf[c] = -gd * (a + double(qb[c0 + c]) - 2.0 * double(row[c0 + c]));
-                    svm_detail::exp_nonpositive(buf, w);
-                    for (index_t c = 0; c < w; ++c) row[c0 + c] = T(buf[c]);
-                }
-            }
-            return;
-        }
-        case SvmKernel::sigmoid:
-            for (index_t r = 0; r < rows; ++r)
-                for (index_t c = 0; c < cols; ++c) C[r * ldc + c] = std::tanh(g * C[r * ldc + c] + c0);
-            return;
-    }
+    if (kp.kernel == SvmKernel::linear || kp.kernel == SvmKernel::precomputed) return;
+    const kernel_table::SvmRowParams rp = svm_detail::row_params(kp);
+    const auto fd = kernel_table::kernels<T>().svm.from_dots;
+    for (index_t r = 0; r < rows; ++r) fd(C + r * ldc, cols, qa ? double(qa[r]) : 0.0, qb, &rp);
 }
 
 template <class T>

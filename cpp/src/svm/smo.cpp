@@ -19,14 +19,88 @@
 #include <cmath>
 #include <limits>
 #include <vector>
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define SL_SVM_PAUSE() _mm_pause()
+#else
+#define SL_SVM_PAUSE() ((void)0)
+#endif
 
 #include "svm_internal.hpp"
 
 namespace scratchlearn::svm_detail {
 
+// ---------------------------------------------------------------- helper threads of one solve
+
+PassPool::PassPool(int n_helpers) {
+    for (int h = 0; h < n_helpers; ++h) threads_.emplace_back([this] { helper_loop(); });
+}
+
+PassPool::~PassPool() {
+    stop_.store(true, std::memory_order_release);
+    for (auto& t : threads_) t.join();
+}
+
+// Claims and runs chunks of pass `pass` until none is left; false when the ticket has moved on to
+// another pass.
+bool PassPool::work(std::uint64_t pass) {
+    const Fn fn = fn_.load(std::memory_order_acquire);
+    void* ctx = ctx_.load(std::memory_order_acquire);
+    const index_t n = n_chunks_.load(std::memory_order_acquire);
+    std::uint64_t t = ticket_.load(std::memory_order_acquire);
+    for (;;) {
+        if ((t >> 32) != pass) return false;
+        const index_t c = index_t(t & 0xffffffffu);
+        if (c >= n) return true;
+        if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+            fn(ctx, c);
+            done_.fetch_add(1, std::memory_order_acq_rel);
+            t = ticket_.load(std::memory_order_acquire);
+        }
+    }
+}
+
+void PassPool::helper_loop() {
+    std::uint64_t seen = 0;
+    int idle = 0;
+    while (!stop_.load(std::memory_order_acquire)) {
+        const std::uint64_t t = ticket_.load(std::memory_order_acquire);
+        const std::uint64_t pass = t >> 32;
+        if (pass != seen && index_t(t & 0xffffffffu) < n_chunks_.load(std::memory_order_acquire)) {
+            work(pass);
+            seen = pass;
+            idle = 0;
+            continue;
+        }
+        // Spin briefly (a pass follows within microseconds while the solver runs), then give the
+        // core away between looks.
+        if (++idle < 2000)
+            SL_SVM_PAUSE();
+        else
+            std::this_thread::yield();
+    }
+}
+
+void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
+    if (n_chunks <= 0) return;
+    if (threads_.empty() || n_chunks == 1) {
+        for (index_t c = 0; c < n_chunks; ++c) fn(ctx, c);
+        return;
+    }
+    ++pass_;
+    fn_.store(fn, std::memory_order_relaxed);
+    ctx_.store(ctx, std::memory_order_relaxed);
+    n_chunks_.store(n_chunks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    ticket_.store(pass_ << 32, std::memory_order_release);
+    work(pass_);
+    while (done_.load(std::memory_order_acquire) < n_chunks) SL_SVM_PAUSE();
+}
+
 namespace {
 
 constexpr double kTau = 1e-12;
+constexpr index_t kPass = 2048;  // variables per chunk of a pass shared with helpers
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum Status : std::int8_t { kLower = 0, kUpper = 1, kFree = 2 };
@@ -34,11 +108,13 @@ enum Status : std::int8_t { kLower = 0, kUpper = 1, kFree = 2 };
 class Solver {
 public:
     Solver(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, const double* alpha,
-           const double* C, double eps, bool shrinking, bool nu)
+           const double* C, double eps, bool shrinking, bool nu, PassPool* pool)
         : l_(l), Q_(Q), QD_(Q.diag()), p_(p, p + l), y_(y, y + l), alpha_(alpha, alpha + l),
-          C_(C, C + l), status_(l), active_(l), G_(l), G_bar_(l, 0.0), eps_(eps),
-          shrinking_(shrinking), nu_(nu), active_size_(l) {
+          C_(C, C + l), status_(l), active_(l), G_(l), G_bar_(l, 0.0), ys_(l), up_(l), low_(l),
+          od_(l), eps_(eps), shrinking_(shrinking), nu_(nu), active_size_(l),
+          kern_(kernel_table::kernels<double>().svm), pool_(pool) {
         for (index_t i = 0; i < l; ++i) {
+            ys_[i] = y_[i];
             update_status(i);
             active_[i] = i;
         }
@@ -89,6 +165,11 @@ private:
         if (alpha_[i] >= C_[i]) status_[i] = kUpper;
         else if (alpha_[i] <= 0) status_[i] = kLower;
         else status_[i] = kFree;
+        // I_up: α < C for y = +1, α > 0 for y = −1; I_low the other way round.
+        const bool in_up = y_[i] == 1 ? status_[i] != kUpper : status_[i] != kLower;
+        const bool in_low = y_[i] == 1 ? status_[i] != kLower : status_[i] != kUpper;
+        up_[i] = in_up ? 0.0 : -kInf;
+        low_[i] = in_low ? 0.0 : -kInf;
     }
 
     void init_gradient() {
@@ -115,10 +196,15 @@ private:
         std::swap(active_[i], active_[j]);
         std::swap(G_bar_[i], G_bar_[j]);
         std::swap(C_[i], C_[j]);
+        std::swap(ys_[i], ys_[j]);
+        std::swap(up_[i], up_[j]);
+        std::swap(low_[i], low_[j]);
+        gmax_valid_ = false;
     }
 
     // The gradient of the shrunk variables: Ḡ + p plus the free variables' Q·α, by GEMM blocks.
     void reconstruct_gradient() {
+        gmax_valid_ = false;
         if (active_size_ == l_) return;
         for (index_t j = active_size_; j < l_; ++j) G_[j] = G_bar_[j] + p_[j];
         std::vector<index_t> fr;
@@ -147,42 +233,43 @@ private:
         return nu_ ? select_nu(out_i, out_j) : select_standard(out_i, out_j);
     }
 
+    // i: the last t attaining max over I_up of −y_t ∇f_t (kept from the gradient update when
+    // valid); j: the last t attaining the least second-order estimate −b²/a (see the top).
     bool select_standard(index_t& out_i, index_t& out_j) {
-        double gmax = -kInf, gmax2 = -kInf, obj_min = kInf;
-        index_t imax = -1, jmin = -1;
-        for (index_t t = 0; t < active_size_; ++t) {
-            if (y_[t] == 1) {
-                if (!upper(t) && -G_[t] >= gmax) { gmax = -G_[t]; imax = t; }
-            } else {
-                if (!lower(t) && G_[t] >= gmax) { gmax = G_[t]; imax = t; }
+        const index_t n = active_size_;
+        if (n == 0) return true;
+        const double gmax = gmax_valid_ ? gmax_ : kern_.max_up(G_.data(), ys_.data(), up_.data(), n);
+        gmax_valid_ = false;
+        if (gmax == -kInf) return true;  // I_up is empty
+        index_t i = n - 1;
+        while (i > 0 && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
+        const float* Qi = Q_.get_Q(i, n);
+        double gmax2, omin;
+        if (pool_ && n >= 2 * kPass) {
+            const index_t nc = (n + kPass - 1) / kPass;
+            part_.resize(2 * nc);
+            const double qdi = QD_[i], ysi = ys_[i];
+            auto f = [&](index_t c) {
+                const index_t b = c * kPass, m = std::min(kPass, n - b);
+                part_[c] = kern_.select_j(G_.data() + b, ys_.data() + b, low_.data() + b, QD_ + b, Qi + b, qdi,
+                                          ysi, gmax, m, od_.data() + b, &part_[nc + c]);
+            };
+            pool_->for_chunks(nc, f);
+            omin = kInf;
+            gmax2 = -kInf;
+            for (index_t c = 0; c < nc; ++c) {
+                omin = std::min(omin, part_[c]);
+                gmax2 = std::max(gmax2, part_[nc + c]);
             }
+        } else {
+            omin = kern_.select_j(G_.data(), ys_.data(), low_.data(), QD_, Qi, QD_[i], ys_[i], gmax, n,
+                                  od_.data(), &gmax2);
         }
-        const index_t i = imax;
-        const float* Qi = i >= 0 ? Q_.get_Q(i, active_size_) : nullptr;
-        for (index_t j = 0; j < active_size_; ++j) {
-            if (y_[j] == 1) {
-                if (lower(j)) continue;
-                const double diff = gmax + G_[j];
-                if (G_[j] >= gmax2) gmax2 = G_[j];
-                if (diff > 0) {
-                    const double quad = QD_[i] + QD_[j] - 2.0 * y_[i] * double(Qi[j]);
-                    const double od = -(diff * diff) / (quad > 0 ? quad : kTau);
-                    if (od <= obj_min) { jmin = j; obj_min = od; }
-                }
-            } else {
-                if (upper(j)) continue;
-                const double diff = gmax - G_[j];
-                if (-G_[j] >= gmax2) gmax2 = -G_[j];
-                if (diff > 0) {
-                    const double quad = QD_[i] + QD_[j] + 2.0 * y_[i] * double(Qi[j]);
-                    const double od = -(diff * diff) / (quad > 0 ? quad : kTau);
-                    if (od <= obj_min) { jmin = j; obj_min = od; }
-                }
-            }
-        }
-        if (gmax + gmax2 < eps_ || jmin == -1) return true;
-        out_i = imax;
-        out_j = jmin;
+        if (gmax + gmax2 < eps_ || !(omin < kInf)) return true;
+        index_t j = n - 1;
+        while (j > 0 && !(od_[j] == omin)) --j;
+        out_i = i;
+        out_j = j;
         return false;
     }
 
@@ -270,11 +357,26 @@ private:
         alpha_[i] = ai;
         alpha_[j] = aj;
         const double di = ai - old_i, dj = aj - old_j;
-        for (index_t k = 0; k < active_size_; ++k) G_[k] += double(Qi[k]) * di + double(Qj[k]) * dj;
-
         const bool ui = upper(i), uj = upper(j);
         update_status(i);
         update_status(j);
+        // The gradient update, and in the same pass the next step's max over I_up.
+        const index_t n = active_size_;
+        if (pool_ && n >= 2 * kPass) {
+            const index_t nc = (n + kPass - 1) / kPass;
+            part_.resize(2 * nc);
+            auto f = [&](index_t c) {
+                const index_t b = c * kPass, m = std::min(kPass, n - b);
+                part_[c] = kern_.grad_step(G_.data() + b, Qi + b, Qj + b, di, dj, ys_.data() + b, up_.data() + b, m);
+            };
+            pool_->for_chunks(nc, f);
+            gmax_ = -kInf;
+            for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, part_[c]);
+        } else {
+            gmax_ = kern_.grad_step(G_.data(), Qi, Qj, di, dj, ys_.data(), up_.data(), n);
+        }
+        gmax_valid_ = !nu_;
+
         if (ui != upper(i)) {
             const float* Qf = Q_.get_Q(i, l_);
             const double c = ui ? -Ci : Ci;
@@ -305,6 +407,7 @@ private:
     }
 
     void do_shrinking() {
+        gmax_valid_ = false;
         if (nu_) {
             do_shrinking_nu();
             return;
@@ -416,18 +519,39 @@ private:
     std::vector<std::int8_t> status_;
     std::vector<index_t> active_;
     std::vector<double> G_, G_bar_;
+    std::vector<double> ys_, up_, low_;  // y as ±1; 0 / −inf by membership of I_up, I_low
+    std::vector<double> od_;             // the second-order estimates of one selection
     std::vector<std::pair<index_t, index_t>> pending_;
     double eps_;
     bool shrinking_, nu_, unshrunk_ = false;
     index_t active_size_;
+    const kernel_table::SvmKernels<double>& kern_;
+    PassPool* pool_ = nullptr;  // helpers for the passes (nullptr: this thread alone)
+    std::vector<double> part_;  // per-chunk partial results of a pass
+    double gmax_ = 0.0;
+    bool gmax_valid_ = false;
 };
 
 }  // namespace
 
 SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
-                      const double* C, double eps, bool shrinking, long long max_iter, bool nu) {
-    Solver s(l, Q, p, y, alpha, C, eps, shrinking, nu);
-    return s.run(max_iter, alpha);
+                      const double* C, double eps, bool shrinking, long long max_iter, bool nu,
+                      int n_threads) {
+    // Helpers only where a pass has several chunks to share.
+    const int helpers = l >= 2 * kPass ? std::max(0, n_threads - 1) : 0;
+    std::unique_ptr<PassPool> pool;
+    if (helpers > 0) pool = std::make_unique<PassPool>(helpers);
+    Q.set_pool(pool.get());
+    Solver s(l, Q, p, y, alpha, C, eps, shrinking, nu, pool.get());
+    SolveResult res;
+    try {
+        res = s.run(max_iter, alpha);
+    } catch (...) {
+        Q.set_pool(nullptr);
+        throw;
+    }
+    Q.set_pool(nullptr);
+    return res;
 }
 
 }  // namespace scratchlearn::svm_detail

@@ -2,16 +2,31 @@
 // kernel-row cache, the Q matrices the solver sees, and the SMO solver itself.
 #pragma once
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "../kernel_table.hpp"
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/svm.hpp"
 
 namespace scratchlearn::svm_detail {
+
+class PassPool;
+
+// The kernel's parameters as the per-ISA kernels (kernel_table.hpp) take them.
+inline kernel_table::SvmRowParams row_params(const SvmKernelParams& kp) {
+    kernel_table::SvmRowParams rp;
+    rp.kind = kp.kernel == SvmKernel::poly ? 1 : kp.kernel == SvmKernel::rbf ? 2 : kp.kernel == SvmKernel::sigmoid ? 3 : 0;
+    rp.degree = kp.degree;
+    rp.gamma = kp.gamma;
+    rp.coef0 = kp.coef0;
+    return rp;
+}
 
 // The kernel on rows of one data matrix X (row ids index X's rows). For the precomputed kernel X
 // is the Gram matrix itself and K(a, b) = X[a, b].
@@ -21,6 +36,7 @@ struct Kernel {
     index_t n = 0, d = 0;       // rows, row length
     SvmKernelParams kp;
     std::vector<double> sq;     // squared row norms (rbf)
+    kernel_table::SvmRowParams rp;  // the kernel as the per-ISA kernels take it
 
     Kernel(const T* X_, index_t n_, index_t d_, const SvmKernelParams& kp_);
 
@@ -51,9 +67,50 @@ struct Kernel {
     // out[k] = sa·s[k]·K(a, ids[k]) for k in [start, len) (s == nullptr: all +1), in parallel.
     void row(index_t a, const index_t* ids, index_t start, index_t len, float* out, double sa,
              const std::int8_t* s, int n_threads) const;
+    // Xᵀ of rows ids (d × l, row-major), the layout row_t reads (empty for precomputed).
+    std::vector<T> transpose(const index_t* ids, index_t l) const;
+    // out[k] = sa·s[k]·K(a, point k) for k in [start, len), the points being the columns of XT
+    // (d × ld, from transpose); the per-ISA row kernel, split among threads when long enough.
+    void row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out, double sa,
+               const std::int8_t* s, int n_threads, PassPool* pool = nullptr) const;
     // out (na × nb, row-major, leading dimension nb) = K(ia[r], ib[c]) through the GEMM.
     void block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
                int n_threads) const;
+};
+
+// Helper threads for the SMO solver's passes over its variables (kernel rows, gradient update,
+// working-set search). A pass is split into fixed chunks; the calling thread and the helpers
+// claim chunks from one atomic ticket (pass number, next chunk) and the caller returns once every
+// chunk is done. The caller never waits for a helper that has not started: a helper that is not
+// running (a busy machine) just claims nothing, and the caller does the chunks itself. Chunks are
+// fixed, so results do not depend on the number of threads. Helpers live for one solve.
+class PassPool {
+public:
+    using Fn = void (*)(void* ctx, index_t chunk);
+    explicit PassPool(int n_helpers);
+    ~PassPool();
+    PassPool(const PassPool&) = delete;
+    PassPool& operator=(const PassPool&) = delete;
+    int helpers() const { return int(threads_.size()); }
+    // fn(ctx, c) for c in [0, n_chunks), on this thread and the helpers.
+    void run(index_t n_chunks, Fn fn, void* ctx);
+    // Calls f(c) for the chunks (f a lambda; its state lives on the caller's stack).
+    template <class F>
+    void for_chunks(index_t n_chunks, F& f) {
+        run(n_chunks, [](void* ctx, index_t c) { (*static_cast<F*>(ctx))(c); }, &f);
+    }
+
+private:
+    void helper_loop();
+    bool work(std::uint64_t pass);
+    std::vector<std::thread> threads_;
+    std::atomic<std::uint64_t> ticket_{0};  // pass << 32 | next chunk
+    std::atomic<Fn> fn_{nullptr};
+    std::atomic<void*> ctx_{nullptr};
+    std::atomic<index_t> n_chunks_{0};
+    std::atomic<index_t> done_{0};
+    std::atomic<bool> stop_{false};
+    std::uint64_t pass_ = 0;
 };
 
 // LRU cache of kernel rows: row i holds its first len(i) values; the total is bounded by a
@@ -96,9 +153,14 @@ public:
     virtual void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
         for (const auto& s : swaps) swap_index(s.first, s.second);
     }
+    // Helpers for the kernel rows (nullptr: none); set by the solver for the length of a solve.
+    void set_pool(PassPool* pool) { pool_ = pool; }
     // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
     virtual void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
                        double* out) = 0;
+
+protected:
+    PassPool* pool_ = nullptr;
 };
 
 // Classification and one-class: one variable per data row.
@@ -118,6 +180,7 @@ private:
     std::vector<index_t> ids_;
     std::vector<std::int8_t> y_;
     std::vector<double> qd_;
+    std::vector<T> XT_;   // the rows' features, d × l, in the variables' current order
     RowCache cache_;
     int n_threads_;
 };
@@ -134,13 +197,16 @@ public:
 
 private:
     const Kernel<T>& K_;
+    std::vector<T> XT_;            // the rows' features, d × l (data order)
     std::vector<index_t> ids_;     // l data rows
-    std::vector<index_t> index_;   // 2l: variable → data position
-    std::vector<std::int8_t> sign_;
+    std::vector<std::int32_t> index_;  // 2l: variable → data position
+    std::vector<float> sign_;
     std::vector<double> qd_;
     RowCache cache_;
+    // The two rows handed out last (a step needs two at once): variable, length (−1: none).
     std::vector<float> buf_[2];
-    int next_ = 0;
+    index_t buf_var_[2] = {-1, -1}, buf_len_[2] = {0, 0};
+    int last_ = 0;
     int n_threads_;
 };
 
@@ -156,7 +222,9 @@ struct SolveResult {
 // selection by second-order information; libsvm's formulation). `nu` selects the variant with the
 // second equality constraint Σ_{y=±1} α = const (nu-SVC, nu-SVR). alpha holds the feasible start
 // and gets the answer.
+// n_threads > 1: the passes over the variables are shared with n_threads − 1 helper threads.
 SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
-                      const double* C, double eps, bool shrinking, long long max_iter, bool nu);
+                      const double* C, double eps, bool shrinking, long long max_iter, bool nu,
+                      int n_threads = 1);
 
 }  // namespace scratchlearn::svm_detail

@@ -66,7 +66,7 @@ Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& p
                     C[i] = (y[i] > 0 ? Cp : Cn) * pb.w[i];
                 }
                 res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
-                                            prm.shrinking, prm.max_iter, false);
+                                            prm.shrinking, prm.max_iter, false, n_threads);
                 for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] * y[i];
                 sol.rho = res.rho;
             } else {
@@ -79,7 +79,7 @@ Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& p
                     s -= alpha[i];
                 }
                 res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
-                                            prm.shrinking, prm.max_iter, true);
+                                            prm.shrinking, prm.max_iter, true, n_threads);
                 const double r = res.r;
                 for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] * y[i] / r;
                 sol.rho = res.rho / r;
@@ -96,7 +96,7 @@ Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& p
             }
             svm_detail::SvcQ<T> Q(K, pb.ids, y.data(), prm.cache_size, n_threads);
             res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
-                                        prm.shrinking, prm.max_iter, false);
+                                        prm.shrinking, prm.max_iter, false, n_threads);
             sol.coef = alpha;
             sol.rho = res.rho;
             break;
@@ -123,7 +123,7 @@ Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& p
             }
             svm_detail::SvrQ<T> Q(K, pb.ids, prm.cache_size, n_threads);
             res = svm_detail::smo_solve(2 * l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
-                                        prm.shrinking, prm.max_iter, nu);
+                                        prm.shrinking, prm.max_iter, nu, n_threads);
             for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] - alpha[i + l];
             sol.rho = res.rho;
             break;

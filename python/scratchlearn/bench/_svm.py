@@ -104,6 +104,24 @@ def workloads(quick):
             ours=_fit("ours", "SVC", probability=True, random_state=0),
             peer=_fit("peer", "SVC", probability=True, random_state=0),
             score=_acc, metric="accuracy", repeats=repeats))
+    if not quick:
+        # Other shapes and settings than the issue's, float64: wide, narrow with a large C, SVR
+        # with more features, and a polynomial kernel.
+        extra = [
+            ("svc_fit_binary_6000x50", "SVC(rbf) fit, binary, 6000x50", "SVC", {}, 6000, 50),
+            ("svc_fit_binary_C10_6000x8", "SVC(rbf, C=10) fit, binary, 6000x8", "SVC", {"C": 10.0}, 6000, 8),
+            ("svc_fit_poly_5000x20", "SVC(poly, degree 3) fit, binary, 5000x20", "SVC", {"kernel": "poly"}, 5000, 20),
+        ]
+        for name, desc, cls, kw, n, d in extra:
+            out.append(Workload(
+                name=f"{name}_f64", family="svm", description=f"{desc} f64",
+                setup=lambda n=n, d=d: _classification(n, d, 2, np.float64),
+                ours=_fit("ours", cls, **kw), peer=_fit("peer", cls, **kw), score=_acc, metric="accuracy",
+                repeats=repeats))
+        out.append(Workload(
+            name="svr_fit_4000x30_f64", family="svm", description="SVR(rbf) fit 4000x30 f64",
+            setup=lambda: _regression(4000, 30, np.float64),
+            ours=_fit("ours", "SVR"), peer=_fit("peer", "SVR"), score=_r2, metric="r2", repeats=repeats))
     lin = (5000, 50) if quick else (50000, 50)
     out.append(Workload(
         name=f"linear_svc_fit_{lin[0]}x{lin[1]}_f64", family="svm",

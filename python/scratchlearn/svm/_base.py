@@ -16,7 +16,7 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator
 from ..exceptions import ConvergenceWarning
-from ..utils._param_validation import Interval, StrOptions
+from ..utils._param_validation import Hidden, Interval, StrOptions
 from ..utils.validation import check_is_fitted, check_random_state, check_sample_weight, validate_data
 
 _S = _core.svm
@@ -73,7 +73,7 @@ class BaseLibSVM(BaseEstimator):
         "nu": [Interval(numbers.Real, 0.0, 1.0, closed="right")],
         "epsilon": [Interval(numbers.Real, 0.0, None, closed="left")],
         "shrinking": ["boolean"],
-        "probability": ["boolean"],
+        "probability": ["boolean", Hidden(StrOptions({"deprecated"}))],
         "cache_size": [Interval(numbers.Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "verbose": ["verbose"],
@@ -112,8 +112,21 @@ class BaseLibSVM(BaseEstimator):
             raise ValueError("The kernel callable returned NaN or infinite values.")
         return K
 
+    def _effective_probability(self):
+        """probability as a bool: 'deprecated' (the default) is False."""
+        return self.probability != "deprecated" and bool(self.probability)
+
     def _fit(self, X, y, sample_weight):
         self._validate_params()
+        if self._is_classifier() and self.probability != "deprecated":
+            # As scikit-learn 1.9: any explicit value of probability is deprecated.
+            name = type(self).__name__
+            warnings.warn(
+                "The `probability` parameter was deprecated in 1.9 and will be removed in version "
+                f"1.11. Use `CalibratedClassifierCV({name}(), ensemble=False)` instead of "
+                f"`{name}(probability=True)`",
+                FutureWarning,
+            )
         rnd = check_random_state(self.random_state)
         if callable(self.kernel):
             if y is not None and len(X) != len(y):
@@ -163,7 +176,7 @@ class BaseLibSVM(BaseEstimator):
         params.shrinking = bool(self.shrinking)
         params.cache_size = float(self.cache_size)
         params.max_iter = int(self.max_iter)
-        params.probability = bool(self._is_classifier() and self.probability)
+        params.probability = bool(self._is_classifier() and self._effective_probability())
         params.seed = int(rnd.randint(np.iinfo("i").max))
         if self.verbose:
             print("[scratchlearn SVM]", end="")

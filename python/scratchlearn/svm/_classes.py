@@ -14,7 +14,12 @@ and nu-SVR (the nu solver, with a second equality constraint), one-class (α sum
 epsilon-SVR (2n variables α, α*).
 
 Kernel rows K(x_i, ·) are cached in an LRU cache of ``cache_size`` MB (float32 entries, two full
-rows at least); misses are computed as dot products (cpp/src/svm/kernel.cpp). Multi-class is
+rows at least); misses are computed from a feature-major copy of the rows (kept in the solver's
+variable order), a per-ISA vector kernel that reads each feature's slice once per chunk of points
+(rbf from ‖x − y‖² directly; cpp/src/svm/row_kernels_impl.hpp, cpp/src/svm/kernel.cpp). The
+gradient update (fused with the next step's max over I_up) and the second-order search are vector
+passes too; on a problem of 4096 variables or more they are shared, chunk by chunk, with helper
+threads (one per extra thread), the caller never waiting for a helper that has not started. Multi-class is
 one-vs-one in libsvm's layout, the class pairs solved in parallel on the available threads.
 ``probability=True`` fits Platt's sigmoid per pair on decision values of an internal 5-fold
 cross-validation (folds in parallel; Lin, Lin & Weng's Newton method), coupled across classes by
@@ -25,14 +30,15 @@ the dual coefficients.
 Cost: fit between O(n²·d) and O(n³) in the worst case, usually a few passes of kernel rows over the
 support vectors; predict O(m·n_SV·d).
 
-Deviations from scikit-learn: sparse input is not supported; ``probability`` defaults to False and
-is not deprecated (scikit-learn 1.9 deprecates it); the probabilities equal libsvm's only up to its
+Deviations from scikit-learn: sparse input is not supported; the probabilities equal libsvm's only up to its
 fold shuffle (another random generator); float32 input is computed and answered in float32;
 samples with zero or negative weight are left out as in libsvm, but ``support_`` still indexes the
 rows of X (scikit-learn's then indexes the rows that remain).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -113,7 +119,7 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
         return self.classes_.take(np.argmax(votes, axis=1))
 
     def _check_proba(self):
-        if not self.probability:
+        if not self._effective_probability():
             raise AttributeError("predict_proba is not available when probability=False")
         return True
 
@@ -159,14 +165,28 @@ class BaseSVC(ClassifierMixin, BaseLibSVM):
 
     @property
     def probA_(self):
-        """Platt sigmoid slopes, one per class pair (empty without probability=True)."""
+        """Platt sigmoid slopes, one per class pair (empty without probability=True).
+
+        Deprecated (as in scikit-learn 1.9, to be removed in 1.11 with ``probability``)."""
         check_is_fitted(self)
+        warnings.warn(
+            "Attribute `probA_` was deprecated in version 1.9 and will be removed in 1.11 as the "
+            "`probability=True` option for SVC and NuSVC was deprecated and will be removed in 1.11.",
+            FutureWarning,
+        )
         return self._probA
 
     @property
     def probB_(self):
-        """Platt sigmoid offsets, one per class pair (empty without probability=True)."""
+        """Platt sigmoid offsets, one per class pair (empty without probability=True).
+
+        Deprecated (as in scikit-learn 1.9, to be removed in 1.11 with ``probability``)."""
         check_is_fitted(self)
+        warnings.warn(
+            "Attribute `probB_` was deprecated in version 1.9 and will be removed in 1.11 as the "
+            "`probability=True` option for SVC and NuSVC was deprecated and will be removed in 1.11.",
+            FutureWarning,
+        )
         return self._probB
 
 
@@ -183,8 +203,10 @@ class SVC(BaseSVC):
         'scale' = 1 / (n_features · X.var()), 'auto' = 1 / n_features.
     coef0 : float, default=0.0
     shrinking : bool, default=True
-    probability : bool, default=False
-        Fit Platt scaling by an internal 5-fold cross-validation (about 2x the fit's work).
+    probability : bool, default="deprecated"
+        Fit Platt scaling by an internal 5-fold cross-validation. Deprecated as in scikit-learn
+        1.9 (to be removed in 1.11): any value given warns (FutureWarning); "deprecated" means
+        False. scikit-learn suggests ``CalibratedClassifierCV(SVC(), ensemble=False)``.
     tol : float, default=1e-3
         Stop when the maximal KKT violation m(α) − M(α) is at most tol.
     cache_size : float, default=200
@@ -213,7 +235,7 @@ class SVC(BaseSVC):
     _impl = "c_svc"
 
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
-                 probability=False, tol=1e-3, cache_size=200, class_weight=None, verbose=False,
+                 probability="deprecated", tol=1e-3, cache_size=200, class_weight=None, verbose=False,
                  max_iter=-1, decision_function_shape="ovr", break_ties=False, random_state=None):
         self.C = C
         self.kernel = kernel
@@ -257,7 +279,7 @@ class NuSVC(BaseSVC):
     _parameter_constraints.pop("C")
 
     def __init__(self, *, nu=0.5, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
-                 probability=False, tol=1e-3, cache_size=200, class_weight=None, verbose=False,
+                 probability="deprecated", tol=1e-3, cache_size=200, class_weight=None, verbose=False,
                  max_iter=-1, decision_function_shape="ovr", break_ties=False, random_state=None):
         self.nu = nu
         self.kernel = kernel
@@ -277,17 +299,6 @@ class NuSVC(BaseSVC):
 
     C = 1.0
     epsilon = 0.0
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit the nu-SVM (see SVC.fit)."""
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        try:
-            return self._fit(X, y, sample_weight)
-        except ValueError as e:
-            if "nu is infeasible" in str(e):
-                raise ValueError("specified nu is infeasible") from None
-            raise
 
 
 class _BaseRegressorSVM(RegressorMixin, BaseLibSVM):

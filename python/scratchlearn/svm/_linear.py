@@ -12,9 +12,14 @@ the spread of projected gradients is below ``tol``. LinearSVR uses the same sche
 β ∈ [−U, U] with the ε-insensitive gradients (Ho & Lin 2012). With ``dual=False`` (squared losses)
 the primal is minimised by L-BFGS. Multi-class is one-vs-rest, the classes solved in parallel.
 
-Deviations from scikit-learn: ``penalty='l1'`` and ``multi_class='crammer_singer'`` are not
-implemented (ValueError); the coordinate order uses its own random generator, so answers agree with
-liblinear's up to the tolerance; the primal solver is L-BFGS, not a trust-region Newton method.
+``penalty='l1'`` (squared hinge, primal) is coordinate descent over the features with a
+one-dimensional Newton step and a line search (Yuan et al. 2010), features shrunk when their
+subgradient holds 0. ``multi_class='crammer_singer'`` is the sequential dual method (Keerthi et al.
+2008): one sample's k dual variables at a time, the subproblem solved exactly by sorting.
+
+Deviations from scikit-learn: the coordinate order uses its own random generator, so answers agree
+with liblinear's up to the tolerance; the l2 primal solver is L-BFGS, not a trust-region Newton
+method.
 """
 
 from __future__ import annotations
@@ -96,15 +101,15 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : {'l2'}, default='l2'
-        ('l1' is accepted by the constraints but not implemented: ValueError.)
+    penalty : {'l1', 'l2'}, default='l2'
+        'l1' (sparse coef_) needs loss='squared_hinge' and dual=False.
     loss : {'hinge', 'squared_hinge'}, default='squared_hinge'
     dual : 'auto' or bool, default='auto'
         'auto': the primal when n_samples >= n_features and the loss allows it, else the dual.
     tol : float, default=1e-4
     C : float, default=1.0
-    multi_class : {'ovr'}, default='ovr'
-        ('crammer_singer' is not implemented: ValueError.)
+    multi_class : {'ovr', 'crammer_singer'}, default='ovr'
+        'crammer_singer': one joint multi-class objective (loss, penalty and dual are ignored).
     fit_intercept : bool, default=True
     intercept_scaling : float, default=1
     class_weight : dict or 'balanced', default=None
@@ -156,13 +161,10 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the one-vs-rest linear SVMs (one problem for two classes, positive ``classes_[1]``)."""
         self._validate_params()
-        if self.multi_class == "crammer_singer":
-            raise ValueError("multi_class='crammer_singer' is not implemented in scratchlearn's LinearSVC; use 'ovr'.")
         X, y = validate_data(self, X, y, reset=True)
         X = np.ascontiguousarray(X)
-        dual = _resolve_dual(self.dual, self.loss, self.penalty, X)
-        if self.penalty == "l1":
-            raise ValueError("penalty='l1' is not implemented in scratchlearn's LinearSVC; use penalty='l2'.")
+        cs = self.multi_class == "crammer_singer"  # its own solver: loss, penalty, dual unused
+        dual = True if cs else _resolve_dual(self.dual, self.loss, self.penalty, X)
         check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -175,6 +177,8 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         cw = _class_weight(self.class_weight, classes, codes, sw)
         n = X.shape[0]
         C = float(self.C)
+        if cs:
+            return self._fit_crammer_singer(X, codes, C * sw * cw[codes], sw > 0)
         if len(classes) == 2:
             Y = np.where(codes == 1, 1.0, -1.0)[None, :]
             Cw = (C * sw * np.where(codes == 1, cw[1], cw[0]))[None, :]
@@ -187,12 +191,31 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         Xk = X if keep.all() else np.ascontiguousarray(X[keep])
         rnd = check_random_state(self.random_state)
         params = _linear_params(self, self.loss, rnd)
+        params.l1_penalty = self.penalty == "l1"
         W, n_iter = _S.linear_fit(Xk, np.ascontiguousarray(Y[:, keep]), np.ascontiguousarray(Cw[:, keep]),
                                   params, dual, 1 if len(Y) == 1 else _n_threads(self))
         coef, intercept = _split_raw(self, W)
         self.coef_ = coef.astype(X.dtype)
         self.intercept_ = (np.asarray(intercept, dtype=X.dtype) if self.fit_intercept else 0.0)
         self.n_iter_ = int(np.max(n_iter))
+        if self.n_iter_ >= self.max_iter:
+            warnings.warn("Liblinear failed to converge, increase the number of iterations.", ConvergenceWarning)
+        return self
+
+    def _fit_crammer_singer(self, X, codes, Cw, keep):
+        k = len(self.classes_)
+        Xk = X if keep.all() else np.ascontiguousarray(X[keep])
+        params = _linear_params(self, self.loss, check_random_state(self.random_state))
+        W, n_iter = _S.linear_fit_cs(Xk, codes[keep].astype(np.float64), np.ascontiguousarray(Cw[keep]), k,
+                                     params)
+        coef, intercept = _split_raw(self, W)
+        intercept = np.asarray(intercept, dtype=np.float64) * np.ones(k)
+        if k == 2:  # one decision function, positive for classes_[1] (as scikit-learn folds it)
+            coef = (coef[1] - coef[0])[None, :]
+            intercept = np.array([intercept[1] - intercept[0]])
+        self.coef_ = coef.astype(X.dtype)
+        self.intercept_ = intercept.astype(X.dtype) if self.fit_intercept else 0.0
+        self.n_iter_ = int(n_iter)
         if self.n_iter_ >= self.max_iter:
             warnings.warn("Liblinear failed to converge, increase the number of iterations.", ConvergenceWarning)
         return self

@@ -1,0 +1,234 @@
+// The SVM's per-ISA kernels (kernel_table.hpp, SvmKernels): a kernel row of the SMO solver and
+// kernel values from dot products. Written once here as plain loops the compiler vectorises, and
+// compiled in each ISA's translation unit (row_kernels_generic.cpp, _avx2.cpp, _avx512.cpp) with
+// SL_SVM_NS naming that unit's namespace (so no two units define the same symbol).
+//
+// The row walks the points in chunks of 256 held in a small accumulator: for every feature t the
+// chunk's contiguous slice of row t of Xᵀ is read once, so the inner loop is one vector
+// subtract-and-multiply-add per few points (no per-point horizontal sums, as a dot product per
+// point would need). rbf accumulates ‖x − y‖² directly (no cancellation of ‖x‖² + ‖y‖² − 2x·y).
+//
+// exp(x) for x <= 0 on arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
+// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, Estrin's scheme),
+// 2^k from the exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
+#pragma once
+
+// No fused multiply-adds: every path rounds as the portable one (and as libsvm's double loops), so
+// the solver takes the same steps whichever kernel path runs.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "../kernel_table.hpp"
+
+#ifndef SL_SVM_NS
+#error "define SL_SVM_NS (the translation unit's namespace) before including row_kernels_impl.hpp"
+#endif
+
+namespace scratchlearn::svm_kernels::SL_SVM_NS {
+
+using kernel_table::index_t;
+using kernel_table::SvmRowParams;
+
+constexpr index_t kChunk = 256;
+
+inline void exp_nonpositive(double* v, index_t n) {
+    constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
+    constexpr double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+    for (index_t i = 0; i < n; ++i) {  // its own loop: a clamp inside the next one blocks vectorisation
+        const double x = v[i];
+        v[i] = x < -700.0 ? -700.0 : x;
+    }
+#pragma omp simd
+    for (index_t i = 0; i < n; ++i) {
+        const double x = v[i];
+        const double t = x * log2e + shift;
+        const double k = t - shift;
+        const double r = (x - k * ln2_hi) - k * ln2_lo;
+        const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        const double a0 = 1.0 + r, a1 = 0.5 + r * (1.0 / 6.0), a2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+                     a3 = 1.0 / 720.0 + r * (1.0 / 5040.0), a4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+                     a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
+        const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
+        const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
+        std::int64_t bits;
+        std::memcpy(&bits, &t, sizeof bits);
+        bits = (bits + 1023) << 52;
+        double scale;
+        std::memcpy(&scale, &bits, sizeof scale);
+        v[i] = p * scale;
+    }
+}
+
+inline double ipow(double b, int e) {
+    double r = 1.0;
+    while (e > 0) {
+        if (e & 1) r *= b;
+        b *= b;
+        e >>= 1;
+    }
+    return r;
+}
+
+// buf[u] (dot products, or for rbf −γ‖x − y‖²) → kernel values.
+inline void finish(double* buf, index_t m, const SvmRowParams& p) {
+    switch (p.kind) {
+        case 1:
+            for (index_t u = 0; u < m; ++u) buf[u] = ipow(p.gamma * buf[u] + p.coef0, p.degree);
+            return;
+        case 2: exp_nonpositive(buf, m); return;
+        case 3:
+            for (index_t u = 0; u < m; ++u) buf[u] = std::tanh(p.gamma * buf[u] + p.coef0);
+            return;
+        default: return;
+    }
+}
+
+template <class T>
+void row(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1,
+         const SvmRowParams* pp, const std::int8_t* s, double sa, float* out) {
+    const SvmRowParams p = *pp;
+    alignas(64) T acc[kChunk];
+    alignas(64) double buf[kChunk];
+    for (index_t c0 = k0; c0 < k1; c0 += kChunk) {
+        const index_t m = k1 - c0 < kChunk ? k1 - c0 : kChunk;
+        if (p.kind == 2) {
+            {
+                const T* r = XT + c0;
+                const T x = xa[0];
+#pragma omp simd
+                for (index_t u = 0; u < m; ++u) {
+                    const T df = r[u] - x;
+                    acc[u] = df * df;
+                }
+            }
+            for (index_t t = 1; t < d; ++t) {
+                const T* r = XT + t * ld + c0;
+                const T x = xa[t];
+#pragma omp simd
+                for (index_t u = 0; u < m; ++u) {
+                    const T df = r[u] - x;
+                    acc[u] += df * df;
+                }
+            }
+            const double g = -p.gamma;
+            for (index_t u = 0; u < m; ++u) buf[u] = g * double(acc[u]);
+        } else {
+            {
+                const T* r = XT + c0;
+                const T x = xa[0];
+#pragma omp simd
+                for (index_t u = 0; u < m; ++u) acc[u] = r[u] * x;
+            }
+            for (index_t t = 1; t < d; ++t) {
+                const T* r = XT + t * ld + c0;
+                const T x = xa[t];
+#pragma omp simd
+                for (index_t u = 0; u < m; ++u) acc[u] += r[u] * x;
+            }
+            for (index_t u = 0; u < m; ++u) buf[u] = double(acc[u]);
+        }
+        finish(buf, m, p);
+        float* o = out + c0;
+        if (s) {
+            const std::int8_t* sc = s + c0;
+            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u] * (sa * double(sc[u])));
+        } else if (sa != 1.0) {
+            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u] * sa);
+        } else {
+            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u]);
+        }
+    }
+}
+
+template <class T>
+void from_dots(T* v, index_t n, double qa, const T* qb, const SvmRowParams* pp) {
+    const SvmRowParams p = *pp;
+    if (p.kind == 0) return;
+    alignas(64) double buf[kChunk];
+    for (index_t c0 = 0; c0 < n; c0 += kChunk) {
+        const index_t m = n - c0 < kChunk ? n - c0 : kChunk;
+        T* r = v + c0;
+        if (p.kind == 2) {
+            const T* q = qb + c0;
+            const double g = -p.gamma;
+            for (index_t u = 0; u < m; ++u) {
+                const double dd = qa + double(q[u]) - 2.0 * double(r[u]);
+                buf[u] = g * (dd > 0 ? dd : 0.0);
+            }
+        } else {
+            for (index_t u = 0; u < m; ++u) buf[u] = double(r[u]);
+        }
+        finish(buf, m, p);
+        for (index_t u = 0; u < m; ++u) r[u] = T(buf[u]);
+    }
+}
+
+inline double grad_step(double* G, const float* Qi, const float* Qj, double di, double dj,
+                        const double* ys, const double* up, index_t n) {
+    double m = -HUGE_VAL;
+#pragma omp simd reduction(max : m)
+    for (index_t k = 0; k < n; ++k) {
+        const double g = G[k] + (double(Qi[k]) * di + double(Qj[k]) * dj);
+        G[k] = g;
+        const double v = -ys[k] * g + up[k];
+        m = v > m ? v : m;
+    }
+    return m;
+}
+
+inline double max_up(const double* G, const double* ys, const double* up, index_t n) {
+    double m = -HUGE_VAL;
+#pragma omp simd reduction(max : m)
+    for (index_t k = 0; k < n; ++k) {
+        const double v = -ys[k] * G[k] + up[k];
+        m = v > m ? v : m;
+    }
+    return m;
+}
+
+inline double select_j(const double* G, const double* ys, const double* low, const double* QD,
+                       const float* Qi, double qdi, double ysi, double gmax, index_t n, double* od,
+                       double* gmax2) {
+    constexpr double tau = 1e-12;
+    double m2 = -HUGE_VAL, omin = HUGE_VAL;
+#pragma omp simd reduction(max : m2) reduction(min : omin)
+    for (index_t k = 0; k < n; ++k) {
+        const double v = ys[k] * G[k] + low[k];
+        m2 = v > m2 ? v : m2;
+        const double b = gmax + v;
+        const double a0 = qdi + QD[k] - 2.0 * ysi * (ys[k] * double(Qi[k]));
+        const double a = a0 > 0 ? a0 : tau;
+        const double o = b > 0 ? -(b * b) / a : HUGE_VAL;
+        od[k] = o;
+        omin = o < omin ? o : omin;
+    }
+    *gmax2 = m2;
+    return omin;
+}
+
+inline void gather(const float* row, const std::int32_t* idx, const float* sign, float si, index_t n,
+                   float* out) {
+#pragma omp simd
+    for (index_t k = 0; k < n; ++k) out[k] = si * sign[k] * row[idx[k]];
+}
+
+template <class T>
+kernel_table::SvmKernels<T> kernels() {
+    kernel_table::SvmKernels<T> k;
+    k.row = &row<T>;
+    k.from_dots = &from_dots<T>;
+    k.grad_step = &grad_step;
+    k.max_up = &max_up;
+    k.select_j = &select_j;
+    k.gather = &gather;
+    return k;
+}
+
+}  // namespace scratchlearn::svm_kernels::SL_SVM_NS
