@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,14 @@ py::dict cpu_info() {
     d["isa"] = isa_name(active_isa());
     d["gemm_f32"] = blocking_text(gemm_blocking<float>());
     d["gemm_f64"] = blocking_text(gemm_blocking<double>());
+    const GemmThreadCost tc = gemm_thread_cost();
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "team start %.1f us, f32 kernel %.1f GFLOP/s; threads from %.0fK (f32) / %.0fK "
+                  "(f64) multiply-adds each",
+                  tc.team_seconds * 1e6, 2e-9 * tc.f32_madds_per_second, tc.min_work_f32 / 1e3,
+                  tc.min_work_f64 / 1e3);
+    d["gemm_threads"] = std::string(buf);
     return d;
 }
 

@@ -6,7 +6,8 @@
 // family with per-ISA code (linalg/kernels_generic.cpp, kmeans/chunk_kernels_generic.cpp, ...).
 // A wider path starts as a copy of the path below it (AVX2 from generic, AVX-512 from AVX2) and
 // its own translation units overwrite the slots they implement: AVX-512 registers only the GEMM
-// micro-kernels, so it runs the AVX2 scatter and k-means kernels, as before.
+// micro-kernels and the MLP's elementwise kernels, so it runs the AVX2 scatter and k-means
+// kernels, as before.
 //
 // A kernel is written once, as a template over a small SIMD-operations struct (see
 // linalg/simd_avx2.hpp, linalg/simd_avx512.hpp) in a family's *_impl.hpp, and instantiated in each
@@ -51,6 +52,17 @@ using AxpyKernel = void (*)(T alpha, const T* x, T* y, index_t n);
 template <class T>
 using PackBtKernel = void (*)(index_t kc, const T* src, index_t ldb, T* dst);
 
+// Any tile of at most MR × NR (mr rows, nr columns), the operands read through strides: A's
+// element (i, p) at a[i·a_rs + p·a_cs], B's row p at b + p·b_rs; C row-major with leading
+// dimension ldc, only its mr × nr values touched. mask_b: B's rows hold only nr readable values
+// (B is not packed); otherwise they are zero-padded packed rows of NR. Each element's arithmetic
+// is MicroKernel's (so packed and unpacked operands give the same bits). When beta == 0, C is not
+// read.
+template <class T>
+using StridedKernel = void (*)(index_t kc, const T* a, index_t a_rs, index_t a_cs, const T* b,
+                               index_t b_rs, bool mask_b, T* c, index_t ldc, T alpha, T beta,
+                               int mr, int nr);
+
 template <class T>
 struct GemmKernels {
     int mr = 0;  // rows of the register tile
@@ -59,6 +71,7 @@ struct GemmKernels {
     DotKernel<T> dot = nullptr;
     AxpyKernel<T> axpy = nullptr;
     PackBtKernel<T> pack_bt = nullptr;
+    StridedKernel<T> strided = nullptr;
 };
 
 // ---- linalg: the centred scatter (linalg/scatter.cpp) ----------------------------------------
@@ -141,6 +154,17 @@ struct SvmKernels {
                    float* out) = nullptr;
 };
 
+// ---- neural_network: the MLP's elementwise passes (neural_network/mlp.cpp) --------------------
+template <class T>
+struct MlpKernels {
+    // Z[r, j] ← f(Z[r, j] + b[j]) for r < rows, j < cols (Z rows × cols, row-major);
+    // f: 0 identity, 1 relu (max(v, 0)), 2 tanh, 3 logistic (1 / (1 + e^−v)).
+    void (*bias_act)(T* Z, index_t rows, index_t cols, const T* b, int f) = nullptr;
+    // The Adam step over n values: m ← b1·m + c1·g, v ← b2·v + c2·g², w ← w − lr·m / (√v + eps).
+    void (*adam)(index_t n, T* w, const T* g, T* m, T* v, T lr, T b1, T b2, T c1, T c2,
+                 T eps) = nullptr;
+};
+
 // ---- the table --------------------------------------------------------------------------------
 
 template <class T>
@@ -150,6 +174,7 @@ struct Kernels {
     KMeansKernels<T> kmeans;
     KnnBelowRowsKernel<T> knn_below_rows = nullptr;
     SvmKernels<T> svm;
+    MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
 };
 
 struct Table {
@@ -167,6 +192,8 @@ void register_kmeans_avx2(Table* t);
 void register_svm_generic(Table* t);
 void register_svm_avx2(Table* t);
 void register_svm_avx512(Table* t);
+void register_mlp_avx2(Table* t);
+void register_mlp_avx512(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
 // the best one it can), and of the active path.

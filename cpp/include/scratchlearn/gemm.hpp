@@ -159,10 +159,25 @@ void gemm_packed_columns(bool trans_a, bool trans_b, index_t m, index_t n, index
                          index_t lda, const T* B, index_t ldb, T* C, index_t ldc, index_t block,
                          bool pack_a, int n_threads);
 
-// gemm uses one thread per this many multiply-adds at most (default 2^20, ~10 µs of work: below
-// that, waking threads costs more than it saves). Returns the previous value. For tests (which
-// force threads on small products) and tuning.
+// gemm uses one thread per this many multiply-adds at most. By default the figure comes from a
+// cost model measured once per process on this machine (gemm_thread_cost): twice the cost of
+// starting a team of threads, in multiply-adds of one thread's kernel speed. This sets it for
+// every dtype instead; returns the previous figure (the measured float one if none was set).
+// For tests (which force threads on small products) and tuning.
 double gemm_set_min_thread_work(double madds);
+
+// Which products take the direct path (op(A) never packed, op(B) packed only when transposed):
+// -1 the shape rule (the default, or SCRATCHLEARN_GEMM_DIRECT=0/1 at load), 0 never, 1 always.
+// Both paths give the same bits. Returns the previous mode. For tests and tuning.
+int gemm_set_direct_mode(int mode);
+
+// The measured thread cost model (see gemm_set_min_thread_work).
+struct GemmThreadCost {
+    double team_seconds;           // start and join of a team of all hardware threads
+    double f32_madds_per_second;   // one thread's float micro-kernel on cached data
+    double min_work_f32, min_work_f64;  // multiply-adds per thread in use now
+};
+GemmThreadCost gemm_thread_cost();
 
 // The blocking the active kernel path uses for T (for show_config and benchmarks).
 struct GemmBlocking {

@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -275,7 +277,8 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
                   const T* Bp, T beta, T* C, index_t ldc, index_t pb, index_t pe, bool lower,
                   index_t gi, index_t gj) {
     const int MR = K.mr, NR = K.nr;
-    alignas(64) T tmp[32 * 32] = {};  // largest register tile (zeros beyond C's values)
+    alignas(64) T tmp[32 * 32];  // largest register tile (without a strided kernel)
+    if (!K.strided) std::fill(tmp, tmp + 32 * 32, T(0));
     for (index_t q = pb; q < pe; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
@@ -287,9 +290,12 @@ void macro_kernel(const Kernels<T>& K, index_t mc, index_t nc, index_t kc, T alp
             T* c = C + ir * ldc + jr;
             if (mr == MR && nr == NR) {
                 K.micro(kc, a, b, c, ldc, alpha, beta);
+            } else if (K.strided) {
+                // Partial tile: a kernel of exactly mr rows and ⌈nr / W⌉ vectors, masked stores;
+                // an element's arithmetic (including how β·C is merged) is the same in every tile.
+                K.strided(kc, a, 1, MR, b, NR, false, c, ldc, alpha, beta, mr, nr);
             } else {
-                // Partial tile: the kernel runs on a full tile in `tmp` holding C's values, so an
-                // element's arithmetic (including how β·C is merged) is the same in every tile.
+                // The kernel runs on a full tile in `tmp` holding C's values.
                 if (beta != T(0))
                     for (int i = 0; i < mr; ++i)
                         for (int j = 0; j < nr; ++j) tmp[i * NR + j] = c[i * ldc + j];
@@ -372,7 +378,72 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 // as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
 // (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
 // start at multiples of MR and NR), so results do not depend on n_threads.
-std::atomic<double> g_min_thread_work{1048576.0};
+//
+// When threads pay: a measured cost model. Once per process (at the first product that could
+// use threads) two figures are timed on this machine, under whatever load it has: the cost of
+// starting and joining an (empty) team of threads, and the single-thread speed of the float
+// micro-kernel on cached data. A thread is worth its wake-up only if it gets at least twice
+// the team's cost in work: min_work = 2 · t_team · rate multiply-adds per thread (half for
+// double, whose kernel does half the multiply-adds per second), clipped to [2^16, 2^26].
+// gemm_set_min_thread_work overrides it (tests, tuning).
+std::atomic<double> g_min_thread_work{0.0};  // > 0: set by gemm_set_min_thread_work
+
+struct ThreadCost {
+    double team_s = 0.0;      // start and join of a team of all hardware threads, seconds
+    double f32_rate = 0.0;    // multiply-adds per second of one thread, float kernel
+};
+
+const ThreadCost& thread_cost() {
+    static const ThreadCost cost = [] {
+        using clock = std::chrono::steady_clock;
+        ThreadCost r;
+        const Kernels<float>& K = plan<float>().k;
+        const index_t kc = 256;
+        Buffer abuf, bbuf;
+        float* a = abuf.get<float>(std::size_t(kc * K.mr));
+        float* b = bbuf.get<float>(std::size_t(kc * K.nr));
+        std::fill(a, a + kc * K.mr, 0.5f);
+        std::fill(b, b + kc * K.nr, 0.25f);
+        alignas(64) float c[32 * 32];
+        double best = 1e30;
+        for (int rep = 0; rep < 5; ++rep) {
+            const auto t0 = clock::now();
+            for (int it = 0; it < 16; ++it) K.micro(kc, a, b, c, K.nr, 1.0f, 0.0f);
+            best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
+        }
+        r.f32_rate = 16.0 * double(kc) * K.mr * K.nr / std::max(best, 1e-9);
+        const int nt = std::max(2, std::min(64, int(std::thread::hardware_concurrency())));
+        std::vector<double> ts;
+        std::atomic<int> sink{0};
+        for (int rep = 0; rep < 21; ++rep) {
+            const auto t0 = clock::now();
+#pragma omp parallel num_threads(nt)
+            { sink.fetch_add(1, std::memory_order_relaxed); }
+            ts.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+        }
+        std::sort(ts.begin() + 1, ts.end());  // the first start creates the threads: not counted
+        r.team_s = ts[1 + (ts.size() - 1) / 2];
+        return r;
+    }();
+    return cost;
+}
+
+template <class T>
+double min_thread_work() {
+    const double set = g_min_thread_work.load(std::memory_order_relaxed);
+    if (set > 0) return set;
+    const ThreadCost& c = thread_cost();
+    const double rate = c.f32_rate * (sizeof(T) == sizeof(float) ? 1.0 : 0.5);
+    return std::min(67108864.0, std::max(65536.0, 2.0 * c.team_s * rate));
+}
+
+// Threads for a product of `madds` multiply-adds (1 without measuring anything when it could
+// not use more).
+template <class T>
+int product_threads(int n_threads, double madds) {
+    if (n_threads <= 1 || madds < 2.0 * 65536.0) return 1;
+    return threads_for(n_threads, static_cast<long long>(std::min(madds / min_thread_work<T>(), 1e9)));
+}
 
 struct Tasks {
     int nt;
@@ -380,12 +451,11 @@ struct Tasks {
     index_t row_tasks, col_tasks;
 };
 
+template <class T>
 Tasks choose_tasks(index_t m, index_t n, index_t k, int MR, int NR, int n_threads, bool lower) {
-    // At least ~1M multiply-adds (~10 µs) per thread, or waking threads costs more than it gains.
     const double madds = double(m) * double(n) * double(k) * (lower ? 0.5 : 1.0);
     Tasks t;
-    const double per_thread = std::max(1.0, g_min_thread_work.load(std::memory_order_relaxed));
-    t.nt = threads_for(n_threads, static_cast<long long>(std::min(madds / per_thread, 1e9)));
+    t.nt = product_threads<T>(n_threads, madds);
     t.rows = round_up(m, MR);
     t.cols = round_up(n, NR);
     if (t.nt > 1) {
@@ -412,7 +482,7 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
                   const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
                   int n_threads, bool lower, const T* pre = nullptr, index_t pre_npad = 0,
                   index_t pre_col0 = 0, const T* pre_a = nullptr, index_t pre_mpad = 0) {
-    const Tasks tk = choose_tasks(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
+    const Tasks tk = choose_tasks<T>(m, n, k, P.k.mr, P.k.nr, n_threads, lower);
     const index_t count = tk.row_tasks * tk.col_tasks;
     auto run = [&](index_t t) {
         // Column-major over tasks: neighbours in time share a block of B (hot in L3).
@@ -498,6 +568,69 @@ void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
     }
 }
 
+// The direct path, for products too small or too narrow to repay packing: op(A) is read in place
+// (never packed: through its strides, A's row or column as op(A)'s row), op(B) in place when it
+// is B itself (rows contiguous; the last partial vector read through a mask) and packed kc rows at
+// a time only when it is Bᵀ. Same kc blocks, tiles and per-element arithmetic as gemm_blocked, so
+// the same bits. Threads (if any) take contiguous runs of MR-row tiles.
+// SCRATCHLEARN_GEMM_DIRECT=0 / 1 (tuning aid): never / always the direct path; else the shape rule.
+int direct_mode_from_env() {
+    const char* env = std::getenv("SCRATCHLEARN_GEMM_DIRECT");
+    return env && (env[0] == '0' || env[0] == '1') ? env[0] - '0' : -1;
+}
+std::atomic<int> g_direct_mode{direct_mode_from_env()};
+
+template <class T>
+bool use_direct(const Plan<T>& P, index_t m, index_t n, index_t k) {
+    if (!P.k.strided) return false;
+    const int mode = g_direct_mode.load(std::memory_order_relaxed);
+    if (mode >= 0) return mode == 1;
+    // Packing A costs about one pass over m·k values per column block and is repaid over
+    // n / NR micro-panels; packing B over m / MR tiles. Narrow products (few panels) and small
+    // ones (everything in L2, packing a sizeable share of the time) go direct.
+    const double bytes = (double(m) * double(k) + double(k) * double(n)) * sizeof(T);
+    if (n <= 2 * P.k.nr) return true;
+    return bytes <= 256.0 * 1024 && double(m) * double(n) * double(k) <= 4.0 * 1024 * 1024;
+}
+
+template <class T>
+void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                 const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                 int nt) {
+    const Kernels<T>& K = P.k;
+    const int MR = K.mr, NR = K.nr;
+    const index_t KC = std::min(P.kc, k);
+    const index_t a_rs = ta ? 1 : lda, a_cs = ta ? lda : 1;
+    const index_t panels = (n + NR - 1) / NR;
+    const index_t row_tiles = (m + MR - 1) / MR;
+    T* Bp = tb ? b_buffer().get<T>(std::size_t(KC) * std::size_t(panels * NR)) : nullptr;
+    for (index_t pc = 0; pc < k; pc += KC) {
+        const index_t kc = std::min(KC, k - pc);
+        const T beta_eff = pc == 0 ? beta : T(1);
+        if (tb) pack_b<T>(K, true, B, ldb, pc, 0, n, kc, 0, panels, Bp);
+        const index_t b_rs = tb ? NR : ldb;
+        auto rows = [&](index_t t0, index_t t1) {
+            for (index_t q = 0; q < panels; ++q) {
+                const index_t jr = q * NR;
+                const int nr = int(std::min<index_t>(NR, n - jr));
+                const T* b = tb ? Bp + jr * kc : B + pc * ldb + jr;
+                for (index_t t = t0; t < t1; ++t) {
+                    const index_t ir = t * MR;
+                    const int mr = int(std::min<index_t>(MR, m - ir));
+                    K.strided(kc, A + ir * a_rs + pc * a_cs, a_rs, a_cs, b, b_rs, !tb,
+                              C + ir * ldc + jr, ldc, alpha, beta_eff, mr, nr);
+                }
+            }
+        };
+        if (nt <= 1 || row_tiles < 2) {
+            rows(0, row_tiles);
+        } else {
+#pragma omp parallel for num_threads(nt) schedule(static)
+            for (int t = 0; t < nt; ++t) rows(row_tiles * t / nt, row_tiles * (t + 1) / nt);
+        }
+    }
+}
+
 template <class T>
 void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const T* A, index_t lda,
                const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads, bool lower) {
@@ -510,6 +643,9 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
     if (ks > 1)
         gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                     lower, ks);
+    else if (!lower && use_direct(plan<T>(), m, n, k))
+        gemm_direct(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc,
+                    product_threads<T>(n_threads, double(m) * double(n) * double(k)));
     else
         gemm_blocked(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                      lower);
@@ -782,7 +918,18 @@ void gemm_packed(const PackedA<T>& A, index_t j0, index_t nb, T alpha, const Pac
 
 double gemm_set_min_thread_work(double madds) {
     require(madds >= 1, "gemm_set_min_thread_work: need >= 1 multiply-add per thread");
-    return g_min_thread_work.exchange(madds);
+    const double set = g_min_thread_work.exchange(madds);
+    return set > 0 ? set : min_thread_work<float>();
+}
+
+int gemm_set_direct_mode(int mode) {
+    require(mode >= -1 && mode <= 1, "gemm_set_direct_mode: mode must be -1, 0 or 1");
+    return g_direct_mode.exchange(mode);
+}
+
+GemmThreadCost gemm_thread_cost() {
+    const ThreadCost& c = thread_cost();
+    return GemmThreadCost{c.team_s, c.f32_rate, min_thread_work<float>(), min_thread_work<double>()};
 }
 
 template <class T>

@@ -30,6 +30,28 @@ void micro_generic(index_t kc, const T* a, const T* b, T* c, index_t ldc, T alph
     }
 }
 
+// kernel_table.hpp's StridedKernel, portable: the arithmetic of micro_generic on any tile.
+template <class T, int MR, int NR>
+void strided_generic(index_t kc, const T* a, index_t a_rs, index_t a_cs, const T* b, index_t b_rs,
+                     bool, T* c, index_t ldc, T alpha, T beta, int mr, int nr) {
+    T acc[MR][NR] = {};
+    for (index_t p = 0; p < kc; ++p) {
+        for (int i = 0; i < mr; ++i) {
+            const T ai = a[i * a_rs + p * a_cs];
+            for (int j = 0; j < nr; ++j) acc[i][j] += ai * b[j];
+        }
+        b += b_rs;
+    }
+    for (int i = 0; i < mr; ++i) {
+        T* ci = c + i * ldc;
+        if (beta == T(0)) {
+            for (int j = 0; j < nr; ++j) ci[j] = alpha * acc[i][j];
+        } else {
+            for (int j = 0; j < nr; ++j) ci[j] = alpha * acc[i][j] + beta * ci[j];
+        }
+    }
+}
+
 template <class T>
 T dot_generic(const T* x, const T* y, index_t n) {
     // Eight partial sums: independent chains the CPU can overlap.
@@ -82,9 +104,11 @@ namespace scratchlearn::kernel_table {
 void register_linalg_generic(Table* t) {
     using namespace linalg_kernels;
     t->f32.gemm = GemmKernels<float>{4, 8, &micro_generic<float, 4, 8>, &dot_generic<float>,
-                                     &axpy_generic<float>, nullptr};
+                                     &axpy_generic<float>, nullptr,
+                                     &strided_generic<float, 4, 8>};
     t->f64.gemm = GemmKernels<double>{4, 4, &micro_generic<double, 4, 4>, &dot_generic<double>,
-                                      &axpy_generic<double>, nullptr};
+                                      &axpy_generic<double>, nullptr,
+                                      &strided_generic<double, 4, 4>};
     t->f32.scatter_block = &scatter_block_generic<float>;
     t->f64.scatter_block = &scatter_block_generic<double>;
 }

@@ -21,6 +21,22 @@ struct Avx512F {
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
     static T hsum(V v) { return _mm512_reduce_add_ps(v); }
+    // The first n lanes (0 < n <= W); the others read as zero / are left untouched.
+    static V loadu_n(const T* p, int n) { return _mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p); }
+    static void storeu_n(T* p, V v, int n) { _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v); }
+    // For the elementwise kernels (neural_network/mlp_kernels_impl.hpp).
+    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    static V div(V a, V b) { return _mm512_div_ps(a, b); }
+    static V sqrt(V a) { return _mm512_sqrt_ps(a); }
+    static V max(V a, V b) { return _mm512_max_ps(a, b); }
+    static V min(V a, V b) { return _mm512_min_ps(a, b); }
+    static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static V ldexp(V a, V n) { return _mm512_scalef_ps(a, n); }  // a·2^n, n integral
+    static V abs(V a) { return _mm512_andnot_ps(_mm512_set1_ps(-0.0f), a); }
+    static V copysign(V mag, V sgn) {
+        const V m = _mm512_set1_ps(-0.0f);
+        return _mm512_or_ps(_mm512_andnot_ps(m, mag), _mm512_and_ps(m, sgn));
+    }
 };
 
 struct Avx512D {
@@ -37,6 +53,21 @@ struct Avx512D {
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
     static T hsum(V v) { return _mm512_reduce_add_pd(v); }
+    static V loadu_n(const T* p, int n) { return _mm512_maskz_loadu_pd(__mmask8((1u << n) - 1), p); }
+    static void storeu_n(T* p, V v, int n) { _mm512_mask_storeu_pd(p, __mmask8((1u << n) - 1), v); }
+    // For the elementwise kernels (neural_network/mlp_kernels_impl.hpp).
+    static V sub(V a, V b) { return _mm512_sub_pd(a, b); }
+    static V div(V a, V b) { return _mm512_div_pd(a, b); }
+    static V sqrt(V a) { return _mm512_sqrt_pd(a); }
+    static V max(V a, V b) { return _mm512_max_pd(a, b); }
+    static V min(V a, V b) { return _mm512_min_pd(a, b); }
+    static V round(V a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static V ldexp(V a, V n) { return _mm512_scalef_pd(a, n); }  // a·2^n, n integral
+    static V abs(V a) { return _mm512_andnot_pd(_mm512_set1_pd(-0.0), a); }
+    static V copysign(V mag, V sgn) {
+        const V m = _mm512_set1_pd(-0.0);
+        return _mm512_or_pd(_mm512_andnot_pd(m, mag), _mm512_and_pd(m, sgn));
+    }
 };
 
 }  // namespace

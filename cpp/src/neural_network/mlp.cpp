@@ -12,7 +12,6 @@
 #include "scratchlearn/neural_network.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "../kernel_table.hpp"
 #include "scratchlearn/lbfgs.hpp"
 #include "scratchlearn/parallel.hpp"
 
@@ -70,10 +70,32 @@ inline T logistic(T x) {
     return T(1) / (T(1) + std::exp(-x));
 }
 
-// Z ← f(Z + b) row by row (Z rows × cols).
+// The per-ISA kernel's code of an activation (kernel_table.hpp's MlpKernels), or −1.
+inline int kernel_code(MlpActivation f) {
+    switch (f) {
+        case MlpActivation::identity: return 0;
+        case MlpActivation::relu: return 1;
+        case MlpActivation::tanh: return 2;
+        case MlpActivation::logistic: return 3;
+        default: return -1;
+    }
+}
+
+// Z ← f(Z + b) row by row (Z rows × cols): the active path's vector kernel where it has one
+// (exp and tanh vectorised), else the portable loops below.
 template <class T>
 void bias_activation(T* Z, index_t rows, index_t cols, const T* b, MlpActivation f, int n_threads) {
     const int nt = pass_threads(n_threads, rows * cols);
+    const auto kern = kernel_table::kernels<T>().mlp.bias_act;
+    const int code = kernel_code(f);
+    if (kern && code >= 0) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (int t = 0; t < nt; ++t) {
+            const index_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+            kern(Z + r0 * cols, r1 - r0, cols, b, code);
+        }
+        return;
+    }
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (index_t r = 0; r < rows; ++r) {
         T* z = Z + r * cols;
@@ -304,6 +326,14 @@ void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, 
                        (1.0 - std::pow(opt.beta_1, t)));
         const T b1 = T(opt.beta_1), b2 = T(opt.beta_2), c1 = T(1.0 - opt.beta_1),
                 c2 = T(1.0 - opt.beta_2), eps = T(opt.epsilon);
+        if (const auto kern = kernel_table::kernels<T>().mlp.adam) {  // vector √ and ÷
+#pragma omp parallel for num_threads(nt) schedule(static)
+            for (int t = 0; t < nt; ++t) {
+                const index_t e0 = P * t / nt, e1 = P * (t + 1) / nt;
+                kern(e1 - e0, params + e0, g + e0, s1 + e0, s2 + e0, lr, b1, b2, c1, c2, eps);
+            }
+            return;
+        }
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t e = 0; e < P; ++e) {
             const T m = b1 * s1[e] + c1 * g[e];
@@ -314,41 +344,6 @@ void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, 
         }
     }
 }
-
-// The thread count for a run of like steps (minibatches, L-BFGS evaluations). A step's products
-// are small enough that on a machine busier than its cores a team of threads waits for a
-// descheduled member at every GEMM and costs several times the serial time; so every `period`
-// steps one step runs with all n_threads and the next with one, both timed, and the faster count
-// serves until the next probe. Results do not depend on the choice (no kernel's result depends on
-// its thread count); only the speed does.
-class ThreadChooser {
-public:
-    ThreadChooser(int n_threads, index_t period) : full_(std::max(1, n_threads)), chosen_(full_), period_(period) {}
-    int begin() {
-        start_ = std::chrono::steady_clock::now();
-        if (full_ == 1) return 1;
-        const index_t phase = step_ % period_;
-        return phase == 0 ? full_ : (phase == 1 ? 1 : chosen_);
-    }
-    void end() {
-        if (full_ > 1) {
-            const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-            const index_t phase = step_ % period_;
-            if (phase == 0) {
-                t_full_ = dt;
-            } else if (phase == 1) {
-                chosen_ = dt < t_full_ ? 1 : full_;
-            }
-        }
-        ++step_;
-    }
-
-private:
-    int full_, chosen_;
-    index_t period_, step_ = 0;
-    double t_full_ = 0.0;
-    std::chrono::steady_clock::time_point start_;
-};
 
 struct MaxFunReached {};
 
@@ -394,7 +389,6 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
     const index_t bs = std::min(batch_size, n);
     Workspace<T> ws(net, bs, order != nullptr, true);
     double acc = 0.0;
-    ThreadChooser chooser(n_threads, 64);
     for (index_t s = 0; s < n; s += bs) {
         const index_t rows = std::min(bs, n - s);
         const T *xp, *yp, *swp = nullptr;
@@ -413,11 +407,9 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
             yp = Y + s * k;
             if (sw) swp = sw + s;
         }
-        const int nt = chooser.begin();
-        const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, nt);
+        const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, n_threads);
         acc += loss * double(rows);
-        optimizer_step(opt, P, params, ws.grad.data(), state1, state2, nt);
-        chooser.end();
+        optimizer_step(opt, P, params, ws.grad.data(), state1, state2, n_threads);
     }
     return acc / double(n);
 }
@@ -435,14 +427,11 @@ MlpLbfgsResult mlp_lbfgs(const MlpNet& net, T* params, index_t n, const T* X, co
     std::vector<double> theta(params, params + P), best_x(theta);
     double best_f = std::numeric_limits<double>::infinity();
     index_t evals = 0, improvements = 0;
-    ThreadChooser chooser(n_threads, 32);
     auto fun = [&](const double* x, double* g) -> double {
         if (evals >= max_fun) throw MaxFunReached{};
         ++evals;
         for (index_t e = 0; e < P; ++e) theta_t[e] = T(x[e]);
-        const int nt = chooser.begin();
-        const double f = batch_step(net, theta_t.data(), n, X, Y, sw, ws.grad.data(), ws, nt);
-        chooser.end();
+        const double f = batch_step(net, theta_t.data(), n, X, Y, sw, ws.grad.data(), ws, n_threads);
         for (index_t e = 0; e < P; ++e) g[e] = double(ws.grad[e]);
         if (f < best_f) {
             best_f = f;
