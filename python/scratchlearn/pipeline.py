@@ -432,6 +432,8 @@ class FeatureUnion(TransformerMixin, _BaseComposition):
 
         _check_feature_names(self, X, reset=True)
         nf = _num_features(X)
+        if nf is None and hasattr(X, "__array__"):
+            nf = _num_features(np.asarray(X))
         if nf is not None:
             self.n_features_in_ = nf
         routed = defaultdict(dict)
@@ -440,12 +442,13 @@ class FeatureUnion(TransformerMixin, _BaseComposition):
             routed[step][param] = v
         jobs = [(name, t, w, X, y, routed.get(name, {})) for name, t, w in self._iter()]
         parts = self._run(self._fit_one, jobs)
+        self._fitted_union = True
         if not parts:
             return np.zeros((X.shape[0], 0))
         return _hstack(parts, self)
 
     def transform(self, X):
-        check_is_fitted(self, "n_features_in_") if not hasattr(X, "columns") else None
+        check_is_fitted(self)
 
         def one(args):
             name, t, w = args
@@ -483,7 +486,7 @@ class FeatureUnion(TransformerMixin, _BaseComposition):
         return self
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "n_features_in_")
+        return hasattr(self, "_fitted_union")
 
 
 def _weighted(Xt, w):

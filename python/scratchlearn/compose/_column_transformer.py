@@ -120,7 +120,11 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
 
     @property
     def _transformers(self):
-        return [(name, t) for name, t, _ in self.transformers]
+        items = self.transformers
+        if not isinstance(items, (list, tuple)) or not all(
+                isinstance(it, (list, tuple)) and len(it) == 3 for it in items):
+            return items
+        return [(name, t) for name, t, _ in items]
 
     def get_params(self, deep=True):
         out = super().get_params(deep=False)
@@ -130,7 +134,8 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         return out
 
     def set_params(self, **kwargs):
-        names = [n for n, _, _ in self.transformers] if isinstance(self.transformers, list) else []
+        items = self._transformers
+        names = [it[0] for it in items] if isinstance(items, list) and items is not self.transformers else []
         for name in list(kwargs):
             if "__" not in name and name in names:
                 new = list(self.transformers)

@@ -511,13 +511,13 @@ class Binarizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         self._validate_params()
         _not_sparse(X, type(self).__name__)
-        validate_data(self, X, dtype=None)
+        validate_data(self, X)
         return self
 
     def transform(self, X, copy=None):
         copy = copy if copy is not None else self.copy
         _not_sparse(X, type(self).__name__)
-        X = validate_data(self, X, reset=False, dtype=None, copy=copy)
+        X = validate_data(self, X, reset=False, copy=copy)
         return binarize(X, threshold=self.threshold, copy=False)
 
     def __sklearn_is_fitted__(self):

@@ -104,6 +104,7 @@ class FunctionTransformer(TransformerMixin, BaseEstimator):
     def __scratchlearn_tags__(self):
         tags = super().__scratchlearn_tags__()
         tags.no_validation = not self.validate
+        tags.input_tags.sparse = not self.validate or self.accept_sparse
         tags.requires_fit = False
         tags.input_tags.allow_nan = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]

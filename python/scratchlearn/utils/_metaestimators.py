@@ -72,7 +72,8 @@ class _BaseComposition(BaseEstimator):
         if attr in params:
             setattr(self, attr, params.pop(attr))
         items = getattr(self, attr)
-        if isinstance(items, (list, tuple)) and items:
+        if isinstance(items, (list, tuple)) and items and all(
+                isinstance(it, (list, tuple)) and len(it) >= 2 for it in items):
             names = [it[0] for it in items]
             for name in list(params):
                 if "__" not in name and name in names:
