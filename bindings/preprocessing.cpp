@@ -61,10 +61,10 @@ py::array quantiles(const typed<T>& x_in, const carray<double>& qs_in, const py:
     const index_t n = X.shape(0), d = X.shape(1), nq = qs_in.shape(0);
     double mv = 0.0;
     const bool has = missing_value(missing, mv);
-    py::array_t<T> out({nq, d});
+    py::array_t<double> out({nq, d});
     const T* px = X.data();
     const double* pq = qs_in.data();
-    T* po = out.mutable_data();
+    double* po = out.mutable_data();
     {
         py::gil_scoped_release release;
         column_quantiles<T>(px, n, d, pq, nq, has, mv, midpoint_median, po, n_threads);

@@ -28,11 +28,13 @@ bool column_minmax(const T* X, index_t n, index_t d, double* mn, double* mx, dou
 // Quantiles of every column ignoring NaN (and `missing` when has_missing): out is nq × d. Each
 // column's present values are gathered (a group of columns per thread, read row by row) and the two
 // order statistics around q·(m − 1) found by selection (nth_element), then linearly interpolated as
-// numpy's default "linear" method does. `midpoint_median`: a q of 0.5 gives (a + b) / 2 of the two
-// middle values (numpy's median). NaN for a column with no present value.
+// numpy's default "linear" method does (in double, as numpy's percentile of float32 data is
+// float64). `midpoint_median`: a q of 0.5 gives (a + b) / 2 of the two middle values computed in T
+// (numpy's median). NaN for a column with no present value.
 template <class T>
 void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_t nq,
-                      bool has_missing, double missing, bool midpoint_median, T* out, int n_threads);
+                      bool has_missing, double missing, bool midpoint_median, double* out,
+                      int n_threads);
 
 // out = (x − a) / b (mode 0; a or b may be null: skipped) or out = x · a + b (mode 1), column by
 // column, each step rounded to T as numpy's in-place operations round; then clipped to [lo, hi]

@@ -227,7 +227,8 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             count, mean, _, inf = _core.preprocessing.moments(X, None, core_missing, self._n_threads())
             stats = mean.astype(X.dtype)
         elif self.strategy == "median":
-            stats = _core.preprocessing.quantiles(X, np.array([0.5]), core_missing, True, self._n_threads())[0]
+            stats = _core.preprocessing.quantiles(X, np.array([0.5]), core_missing, True,
+                                                  self._n_threads())[0].astype(X.dtype)
         else:
             mask = _missing_mask(X, self.missing_values)
             out = [_most_frequent(X[:, j], mask[:, j]) for j in range(d)]

@@ -400,7 +400,7 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if n_inf := (X.size and np.isinf(X).any()):
             _check_inf(n_inf, X)
         if self.with_centering:
-            self.center_ = _core.preprocessing.quantiles(X, np.array([0.5]), None, True, nt)[0]
+            self.center_ = _core.preprocessing.quantiles(X, np.array([0.5]), None, True, nt)[0].astype(X.dtype)
         else:
             self.center_ = None
         if self.with_scaling:
