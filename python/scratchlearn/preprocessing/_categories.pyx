@@ -8,6 +8,10 @@ and float NaN (any float that is not equal to itself).
 
 import numpy as np
 
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.object cimport PyObject
+from cpython.list cimport PyList_Append
+
 ctypedef long long i64
 
 
@@ -28,10 +32,17 @@ def encode(object[:] values):
     cdef list uniques = []
     codes = np.empty(n, dtype=np.int64)
     cdef i64[::1] c = codes
-    cdef object v, code
+    cdef object v
+    cdef PyObject* hit
+    cdef object last = None       # runs of one value (sorted or grouped data) skip the dict
+    cdef i64 last_code = -3
+    cdef i64 k
     cdef Py_ssize_t n_none = 0, n_nan = 0
     for i in range(n):
         v = values[i]
+        if v is last and last_code >= 0:
+            c[i] = last_code
+            continue
         if v is None:
             c[i] = -1
             n_none += 1
@@ -40,12 +51,16 @@ def encode(object[:] values):
             c[i] = -2
             n_nan += 1
             continue
-        code = table.get(v)
-        if code is None:
-            code = len(uniques)
-            table[v] = code
-            uniques.append(v)
-        c[i] = <i64>code
+        hit = PyDict_GetItem(table, v)
+        if hit is NULL:
+            k = len(uniques)
+            PyDict_SetItem(table, v, k)
+            PyList_Append(uniques, v)
+        else:
+            k = <i64>(<object>hit)
+        c[i] = k
+        last = v
+        last_code = k
     return codes, uniques, n_none, n_nan
 
 
@@ -60,7 +75,8 @@ def lookup(object[:] values, list categories, i64 none_code, i64 nan_code, i64 u
             table[categories[k]] = k
     codes = np.empty(n, dtype=np.int64)
     cdef i64[::1] c = codes
-    cdef object v, code
+    cdef object v
+    cdef PyObject* hit
     for i in range(n):
         v = values[i]
         if v is None:
@@ -68,8 +84,8 @@ def lookup(object[:] values, list categories, i64 none_code, i64 nan_code, i64 u
         elif isinstance(v, float) and v != v:
             c[i] = nan_code
         else:
-            code = table.get(v)
-            c[i] = unknown_code if code is None else <i64>code
+            hit = PyDict_GetItem(table, v)
+            c[i] = unknown_code if hit is NULL else <i64>(<object>hit)
     return codes
 
 

@@ -87,9 +87,9 @@ def _object_array(items):
     return out
 
 
-def _unique_codes(Xi):
+def _unique_codes(Xi, counts=True):
     """(categories, codes, counts) of one column: sorted categories (None, then NaN, last), the
-    code of every value, and each category's count."""
+    code of every value, and each category's count (None unless ``counts``)."""
     if Xi.dtype.kind == "O":
         codes, uniq, n_none, n_nan = _encode_objects(Xi)
         try:
@@ -112,9 +112,9 @@ def _unique_codes(Xi):
         if n_nan:
             cats.append(np.nan)
             rank[k] = nxt  # code -2
-        codes = rank[codes]  # negative codes index from the end: -1 → None, -2 → NaN
-        counts = np.bincount(codes, minlength=len(cats))
-        return _object_array(cats), codes, counts
+        if order != list(range(k)) or n_none or n_nan:
+            codes = rank[codes]  # negative codes index from the end: -1 → None, -2 → NaN
+        return _object_array(cats), codes, (np.bincount(codes, minlength=len(cats)) if counts else None)
     cats, codes, counts = np.unique(Xi, return_inverse=True, return_counts=True)
     codes = codes.reshape(-1)
     if cats.dtype.kind == "f" and cats.size and np.isnan(cats[-1]):
@@ -229,7 +229,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         counts_all, codes_all = [], []
         for i, Xi in enumerate(cols):
             if isinstance(self.categories, str):
-                cats, codes, counts = _unique_codes(Xi)
+                cats, codes, counts = _unique_codes(Xi, counts=self._infrequent_enabled)
             else:
                 given = self.categories[i]
                 dt = object if Xi.dtype.kind in "OUS" else Xi.dtype
@@ -550,23 +550,31 @@ class OneHotEncoder(_BaseEncoder):
             X_mask &= keep
         offsets = np.cumsum([0] + self._n_features_outs)
         n_out = int(offsets[-1])
-        cols = X_int + offsets[:-1]
+        all_known = bool(X_mask.all())
         if sparse:
             import scipy.sparse as sp
 
-            mask = X_mask.ravel()
-            indices = cols.ravel()[mask]
-            indptr = np.empty(n + 1, dtype=np.int64)
-            indptr[0] = 0
-            np.cumsum(X_mask.sum(axis=1), out=indptr[1:])
-            idx_dtype = np.int32 if max(n_out, indptr[-1]) < 2**31 - 1 else np.int64
-            data = np.ones(indptr[-1], dtype=self.dtype)
-            return sp.csr_matrix((data, indices.astype(idx_dtype), indptr.astype(idx_dtype)),
-                                 shape=(n, n_out))
+            idx_dtype = np.int32 if max(n_out, n * d) < 2**31 - 1 else np.int64
+            cols = X_int.astype(idx_dtype, copy=False)
+            cols += offsets[:-1].astype(idx_dtype)
+            if all_known:  # every row holds d ones: indptr is a plain range
+                indices = cols.reshape(-1)
+                indptr = np.arange(0, n * d + 1, d, dtype=idx_dtype)
+            else:
+                indices = cols[X_mask]
+                indptr = np.empty(n + 1, dtype=idx_dtype)
+                indptr[0] = 0
+                np.cumsum(X_mask.sum(axis=1), out=indptr[1:])
+            data = np.ones(indices.shape[0], dtype=self.dtype)
+            # assembled here with sorted, in-range indices: scipy's O(nnz) format check is skipped
+            out = sp.csr_matrix((n, n_out), dtype=self.dtype)
+            out.data, out.indices, out.indptr = data, indices, indptr
+            out.has_sorted_indices = True
+            return out
+        cols = X_int + offsets[:-1]
         out = np.zeros((n, n_out), dtype=self.dtype)
-        rows = np.broadcast_to(np.arange(n, dtype=np.int64)[:, None] * n_out, cols.shape)
-        flat = (rows + cols)[X_mask]
-        out.reshape(-1)[flat] = 1
+        flat = cols + (np.arange(n, dtype=np.int64) * n_out)[:, None]
+        out.reshape(-1)[flat.reshape(-1) if all_known else flat[X_mask]] = 1
         return out
 
     def inverse_transform(self, X):
