@@ -12,6 +12,7 @@ import numpy as np
 
 from ..base import BaseEstimator, TransformerMixin
 from ..utils._param_validation import Interval
+from ..utils.multiclass import type_of_target
 from ..utils.validation import check_is_fitted, column_or_1d
 from ._encoders import _lookup, _unique_codes
 
@@ -93,6 +94,9 @@ class LabelBinarizer(TransformerMixin, BaseEstimator):
             self.y_type_ = "multilabel-indicator"
             self.classes_ = np.arange(y.shape[1])
             return self
+        kind = type_of_target(y)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"Unknown label type: {kind!r}; LabelBinarizer needs class labels.")
         y = _labels(y)
         if y.shape[0] == 0:
             raise ValueError("y has 0 samples: %r" % y)
