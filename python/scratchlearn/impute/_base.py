@@ -218,24 +218,28 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                     f"fill_value={fv!r} (of type {type(fv)!r}) cannot be cast to the input data that "
                     f"is {X.dtype!r}. If fill_value is a Real number, input data must be numeric."
                 )
-            stats = np.full(d, fv, dtype=X.dtype if X.dtype.kind in "fO" else (object if isinstance(fv, str) else np.float64))
+            # as scikit-learn stores it: an object array of the fill value (NaN where a column
+            # is all missing and dropped)
+            stats = np.full(d, fv, dtype=object)
         elif callable(self.strategy):
             mask = _missing_mask(X, self.missing_values)
             stats = np.array([self.strategy(X[~mask[:, j], j]) if (~mask[:, j]).any() else np.nan
                               for j in range(d)], dtype=X.dtype if X.dtype.kind == "f" else object)
         elif self.strategy == "mean":
             count, mean, _, inf = _core.preprocessing.moments(X, None, core_missing, self._n_threads())
-            stats = mean.astype(X.dtype)
+            stats = mean  # float64, as scikit-learn keeps it (also for float32 data)
         elif self.strategy == "median":
             stats = _core.preprocessing.quantiles(X, np.array([0.5]), core_missing, True,
                                                   self._n_threads())[0].astype(X.dtype)
         else:
             mask = _missing_mask(X, self.missing_values)
             out = [_most_frequent(X[:, j], mask[:, j]) for j in range(d)]
-            stats = np.empty(d, dtype=X.dtype if X.dtype.kind in "fO" else np.float64)
+            stats = np.empty(d, dtype=object if X.dtype.kind == "O" else np.float64)
             stats[:] = out
         if self.strategy == "constant":
             empty = _missing_mask(X, self.missing_values).all(axis=0) if n else np.ones(d, bool)
+            if not self.keep_empty_features:
+                stats[empty] = np.nan
         else:
             empty = _stat_missing(stats)
         if empty.any():
@@ -276,7 +280,9 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             X = X[:, valid]
             stats = stats[valid]
         nan_marker = _is_nan_marker(self.missing_values)
-        if X.dtype.kind == "f" and stats.dtype.kind in "fiu":
+        numeric_fill = stats.dtype.kind in "fiu" or all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in stats.tolist())
+        if X.dtype.kind == "f" and numeric_fill:
             X = np.ascontiguousarray(X)
             out, _ = _core.preprocessing.fill_missing(
                 X, None if nan_marker else self.missing_values, stats.astype(X.dtype),
