@@ -83,7 +83,18 @@ def _resolve_columns(X, columns, names):
     return out if not scalar else out
 
 
-def _select(X, idx):
+def _is_scalar_spec(columns):
+    return isinstance(columns, (str, numbers.Integral)) and not isinstance(columns, bool)
+
+
+def _select(X, idx, scalar=False):
+    """The columns idx of X; one column given as a scalar comes out 1-d (a Series for a frame),
+    as scikit-learn passes it."""
+    if scalar:
+        if _is_dataframe(X):
+            return X.iloc[:, idx[0]]
+        if not _is_sparse(X):
+            return np.asarray(X)[:, idx[0]]
     if _is_dataframe(X):
         return X.iloc[:, idx]
     if _is_sparse(X):
@@ -222,7 +233,7 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
             t = clone(t)
             if out_cfg != "default" and hasattr(t, "set_output"):
                 t.set_output(transform=out_cfg)
-            sub = _select(X, idx)
+            sub = _select(X, idx, _is_scalar_spec(cols))
             p = routed.get(name, {})
             Xt = t.fit_transform(sub, y, **p) if hasattr(t, "fit_transform") else t.fit(sub, y, **p).transform(sub)
             return name, t, idx, cols, Xt
@@ -234,7 +245,7 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         for name, t, idx, cols, Xt in results:
             self.transformers_.append((name, t, cols if name != "remainder" else idx))
             if Xt is None:
-                slices[name] = slice(pos, pos)
+                slices[name] = slice(0, 0)
                 continue
             Xt = self._weight(name, Xt)
             if getattr(Xt, "ndim", 2) == 1:
@@ -247,7 +258,7 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
             pos += k
             parts.append(Xt)
         if "remainder" not in slices:
-            slices["remainder"] = slice(pos, pos)
+            slices["remainder"] = slice(0, 0)
         self.output_indices_ = slices
         self._fit_idx = {name: idx for name, _, idx, _, _ in results}
         return self._stack(parts, X, fitting=True)
@@ -322,7 +333,7 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
             idx = self._fit_idx[name]
             if not idx:
                 return None
-            return self._weight(name, t.transform(_select(X, idx)))
+            return self._weight(name, t.transform(_select(X, idx, name != "remainder" and _is_scalar_spec(cols))))
 
         parts = [p for p in self._run(one, self.transformers_) if p is not None]
         return self._stack(parts, X, fitting=False)
