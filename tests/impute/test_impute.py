@@ -139,3 +139,29 @@ def test_missing_indicator(features, rng):
     Xo = np.array([["a", None], [None, "b"]], dtype=object)
     assert_array_equal(sl.MissingIndicator(missing_values=None).fit_transform(Xo),
                        sk.MissingIndicator(missing_values=None).fit_transform(Xo))
+
+
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+@pytest.mark.parametrize("extra", [{}, {"add_indicator": True}, {"keep_empty_features": True}], ids=str)
+def test_knn_imputer_matches_sklearn(weights, extra, rng):
+    X = rng.randn(120, 5)
+    X[rng.rand(120, 5) < 0.2] = np.nan
+    X[:, 4] = np.nan
+    X[0, :4] = np.nan  # a row with nothing in common with anyone: the column means
+    Xt = rng.randn(30, 5)
+    Xt[rng.rand(30, 5) < 0.3] = np.nan
+    kw = dict(n_neighbors=3, weights=weights, **extra)
+    a, b = sl.KNNImputer(**kw).fit(X), sk.KNNImputer(**kw).fit(X)
+    assert_allclose(a.transform(X), b.transform(X), rtol=1e-10, atol=1e-12)
+    assert_allclose(a.transform(Xt), b.transform(Xt), rtol=1e-10, atol=1e-12)
+    assert_array_equal(a.get_feature_names_out(), b.get_feature_names_out())
+
+
+def test_knn_imputer_value_marker_and_errors(rng):
+    X = rng.randint(0, 4, (40, 3)).astype(float)
+    a, b = sl.KNNImputer(missing_values=0), sk.KNNImputer(missing_values=0)
+    assert_allclose(a.fit_transform(X), b.fit_transform(X))
+    with pytest.raises(ValueError, match="infinity"):
+        sl.KNNImputer().fit(np.array([[1.0, np.inf], [2.0, 3.0]]))
+    with pytest.raises(ValueError, match="expecting 3 features"):
+        sl.KNNImputer().fit(X).transform(X[:, :2])

@@ -1,5 +1,6 @@
-"""Missing-value imputation: SimpleImputer and MissingIndicator (statistics in the C++ core)."""
+"""Missing-value imputation: SimpleImputer, KNNImputer and MissingIndicator."""
 
 from ._base import MissingIndicator, SimpleImputer
+from ._knn import KNNImputer
 
-__all__ = ["SimpleImputer", "MissingIndicator"]
+__all__ = ["SimpleImputer", "KNNImputer", "MissingIndicator"]

@@ -18,6 +18,7 @@ from ._data import (
     robust_scale,
     scale,
 )
+from ._discretization import KBinsDiscretizer
 from ._encoders import OneHotEncoder, OrdinalEncoder
 from ._function_transformer import FunctionTransformer
 from ._label import LabelBinarizer, LabelEncoder
@@ -26,5 +27,5 @@ from ._polynomial import PolynomialFeatures
 __all__ = [
     "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "Normalizer", "Binarizer",
     "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "FunctionTransformer",
-    "PolynomialFeatures", "scale", "minmax_scale", "maxabs_scale", "robust_scale", "normalize", "binarize",
+    "PolynomialFeatures", "KBinsDiscretizer", "scale", "minmax_scale", "maxabs_scale", "robust_scale", "normalize", "binarize",
 ]
