@@ -49,3 +49,15 @@ def test_bad_input(rng):
         sl.KBinsDiscretizer().fit(np.where(X > 1, np.nan, X))
     with pytest.warns(UserWarning, match="Feature 0 is constant"):
         sl.KBinsDiscretizer(encode="ordinal").fit(np.c_[np.ones(20), X[:, 0]])
+
+
+@pytest.mark.parametrize("method", ["averaged_inverted_cdf", "inverted_cdf"])
+def test_weighted_quantile_edges(method, rng):
+    X = rng.randn(200, 3)
+    sw = rng.randint(0, 4, 200).astype(float)
+    kw = dict(quantile_method=method, encode="ordinal")
+    a, b = sl.KBinsDiscretizer(**kw).fit(X, sample_weight=sw), sk.KBinsDiscretizer(**kw).fit(X, sample_weight=sw)
+    for ea, eb in zip(a.bin_edges_, b.bin_edges_):
+        assert_allclose(ea, eb)
+    with pytest.raises(ValueError, match="quantile_method should either be set"):
+        sl.KBinsDiscretizer(quantile_method="linear").fit(X, sample_weight=sw)

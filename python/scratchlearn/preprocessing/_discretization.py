@@ -6,8 +6,8 @@ between the sorted centres of a one-dimensional k-means (``kmeans``, scratchlear
 the deterministic uniform initialisation scikit-learn uses). ``transform`` finds each value's bin
 by binary search (``searchsorted``), then optionally one-hot encodes the bin indices.
 
-Deviation from scikit-learn: ``sample_weight`` with ``strategy='quantile'`` is not supported (a
-ValueError says so).
+With ``sample_weight``, the quantile edges are the weighted empirical CDF's inverse (averaged with
+its mirror image for ``'averaged_inverted_cdf'``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,26 @@ __all__ = ["KBinsDiscretizer"]
 
 _METHODS = {"inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
             "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased"}
+
+
+def _inverted_cdf(x, w, levels):
+    keep = w > 0
+    x, w = x[keep], w[keep]
+    order = np.argsort(x, kind="stable")
+    xs, cw = x[order], np.cumsum(w[order])
+    idx = np.searchsorted(cw, levels / 100.0 * cw[-1], side="left")
+    return xs[np.minimum(idx, xs.size - 1)]
+
+
+def _weighted_percentile(x, w, levels, average):
+    """Percentiles of x under weights w: the inverse of the weighted empirical CDF, or with
+    ``average`` the mean of it and its mirror image (numpy's averaged_inverted_cdf when the weights
+    are counts)."""
+    lo = _inverted_cdf(x, w, levels)
+    if not average:
+        return lo.astype(np.float64)
+    hi = -_inverted_cdf(-x, w, 100.0 - levels)
+    return (0.5 * (lo.astype(np.float64) + hi.astype(np.float64)))
 
 
 class KBinsDiscretizer(TransformerMixin, BaseEstimator):
@@ -77,9 +97,13 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
         out_dtype = self.dtype if self.dtype in (np.float64, np.float32) else X.dtype
         n, d = X.shape
         if sample_weight is not None:
-            if self.strategy == "quantile":
-                raise ValueError("sample_weight with strategy='quantile' is not supported by "
-                                 "scratchlearn's KBinsDiscretizer; use 'uniform' or 'kmeans'.")
+            if self.strategy == "quantile" and self.quantile_method not in ("inverted_cdf",
+                                                                            "averaged_inverted_cdf"):
+                raise ValueError(
+                    "When fitting with strategy='quantile' and sample weights, quantile_method should "
+                    "either be set to 'averaged_inverted_cdf' or 'inverted_cdf', got "
+                    f"quantile_method='{self.quantile_method}' instead."
+                )
             sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
         if self.subsample is not None and n > self.subsample:
             rs = check_random_state(self.random_state)
@@ -105,8 +129,12 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
                 edges[j] = np.linspace(lo, hi, n_bins[j] + 1)
             elif self.strategy == "quantile":
                 levels = np.linspace(0, 100, n_bins[j] + 1)
-                kw = {} if self.quantile_method == "linear" else {"method": self.quantile_method}
-                edges[j] = np.asarray(np.percentile(col, levels, **kw), dtype=np.float64)
+                if sample_weight is None:
+                    kw = {} if self.quantile_method == "linear" else {"method": self.quantile_method}
+                    edges[j] = np.asarray(np.percentile(col, levels, **kw), dtype=np.float64)
+                else:
+                    edges[j] = _weighted_percentile(col, sample_weight, levels,
+                                                    self.quantile_method == "averaged_inverted_cdf")
             else:
                 from ..cluster import KMeans
 
