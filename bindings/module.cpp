@@ -14,6 +14,7 @@ void register_tree(py::module_& m);
 void register_svm(py::module_& m);
 void register_neural_network(py::module_& m);
 void register_metrics(py::module_& m);
+void register_preprocessing(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "scratchlearn's compiled core (C++17/OpenMP). Use the public estimators instead.";
@@ -28,4 +29,5 @@ PYBIND11_MODULE(_core, m) {
     register_svm(m);
     register_neural_network(m);
     register_metrics(m);
+    register_preprocessing(m);
 }

@@ -40,3 +40,35 @@ def all_estimators(package=scratchlearn):
                     and not inspect.isabstract(obj) and not obj.__name__.startswith("Base")):
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return sorted(found.values(), key=lambda cls: (cls.__name__, cls.__module__))
+
+
+def construct(cls):
+    """An instance of ``cls`` for the common checks: the defaults, or for the composite estimators
+    (whose first parameter is required) a small configuration of our own estimators, as
+    scikit-learn configures its own for its checks."""
+    if cls.__name__ in _REQUIRED_ARGS:
+        return cls(**_REQUIRED_ARGS[cls.__name__]())
+    return cls()
+
+
+def _pipeline_args():
+    from scratchlearn.linear_model import Ridge
+    from scratchlearn.preprocessing import StandardScaler
+
+    return {"steps": [("scaler", StandardScaler()), ("final_estimator", Ridge())]}
+
+
+def _union_args():
+    from scratchlearn.preprocessing import StandardScaler
+
+    return {"transformer_list": [("trans1", StandardScaler())]}
+
+
+def _column_args():
+    from scratchlearn.preprocessing import StandardScaler
+
+    return {"transformers": [("trans1", StandardScaler(), [0, 1])]}
+
+
+_REQUIRED_ARGS = {"Pipeline": _pipeline_args, "FeatureUnion": _union_args,
+                  "ColumnTransformer": _column_args}

@@ -16,6 +16,7 @@ from collections import defaultdict
 import numpy as np
 
 from .utils._param_validation import validate_parameter_constraints
+from .utils._set_output import _SetOutputMixin
 from .utils._tags import ClassifierTags, RegressorTags, Tags, TransformerTags, to_sklearn_tags
 from .utils.parallel import n_threads
 
@@ -25,6 +26,7 @@ __all__ = [
     "RegressorMixin",
     "TransformerMixin",
     "ClusterMixin",
+    "OneToOneFeatureMixin",
     "clone",
     "is_classifier",
     "is_regressor",
@@ -209,8 +211,8 @@ class RegressorMixin:
         return tags
 
 
-class TransformerMixin:
-    """Mixin for transformers: ``fit_transform`` = ``fit`` then ``transform``."""
+class TransformerMixin(_SetOutputMixin):
+    """Mixin for transformers: ``fit_transform`` = ``fit`` then ``transform``; ``set_output``."""
 
     def fit_transform(self, X, y=None, **fit_params):
         if y is None:
@@ -244,3 +246,47 @@ def is_classifier(estimator):
 
 def is_regressor(estimator):
     return getattr(estimator, "_estimator_type", None) == "regressor"
+
+
+def _input_feature_names(estimator, input_features):
+    """The input feature names get_feature_names_out starts from: ``input_features`` (checked
+    against ``feature_names_in_`` and ``n_features_in_``), else the names seen in fit, else
+    x0, x1, ..."""
+    names_in = getattr(estimator, "feature_names_in_", None)
+    n_in = getattr(estimator, "n_features_in_", None)
+    if input_features is not None:
+        input_features = np.asarray(input_features, dtype=object)
+        if names_in is not None and not np.array_equal(names_in, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if n_in is not None and len(input_features) != n_in:
+            raise ValueError(
+                f"input_features should have length equal to number of features ({n_in}), "
+                f"got {len(input_features)}"
+            )
+        return input_features
+    if names_in is not None:
+        return np.asarray(names_in, dtype=object)
+    if n_in is None:
+        raise ValueError("Unable to generate feature names without n_features_in_")
+    return np.asarray([f"x{i}" for i in range(n_in)], dtype=object)
+
+
+class OneToOneFeatureMixin:
+    """Mixin for transformers whose output features are their input features, one for one."""
+
+    def get_feature_names_out(self, input_features=None):
+        from .utils.validation import check_is_fitted
+
+        check_is_fitted(self, "n_features_in_")
+        return _input_feature_names(self, input_features)
+
+
+class ClassNamePrefixFeaturesOutMixin:
+    """Mixin for transformers whose outputs are named <classname><i>, i < _n_features_out."""
+
+    def get_feature_names_out(self, input_features=None):
+        from .utils.validation import check_is_fitted
+
+        check_is_fitted(self, "_n_features_out")
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)

@@ -1,0 +1,138 @@
+// _core.preprocessing: the scalers' and imputers' kernels (cpp/src/preprocessing/): column moments,
+// min/max, selection quantiles, column-wise affine transforms and filling of missing values.
+#include "common.hpp"
+#include "scratchlearn/preprocessing.hpp"
+
+#include <cmath>
+
+namespace py = pybind11;
+using namespace scratchlearn;
+using namespace scratchlearn::bind;
+
+namespace {
+
+// The missing-value marker: None or NaN means NaN only (always skipped), a number adds that value.
+inline bool missing_value(const py::object& m, double& value) {
+    if (m.is_none()) return false;
+    value = m.cast<double>();
+    return !std::isnan(value);
+}
+
+template <class T>
+py::tuple moments(const typed<T>& x_in, const py::object& sw_in, const py::object& missing,
+                  int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    carray<T> swh;
+    const T* pw = optional_vector<T>(sw_in, n, "sample_weight", swh);
+    double mv = 0.0;
+    const bool has = missing_value(missing, mv);
+    py::array_t<double> count(d), mean(d), m2(d);
+    const T* px = X.data();
+    double *pc = count.mutable_data(), *pm = mean.mutable_data(), *pq = m2.mutable_data();
+    bool inf;
+    {
+        py::gil_scoped_release release;
+        inf = column_moments<T>(px, n, d, pw, has, mv, pc, pm, pq, n_threads);
+    }
+    return py::make_tuple(count, mean, m2, inf);
+}
+
+template <class T>
+py::tuple minmax(const typed<T>& x_in, int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    py::array_t<double> mn(d), mx(d), count(d);
+    const T* px = X.data();
+    double *a = mn.mutable_data(), *b = mx.mutable_data(), *c = count.mutable_data();
+    bool inf;
+    {
+        py::gil_scoped_release release;
+        inf = column_minmax<T>(px, n, d, a, b, c, n_threads);
+    }
+    return py::make_tuple(mn, mx, count, inf);
+}
+
+template <class T>
+py::array quantiles(const typed<T>& x_in, const carray<double>& qs_in, const py::object& missing,
+                    bool midpoint_median, int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    check_ndim(qs_in, 1, "quantiles");
+    const index_t n = X.shape(0), d = X.shape(1), nq = qs_in.shape(0);
+    double mv = 0.0;
+    const bool has = missing_value(missing, mv);
+    py::array_t<double> out({nq, d});
+    const T* px = X.data();
+    const double* pq = qs_in.data();
+    double* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        column_quantiles<T>(px, n, d, pq, nq, has, mv, midpoint_median, po, n_threads);
+    }
+    return out;
+}
+
+// a, b: None or d float64 values. inplace: write into X itself (X must be C-contiguous).
+template <class T>
+py::tuple affine(const typed<T>& x_in, const py::object& a_in, const py::object& b_in, int mode,
+                 bool clip, double lo, double hi, bool inplace, int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    carray<double> ah, bh;
+    const double* pa = optional_vector<double>(a_in, d, "a", ah);
+    const double* pb = optional_vector<double>(b_in, d, "b", bh);
+    const bool same = inplace && X.ptr() == x_in.ptr() && X.writeable();
+    py::array_t<T> out = same ? py::array_t<T>(X) : py::array_t<T>({n, d});
+    const T* px = X.data();
+    T* po = out.mutable_data();
+    bool inf;
+    {
+        py::gil_scoped_release release;
+        inf = column_affine<T>(px, n, d, pa, pb, mode, clip, lo, hi, po, n_threads);
+    }
+    return py::make_tuple(out, inf);
+}
+
+template <class T>
+py::tuple fill(const typed<T>& x_in, const py::object& missing, const carray<T>& fill_in,
+               bool inplace, int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    carray<T> fv = as_vector<T>(fill_in, d, "fill");
+    double mv = 0.0;
+    const bool has = missing_value(missing, mv);
+    const bool same = inplace && X.ptr() == x_in.ptr() && X.writeable();
+    py::array_t<T> out = same ? py::array_t<T>(X) : py::array_t<T>({n, d});
+    const T* px = X.data();
+    const T* pf = fv.data();
+    T* po = out.mutable_data();
+    long long replaced;
+    {
+        py::gil_scoped_release release;
+        replaced = fill_missing<T>(px, n, d, has, mv, pf, po, n_threads);
+    }
+    return py::make_tuple(out, replaced);
+}
+
+}  // namespace
+
+void register_preprocessing(py::module_& m) {
+    auto f = family_module(m, "preprocessing", "Scaler and imputer kernels (cpp/src/preprocessing/).");
+    def_float(f, "moments", &moments<float>, &moments<double>,
+              "(count, mean, m2, saw_inf) of every column, skipping NaN and `missing`.",
+              py::arg("X").noconvert(), py::arg("sample_weight"), py::arg("missing"), py::arg("n_threads"));
+    def_float(f, "minmax", &minmax<float>, &minmax<double>,
+              "(min, max, count, saw_inf) of every column, ignoring NaN.", py::arg("X").noconvert(),
+              py::arg("n_threads"));
+    def_float(f, "quantiles", &quantiles<float>, &quantiles<double>,
+              "nq × d quantiles of the columns (numpy's linear rule), skipping NaN and `missing`.",
+              py::arg("X").noconvert(), py::arg("q"), py::arg("missing"), py::arg("midpoint_median"),
+              py::arg("n_threads"));
+    def_float(f, "affine", &affine<float>, &affine<double>,
+              "((x − a) / b (mode 0) or x·a + b (mode 1), clipped if asked; saw_inf).",
+              py::arg("X").noconvert(), py::arg("a"), py::arg("b"), py::arg("mode"), py::arg("clip"),
+              py::arg("lo"), py::arg("hi"), py::arg("inplace"), py::arg("n_threads"));
+    def_float(f, "fill_missing", &fill<float>, &fill<double>,
+              "(X with NaN / `missing` replaced by fill[j], count replaced).", py::arg("X").noconvert(),
+              py::arg("missing"), py::arg("fill"), py::arg("inplace"), py::arg("n_threads"));
+}

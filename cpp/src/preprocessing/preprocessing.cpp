@@ -1,0 +1,459 @@
+// The preprocessing core: column moments, min/max, selection quantiles, affine transforms, filling.
+// See cpp/include/scratchlearn/preprocessing.hpp for the contracts.
+#include "scratchlearn/preprocessing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "scratchlearn/parallel.hpp"
+
+namespace scratchlearn {
+
+namespace {
+
+constexpr index_t kBlockRows = 512;  // rows per block of the moments pass (its sums stay in L1)
+constexpr index_t kGroupCols = 8;    // columns gathered together by the quantile pass (a cache line)
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+inline bool present(double x, bool has_missing, double missing) {
+    return x == x && !(has_missing && x == missing);
+}
+
+}  // namespace
+
+template <class T>
+bool column_moments(const T* X, index_t n, index_t d, const T* w, bool has_missing, double missing,
+                    double* count, double* mean, double* m2, int n_threads) {
+    require(n >= 0 && d >= 0, "column_moments: negative shape");
+    const index_t nb = (n + kBlockRows - 1) / kBlockRows;
+    // Per block and column: weight, mean and M2 (block-major), merged in block order below.
+    std::vector<double> bw(static_cast<std::size_t>(nb * d)), bm(bw.size()), bq(bw.size());
+    const int nt = threads_for(n_threads, nb);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<double> shift(d), s0(d), s1(d), s2(d);
+#pragma omp for schedule(static)
+        for (index_t b = 0; b < nb; ++b) {
+            slot.run([&] {
+                const index_t r0 = b * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+                // The shift of each column: its first present value in the block (0 if none).
+                index_t found = 0;
+                std::fill(shift.begin(), shift.end(), kNaN);
+                for (index_t i = r0; i < r1 && found < d; ++i) {
+                    const T* row = X + i * d;
+                    for (index_t j = 0; j < d; ++j)
+                        if (shift[j] != shift[j] && present(row[j], has_missing, missing)) {
+                            shift[j] = row[j];
+                            ++found;
+                        }
+                }
+                for (index_t j = 0; j < d; ++j)
+                    if (shift[j] != shift[j]) shift[j] = 0.0;
+                std::fill(s0.begin(), s0.end(), 0.0);
+                std::fill(s1.begin(), s1.end(), 0.0);
+                std::fill(s2.begin(), s2.end(), 0.0);
+                const double* sh = shift.data();
+                double *p0 = s0.data(), *p1 = s1.data(), *p2 = s2.data();
+                for (index_t i = r0; i < r1; ++i) {
+                    const T* row = X + i * d;
+                    const double wi = w ? static_cast<double>(w[i]) : 1.0;
+                    for (index_t j = 0; j < d; ++j) {
+                        const double x = static_cast<double>(row[j]);
+                        const bool ok = (x == x) && !(has_missing && x == missing);
+                        const double v = ok ? x - sh[j] : 0.0;
+                        const double wv = ok ? wi * v : 0.0;
+                        p0[j] += ok ? wi : 0.0;
+                        p1[j] += wv;
+                        p2[j] += wv * v;
+                    }
+                }
+                double* ow = bw.data() + b * d;
+                double* om = bm.data() + b * d;
+                double* oq = bq.data() + b * d;
+                for (index_t j = 0; j < d; ++j) {
+                    ow[j] = p0[j];
+                    if (p0[j] > 0) {
+                        const double dm = p1[j] / p0[j];
+                        om[j] = sh[j] + dm;
+                        oq[j] = std::max(0.0, p2[j] - p1[j] * dm);
+                    } else {
+                        om[j] = 0.0;
+                        oq[j] = 0.0;
+                    }
+                }
+            });
+        }
+    }
+    slot.rethrow();
+    // Chan's pairwise merge, block after block (a fixed order: independent of the thread count).
+    for (index_t j = 0; j < d; ++j) {
+        double W = 0.0, M = 0.0, Q = 0.0;
+        for (index_t b = 0; b < nb; ++b) {
+            const double wb = bw[b * d + j];
+            if (!(wb > 0)) continue;
+            const double mb = bm[b * d + j], qb = bq[b * d + j];
+            const double Wn = W + wb;
+            const double delta = mb - M;
+            M += delta * (wb / Wn);
+            Q += qb + delta * delta * (W * wb / Wn);
+            W = Wn;
+        }
+        count[j] = W;
+        mean[j] = W > 0 ? M : kNaN;
+        m2[j] = W > 0 ? Q : kNaN;
+    }
+    bool inf = false;
+    for (index_t j = 0; j < d; ++j)
+        if (count[j] > 0 && !(std::isfinite(mean[j]) && std::isfinite(m2[j]))) inf = true;
+    return inf;
+}
+
+template <class T>
+bool column_minmax(const T* X, index_t n, index_t d, double* mn, double* mx, double* count,
+                   int n_threads) {
+    require(n >= 0 && d >= 0, "column_minmax: negative shape");
+    const index_t nb = (n + kBlockRows - 1) / kBlockRows;
+    const int nt = threads_for(n_threads, nb);
+    std::vector<double> tmin(static_cast<std::size_t>(nt * d), kInf), tmax(tmin.size(), -kInf),
+        tcnt(tmin.size(), 0.0);
+#pragma omp parallel num_threads(nt)
+    {
+#ifdef _OPENMP
+        const int t = omp_get_thread_num();
+#else
+        const int t = 0;
+#endif
+        double* a = tmin.data() + t * d;
+        double* b = tmax.data() + t * d;
+        double* c = tcnt.data() + t * d;
+#pragma omp for schedule(static)
+        for (index_t blk = 0; blk < nb; ++blk) {
+            const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+            for (index_t i = r0; i < r1; ++i) {
+                const T* row = X + i * d;
+                for (index_t j = 0; j < d; ++j) {
+                    const double x = static_cast<double>(row[j]);
+                    a[j] = x < a[j] ? x : a[j];
+                    b[j] = x > b[j] ? x : b[j];
+                    c[j] += (x == x) ? 1.0 : 0.0;
+                }
+            }
+        }
+    }
+    bool inf = false;
+    for (index_t j = 0; j < d; ++j) {
+        double lo = kInf, hi = -kInf, cn = 0.0;
+        for (int t = 0; t < nt; ++t) {
+            lo = std::min(lo, tmin[t * d + j]);
+            hi = std::max(hi, tmax[t * d + j]);
+            cn += tcnt[t * d + j];
+        }
+        count[j] = cn;
+        if (cn > 0) {
+            if (std::isinf(lo) || std::isinf(hi)) inf = true;
+            mn[j] = lo;
+            mx[j] = hi;
+        } else {
+            mn[j] = kNaN;
+            mx[j] = kNaN;
+        }
+    }
+    return inf;
+}
+
+namespace {
+
+// The q-quantile (numpy's "linear" rule) of m values from its two order statistics a (rank lo =
+// floor(q·(m − 1))) and b (rank lo + 1; unused when lo + 1 == m).
+template <class T>
+double interpolate(T a, T b, index_t m, double q, bool midpoint_median) {
+    const double vi = q * static_cast<double>(m - 1);
+    const index_t lo = std::min<index_t>(static_cast<index_t>(std::floor(vi)), m - 1);
+    if (lo + 1 >= m) return static_cast<double>(a);
+    if (midpoint_median && q == 0.5)  // numpy's median: the mean of the middle two, in T
+        return static_cast<double>((m % 2) == 1 ? a : static_cast<T>((a + b) / T(2)));
+    // numpy's percentile: the lerp in double, from whichever end is nearer
+    const double g = vi - static_cast<double>(lo);
+    if (g == 0.0) return static_cast<double>(a);
+    const double diff = static_cast<double>(b) - static_cast<double>(a);
+    return g >= 0.5 ? static_cast<double>(b) - diff * (1.0 - g) : static_cast<double>(a) + diff * g;
+}
+
+inline index_t rank_of(double q, index_t m) {
+    return std::min<index_t>(static_cast<index_t>(std::floor(q * static_cast<double>(m - 1))), m - 1);
+}
+
+// The q-quantile of the m values at v (reordered): the order statistics by nth_element.
+template <class T>
+double select_quantile(T* v, index_t m, double q, bool midpoint_median) {
+    const index_t lo = rank_of(q, m);
+    std::nth_element(v, v + lo, v + m);
+    const T a = v[lo];
+    const T b = lo + 1 < m ? *std::min_element(v + lo + 1, v + m) : a;
+    return interpolate<T>(a, b, m, q, midpoint_median);
+}
+
+constexpr index_t kSample = 4096;       // rows sampled to place the selection band
+constexpr index_t kDirectRows = 32768;  // below this, every column is gathered and selected
+
+}  // namespace
+
+// Two ways to the order statistics of a column:
+//  * small n: the present values are gathered and the ranks selected by nth_element;
+//  * large n: kSample evenly spaced rows are read and sorted, which places each wanted rank
+//    between two sample values lo ≤ x ≤ hi with high probability (a margin of 4 standard
+//    deviations of the sample rank); one pass over the column then counts the values below lo
+//    and keeps only those in [lo, hi] (a few percent), where nth_element finds the ranks. Exact
+//    either way: when the ranks fall outside the band (adversarial order), the column falls back
+//    to the gathered selection.
+template <class T>
+void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_t nq,
+                      bool has_missing, double missing, bool midpoint_median, double* out, int n_threads) {
+    require(n >= 0 && d >= 0 && nq >= 0, "column_quantiles: negative shape");
+    for (index_t k = 0; k < nq; ++k)
+        require(qs[k] >= 0.0 && qs[k] <= 1.0, "column_quantiles: quantiles must be in [0, 1]");
+    const index_t ng = (d + kGroupCols - 1) / kGroupCols;
+    const int nt = threads_for(n_threads, ng);
+    ExceptionSlot slot;
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<T> full;                       // a gathered column (direct path, fallback)
+        std::vector<std::vector<T>> band(static_cast<std::size_t>(kGroupCols * nq));
+        std::vector<double> lo(kGroupCols * nq), hi(kGroupCols * nq);
+        std::vector<index_t> below(kGroupCols * nq), fill_(kGroupCols * nq), cap(kGroupCols * nq);
+        std::vector<T> sample;
+#pragma omp for schedule(dynamic, 1)
+        for (index_t g = 0; g < ng; ++g) {
+            slot.run([&] {
+                const index_t j0 = g * kGroupCols, gc = std::min(kGroupCols, d - j0);
+                auto gather = [&](index_t c) -> index_t {
+                    full.resize(static_cast<std::size_t>(n));
+                    index_t m = 0;
+                    for (index_t i = 0; i < n; ++i) {
+                        const T x = X[i * d + j0 + c];
+                        if (present(static_cast<double>(x), has_missing, missing)) full[m++] = x;
+                    }
+                    return m;
+                };
+                auto direct = [&](index_t c) {
+                    const index_t m = gather(c);
+                    for (index_t k = 0; k < nq; ++k)
+                        out[k * d + j0 + c] = m ? select_quantile<T>(full.data(), m, qs[k], midpoint_median)
+                                                                                : kNaN;
+                };
+                if (n <= kDirectRows) {
+                    for (index_t c = 0; c < gc; ++c) direct(c);
+                    return;
+                }
+                // 1. The sample: evenly spaced rows, present values, sorted per column.
+                const index_t stride = n / kSample;
+                bool use_band[kGroupCols];
+                for (index_t c = 0; c < gc; ++c) {
+                    sample.clear();
+                    for (index_t r = 0; r < kSample; ++r) {
+                        const T x = X[(r * stride + stride / 2) * d + j0 + c];
+                        if (present(static_cast<double>(x), has_missing, missing)) sample.push_back(x);
+                    }
+                    const index_t ns = static_cast<index_t>(sample.size());
+                    use_band[c] = ns >= 256;
+                    if (!use_band[c]) continue;
+                    std::sort(sample.begin(), sample.end());
+                    for (index_t k = 0; k < nq; ++k) {
+                        const double q = qs[k], p = q * static_cast<double>(ns - 1);
+                        const double delta = 4.0 * std::sqrt(static_cast<double>(ns) * std::max(q * (1 - q), 0.01)) + 8.0;
+                        const index_t rl = static_cast<index_t>(std::floor(p - delta));
+                        const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
+                        lo[c * nq + k] = rl <= 0 ? -kInf : static_cast<double>(sample[rl]);
+                        hi[c * nq + k] = rh >= ns - 1 ? kInf : static_cast<double>(sample[rh]);
+                        below[c * nq + k] = 0;
+                        fill_[c * nq + k] = 0;
+                        // room for three times the expected band (a larger one falls back)
+                        cap[c * nq + k] = static_cast<index_t>(
+                            static_cast<double>(n) * (2.0 * delta + 2.0) / static_cast<double>(ns) * 3.0) + 64;
+                        band[c * nq + k].resize(static_cast<std::size_t>(cap[c * nq + k] + 1));
+                    }
+                }
+                // 2. One branch-free pass: present counts, values below each band, and each band's
+                //    values (written unconditionally, the position advanced only when inside; a
+                //    band that outgrows its room is redone by the fallback).
+                index_t count[kGroupCols] = {0};
+                {
+                    // the band columns' state, row by row (one cache line of X per row)
+                    index_t slots[kGroupCols * 4];
+                    index_t ns_used = 0;
+                    for (index_t c = 0; c < gc; ++c)
+                        if (use_band[c])
+                            for (index_t k = 0; k < nq && ns_used < kGroupCols * 4; ++k) slots[ns_used++] = c * nq + k;
+                    const bool all_slots = ns_used == [&] {
+                        index_t t = 0;
+                        for (index_t c = 0; c < gc; ++c) t += use_band[c] ? nq : 0;
+                        return t;
+                    }();
+                    if (!all_slots) {  // many quantiles: the column-wise fallback for all
+                        for (index_t c = 0; c < gc; ++c) use_band[c] = false;
+                        ns_used = 0;
+                    }
+                    double L[kGroupCols * 4], H[kGroupCols * 4];
+                    index_t P[kGroupCols * 4], B[kGroupCols * 4], R[kGroupCols * 4], C[kGroupCols * 4];
+                    T* buf[kGroupCols * 4];
+                    for (index_t u = 0; u < ns_used; ++u) {
+                        const index_t s = slots[u];
+                        L[u] = lo[s];
+                        H[u] = hi[s];
+                        P[u] = 0;
+                        B[u] = 0;
+                        R[u] = cap[s];
+                        C[u] = s / nq;
+                        buf[u] = band[s].data();
+                    }
+                    index_t cnt[kGroupCols] = {0};
+                    // locals, not the closure's references: the stores into the bands could
+                    // otherwise alias them and force a reload every value
+                    const bool hm = has_missing;
+                    const double mv = missing;
+                    const index_t nn = n, dd = d, ngc = gc, nu = ns_used;
+                    const T* base = X + j0;
+                    for (index_t i = 0; i < nn; ++i) {
+                        const T* row = base + i * dd;
+                        for (index_t c = 0; c < ngc; ++c) {
+                            const double xv = static_cast<double>(row[c]);
+                            cnt[c] += (xv == xv) && !(hm && xv == mv);
+                        }
+                        for (index_t u = 0; u < nu; ++u) {
+                            const T x = row[C[u]];
+                            const double xv = static_cast<double>(x);
+                            const bool ok = (xv == xv) && !(hm && xv == mv);
+                            const index_t p = P[u];
+                            B[u] += ok & (xv < L[u]);
+                            buf[u][p < R[u] ? p : R[u]] = x;
+                            P[u] = p + (ok & (xv >= L[u]) & (xv <= H[u]));
+                        }
+                    }
+                    for (index_t c = 0; c < gc; ++c) count[c] = cnt[c];
+                    for (index_t u = 0; u < ns_used; ++u) {
+                        below[slots[u]] = B[u];
+                        fill_[slots[u]] = P[u];
+                    }
+                }
+                for (index_t c = 0; c < gc; ++c)
+                    for (index_t k = 0; k < nq; ++k) {
+                        const index_t s = c * nq + k;
+                        if (use_band[c] && fill_[s] > cap[s]) use_band[c] = false;  // overflowed
+                    }
+                // 3. The ranks inside each band (or the gathered fallback).
+                for (index_t c = 0; c < gc; ++c) {
+                    const index_t m = count[c];
+                    if (m == 0) {
+                        for (index_t k = 0; k < nq; ++k) out[k * d + j0 + c] = kNaN;
+                        continue;
+                    }
+                    bool ok = use_band[c];
+                    for (index_t k = 0; ok && k < nq; ++k) {
+                        const index_t s = c * nq + k, r = rank_of(qs[k], m);
+                        const index_t last = std::min(r + 1, m - 1);
+                        const index_t nb = fill_[s];
+                        ok = r >= below[s] && last < below[s] + nb;
+                    }
+                    if (!ok) {
+                        direct(c);
+                        continue;
+                    }
+                    for (index_t k = 0; k < nq; ++k) {
+                        const index_t s = c * nq + k, r = rank_of(qs[k], m) - below[s];
+                        T* v = band[s].data();
+                        const index_t nb = fill_[s];
+                        std::nth_element(v, v + r, v + nb);
+                        const T a = v[r];
+                        const T b = r + 1 < nb ? *std::min_element(v + r + 1, v + nb) : a;
+                        out[k * d + j0 + c] = interpolate<T>(a, b, m, qs[k], midpoint_median);
+                    }
+                }
+            });
+        }
+    }
+    slot.rethrow();
+}
+
+template <class T>
+bool column_affine(const T* X, index_t n, index_t d, const double* a, const double* b, int mode,
+                   bool clip, double lo, double hi, T* out, int n_threads) {
+    require(mode == 0 || mode == 1, "column_affine: mode must be 0 or 1");
+    require(n >= 0 && d >= 0, "column_affine: negative shape");
+    const index_t nb = (n + kBlockRows - 1) / kBlockRows;
+    const int nt = threads_for(n_threads, nb);
+    int inf = 0;
+    std::vector<double> zero(d, 0.0), one(d, 1.0);
+    const double* pa = a ? a : (mode == 0 ? zero.data() : one.data());
+    const double* pb = b ? b : (mode == 0 ? one.data() : zero.data());
+#pragma omp parallel for schedule(static) num_threads(nt) reduction(| : inf)
+    for (index_t blk = 0; blk < nb; ++blk) {
+        const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+        int seen = 0;
+        for (index_t i = r0; i < r1; ++i) {
+            const T* row = X + i * d;
+            T* orow = out + i * d;
+            for (index_t j = 0; j < d; ++j) {
+                const double x = static_cast<double>(row[j]);
+                seen |= (std::fabs(x) == kInf);
+                double v;
+                if (mode == 0) {
+                    const double t = static_cast<double>(static_cast<T>(x - pa[j]));
+                    v = t / pb[j];
+                } else {
+                    const double t = static_cast<double>(static_cast<T>(x * pa[j]));
+                    v = t + pb[j];
+                }
+                T r = static_cast<T>(v);
+                if (clip) r = r < static_cast<T>(lo) ? static_cast<T>(lo) : (r > static_cast<T>(hi) ? static_cast<T>(hi) : r);
+                orow[j] = r;
+            }
+        }
+        inf |= seen;
+    }
+    return inf != 0;
+}
+
+template <class T>
+long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
+                       const T* fill, T* out, int n_threads) {
+    require(n >= 0 && d >= 0, "fill_missing: negative shape");
+    const index_t nb = (n + kBlockRows - 1) / kBlockRows;
+    const int nt = threads_for(n_threads, nb);
+    long long replaced = 0;
+#pragma omp parallel for schedule(static) num_threads(nt) reduction(+ : replaced)
+    for (index_t blk = 0; blk < nb; ++blk) {
+        const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+        long long r = 0;
+        for (index_t i = r0; i < r1; ++i) {
+            const T* row = X + i * d;
+            T* orow = out + i * d;
+            for (index_t j = 0; j < d; ++j) {
+                const T x = row[j];
+                const bool miss = !present(static_cast<double>(x), has_missing, missing);
+                orow[j] = miss ? fill[j] : x;
+                r += miss;
+            }
+        }
+        replaced += r;
+    }
+    return replaced;
+}
+
+#define SCRATCHLEARN_PREPROCESSING(T)                                                              \
+    template bool column_moments<T>(const T*, index_t, index_t, const T*, bool, double, double*,   \
+                                    double*, double*, int);                                        \
+    template bool column_minmax<T>(const T*, index_t, index_t, double*, double*, double*, int);    \
+    template void column_quantiles<T>(const T*, index_t, index_t, const double*, index_t, bool,    \
+                                      double, bool, double*, int);                                 \
+    template bool column_affine<T>(const T*, index_t, index_t, const double*, const double*, int,  \
+                                   bool, double, double, T*, int);                                 \
+    template long long fill_missing<T>(const T*, index_t, index_t, bool, double, const T*, T*, int);
+SCRATCHLEARN_PREPROCESSING(float)
+SCRATCHLEARN_PREPROCESSING(double)
+#undef SCRATCHLEARN_PREPROCESSING
+
+}  // namespace scratchlearn
