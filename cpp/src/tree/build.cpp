@@ -391,6 +391,7 @@ struct Choice {
     bool mgl = false;
     index_t n_left = 0;
     index_t nl_sorted = 0;  // exact: how many of the feature's non-missing sorted samples go left
+    int bin = 0;            // histogram: the last bin whose samples go left
 };
 
 struct Record {
@@ -462,6 +463,23 @@ public:
             fv_.resize(static_cast<size_t>(m_));
             tmp_ids_.resize(static_cast<size_t>(m_));
         }
+        // the histogram splitter's common case: each sample's weight and target kept next to its id
+        fast_ = sh.hist && sh.K == 1 && sh.opt.monotonic_cst.empty() &&
+                (sh.cls || sh.opt.criterion == Criterion::squared_error ||
+                 sh.opt.criterion == Criterion::friedman_mse);
+        if (fast_) {
+            sw_.resize(static_cast<size_t>(m_));
+            sy_.resize(static_cast<size_t>(m_));
+            tmp_w_.resize(static_cast<size_t>(m_));
+            tmp_y_.resize(static_cast<size_t>(m_));
+            for (index_t p = 0; p < m_; ++p) {
+                const std::int32_t i = samples_[p];
+                sw_[p] = weights[i];
+                sy_[p] = sh.cls ? static_cast<double>(sh.ycode[i]) : sh.pb->y[i];
+            }
+            fst_ = sh.cls ? sh.C + 2 : 3;
+            fhist_.assign(static_cast<size_t>(256 * fst_), 0.0);
+        }
         const index_t ms = sh.ms;
         tot_.assign(ms, 0.0);
         L_.assign(ms, 0.0);
@@ -500,6 +518,14 @@ private:
     std::vector<Choice> results_;
     std::vector<std::pair<std::uint8_t, std::int32_t>> pairs_;
     std::vector<std::uint8_t> is_constant_;
+    // histogram fast path (single output, no monotonic constraints): per node sample its weight and
+    // target (class code or y), partitioned with samples_; one 256-bin histogram (bin 255: missing)
+    // of fst_ values per bin (weight, per-class weights or weighted target sum, count), kept zero
+    // between uses (only the touched bins are cleared)
+    bool fast_ = false;
+    int fst_ = 0;
+    std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
+    index_t cur_nl_ = 0;  // the split being applied: how many samples go left
     TreeArrays out_;
     // current node
     index_t start_ = 0, end_ = 0;
@@ -515,6 +541,28 @@ private:
         start_ = start;
         end_ = end;
         std::fill(tot_.begin(), tot_.end(), 0.0);
+        if (fast_) {
+            const double* w = sw_.data() + start;
+            const double* yv = sy_.data() + start;
+            double wn = 0.0, sq = 0.0;
+            if (sh_.cls) {
+                for (index_t p = 0; p < end - start; ++p) {
+                    tot_[static_cast<int>(yv[p])] += w[p];
+                    wn += w[p];
+                }
+            } else {
+                double s0 = 0.0;
+                for (index_t p = 0; p < end - start; ++p) {
+                    s0 += w[p] * yv[p];
+                    wn += w[p];
+                }
+                tot_[0] = s0;
+                for (index_t p = 0; p < end - start; ++p) sq += w[p] * yv[p] * yv[p];
+            }
+            wn_ = wn;
+            sq_total_ = sq;
+            return;
+        }
         const std::int32_t* ids = node_ids();
         double wn = 0.0;
         for (index_t p = 0; p < end - start; ++p) wn += crit_.add(tot_.data(), ids[p]);
@@ -948,8 +996,139 @@ private:
         return best;
     }
 
+    // The histogram fast path for one feature: per-bin statistics of the node's samples (the
+    // touched bins recorded in a 256-bit map, so an empty bin costs nothing), then a scan over the
+    // non-empty bins in order, missing values tried on either side. Same candidates, statistics and
+    // order of sums as eval_hist.
+    Choice eval_hist_fast(int f, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        const int st = fst_;
+        const int ci = st - 1;  // where the count is
+        double* H = fhist_.data();
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        if (sh_.cls) {
+            for (index_t p = 0; p < cnt; ++p) {
+                const int b = code[ids[p]];
+                double* h = H + b * st;
+                h[0] += w[p];
+                h[1 + static_cast<int>(yv[p])] += w[p];
+                h[ci] += 1.0;
+                occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const int b = code[ids[p]];
+                double* h = H + b * st;
+                h[0] += w[p];
+                h[1] += w[p] * yv[p];
+                h[2] += 1.0;
+                occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+            }
+        }
+        // the non-empty bins in order (the missing bin 255 apart)
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                bins[nb++] = b;
+            }
+        }
+        const double* hm = H + 255 * st;
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        const index_t nmiss = has_miss ? static_cast<index_t>(hm[ci]) : 0;
+        constant = nb == 0 || (nb == 1 && nmiss == 0);
+        if (!constant) {
+            const index_t msl = sh_.opt.min_samples_leaf;
+            const double mwl = mwl_;
+            const index_t ms = sh_.ms;
+            const double wt = wn_;
+            const double* tot = tot_.data();
+            const bool gini = sh_.cls && sh_.opt.criterion == Criterion::gini;
+            const bool mse = !sh_.cls && sh_.opt.criterion == Criterion::squared_error;
+            double* L = L_.data();
+            const int passes = nmiss > 0 ? 2 : 1;
+            const int last = bins[nb - 1];
+            // gini and squared error: the proxy is num / den with den = wl wr > 0 (gini's is
+            // that minus the node weight), compared by cross-multiplication, no division per bin
+            double best_num = -1.0, best_den = 1.0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                double wl;
+                index_t nl;
+                if (go_left) {
+                    std::copy(hm + 1, hm + 1 + ms, L);
+                    wl = hm[0];
+                    nl = nmiss;
+                } else {
+                    std::fill(L, L + ms, 0.0);
+                    wl = 0.0;
+                    nl = 0;
+                }
+                for (int q = 0; q < nb; ++q) {
+                    const int b = bins[q];
+                    const double* h = H + b * st;
+                    wl += h[0];
+                    for (index_t k = 0; k < ms; ++k) L[k] += h[k + 1];
+                    nl += static_cast<index_t>(h[ci]);
+                    if (b == last && (go_left || nmiss == 0)) break;
+                    const index_t n_left = nl, n_right = cnt - nl;
+                    if (n_left < msl || n_right < msl) continue;
+                    const double wr = wt - wl;
+                    if (wl < mwl || wr < mwl) continue;
+                    double pr;
+                    if (gini || mse) {
+                        // sql / wl + sqr / wr, the sums of squared class weights (gini) or the
+                        // squared target sums (squared error) of either side
+                        double sql = 0.0, sqr = 0.0;
+                        for (index_t c = 0; c < ms; ++c) {
+                            const double l = L[c], r = tot[c] - L[c];
+                            sql += l * l;
+                            sqr += r * r;
+                        }
+                        const double num = sql * wr + sqr * wl, den = wl * wr;
+                        if (!(num * best_den > best_num * den)) continue;
+                        best_num = num;
+                        best_den = den;
+                        pr = num / den - (gini ? wt : 0.0);
+                    } else {
+                        pr = crit_.proxy(L, wl, tot, wt);
+                    }
+                    if (pr > best.proxy) {
+                        best.valid = true;
+                        best.proxy = pr;
+                        best.feature = f;
+                        best.n_left = n_left;
+                        best.bin = b;
+                        best.threshold = b == last ? kInf : sh_.edges[f][b];
+                        best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                    }
+                }
+            }
+        }
+        // leave the histogram zero for the next use
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                std::fill(H + b * st, H + (b + 1) * st, 0.0);
+            }
+        }
+        return best;
+    }
+
     Choice eval(int f, double lower, double upper, bool& constant) {
         if (sh_.presorted) return eval_sorted(f, lower, upper, L_, miss_, constant);
+        if (fast_) return eval_hist_fast(f, constant);
         if (sh_.hist) return eval_hist(f, lower, upper, L_, constant);
         return eval_random(f, lower, upper, L_, constant);
     }
@@ -1032,7 +1211,7 @@ private:
     void apply_split(const Choice& c, double impurity, double& imp_left, double& imp_right,
                      double& improvement, double& middle) {
         const index_t cnt = end_ - start_;
-        const index_t ms = sh_.ms;
+        cur_nl_ = c.n_left;
         std::fill(L_.begin(), L_.end(), 0.0);
         double wl = 0.0;
         std::int32_t* left_ids;  // after partition: the left samples, contiguous
@@ -1078,6 +1257,52 @@ private:
                 std::memcpy(dv + l, tv, sizeof(T) * r);
             }
             left_ids = ids_.data() + start_;  // feature 0's list: left samples first
+        } else if (fast_) {
+            // partition ids, weights and targets together; the left statistics from the moved values
+            std::int32_t* ids = samples_.data() + start_;
+            double* w = sw_.data() + start_;
+            double* yv = sy_.data() + start_;
+            const std::uint8_t* code = sh_.codes.data() + c.feature * sh_.n;
+            const int bin = c.bin;
+            const bool mgl = c.mgl;
+            index_t l = 0, r = 0;
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i];
+                const bool left = b == 255 ? mgl : b <= bin;
+                if (left) {
+                    ids[l] = i;
+                    w[l] = w[p];
+                    yv[l] = yv[p];
+                    ++l;
+                } else {
+                    tmp_ids_[r] = i;
+                    tmp_w_[r] = w[p];
+                    tmp_y_[r] = yv[p];
+                    ++r;
+                }
+            }
+            std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
+            std::memcpy(w + l, tmp_w_.data(), sizeof(double) * r);
+            std::memcpy(yv + l, tmp_y_.data(), sizeof(double) * r);
+            const index_t nl = c.n_left;
+            double sql = 0.0;
+            if (sh_.cls) {
+                for (index_t p = 0; p < nl; ++p) {
+                    L_[static_cast<int>(yv[p])] += w[p];
+                    wl += w[p];
+                }
+            } else {
+                double s0 = 0.0;
+                for (index_t p = 0; p < nl; ++p) {
+                    s0 += w[p] * yv[p];
+                    wl += w[p];
+                }
+                L_[0] = s0;
+                for (index_t p = 0; p < nl; ++p) sql += w[p] * yv[p] * yv[p];
+            }
+            finish_split(impurity, wl, sql, nullptr, imp_left, imp_right, improvement, middle);
+            return;
         } else {
             std::int32_t* ids = samples_.data() + start_;
             const int f = c.feature;
@@ -1116,17 +1341,26 @@ private:
         }
         const index_t nl = c.n_left;
         for (index_t p = 0; p < nl; ++p) wl += crit_.add(L_.data(), left_ids[p]);
+        const double sql = (sh_.cls || sh_.opt.criterion == Criterion::poisson) ? 0.0 : crit_.sq_sum(left_ids, nl);
+        finish_split(impurity, wl, sql, left_ids, imp_left, imp_right, improvement, middle);
+    }
+
+    // From the left statistics L_ (weight wl; for squared error sql = Σ w y² on the left): the
+    // children impurities, the weighted impurity decrease and the monotonic bound's middle value.
+    // left_ids (the partitioned node, left first) is read only by the poisson criterion.
+    void finish_split(double impurity, double wl, double sql, const std::int32_t* left_ids, double& imp_left,
+                      double& imp_right, double& improvement, double& middle) {
+        const index_t cnt = end_ - start_;
+        const index_t ms = sh_.ms;
         const double wr = wn_ - wl;
         for (index_t k = 0; k < ms; ++k) R_[k] = tot_[k] - L_[k];
-        const std::int32_t* right_ids = left_ids + nl;
         if (sh_.cls) {
             imp_left = crit_.class_impurity(L_.data(), wl);
             imp_right = crit_.class_impurity(R_.data(), wr);
         } else if (sh_.opt.criterion == Criterion::poisson) {
-            imp_left = crit_.poisson_loss(left_ids, nl, L_.data(), wl);
-            imp_right = crit_.poisson_loss(right_ids, cnt - nl, R_.data(), wr);
+            imp_left = crit_.poisson_loss(left_ids, cur_nl_, L_.data(), wl);
+            imp_right = crit_.poisson_loss(left_ids + cur_nl_, cnt - cur_nl_, R_.data(), wr);
         } else {
-            const double sql = crit_.sq_sum(left_ids, nl);
             const double sqr = sq_total_ - sql;
             double il = sql / wl, ir = sqr / wr;
             for (index_t k = 0; k < sh_.K; ++k) {

@@ -166,10 +166,14 @@ void check_forest(const Forest& f, index_t d) {
             "tree: node offsets do not cover the node arrays");
     require(f.total_nodes <= kFeatureMask, "tree: too many nodes in the forest");
     require(d <= kFeatureMask, "tree: too many features");
+    // every node but the root reached exactly once from its tree's root (a node with two parents
+    // or none would make the packed walk read past its tree)
+    std::vector<std::uint8_t> seen;
     for (index_t t = 0; t < f.n_trees; ++t) {
         const index_t a = f.node_offset[t], b = f.node_offset[t + 1];
         require(b > a, "tree: every tree needs at least one node");
         const index_t cnt = b - a;
+        seen.assign(static_cast<size_t>(cnt), 0);
         for (index_t j = 0; j < cnt; ++j) {
             const std::int32_t l = f.children_left[a + j], r = f.children_right[a + j];
             if (l < 0) {
@@ -181,24 +185,10 @@ void check_forest(const Forest& f, index_t d) {
             if (f.feature[a + j] < 0 || f.feature[a + j] >= d)
                 throw std::invalid_argument("tree: feature index out of range (X has " + std::to_string(d) +
                                             " features)");
+            require(!seen[l] && !seen[r] && l != r, "tree: a node has two parents");
+            seen[l] = seen[r] = 1;
         }
-    }
-    // every node reached exactly once from its tree's root (a node with two parents would make
-    // the packed walk read past its tree)
-    std::vector<std::uint8_t> seen(static_cast<size_t>(f.total_nodes), 0);
-    for (index_t j = 0; j < f.total_nodes; ++j) {
-        if (f.children_left[j] < 0) continue;
-        index_t t = std::upper_bound(f.node_offset, f.node_offset + f.n_trees + 1, j) - f.node_offset - 1;
-        const index_t a = f.node_offset[t];
-        for (const std::int32_t c : {f.children_left[j], f.children_right[j]}) {
-            require(!seen[a + c], "tree: a node has two parents");
-            seen[a + c] = 1;
-        }
-    }
-    for (index_t t = 0; t < f.n_trees; ++t) {
-        require(!seen[f.node_offset[t]], "tree: a root has a parent");
-        for (index_t j = f.node_offset[t] + 1; j < f.node_offset[t + 1]; ++j)
-            require(seen[j], "tree: a node is not reachable from its tree's root");
+        for (index_t j = 1; j < cnt; ++j) require(seen[j], "tree: a node is not reachable from its tree's root");
     }
 }
 
