@@ -68,6 +68,17 @@ def test_random_forest_regressor_exact_equals_sklearn():
     assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
 
 
+def test_absolute_error_forest_equals_sklearn():
+    # absolute error always grows exact trees (max_bins is not used for it)
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32)
+    kw = dict(n_estimators=4, random_state=1, min_samples_leaf=5, criterion="absolute_error")
+    ours = sl_ensemble.RandomForestRegressor(**kw).fit(X, y)
+    theirs = sk_ensemble.RandomForestRegressor(**kw).fit(X, y)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+
+
 def test_oob_equals_sklearn_and_callable():
     X, y = _cancer()
     kw = dict(n_estimators=15, random_state=0, oob_score=True)

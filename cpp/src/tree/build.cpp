@@ -463,6 +463,14 @@ public:
             fv_.resize(static_cast<size_t>(m_));
             tmp_ids_.resize(static_cast<size_t>(m_));
         }
+        mae_ = !sh.cls && sh.opt.criterion == Criterion::absolute_error;
+        if (mae_) {
+            const size_t mm = static_cast<size_t>(m_);
+            for (auto* v : {&mae_ord_, &mae_rank_, &mae_seq_}) v->resize(mm);
+            for (auto* v : {&mae_sv_, &mae_pre_, &mae_suf_, &mae_pmed_, &mae_smed_}) v->resize(mm);
+            fen_w_.resize(mm + 1);
+            fen_wy_.resize(mm + 1);
+        }
         // the histogram splitter's common case: each sample's weight and target kept next to its id
         fast_ = sh.hist && sh.K == 1 && sh.opt.monotonic_cst.empty() &&
                 (sh.cls || sh.opt.criterion == Criterion::squared_error ||
@@ -526,6 +534,13 @@ private:
     int fst_ = 0;
     std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
     index_t cur_nl_ = 0;  // the split being applied: how many samples go left
+    // absolute error: scratch of ae_pass (order, ranks, sorted targets, Fenwick sums) and the
+    // prefix / suffix errors and medians of a node
+    bool mae_ = false;
+    // (mutable: scratch of the const split evaluation, never used by two threads: the threads over
+    // features are off for absolute error)
+    mutable std::vector<std::int32_t> mae_ord_, mae_rank_, mae_seq_;
+    mutable std::vector<double> mae_sv_, fen_w_, fen_wy_, mae_pre_, mae_suf_, mae_pmed_, mae_smed_;
     TreeArrays out_;
     // current node
     index_t start_ = 0, end_ = 0;
@@ -570,14 +585,104 @@ private:
         sq_total_ = sh_.cls ? 0.0 : crit_.sq_sum(ids, end - start);
     }
 
-    double node_impurity() const {
+    double node_impurity() {
+        if (mae_) return mae_total(node_ids(), end_ - start_, nullptr) / (wn_ * static_cast<double>(sh_.K));
         return crit_.node_impurity(node_ids(), end_ - start_, tot_.data(), wn_, sq_total_);
+    }
+
+    // ---- absolute error: weighted medians and absolute errors of growing sets of samples
+    //
+    // The samples of seq are ranked by target (output k); walking seq forward (or backward) each
+    // sample is activated at its rank in a Fenwick tree of weights and weighted targets. After each
+    // step the weighted median of the active set is the smallest active rank whose cumulative
+    // weight exceeds half the total (the midpoint of the two neighbours when a cumulative weight
+    // equals half exactly), and its absolute error follows from the prefix sums below the median:
+    //     Σ w |y - m| = (Σ_right w y - m Σ_right w) + (m Σ_left w - Σ_left w y).
+    // out[q] += the error of seq[0..q] (forward) or seq[q..cnt) (backward); med[q] = its median.
+    // O(cnt log cnt).
+    void ae_pass(const std::int32_t* seq, index_t cnt, index_t k, bool forward, double* out, double* med) const {
+        const index_t K = sh_.K;
+        const double* y = sh_.pb->y;
+        std::int32_t* ord = mae_ord_.data();
+        std::int32_t* rank = mae_rank_.data();
+        double* sv = mae_sv_.data();
+        for (index_t q = 0; q < cnt; ++q) ord[q] = static_cast<std::int32_t>(q);
+        std::sort(ord, ord + cnt, [&](std::int32_t a, std::int32_t b) {
+            return y[seq[a] * K + k] < y[seq[b] * K + k];
+        });
+        for (index_t r = 0; r < cnt; ++r) {
+            rank[ord[r]] = static_cast<std::int32_t>(r);
+            sv[r] = y[seq[ord[r]] * K + k];
+        }
+        double* fw = fen_w_.data();
+        double* fwy = fen_wy_.data();
+        std::fill(fw, fw + cnt + 1, 0.0);
+        std::fill(fwy, fwy + cnt + 1, 0.0);
+        index_t top = 1;
+        while (top * 2 <= cnt) top *= 2;
+        double total_w = 0.0, total_wy = 0.0;
+        for (index_t step = 0; step < cnt; ++step) {
+            const index_t q = forward ? step : cnt - 1 - step;
+            const double wi = w_[seq[q]];
+            const index_t r = rank[q];
+            const double wy = wi * sv[r];
+            for (index_t j = r + 1; j <= cnt; j += j & -j) {
+                fw[j] += wi;
+                fwy[j] += wy;
+            }
+            total_w += wi;
+            total_wy += wy;
+            const double half = 0.5 * total_w;
+            // largest prefix of ranks with cumulative weight <= half: rank `pos` is the median's
+            index_t pos = 0;
+            double cw = 0.0, cwy = 0.0;
+            for (index_t bit = top; bit; bit >>= 1) {
+                const index_t nx = pos + bit;
+                if (nx <= cnt && cw + fw[nx] <= half) {
+                    pos = nx;
+                    cw += fw[nx];
+                    cwy += fwy[nx];
+                }
+            }
+            double m = sv[pos];
+            if (cw == half && cw > 0.0) {
+                // the cumulative weight reaches half exactly at an active rank below: midpoint
+                index_t p2 = 0;
+                double c2 = 0.0;
+                for (index_t bit = top; bit; bit >>= 1) {
+                    const index_t nx = p2 + bit;
+                    if (nx <= cnt && c2 + fw[nx] < half) {
+                        p2 = nx;
+                        c2 += fw[nx];
+                    }
+                }
+                m = (sv[p2] + sv[pos]) / 2.0;
+            }
+            const double wr = total_w - cw, wyr = total_wy - cwy;
+            out[q] += (wyr - m * wr) + (m * cw - cwy);
+            if (med) med[q] = m;
+        }
+    }
+
+    // Absolute error of the samples seq[0..cnt) summed over the outputs; med (K entries, may be
+    // null) receives each output's weighted median.
+    double mae_total(const std::int32_t* seq, index_t cnt, double* med) const {
+        double* out = mae_pre_.data();
+        std::fill(out, out + cnt, 0.0);
+        for (index_t k = 0; k < sh_.K; ++k) {
+            ae_pass(seq, cnt, k, true, out, mae_pmed_.data());
+            if (med) med[k] = mae_pmed_[cnt - 1];
+        }
+        return out[cnt - 1];
     }
 
     void node_value(index_t node, double lower, double upper) {
         const index_t ms = sh_.ms;
         double* dst = out_.value.data() + node * ms;
-        for (index_t k = 0; k < ms; ++k) dst[k] = tot_[k] / wn_;
+        if (mae_)
+            mae_total(node_ids(), end_ - start_, dst);
+        else
+            for (index_t k = 0; k < ms; ++k) dst[k] = tot_[k] / wn_;
         if (!sh_.opt.monotonic_cst.empty()) {
             if (dst[0] < lower)
                 dst[0] = lower;
@@ -640,6 +745,7 @@ private:
             std::fill(miss.begin(), miss.end(), 0.0);
             for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss.data(), ids[p]);
         }
+        if (mae_) return eval_sorted_mae(f, ids, v, cnt, nn, lower, upper);
         const int passes = nmiss > 0 ? 2 : 1;
         if (nmiss == 0 && sh_.K == 1 && sh_.opt.monotonic_cst.empty()) {
             if (sh_.cls && sh_.opt.criterion == Criterion::gini && integral_weights_)
@@ -684,6 +790,76 @@ private:
                         if (t >= static_cast<double>(v[p]) || std::isinf(t)) t = static_cast<double>(v[j]);
                         best.threshold = t;
                     }
+                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                }
+            }
+        }
+        return best;
+    }
+
+    // The exact splitter for absolute error: the errors of every prefix and suffix of the node's
+    // samples in the feature's order, precomputed (ae_pass), then the same candidates as the
+    // generic scan with the proxy -(AE_left + AE_right); missing values (at the end of the list)
+    // are tried on either side, and monotonic constraints compare the children's medians.
+    Choice eval_sorted_mae(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t nn, double lower,
+                           double upper) const {
+        Choice best;
+        const index_t nmiss = cnt - nn;
+        const index_t K = sh_.K;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        constexpr T FT = feature_threshold<T>();
+        const auto& mc = sh_.opt.monotonic_cst;
+        const int mono = mc.empty() ? 0 : mc[f];
+        double* pre = mae_pre_.data();
+        double* suf = mae_suf_.data();
+        std::int32_t* seq = mae_seq_.data();
+        const int passes = nmiss > 0 ? 2 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            // left sets: seq[0..o+p) with o missing samples first; right sets: the rest of ids
+            const index_t o = go_left ? nmiss : 0;
+            if (go_left) {
+                std::copy(ids + nn, ids + cnt, seq);
+                std::copy(ids, ids + nn, seq + nmiss);
+            } else {
+                std::copy(ids, ids + cnt, seq);
+            }
+            const index_t rlen = go_left ? nn : cnt;  // the right sets are suffixes of ids[0..rlen)
+            std::fill(pre, pre + o + nn, 0.0);
+            std::fill(suf, suf + rlen, 0.0);
+            for (index_t k = 0; k < K; ++k) {
+                ae_pass(seq, o + nn, k, true, pre, mae_pmed_.data());
+                ae_pass(ids, rlen, k, false, suf, mae_smed_.data());
+            }
+            double wl = 0.0;
+            for (index_t q = 0; q < o; ++q) wl += w_[seq[q]];
+            for (index_t j = 0; j < nn; ++j) {
+                wl += w_[ids[j]];
+                const index_t p = j + 1;
+                if (p < nn) {
+                    if (v[p] <= v[j] + FT) continue;
+                } else if (go_left || nmiss == 0) {
+                    break;
+                }
+                const index_t n_left = o + p;
+                const index_t n_right = cnt - n_left;
+                if (n_left < msl || n_right < msl) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                if (mono != 0) {
+                    const double ml = mae_pmed_[o + j], mr = mae_smed_[p];
+                    if (!(ml >= lower && mr >= lower && ml <= upper && mr <= upper &&
+                          (ml - mr) * static_cast<double>(mono) <= 0))
+                        continue;
+                }
+                const double pr = -(pre[o + j] + suf[p]) / static_cast<double>(K);
+                if (pr > best.proxy) {
+                    best.valid = true;
+                    best.proxy = pr;
+                    best.feature = f;
+                    best.nl_sorted = p;
+                    best.n_left = n_left;
+                    best.threshold = p == nn ? kInf : midpoint(v[j], v[p]);
                     best.mgl = nmiss == 0 ? n_left > n_right : go_left;
                 }
             }
@@ -985,8 +1161,30 @@ private:
         const double mwl = mwl_;
         if (nl < msl || cnt - nl < msl) return best;
         if (wl < mwl || wn_ - wl < mwl) return best;
-        if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
-        const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+        double pr;
+        if (mae_) {
+            // the two sides' absolute errors (and medians for the monotonic check)
+            std::int32_t* seq = mae_seq_.data();
+            index_t a = 0, b = nl;
+            for (index_t p = 0; p < cnt; ++p) {
+                const T v = fv_[p];
+                const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                seq[left ? a++ : b++] = ids[p];
+            }
+            double ml[1] = {0.0}, mr[1] = {0.0};
+            const bool one = sh_.K == 1;
+            const double ael = mae_total(seq, nl, one ? ml : nullptr);
+            const double aer = mae_total(seq + nl, cnt - nl, one ? mr : nullptr);
+            const auto& mc = sh_.opt.monotonic_cst;
+            if (!mc.empty() && mc[f] != 0 &&
+                !(ml[0] >= lower && mr[0] >= lower && ml[0] <= upper && mr[0] <= upper &&
+                  (ml[0] - mr[0]) * static_cast<double>(mc[f]) <= 0))
+                return best;
+            pr = -(ael + aer) / static_cast<double>(sh_.K);
+        } else {
+            if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
+            pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+        }
         best.valid = pr > -kInf;
         best.proxy = pr;
         best.feature = f;
@@ -1167,7 +1365,7 @@ private:
         index_t f_i = d, n_visited = 0, n_found = 0, n_drawn = 0;
         const index_t n_known = n_constant;
         index_t n_total = n_known;
-        const bool pre = sh_.presorted && maxf >= d && nt_ > 1 &&
+        const bool pre = sh_.presorted && maxf >= d && nt_ > 1 && !mae_ &&
                          (end_ - start_) * (d - n_known) >= 20000;
         if (pre) eval_all_parallel(n_known, lower, upper);
         Choice best;
@@ -1357,6 +1555,15 @@ private:
         if (sh_.cls) {
             imp_left = crit_.class_impurity(L_.data(), wl);
             imp_right = crit_.class_impurity(R_.data(), wr);
+        } else if (mae_) {
+            double ml[1] = {0.0}, mr[1] = {0.0};
+            const bool one = sh_.K == 1;
+            imp_left = mae_total(left_ids, cur_nl_, one ? ml : nullptr) / (wl * static_cast<double>(sh_.K));
+            imp_right = mae_total(left_ids + cur_nl_, cnt - cur_nl_, one ? mr : nullptr) /
+                        (wr * static_cast<double>(sh_.K));
+            improvement = (wn_ / w_total_) * (impurity - (wr / wn_ * imp_right) - (wl / wn_ * imp_left));
+            middle = (ml[0] + mr[0]) / 2.0;
+            return;
         } else if (sh_.opt.criterion == Criterion::poisson) {
             imp_left = crit_.poisson_loss(left_ids, cur_nl_, L_.data(), wl);
             imp_right = crit_.poisson_loss(left_ids + cur_nl_, cnt - cur_nl_, R_.data(), wr);
@@ -1553,7 +1760,8 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
     } else {
         require(opt.criterion != Criterion::gini && opt.criterion != Criterion::entropy,
                 "tree: regression needs a regression criterion");
-        require(opt.criterion != Criterion::absolute_error, "tree: absolute_error is not supported by the core");
+        require(opt.criterion != Criterion::absolute_error || opt.max_bins == 0 || opt.splitter != SplitterKind::best,
+                "tree: absolute_error needs the exact splitter (max_bins 0)");
     }
     if (!opt.monotonic_cst.empty()) {
         require(pb.n_outputs == 1, "tree: monotonic constraints need a single output");

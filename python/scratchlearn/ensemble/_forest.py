@@ -553,8 +553,8 @@ _FOREST_DOC = """
     ``max_bins=None`` uses the exact splitter, and then the trees are node for node
     scikit-learn's (same random_state, up to ties between equally good splits).
     ``estimators_`` are tree estimators whose ``tree_`` arrays are views of ``forest_nodes_``
-    (built on access; the pickle holds the node arrays once). ``criterion='absolute_error'`` is
-    not implemented yet.
+    (built on access; the pickle holds the node arrays once). ``criterion='absolute_error'``
+    always uses the exact splitter (``max_bins`` is ignored for it).
 """
 
 
