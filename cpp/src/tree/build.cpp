@@ -3,8 +3,8 @@
 // Layout of the work:
 //  - Shared (once per call): X transposed to columns; for the exact best splitter every feature's
 //    sample order sorted once (NaN last); for the histogram splitter every feature binned once
-//    (edges at midpoints between distinct values, at most max_bins bins, uint8 codes, NaN in its
-//    own bin).
+//    (edges at midpoints between distinct values, at most max_bins bins, uint8 codes found by
+//    binary search over the edges, NaN in bin 255).
 //  - Per tree (scratch allocated once per thread and reused tree after tree):
 //      exact best splitter: for each feature the node's samples in sorted order (ids and values).
 //        A node is the same range [start, end) of every feature's list; when it splits, each list's
@@ -13,6 +13,12 @@
 //      random splitter and histogram splitter: one list of the node's samples; a drawn feature's
 //        values are gathered (random: min, max and one threshold drawn between them; histogram:
 //        per-bin weighted statistics, then a scan over bins).
+//      histogram fast path (single output, no monotonic constraints): each sample's weight and
+//        target travel with its id through the partitions, one 256-bin histogram is cleared only
+//        where touched (an occupancy bitmap lists the non-empty bins in order), and gini /
+//        squared-error candidates are compared by cross-multiplication, without a division.
+//      absolute error (exact and random splitters): per feature, the errors of every prefix and
+//        suffix of the node's samples from a Fenwick tree over the target ranks (O(n log n)).
 //  - Candidate splits are scored with the criterion's proxy (a monotone function of the impurity
 //    decrease); the winner's children impurities and weighted impurity decrease are computed once.
 #include <algorithm>
@@ -159,7 +165,27 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 nan |= is_nan(v);
             }
             sh.has_nan[j] = nan;
-            if (sh.presorted || sh.hist) {
+            if (sh.hist) {
+                // the sorted non-missing values give the edges; each value's bin is the number of
+                // edges below it (a binary search: no sorted order of the samples is needed)
+                std::vector<T> sv;
+                sv.reserve(static_cast<size_t>(n));
+                for (index_t i = 0; i < n; ++i)
+                    if (!is_nan(col[i])) sv.push_back(col[i]);
+                std::sort(sv.begin(), sv.end());
+                const index_t nn = static_cast<index_t>(sv.size());
+                make_edges(sv.data(), nn, opt.max_bins, sh.edges[j]);
+                const std::vector<double>& e = sh.edges[j];
+                sh.n_bins[j] = static_cast<int>(e.size()) + 1;
+                std::uint8_t* code = sh.codes.data() + j * n;
+                for (index_t i = 0; i < n; ++i) {
+                    const T v = col[i];
+                    code[i] = is_nan(v) ? std::uint8_t{255}
+                                        : static_cast<std::uint8_t>(
+                                              std::lower_bound(e.begin(), e.end(), static_cast<double>(v)) - e.begin());
+                }
+            }
+            if (sh.presorted) {
                 // (value, index) pairs sorted, NaN last, ties by index
                 std::vector<std::pair<T, std::int32_t>> pv;
                 pv.reserve(static_cast<size_t>(n));
@@ -174,25 +200,7 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 std::vector<std::int32_t> ord(static_cast<size_t>(n));
                 for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
                 std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
-                if (sh.hist) {
-                    index_t nn = n;
-                    while (nn > 0 && is_nan(col[ord[nn - 1]])) --nn;
-                    std::vector<T> sv(static_cast<size_t>(nn));
-                    for (index_t i = 0; i < nn; ++i) sv[i] = col[ord[i]];
-                    make_edges(sv.data(), nn, opt.max_bins, sh.edges[j]);
-                    const std::vector<double>& e = sh.edges[j];
-                    sh.n_bins[j] = static_cast<int>(e.size()) + 1;
-                    std::uint8_t* code = sh.codes.data() + j * n;
-                    // walk the sorted order: bins increase monotonically
-                    index_t b = 0;
-                    for (index_t i = 0; i < nn; ++i) {
-                        const double v = static_cast<double>(col[ord[i]]);
-                        while (b < static_cast<index_t>(e.size()) && v > e[b]) ++b;
-                        code[ord[i]] = static_cast<std::uint8_t>(b);
-                    }
-                    for (index_t i = nn; i < n; ++i) code[ord[i]] = 255;
-                }
-                if (sh.presorted) std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
+                std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
             }
         });
     }
