@@ -400,6 +400,19 @@ struct Choice {
     index_t n_left = 0;
     index_t nl_sorted = 0;  // exact: how many of the feature's non-missing sorted samples go left
     int bin = 0;            // histogram: the last bin whose samples go left
+
+    // Keeps the candidate when its proxy beats the best so far (the first met on ties).
+    void offer(double pr, int f, index_t nl, double thr, bool missing_left, index_t nl_sort, int b) {
+        if (!(pr > proxy)) return;
+        valid = true;
+        proxy = pr;
+        feature = f;
+        n_left = nl;
+        threshold = thr;
+        mgl = missing_left;
+        nl_sorted = nl_sort;
+        bin = b;
+    }
 };
 
 struct Record {
@@ -785,21 +798,8 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.nl_sorted = p;
-                    best.n_left = n_left;
-                    if (p == nn) {
-                        best.threshold = kInf;
-                    } else {
-                        double t = static_cast<double>(v[j]) / 2.0 + static_cast<double>(v[p]) / 2.0;
-                        if (t >= static_cast<double>(v[p]) || std::isinf(t)) t = static_cast<double>(v[j]);
-                        best.threshold = t;
-                    }
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : midpoint(v[j], v[p]), nmiss == 0 ? n_left > n_right : go_left, p, 0);
             }
         }
         return best;
@@ -861,15 +861,8 @@ private:
                         continue;
                 }
                 const double pr = -(pre[o + j] + suf[p]) / static_cast<double>(K);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.nl_sorted = p;
-                    best.n_left = n_left;
-                    best.threshold = p == nn ? kInf : midpoint(v[j], v[p]);
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : midpoint(v[j], v[p]), nmiss == 0 ? n_left > n_right : go_left, p, 0);
             }
         }
         return best;
@@ -920,15 +913,7 @@ private:
             if (wl < mwl || wr < mwl) continue;
             // the generic gini proxy's very operations (equal candidates compare equal across paths)
             const double pr = -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
-            if (pr > best.proxy) {
-                best.valid = true;
-                best.proxy = pr;
-                best.feature = f;
-                best.nl_sorted = p;
-                best.n_left = p;
-                best.threshold = midpoint(v[j], v[p]);
-                best.mgl = p > cnt - p;
-            }
+            best.offer(pr, f, p, midpoint(v[j], v[p]), p > cnt - p, p, 0);
         }
         return best;
     }
@@ -954,15 +939,7 @@ private:
             if (wl < mwl || wr < mwl) continue;
             const double sr = st - sl;
             const double pr = sl * sl / wl + sr * sr / wr;
-            if (pr > best.proxy) {
-                best.valid = true;
-                best.proxy = pr;
-                best.feature = f;
-                best.nl_sorted = p;
-                best.n_left = p;
-                best.threshold = midpoint(v[j], v[p]);
-                best.mgl = p > cnt - p;
-            }
+            best.offer(pr, f, p, midpoint(v[j], v[p]), p > cnt - p, p, 0);
         }
         return best;
     }
@@ -1055,14 +1032,8 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.n_left = n_left;
-                    best.threshold = b == last ? kInf : sh_.edges[f][b];
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           b == last ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left, 0, 0);
             }
         }
         return best;
@@ -1116,14 +1087,8 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.n_left = n_left;
-                    best.threshold = p == nn ? kInf : sh_.edges[f][pairs_[j].first];
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : sh_.edges[f][pairs_[j].first], nmiss == 0 ? n_left > n_right : go_left, 0, 0);
             }
         }
         return best;
@@ -1308,15 +1273,8 @@ private:
                     } else {
                         pr = crit_.proxy(L, wl, tot, wt);
                     }
-                    if (pr > best.proxy) {
-                        best.valid = true;
-                        best.proxy = pr;
-                        best.feature = f;
-                        best.n_left = n_left;
-                        best.bin = b;
-                        best.threshold = b == last ? kInf : sh_.edges[f][b];
-                        best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                    }
+                    best.offer(pr, f, n_left,
+                               b == last ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left, 0, b);
                 }
             }
         }
