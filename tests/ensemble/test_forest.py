@@ -68,6 +68,17 @@ def test_random_forest_regressor_exact_equals_sklearn():
     assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
 
 
+def test_absolute_error_forest_equals_sklearn():
+    # absolute error always grows exact trees (max_bins is not used for it)
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32)
+    kw = dict(n_estimators=4, random_state=1, min_samples_leaf=5, criterion="absolute_error")
+    ours = sl_ensemble.RandomForestRegressor(**kw).fit(X, y)
+    theirs = sk_ensemble.RandomForestRegressor(**kw).fit(X, y)
+    assert_same_forest(ours, theirs)
+    assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+
+
 def test_oob_equals_sklearn_and_callable():
     X, y = _cancer()
     kw = dict(n_estimators=15, random_state=0, oob_score=True)
@@ -182,7 +193,22 @@ def test_pickle_round_trip_and_size():
     clone = pickle.loads(blob)
     assert_array_equal(clone.predict_proba(X), rf.predict_proba(X))
     ref = sk_ensemble.RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
-    assert len(blob) < 0.75 * len(pickle.dumps(ref))
+    assert len(blob) <= 0.5 * len(pickle.dumps(ref))
+
+
+@pytest.mark.parametrize("kw", [{}, {"criterion": "entropy"}, {"class_weight": "balanced"}])
+def test_compact_pickle_restores_every_array(kw):
+    # the pickle holds float32 class counts instead of value / weights / impurity where those
+    # follow from them exactly, the full arrays otherwise (here: fractional class weights)
+    X, y = make_classification(600, 6, n_classes=3, n_informative=4, random_state=1)
+    rf = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, **kw).fit(X, y)
+    clone = pickle.loads(pickle.dumps(rf))
+    for key in ("value", "impurity", "weighted_n_node_samples", "threshold", "children_left"):
+        a, b = getattr(rf.forest_nodes_, key), getattr(clone.forest_nodes_, key)
+        assert a.dtype == b.dtype
+        assert_array_equal(a, b)
+    assert_array_equal(clone.feature_importances_, rf.feature_importances_)
+    assert_array_equal(clone.predict_proba(X), rf.predict_proba(X))
 
 
 def test_float32_input():

@@ -115,6 +115,65 @@ def test_diabetes_regression():
         assert_same_tree(ours, theirs, rtol=1e-8)
 
 
+MAE_PARAMS = [
+    {},
+    {"max_depth": 4},
+    {"min_samples_leaf": 5},
+    {"max_leaf_nodes": 10},
+    {"max_features": 3, "max_depth": 6},
+    {"monotonic_cst": [1, 0, 0, 0, 0, -1], "max_depth": 4},
+]
+
+
+@pytest.mark.parametrize("params", MAE_PARAMS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_absolute_error_node_for_node(params, dtype):
+    # leaf values are weighted medians, impurities mean absolute deviations from them
+    X, _, y = _continuous(n=300, seed=5)
+    X = X.astype(dtype)
+    ours = sl_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params).fit(X, y)
+    theirs = sk_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params).fit(X, y)
+    assert_same_tree(ours, theirs, exact_threshold=dtype == np.float32, rtol=1e-8)
+    assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-10)
+
+
+def test_absolute_error_weights_multi_output_and_real_data():
+    X, _, y = _continuous(n=300, seed=6)
+    X = X.astype(np.float32)
+    rng = np.random.RandomState(0)
+    # real-valued weights, integer weights (median midpoints); leaves of 3 samples or a bounded
+    # depth keep away the ties between equally good splits (two-sample nodes: every cut is exact)
+    for sw, params in ((rng.rand(len(y)), {"min_samples_leaf": 3}),
+                       (rng.randint(1, 4, len(y)).astype(float), {"max_depth": 6})):
+        ours = sl_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params)
+        theirs = sk_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params)
+        assert_same_tree(ours.fit(X, y, sample_weight=sw), theirs.fit(X, y, sample_weight=sw), rtol=1e-8)
+    Y = np.c_[y, X[:, 1] * 2 + rng.randn(len(y))]
+    ours = sl_tree.DecisionTreeRegressor(criterion="absolute_error", max_depth=5, random_state=0).fit(X, Y)
+    theirs = sk_tree.DecisionTreeRegressor(criterion="absolute_error", max_depth=5, random_state=0).fit(X, Y)
+    assert_same_tree(ours, theirs, rtol=1e-8)
+    Xd, yd = load_diabetes(return_X_y=True)
+    Xd = Xd.astype(np.float32)
+    ours = sl_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0).fit(Xd, yd)
+    theirs = sk_tree.DecisionTreeRegressor(criterion="absolute_error", random_state=0).fit(Xd, yd)
+    assert_same_tree(ours, theirs, rtol=1e-8)
+    ours = sl_tree.ExtraTreeRegressor(criterion="absolute_error", random_state=3, max_depth=5).fit(X, y)
+    theirs = sk_tree.ExtraTreeRegressor(criterion="absolute_error", random_state=3, max_depth=5).fit(X, y)
+    assert_same_tree(ours, theirs, rtol=1e-8)
+
+
+def test_absolute_error_missing_values():
+    # missing values go to the side whose real left/right absolute errors are lower; the leaves
+    # hold medians of the training targets that reach them
+    X, _, y = _continuous(n=200, seed=7)
+    X[::7, 1] = np.nan
+    est = sl_tree.DecisionTreeRegressor(criterion="absolute_error", max_depth=3, random_state=0).fit(X, y)
+    leaves = est.apply(X)
+    for leaf in np.unique(leaves):
+        assert_allclose(est.tree_.value[leaf, 0, 0], np.median(y[leaves == leaf]))
+    assert np.all(np.isfinite(est.predict(X)))
+
+
 def test_extra_trees_node_for_node():
     X, y, yr = _continuous(seed=4)
     X = X.astype(np.float32)
@@ -303,8 +362,6 @@ def test_bad_data():
         sl_tree.DecisionTreeClassifier(monotonic_cst=[1] + [0] * 5).fit(X, np.arange(50) % 3)
     with pytest.raises(ValueError, match="Sample weights|sample_weight"):
         sl_tree.DecisionTreeClassifier().fit(X, y, sample_weight=np.zeros(len(X)))
-    with pytest.raises(NotImplementedError, match="absolute_error"):
-        sl_tree.DecisionTreeRegressor(criterion="absolute_error").fit(X, yr)
 
 
 def test_core_rejects_bad_tree_arrays():
@@ -325,4 +382,16 @@ def test_core_rejects_bad_tree_arrays():
     args["feature"] = np.array([0, -2, -2], dtype=np.int32)
     args["children_left"] = np.array([0, -1, -1], dtype=np.int32)
     with pytest.raises(ValueError, match="child index out of range"):
+        _core.tree.apply(X, n_threads=1, **args)
+    # a node with two parents, and a node no parent reaches
+    args["children_left"] = np.array([1, -1, -1, -1], dtype=np.int32)
+    args["children_right"] = np.array([1, -1, -1, -1], dtype=np.int32)
+    for key, v in (("feature", [0, -2, -2, -2]), ("threshold", np.zeros(4)),
+                   ("missing_go_to_left", np.zeros(4, dtype=np.uint8)), ("value", np.zeros((4, 1)))):
+        args[key] = np.asarray(v, dtype=np.int32) if key == "feature" else v
+    args["node_offset"] = np.array([0, 4], dtype=np.int64)
+    with pytest.raises(ValueError, match="two parents"):
+        _core.tree.apply(X, n_threads=1, **args)
+    args["children_right"] = np.array([2, -1, -1, -1], dtype=np.int32)
+    with pytest.raises(ValueError, match="not reachable"):
         _core.tree.apply(X, n_threads=1, **args)

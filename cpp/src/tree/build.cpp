@@ -3,8 +3,8 @@
 // Layout of the work:
 //  - Shared (once per call): X transposed to columns; for the exact best splitter every feature's
 //    sample order sorted once (NaN last); for the histogram splitter every feature binned once
-//    (edges at midpoints between distinct values, at most max_bins bins, uint8 codes, NaN in its
-//    own bin).
+//    (edges at midpoints between distinct values, at most max_bins bins, uint8 codes found by
+//    binary search over the edges, NaN in bin 255).
 //  - Per tree (scratch allocated once per thread and reused tree after tree):
 //      exact best splitter: for each feature the node's samples in sorted order (ids and values).
 //        A node is the same range [start, end) of every feature's list; when it splits, each list's
@@ -13,6 +13,12 @@
 //      random splitter and histogram splitter: one list of the node's samples; a drawn feature's
 //        values are gathered (random: min, max and one threshold drawn between them; histogram:
 //        per-bin weighted statistics, then a scan over bins).
+//      histogram fast path (single output, no monotonic constraints): each sample's weight and
+//        target travel with its id through the partitions, one 256-bin histogram is cleared only
+//        where touched (an occupancy bitmap lists the non-empty bins in order), and gini /
+//        squared-error candidates are compared by cross-multiplication, without a division.
+//      absolute error (exact and random splitters): per feature, the errors of every prefix and
+//        suffix of the node's samples from a Fenwick tree over the target ranks (O(n log n)).
 //  - Candidate splits are scored with the criterion's proxy (a monotone function of the impurity
 //    decrease); the winner's children impurities and weighted impurity decrease are computed once.
 #include <algorithm>
@@ -159,7 +165,27 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 nan |= is_nan(v);
             }
             sh.has_nan[j] = nan;
-            if (sh.presorted || sh.hist) {
+            if (sh.hist) {
+                // the sorted non-missing values give the edges; each value's bin is the number of
+                // edges below it (a binary search: no sorted order of the samples is needed)
+                std::vector<T> sv;
+                sv.reserve(static_cast<size_t>(n));
+                for (index_t i = 0; i < n; ++i)
+                    if (!is_nan(col[i])) sv.push_back(col[i]);
+                std::sort(sv.begin(), sv.end());
+                const index_t nn = static_cast<index_t>(sv.size());
+                make_edges(sv.data(), nn, opt.max_bins, sh.edges[j]);
+                const std::vector<double>& e = sh.edges[j];
+                sh.n_bins[j] = static_cast<int>(e.size()) + 1;
+                std::uint8_t* code = sh.codes.data() + j * n;
+                for (index_t i = 0; i < n; ++i) {
+                    const T v = col[i];
+                    code[i] = is_nan(v) ? std::uint8_t{255}
+                                        : static_cast<std::uint8_t>(
+                                              std::lower_bound(e.begin(), e.end(), static_cast<double>(v)) - e.begin());
+                }
+            }
+            if (sh.presorted) {
                 // (value, index) pairs sorted, NaN last, ties by index
                 std::vector<std::pair<T, std::int32_t>> pv;
                 pv.reserve(static_cast<size_t>(n));
@@ -174,25 +200,7 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 std::vector<std::int32_t> ord(static_cast<size_t>(n));
                 for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
                 std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
-                if (sh.hist) {
-                    index_t nn = n;
-                    while (nn > 0 && is_nan(col[ord[nn - 1]])) --nn;
-                    std::vector<T> sv(static_cast<size_t>(nn));
-                    for (index_t i = 0; i < nn; ++i) sv[i] = col[ord[i]];
-                    make_edges(sv.data(), nn, opt.max_bins, sh.edges[j]);
-                    const std::vector<double>& e = sh.edges[j];
-                    sh.n_bins[j] = static_cast<int>(e.size()) + 1;
-                    std::uint8_t* code = sh.codes.data() + j * n;
-                    // walk the sorted order: bins increase monotonically
-                    index_t b = 0;
-                    for (index_t i = 0; i < nn; ++i) {
-                        const double v = static_cast<double>(col[ord[i]]);
-                        while (b < static_cast<index_t>(e.size()) && v > e[b]) ++b;
-                        code[ord[i]] = static_cast<std::uint8_t>(b);
-                    }
-                    for (index_t i = nn; i < n; ++i) code[ord[i]] = 255;
-                }
-                if (sh.presorted) std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
+                std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
             }
         });
     }
@@ -391,6 +399,20 @@ struct Choice {
     bool mgl = false;
     index_t n_left = 0;
     index_t nl_sorted = 0;  // exact: how many of the feature's non-missing sorted samples go left
+    int bin = 0;            // histogram: the last bin whose samples go left
+
+    // Keeps the candidate when its proxy beats the best so far (the first met on ties).
+    void offer(double pr, int f, index_t nl, double thr, bool missing_left, index_t nl_sort, int b) {
+        if (!(pr > proxy)) return;
+        valid = true;
+        proxy = pr;
+        feature = f;
+        n_left = nl;
+        threshold = thr;
+        mgl = missing_left;
+        nl_sorted = nl_sort;
+        bin = b;
+    }
 };
 
 struct Record {
@@ -462,6 +484,31 @@ public:
             fv_.resize(static_cast<size_t>(m_));
             tmp_ids_.resize(static_cast<size_t>(m_));
         }
+        mae_ = !sh.cls && sh.opt.criterion == Criterion::absolute_error;
+        if (mae_) {
+            const size_t mm = static_cast<size_t>(m_);
+            for (auto* v : {&mae_ord_, &mae_rank_, &mae_seq_}) v->resize(mm);
+            for (auto* v : {&mae_sv_, &mae_pre_, &mae_suf_, &mae_pmed_, &mae_smed_}) v->resize(mm);
+            fen_w_.resize(mm + 1);
+            fen_wy_.resize(mm + 1);
+        }
+        // the histogram splitter's common case: each sample's weight and target kept next to its id
+        fast_ = sh.hist && sh.K == 1 && sh.opt.monotonic_cst.empty() &&
+                (sh.cls || sh.opt.criterion == Criterion::squared_error ||
+                 sh.opt.criterion == Criterion::friedman_mse);
+        if (fast_) {
+            sw_.resize(static_cast<size_t>(m_));
+            sy_.resize(static_cast<size_t>(m_));
+            tmp_w_.resize(static_cast<size_t>(m_));
+            tmp_y_.resize(static_cast<size_t>(m_));
+            for (index_t p = 0; p < m_; ++p) {
+                const std::int32_t i = samples_[p];
+                sw_[p] = weights[i];
+                sy_[p] = sh.cls ? static_cast<double>(sh.ycode[i]) : sh.pb->y[i];
+            }
+            fst_ = sh.cls ? sh.C + 2 : 3;
+            fhist_.assign(static_cast<size_t>(256 * fst_), 0.0);
+        }
         const index_t ms = sh.ms;
         tot_.assign(ms, 0.0);
         L_.assign(ms, 0.0);
@@ -500,6 +547,21 @@ private:
     std::vector<Choice> results_;
     std::vector<std::pair<std::uint8_t, std::int32_t>> pairs_;
     std::vector<std::uint8_t> is_constant_;
+    // histogram fast path (single output, no monotonic constraints): per node sample its weight and
+    // target (class code or y), partitioned with samples_; one 256-bin histogram (bin 255: missing)
+    // of fst_ values per bin (weight, per-class weights or weighted target sum, count), kept zero
+    // between uses (only the touched bins are cleared)
+    bool fast_ = false;
+    int fst_ = 0;
+    std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
+    index_t cur_nl_ = 0;  // the split being applied: how many samples go left
+    // absolute error: scratch of ae_pass (order, ranks, sorted targets, Fenwick sums) and the
+    // prefix / suffix errors and medians of a node
+    bool mae_ = false;
+    // (mutable: scratch of the const split evaluation, never used by two threads: the threads over
+    // features are off for absolute error)
+    mutable std::vector<std::int32_t> mae_ord_, mae_rank_, mae_seq_;
+    mutable std::vector<double> mae_sv_, fen_w_, fen_wy_, mae_pre_, mae_suf_, mae_pmed_, mae_smed_;
     TreeArrays out_;
     // current node
     index_t start_ = 0, end_ = 0;
@@ -515,6 +577,28 @@ private:
         start_ = start;
         end_ = end;
         std::fill(tot_.begin(), tot_.end(), 0.0);
+        if (fast_) {
+            const double* w = sw_.data() + start;
+            const double* yv = sy_.data() + start;
+            double wn = 0.0, sq = 0.0;
+            if (sh_.cls) {
+                for (index_t p = 0; p < end - start; ++p) {
+                    tot_[static_cast<int>(yv[p])] += w[p];
+                    wn += w[p];
+                }
+            } else {
+                double s0 = 0.0;
+                for (index_t p = 0; p < end - start; ++p) {
+                    s0 += w[p] * yv[p];
+                    wn += w[p];
+                }
+                tot_[0] = s0;
+                for (index_t p = 0; p < end - start; ++p) sq += w[p] * yv[p] * yv[p];
+            }
+            wn_ = wn;
+            sq_total_ = sq;
+            return;
+        }
         const std::int32_t* ids = node_ids();
         double wn = 0.0;
         for (index_t p = 0; p < end - start; ++p) wn += crit_.add(tot_.data(), ids[p]);
@@ -522,14 +606,104 @@ private:
         sq_total_ = sh_.cls ? 0.0 : crit_.sq_sum(ids, end - start);
     }
 
-    double node_impurity() const {
+    double node_impurity() {
+        if (mae_) return mae_total(node_ids(), end_ - start_, nullptr) / (wn_ * static_cast<double>(sh_.K));
         return crit_.node_impurity(node_ids(), end_ - start_, tot_.data(), wn_, sq_total_);
+    }
+
+    // ---- absolute error: weighted medians and absolute errors of growing sets of samples
+    //
+    // The samples of seq are ranked by target (output k); walking seq forward (or backward) each
+    // sample is activated at its rank in a Fenwick tree of weights and weighted targets. After each
+    // step the weighted median of the active set is the smallest active rank whose cumulative
+    // weight exceeds half the total (the midpoint of the two neighbours when a cumulative weight
+    // equals half exactly), and its absolute error follows from the prefix sums below the median:
+    //     Σ w |y - m| = (Σ_right w y - m Σ_right w) + (m Σ_left w - Σ_left w y).
+    // out[q] += the error of seq[0..q] (forward) or seq[q..cnt) (backward); med[q] = its median.
+    // O(cnt log cnt).
+    void ae_pass(const std::int32_t* seq, index_t cnt, index_t k, bool forward, double* out, double* med) const {
+        const index_t K = sh_.K;
+        const double* y = sh_.pb->y;
+        std::int32_t* ord = mae_ord_.data();
+        std::int32_t* rank = mae_rank_.data();
+        double* sv = mae_sv_.data();
+        for (index_t q = 0; q < cnt; ++q) ord[q] = static_cast<std::int32_t>(q);
+        std::sort(ord, ord + cnt, [&](std::int32_t a, std::int32_t b) {
+            return y[seq[a] * K + k] < y[seq[b] * K + k];
+        });
+        for (index_t r = 0; r < cnt; ++r) {
+            rank[ord[r]] = static_cast<std::int32_t>(r);
+            sv[r] = y[seq[ord[r]] * K + k];
+        }
+        double* fw = fen_w_.data();
+        double* fwy = fen_wy_.data();
+        std::fill(fw, fw + cnt + 1, 0.0);
+        std::fill(fwy, fwy + cnt + 1, 0.0);
+        index_t top = 1;
+        while (top * 2 <= cnt) top *= 2;
+        double total_w = 0.0, total_wy = 0.0;
+        for (index_t step = 0; step < cnt; ++step) {
+            const index_t q = forward ? step : cnt - 1 - step;
+            const double wi = w_[seq[q]];
+            const index_t r = rank[q];
+            const double wy = wi * sv[r];
+            for (index_t j = r + 1; j <= cnt; j += j & -j) {
+                fw[j] += wi;
+                fwy[j] += wy;
+            }
+            total_w += wi;
+            total_wy += wy;
+            const double half = 0.5 * total_w;
+            // largest prefix of ranks with cumulative weight <= half: rank `pos` is the median's
+            index_t pos = 0;
+            double cw = 0.0, cwy = 0.0;
+            for (index_t bit = top; bit; bit >>= 1) {
+                const index_t nx = pos + bit;
+                if (nx <= cnt && cw + fw[nx] <= half) {
+                    pos = nx;
+                    cw += fw[nx];
+                    cwy += fwy[nx];
+                }
+            }
+            double m = sv[pos];
+            if (cw == half && cw > 0.0) {
+                // the cumulative weight reaches half exactly at an active rank below: midpoint
+                index_t p2 = 0;
+                double c2 = 0.0;
+                for (index_t bit = top; bit; bit >>= 1) {
+                    const index_t nx = p2 + bit;
+                    if (nx <= cnt && c2 + fw[nx] < half) {
+                        p2 = nx;
+                        c2 += fw[nx];
+                    }
+                }
+                m = (sv[p2] + sv[pos]) / 2.0;
+            }
+            const double wr = total_w - cw, wyr = total_wy - cwy;
+            out[q] += (wyr - m * wr) + (m * cw - cwy);
+            if (med) med[q] = m;
+        }
+    }
+
+    // Absolute error of the samples seq[0..cnt) summed over the outputs; med (K entries, may be
+    // null) receives each output's weighted median.
+    double mae_total(const std::int32_t* seq, index_t cnt, double* med) const {
+        double* out = mae_pre_.data();
+        std::fill(out, out + cnt, 0.0);
+        for (index_t k = 0; k < sh_.K; ++k) {
+            ae_pass(seq, cnt, k, true, out, mae_pmed_.data());
+            if (med) med[k] = mae_pmed_[cnt - 1];
+        }
+        return out[cnt - 1];
     }
 
     void node_value(index_t node, double lower, double upper) {
         const index_t ms = sh_.ms;
         double* dst = out_.value.data() + node * ms;
-        for (index_t k = 0; k < ms; ++k) dst[k] = tot_[k] / wn_;
+        if (mae_)
+            mae_total(node_ids(), end_ - start_, dst);
+        else
+            for (index_t k = 0; k < ms; ++k) dst[k] = tot_[k] / wn_;
         if (!sh_.opt.monotonic_cst.empty()) {
             if (dst[0] < lower)
                 dst[0] = lower;
@@ -592,6 +766,7 @@ private:
             std::fill(miss.begin(), miss.end(), 0.0);
             for (index_t p = nn; p < cnt; ++p) wmiss += crit_.add(miss.data(), ids[p]);
         }
+        if (mae_) return eval_sorted_mae(f, ids, v, cnt, nn, lower, upper);
         const int passes = nmiss > 0 ? 2 : 1;
         if (nmiss == 0 && sh_.K == 1 && sh_.opt.monotonic_cst.empty()) {
             if (sh_.cls && sh_.opt.criterion == Criterion::gini && integral_weights_)
@@ -623,21 +798,71 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.nl_sorted = p;
-                    best.n_left = n_left;
-                    if (p == nn) {
-                        best.threshold = kInf;
-                    } else {
-                        double t = static_cast<double>(v[j]) / 2.0 + static_cast<double>(v[p]) / 2.0;
-                        if (t >= static_cast<double>(v[p]) || std::isinf(t)) t = static_cast<double>(v[j]);
-                        best.threshold = t;
-                    }
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : midpoint(v[j], v[p]), nmiss == 0 ? n_left > n_right : go_left, p, 0);
+            }
+        }
+        return best;
+    }
+
+    // The exact splitter for absolute error: the errors of every prefix and suffix of the node's
+    // samples in the feature's order, precomputed (ae_pass), then the same candidates as the
+    // generic scan with the proxy -(AE_left + AE_right); missing values (at the end of the list)
+    // are tried on either side, and monotonic constraints compare the children's medians.
+    Choice eval_sorted_mae(int f, const std::int32_t* ids, const T* v, index_t cnt, index_t nn, double lower,
+                           double upper) const {
+        Choice best;
+        const index_t nmiss = cnt - nn;
+        const index_t K = sh_.K;
+        const index_t msl = sh_.opt.min_samples_leaf;
+        const double mwl = mwl_;
+        constexpr T FT = feature_threshold<T>();
+        const auto& mc = sh_.opt.monotonic_cst;
+        const int mono = mc.empty() ? 0 : mc[f];
+        double* pre = mae_pre_.data();
+        double* suf = mae_suf_.data();
+        std::int32_t* seq = mae_seq_.data();
+        const int passes = nmiss > 0 ? 2 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            const bool go_left = pass == 1;
+            // left sets: seq[0..o+p) with o missing samples first; right sets: the rest of ids
+            const index_t o = go_left ? nmiss : 0;
+            if (go_left) {
+                std::copy(ids + nn, ids + cnt, seq);
+                std::copy(ids, ids + nn, seq + nmiss);
+            } else {
+                std::copy(ids, ids + cnt, seq);
+            }
+            const index_t rlen = go_left ? nn : cnt;  // the right sets are suffixes of ids[0..rlen)
+            std::fill(pre, pre + o + nn, 0.0);
+            std::fill(suf, suf + rlen, 0.0);
+            for (index_t k = 0; k < K; ++k) {
+                ae_pass(seq, o + nn, k, true, pre, mae_pmed_.data());
+                ae_pass(ids, rlen, k, false, suf, mae_smed_.data());
+            }
+            double wl = 0.0;
+            for (index_t q = 0; q < o; ++q) wl += w_[seq[q]];
+            for (index_t j = 0; j < nn; ++j) {
+                wl += w_[ids[j]];
+                const index_t p = j + 1;
+                if (p < nn) {
+                    if (v[p] <= v[j] + FT) continue;
+                } else if (go_left || nmiss == 0) {
+                    break;
                 }
+                const index_t n_left = o + p;
+                const index_t n_right = cnt - n_left;
+                if (n_left < msl || n_right < msl) continue;
+                if (wl < mwl || wn_ - wl < mwl) continue;
+                if (mono != 0) {
+                    const double ml = mae_pmed_[o + j], mr = mae_smed_[p];
+                    if (!(ml >= lower && mr >= lower && ml <= upper && mr <= upper &&
+                          (ml - mr) * static_cast<double>(mono) <= 0))
+                        continue;
+                }
+                const double pr = -(pre[o + j] + suf[p]) / static_cast<double>(K);
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : midpoint(v[j], v[p]), nmiss == 0 ? n_left > n_right : go_left, p, 0);
             }
         }
         return best;
@@ -688,15 +913,7 @@ private:
             if (wl < mwl || wr < mwl) continue;
             // the generic gini proxy's very operations (equal candidates compare equal across paths)
             const double pr = -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
-            if (pr > best.proxy) {
-                best.valid = true;
-                best.proxy = pr;
-                best.feature = f;
-                best.nl_sorted = p;
-                best.n_left = p;
-                best.threshold = midpoint(v[j], v[p]);
-                best.mgl = p > cnt - p;
-            }
+            best.offer(pr, f, p, midpoint(v[j], v[p]), p > cnt - p, p, 0);
         }
         return best;
     }
@@ -722,15 +939,7 @@ private:
             if (wl < mwl || wr < mwl) continue;
             const double sr = st - sl;
             const double pr = sl * sl / wl + sr * sr / wr;
-            if (pr > best.proxy) {
-                best.valid = true;
-                best.proxy = pr;
-                best.feature = f;
-                best.nl_sorted = p;
-                best.n_left = p;
-                best.threshold = midpoint(v[j], v[p]);
-                best.mgl = p > cnt - p;
-            }
+            best.offer(pr, f, p, midpoint(v[j], v[p]), p > cnt - p, p, 0);
         }
         return best;
     }
@@ -823,14 +1032,8 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.n_left = n_left;
-                    best.threshold = b == last ? kInf : sh_.edges[f][b];
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           b == last ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left, 0, 0);
             }
         }
         return best;
@@ -884,14 +1087,8 @@ private:
                 if (!mono_ok(f, L.data(), wl, lower, upper)) continue;
                 if (wl < mwl || wn_ - wl < mwl) continue;
                 const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
-                if (pr > best.proxy) {
-                    best.valid = true;
-                    best.proxy = pr;
-                    best.feature = f;
-                    best.n_left = n_left;
-                    best.threshold = p == nn ? kInf : sh_.edges[f][pairs_[j].first];
-                    best.mgl = nmiss == 0 ? n_left > n_right : go_left;
-                }
+                best.offer(pr, f, n_left,
+                           p == nn ? kInf : sh_.edges[f][pairs_[j].first], nmiss == 0 ? n_left > n_right : go_left, 0, 0);
             }
         }
         return best;
@@ -937,8 +1134,30 @@ private:
         const double mwl = mwl_;
         if (nl < msl || cnt - nl < msl) return best;
         if (wl < mwl || wn_ - wl < mwl) return best;
-        if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
-        const double pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+        double pr;
+        if (mae_) {
+            // the two sides' absolute errors (and medians for the monotonic check)
+            std::int32_t* seq = mae_seq_.data();
+            index_t a = 0, b = nl;
+            for (index_t p = 0; p < cnt; ++p) {
+                const T v = fv_[p];
+                const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                seq[left ? a++ : b++] = ids[p];
+            }
+            double ml[1] = {0.0}, mr[1] = {0.0};
+            const bool one = sh_.K == 1;
+            const double ael = mae_total(seq, nl, one ? ml : nullptr);
+            const double aer = mae_total(seq + nl, cnt - nl, one ? mr : nullptr);
+            const auto& mc = sh_.opt.monotonic_cst;
+            if (!mc.empty() && mc[f] != 0 &&
+                !(ml[0] >= lower && mr[0] >= lower && ml[0] <= upper && mr[0] <= upper &&
+                  (ml[0] - mr[0]) * static_cast<double>(mc[f]) <= 0))
+                return best;
+            pr = -(ael + aer) / static_cast<double>(sh_.K);
+        } else {
+            if (!mono_ok(f, L.data(), wl, lower, upper)) return best;
+            pr = crit_.proxy(L.data(), wl, tot_.data(), wn_);
+        }
         best.valid = pr > -kInf;
         best.proxy = pr;
         best.feature = f;
@@ -948,8 +1167,132 @@ private:
         return best;
     }
 
+    // The histogram fast path for one feature: per-bin statistics of the node's samples (the
+    // touched bins recorded in a 256-bit map, so an empty bin costs nothing), then a scan over the
+    // non-empty bins in order, missing values tried on either side. Same candidates, statistics and
+    // order of sums as eval_hist.
+    Choice eval_hist_fast(int f, bool& constant) {
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        const int st = fst_;
+        const int ci = st - 1;  // where the count is
+        double* H = fhist_.data();
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        if (sh_.cls) {
+            for (index_t p = 0; p < cnt; ++p) {
+                const int b = code[ids[p]];
+                double* h = H + b * st;
+                h[0] += w[p];
+                h[1 + static_cast<int>(yv[p])] += w[p];
+                h[ci] += 1.0;
+                occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const int b = code[ids[p]];
+                double* h = H + b * st;
+                h[0] += w[p];
+                h[1] += w[p] * yv[p];
+                h[2] += 1.0;
+                occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+            }
+        }
+        // the non-empty bins in order (the missing bin 255 apart)
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                bins[nb++] = b;
+            }
+        }
+        const double* hm = H + 255 * st;
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        const index_t nmiss = has_miss ? static_cast<index_t>(hm[ci]) : 0;
+        constant = nb == 0 || (nb == 1 && nmiss == 0);
+        if (!constant) {
+            const index_t msl = sh_.opt.min_samples_leaf;
+            const double mwl = mwl_;
+            const index_t ms = sh_.ms;
+            const double wt = wn_;
+            const double* tot = tot_.data();
+            const bool gini = sh_.cls && sh_.opt.criterion == Criterion::gini;
+            const bool mse = !sh_.cls && sh_.opt.criterion == Criterion::squared_error;
+            double* L = L_.data();
+            const int passes = nmiss > 0 ? 2 : 1;
+            const int last = bins[nb - 1];
+            // gini and squared error: the proxy is num / den with den = wl wr > 0 (gini's is
+            // that minus the node weight), compared by cross-multiplication, no division per bin
+            double best_num = -1.0, best_den = 1.0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                double wl;
+                index_t nl;
+                if (go_left) {
+                    std::copy(hm + 1, hm + 1 + ms, L);
+                    wl = hm[0];
+                    nl = nmiss;
+                } else {
+                    std::fill(L, L + ms, 0.0);
+                    wl = 0.0;
+                    nl = 0;
+                }
+                for (int q = 0; q < nb; ++q) {
+                    const int b = bins[q];
+                    const double* h = H + b * st;
+                    wl += h[0];
+                    for (index_t k = 0; k < ms; ++k) L[k] += h[k + 1];
+                    nl += static_cast<index_t>(h[ci]);
+                    if (b == last && (go_left || nmiss == 0)) break;
+                    const index_t n_left = nl, n_right = cnt - nl;
+                    if (n_left < msl || n_right < msl) continue;
+                    const double wr = wt - wl;
+                    if (wl < mwl || wr < mwl) continue;
+                    double pr;
+                    if (gini || mse) {
+                        // sql / wl + sqr / wr, the sums of squared class weights (gini) or the
+                        // squared target sums (squared error) of either side
+                        double sql = 0.0, sqr = 0.0;
+                        for (index_t c = 0; c < ms; ++c) {
+                            const double l = L[c], r = tot[c] - L[c];
+                            sql += l * l;
+                            sqr += r * r;
+                        }
+                        const double num = sql * wr + sqr * wl, den = wl * wr;
+                        if (!(num * best_den > best_num * den)) continue;
+                        best_num = num;
+                        best_den = den;
+                        pr = num / den - (gini ? wt : 0.0);
+                    } else {
+                        pr = crit_.proxy(L, wl, tot, wt);
+                    }
+                    best.offer(pr, f, n_left,
+                               b == last ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left, 0, b);
+                }
+            }
+        }
+        // leave the histogram zero for the next use
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                std::fill(H + b * st, H + (b + 1) * st, 0.0);
+            }
+        }
+        return best;
+    }
+
     Choice eval(int f, double lower, double upper, bool& constant) {
         if (sh_.presorted) return eval_sorted(f, lower, upper, L_, miss_, constant);
+        if (fast_) return eval_hist_fast(f, constant);
         if (sh_.hist) return eval_hist(f, lower, upper, L_, constant);
         return eval_random(f, lower, upper, L_, constant);
     }
@@ -988,7 +1331,7 @@ private:
         index_t f_i = d, n_visited = 0, n_found = 0, n_drawn = 0;
         const index_t n_known = n_constant;
         index_t n_total = n_known;
-        const bool pre = sh_.presorted && maxf >= d && nt_ > 1 &&
+        const bool pre = sh_.presorted && maxf >= d && nt_ > 1 && !mae_ &&
                          (end_ - start_) * (d - n_known) >= 20000;
         if (pre) eval_all_parallel(n_known, lower, upper);
         Choice best;
@@ -1032,7 +1375,7 @@ private:
     void apply_split(const Choice& c, double impurity, double& imp_left, double& imp_right,
                      double& improvement, double& middle) {
         const index_t cnt = end_ - start_;
-        const index_t ms = sh_.ms;
+        cur_nl_ = c.n_left;
         std::fill(L_.begin(), L_.end(), 0.0);
         double wl = 0.0;
         std::int32_t* left_ids;  // after partition: the left samples, contiguous
@@ -1078,6 +1421,52 @@ private:
                 std::memcpy(dv + l, tv, sizeof(T) * r);
             }
             left_ids = ids_.data() + start_;  // feature 0's list: left samples first
+        } else if (fast_) {
+            // partition ids, weights and targets together; the left statistics from the moved values
+            std::int32_t* ids = samples_.data() + start_;
+            double* w = sw_.data() + start_;
+            double* yv = sy_.data() + start_;
+            const std::uint8_t* code = sh_.codes.data() + c.feature * sh_.n;
+            const int bin = c.bin;
+            const bool mgl = c.mgl;
+            index_t l = 0, r = 0;
+            for (index_t p = 0; p < cnt; ++p) {
+                const std::int32_t i = ids[p];
+                const int b = code[i];
+                const bool left = b == 255 ? mgl : b <= bin;
+                if (left) {
+                    ids[l] = i;
+                    w[l] = w[p];
+                    yv[l] = yv[p];
+                    ++l;
+                } else {
+                    tmp_ids_[r] = i;
+                    tmp_w_[r] = w[p];
+                    tmp_y_[r] = yv[p];
+                    ++r;
+                }
+            }
+            std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
+            std::memcpy(w + l, tmp_w_.data(), sizeof(double) * r);
+            std::memcpy(yv + l, tmp_y_.data(), sizeof(double) * r);
+            const index_t nl = c.n_left;
+            double sql = 0.0;
+            if (sh_.cls) {
+                for (index_t p = 0; p < nl; ++p) {
+                    L_[static_cast<int>(yv[p])] += w[p];
+                    wl += w[p];
+                }
+            } else {
+                double s0 = 0.0;
+                for (index_t p = 0; p < nl; ++p) {
+                    s0 += w[p] * yv[p];
+                    wl += w[p];
+                }
+                L_[0] = s0;
+                for (index_t p = 0; p < nl; ++p) sql += w[p] * yv[p] * yv[p];
+            }
+            finish_split(impurity, wl, sql, nullptr, imp_left, imp_right, improvement, middle);
+            return;
         } else {
             std::int32_t* ids = samples_.data() + start_;
             const int f = c.feature;
@@ -1116,17 +1505,35 @@ private:
         }
         const index_t nl = c.n_left;
         for (index_t p = 0; p < nl; ++p) wl += crit_.add(L_.data(), left_ids[p]);
+        const double sql = (sh_.cls || sh_.opt.criterion == Criterion::poisson) ? 0.0 : crit_.sq_sum(left_ids, nl);
+        finish_split(impurity, wl, sql, left_ids, imp_left, imp_right, improvement, middle);
+    }
+
+    // From the left statistics L_ (weight wl; for squared error sql = Σ w y² on the left): the
+    // children impurities, the weighted impurity decrease and the monotonic bound's middle value.
+    // left_ids (the partitioned node, left first) is read only by the poisson criterion.
+    void finish_split(double impurity, double wl, double sql, const std::int32_t* left_ids, double& imp_left,
+                      double& imp_right, double& improvement, double& middle) {
+        const index_t cnt = end_ - start_;
+        const index_t ms = sh_.ms;
         const double wr = wn_ - wl;
         for (index_t k = 0; k < ms; ++k) R_[k] = tot_[k] - L_[k];
-        const std::int32_t* right_ids = left_ids + nl;
         if (sh_.cls) {
             imp_left = crit_.class_impurity(L_.data(), wl);
             imp_right = crit_.class_impurity(R_.data(), wr);
+        } else if (mae_) {
+            double ml[1] = {0.0}, mr[1] = {0.0};
+            const bool one = sh_.K == 1;
+            imp_left = mae_total(left_ids, cur_nl_, one ? ml : nullptr) / (wl * static_cast<double>(sh_.K));
+            imp_right = mae_total(left_ids + cur_nl_, cnt - cur_nl_, one ? mr : nullptr) /
+                        (wr * static_cast<double>(sh_.K));
+            improvement = (wn_ / w_total_) * (impurity - (wr / wn_ * imp_right) - (wl / wn_ * imp_left));
+            middle = (ml[0] + mr[0]) / 2.0;
+            return;
         } else if (sh_.opt.criterion == Criterion::poisson) {
-            imp_left = crit_.poisson_loss(left_ids, nl, L_.data(), wl);
-            imp_right = crit_.poisson_loss(right_ids, cnt - nl, R_.data(), wr);
+            imp_left = crit_.poisson_loss(left_ids, cur_nl_, L_.data(), wl);
+            imp_right = crit_.poisson_loss(left_ids + cur_nl_, cnt - cur_nl_, R_.data(), wr);
         } else {
-            const double sql = crit_.sq_sum(left_ids, nl);
             const double sqr = sq_total_ - sql;
             double il = sql / wl, ir = sqr / wr;
             for (index_t k = 0; k < sh_.K; ++k) {
@@ -1319,7 +1726,8 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
     } else {
         require(opt.criterion != Criterion::gini && opt.criterion != Criterion::entropy,
                 "tree: regression needs a regression criterion");
-        require(opt.criterion != Criterion::absolute_error, "tree: absolute_error is not supported by the core");
+        require(opt.criterion != Criterion::absolute_error || opt.max_bins == 0 || opt.splitter != SplitterKind::best,
+                "tree: absolute_error needs the exact splitter (max_bins 0)");
     }
     if (!opt.monotonic_cst.empty()) {
         require(pb.n_outputs == 1, "tree: monotonic constraints need a single output");

@@ -9,6 +9,7 @@ forest does not depend on n_jobs. The fitted forest is the concatenation of its 
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -71,6 +72,87 @@ class ForestNodes:
 
     def __getitem__(self, key):  # the dict view _make_tree reads
         return getattr(self, key)
+
+    # ---- compact pickles ----------------------------------------------------------------------
+    #
+    # A classifier's node values are weighted class fractions count / weight. With integral
+    # weights (bootstrap counts, no fractional sample or class weights) the counts are small
+    # integers, exact in float32, and value, weighted_n_node_samples and the gini or entropy
+    # impurity follow from them with the very operations of the core, bit for bit. The pickle then holds the
+    # float32 counts instead of those three float64 arrays; each is dropped only when rebuilding it
+    # gives back exactly the fitted array, so nothing a pickle restores ever differs.
+    class_layout = None  # (n_outputs, max_n_classes) for a classifier, set by the forest
+
+    @staticmethod
+    def _gini(counts, w):
+        K, C = counts.shape[1], counts.shape[2]
+        imp = np.zeros(len(w))
+        for k in range(K):
+            sq = np.zeros(len(w))
+            for c in range(C):
+                sq = sq + counts[:, k, c] * counts[:, k, c]
+            imp = imp + (1.0 - sq / (w * w))
+        return imp / float(K)
+
+    @staticmethod
+    def _entropy(counts, w):
+        K, C = counts.shape[1], counts.shape[2]
+        imp = np.zeros(len(w))
+        log = np.frompyfunc(math.log, 1, 1)  # the C library's log, as the core calls it
+        log2 = math.log(2.0)
+        for k in range(K):
+            e = np.zeros(len(w))
+            for c in range(C):
+                p = counts[:, k, c] / w
+                pos = counts[:, k, c] > 0.0
+                lg = log(np.where(pos, p, 1.0)).astype(np.float64)
+                e = np.where(pos, e - p * (lg / log2), e)
+            imp = imp + e
+        return imp / float(K)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        if self.class_layout is None:
+            return state
+        K, C = self.class_layout
+        w = self.weighted_n_node_samples
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            counts = np.rint(self.value.reshape(-1, K, C) * w[:, None, None]).astype(np.float32)
+            c64 = counts.astype(np.float64)
+            w_back = np.zeros(len(w))
+            for c in range(C):
+                w_back = w_back + c64[:, 0, c]
+            if not np.array_equal(w_back, w):
+                return state
+            if not np.array_equal((c64 / w[:, None, None]).reshape(self.value.shape), self.value):
+                return state
+            kind = None
+            for name in ("gini", "entropy"):
+                if np.array_equal(getattr(self, "_" + name)(c64, w), self.impurity):
+                    kind = name
+                    break
+        del state["value"], state["weighted_n_node_samples"]
+        if kind is not None:
+            del state["impurity"]
+            state["_impurity_kind"] = kind
+        state["_class_counts"] = counts
+        return state
+
+    def __setstate__(self, state):
+        counts = state.pop("_class_counts", None)
+        kind = state.pop("_impurity_kind", None)
+        self.__dict__.update(state)
+        if counts is None:
+            return
+        c64 = counts.astype(np.float64)
+        K, C = counts.shape[1], counts.shape[2]
+        w = np.zeros(len(c64))
+        for c in range(C):
+            w = w + c64[:, 0, c]
+        self.weighted_n_node_samples = w
+        self.value = (c64 / w[:, None, None]).reshape(len(w), K * C)
+        if kind is not None:
+            self.impurity = getattr(self, "_" + kind)(c64, w)
 
     def flat(self):
         return dict(
@@ -275,6 +357,8 @@ class BaseForest(BaseEstimator):
             else:
                 self._tree_seeds_ = np.concatenate([self._tree_seeds_, seeds])
                 self.forest_nodes_ = ForestNodes([self._nodes_dict(), *parts])
+            if is_classifier(self):
+                self.forest_nodes_.class_layout = (self.n_outputs_, int(np.max(self._n_classes_all)))
             self.__dict__.pop("_estimators_cache", None)
         self._n_samples_bootstrap = n_boot
         self._sample_weight = sw
@@ -553,8 +637,8 @@ _FOREST_DOC = """
     ``max_bins=None`` uses the exact splitter, and then the trees are node for node
     scikit-learn's (same random_state, up to ties between equally good splits).
     ``estimators_`` are tree estimators whose ``tree_`` arrays are views of ``forest_nodes_``
-    (built on access; the pickle holds the node arrays once). ``criterion='absolute_error'`` is
-    not implemented yet.
+    (built on access; the pickle holds the node arrays once). ``criterion='absolute_error'``
+    always uses the exact splitter (``max_bins`` is ignored for it).
 """
 
 

@@ -215,8 +215,6 @@ class BaseDecisionTree(BaseEstimator):
         T = _core.tree
         o = T.TreeOptions()
         crit = self._criterion_name()
-        if crit == "absolute_error":
-            raise NotImplementedError("criterion='absolute_error' is not implemented in scratchlearn yet")
         o.criterion = getattr(T.Criterion, crit)
         o.splitter = getattr(T.Splitter, self.splitter)
         o.max_depth = _MAX_INT32 if self.max_depth is None else int(self.max_depth)
@@ -247,7 +245,8 @@ class BaseDecisionTree(BaseEstimator):
         o.max_leaf_nodes = -1 if self.max_leaf_nodes is None else int(self.max_leaf_nodes)
         o.min_impurity_decrease = float(self.min_impurity_decrease)
         o.min_weight_fraction = float(self.min_weight_fraction_leaf)
-        o.max_bins = 0 if max_bins is None else int(max_bins)
+        # absolute error (medians) is always grown by the exact splitter
+        o.max_bins = 0 if max_bins is None or crit == "absolute_error" else int(max_bins)
         if self.monotonic_cst is not None:
             o.monotonic_cst = [int(v) for v in self._monotonic(n_features)]
         return o
@@ -430,7 +429,10 @@ _HOW_IT_WORKS = """
 
     Deviations: float32 X is used as is and float64 X keeps its precision (scikit-learn converts
     X to float32 first, so its thresholds are midpoints of float32 values); the statistics are
-    always accumulated in float64. ``criterion='absolute_error'`` is not implemented yet.
+    always accumulated in float64. ``criterion='absolute_error'`` (leaf values are weighted
+    medians, impurity the mean absolute deviation from them; each node's prefix and suffix errors
+    come from a Fenwick tree over the target ranks, O(n log n) per feature) treats missing values
+    as the other criteria do: the errors of the real left and right sets, missing ones included.
     Child, feature and count arrays of ``tree_`` are int32.
 """
 
