@@ -33,12 +33,16 @@ struct Tables {
             register_linalg_avx2(&a2);
             register_kmeans_avx2(&a2);
             register_knn(&a2, knn_scan::avx2_scan);
+            register_linear_model_avx2(&a2);
         }
 #endif
         Table& a5 = t[static_cast<int>(Isa::Avx512)];
         a5 = a2;
 #ifdef SCRATCHLEARN_X86
-        if (isa_supported(Isa::Avx512)) register_linalg_avx512(&a5);
+        if (isa_supported(Isa::Avx512)) {
+            register_linalg_avx512(&a5);
+            register_linear_model_avx512(&a5);
+        }
 #endif
     }
 };
