@@ -246,9 +246,19 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
                       double* w, index_t max_iter, double tol, double tol_w, bool positive,
                       bool random, std::uint64_t seed, int n_threads, index_t budget) {
     std::vector<double> R(y, y + n), norm2(d, 0.0), XtA(d);
+    bool cold = true;  // w = 0: R = y, and the first gap needs only Xᵀy, found with the norms
+    for (index_t j = 0; j < d; ++j) cold &= w[j] == 0.0;
+    {
+        const int nt = threads_for(n_threads, n * d / 65536);
+#pragma omp parallel for num_threads(nt) schedule(static)
+        for (index_t j = 0; j < d; ++j) {
+            const double* xj = Xf + j * n;
+            norm2[j] = dot8(xj, xj, n);
+            if (cold) XtA[j] = dot8(xj, y, n);
+        }
+    }
     for (index_t j = 0; j < d; ++j) {
         const double* xj = Xf + j * n;
-        norm2[j] = dot8(xj, xj, n);
         if (w[j] != 0.0)
             for (index_t i = 0; i < n; ++i) R[i] -= w[j] * xj[i];
     }
@@ -280,7 +290,13 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
             w[j] = 0.0;
         });
     };
-    rep.gap = gap_now();
+    if (cold) {
+        const double yy = dot8(y, y, n);
+        fresh = true;
+        rep.gap = enet_gap(l1, l2, yy, yy, XtA.data(), w, d, positive, &dual_norm);
+    } else {
+        rep.gap = gap_now();
+    }
     if (rep.gap <= tol) {
         rep.converged = true;
         return rep;

@@ -11,12 +11,17 @@ coordinate descent minimises one coefficient at a time:
 When a sweep's largest change is below tol·max|w|, the duality gap is computed, and the fit stops once
 it is ≤ tol·‖y‖² (scikit-learn's rule); dual_gap_ is that gap divided by n.
 
-The sweeps start on the columns of the centred data (O(n) per coordinate update). When a fit needs
-more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
-Xᵀy (built once by centred_scatter, O(n·d²)), where each update is O(d) — what scikit-learn's
-precompute=True does; the iterates are the same either way. The C++ is
-cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
-(not scikit-learn's, so the path differs; the solution is the same to the tolerance).
+With n_samples ≥ n_features and at most 320 features the fit runs on the normal equations XᵀX,
+Xᵀy from the start (built in one pass over the row-major data by centred_scatter, O(n·d²), no copy
+of X), where each update is O(d) — what scikit-learn's precompute=True does. Wider problems start
+on the columns of the centred data (one column-major copy, O(n) per update; the residual update of
+a coordinate is fused with the next coordinate's dot product, so each update reads the residual
+once) and continue on XᵀX when a fit needs more than about d/8 sweeps. Both forms apply
+scikit-learn's gap safe screening after every duality-gap check (a feature whose coefficient is
+provably zero at the optimum leaves the sweeps), so the iterates and the answer are scikit-learn's
+up to round-off. The C++ is cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws
+coordinates from a seeded generator (not scikit-learn's, so the path differs; the solution is the
+same to the tolerance).
 Deviation: ``precompute`` is accepted but the core chooses the form itself.
 """
 
@@ -39,7 +44,7 @@ __all__ = ["ElasticNet", "Lasso"]
 
 _GRAM_MAX_FEATURES = 4096
 # Up to this many features (and n_samples >= n_features) the fit runs on XᵀX from the start.
-_GRAM_FIRST_FEATURES = 128
+_GRAM_FIRST_FEATURES = 320
 
 
 class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
@@ -51,7 +56,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
     precompute : bool, 'auto' or array, default=False
-        Accepted; the Gram form is used whenever n_samples >= n_features.
+        Accepted; the core chooses the Gram form itself (see "How it works").
     max_iter : int, default=1000
     copy_X : bool, default=True
         X is never modified.
