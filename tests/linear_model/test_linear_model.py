@@ -373,6 +373,32 @@ def test_enet_matches_sklearn(dtype, Est, kw, data):
         assert_allclose(ours.dual_gap_, ref.dual_gap_, rtol=1e-3, atol=1e-12)
 
 
+@pytest.mark.parametrize("n,d", [(300, 30), (400, 340), (120, 200)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_enet_warm_start_path_matches_sklearn(n, d, dtype):
+    # Along a decreasing path of alphas with warm starts, on the Gram form (30 features), the
+    # column form (340 features) and a wide problem (n < d): gap safe screening drops most features
+    # at the large alphas; every point equals scikit-learn's solution.
+    rng = np.random.RandomState(d)
+    X = rng.randn(n, d)
+    w = np.zeros(d)
+    w[rng.choice(d, 8, replace=False)] = rng.randn(8) * 3
+    y = X @ w + 0.5 * rng.randn(n) + 1.0
+    X, y = X.astype(dtype), y.astype(dtype)
+    tol = 1e-8 if dtype == np.float64 else 1e-5
+    for Est, kw in ((sl.Lasso, {}), (sl.ElasticNet, {"l1_ratio": 0.7})):
+        ours = Est(warm_start=True, tol=tol, max_iter=10000, **kw)
+        ref_cls = getattr(sk, Est.__name__)
+        for alpha in np.geomspace(1.0, 0.02, 5):
+            ours.set_params(alpha=alpha).fit(X, y)
+            ref = ref_cls(alpha=alpha, tol=1e-12, max_iter=100000, **kw).fit(
+                X.astype(np.float64), y.astype(np.float64))
+            atol = 1e-5 if dtype == np.float64 else 2e-3
+            assert ours.coef_.dtype == dtype
+            assert_allclose(ours.coef_, ref.coef_, atol=atol, rtol=0)
+            assert_allclose(ours.intercept_, ref.intercept_, atol=atol * 10, rtol=0)
+
+
 def test_enet_random_selection_and_warm_start():
     X, y = _diabetes()
     ours = sl.ElasticNet(alpha=0.01, selection="random", random_state=0, tol=1e-10,
