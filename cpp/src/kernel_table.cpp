@@ -36,6 +36,7 @@ struct Tables {
             register_knn(&a2, knn_scan::avx2_scan);
             register_svm_avx2(&a2);
             register_mlp_avx2(&a2);
+            register_linear_model_avx2(&a2);
         }
 #endif
         Table& a5 = t[static_cast<int>(Isa::Avx512)];
@@ -45,6 +46,7 @@ struct Tables {
             register_linalg_avx512(&a5);
             register_svm_avx512(&a5);
             register_mlp_avx512(&a5);
+            register_linear_model_avx512(&a5);
         }
 #endif
     }

@@ -165,6 +165,23 @@ struct MlpKernels {
                  T eps) = nullptr;
 };
 
+// ---- linear_model: one row block of the multinomial logistic loss (linear_model/logistic_kernels_*)
+// For the `rows` rows of X (row-major, leading dimension d), with Wt the d × Kp coefficients
+// (transposed, Kp = K rounded up to `width`, zero past K) and intercepts b (K):
+//     z_i = Wtᵀ x_i + b,  p_i = softmax(z_i),  *loss += Σ_i s_i (log Σ_k e^{z_ik} − z_{i,y_i})
+// and, when Gwt is non-null, with g_i = s_i (p_i − e_{y_i}):
+//     Gwt (d × Kp) += Σ_i x_i g_iᵀ,   gb (K) += Σ_i g_i.
+// s_i = sw[i] (1 when sw is nullptr). zbuf holds rows·Kp values of T, ebuf rows·K doubles.
+// K ≤ max_vectors·width (otherwise the caller uses the GEMM form).
+template <class T>
+struct LogisticKernels {
+    int width = 0;
+    int max_vectors = 0;
+    void (*block)(const T* X, index_t rows, index_t d, const T* Wt, index_t K, index_t Kp,
+                  const double* b, const std::int32_t* y, const T* sw, T* Gwt, double* gb, double* loss,
+                  T* zbuf, double* ebuf) = nullptr;
+};
+
 // ---- the table --------------------------------------------------------------------------------
 
 template <class T>
@@ -175,6 +192,7 @@ struct Kernels {
     KnnBelowRowsKernel<T> knn_below_rows = nullptr;
     SvmKernels<T> svm;
     MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
+    LogisticKernels<T> logistic;
 };
 
 struct Table {
@@ -194,6 +212,8 @@ void register_svm_avx2(Table* t);
 void register_svm_avx512(Table* t);
 void register_mlp_avx2(Table* t);
 void register_mlp_avx512(Table* t);
+void register_linear_model_avx2(Table* t);
+void register_linear_model_avx512(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
 // the best one it can), and of the active path.

@@ -238,6 +238,37 @@ def test_logistic_matches_sklearn(dtype, solver, data, C):
     assert np.mean(ours.predict(X) == ref.predict(X.astype(np.float64))) > 0.99
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("k,d", [(3, 5), (7, 17), (20, 9), (60, 3)])
+def test_logistic_multinomial_every_kernel_path(dtype, k, d):
+    # The fused per-ISA block kernel (several classes) and the portable GEMM form: each matches
+    # scikit-learn, and they match each other; with sample weights, and with more classes than the
+    # fused kernel holds (60: the GEMM form on every path).
+    from scratchlearn import _core
+    X, y = _clf_data(n=40 * k, d=d, k=k, seed=k)
+    sw = np.random.RandomState(1).uniform(0.2, 2.0, len(y))
+    ref = sk.LogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-10, max_iter=500).fit(
+        X, y, sample_weight=sw)
+    before = _core.get_isa()
+    fits = {}
+    try:
+        for isa in _core.cpu_info()["isa_available"]:
+            _core.set_isa(isa)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                fits[isa] = sl.LogisticRegression(C=0.5, tol=1e-9 if dtype == np.float64 else 1e-5,
+                                                  max_iter=2000).fit(X.astype(dtype), y, sample_weight=sw)
+    finally:
+        _core.set_isa(before)
+    tol = 1e-5 if dtype == np.float64 else 3e-3
+    for isa, m in fits.items():
+        assert m.coef_.dtype == dtype
+        assert_allclose(m.coef_, ref.coef_, atol=tol, err_msg=isa)
+        assert_allclose(m.intercept_, ref.intercept_, atol=tol, err_msg=isa)
+        assert_allclose(m.predict_proba(X.astype(dtype)), ref.predict_proba(X), atol=tol, err_msg=isa)
+        assert_allclose(m.coef_, fits["generic"].coef_, atol=tol, err_msg=isa)
+
+
 def test_logistic_lbfgs_iterations_like_sklearn():
     X, y = _breast_cancer()
     ours = sl.LogisticRegression(C=0.05, tol=1e-8).fit(X, y)
@@ -340,6 +371,32 @@ def test_enet_matches_sklearn(dtype, Est, kw, data):
     if dtype == np.float64:
         assert ours.n_iter_ == ref.n_iter_
         assert_allclose(ours.dual_gap_, ref.dual_gap_, rtol=1e-3, atol=1e-12)
+
+
+@pytest.mark.parametrize("n,d", [(300, 30), (400, 340), (120, 200)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_enet_warm_start_path_matches_sklearn(n, d, dtype):
+    # Along a decreasing path of alphas with warm starts, on the Gram form (30 features), the
+    # column form (340 features) and a wide problem (n < d): gap safe screening drops most features
+    # at the large alphas; every point equals scikit-learn's solution.
+    rng = np.random.RandomState(d)
+    X = rng.randn(n, d)
+    w = np.zeros(d)
+    w[rng.choice(d, 8, replace=False)] = rng.randn(8) * 3
+    y = X @ w + 0.5 * rng.randn(n) + 1.0
+    X, y = X.astype(dtype), y.astype(dtype)
+    tol = 1e-8 if dtype == np.float64 else 1e-5
+    for Est, kw in ((sl.Lasso, {}), (sl.ElasticNet, {"l1_ratio": 0.7})):
+        ours = Est(warm_start=True, tol=tol, max_iter=10000, **kw)
+        ref_cls = getattr(sk, Est.__name__)
+        for alpha in np.geomspace(1.0, 0.02, 5):
+            ours.set_params(alpha=alpha).fit(X, y)
+            ref = ref_cls(alpha=alpha, tol=1e-12, max_iter=100000, **kw).fit(
+                X.astype(np.float64), y.astype(np.float64))
+            atol = 1e-5 if dtype == np.float64 else 2e-3
+            assert ours.coef_.dtype == dtype
+            assert_allclose(ours.coef_, ref.coef_, atol=atol, rtol=0)
+            assert_allclose(ours.intercept_, ref.intercept_, atol=atol * 10, rtol=0)
 
 
 def test_enet_random_selection_and_warm_start():

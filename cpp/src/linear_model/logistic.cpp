@@ -9,6 +9,7 @@
 #include "scratchlearn/linear_model.hpp"
 #include "logistic_row.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "../kernel_table.hpp"
 
 namespace scratchlearn {
 
@@ -49,11 +50,72 @@ void unpack(const LogisticProblem<T>& P, const double* theta, std::vector<T>& W,
         for (index_t k = 0; k < P.K; ++k) b[k] = theta[P.K * P.d + k];
 }
 
+// The multinomial objective through the fused per-ISA block kernel (kernel_table.hpp,
+// LogisticKernels): the same chunks and reduction as the GEMM form below, the scores, softmax and
+// gradient of each 64-row block in one pass while the block is in cache.
+template <class T>
+double loss_grad_fused(const LogisticProblem<T>& P, const kernel_table::LogisticKernels<T>& kern,
+                       const double* theta, double* grad) {
+    const index_t n = P.n, d = P.d, K = P.K;
+    const index_t Wd = kern.width;
+    const index_t Kp = (K + Wd - 1) / Wd * Wd;
+    std::vector<T> Wt(static_cast<size_t>(d) * Kp, T(0));
+    for (index_t k = 0; k < K; ++k)
+        for (index_t j = 0; j < d; ++j) Wt[j * Kp + k] = T(theta[k * d + j]);
+    std::vector<double> b(K, 0.0);
+    if (P.fit_intercept)
+        for (index_t k = 0; k < K; ++k) b[k] = theta[K * d + k];
+    const index_t n_chunks = n_chunks_for(n, kMaxChunks);
+    const index_t chunk = (n + n_chunks - 1) / n_chunks;
+    const index_t stride = K * d + K + 1;  // per chunk: W-gradient, b-gradient, loss
+    std::vector<double> part(static_cast<size_t>(n_chunks) * stride, 0.0);
+    ExceptionSlot slot;
+    const int nt = std::min(threads_for(P.n_threads, n_chunks), threads_for(P.n_threads, n * d * K / 262144));
+    constexpr index_t B = 64;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t c = 0; c < n_chunks; ++c) {
+        slot.run([&] {
+            std::vector<T> zbuf(B * Kp), gwt(grad ? static_cast<size_t>(d) * Kp : 0, T(0));
+            std::vector<double> ebuf(B * K);
+            double* acc = part.data() + c * stride;
+            const index_t c_lo = c * chunk, c_hi = std::min(n, c_lo + chunk);
+            for (index_t lo = c_lo; lo < c_hi; lo += B) {
+                const index_t rows = std::min(B, c_hi - lo);
+                kern.block(P.X + lo * d, rows, d, Wt.data(), K, Kp, b.data(), P.y + lo,
+                           P.sw ? P.sw + lo : nullptr, grad ? gwt.data() : nullptr, acc + K * d,
+                           acc + K * d + K, zbuf.data(), ebuf.data());
+            }
+            if (grad)
+                for (index_t k = 0; k < K; ++k)
+                    for (index_t j = 0; j < d; ++j) acc[k * d + j] = double(gwt[j * Kp + k]);
+        });
+    }
+    slot.rethrow();
+    std::vector<double> tot(stride, 0.0);
+    for (index_t c = 0; c < n_chunks; ++c)
+        for (index_t j = 0; j < stride; ++j) tot[j] += part[c * stride + j];
+    const double invS = 1.0 / P.S;
+    double penalty = 0.0;
+    for (index_t j = 0; j < K * d; ++j) penalty += theta[j] * theta[j];
+    const double f = tot[K * d + K] * invS + 0.5 * P.l2 * penalty;
+    if (grad) {
+        for (index_t j = 0; j < K * d; ++j) grad[j] = tot[j] * invS + P.l2 * theta[j];
+        if (P.fit_intercept)
+            for (index_t k = 0; k < K; ++k) grad[K * d + k] = tot[K * d + k] * invS;
+    }
+    return f;
+}
+
 }  // namespace
 
 template <class T>
 double logistic_loss_grad(const LogisticProblem<T>& P, const double* theta, double* grad) {
     const index_t n = P.n, d = P.d, K = P.K;
+    if (K > 1) {
+        const auto& kern = kernel_table::kernels<T>().logistic;
+        if (kern.block && K <= index_t(kern.max_vectors) * kern.width)
+            return loss_grad_fused<T>(P, kern, theta, grad);
+    }
     std::vector<T> W;
     std::vector<double> b;
     unpack(P, theta, W, b);

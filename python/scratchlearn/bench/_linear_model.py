@@ -25,6 +25,19 @@ def _classification(n, d, k, dtype, seed=0):
     return {"X": X, "y": y}
 
 
+def _path(module, name, alphas, **params):
+    # One estimator refitted along a decreasing sequence of alphas with warm_start=True (each fit
+    # starts from the previous coefficients), as a regularisation path is computed by hand.
+    def run(data, state):
+        mod = __import__(module, fromlist=[name])
+        model = getattr(mod, name)(warm_start=True, **params)
+        for a in alphas:
+            model.set_params(alpha=float(a))
+            model.fit(data["X"], data["y"])
+        return model
+    return run
+
+
 def _r2(data, model):
     return float(model.score(data["X"], data["y"]))
 
@@ -76,4 +89,42 @@ def workloads(quick):
     add("sgd_clf_fit_f64", f"SGDClassifier(hinge) fit {sg_n}x{sg_d} binary f64",
         lambda: _classification(sg_n, sg_d, 2, np.float64), "SGDClassifier",
         {"random_state": 0}, "accuracy")
+
+    # Multinomial L-BFGS across classes × features (issue 13: 3–20 classes, 10–200 features).
+    mn_n = 4000 if quick else 20000
+    for k in (3, 5, 10, 20):
+        for d in (10, 50, 200):
+            add(f"logreg_{k}c_{d}f_f64", f"LogisticRegression(lbfgs) fit {mn_n}x{d} {k} classes f64",
+                lambda d=d, k=k: _classification(mn_n, d, k, np.float64), "LogisticRegression", {},
+                "accuracy")
+    add("logreg_10c_50f_f32", f"LogisticRegression(lbfgs) fit {mn_n}x50 10 classes f32",
+        lambda: _classification(mn_n, 50, 10, np.float32), "LogisticRegression", {}, "accuracy")
+    add("logreg_binary_200f_f64", f"LogisticRegression(lbfgs) fit {mn_n}x200 binary f64",
+        lambda: _classification(mn_n, 200, 2, np.float64), "LogisticRegression", {}, "accuracy")
+
+    # Lasso / ElasticNet from 20 to 500 features, and a warm-started path.
+    for d in (20, 100, 200, 500):
+        cd_n = (10000 if quick else (100000 if d <= 200 else 40000))
+        add(f"lasso_{d}f_f64", f"Lasso(alpha=0.05) fit {cd_n}x{d} f64",
+            lambda d=d, cd_n=cd_n: _regression(cd_n, d, np.float64, sparse_coef=True), "Lasso",
+            {"alpha": 0.05}, "r2")
+        add(f"enet_{d}f_f64", f"ElasticNet(alpha=0.05, l1_ratio=0.5) fit {cd_n}x{d} f64",
+            lambda d=d, cd_n=cd_n: _regression(cd_n, d, np.float64, sparse_coef=True), "ElasticNet",
+            {"alpha": 0.05, "l1_ratio": 0.5}, "r2")
+    add("lasso_200f_f32", f"Lasso(alpha=0.05) fit {la_n}x200 f32",
+        lambda: _regression(la_n, 200, np.float32, sparse_coef=True), "Lasso", {"alpha": 0.05}, "r2")
+    alphas = np.geomspace(1.0, 0.01, 8)
+    for d in (50, 500):
+        p_n = 10000 if quick else 40000
+        out.append(Workload(
+            name=f"lasso_path_{d}f_f64",
+            family="linear_model",
+            description=f"Lasso warm-started along 8 alphas 1 → 0.01, {p_n}x{d} f64",
+            setup=lambda d=d, p_n=p_n: _regression(p_n, d, np.float64, sparse_coef=True),
+            ours=_path("scratchlearn.linear_model", "Lasso", alphas),
+            peer=_path("sklearn.linear_model", "Lasso", alphas),
+            score=_r2,
+            metric="r2",
+            repeats=reps,
+        ))
     return out

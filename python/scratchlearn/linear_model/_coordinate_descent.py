@@ -11,12 +11,17 @@ coordinate descent minimises one coefficient at a time:
 When a sweep's largest change is below tol·max|w|, the duality gap is computed, and the fit stops once
 it is ≤ tol·‖y‖² (scikit-learn's rule); dual_gap_ is that gap divided by n.
 
-The sweeps start on the columns of the centred data (O(n) per coordinate update). When a fit needs
-more than about d/8 sweeps and n_samples ≥ n_features, it continues on the normal equations XᵀX,
-Xᵀy (built once by centred_scatter, O(n·d²)), where each update is O(d) — what scikit-learn's
-precompute=True does; the iterates are the same either way. The C++ is
-cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws coordinates from a seeded generator
-(not scikit-learn's, so the path differs; the solution is the same to the tolerance).
+With n_samples ≥ n_features and at most 320 features the fit runs on the normal equations XᵀX,
+Xᵀy from the start (built in one pass over the row-major data by centred_scatter, O(n·d²), no copy
+of X), where each update is O(d) — what scikit-learn's precompute=True does. Wider problems start
+on the columns of the centred data (one column-major copy, O(n) per update; the residual update of
+a coordinate is fused with the next coordinate's dot product, so each update reads the residual
+once) and continue on XᵀX when a fit needs more than about d/8 sweeps. Both forms apply
+scikit-learn's gap safe screening after every duality-gap check (a feature whose coefficient is
+provably zero at the optimum leaves the sweeps), so the iterates and the answer are scikit-learn's
+up to round-off. The C++ is cpp/src/linear_model/coordinate_descent.cpp. selection='random' draws
+coordinates from a seeded generator (not scikit-learn's, so the path differs; the solution is the
+same to the tolerance).
 Deviation: ``precompute`` is accepted but the core chooses the form itself.
 """
 
@@ -38,6 +43,8 @@ from ._least_squares import _normal_equations
 __all__ = ["ElasticNet", "Lasso"]
 
 _GRAM_MAX_FEATURES = 4096
+# Up to this many features (and n_samples >= n_features) the fit runs on XᵀX from the start.
+_GRAM_FIRST_FEATURES = 320
 
 
 class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
@@ -49,7 +56,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
     precompute : bool, 'auto' or array, default=False
-        Accepted; the Gram form is used whenever n_samples >= n_features.
+        Accepted; the core chooses the Gram form itself (see "How it works").
     max_iter : int, default=1000
     copy_X : bool, default=True
         X is never modified.
@@ -133,23 +140,36 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         l1 = alpha * l1_ratio * n
         l2 = alpha * (1.0 - l1_ratio) * n
 
-        # Start on the columns of the centred data; when the fit needs many sweeps (more than about
+        # Few features (d <= _GRAM_FIRST_FEATURES, n >= d): XᵀX and Xᵀy in one pass over the
+        # row-major data (centred_scatter, no copy of X), then every sweep is O(d²). Otherwise
+        # start on the columns of the centred data; when the fit needs many sweeps (more than about
         # d/8, where one centred_scatter pass for the Gram matrix becomes the cheaper way),
         # continue on XᵀX.
         gram_ok = n >= d and d <= _GRAM_MAX_FEATURES
+        gram_first = gram_ok and d <= _GRAM_FIRST_FEATURES
         budget = max(2, d // 8) if gram_ok else max_iter
         w_ = None if sw is None else sw.astype(np.float64)
-        if fit_intercept:
-            x_mean = np.average(X, axis=0, weights=w_).astype(np.float64)
-            y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
-        else:
-            x_mean, y_mean = np.zeros(d), np.zeros(k)
-        Xc = _core.linear_model.center_columns(X, x_mean, sw, n_threads)
-        Yc = np.asarray(Y, dtype=np.float64) - y_mean
-        if sw is not None:
-            Yc *= np.sqrt(w_)[:, None]
-        yy = np.einsum("ij,ij->j", Yc, Yc)
         gram = None
+        if gram_first:
+            x_mean, y_mean, H, q = _normal_equations(X, Y, sw, fit_intercept, n_threads)
+            if not fit_intercept:
+                x_mean, y_mean = np.zeros(d), np.zeros(k)
+            gram = (H, q)
+            Yc = np.asarray(Y, dtype=np.float64) - y_mean
+            if sw is not None:
+                Yc *= np.sqrt(w_)[:, None]
+            Xc = None
+        else:
+            if fit_intercept:
+                x_mean = np.average(X, axis=0, weights=w_).astype(np.float64)
+                y_mean = np.average(Y, axis=0, weights=w_).astype(np.float64)
+            else:
+                x_mean, y_mean = np.zeros(d), np.zeros(k)
+            Xc = _core.linear_model.center_columns(X, x_mean, sw, n_threads)
+            Yc = np.asarray(Y, dtype=np.float64) - y_mean
+            if sw is not None:
+                Yc *= np.sqrt(w_)[:, None]
+        yy = np.einsum("ij,ij->j", Yc, Yc)
 
         coefs = np.zeros((k, d))
         gaps = np.zeros(k)
@@ -157,10 +177,16 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         for t in range(k):
             tol_t = tol * yy[t]
             random = selection == "random"
-            w, it, gap, conv = _core.linear_model.enet_cd_data(Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t],
-                                                  max_iter, tol_t, tol, positive, random, seed,
-                                                  n_threads, budget)
-            if not conv and it < max_iter:
+            if gram_first:
+                H, q = gram
+                w, it, gap, conv = _core.linear_model.enet_cd_gram(
+                    H, q[:, t].copy(), float(yy[t]), l1, l2, W0[t].copy(), max_iter, tol_t, tol,
+                    positive, random, seed, True)
+            else:
+                w, it, gap, conv = _core.linear_model.enet_cd_data(
+                    Xc, np.ascontiguousarray(Yc[:, t]), l1, l2, W0[t], max_iter, tol_t, tol,
+                    positive, random, seed, n_threads, budget)
+            if not conv and it < max_iter and not gram_first:
                 if gram is None:
                     _, _, H, q = _normal_equations(X, Y, sw, fit_intercept, n_threads)
                     gram = (H, q)

@@ -11,8 +11,12 @@ is C·Σ s_i ℓ_i + ½‖W‖² divided by C·S, so it has the same minimiser.
 
 * 'lbfgs': limited-memory BFGS with a strong-Wolfe line search (cpp/include/scratchlearn/lbfgs.hpp);
   stops when max|∇f| ≤ tol, as scipy's L-BFGS-B does for scikit-learn. Each evaluation is one pass
-  over X in row blocks of 256: scores X·Wᵀ and the gradient Gᵀ·X through the GEMM while the block is
-  in cache (cpp/src/linear_model/logistic.cpp), O(n·d·K) per evaluation.
+  over X, O(n·d·K). With several classes it runs a fused per-ISA kernel on blocks of 64 rows
+  (cpp/src/linear_model/logistic_kernels_impl.hpp): the scores from W stored transposed (one
+  broadcast of x_ij times the K class weights, a few rows per register tile, X read in place), the
+  softmax with a vectorised exponential, and the gradient Σ x_i g_iᵀ by the same tile, all while
+  the block is in cache; the binary case (and the portable path) uses the GEMM on blocks of 256
+  rows (cpp/src/linear_model/logistic.cpp).
 * 'newton-cholesky': Newton steps with the Hessian Σ s_i (diag(p_i) − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ built
   blockwise on the GEMM (O(n·d²·K²) per step) and solved by Cholesky; backtracking line search.
   'newton-cg' is answered by the same Newton solver.
