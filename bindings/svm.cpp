@@ -137,7 +137,11 @@ py::tuple linear_fit(carray<T> X, carray<double> Y, carray<double> Cw, const Lin
 py::tuple sigmoid_train(carray<double> dec, carray<double> labels) {
     check_ndim(dec, 1, "decision");
     auto L = as_vector<double>(labels, dec.shape(0), "labels");
-    auto ab = svm_sigmoid_train(dec.shape(0), dec.data(), L.data());
+    std::pair<double, double> ab;
+    {
+        py::gil_scoped_release release;
+        ab = svm_sigmoid_train(dec.shape(0), dec.data(), L.data());
+    }
     return py::make_tuple(ab.first, ab.second);
 }
 
