@@ -1,12 +1,10 @@
 """The GIL is released around every call into the core (../DESIGN.md, "Threads").
 
-Static: every call in bindings/*.cpp of a function the core's headers declare (cpp/include/
-scratchlearn/*.hpp) that does work over data sits in a block where a ``py::gil_scoped_release``
-came before it. The few cheap queries that need no release (CPU features, the ISA in use, sizes)
+Every call in bindings/*.cpp of a function the core's headers declare (cpp/include/
+scratchlearn/*.hpp) that does work over data sits in a block where a ``py::gil_scoped_release`` (or
+the kit's ``CoreCall``, which releases it too) came before it. The few cheap queries that need no release (CPU features, the ISA in use, sizes)
 are listed with their reason. A new binding that forgets the release fails here, by name.
-
-Dynamic: a pure-Python thread keeps running while another thread fits an estimator of each
-family of the core on data big enough for its core call to dominate.
+(tests/test_concurrency.py runs every estimator from four threads at once.)
 """
 
 import os
@@ -25,7 +23,7 @@ NO_RELEASE_NEEDED = {
     "isa_supported", "isa_unavailable_reason", "parse_isa", "set_isa", "require", "gemm_blocking",
     "gemm_set_min_thread_work", "threads_for", "tree_supports", "tree_geom_width", "coef_offset",
     "intercept_offset", "n_layers", "n_params", "node_count", "omp_get_max_threads",
-    "tree_node_count", "check_forest",
+    "tree_node_count", "check_forest", "interrupt_requested", "interruptible", "check_interrupt",
 }
 
 
@@ -54,7 +52,7 @@ def _calls_holding_gil(text, functions):
     # one pass: the open blocks at every call and release
     events = sorted([(m.start(), "{") for m in re.finditer(r"\{", text)]
                     + [(m.start(), "}") for m in re.finditer(r"\}", text)]
-                    + [(m.start(), "release") for m in re.finditer(r"gil_scoped_release", text)]
+                    + [(m.start(), "release") for m in re.finditer(r"gil_scoped_release|\bCoreCall\s+\w+\s*;", text)]
                     + [(m.start(), "call", m.group(1)) for m in re.finditer(
                         r"(?<![\w.>:])(?:scratchlearn::)?(\w+)\s*(?:<[^<>;(){}]*>)?\s*\(", text)
                        if m.group(1) in functions and m.group(1) not in NO_RELEASE_NEEDED])
@@ -87,7 +85,7 @@ def test_every_core_call_releases_the_gil():
     for name in sorted(os.listdir(folder)):
         if name.endswith((".cpp", ".hpp")):
             text = _strip(open(os.path.join(folder, name)).read())
-            n_calls += len(re.findall(r"gil_scoped_release", text))
+            n_calls += len(re.findall(r"gil_scoped_release|\bCoreCall\s+\w+\s*;", text))
             holding += [f"bindings/{name}:{line}: {fn}" for fn, line in _calls_holding_gil(text, functions)]
     assert n_calls > 20
     assert not holding, "core calls made holding the GIL:\n" + "\n".join(holding)

@@ -122,6 +122,7 @@ CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, do
     }
     CoordinateOrder order(random, seed, d);
     for (index_t it = 0; it < max_iter; ++it) {
+        check_interrupt();
         double w_max = 0.0, d_w_max = 0.0;
         for (index_t f = 0; f < d; ++f) {
             const index_t j = order(f);
@@ -197,6 +198,7 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
     }
     CoordinateOrder order(random, seed, d);
     for (index_t it = 0; it < std::min(max_iter, budget); ++it) {
+        check_interrupt();
         double w_max = 0.0, d_w_max = 0.0;
         for (index_t f = 0; f < d; ++f) {
             const index_t j = order(f);
