@@ -28,7 +28,7 @@ py::tuple fit(const typed<T>& x_in, const carray<T>& W, const carray<T>& C0,
     std::int32_t* pl = labels.mutable_data();
     KMeansRun run;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         run = algorithm == KMeansAlgorithm::Elkan
                   ? kmeans_elkan<T>(px, n, d, pw, pc, k, max_iter, tol, pl, n_threads)
                   : kmeans_lloyd<T>(px, n, d, pw, pc, k, max_iter, tol, pl, n_threads);
@@ -54,7 +54,7 @@ py::tuple assign(const typed<T>& x_in, const carray<T>& W, const carray<T>& C, b
     double* pws = with_sums ? weights.mutable_data() : nullptr;
     double inertia;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         inertia = kmeans_assign<T>(px, n, d, pw, pc, k, pl, ps, pws, n_threads);
     }
     return py::make_tuple(labels, inertia, sums, weights);
@@ -70,7 +70,7 @@ py::array transform(const typed<T>& x_in, const carray<T>& C, int n_threads) {
     const T *px = X.data(), *pc = C.data();
     T* po = out.mutable_data();
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         kmeans_transform<T>(px, n, d, pc, k, po, n_threads);
     }
     return out;
@@ -88,7 +88,7 @@ py::array sq_distances(const typed<T>& x_in, const carray<T>& XN, const carray<T
     const T *px = X.data(), *pn = XN.data(), *py_ = Y.data();
     T* po = out.mutable_data();
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         kmeans_sq_distances<T>(px, n, d, pn, py_, m, po, n_threads);
     }
     return out;

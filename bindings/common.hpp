@@ -32,6 +32,8 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -41,6 +43,12 @@
 #include <typeinfo>
 #include <utility>
 #include <vector>
+
+#ifndef _WIN32
+#include <signal.h>
+#endif
+
+#include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn::bind {
 
@@ -252,6 +260,102 @@ void def_float(py::module_& m, const char* name, F32 f32, F64 f64, const Extra&.
                            std::make_index_sequence<n_args>{}),
           detail::relaxed(extra)...);
 }
+
+// ---- interrupts (Ctrl-C) ----------------------------------------------------------------------
+//
+// A core call wrapped in CoreCall (instead of a bare py::gil_scoped_release) runs without the GIL
+// and can be interrupted: on Python's main thread it marks the call interruptible for the core's
+// check_interrupt() (scratchlearn/parallel.hpp); a SIGINT meanwhile sets the core's request flag
+// (install_interrupts' handler, which then calls Python's own handler, so Python sees the signal
+// as usual), the core's next check throws Interrupted, and the translator raises
+// KeyboardInterrupt. Calls from other threads run as before, uninterrupted.
+
+namespace detail {
+
+inline std::atomic<bool>& main_call_active() {
+    static std::atomic<bool> active{false};
+    return active;
+}
+
+inline unsigned long& main_thread_ident() {
+    static unsigned long ident = 0;
+    return ident;
+}
+
+#ifndef _WIN32
+inline struct sigaction& previous_sigint() {
+    static struct sigaction previous {};
+    return previous;
+}
+
+inline void on_sigint(int sig) {
+    if (main_call_active().load()) interrupt_requested().store(true);
+    const struct sigaction& prev = previous_sigint();
+    if (prev.sa_flags & SA_SIGINFO) {
+        if (prev.sa_sigaction) {
+            siginfo_t info{};
+            info.si_signo = sig;
+            prev.sa_sigaction(sig, &info, nullptr);
+        }
+    } else if (prev.sa_handler != SIG_IGN && prev.sa_handler != SIG_DFL && prev.sa_handler) {
+        prev.sa_handler(sig);
+    } else if (prev.sa_handler == SIG_DFL) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+}
+#endif
+
+}  // namespace detail
+
+// Installs the SIGINT hook (chained before the handler already there, normally Python's) and the
+// Interrupted -> KeyboardInterrupt translator; called once when _core is imported.
+inline void install_interrupts() {
+    py::module_ threading = py::module_::import("threading");
+    if (!threading.attr("main_thread")().is(threading.attr("current_thread")())) return;
+    detail::main_thread_ident() = PyThread_get_thread_ident();
+#ifndef _WIN32
+    struct sigaction sa {};
+    sa.sa_handler = detail::on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_ONSTACK;
+    sigaction(SIGINT, &sa, &detail::previous_sigint());
+#endif
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const Interrupted&) {
+            interrupt_requested().store(false);
+            if (PyErr_CheckSignals() != 0) return;  // Python's handler raised (KeyboardInterrupt)
+            PyErr_SetNone(PyExc_KeyboardInterrupt);
+        }
+    });
+}
+
+// Releases the GIL for a core call that Ctrl-C may interrupt (see above).
+class CoreCall {
+public:
+    CoreCall() : main_(detail::main_thread_ident() != 0 && PyThread_get_thread_ident() == detail::main_thread_ident()) {
+        if (main_) {
+            interrupt_requested().store(false);
+            interruptible() = true;
+            detail::main_call_active().store(true);
+        }
+    }
+    ~CoreCall() {
+        if (main_) {
+            detail::main_call_active().store(false);
+            interruptible() = false;
+            interrupt_requested().store(false);
+        }
+    }
+    CoreCall(const CoreCall&) = delete;
+    CoreCall& operator=(const CoreCall&) = delete;
+
+private:
+    bool main_;
+    py::gil_scoped_release release_;
+};
 
 // ---- modules --------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -67,6 +68,7 @@ void register_config(py::module_& m) {
     // Choose the kernel path now: a bad SCRATCHLEARN_ISA makes the import fail (ImportError) with
     // the reason, rather than the first product.
     active_isa();
+    scratchlearn::bind::install_interrupts();  // Ctrl-C reaches the core's long loops (common.hpp, CoreCall)
     m.def("have_openmp", &scratchlearn::have_openmp, "Whether the core was built with OpenMP.");
     m.def("default_threads", &scratchlearn::default_threads,
           "Threads an OpenMP region uses by default (honours OMP_NUM_THREADS).");

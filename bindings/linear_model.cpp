@@ -37,7 +37,7 @@ py::tuple logistic_fit_t(const typed<T>& x_in, const carray<std::int32_t>& y, co
     double* pt = theta.mutable_data();
     SolverReport rep;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         rep = logistic_fit<T>(P, solver, l1, pt, max_iter, tol, seed);
     }
     return py::make_tuple(theta, rep.n_iter, rep.status, rep.loss, rep.n_evals);
@@ -69,7 +69,7 @@ py::tuple sgd_fit_t(const typed<T>& x_in, const darray& Y, const darray& sw_in, 
     index_t* pe = epochs.mutable_data();
     bool ok;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         ok = sgd_fit<T>(n, d, X.data(), K, Y.data(), sw.data(), pval, wpos.data(), wneg.data(),
                         seeds.data(), P, pw, pb, pwa, pba, pe, n_threads);
     }
@@ -88,7 +88,7 @@ py::array center_columns_t(const typed<T>& x_in, const darray& m_in, const py::o
     double* pf = Xf.mutable_data();
     const T* px = X.data();
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         center_columns<T>(n, d, px, mean.data(), sw, pf, n_threads);
     }
     return Xf;
@@ -104,7 +104,7 @@ py::tuple enet_cd_gram_t(const darray& h_in, const darray& q_in, double yy, doub
     double* pw = w.mutable_data();
     CDReport r;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         r = enet_cd_gram(d, H.data(), q.data(), yy, l1, l2, pw, max_iter, tol, tol_w, positive, random,
                          seed, check_initial_gap);
     }
@@ -123,7 +123,7 @@ py::tuple enet_cd_data_t(const py::array& x_in, const darray& y_in, double l1, d
     double* pw = w.mutable_data();
     CDReport r;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         r = enet_cd_data(n, d, Xf.data(), y.data(), l1, l2, pw, max_iter, tol, tol_w, positive, random,
                          seed, n_threads, budget);
     }

@@ -62,7 +62,7 @@ py::array predict(const carray<T>& X, const py::array& params_in, const std::vec
     py::array_t<T> out({n, net.units.back()});
     T* po = out.mutable_data();
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         mlp_predict<T>(net, params.data(), n, X.data(), po, n_threads);
     }
     return out;
@@ -85,7 +85,7 @@ py::tuple loss_grad(const carray<T>& X, const py::array& y_in, const py::object&
     T* pg = grad.mutable_data();
     double f;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         f = mlp_loss_grad<T>(net, params.data(), n, X.data(), Y.data(), sw, pg, n_threads);
     }
     return py::make_tuple(f, grad);
@@ -123,7 +123,7 @@ py::tuple epoch(const carray<T>& X, const py::array& y_in, const py::object& sw_
     opt.t = t;
     double f;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         f = mlp_epoch<T>(net, params, n, X.data(), Y.data(), sw, order, batch_size, opt, s1, s2,
                          n_threads);
     }
@@ -145,7 +145,7 @@ py::tuple lbfgs(const carray<T>& X, const py::array& y_in, const py::object& sw_
     T* params = inplace_vector<T>(params_in, net.n_params(), "params");
     MlpLbfgsResult r;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         r = mlp_lbfgs<T>(net, params, n, X.data(), Y.data(), sw, max_iter, max_fun, tol, ftol, n_threads);
     }
     return py::make_tuple(r.loss, r.n_iter, r.n_evals, r.status);

@@ -30,7 +30,7 @@ py::dict fit(carray<T> X, carray<double> y, const py::object& sample_weight,
     const double* cw = optional_vector<double>(class_weight, std::max(n_class, 0), "class_weight", cw_h);
     SvmModel m;
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         m = svm_fit<T>(X.data(), n, d, Y.data(), sw, cw, n_class, params, n_threads);
     }
     const py::ssize_t n_sv = static_cast<py::ssize_t>(m.support.size());
@@ -76,7 +76,7 @@ py::array_t<T> decision(carray<T> Xq, carray<T> SV, carray<std::int64_t> support
     auto R = as_vector<double>(rho, n_pairs, "rho");
     py::array_t<T> out({m, n_pairs});
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         svm_decision<T>(Xq.data(), m, d, SV.data(), n_sv, sup.data(), dual_coef.data(), ns, n_class,
                         R.data(), kernel, out.mutable_data(), n_threads);
     }
@@ -95,7 +95,7 @@ py::array_t<T> probability(carray<T> dec, int n_class, carray<double> prob_a, ca
     auto B = as_vector<double>(prob_b, n_pairs, "probB");
     py::array_t<T> out({m, index_t(n_class)});
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         svm_probability<T>(dec.data(), m, n_class, A.data(), B.data(), out.mutable_data(), n_threads);
     }
     return out;
@@ -108,7 +108,7 @@ py::array_t<T> kernel_matrix(carray<T> A, carray<T> B, const SvmKernelParams& ke
     if (A.shape(1) != B.shape(1)) throw std::invalid_argument("svm: X and Y have different numbers of features");
     py::array_t<T> out({A.shape(0), B.shape(0)});
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         svm_kernel_matrix<T>(A.data(), A.shape(0), B.data(), B.shape(0), A.shape(1), kernel,
                              out.mutable_data(), n_threads);
     }
@@ -127,7 +127,7 @@ py::tuple linear_fit(carray<T> X, carray<double> Y, carray<double> Cw, const Lin
     py::array_t<double> W({k, d + 1});
     py::array_t<long long> iters(k);
     {
-        py::gil_scoped_release release;
+        CoreCall release;
         linear_svm_fit_many<T>(X.data(), n, d, k, Y.data(), Cw.data(), params, dual, W.mutable_data(),
                                iters.mutable_data(), n_threads);
     }
@@ -153,7 +153,11 @@ py::tuple linear_fit_cs(carray<T> X, carray<double> y, carray<double> Cw, int n_
 py::tuple sigmoid_train(carray<double> dec, carray<double> labels) {
     check_ndim(dec, 1, "decision");
     auto L = as_vector<double>(labels, dec.shape(0), "labels");
-    auto ab = svm_sigmoid_train(dec.shape(0), dec.data(), L.data());
+    std::pair<double, double> ab;
+    {
+        CoreCall release;
+        ab = svm_sigmoid_train(dec.shape(0), dec.data(), L.data());
+    }
     return py::make_tuple(ab.first, ab.second);
 }
 

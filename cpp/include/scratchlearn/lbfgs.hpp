@@ -14,6 +14,8 @@
 #include <limits>
 #include <vector>
 
+#include "scratchlearn/parallel.hpp"
+
 namespace scratchlearn {
 
 struct LbfgsResult {
@@ -70,6 +72,7 @@ LbfgsResult lbfgs_minimize(std::ptrdiff_t n, F&& fun, double* theta, std::ptrdif
     }
     const double c1 = 1e-4, c2 = 0.9;
     for (std::ptrdiff_t it = 0; it < max_iter; ++it) {
+        check_interrupt();
         // Two-loop recursion: p = −H∇f.
         q = g;
         const size_t m = S.size();

@@ -23,7 +23,8 @@ void affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, index_t 
 // Eigen-decomposition of the symmetric d × d matrix A (row-major; only its lower triangle is read,
 // A is overwritten). On return w holds the eigenvalues in descending order and row k of V (d × d,
 // row-major) the unit eigenvector of w[k]. Householder reduction to tridiagonal form, then the
-// implicit-shift QL iteration. Throws std::runtime_error if the iteration fails to converge.
+// implicit-shift QL iteration on A / max|A| (so no scale of the data overflows it). Throws
+// std::invalid_argument (ValueError) if the iteration fails to converge.
 void symmetric_eigen(index_t d, double* A, double* w, double* V);
 
 // Thin SVD of the m × n matrix B (row-major, m <= n, overwritten) by one-sided Jacobi rotations of

@@ -71,6 +71,37 @@ private:
     std::atomic<bool> failed_{false};  // read by every thread while one may set it
 };
 
+// ---- Interrupts (Ctrl-C) ---------------------------------------------------------------------
+//
+// A long core loop calls check_interrupt() once per outer iteration (an epoch, a k-means pass, a
+// batch of solver steps), outside any parallel region. It throws Interrupted when a SIGINT arrived
+// during a core call that the binding marked interruptible (bindings/common.hpp's CoreCall, on
+// Python's main thread: it sets `interruptible()` on the calling thread and the signal handler sets
+// `interrupt_requested()`); the binding turns Interrupted into Python's KeyboardInterrupt. Anywhere
+// else (another thread, inside a parallel region, a core used without Python) it does nothing. The
+// cost is a thread-local read.
+struct Interrupted : std::exception {
+    const char* what() const noexcept override { return "interrupted (SIGINT)"; }
+};
+
+inline std::atomic<bool>& interrupt_requested() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+inline bool& interruptible() {
+    thread_local bool on = false;
+    return on;
+}
+
+inline void check_interrupt() {
+    if (!interruptible() || !interrupt_requested().load(std::memory_order_relaxed)) return;
+#ifdef _OPENMP
+    if (omp_in_parallel()) return;  // an exception must not leave a parallel region
+#endif
+    throw Interrupted();
+}
+
 inline void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
 }

@@ -404,6 +404,7 @@ KMeansRun kmeans_lloyd(const T* X, index_t n, index_t d, const T* sw, T* centers
     KMeansRun run;
     int it = 0;
     for (; it < max_iter; ++it) {
+        check_interrupt();
         lloyd_pass(X, n, d, sw, centers, k, labels, true, false, part, P, buffers, c_norms,
                    n_threads);
         P.reduce(part.n_groups, sums.data(), weights.data());
@@ -624,6 +625,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     KMeansRun run;
     int it = 0;
     for (; it < max_iter; ++it) {
+        check_interrupt();
         pass(centers, true);
         P.reduce(part.n_groups, sums.data(), weights.data());
         const double shift_tot = update_centers(X, n, d, sw, centers, new_c.data(), k, labels, sums,

@@ -107,7 +107,8 @@ void tridiagonal_ql(index_t d, double* diag, double* off, double* ZT) {
                 if (std::fabs(off[m]) <= eps * dd) break;
             }
             if (m == l) break;
-            if (++iter > 100) throw std::runtime_error("symmetric_eigen: QL iteration did not converge");
+            if (++iter > 100)
+                throw std::invalid_argument("symmetric_eigen: QL iteration did not converge");
             // Wilkinson-like shift from the leading 2 × 2 block.
             double g = (diag[l + 1] - diag[l]) / (2.0 * off[l]);
             double r = std::hypot(g, 1.0);
@@ -156,9 +157,17 @@ void symmetric_eigen(index_t d, double* A, double* w, double* V) {
     if (d == 0) return;
     for (index_t i = 0; i < d * d; ++i)
         if (!std::isfinite(A[i])) throw std::invalid_argument("symmetric_eigen: matrix is not finite");
+    // Work on A / max|A|: the rotations' squares and sums then cannot overflow (or underflow to
+    // zero) whatever the data's scale; the eigenvalues are scaled back, the vectors are unchanged.
+    double scale = 0.0;
+    for (index_t i = 0; i < d * d; ++i) scale = std::max(scale, std::fabs(A[i]));
+    if (scale > 0.0)
+        for (index_t i = 0; i < d * d; ++i) A[i] /= scale;
     std::vector<double> diag(d), off(d), ZT(d * d);
     tridiagonalize(d, A, diag.data(), off.data(), ZT.data());
     tridiagonal_ql(d, diag.data(), off.data(), ZT.data());
+    if (scale > 0.0)
+        for (index_t k = 0; k < d; ++k) diag[k] *= scale;
     std::vector<index_t> order(d);
     std::iota(order.begin(), order.end(), index_t(0));
     std::stable_sort(order.begin(), order.end(),

@@ -193,6 +193,7 @@ CDReport enet_cd_gram(index_t d, const double* H, const double* q, double yy, do
         screen();
     }
     for (index_t it = 0; it < max_iter; ++it) {
+        check_interrupt();
         double w_max = 0.0, d_w_max = 0.0;
         const index_t n_active = order.size();
         for (index_t f = 0; f < n_active; ++f) {
@@ -303,6 +304,7 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
     }
     screen();
     for (index_t it = 0; it < std::min(max_iter, budget); ++it) {
+        check_interrupt();
         double w_max = 0.0, d_w_max = 0.0;
         // The residual update of a changed coordinate is deferred and fused with the next
         // coordinate's dot product (one pass over R per coordinate instead of two).

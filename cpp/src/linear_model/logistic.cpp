@@ -298,6 +298,7 @@ SolverReport logistic_newton(const LogisticProblem<T>& P, double* theta, index_t
     if (max_abs(g) <= tol) return rep;
     rep.status = 1;
     for (index_t it = 0; it < max_iter; ++it) {
+        check_interrupt();
         logistic_hessian<T>(P, theta, H.data());
         if (K > 1) {
             // The multinomial Hessian is singular along "add the same vector to every class"

@@ -55,6 +55,7 @@ SolverReport logistic_saga(const LogisticProblem<T>& P, double l1, double* theta
     SolverReport rep;
     rep.status = 1;
     for (index_t epoch = 0; epoch < max_iter; ++epoch) {
+        check_interrupt();
         std::copy(theta, theta + P.n_params(), prev.begin());
         for (index_t it = 0; it < n; ++it) {
             const index_t j = static_cast<index_t>(rng() % static_cast<std::uint64_t>(n));

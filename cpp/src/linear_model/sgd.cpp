@@ -186,6 +186,7 @@ bool sgd_one(index_t n, index_t d, const T* X, const double* y, const double* sw
         wscale = 1.0;
     };
     for (epoch = 0; epoch < P.max_iter; ++epoch) {
+        check_interrupt();
         double objective_sum = 0.0;
         if (P.shuffle) {
             for (index_t i = n - 1; i > 0; --i) {

@@ -64,6 +64,7 @@ long long dual_svc(const T* X, index_t n, index_t d, const double* y, const doub
     index_t active = n;
     long long iter = 0;
     while (iter < p.max_iter) {
+        check_interrupt();
         double pg_max = -kInf, pg_min = kInf;
         for (index_t s = 0; s < active; ++s)
             std::swap(index[s], index[s + index_t(gen() % std::uint64_t(active - s))]);
@@ -134,6 +135,7 @@ long long dual_svr(const T* X, index_t n, index_t d, const double* y, const doub
     long long iter = 0;
     const double eps = p.epsilon;
     while (iter < p.max_iter) {
+        check_interrupt();
         double gmax = 0, gnorm1 = 0;
         for (index_t s = 0; s < active; ++s)
             std::swap(index[s], index[s + index_t(gen() % std::uint64_t(active - s))]);

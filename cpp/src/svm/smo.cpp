@@ -27,6 +27,7 @@
 #endif
 
 #include "svm_internal.hpp"
+#include "scratchlearn/parallel.hpp"
 
 namespace scratchlearn::svm_detail {
 
@@ -128,6 +129,7 @@ public:
         const long long limit = max_iter < 0 ? std::numeric_limits<long long>::max() : max_iter;
         while (iter < limit) {
             if (--counter == 0) {
+                check_interrupt();
                 counter = std::min<index_t>(l_, 1000);
                 if (shrinking_) do_shrinking();
             }

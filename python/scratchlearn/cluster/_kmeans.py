@@ -252,7 +252,11 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Euclidean distance from every sample to every centre, shape (n_samples, n_clusters)."""
         check_is_fitted(self)
         X = self._check_test_data(X)
-        return _core.cluster.kmeans_transform(X, self._centers_for(X), self._n_threads())
+        out = _core.cluster.kmeans_transform(X, self._centers_for(X), self._n_threads())
+        if not np.isfinite(out).all():
+            raise ValueError(f"The distances overflow: X has values too large for {out.dtype} "
+                             "(scale the data down).")
+        return out
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X with the fitted centres."""

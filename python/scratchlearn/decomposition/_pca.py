@@ -350,7 +350,7 @@ class PCA(TransformerMixin, BaseEstimator):
 
     def get_precision(self):
         """Inverse of get_covariance()."""
-        return np.linalg.inv(self.get_covariance().astype(np.float64)).astype(self.components_.dtype)
+        return _inverse_covariance(self.get_covariance()).astype(self.components_.dtype)
 
     def score_samples(self, X):
         """Log-likelihood of every sample under the probabilistic PCA model."""
@@ -358,12 +358,15 @@ class PCA(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         Xr = X.astype(np.float64) - self.mean_.astype(np.float64)
         d = X.shape[1]
-        precision = np.linalg.inv(self.get_covariance().astype(np.float64))
+        precision = _inverse_covariance(self.get_covariance())
         sign, logdet = np.linalg.slogdet(precision)
         if sign <= 0:
             logdet = -np.inf
         ll = -0.5 * np.sum(Xr * (Xr @ precision), axis=1)
         ll -= 0.5 * (d * math.log(2.0 * math.pi) - logdet)
+        if not np.isfinite(ll).all():
+            raise ValueError("The log-likelihood overflows: X has values too large (scale the "
+                             "data down).")
         return ll.astype(X.dtype)
 
     def score(self, X, y=None):
@@ -462,3 +465,18 @@ def _randomized_svd(A, k, n_oversamples, n_iter, normalizer, rs, nt):
         comps = (Q.astype(np.float64) @ Uh).T
         return s[:k], np.ascontiguousarray(comps[:k])
     return s[:k], np.ascontiguousarray(Vt[:k])
+
+
+def _inverse_covariance(cov):
+    """The inverse of the model covariance; ValueError when it is singular (data of zero variance
+    in some direction, so no likelihood is defined)."""
+    cov = cov.astype(np.float64)
+    try:
+        precision = np.linalg.inv(cov)
+    except np.linalg.LinAlgError:
+        precision = None
+    if precision is None or not np.isfinite(precision).all():
+        raise ValueError(
+            "The PCA model's covariance is singular (the training data have zero variance in some "
+            "direction, e.g. constant data), so its precision and log-likelihood are undefined.")
+    return precision

@@ -146,6 +146,10 @@ class _BaseSGD(BaseEstimator):
             n_threads,
         )
         n_iter = int(np.max(epochs))
+        if ok:
+            # finite weights can still overflow the decision values of the training data
+            with np.errstate(over="ignore", invalid="ignore"):
+                ok = bool(np.isfinite(np.asarray(X @ np.asarray(W).T)).all())
         if not ok:
             raise ValueError(
                 f"Floating-point under-/overflow occurred at epoch #{n_iter}. Scaling input data "

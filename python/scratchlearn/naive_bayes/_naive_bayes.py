@@ -75,6 +75,10 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """Log posterior probabilities, (n_samples, n_classes), normalised by a stable log-sum-exp."""
         jll = self.predict_joint_log_proba(X)
         log_prob, _ = _core.naive_bayes.log_normalize(jll, self._threads())
+        if not np.isfinite(log_prob).all() and not np.isfinite(jll.max(axis=1)).all():
+            raise ValueError(
+                "The joint log-likelihood of some samples is -inf or NaN for every class: their "
+                "values are too large or too far from the training data for the float precision.")
         return log_prob
 
     def predict_proba(self, X):
@@ -99,7 +103,9 @@ class GaussianNB(_BaseNB):
     class_prior_ : ndarray of shape (n_classes,)
     classes_ : ndarray of shape (n_classes,)
     epsilon_ : float
-        The absolute value added to the variances.
+        The absolute value added to the variances. When it would be 0 (every feature constant, or
+        ``var_smoothing=0``) it is the dtype's smallest normal number, so the likelihoods stay
+        defined (scikit-learn's are NaN there).
     theta_ : ndarray of shape (n_classes, n_features)
         Per-class feature means.
     var_ : ndarray of shape (n_classes, n_features)
@@ -188,6 +194,10 @@ class GaussianNB(_BaseNB):
             _, _, v1 = _core.naive_bayes.class_moments(X, np.zeros(X.shape[0], np.int64), 1, None, nt)
             total_var = v1[0].astype(np.float64)
         self.epsilon_ = float(self.var_smoothing * np.max(total_var))
+        if not self.epsilon_ > 0.0:
+            # every feature constant (or var_smoothing=0): a zero variance would make every
+            # likelihood 0/0; the dtype's smallest normal number keeps them defined
+            self.epsilon_ = float(np.finfo(dtype).tiny)
         if not first_call:
             self.var_[:, :] -= dtype.type(self.epsilon_)
 

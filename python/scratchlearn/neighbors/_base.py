@@ -299,6 +299,10 @@ class _NeighborsBase(BaseEstimator):
                 f"n_samples_fit = {n_fit}, n_samples = {Q.shape[0]}"
             )
         dist, ind = self._raw_kneighbors(Q, n_neighbors)
+        if dist.dtype.kind == "f" and not np.isfinite(dist).all():
+            raise ValueError(
+                "The distances overflow: X has values too large for the metric in "
+                f"{dist.dtype} (scale the data down).")
         if query_is_train:
             # Drop each point itself; if exact duplicates pushed it out of the list, drop the first.
             n_q = Q.shape[0]

