@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 import pytest
 
-from _estimators import ESTIMATORS, ESTIMATOR_IDS, fit, kind, make, outputs, problem
+from _estimators import MODELS as ESTIMATORS, MODEL_IDS as ESTIMATOR_IDS, fit, kind, make, outputs, problem
 from scratchlearn.exceptions import NotFittedError
 
 N, D = 24, 4

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from _estimators import ESTIMATORS, ESTIMATOR_IDS, fit, fitted_state, make, outputs, problem
+from _estimators import MODELS as ESTIMATORS, MODEL_IDS as ESTIMATOR_IDS, fit, fitted_state, make, outputs, problem
 from scratchlearn import _core
 
 N_THREADS = 4

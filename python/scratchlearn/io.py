@@ -156,6 +156,9 @@ class _Writer:
             name, keys, pos, has_gauss, cached = v.get_state()
             return {"$t": "RandomState", "keys": self.array(np.asarray(keys), where),
                     "pos": int(pos), "has_gauss": int(has_gauss), "cached_gaussian": float(cached)}
+        if type(v) is slice:
+            return {"$t": "slice", "items": [self.value(x, f"{where}.{k}", depth + 1)
+                                             for k, x in zip(("start", "stop", "step"), (v.start, v.stop, v.step))]}
         if type(v) in (list, tuple):
             items = [self.value(x, f"{where}[{i}]", depth + 1) for i, x in enumerate(v)]
             return items if type(v) is list else {"$t": "tuple", "items": items}
@@ -321,6 +324,12 @@ class _Reader:
             except (KeyError, TypeError, ValueError):
                 raise ValueError(f"invalid model file: {where} is not a RandomState state") from None
             return rs
+        if tag == "slice":
+            items = _expect(node, "items", list, where)
+            bounds = [self.value(x, where, depth + 1) for x in items]
+            if len(bounds) != 3 or any(b is not None and type(b) is not int for b in bounds):
+                raise ValueError(f"invalid model file: {where} is not a slice of integers")
+            return slice(*bounds)
         if tag == "tuple":
             items = _expect(node, "items", list, where)
             return tuple(self.value(x, f"{where}[{i}]", depth + 1) for i, x in enumerate(items))

@@ -205,7 +205,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         self._validate_params()
         X = _validate_input(self, X, reset=True, numeric=self._numeric())
-        self._fit_dtype = X.dtype
+        self._fit_dtype = X.dtype.str  # a string: fitted state is plain values and arrays
         n, d = X.shape
         nan_marker = _is_nan_marker(self.missing_values)
         core_missing = None if nan_marker else self.missing_values
@@ -270,7 +270,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self)
-        X = _validate_input(self, X, reset=False, numeric=self._numeric() or self._fit_dtype.kind == "f")
+        X = _validate_input(self, X, reset=False, numeric=self._numeric() or np.dtype(self._fit_dtype).kind == "f")
         valid = self._valid_mask()
         mask_full = None
         if self.add_indicator:

@@ -94,7 +94,7 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, sample_weight=None):
         self._validate_params()
         X = validate_data(self, X)
-        out_dtype = self.dtype if self.dtype in (np.float64, np.float32) else X.dtype
+        out_dtype = self.dtype if self.dtype in (np.float64, np.float32) else X.dtype.type
         n, d = X.shape
         if sample_weight is not None:
             if self.strategy == "quantile" and self.quantile_method not in ("inverted_cdf",
