@@ -51,7 +51,11 @@ py::dict cpu_info() {
     d["isa"] = isa_name(active_isa());
     d["gemm_f32"] = blocking_text(gemm_blocking<float>());
     d["gemm_f64"] = blocking_text(gemm_blocking<double>());
-    const GemmThreadCost tc = gemm_thread_cost();
+    GemmThreadCost tc;
+    {
+        py::gil_scoped_release release;  // the first call times the machine
+        tc = gemm_thread_cost();
+    }
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   "team start %.1f us, f32 kernel %.1f GFLOP/s; threads from %.0fK (f32) / %.0fK "

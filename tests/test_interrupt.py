@@ -37,14 +37,14 @@ SCRIPT = textwrap.dedent("""
 """)
 
 CASES = {
-    "KMeans": ("scratchlearn.cluster", 20000, 8, False, False,
+    "KMeans": ("scratchlearn.cluster", 200000, 8, False, False,
                dict(n_clusters=50, n_init=1, max_iter=10**9, tol=0.0, random_state=0, algorithm="lloyd"),
                dict(n_clusters=3, n_init=1)),
-    "KMeans-elkan": ("scratchlearn.cluster", 20000, 8, False, False,
+    "KMeans-elkan": ("scratchlearn.cluster", 200000, 8, False, False,
                      dict(n_clusters=50, n_init=1, max_iter=10**9, tol=0.0, random_state=0,
                           algorithm="elkan"),
                      dict(n_clusters=3, n_init=1)),
-    "SVC": ("scratchlearn.svm", 3000, 10, True, True, dict(C=1e6, tol=1e-12, max_iter=-1),
+    "SVC": ("scratchlearn.svm", 8000, 10, True, True, dict(C=1e6, tol=1e-12, max_iter=-1),
             dict(max_iter=100)),
     "Lasso": ("scratchlearn.linear_model", 5000, 200, False, True,
               dict(alpha=1e-8, tol=0.0, max_iter=10**9), dict(alpha=0.1)),
