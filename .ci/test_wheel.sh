@@ -67,7 +67,18 @@ for name, cls in sorted(found.items()):
     params = inspect.signature(cls.__init__).parameters
     kw = {k: v for k, v in {"random_state": 0, "n_estimators": 3, "max_iter": 20, "n_init": 1,
                              "n_clusters": 3, "radius": 10.0}.items() if k in params}
+    # the composite estimators' required first parameter: a small configuration of our own
+    from scratchlearn.linear_model import Ridge
+    from scratchlearn.preprocessing import StandardScaler
+    required = {"steps": [("scale", StandardScaler()), ("ridge", Ridge())],
+                "transformer_list": [("scale", StandardScaler())],
+                "transformers": [("scale", StandardScaler(), [0, 1])]}
+    kw.update({k: v for k, v in required.items() if k in params})
     est = cls(**kw)
+    if not est.__scratchlearn_tags__().input_tags.two_d_array:  # LabelEncoder, LabelBinarizer: labels in
+        assert len(est.fit(y).transform(y)) == len(y), name
+        families.add(cls.__module__.split(".")[1])
+        continue
     target = y if is_classifier(est) else (X[:, 0] * 2 + X[:, 1]) if is_regressor(est) else None
     est.fit(X, target) if target is not None else est.fit(X)
     out = (est.predict(X) if hasattr(est, "predict") else est.transform(X) if hasattr(est, "transform")
