@@ -14,7 +14,7 @@ build=${SANITIZE_BUILD_DIR:-$root/build-sanitize}
 pkg=$(mktemp -d)
 trap 'rm -rf "$pkg"' EXIT
 
-python -m pip install --quiet pybind11 ninja cmake >/dev/null
+python -m pip install --quiet pybind11 ninja cmake cython >/dev/null
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1" \
       -DSCRATCHLEARN_SANITIZE="$sanitize" \
       -Dpybind11_DIR="$(python -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python)" >/dev/null
@@ -24,6 +24,8 @@ cmake --build "$build" -j "${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 cp -r python/scratchlearn "$pkg/scratchlearn"
 rm -f "$pkg"/scratchlearn/_core*.so
 cp "$build"/_core*.so "$pkg/scratchlearn/"
+rm -f "$pkg"/scratchlearn/preprocessing/_categories*.so
+cp "$build"/_categories*.so "$pkg/scratchlearn/preprocessing/"
 
 libasan=$(g++ -print-file-name=libasan.so)
 export LD_PRELOAD="$libasan"
