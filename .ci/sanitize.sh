@@ -28,7 +28,10 @@ rm -f "$pkg"/scratchlearn/preprocessing/_categories*.so
 cp "$build"/_categories*.so "$pkg/scratchlearn/preprocessing/"
 
 libasan=$(g++ -print-file-name=libasan.so)
-export LD_PRELOAD="$libasan"
+# libstdc++ too: Python is C, and without libstdc++ loaded before the extension the ASan runtime
+# cannot find the real __cxa_throw and aborts at the first C++ exception
+libstdcxx=$(g++ -print-file-name=libstdc++.so)
+export LD_PRELOAD="$libasan $libstdcxx"
 # Python itself is not instrumented and keeps its interned objects to the end: no leak checking.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_odr_violation=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
