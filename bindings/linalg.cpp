@@ -275,9 +275,11 @@ py::array packed_product(const typed<T>& a_in, const carray<T>& B, bool ta, bool
     const T *pa = A.data(), *pb = B.data();
     T* pc = C.mutable_data();
     const index_t lda = std::max<index_t>(1, A.shape(1)), ldb = std::max<index_t>(1, B.shape(1));
-    py::gil_scoped_release release;
-    gemm_packed_columns<T>(ta, tb, m, n, k, pa, lda, pb, ldb, pc, std::max<index_t>(1, n), block,
-                           pack_a, n_threads);
+    {
+        py::gil_scoped_release release;  // scoped: returning C touches its reference count
+        gemm_packed_columns<T>(ta, tb, m, n, k, pa, lda, pb, ldb, pc, std::max<index_t>(1, n), block,
+                               pack_a, n_threads);
+    }
     return C;
 }
 
