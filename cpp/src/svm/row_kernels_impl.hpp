@@ -57,7 +57,7 @@ inline void exp_nonpositive(double* v, index_t n) {
                      a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
         const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
         const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
-        std::int64_t bits;
+        std::uint64_t bits;  // unsigned: the shift is defined for every input (NaN too)
         std::memcpy(&bits, &t, sizeof bits);
         bits = (bits + 1023) << 52;
         double scale;
