@@ -15,28 +15,6 @@ namespace {
 
 using darray = carray<double>;
 
-// The byte range a row view spans.
-template <class T, class U>
-bool overlaps(const RowView<T>& a, const RowView<U>& c) {
-    if (a.rows == 0 || a.cols == 0 || c.rows == 0 || c.cols == 0) return false;
-    const char* a0 = reinterpret_cast<const char*>(a.ptr);
-    const char* a1 = a0 + ((a.rows - 1) * a.ld + a.cols) * std::ptrdiff_t(sizeof(T));
-    const char* c0 = reinterpret_cast<const char*>(c.ptr);
-    const char* c1 = c0 + ((c.rows - 1) * c.ld + c.cols) * std::ptrdiff_t(sizeof(U));
-    return a0 < c1 && c0 < a1;
-}
-
-// `a` itself, or (when it overlaps C) a contiguous copy of it held in `keep`.
-template <class T, class V>
-RowView<const T> unaliased(const V& a, const RowView<T>& c, std::vector<T>& keep) {
-    RowView<const T> r{a.ptr, a.rows, a.cols, a.ld};
-    if (!overlaps(r, c)) return r;
-    keep.resize(std::size_t(a.rows) * std::size_t(a.cols));
-    for (std::ptrdiff_t i = 0; i < a.rows; ++i)
-        std::copy(a.ptr + i * a.ld, a.ptr + i * a.ld + a.cols, keep.data() + i * a.cols);
-    return RowView<const T>{keep.data(), a.rows, a.cols, std::max<std::ptrdiff_t>(1, a.cols)};
-}
-
 template <class T>
 void gemm_into(const py::array& a_in, const py::array& b_in, const typed<T>& c_out, bool trans_a,
                bool trans_b, double alpha, double beta, int n_threads) {
@@ -57,12 +35,9 @@ void gemm_into(const py::array& a_in, const py::array& b_in, const typed<T>& c_o
     if (k != kb) throw std::invalid_argument("gemm: inner dimensions differ");
     if (C->rows != m || C->cols != n) throw std::invalid_argument("gemm: out has the wrong shape");
     py::gil_scoped_release release;
-    // The product reads A and B while writing C: an input whose memory overlaps C's (bounds
-    // only, as numpy's may_share_memory) is copied first.
-    std::vector<T> a_copy, b_copy;
-    RowView<const T> Ar = unaliased(A, *C, a_copy), Br = unaliased(B, *C, b_copy);
-    gemm<T>(trans_a, trans_b, m, n, k, T(alpha), Ar.ptr, Ar.ld, Br.ptr, Br.ld, T(beta), C->ptr,
-            C->ld, n_threads);
+    // The product reads A and B while writing C: the core copies an input that overlaps C.
+    gemm_unaliased<T>(trans_a, trans_b, m, n, k, T(alpha), A.ptr, A.ld, B.ptr, B.ld, T(beta), C->ptr,
+                      C->ld, n_threads);
 }
 
 template <class T>

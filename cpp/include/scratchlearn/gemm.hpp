@@ -33,6 +33,14 @@ template <class T>
 void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* A,
           index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads);
 
+// gemm for inputs that may share memory with C (a caller's views of one buffer): an input whose
+// byte range overlaps C's (bounds only, the test numpy's may_share_memory makes) is copied to a
+// contiguous scratch first, so the product reads the values A and B held before C was written.
+template <class T>
+void gemm_unaliased(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha,
+                    const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                    int n_threads);
+
 // C ← α·AᵀA + β·C for A n × d (C d × d, both triangles written): the Gram matrix of the columns.
 // The lower triangle is computed (about half the flops of gemm) and mirrored into the upper one;
 // as in BLAS syrk, β·C reads only the lower triangle of C (C is taken as symmetric).

@@ -664,6 +664,47 @@ void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, 
     gemm_impl(trans_a, trans_b, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads, false);
 }
 
+namespace {
+
+// Whether the rows × cols block at p (row stride ld, in elements) and C's block share a byte.
+template <class T>
+bool blocks_overlap(const T* p, index_t rows, index_t cols, index_t ld, const T* c, index_t crows,
+                    index_t ccols, index_t ldc) {
+    if (rows == 0 || cols == 0 || crows == 0 || ccols == 0) return false;
+    const auto a0 = reinterpret_cast<std::uintptr_t>(p);
+    const auto a1 = a0 + std::uintptr_t((rows - 1) * ld + cols) * sizeof(T);
+    const auto c0 = reinterpret_cast<std::uintptr_t>(c);
+    const auto c1 = c0 + std::uintptr_t((crows - 1) * ldc + ccols) * sizeof(T);
+    return a0 < c1 && c0 < a1;
+}
+
+// p itself, or (when it overlaps C) a contiguous copy in keep; ld is updated to the copy's.
+template <class T>
+const T* unaliased(const T* p, index_t rows, index_t cols, index_t& ld, const T* c, index_t crows,
+                   index_t ccols, index_t ldc, std::vector<T>& keep) {
+    if (!blocks_overlap(p, rows, cols, ld, c, crows, ccols, ldc)) return p;
+    keep.resize(std::size_t(rows) * std::size_t(cols));
+    for (index_t i = 0; i < rows; ++i)
+        std::copy(p + i * ld, p + i * ld + cols, keep.data() + i * cols);
+    ld = std::max<index_t>(1, cols);
+    return keep.data();
+}
+
+}  // namespace
+
+template <class T>
+void gemm_unaliased(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha,
+                    const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc,
+                    int n_threads) {
+    check_gemm_args(trans_a, trans_b, m, n, k, lda, ldb, ldc, A == nullptr, B == nullptr,
+                    C == nullptr);
+    std::vector<T> a_copy, b_copy;
+    // the stored shapes: op(A) is m × k, so A holds k × m when transposed
+    A = unaliased(A, trans_a ? k : m, trans_a ? m : k, lda, C, m, n, ldc, a_copy);
+    B = unaliased(B, trans_b ? n : k, trans_b ? k : n, ldb, C, m, n, ldc, b_copy);
+    gemm_impl(trans_a, trans_b, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads, false);
+}
+
 template <class T>
 void syrk_ata(index_t n, index_t d, T alpha, const T* A, index_t lda, T beta, T* C, index_t ldc,
               int n_threads) {
@@ -961,6 +1002,8 @@ void gemm_packed_columns(bool trans_a, bool trans_b, index_t m, index_t n, index
                                          int);                                                   \
     template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
                           index_t, T, T*, index_t, int);                                         \
+    template void gemm_unaliased<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, \
+                                    const T*, index_t, T, T*, index_t, int);                     \
     template void syrk_ata<T>(index_t, index_t, T, const T*, index_t, T, T*, index_t, int);      \
     template void gemv<T>(bool, index_t, index_t, T, const T*, index_t, const T*, T, T*, int);   \
     template void sq_dist_argmin<T>(const T*, index_t, const T*, index_t, index_t, const T*,     \
