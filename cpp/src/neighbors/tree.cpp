@@ -474,22 +474,24 @@ void dispatch_metric(Metric metric, Fn&& fn) {
     }
 }
 
-// Euclidean in 2 to 8 features (the common low-dimensional case) runs with the feature count
+// Euclidean in 2 to 15 features (the range where 'auto' picks a tree) runs with the feature count
 // fixed at compile time; everything else with the run-time count.
+template <int D, class Fn>
+bool dispatch_fixed(index_t d, Fn& fn) {
+    if constexpr (D > 15) {
+        return false;
+    } else {
+        if (d == D) {
+            fn(std::integral_constant<int, D>{});
+            return true;
+        }
+        return dispatch_fixed<D + 1>(d, fn);
+    }
+}
+
 template <class Fn>
 void dispatch_dim(Metric metric, index_t d, Fn&& fn) {
-    if (metric == Metric::Euclidean) {
-        switch (d) {
-            case 2: return fn(std::integral_constant<int, 2>{});
-            case 3: return fn(std::integral_constant<int, 3>{});
-            case 4: return fn(std::integral_constant<int, 4>{});
-            case 5: return fn(std::integral_constant<int, 5>{});
-            case 6: return fn(std::integral_constant<int, 6>{});
-            case 7: return fn(std::integral_constant<int, 7>{});
-            case 8: return fn(std::integral_constant<int, 8>{});
-            default: break;
-        }
-    }
+    if (metric == Metric::Euclidean && dispatch_fixed<2>(d, fn)) return;
     fn(std::integral_constant<int, 0>{});
 }
 
