@@ -282,21 +282,29 @@ public:
         return a0;
     }
 
-    // Reduced distance from q to node i's box (kd-tree), lowered by the rounding allowance.
+    // Reduced distance from q to node i's box (kd-tree), lowered by the rounding allowance. The
+    // allowance covers the roundoff of a sum of d non-negative terms in any order, so the sums may
+    // be reassociated (vectorised across the features).
     double box_bound(const double* q, index_t i) const {
         const double* lo = t_.node_geom + i * width_;
         const double* hi = lo + dim();
+        const index_t d = dim();
         double s = 0;
-        for (index_t j = 0; j < dim(); ++j) {
-            const double g = std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j]));
-            if (M == Metric::Euclidean)
+        if (M == Metric::Euclidean) {
+#pragma omp simd reduction(+ : s)
+            for (index_t j = 0; j < d; ++j) {
+                const double g = std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j]));
                 s += g * g;
-            else if (M == Metric::Manhattan)
-                s += g;
-            else if (M == Metric::Chebyshev)
-                s = std::max(s, g);
-            else
-                s += std::pow(g, p_);
+            }
+        } else if (M == Metric::Manhattan) {
+#pragma omp simd reduction(+ : s)
+            for (index_t j = 0; j < d; ++j) s += std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j]));
+        } else if (M == Metric::Chebyshev) {
+            for (index_t j = 0; j < d; ++j)
+                s = std::max(s, std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j])));
+        } else {
+            for (index_t j = 0; j < d; ++j)
+                s += std::pow(std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j])), p_);
         }
         return s * bound_scale_;
     }
