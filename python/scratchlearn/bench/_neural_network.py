@@ -30,6 +30,38 @@ def _flops(n, units, epochs):
     return 6.0 * n * sum(a * b for a, b in zip(units[:-1], units[1:])) * epochs
 
 
+def _gemm_alone(batch, units, dtype):
+    """GFLOP/s of the project's GEMM alone on the layer products of one batch (forward
+    batch×fi·fi×fo, weight gradient fiᵀ×batch·batch×fo, back-propagated delta batch×fo·(fi×fo)ᵀ for
+    all but the first layer), timed best of a few rounds: the figure the fit's own GFLOP/s is
+    compared with, to show how much of a fit is spent in the GEMM."""
+    def measure():
+        import time
+        from scratchlearn.linalg import gemm
+        rng = np.random.RandomState(0)
+        calls, flops = [], 0.0
+        for i, (fi, fo) in enumerate(zip(units[:-1], units[1:])):
+            X = rng.randn(batch, fi).astype(dtype)
+            W = rng.randn(fi, fo).astype(dtype)
+            D = rng.randn(batch, fo).astype(dtype)
+            calls.append((X, W, False, False, np.empty((batch, fo), dtype)))
+            calls.append((X, D, True, False, np.empty((fi, fo), dtype)))
+            flops += 4.0 * batch * fi * fo
+            if i > 0:
+                calls.append((D, W, False, True, np.empty((batch, fi), dtype)))
+                flops += 2.0 * batch * fi * fo
+        rounds = max(1, int(2e8 / flops))
+        best = float("inf")
+        for _ in range(5):
+            t = time.perf_counter()
+            for _ in range(rounds):
+                for a, b, ta, tb, out in calls:
+                    gemm(a, b, trans_a=ta, trans_b=tb, out=out)
+            best = min(best, (time.perf_counter() - t) / rounds)
+        return flops / best / 1e9
+    return measure
+
+
 def _fit(module, cls, params):
     def run(data, state):
         mod = __import__(module, fromlist=[cls])
@@ -49,12 +81,15 @@ def _r2(data, model):
     return float(1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2))
 
 
-def _workload(name, desc, setup, cls, params, score, metric, flops, repeats):
+def _workload(name, desc, setup, cls, params, score, metric, flops, repeats, gemm_alone=None):
+    extra = {"flops": flops}
+    if gemm_alone is not None:
+        extra["gemm_alone"] = gemm_alone
     return Workload(
         name=name, family="neural_network", description=desc, setup=setup,
         ours=_fit("scratchlearn.neural_network", cls, params),
         peer=_fit("sklearn.neural_network", cls, params),
-        score=score, metric=metric, repeats=repeats, extra={"flops": flops},
+        score=score, metric=metric, repeats=repeats, extra=extra,
     )
 
 
@@ -75,7 +110,7 @@ def workloads(quick):
                 f"mlp_clf_adam_{n}x{d}_{'x'.join(map(str, hidden))}_{tag}",
                 f"MLPClassifier{hidden} adam {epochs} epochs, {n}x{d}, {k} classes {tag}",
                 _data(n, d, k, dtype), "MLPClassifier", params, _accuracy, "accuracy",
-                _flops(n, units, epochs), repeats))
+                _flops(n, units, epochs), repeats, _gemm_alone(min(200, n), units, dtype)))
     reg_cases = [(20000, 50, (128,), 20)] if not quick else [(5000, 50, (128,), 5)]
     if not quick:
         reg_cases.append((60000, 20, (64, 64), 10))
@@ -86,7 +121,8 @@ def workloads(quick):
                 f"mlp_reg_adam_{n}x{d}_{'x'.join(map(str, hidden))}_{tag}",
                 f"MLPRegressor{hidden} adam {epochs} epochs, {n}x{d} {tag}",
                 _data(n, d, 1, dtype, seed=1, regression=True), "MLPRegressor", params, _r2, "r2",
-                _flops(n, [d, *hidden, 1], epochs), repeats))
+                _flops(n, [d, *hidden, 1], epochs), repeats,
+                _gemm_alone(min(200, n), [d, *hidden, 1], dtype)))
     lb_cases = [(5000, 30, 5, 200)] if not quick else [(2000, 30, 5, 50)]
     if not quick:
         lb_cases.append((20000, 64, 3, 100))

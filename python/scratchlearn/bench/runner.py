@@ -115,6 +115,8 @@ def run(quick=False, only=None, peers=("sklearn",), peer_python=None, progress=T
             row["sklearn_s"], row["sklearn_score"] = _run_side(w, data, "peer")
         if "flops" in w.extra:
             row["flops"] = w.extra["flops"]
+        if callable(w.extra.get("gemm_alone")):
+            row["gemm_alone_gflops"] = w.extra["gemm_alone"]()
         results.append(row)
         if progress:
             print(f"      done in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
@@ -166,6 +168,8 @@ def format_table(results, peers):
         lines.append("GFLOP/s: " + "; ".join(
             f"{r['name']}: ours {r['flops'] / r['ours_s'] / 1e9:.1f}"
             + "".join(f", {p} {r['flops'] / r[f'{p}_s'] / 1e9:.1f}" for p in peers if r.get(f"{p}_s"))
+            + (f" (our GEMM alone on its layer shapes: {r['gemm_alone_gflops']:.1f})"
+               if r.get("gemm_alone_gflops") else "")
             for r in gflop))
     return "\n".join(lines)
 
