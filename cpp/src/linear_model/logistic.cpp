@@ -111,10 +111,25 @@ double loss_grad_fused(const LogisticProblem<T>& P, const kernel_table::Logistic
 template <class T>
 double logistic_loss_grad(const LogisticProblem<T>& P, const double* theta, double* grad) {
     const index_t n = P.n, d = P.d, K = P.K;
-    if (K > 1) {
-        const auto& kern = kernel_table::kernels<T>().logistic;
-        if (kern.block && K <= index_t(kern.max_vectors) * kern.width)
-            return loss_grad_fused<T>(P, kern, theta, grad);
+    const auto& kern = kernel_table::kernels<T>().logistic;
+    if (K > 1 && kern.block && K <= index_t(kern.max_vectors) * kern.width)
+        return loss_grad_fused<T>(P, kern, theta, grad);
+    if (K == 1 && kern.block) {
+        // Binary: the logistic loss log(1 + e^z) − y·z is the two-class softmax loss of the scores
+        // (0, z), so the fused kernel serves it with a class-0 row of zero coefficients (the
+        // padded vector it computes anyway). y is 0 / 1 (logistic_fit checks the codes).
+        LogisticProblem<T> P2 = P;
+        P2.K = 2;
+        std::vector<double> th2(static_cast<size_t>(P2.n_params()), 0.0);
+        std::copy(theta, theta + d, th2.begin() + d);
+        if (P.fit_intercept) th2[2 * d + 1] = theta[d];
+        std::vector<double> g2(grad ? th2.size() : 0);
+        const double f = loss_grad_fused<T>(P2, kern, th2.data(), grad ? g2.data() : nullptr);
+        if (grad) {
+            std::copy(g2.begin() + d, g2.begin() + 2 * d, grad);
+            if (P.fit_intercept) grad[d] = g2[2 * d + 1];
+        }
+        return f;
     }
     std::vector<T> W;
     std::vector<double> b;

@@ -103,12 +103,25 @@ void block_nv(const typename O::T* X, index_t rows, index_t d, const typename O:
         acc_loss -= s * Eb[i * K + y[i]];
     }
     E::exp_inplace(Eb, rows * K);
+    // Unweighted rows: Σ log(sum_i) as the log of products of 16 sums (each sum is in [1, K], so a
+    // product stays below K^16, far from overflow), one logarithm per 16 rows instead of per row.
+    double prod = 1.0;
+    int in_prod = 0;
     for (index_t i = 0; i < rows; ++i) {
         double* ei = Eb + i * K;
         double sum = 0.0;
         for (index_t k = 0; k < K; ++k) sum += ei[k];
         const double s = sw ? double(sw[i]) : 1.0;
-        acc_loss += s * std::log(sum);
+        if (sw) {
+            acc_loss += s * std::log(sum);
+        } else {
+            prod *= sum;
+            if (++in_prod == 16) {
+                acc_loss += std::log(prod);
+                prod = 1.0;
+                in_prod = 0;
+            }
+        }
         if (!Gwt) continue;
         const double inv = s / sum;
         T* gi = Z + i * Kp;  // the scores are no longer needed: the row becomes g_i
@@ -119,6 +132,7 @@ void block_nv(const typename O::T* X, index_t rows, index_t d, const typename O:
         }
         for (index_t k = K; k < Kp; ++k) gi[k] = T(0);
     }
+    if (in_prod) acc_loss += std::log(prod);
     *loss += acc_loss;
     if (!Gwt) return;
     r = 0;
