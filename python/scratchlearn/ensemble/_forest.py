@@ -112,6 +112,7 @@ class ForestNodes:
 
     def __getstate__(self):
         state = dict(self.__dict__)
+        state.pop("_packed", None)
         if self.class_layout is None:
             return state
         K, C = self.class_layout
@@ -153,6 +154,18 @@ class ForestNodes:
         self.value = (c64 / w[:, None, None]).reshape(len(w), K * C)
         if kind is not None:
             self.impurity = getattr(self, "_" + kind)(c64, w)
+
+    def packed(self, n_features):
+        """The forest packed for evaluation (cpp/src/tree/predict.cpp), built on first use and
+        kept (it is not pickled: a loaded forest packs again on first use)."""
+        p = self.__dict__.get("_packed")
+        if p is None:
+            p = _core.tree.pack(n_features=n_features, **self.flat())
+            for v in p.values():
+                if isinstance(v, np.ndarray):
+                    v.setflags(write=False)
+            self.__dict__["_packed"] = p
+        return p
 
     def flat(self):
         return dict(
@@ -433,15 +446,15 @@ class BaseForest(BaseEstimator):
         return np.ascontiguousarray(X)
 
     def _mean_value(self, X, counts=None):
-        out, used = _core.tree.mean_value(
-            X, counts=counts, n_threads=self._n_threads(), **self.forest_nodes_.flat()
-        )
+        packed = self.forest_nodes_.packed(self.n_features_in_)
+        out, used = _core.tree.packed_mean_value(X, counts=counts, n_threads=self._n_threads(), **packed)
         return out, used
 
     def apply(self, X):
         """Leaf index of each sample in each tree, (n_samples, n_estimators)."""
         X = self._validate_X_predict(X)
-        return _core.tree.apply(X, n_threads=self._n_threads(), **self.forest_nodes_.flat()).astype(np.intp)
+        packed = self.forest_nodes_.packed(self.n_features_in_)
+        return _core.tree.packed_apply(X, n_threads=self._n_threads(), **packed).astype(np.intp)
 
     def decision_path(self, X):
         """(indicator, n_nodes_ptr): CSR indicator of the nodes each sample visits, columns of
