@@ -50,8 +50,10 @@ _NODE_KEYS = (
     "missing_go_to_left",
     "value",
 )
-# weights of at most this many (tree, sample) pairs are materialised at once
-_BATCH_ENTRIES = 1 << 22
+# weights of at most this many (tree, sample) pairs are materialised at once (64 MiB of float64);
+# each core call bins the features again, so the forests of the usual sizes (100 trees of up to
+# 80,000 samples) are built in one call
+_BATCH_ENTRIES = 1 << 23
 
 
 class ForestNodes:
@@ -554,7 +556,9 @@ class BaseForest(BaseEstimator):
         self._max_features = tree.max_features_
         n_classes = [int(c) for c in self._n_classes_all] if is_classifier(self) else []
         n_threads = self._n_threads()
-        batch = max(n_threads, _BATCH_ENTRIES // max(n_samples, 1))
+        # equal batches, as few as the memory cap allows
+        n_calls = max(1, -(-len(seeds) * n_samples // _BATCH_ENTRIES))
+        batch = max(n_threads, -(-len(seeds) // n_calls))
         parts = []
         for b in range(0, len(seeds), batch):
             sb = seeds[b : b + batch]
