@@ -11,6 +11,7 @@
 // of the block at once, so no step is spent on a finished row. Blocks are shared among threads;
 // each row's sum over trees runs in tree order, so the answers do not depend on the thread count.
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -33,32 +34,34 @@ index_t block_rows(index_t d, index_t n, int n_threads) {
     return std::max<index_t>(16, r);
 }
 
-// One step from internal node c for row xr: the packed index of the child. Without NaN in the
-// rows (Nan false) the missing-value direction is not looked at.
+// One step from internal node c for row xr: the child. Without NaN in the rows (Nan false) the
+// missing-value direction is not looked at. The child is picked by a mask, not a branch (a
+// taken-or-not branch here is mispredicted half the time).
 template <bool Nan, class T>
-inline std::int32_t step(const PackedNode& nd, std::int32_t c, const T* xr) {
-    const std::int32_t fe = nd.feature;
+inline const PackedNode* step_ptr(const PackedNode* nodes, const PackedNode* c, const T* xr) {
+    const std::int32_t fe = c->feature;
     const T v = xr[fe & kFeatureMask];
-    bool left = static_cast<double>(v) <= nd.threshold;
+    bool left = static_cast<double>(v) <= c->threshold;
     if (Nan) left |= (v != v) & ((fe & kPackedMissingLeft) != 0);
-    // the child picked by a mask, not a branch (a taken-or-not branch here is mispredicted half
-    // the time)
-    const std::int32_t r = nd.right, mask = -static_cast<std::int32_t>(left);
-    return r ^ ((r ^ (c + 1)) & mask);
+    const std::uintptr_t r = reinterpret_cast<std::uintptr_t>(nodes + c->right);
+    const std::uintptr_t l = reinterpret_cast<std::uintptr_t>(c + 1);
+    const std::uintptr_t mask = -static_cast<std::uintptr_t>(left);
+    return reinterpret_cast<const PackedNode*>(r ^ ((r ^ l) & mask));
 }
 
-// Walks rows [i0, i1) of X (row stride d) through the tree rooted at packed node `root`;
-// on_leaf(i, leaf_node) for every row, in any order within the tree.
+// Walks rows [i0, i1) of X (row stride d) through the tree rooted at packed node `root`, W rows
+// at a time; on_leaf(i, leaf_node) for every row, in any order within the tree.
 template <int W, bool Nan, class T, class OnLeaf>
 inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, index_t d, index_t i0, index_t i1,
-                      OnLeaf&& on_leaf) {
+                        OnLeaf&& on_leaf) {
     index_t next = i0;
+    const PackedNode* rootp = nodes + root;
     if (i1 - i0 >= W) {
-        std::int32_t cur[W];
+        const PackedNode* cur[W];
         index_t row[W];
         const T* xr[W];
         for (int l = 0; l < W; ++l) {
-            cur[l] = root;
+            cur[l] = rootp;
             row[l] = next;
             xr[l] = X + next * d;
             ++next;
@@ -66,15 +69,14 @@ inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, 
         bool more = true;
         while (more) {
             for (int l = 0; l < W; ++l) {
-                const std::int32_t c = cur[l];
-                const PackedNode& nd = nodes[c];
-                if (nd.feature < 0) {
+                const PackedNode* c = cur[l];
+                if (c->feature < 0) {
                     if (row[l] < 0) continue;
-                    on_leaf(row[l], nd);
+                    on_leaf(row[l], *c);
                     if (next < i1) {
                         row[l] = next;
                         xr[l] = X + next * d;
-                        cur[l] = root;
+                        cur[l] = rootp;
                         ++next;
                     } else {
                         row[l] = -1;
@@ -82,22 +84,22 @@ inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, 
                     }
                     continue;
                 }
-                cur[l] = step<Nan>(nd, c, xr[l]);
+                cur[l] = step_ptr<Nan>(nodes, c, xr[l]);
             }
         }
         // the rows still on their way, one by one
         for (int l = 0; l < W; ++l) {
             if (row[l] < 0) continue;
-            std::int32_t c = cur[l];
-            while (nodes[c].feature >= 0) c = step<Nan>(nodes[c], c, xr[l]);
-            on_leaf(row[l], nodes[c]);
+            const PackedNode* c = cur[l];
+            while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, xr[l]);
+            on_leaf(row[l], *c);
         }
     }
     for (; next < i1; ++next) {
         const T* x = X + next * d;
-        std::int32_t c = root;
-        while (nodes[c].feature >= 0) c = step<Nan>(nodes[c], c, x);
-        on_leaf(next, nodes[c]);
+        const PackedNode* c = rootp;
+        while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, x);
+        on_leaf(next, *c);
     }
 }
 
