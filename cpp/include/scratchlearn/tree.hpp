@@ -117,7 +117,7 @@ struct PackedStorage {
     std::vector<std::int32_t> leaf_node;
     std::vector<double> leaf_value;
     index_t value_stride = 0, n_features = 0;
-    PackedForest view() const;
+    PackedForest packed_view() const;
 };
 
 // Checks the forest (check_forest) and packs it.

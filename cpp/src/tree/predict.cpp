@@ -136,7 +136,7 @@ void for_blocks(const T* X, index_t n, index_t d, index_t n_trees, int n_threads
 
 }  // namespace
 
-PackedForest PackedStorage::view() const {
+PackedForest PackedStorage::packed_view() const {
     PackedForest p;
     p.nodes = nodes.data();
     p.roots = roots.data();
@@ -310,7 +310,7 @@ template <class T>
 void forest_apply(const Forest& f, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads) {
     PackedStorage p;
     pack_forest(f, d, p);
-    packed_apply<T>(p.view(), X, n, d, out, n_threads);
+    packed_apply<T>(p.packed_view(), X, n, d, out, n_threads);
 }
 
 template <class T>
@@ -318,7 +318,7 @@ void forest_mean_value(const Forest& f, const T* X, index_t n, index_t d, const 
                        double* out, std::int32_t* n_used, int n_threads) {
     PackedStorage p;
     pack_forest(f, d, p);
-    packed_mean_value<T>(p.view(), X, n, d, counts, out, n_used, n_threads);
+    packed_mean_value<T>(p.packed_view(), X, n, d, counts, out, n_used, n_threads);
 }
 
 template <class T>
