@@ -1,5 +1,6 @@
 // Bindings for decision trees and forests (cpp/src/tree/): building many trees at once, and
 // evaluating the concatenated node arrays of a forest.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,104 @@ py::tuple mean_value(const carray<T>& X, const py::array& left, const py::array&
     return py::make_tuple(out, used);
 }
 
+// Packs the forest for evaluation (scratchlearn/tree.hpp, PackedForest): a dict of arrays the
+// estimator keeps with the fitted forest and hands back to packed_mean_value / packed_apply.
+py::dict pack(const py::array& left, const py::array& right, const py::array& feature, const py::array& threshold,
+              const py::array& mgl, const py::array& value, const py::array& offset, std::int64_t n_features) {
+    ForestArgs a = forest_args(left, right, feature, threshold, mgl, value, offset);
+    PackedStorage p;
+    {
+        py::gil_scoped_release release;
+        pack_forest(a.f, static_cast<index_t>(n_features), p);
+    }
+    py::array_t<std::uint8_t> nodes(static_cast<py::ssize_t>(p.nodes.size() * sizeof(PackedNode)));
+    std::memcpy(nodes.mutable_data(), p.nodes.data(), p.nodes.size() * sizeof(PackedNode));
+    py::array_t<double> lv({static_cast<py::ssize_t>(p.leaf_node.size()), static_cast<py::ssize_t>(p.value_stride)});
+    std::copy(p.leaf_value.begin(), p.leaf_value.end(), lv.mutable_data());
+    py::dict out;
+    out["nodes"] = nodes;
+    out["roots"] = to_numpy(p.roots);
+    out["leaf_node"] = to_numpy(p.leaf_node);
+    out["leaf_value"] = lv;
+    out["n_features"] = static_cast<std::int64_t>(p.n_features);
+    return out;
+}
+
+struct PackedArgs {
+    carray<std::uint8_t> nodes;
+    carray<std::int64_t> roots;
+    i32 leaf_node;
+    carray<double> leaf_value;
+    PackedForest p;
+};
+
+PackedArgs packed_args(const py::array& nodes, const py::array& roots, const py::array& leaf_node,
+                       const py::array& leaf_value, std::int64_t n_features) {
+    PackedArgs a;
+    a.nodes = as_array<std::uint8_t>(nodes, 1, "nodes");
+    if (a.nodes.shape(0) % static_cast<py::ssize_t>(sizeof(PackedNode)) != 0)
+        throw std::invalid_argument("tree: packed nodes must be whole 16-byte nodes");
+    a.roots = as_array<std::int64_t>(roots, 1, "roots");
+    if (a.roots.shape(0) < 2) throw std::invalid_argument("tree: roots needs at least two entries");
+    a.leaf_node = as_array<std::int32_t>(leaf_node, 1, "leaf_node");
+    a.leaf_value = as_array<double>(leaf_value, 2, "leaf_value");
+    if (a.leaf_value.shape(0) != a.leaf_node.shape(0))
+        throw std::invalid_argument("tree: leaf_value must have one row per leaf");
+    a.p.nodes = reinterpret_cast<const PackedNode*>(a.nodes.data());
+    a.p.total_nodes = a.nodes.shape(0) / static_cast<py::ssize_t>(sizeof(PackedNode));
+    a.p.roots = a.roots.data();
+    a.p.n_trees = a.roots.shape(0) - 1;
+    a.p.leaf_node = a.leaf_node.data();
+    a.p.leaf_value = a.leaf_value.data();
+    a.p.n_leaves = a.leaf_node.shape(0);
+    a.p.value_stride = a.leaf_value.shape(1);
+    a.p.n_features = static_cast<index_t>(n_features);
+    return a;
+}
+
+template <class T>
+py::tuple packed_mean(const carray<T>& X, const py::array& nodes, const py::array& roots, const py::array& leaf_node,
+                      const py::array& leaf_value, std::int64_t n_features, const py::object& counts_in,
+                      int n_threads) {
+    check_ndim(X, 2, "X");
+    PackedArgs a = packed_args(nodes, roots, leaf_node, leaf_value, n_features);
+    const index_t n = X.shape(0), d = X.shape(1);
+    i32 counts;
+    const std::int32_t* pc = nullptr;
+    if (!counts_in.is_none()) {
+        counts = as_array<std::int32_t>(counts_in, 2, "counts");
+        if (counts.shape(0) != a.p.n_trees || counts.shape(1) != n)
+            throw std::invalid_argument("tree: counts must be n_trees x n_samples");
+        pc = counts.data();
+    }
+    py::array_t<double> out({n, a.p.value_stride});
+    py::array_t<std::int32_t> used(pc ? n : 0);
+    const T* px = X.data();
+    double* po = out.mutable_data();
+    std::int32_t* pu = pc ? used.mutable_data() : nullptr;
+    {
+        py::gil_scoped_release release;
+        packed_mean_value<T>(a.p, px, n, d, pc, po, pu, n_threads);
+    }
+    return py::make_tuple(out, used);
+}
+
+template <class T>
+py::array packed_leaves(const carray<T>& X, const py::array& nodes, const py::array& roots, const py::array& leaf_node,
+                        const py::array& leaf_value, std::int64_t n_features, int n_threads) {
+    check_ndim(X, 2, "X");
+    PackedArgs a = packed_args(nodes, roots, leaf_node, leaf_value, n_features);
+    const index_t n = X.shape(0), d = X.shape(1);
+    py::array_t<std::int32_t> out({n, a.p.n_trees});
+    const T* px = X.data();
+    std::int32_t* po = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        packed_apply<T>(a.p, px, n, d, po, n_threads);
+    }
+    return out;
+}
+
 template <class T>
 py::tuple decision_path(const carray<T>& X, const py::array& left, const py::array& right,
                         const py::array& feature, const py::array& threshold, const py::array& mgl,
@@ -238,6 +337,17 @@ void register_tree(py::module_& m) {
               py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),
               py::arg("threshold"), py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"),
               py::arg("counts"), py::arg("n_threads"));
+    t.def("pack", &pack, "Pack the forest for evaluation: dict of nodes, roots, leaf_node, leaf_value, n_features.",
+          py::arg("children_left"), py::arg("children_right"), py::arg("feature"), py::arg("threshold"),
+          py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"), py::arg("n_features"));
+    def_float(t, "packed_mean_value", &packed_mean<float>, &packed_mean<double>,
+              "mean_value over a packed forest (see pack).", py::arg("X").noconvert(), py::arg("nodes"),
+              py::arg("roots"), py::arg("leaf_node"), py::arg("leaf_value"), py::arg("n_features"),
+              py::arg("counts"), py::arg("n_threads"));
+    def_float(t, "packed_apply", &packed_leaves<float>, &packed_leaves<double>,
+              "apply over a packed forest (see pack).", py::arg("X").noconvert(), py::arg("nodes"),
+              py::arg("roots"), py::arg("leaf_node"), py::arg("leaf_value"), py::arg("n_features"),
+              py::arg("n_threads"));
     def_float(t, "decision_path", &decision_path<float>, &decision_path<double>,
               "CSR (indptr, indices) of the nodes each row visits (indices offset by node_offset).",
               py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),

@@ -211,6 +211,30 @@ def test_compact_pickle_restores_every_array(kw):
     assert_array_equal(clone.predict_proba(X), rf.predict_proba(X))
 
 
+@pytest.mark.parametrize("kw", [{}, {"max_bins": None}, {"max_leaf_nodes": 40}, {"bootstrap": False}])
+def test_regressor_pickle_compact_and_exact(kw):
+    # the structure is pickled compactly (left children from the depth-first order, leaf-only
+    # sample counts and weights, int16 features, bits): every array comes back exactly, and a
+    # forest pickles to at most half of scikit-learn's
+    rng = np.random.RandomState(0)
+    X = rng.randn(800, 6)
+    y = X[:, 0] + np.sin(2 * X[:, 1]) + 0.3 * rng.randn(800)
+    X[rng.rand(800, 6) < 0.03] = np.nan
+    rf = sl_ensemble.RandomForestRegressor(n_estimators=10, random_state=0, **kw).fit(X, y)
+    blob = pickle.dumps(rf)
+    clone = pickle.loads(blob)
+    for key in ("children_left", "children_right", "feature", "threshold", "impurity", "n_node_samples",
+                "weighted_n_node_samples", "missing_go_to_left", "value", "node_offset"):
+        a, b = getattr(rf.forest_nodes_, key), getattr(clone.forest_nodes_, key)
+        assert a.dtype == b.dtype
+        assert_array_equal(a, b)
+    assert_array_equal(clone.predict(X), rf.predict(X))
+    assert_array_equal(clone.apply(X), rf.apply(X))
+    ref = sk_ensemble.RandomForestRegressor(
+        n_estimators=10, random_state=0, **{k: v for k, v in kw.items() if k != "max_bins"}).fit(X, y)
+    assert len(blob) <= 0.5 * len(pickle.dumps(ref))
+
+
 def test_float32_input():
     X, y = make_classification(500, 8, random_state=0)
     a = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, max_bins=None).fit(X.astype(np.float32), y)

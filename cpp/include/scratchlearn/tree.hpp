@@ -88,13 +88,58 @@ struct Forest {
 // Checks that the node arrays describe valid trees over d features (throws std::invalid_argument).
 void check_forest(const Forest& f, index_t d);
 
+// A forest packed for evaluation: every tree renumbered depth first (a node's left child is the
+// next node) into 16-byte nodes, the trees concatenated. An internal node holds its threshold, its
+// feature (plus kPackedMissingLeft when NaN goes left) and its right child's packed index; a leaf
+// has feature kPackedLeaf, its leaf number in `right` and its first value in `threshold`. Leaf q
+// is node leaf_node[q] (tree-local index) of the user's arrays, with the values
+// leaf_value[q * value_stride ...]. Built once per fitted forest (pack_forest) and kept with it.
+struct PackedNode {
+    double threshold;
+    std::int32_t feature;
+    std::int32_t right;
+};
+constexpr std::int32_t kPackedLeaf = -1;
+constexpr std::int32_t kPackedMissingLeft = 0x40000000;
+
+struct PackedForest {
+    const PackedNode* nodes = nullptr;
+    const std::int64_t* roots = nullptr;  // n_trees + 1: tree t is nodes[roots[t], roots[t + 1])
+    const std::int32_t* leaf_node = nullptr;
+    const double* leaf_value = nullptr;   // n_leaves × value_stride
+    index_t total_nodes = 0, n_trees = 0, n_leaves = 0, value_stride = 0;
+    index_t n_features = 0;               // X needs at least this many columns
+};
+
+struct PackedStorage {
+    std::vector<PackedNode> nodes;
+    std::vector<std::int64_t> roots;
+    std::vector<std::int32_t> leaf_node;
+    std::vector<double> leaf_value;
+    index_t value_stride = 0, n_features = 0;
+    PackedForest packed_view() const;
+};
+
+// Checks the forest (check_forest) and packs it.
+void pack_forest(const Forest& f, index_t d, PackedStorage& out);
+
+// Cheap checks of a packed forest handed back (sizes, root offsets, feature count).
+void check_packed(const PackedForest& p, index_t d);
+
 // out[i, t] = the leaf of tree t reached by row i (local node index). out is n × n_trees.
 template <class T>
-void forest_apply(const Forest& f, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads);
+void packed_apply(const PackedForest& p, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads);
 
-// out[i, :] = mean over trees of value[leaf(i, t), :] (n × value_stride). With `counts`
+// out[i, :] = mean over trees of the leaf values of row i (n × value_stride). With `counts`
 // (n_trees × n, may be null), tree t only contributes to rows i with counts[t, i] == 0 (the
 // out-of-bag rows) and n_used[i] receives how many trees did.
+template <class T>
+void packed_mean_value(const PackedForest& p, const T* X, index_t n, index_t d, const std::int32_t* counts,
+                       double* out, std::int32_t* n_used, int n_threads);
+
+// The same over unpacked node arrays (packed for the call).
+template <class T>
+void forest_apply(const Forest& f, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads);
 template <class T>
 void forest_mean_value(const Forest& f, const T* X, index_t n, index_t d, const std::int32_t* counts,
                        double* out, std::int32_t* n_used, int n_threads);

@@ -1,14 +1,17 @@
 // Evaluating many trees at once (see scratchlearn/tree.hpp).
 //
-// The forest is first repacked into one compact array of 16-byte nodes, each tree renumbered depth
-// first so that a node's left child is the next node: a walk step reads one node (threshold,
-// feature with the missing-value direction in a spare bit, right child), and leaves absorb the
-// walk (they lead to themselves), so eight rows step in lockstep with no branch per row. Rows are
-// taken in large blocks (about 512 KiB of X); inside a block the trees are walked one after the
-// other (tree-major: a tree stays hot while every row of the block goes through it). Blocks are
-// shared among threads; each row's sum over trees runs in tree order, so the answers do not
-// depend on the thread count.
+// The forest is packed once (pack_forest; the estimators keep the packed arrays with the fitted
+// forest) into 16-byte nodes, each tree renumbered depth first so that a node's left child is the
+// next node: a walk step reads one node (threshold, feature with the missing-value direction in a
+// spare bit, right child) and one value of the row. Rows are taken in blocks of about 2 MiB of
+// X; inside a block the trees are walked one after the other (tree-major: a tree stays hot in
+// cache while every row of the block goes through it). A tree is walked by W rows at a time, each
+// in its own slot: a round moves every slot one step (the child chosen without a branch), and a
+// slot whose row reached its leaf adds the leaf's values to the row's sums and takes the next row
+// of the block at once, so no step is spent on a finished row. Blocks are shared among threads;
+// each row's sum over trees runs in tree order, so the answers do not depend on the thread count.
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -19,33 +22,150 @@
 namespace scratchlearn::tree {
 namespace {
 
-constexpr std::int32_t kMissingLeft = 0x40000000;  // bit of CNode::feature: NaN goes left
-constexpr std::int32_t kFeatureMask = kMissingLeft - 1;
+constexpr std::int32_t kFeatureMask = kPackedMissingLeft - 1;
 
-// An internal node: feature >= 0 (plus kMissingLeft), left child = this + 1, right child `right`
-// (packed index). A leaf absorbs the walk: feature 0, threshold NaN (no value compares <= NaN, and
-// NaN goes right: no missing-left bit), right = itself; leaf_id[packed index] is its index in the
-// user's arrays (its value row and, minus the tree's offset, its local id).
-struct CNode {
-    double threshold;
-    std::int32_t feature;
-    std::int32_t right;
-};
+// Rows per block: a block of X of about 2 MiB, at least 64 rows, no more than one thread's share.
+// The walks are bound by how often each tree is read again from memory (once per block): large
+// blocks win (measured: 512 KiB blocks cost 1.4x, 64 KiB blocks 3x the time of 2 MiB ones).
+index_t block_rows(index_t d, index_t n, int n_threads) {
+    index_t r = (index_t{2} << 20) / (static_cast<index_t>(sizeof(double)) * std::max<index_t>(d, 1));
+    r = std::max<index_t>(64, r);
+    r = std::min<index_t>(r, (n + n_threads - 1) / std::max(n_threads, 1));
+    return std::max<index_t>(16, r);
+}
 
-struct Packed {
-    std::vector<CNode> nodes;
-    std::vector<std::int32_t> leaf_id;
-};
+// One step from internal node c for row xr: the child. Without NaN in the rows (Nan false) the
+// missing-value direction is not looked at. The child is picked by a mask, not a branch (a
+// taken-or-not branch here is mispredicted half the time).
+template <bool Nan, class T>
+inline const PackedNode* step_ptr(const PackedNode* nodes, const PackedNode* c, const T* xr) {
+    const std::int32_t fe = c->feature;
+    const T v = xr[fe & kFeatureMask];
+    bool left = static_cast<double>(v) <= c->threshold;
+    if (Nan) left |= (v != v) & ((fe & kPackedMissingLeft) != 0);
+    const std::uintptr_t r = reinterpret_cast<std::uintptr_t>(nodes + c->right);
+    const std::uintptr_t l = reinterpret_cast<std::uintptr_t>(c + 1);
+    const std::uintptr_t mask = -static_cast<std::uintptr_t>(left);
+    return reinterpret_cast<const PackedNode*>(r ^ ((r ^ l) & mask));
+}
 
-// Every tree renumbered depth first (left subtree before right), concatenated in tree order; tree
-// t's root stays at node_offset[t] (check_forest made sure every node is reached once).
-void pack(const Forest& f, Packed& p) {
+// Walks rows [i0, i1) of X (row stride d) through the tree rooted at packed node `root`, W rows
+// at a time; on_leaf(i, leaf_node) for every row, in any order within the tree.
+template <int W, bool Nan, class T, class OnLeaf>
+inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, index_t d, index_t i0, index_t i1,
+                        OnLeaf&& on_leaf) {
+    index_t next = i0;
+    const PackedNode* rootp = nodes + root;
+    if (i1 - i0 >= W) {
+        const PackedNode* cur[W];
+        index_t row[W];
+        const T* xr[W];
+        for (int l = 0; l < W; ++l) {
+            cur[l] = rootp;
+            row[l] = next;
+            xr[l] = X + next * d;
+            ++next;
+        }
+        bool more = true;
+        while (more) {
+            for (int l = 0; l < W; ++l) {
+                const PackedNode* c = cur[l];
+                if (c->feature < 0) {
+                    if (row[l] < 0) continue;
+                    on_leaf(row[l], *c);
+                    if (next < i1) {
+                        row[l] = next;
+                        xr[l] = X + next * d;
+                        cur[l] = rootp;
+                        ++next;
+                    } else {
+                        row[l] = -1;
+                        more = false;
+                    }
+                    continue;
+                }
+                cur[l] = step_ptr<Nan>(nodes, c, xr[l]);
+            }
+        }
+        // the rows still on their way, one by one
+        for (int l = 0; l < W; ++l) {
+            if (row[l] < 0) continue;
+            const PackedNode* c = cur[l];
+            while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, xr[l]);
+            on_leaf(row[l], *c);
+        }
+    }
+    for (; next < i1; ++next) {
+        const T* x = X + next * d;
+        const PackedNode* c = rootp;
+        while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, x);
+        on_leaf(next, *c);
+    }
+}
+
+// walk_tree_w with 16 slots (measured: 8 and 16 alike, 4 and 32 slower), the NaN-aware step only when the
+// rows hold a NaN.
+template <class T, class OnLeaf>
+inline void walk_tree(const PackedNode* nodes, std::int32_t root, const T* X, index_t d, index_t i0, index_t i1,
+                      bool nan, OnLeaf&& on_leaf) {
+    if (nan)
+        walk_tree_w<16, true>(nodes, root, X, d, i0, i1, on_leaf);
+    else
+        walk_tree_w<16, false>(nodes, root, X, d, i0, i1, on_leaf);
+}
+
+// Calls start(i0, i1), then body(i0, i1, t, nan) for every tree t ascending, then finish(i0, i1),
+// for every row block [i0, i1), the blocks spread over threads; nan: the block holds a NaN.
+template <class T, class Start, class Body, class Finish>
+void for_blocks(const T* X, index_t n, index_t d, index_t n_trees, int n_threads, Start start, Body body,
+                Finish finish) {
+    if (n <= 0) return;
+    const index_t br = block_rows(d, n, std::max(1, n_threads));
+    const index_t nb = (n + br - 1) / br;
+    const int nt = threads_for(n_threads, nb);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (index_t b = 0; b < nb; ++b) {
+        const index_t i0 = b * br, i1 = std::min(n, i0 + br);
+        bool nan = false;
+        for (const T* x = X + i0 * d; x < X + i1 * d; ++x) nan |= *x != *x;
+        start(i0, i1);
+        for (index_t t = 0; t < n_trees; ++t) body(i0, i1, t, nan);
+        finish(i0, i1);
+    }
+}
+
+}  // namespace
+
+PackedForest PackedStorage::packed_view() const {
+    PackedForest p;
+    p.nodes = nodes.data();
+    p.roots = roots.data();
+    p.leaf_node = leaf_node.data();
+    p.leaf_value = leaf_value.data();
+    p.total_nodes = static_cast<index_t>(nodes.size());
+    p.n_trees = static_cast<index_t>(roots.size()) - 1;
+    p.n_leaves = static_cast<index_t>(leaf_node.size());
+    p.value_stride = value_stride;
+    p.n_features = n_features;
+    return p;
+}
+
+void pack_forest(const Forest& f, index_t d, PackedStorage& p) {
+    check_forest(f, d);
+    const index_t s = f.value_stride;
+    p.value_stride = s;
     p.nodes.resize(static_cast<size_t>(f.total_nodes));
-    p.leaf_id.resize(static_cast<size_t>(f.total_nodes));
+    p.roots.resize(static_cast<size_t>(f.n_trees + 1));
+    p.leaf_node.clear();
+    p.leaf_value.clear();
+    std::int32_t max_feature = -1;
+    // each tree renumbered depth first (left subtree before right), the trees in order; tree t's
+    // root stays at node_offset[t] (check_forest made sure every node is reached once)
     std::vector<std::int32_t> stack, fix;  // user node, packed index of the parent expecting it as right child
     std::int32_t pos = 0;
     for (index_t t = 0; t < f.n_trees; ++t) {
         const std::int32_t a = static_cast<std::int32_t>(f.node_offset[t]);
+        p.roots[t] = pos;
         stack.assign(1, 0);
         fix.assign(1, -1);
         while (!stack.empty()) {
@@ -54,15 +174,19 @@ void pack(const Forest& f, Packed& p) {
             stack.pop_back();
             fix.pop_back();
             if (parent >= 0) p.nodes[parent].right = pos;
-            CNode& c = p.nodes[pos];
-            p.leaf_id[pos] = j;
+            PackedNode& c = p.nodes[pos];
             if (f.children_left[j] < 0) {
-                c.threshold = std::numeric_limits<double>::quiet_NaN();
-                c.feature = 0;
-                c.right = pos;
+                const std::int32_t q = static_cast<std::int32_t>(p.leaf_node.size());
+                p.leaf_node.push_back(j - a);
+                const double* v = f.value + static_cast<index_t>(j) * s;
+                p.leaf_value.insert(p.leaf_value.end(), v, v + s);
+                c.threshold = s > 0 ? v[0] : 0.0;
+                c.feature = kPackedLeaf;
+                c.right = q;
             } else {
                 c.threshold = f.threshold[j];
-                c.feature = f.feature[j] | (f.missing_go_to_left[j] ? kMissingLeft : 0);
+                c.feature = f.feature[j] | (f.missing_go_to_left[j] ? kPackedMissingLeft : 0);
+                max_feature = std::max(max_feature, f.feature[j]);
                 c.right = -1;
                 stack.push_back(f.children_right[j]);
                 fix.push_back(pos);
@@ -72,99 +196,24 @@ void pack(const Forest& f, Packed& p) {
             ++pos;
         }
     }
+    p.roots[f.n_trees] = pos;
+    p.n_features = max_feature + 1;
 }
 
-// Rows per block: a block of X of about 512 KiB (the walks are bound by how often each tree is
-// read again from memory, once per block), at least 64 rows, no more than one thread's share, a
-// multiple of the lockstep width.
-index_t block_rows(index_t d, index_t n, int n_threads) {
-    index_t r = (index_t{512} * 1024) / (static_cast<index_t>(sizeof(double)) * std::max<index_t>(d, 1));
-    r = std::max<index_t>(64, r);
-    r = std::min<index_t>(r, (n + n_threads - 1) / std::max(n_threads, 1));
-    return std::max<index_t>(8, (r + 7) / 8 * 8);
+void check_packed(const PackedForest& p, index_t d) {
+    require(p.n_trees >= 1, "tree: at least one tree is needed");
+    require(p.roots[0] == 0 && p.roots[p.n_trees] == p.total_nodes, "tree: packed roots do not cover the nodes");
+    for (index_t t = 0; t < p.n_trees; ++t) require(p.roots[t + 1] > p.roots[t], "tree: an empty packed tree");
+    require(p.n_leaves >= p.n_trees && p.n_leaves <= p.total_nodes, "tree: packed leaf count out of range");
+    require(p.n_features <= d, "tree: X has fewer features than the forest uses (" + std::to_string(d) + ")");
+    require(p.value_stride >= 1, "tree: packed values need at least one column");
 }
-
-// leaf[r] = the user's node index of the leaf reached by row r of x[0..cnt) (row stride d) in the
-// tree whose root is p.nodes[root]. Eight rows walk in lockstep, without a branch per row: a round
-// moves every row one step (a row at its leaf stays), until no row moved.
-template <class T>
-inline std::int32_t step(const CNode* nodes, std::int32_t c, const T* xr) {
-    const CNode& nd = nodes[c];
-    const std::int32_t fe = nd.feature;
-    const T v = xr[fe & kFeatureMask];
-    const bool go_left = v != v ? (fe & kMissingLeft) != 0 : static_cast<double>(v) <= nd.threshold;
-    return go_left ? c + 1 : nd.right;
-}
-
-template <class T>
-inline void walk_rows(const Packed& p, std::int32_t root, const T* x, index_t d, index_t cnt,
-                      std::int32_t* leaf) {
-    constexpr int W = 8;
-    const CNode* nodes = p.nodes.data();
-    index_t a = 0;
-    for (; a + W <= cnt; a += W) {
-        std::int32_t cur[W];
-        const T* xr[W];
-        for (int l = 0; l < W; ++l) {
-            cur[l] = root;
-            xr[l] = x + (a + l) * d;
-        }
-        bool moved = true;
-        while (moved) {
-            std::int32_t any = 0;
-            for (int l = 0; l < W; ++l) {
-                const std::int32_t nx = step(nodes, cur[l], xr[l]);
-                any |= nx ^ cur[l];
-                cur[l] = nx;
-            }
-            moved = any != 0;
-        }
-        for (int l = 0; l < W; ++l) leaf[a + l] = p.leaf_id[cur[l]];
-    }
-    for (; a < cnt; ++a) {
-        const T* xr = x + a * d;
-        std::int32_t c = root, nx;
-        while ((nx = step(nodes, c, xr)) != c) c = nx;
-        leaf[a] = p.leaf_id[c];
-    }
-}
-
-// Calls body(i0, i1, t, leaf) for every row block [i0, i1) and tree t in that order within a
-// block (trees ascending), blocks spread over threads; leaf[r] is the user's node index of row
-// i0 + r's leaf in tree t.
-template <class T, class Body, class Start, class Finish>
-void for_blocks(const Forest& f, const T* X, index_t n, index_t d, int n_threads, Start start, Body body,
-                Finish finish) {
-    check_forest(f, d);
-    Packed nodes;
-    pack(f, nodes);
-    const index_t br = block_rows(d, n, std::max(1, n_threads));
-    const index_t nb = (n + br - 1) / br;
-    const int nt = threads_for(n_threads, nb);
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<std::int32_t> leaf(static_cast<size_t>(br));
-#pragma omp for schedule(dynamic, 1)
-        for (index_t b = 0; b < nb; ++b) {
-            const index_t i0 = b * br, i1 = std::min(n, i0 + br);
-            start(i0, i1);
-            for (index_t t = 0; t < f.n_trees; ++t) {
-                walk_rows(nodes, static_cast<std::int32_t>(f.node_offset[t]), X + i0 * d, d, i1 - i0,
-                          leaf.data());
-                body(i0, i1, t, leaf.data());
-            }
-            finish(i0, i1);
-        }
-    }
-}
-
-}  // namespace
 
 void check_forest(const Forest& f, index_t d) {
     require(f.n_trees >= 1, "tree: at least one tree is needed");
     require(f.node_offset[0] == 0 && f.node_offset[f.n_trees] == f.total_nodes,
             "tree: node offsets do not cover the node arrays");
-    require(f.total_nodes <= kFeatureMask, "tree: too many nodes in the forest");
+    require(f.total_nodes <= 2147483647, "tree: too many nodes in the forest");
     require(d <= kFeatureMask, "tree: too many features");
     // every node but the root reached exactly once from its tree's root (a node with two parents
     // or none would make the packed walk read past its tree)
@@ -193,58 +242,83 @@ void check_forest(const Forest& f, index_t d) {
 }
 
 template <class T>
-void forest_apply(const Forest& f, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads) {
-    const index_t nt = f.n_trees;
+void packed_apply(const PackedForest& p, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads) {
+    check_packed(p, d);
+    const index_t nt = p.n_trees;
     for_blocks(
-        f, X, n, d, n_threads, [](index_t, index_t) {},
-        [&](index_t i0, index_t i1, index_t t, const std::int32_t* leaf) {
-            const std::int32_t off = static_cast<std::int32_t>(f.node_offset[t]);
-            for (index_t i = i0; i < i1; ++i) out[i * nt + t] = leaf[i - i0] - off;
+        X, n, d, nt, n_threads, [](index_t, index_t) {},
+        [&](index_t i0, index_t i1, index_t t, bool nan) {
+            walk_tree(p.nodes, static_cast<std::int32_t>(p.roots[t]), X, d, i0, i1, nan,
+                      [&](index_t i, const PackedNode& leaf) { out[i * nt + t] = p.leaf_node[leaf.right]; });
         },
         [](index_t, index_t) {});
 }
 
 template <class T>
-void forest_mean_value(const Forest& f, const T* X, index_t n, index_t d, const std::int32_t* counts,
+void packed_mean_value(const PackedForest& p, const T* X, index_t n, index_t d, const std::int32_t* counts,
                        double* out, std::int32_t* n_used, int n_threads) {
-    const index_t s = f.value_stride;
+    check_packed(p, d);
+    const index_t s = p.value_stride;
+    const double* lv = p.leaf_value;
     for_blocks(
-        f, X, n, d, n_threads,
+        X, n, d, p.n_trees, n_threads,
         [&](index_t i0, index_t i1) {
             std::fill(out + i0 * s, out + i1 * s, 0.0);
             if (n_used) std::fill(n_used + i0, n_used + i1, 0);
         },
-        [&](index_t i0, index_t i1, index_t t, const std::int32_t* leaf) {
+        [&](index_t i0, index_t i1, index_t t, bool nan) {
+            const std::int32_t root = static_cast<std::int32_t>(p.roots[t]);
             const std::int32_t* cnt = counts ? counts + t * n : nullptr;
-            if (s == 1 && !cnt) {
-                for (index_t i = i0; i < i1; ++i) out[i] += f.value[leaf[i - i0]];
-                return;
-            }
-            if (s == 2 && !cnt) {
-                for (index_t i = i0; i < i1; ++i) {
-                    const double* v = f.value + static_cast<index_t>(leaf[i - i0]) * 2;
+            if (cnt) {
+                // out of bag: only the rows this tree did not see
+                walk_tree(p.nodes, root, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
+                    if (cnt[i] != 0) return;
+                    const double* v = lv + static_cast<index_t>(leaf.right) * s;
+                    double* o = out + i * s;
+                    for (index_t k = 0; k < s; ++k) o[k] += v[k];
+                    if (n_used) ++n_used[i];
+                });
+            } else if (s == 1) {
+                walk_tree(p.nodes, root, X, d, i0, i1, nan,
+                          [&](index_t i, const PackedNode& leaf) { out[i] += leaf.threshold; });
+            } else if (s == 2) {
+                walk_tree(p.nodes, root, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
+                    const double* v = lv + static_cast<index_t>(leaf.right) * 2;
                     out[2 * i] += v[0];
                     out[2 * i + 1] += v[1];
-                }
-                return;
-            }
-            for (index_t i = i0; i < i1; ++i) {
-                if (cnt && cnt[i] != 0) continue;
-                const double* v = f.value + static_cast<index_t>(leaf[i - i0]) * s;
-                double* o = out + i * s;
-                for (index_t k = 0; k < s; ++k) o[k] += v[k];
-                if (n_used) ++n_used[i];
+                });
+            } else {
+                walk_tree(p.nodes, root, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
+                    const double* v = lv + static_cast<index_t>(leaf.right) * s;
+                    double* o = out + i * s;
+                    for (index_t k = 0; k < s; ++k) o[k] += v[k];
+                });
             }
         },
         [&](index_t i0, index_t i1) {
             for (index_t i = i0; i < i1; ++i) {
-                const double m = counts ? static_cast<double>(n_used[i]) : static_cast<double>(f.n_trees);
+                const double m = counts ? static_cast<double>(n_used[i]) : static_cast<double>(p.n_trees);
                 if (m > 0) {
                     double* o = out + i * s;
                     for (index_t k = 0; k < s; ++k) o[k] /= m;
                 }
             }
         });
+}
+
+template <class T>
+void forest_apply(const Forest& f, const T* X, index_t n, index_t d, std::int32_t* out, int n_threads) {
+    PackedStorage p;
+    pack_forest(f, d, p);
+    packed_apply<T>(p.packed_view(), X, n, d, out, n_threads);
+}
+
+template <class T>
+void forest_mean_value(const Forest& f, const T* X, index_t n, index_t d, const std::int32_t* counts,
+                       double* out, std::int32_t* n_used, int n_threads) {
+    PackedStorage p;
+    pack_forest(f, d, p);
+    packed_mean_value<T>(p.packed_view(), X, n, d, counts, out, n_used, n_threads);
 }
 
 template <class T>
@@ -274,6 +348,9 @@ void forest_decision_path(const Forest& f, const T* X, index_t n, index_t d, std
 }
 
 #define SL_INST(T)                                                                                    \
+    template void packed_apply<T>(const PackedForest&, const T*, index_t, index_t, std::int32_t*, int); \
+    template void packed_mean_value<T>(const PackedForest&, const T*, index_t, index_t, const std::int32_t*, \
+                                       double*, std::int32_t*, int);                                  \
     template void forest_apply<T>(const Forest&, const T*, index_t, index_t, std::int32_t*, int);     \
     template void forest_mean_value<T>(const Forest&, const T*, index_t, index_t, const std::int32_t*, \
                                        double*, std::int32_t*, int);                                  \

@@ -48,7 +48,11 @@ def workloads(quick):
     else:
         fits = [("RandomForestClassifier", _cls_data, 50000, 20, 100),
                 ("RandomForestClassifier", _cls_data, 20000, 40, 100),
+                ("RandomForestClassifier", _cls_data, 20000, 50, 100),
+                ("RandomForestClassifier", _cls_data, 100000, 10, 100),
                 ("RandomForestRegressor", _reg_data, 40000, 16, 60),
+                ("RandomForestRegressor", _reg_data, 20000, 50, 60),
+                ("RandomForestRegressor", _reg_data, 100000, 10, 30),
                 ("RandomForestRegressor", _reg_data, 100000, 8, 30)]
     for name, make, n, d, t in fits:
         variants = [("hist", {}), ("exact", {"max_bins": None})]
@@ -75,20 +79,25 @@ def workloads(quick):
         metric="accuracy",
         repeats=1,
     ))
-    q = 2000 if quick else 10000
-    for name, make in (("RandomForestClassifier", _cls_data), ("RandomForestRegressor", _reg_data)):
-        t = 20 if quick else 100
-        out.append(Workload(
-            name=f"forest_{name}_predict_{q}",
-            family="ensemble",
-            description=f"{name}(n_estimators={t}) predict {q} rows, trained on 20000x20",
-            setup=_with_queries(make, 20000, 20, q),
-            prepare_ours=_prepare("ours", name, t),
-            prepare_peer=_prepare("peer", name, t),
-            ours=lambda data, model: _predict(data, model),
-            peer=lambda data, model: _predict(data, model),
-            score=lambda data, result: float(np.mean(result)),
-            metric="mean output",
-            repeats=3,
-        ))
+    # predict: (rows, features) of the queries, the forest trained on 20000 x features
+    if quick:
+        shapes = [(2000, 20), (20000, 20)]
+    else:
+        shapes = [(10000, 20), (1000, 20), (100000, 20), (10000, 100)]
+    t = 20 if quick else 100
+    for q, d in shapes:
+        for name, make in (("RandomForestClassifier", _cls_data), ("RandomForestRegressor", _reg_data)):
+            out.append(Workload(
+                name=f"forest_{name}_predict_{q}" + ("" if d == 20 else f"x{d}"),
+                family="ensemble",
+                description=f"{name}(n_estimators={t}) predict {q} rows, trained on 20000x{d}",
+                setup=_with_queries(make, 20000, d, q),
+                prepare_ours=_prepare("ours", name, t),
+                prepare_peer=_prepare("peer", name, t),
+                ours=lambda data, model: _predict(data, model),
+                peer=lambda data, model: _predict(data, model),
+                score=lambda data, result: float(np.mean(result)),
+                metric="mean output",
+                repeats=5,
+            ))
     return out

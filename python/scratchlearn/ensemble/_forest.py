@@ -50,8 +50,10 @@ _NODE_KEYS = (
     "missing_go_to_left",
     "value",
 )
-# weights of at most this many (tree, sample) pairs are materialised at once
-_BATCH_ENTRIES = 1 << 22
+# weights of at most this many (tree, sample) pairs are materialised at once (64 MiB of float64);
+# each core call bins the features again, so the forests of the usual sizes (100 trees of up to
+# 80,000 samples) are built in one call
+_BATCH_ENTRIES = 1 << 23
 
 
 class ForestNodes:
@@ -110,10 +112,9 @@ class ForestNodes:
             imp = imp + e
         return imp / float(K)
 
-    def __getstate__(self):
-        state = dict(self.__dict__)
+    def _class_state(self, state):
         if self.class_layout is None:
-            return state
+            return
         K, C = self.class_layout
         w = self.weighted_n_node_samples
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -123,9 +124,9 @@ class ForestNodes:
             for c in range(C):
                 w_back = w_back + c64[:, 0, c]
             if not np.array_equal(w_back, w):
-                return state
+                return
             if not np.array_equal((c64 / w[:, None, None]).reshape(self.value.shape), self.value):
-                return state
+                return
             kind = None
             for name in ("gini", "entropy"):
                 if np.array_equal(getattr(self, "_" + name)(c64, w), self.impurity):
@@ -136,9 +137,9 @@ class ForestNodes:
             del state["impurity"]
             state["_impurity_kind"] = kind
         state["_class_counts"] = counts
-        return state
+        return
 
-    def __setstate__(self, state):
+    def _class_restore(self, state):
         counts = state.pop("_class_counts", None)
         kind = state.pop("_impurity_kind", None)
         self.__dict__.update(state)
@@ -153,6 +154,163 @@ class ForestNodes:
         self.value = (c64 / w[:, None, None]).reshape(len(w), K * C)
         if kind is not None:
             self.impurity = getattr(self, "_" + kind)(c64, w)
+
+    # The tree structure, for every forest. Trees grown depth first number a node's left child
+    # next to it, so children_left follows from the leaves; a subtree is then a contiguous range
+    # of nodes, so n_node_samples and (with integral weights) weighted_n_node_samples of an inner
+    # node are sums over the leaves of its range, and only the leaves' are kept; thresholds are
+    # kept for inner nodes only (a leaf's is -2), features as int16, missing_go_to_left as bits.
+    # Each array is dropped only when its rebuild gives it back exactly.
+
+    @staticmethod
+    def _subtree_end(right, offset):
+        """(is_leaf, end): end[i] = one past the last node of node i's subtree (global index)."""
+        n = len(right)
+        tree_of = np.repeat(np.arange(len(offset) - 1), np.diff(offset))
+        is_leaf = right < 0
+        idx = np.arange(n)
+        last = np.where(is_leaf, idx, right.astype(np.int64) + offset[tree_of])
+        # pointer jumping along the rightmost path: last[i] ends as its subtree's last leaf
+        while True:
+            nxt = last[last]
+            if np.array_equal(nxt, last):
+                break
+            last = nxt
+        return is_leaf, last + 1
+
+    @staticmethod
+    def _leaf_sums(values, is_leaf, end):
+        c = np.concatenate([[0], np.cumsum(np.where(is_leaf, values, 0), dtype=values.dtype)])
+        return c[end] - c[np.arange(len(end))]
+
+    @staticmethod
+    def _inner_sums(values, left, right, offset):
+        """values of the leaves summed into every inner node (children after parents: level by
+        level from the deepest)."""
+        tree_of = np.repeat(np.arange(len(offset) - 1), np.diff(offset))
+        inner = np.flatnonzero(right >= 0)
+        gl = left[inner].astype(np.int64) + offset[tree_of[inner]]
+        gr = right[inner].astype(np.int64) + offset[tree_of[inner]]
+        depth = np.zeros(len(right), dtype=np.int64)
+        pos = np.full(len(right), -1, dtype=np.int64)
+        pos[inner] = np.arange(len(inner))
+        frontier = offset[:-1].astype(np.int64)
+        level = 0
+        while frontier.size:
+            depth[frontier] = level
+            q = pos[frontier]
+            q = q[q >= 0]
+            frontier = np.concatenate([gl[q], gr[q]])
+            level += 1
+        out = np.where(right < 0, values, 0).astype(values.dtype)
+        d_inner = depth[inner]
+        for lev in range(level - 1, -1, -1):
+            sel = np.flatnonzero(d_inner == lev)
+            out[inner[sel]] = out[gl[sel]] + out[gr[sel]]
+        return out
+
+    def _sums(self, values, is_leaf, end, dfs, left, right, offset):
+        if dfs:
+            return self._leaf_sums(values, is_leaf, end)
+        return self._inner_sums(values, left, right, offset)
+
+    def _structure_state(self, state):
+        right, offset = self.children_right, self.node_offset
+        if len(right) == 0:
+            return
+        tree_of = np.repeat(np.arange(len(offset) - 1), np.diff(offset))
+        local = np.arange(len(right)) - offset[tree_of]
+        is_leaf = right < 0
+        left = np.where(is_leaf, -1, local + 1).astype(np.int32)
+        dfs = np.array_equal(left, self.children_left)
+        end = None
+        packed = {}
+        if dfs:
+            _, end = self._subtree_end(right, offset)
+            packed["_is_depth_first"] = True
+            del state["children_left"]
+        else:
+            packed["_is_depth_first"] = False
+        left = self.children_left
+        f = self.feature
+        if f.size and f.max() < 32768 and f.min() >= -32768:
+            packed["_feature16"] = f.astype(np.int16)
+            del state["feature"]
+        thr = self.threshold
+        if np.all(thr[is_leaf] == -2.0):
+            packed["_inner_threshold"] = thr[~is_leaf]
+            del state["threshold"]
+        mgl = self.missing_go_to_left
+        if np.all((mgl == 0) | (mgl == 1)):
+            packed["_mgl_bits"] = np.packbits(mgl.astype(np.uint8))
+            del state["missing_go_to_left"]
+        nns = self.n_node_samples
+        if np.array_equal(self._sums(nns.astype(np.int64), is_leaf, end, dfs, left, right, offset), nns):
+            packed["_leaf_n_node_samples"] = nns[is_leaf]
+            del state["n_node_samples"]
+        if "weighted_n_node_samples" in state:
+            w = self.weighted_n_node_samples
+            w32 = w[is_leaf].astype(np.float32)
+            full = np.zeros(len(w))
+            full[is_leaf] = w32
+            if np.array_equal(self._sums(full, is_leaf, end, dfs, left, right, offset), w):
+                packed["_leaf_weights32"] = w32
+                del state["weighted_n_node_samples"]
+        state.update(packed)
+
+    def _structure_restore(self, state):
+        if "_is_depth_first" not in state:
+            return
+        dfs = state.pop("_is_depth_first")
+        right, offset = state["children_right"], state["node_offset"]
+        is_leaf = right < 0
+        end = None
+        if dfs:
+            _, end = self._subtree_end(right, offset)
+            tree_of = np.repeat(np.arange(len(offset) - 1), np.diff(offset))
+            local = np.arange(len(right)) - offset[tree_of]
+            state["children_left"] = np.where(is_leaf, -1, local + 1).astype(np.int32)
+        left = state["children_left"]
+        if "_feature16" in state:
+            state["feature"] = state.pop("_feature16").astype(np.int32)
+        if "_inner_threshold" in state:
+            thr = np.full(len(right), -2.0)
+            thr[~is_leaf] = state.pop("_inner_threshold")
+            state["threshold"] = thr
+        if "_mgl_bits" in state:
+            state["missing_go_to_left"] = np.unpackbits(state.pop("_mgl_bits"), count=len(right))
+        if "_leaf_n_node_samples" in state:
+            nns = np.zeros(len(right), dtype=np.int64)
+            nns[is_leaf] = state.pop("_leaf_n_node_samples")
+            state["n_node_samples"] = self._sums(nns, is_leaf, end, dfs, left, right, offset).astype(np.int32)
+        if "_leaf_weights32" in state:
+            w = np.zeros(len(right))
+            w[is_leaf] = state.pop("_leaf_weights32")
+            state["weighted_n_node_samples"] = self._sums(w, is_leaf, end, dfs, left, right, offset)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_packed", None)
+        self._class_state(state)
+        self._structure_state(state)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        self._structure_restore(state)
+        self._class_restore(state)
+
+    def packed(self, n_features):
+        """The forest packed for evaluation (cpp/src/tree/predict.cpp), built on first use and
+        kept (it is not pickled: a loaded forest packs again on first use)."""
+        p = self.__dict__.get("_packed")
+        if p is None:
+            p = _core.tree.pack(n_features=n_features, **self.flat())
+            for v in p.values():
+                if isinstance(v, np.ndarray):
+                    v.setflags(write=False)
+            self.__dict__["_packed"] = p
+        return p
 
     def flat(self):
         return dict(
@@ -398,7 +556,9 @@ class BaseForest(BaseEstimator):
         self._max_features = tree.max_features_
         n_classes = [int(c) for c in self._n_classes_all] if is_classifier(self) else []
         n_threads = self._n_threads()
-        batch = max(n_threads, _BATCH_ENTRIES // max(n_samples, 1))
+        # equal batches, as few as the memory cap allows
+        n_calls = max(1, -(-len(seeds) * n_samples // _BATCH_ENTRIES))
+        batch = max(n_threads, -(-len(seeds) // n_calls))
         parts = []
         for b in range(0, len(seeds), batch):
             sb = seeds[b : b + batch]
@@ -433,15 +593,15 @@ class BaseForest(BaseEstimator):
         return np.ascontiguousarray(X)
 
     def _mean_value(self, X, counts=None):
-        out, used = _core.tree.mean_value(
-            X, counts=counts, n_threads=self._n_threads(), **self.forest_nodes_.flat()
-        )
+        packed = self.forest_nodes_.packed(self.n_features_in_)
+        out, used = _core.tree.packed_mean_value(X, counts=counts, n_threads=self._n_threads(), **packed)
         return out, used
 
     def apply(self, X):
         """Leaf index of each sample in each tree, (n_samples, n_estimators)."""
         X = self._validate_X_predict(X)
-        return _core.tree.apply(X, n_threads=self._n_threads(), **self.forest_nodes_.flat()).astype(np.intp)
+        packed = self.forest_nodes_.packed(self.n_features_in_)
+        return _core.tree.packed_apply(X, n_threads=self._n_threads(), **packed).astype(np.intp)
 
     def decision_path(self, X):
         """(indicator, n_nodes_ptr): CSR indicator of the nodes each sample visits, columns of
@@ -626,9 +786,12 @@ _FOREST_DOC = """
     bootstrap sample given as integer weights: tree t's seed (drawn from ``random_state`` as
     scikit-learn draws it) gives its bootstrap counts and its feature draws, so the forest is
     the same whatever ``n_jobs`` is. All trees are built in one core call, threads over trees,
-    per-thread scratch allocated once (cpp/src/tree/build.cpp). Prediction walks every tree over
-    blocks of 256 rows, threads over blocks, and averages the leaf values (class fractions or
-    means) in the core (cpp/src/tree/predict.cpp).
+    per-thread scratch allocated once (cpp/src/tree/build.cpp). For prediction the forest is
+    packed once (on first use, kept with the fitted forest but not pickled) into 16-byte nodes,
+    each tree depth first with the left child next to its parent; rows are walked in 2 MiB
+    blocks, tree after tree, 16 rows interleaved per tree (a row that reaches its leaf hands its
+    slot to the next row), threads over blocks, and the leaf values (class fractions or means)
+    are averaged in the core (cpp/src/tree/predict.cpp).
 
     ``max_bins`` (RandomForest only; default 255, a deviation from scikit-learn, which has no such
     parameter): features are binned once into at most ``max_bins`` quantile bins (uint8 codes,
@@ -637,7 +800,9 @@ _FOREST_DOC = """
     ``max_bins=None`` uses the exact splitter, and then the trees are node for node
     scikit-learn's (same random_state, up to ties between equally good splits).
     ``estimators_`` are tree estimators whose ``tree_`` arrays are views of ``forest_nodes_``
-    (built on access; the pickle holds the node arrays once). ``criterion='absolute_error'``
+    (built on access; the pickle holds the node arrays once, compactly: left children, inner
+    sample counts and weights rebuilt exactly from the rest on load, about 0.4x the size of
+    scikit-learn's pickle). ``criterion='absolute_error'``
     always uses the exact splitter (``max_bins`` is ignored for it).
 """
 

@@ -80,16 +80,33 @@ class Tree:
             node_offset=np.array([0, self.node_count], dtype=np.int64),
         )
 
+    def _packed(self):
+        # the tree packed for evaluation (cpp/src/tree/predict.cpp), built on first use and kept
+        # (not pickled)
+        p = self.__dict__.get("_packed_cache")
+        if p is None:
+            p = _core.tree.pack(n_features=self.n_features, **self._flat())
+            for v in p.values():
+                if isinstance(v, np.ndarray):
+                    v.setflags(write=False)
+            self.__dict__["_packed_cache"] = p
+        return p
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_packed_cache", None)
+        return state
+
     def apply(self, X, n_threads=1):
         """Index of the leaf each row of X ends in (intp array of n_samples)."""
         X = _as_float_matrix(X)
-        leaves = _core.tree.apply(X, n_threads=n_threads, **self._flat())
+        leaves = _core.tree.packed_apply(X, n_threads=n_threads, **self._packed())
         return leaves[:, 0].astype(np.intp)
 
     def predict(self, X, n_threads=1):
         """value at the leaf of each row: (n_samples, n_outputs, max_n_classes)."""
         X = _as_float_matrix(X)
-        out, _ = _core.tree.mean_value(X, counts=None, n_threads=n_threads, **self._flat())
+        out, _ = _core.tree.packed_mean_value(X, counts=None, n_threads=n_threads, **self._packed())
         return out.reshape(X.shape[0], self.n_outputs, self.max_n_classes)
 
     def decision_path(self, X):
