@@ -431,6 +431,62 @@ void svm_kernel_matrix(const T* A, index_t na, const T* B, index_t nb, index_t d
                          qb.empty() ? nullptr : qb.data(), kernel);
 }
 
+// The decision values through the fused per-ISA kernel: the support vectors packed once in
+// panels (padded with copies of the last one, coefficient 0), then query blocks in parallel, each
+// walking the support vectors tile by tile (a tile's panels stay in L2 while every row of the
+// block passes over them).
+template <class T>
+void decision_fused(const kernel_table::SvmKernels<T>& kern, const T* Xq, index_t m, index_t d,
+                    const T* SV, index_t n_sv, const T* W, index_t n_pairs, const std::vector<T>& qsv,
+                    const double* rho, const SvmKernelParams& kp, T* out, int n_threads) {
+    const index_t NP = kern.decision_panel;
+    const index_t n_panels = (n_sv + NP - 1) / NP;
+    std::vector<T> P(std::size_t(n_panels) * d * NP), pn(std::size_t(n_panels) * NP, T(0)),
+        PW(std::size_t(n_panels) * n_pairs * NP, T(0));
+    for (index_t b = 0; b < n_panels; ++b)
+        for (index_t j = 0; j < NP; ++j) {
+            const index_t k = std::min(b * NP + j, n_sv - 1);
+            const T* s = SV + k * d;
+            T* pp = P.data() + b * d * NP + j;
+            for (index_t t = 0; t < d; ++t) pp[t * NP] = s[t];
+            if (!qsv.empty()) pn[b * NP + j] = qsv[k];
+            if (b * NP + j < n_sv)
+                for (index_t q = 0; q < n_pairs; ++q) PW[(b * n_pairs + q) * NP + j] = W[k * n_pairs + q];
+        }
+    // A tile of panels: about 192 KB of support vectors (at least one panel).
+    const index_t tile = std::max<index_t>(1, (index_t(192) << 10) / std::max<index_t>(1, index_t(sizeof(T)) * d * NP));
+    const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
+    const index_t n_blocks = (m + bs - 1) / bs;
+    const kernel_table::SvmRowParams rp = svm_detail::row_params(kp);
+    const bool rbf = kp.kernel == SvmKernel::rbf;
+    const int nt = threads_for(n_threads, n_blocks);
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<double> acc(std::size_t(bs) * n_pairs);
+        std::vector<T> qa(bs, T(0));
+#pragma omp for schedule(dynamic, 1)
+        for (index_t blk = 0; blk < n_blocks; ++blk) {
+            const index_t q0 = blk * bs, rows = std::min(bs, m - q0);
+            const T* xq = Xq + q0 * d;
+            if (rbf)
+                for (index_t r = 0; r < rows; ++r) {
+                    T s = 0;
+                    for (index_t t = 0; t < d; ++t) s += xq[r * d + t] * xq[r * d + t];
+                    qa[r] = s;
+                }
+            std::fill(acc.begin(), acc.begin() + rows * n_pairs, 0.0);
+            for (index_t b0 = 0; b0 < n_panels; b0 += tile) {
+                const index_t nb = std::min(tile, n_panels - b0);
+                kern.decision(xq, rows, d, qa.data(), P.data() + b0 * d * NP, pn.data() + b0 * NP,
+                              PW.data() + b0 * n_pairs * NP, nb, n_pairs, &rp, acc.data());
+            }
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t p = 0; p < n_pairs; ++p)
+                    out[(q0 + r) * n_pairs + p] = T(acc[r * n_pairs + p] - rho[p]);
+        }
+    }
+}
+
 template <class T>
 void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
                   const std::int64_t* support, const double* dual_coef,
@@ -465,6 +521,11 @@ void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
     }
     std::vector<T> qsv;
     if (kp.kernel == SvmKernel::rbf) qsv = row_sq_norms(SV, n_sv, d);
+    const auto& kern = kernel_table::kernels<T>().svm;
+    if (kp.kernel != SvmKernel::precomputed && kern.decision) {
+        decision_fused(kern, Xq, m, d, SV, n_sv, W.data(), n_pairs, qsv, rho, kp, out, n_threads);
+        return;
+    }
     // Query blocks in parallel, each a GEMM against the support vectors packed once.
     const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
     const index_t n_blocks = (m + bs - 1) / bs;
