@@ -255,14 +255,48 @@ void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) 
     }
 }
 
+// ---------------------------------------------------------------- rows shared by subproblems
+
+template <class T>
+SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows)
+    : K_(K), ids_(ids), l_(index_t(ids.size())), XT_(K.transpose(ids.data(), l_)),
+      cap_(std::max<long long>(0, std::min<long long>(max_rows, l_))),
+      data_(new float[std::size_t(cap_) * std::size_t(l_)]),
+      slot_(new std::atomic<std::int64_t>[std::size_t(l_)]) {
+    for (index_t a = 0; a < l_; ++a) slot_[a].store(kEmpty, std::memory_order_relaxed);
+}
+
+template <class T>
+const float* SharedRows<T>::row(index_t a) {
+    std::int64_t s = slot_[a].load(std::memory_order_acquire);
+    if (s >= 0) return data_.get() + std::size_t(s) * std::size_t(l_);
+    if (s != kEmpty || XT_.empty()) return nullptr;
+    if (!slot_[a].compare_exchange_strong(s, kBusy, std::memory_order_acq_rel)) return nullptr;
+    const long long r = next_.fetch_add(1, std::memory_order_relaxed);
+    if (r >= cap_) {
+        slot_[a].store(kNone, std::memory_order_release);
+        return nullptr;
+    }
+    float* dst = data_.get() + std::size_t(r) * std::size_t(l_);
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
+    slot_[a].store(r, std::memory_order_release);
+    return dst;
+}
+
+template class SharedRows<float>;
+template class SharedRows<double>;
+
 // ---------------------------------------------------------------- Q matrices
 
 template <class T>
 SvcQ<T>::SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
-              double cache_mb, int n_threads)
+              double cache_mb, int n_threads, SharedRows<T>* shared,
+              const std::vector<index_t>* pos)
     : K_(K), ids_(ids), y_(y, y + ids.size()), qd_(ids.size()),
       XT_(K.transpose(ids.data(), index_t(ids.size()))),
-      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads),
+      shared_(shared && pos ? shared : nullptr) {
+    if (shared_) pos_ = *pos;
     for (std::size_t i = 0; i < ids.size(); ++i) qd_[i] = K.eval(ids[i], ids[i]);
 }
 
@@ -270,6 +304,15 @@ template <class T>
 const float* SvcQ<T>::get_Q(index_t i, index_t len) {
     index_t filled;
     float* row = cache_.get(i, len, &filled);
+    const float* src = filled < len && shared_ ? shared_->row(pos_[i]) : nullptr;
+    if (src) {
+        // A row of the whole problem: a gather (y_i y_k K is exact in float).
+        const float yi = float(y_[i]);
+        const index_t* ps = pos_.data();
+        const std::int8_t* ys = y_.data();
+        for (index_t k = filled; k < len; ++k) row[k] = (yi * float(ys[k])) * src[ps[k]];
+        return row;
+    }
     if (filled < len) {
         if (XT_.empty())
             K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
@@ -282,6 +325,7 @@ const float* SvcQ<T>::get_Q(index_t i, index_t len) {
 template <class T>
 void SvcQ<T>::swap_index(index_t i, index_t j) {
     cache_.swap_index(i, j);
+    if (shared_) std::swap(pos_[i], pos_[j]);
     std::swap(ids_[i], ids_[j]);
     std::swap(y_[i], y_[j]);
     std::swap(qd_[i], qd_[j]);
@@ -300,6 +344,7 @@ void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
             for (const auto& sw : swaps) std::swap(r[sw.first], r[sw.second]);
         }
     for (const auto& sw : swaps) {
+        if (shared_) std::swap(pos_[sw.first], pos_[sw.second]);
         std::swap(ids_[sw.first], ids_[sw.second]);
         std::swap(y_[sw.first], y_[sw.second]);
         std::swap(qd_[sw.first], qd_[sw.second]);
