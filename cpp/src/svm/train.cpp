@@ -11,6 +11,7 @@
 // every thread. probability: for each pair, decision values from a 5-fold cross-validation (folds in
 // parallel) fit Platt's sigmoid; several classes are coupled at prediction (Wu, Lin & Weng 2004).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -276,22 +277,54 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
     SvmParams sub = prm;
     sub.probability = false;
     std::vector<double> warm, gfull;
+    // The whole problem's kernel rows, shared by the folds (each row computed once for all five,
+    // as many as cache_size allows).
+    std::unique_ptr<svm_detail::SharedRows<T>> shared;
+    long long cap = 0;
+    if (prm.kernel.kernel != SvmKernel::precomputed) {
+        const long long budget = static_cast<long long>(prm.cache_size * double(1 << 20) / sizeof(float));
+        cap = budget / std::max<index_t>(1, l);
+        shared = std::make_unique<svm_detail::SharedRows<T>>(K, pb.ids, cap);
+    }
     if (full) {
-        *full = solve_problem<T>(K, pb, sub, Cp, Cn, n_threads, nullptr, nullptr, nullptr, nullptr,
-                              prm.type == SvmType::c_svc ? &gfull : nullptr);
+        auto solve_full = [&](int nt) {
+            *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, nullptr, nullptr, nullptr,
+                                     prm.type == SvmType::c_svc ? &gfull : nullptr);
+        };
+        // A problem this small is solved by one thread (no helper threads below 4096 variables,
+        // kernel rows of under 4e6 operations on one thread); when every row fits, a second
+        // thread fills the shared rows meanwhile, in order, until the solve is done.
+        const bool overlap = have_openmp() && shared && n_threads >= 2 && cap >= l && l < 4096 &&
+                             double(l) * double(K.d + 8) < 4.0e6;
+#ifdef _OPENMP
+        if (overlap) {
+            std::atomic<bool> done{false};
+            ExceptionSlot eslot;
+#pragma omp parallel num_threads(2)
+            {
+                if (omp_get_thread_num() == 0) {
+                    eslot.run([&] { solve_full(1); });
+                    done.store(true, std::memory_order_release);
+                } else {
+                    eslot.run([&] {
+                        for (index_t a = 0; a < l && !done.load(std::memory_order_acquire); ++a) shared->row(a);
+                    });
+                }
+            }
+            eslot.rethrow();
+        } else
+#endif
+        {
+            (void)overlap;
+            solve_full(n_threads);
+        }
         if (prm.type == SvmType::c_svc) {
             warm.resize(l);
             for (index_t i = 0; i < l; ++i) warm[i] = full->coef[i] * (pb.y[i] > 0 ? 1.0 : -1.0);
         }
-    }
-    // The whole problem's kernel rows, shared by the folds (each row computed once for all five,
-    // as many as cache_size allows); the support vectors' rows first, in parallel: the warm
-    // start's gradient needs them all, and most working sets are made of them.
-    std::unique_ptr<svm_detail::SharedRows<T>> shared;
-    if (prm.kernel.kernel != SvmKernel::precomputed) {
-        const long long budget = static_cast<long long>(prm.cache_size * double(1 << 20) / sizeof(float));
-        shared = std::make_unique<svm_detail::SharedRows<T>>(K, pb.ids, budget / std::max<index_t>(1, l));
-        if (full) {
+        // The support vectors' rows now, in parallel: the warm start's gradient needs them all,
+        // and most working sets are made of them.
+        if (shared) {
             std::vector<index_t> sv_pos;
             for (index_t i = 0; i < l; ++i)
                 if (full->coef[i] != 0.0) sv_pos.push_back(i);
