@@ -500,7 +500,9 @@ void decision_fused(const kernel_table::SvmKernels<T>& kern, const T* Xq, index_
         }
     // A tile of panels: about 192 KB of support vectors (at least one panel).
     const index_t tile = std::max<index_t>(1, (index_t(192) << 10) / std::max<index_t>(1, index_t(sizeof(T)) * d * NP));
-    const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
+    // Blocks of 48 rows (whole register blocks of 6 or 8 rows): many more blocks than threads, so a
+    // thread held up (a busy machine) is made up for by the others.
+    const index_t bs = 48;
     const index_t n_blocks = (m + bs - 1) / bs;
     const kernel_table::SvmRowParams rp = svm_detail::row_params(kp);
     const bool rbf = kp.kernel == SvmKernel::rbf;
