@@ -291,33 +291,7 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
             *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, nullptr, nullptr, nullptr,
                                      prm.type == SvmType::c_svc ? &gfull : nullptr);
         };
-        // A problem this small is solved by one thread (no helper threads below 4096 variables,
-        // kernel rows of under 4e6 operations on one thread); when every row fits, a second
-        // thread fills the shared rows meanwhile, in order, until the solve is done.
-        const bool overlap = have_openmp() && shared && n_threads >= 2 && cap >= l && l < 4096 &&
-                             double(l) * double(K.d + 8) < 4.0e6;
-#ifdef _OPENMP
-        if (overlap) {
-            std::atomic<bool> done{false};
-            ExceptionSlot eslot;
-#pragma omp parallel num_threads(2)
-            {
-                if (omp_get_thread_num() == 0) {
-                    eslot.run([&] { solve_full(1); });
-                    done.store(true, std::memory_order_release);
-                } else {
-                    eslot.run([&] {
-                        for (index_t a = 0; a < l && !done.load(std::memory_order_acquire); ++a) shared->row(a);
-                    });
-                }
-            }
-            eslot.rethrow();
-        } else
-#endif
-        {
-            (void)overlap;
-            solve_full(n_threads);
-        }
+        solve_full(n_threads);
         if (prm.type == SvmType::c_svc) {
             warm.resize(l);
             for (index_t i = 0; i < l; ++i) warm[i] = full->coef[i] * (pb.y[i] > 0 ? 1.0 : -1.0);
