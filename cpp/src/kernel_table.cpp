@@ -35,6 +35,7 @@ struct Tables {
             register_kmeans_avx2(&a2);
             register_knn(&a2, knn_scan::avx2_scan);
             register_svm_avx2(&a2);
+            register_svm_decision_avx2(&a2);
             register_mlp_avx2(&a2);
             register_linear_model_avx2(&a2);
         }
@@ -45,6 +46,7 @@ struct Tables {
         if (isa_supported(Isa::Avx512)) {
             register_linalg_avx512(&a5);
             register_svm_avx512(&a5);
+            register_svm_decision_avx512(&a5);
             register_mlp_avx512(&a5);
             register_linear_model_avx512(&a5);
         }

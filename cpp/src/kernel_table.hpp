@@ -152,6 +152,15 @@ struct SvmKernels {
     // out[k] = (si·sign[k])·row[idx[k]] for k < n (the regression solver's rows of Q).
     void (*gather)(const float* row, const std::int32_t* idx, const float* sign, float si, index_t n,
                    float* out) = nullptr;
+    // The fused decision values (svm/decision_kernels_impl.hpp; nullptr on the generic path):
+    // out[r·n_pairs + q] += Σ_k K(x_r, s_k)·coef[k, q] for the m query rows x_r of Xq (row-major,
+    // d columns; qn their squared norms) and the support vectors s_k of n_panels panels of
+    // decision_panel vectors each: P[(b·d + t)·NP + j] is feature t of vector b·NP + j, pn their
+    // squared norms (rbf), PW[(b·n_pairs + q)·NP + j] their coefficients in pair q.
+    void (*decision)(const T* Xq, index_t m, index_t d, const T* qn, const T* P, const T* pn,
+                     const T* PW, index_t n_panels, index_t n_pairs, const SvmRowParams* p,
+                     double* out) = nullptr;
+    int decision_panel = 0;
 };
 
 // ---- neural_network: the MLP's elementwise passes (neural_network/mlp.cpp) --------------------
@@ -210,6 +219,8 @@ void register_kmeans_avx2(Table* t);
 void register_svm_generic(Table* t);
 void register_svm_avx2(Table* t);
 void register_svm_avx512(Table* t);
+void register_svm_decision_avx2(Table* t);
+void register_svm_decision_avx512(Table* t);
 void register_mlp_avx2(Table* t);
 void register_mlp_avx512(Table* t);
 void register_linear_model_avx2(Table* t);

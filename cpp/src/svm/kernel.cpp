@@ -255,14 +255,48 @@ void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) 
     }
 }
 
+// ---------------------------------------------------------------- rows shared by subproblems
+
+template <class T>
+SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows)
+    : K_(K), ids_(ids), l_(index_t(ids.size())), XT_(K.transpose(ids.data(), l_)),
+      cap_(std::max<long long>(0, std::min<long long>(max_rows, l_))),
+      data_(new float[std::size_t(cap_) * std::size_t(l_)]),
+      slot_(new std::atomic<std::int64_t>[std::size_t(l_)]) {
+    for (index_t a = 0; a < l_; ++a) slot_[a].store(kEmpty, std::memory_order_relaxed);
+}
+
+template <class T>
+const float* SharedRows<T>::row(index_t a) {
+    std::int64_t s = slot_[a].load(std::memory_order_acquire);
+    if (s >= 0) return data_.get() + std::size_t(s) * std::size_t(l_);
+    if (s != kEmpty || XT_.empty()) return nullptr;
+    if (!slot_[a].compare_exchange_strong(s, kBusy, std::memory_order_acq_rel)) return nullptr;
+    const long long r = next_.fetch_add(1, std::memory_order_relaxed);
+    if (r >= cap_) {
+        slot_[a].store(kNone, std::memory_order_release);
+        return nullptr;
+    }
+    float* dst = data_.get() + std::size_t(r) * std::size_t(l_);
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
+    slot_[a].store(r, std::memory_order_release);
+    return dst;
+}
+
+template class SharedRows<float>;
+template class SharedRows<double>;
+
 // ---------------------------------------------------------------- Q matrices
 
 template <class T>
 SvcQ<T>::SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
-              double cache_mb, int n_threads)
+              double cache_mb, int n_threads, SharedRows<T>* shared,
+              const std::vector<index_t>* pos)
     : K_(K), ids_(ids), y_(y, y + ids.size()), qd_(ids.size()),
       XT_(K.transpose(ids.data(), index_t(ids.size()))),
-      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads) {
+      cache_(index_t(ids.size()), index_t(ids.size()), cache_mb), n_threads_(n_threads),
+      shared_(shared && pos ? shared : nullptr) {
+    if (shared_) pos_ = *pos;
     for (std::size_t i = 0; i < ids.size(); ++i) qd_[i] = K.eval(ids[i], ids[i]);
 }
 
@@ -270,6 +304,15 @@ template <class T>
 const float* SvcQ<T>::get_Q(index_t i, index_t len) {
     index_t filled;
     float* row = cache_.get(i, len, &filled);
+    const float* src = filled < len && shared_ ? shared_->row(pos_[i]) : nullptr;
+    if (src) {
+        // A row of the whole problem: a gather (y_i y_k K is exact in float).
+        const float yi = float(y_[i]);
+        const index_t* ps = pos_.data();
+        const std::int8_t* ys = y_.data();
+        for (index_t k = filled; k < len; ++k) row[k] = (yi * float(ys[k])) * src[ps[k]];
+        return row;
+    }
     if (filled < len) {
         if (XT_.empty())
             K_.row(ids_[i], ids_.data(), filled, len, row, y_[i], y_.data(), n_threads_);
@@ -282,6 +325,7 @@ const float* SvcQ<T>::get_Q(index_t i, index_t len) {
 template <class T>
 void SvcQ<T>::swap_index(index_t i, index_t j) {
     cache_.swap_index(i, j);
+    if (shared_) std::swap(pos_[i], pos_[j]);
     std::swap(ids_[i], ids_[j]);
     std::swap(y_[i], y_[j]);
     std::swap(qd_[i], qd_[j]);
@@ -300,6 +344,7 @@ void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
             for (const auto& sw : swaps) std::swap(r[sw.first], r[sw.second]);
         }
     for (const auto& sw : swaps) {
+        if (shared_) std::swap(pos_[sw.first], pos_[sw.second]);
         std::swap(ids_[sw.first], ids_[sw.second]);
         std::swap(y_[sw.first], y_[sw.second]);
         std::swap(qd_[sw.first], qd_[sw.second]);
@@ -431,6 +476,64 @@ void svm_kernel_matrix(const T* A, index_t na, const T* B, index_t nb, index_t d
                          qb.empty() ? nullptr : qb.data(), kernel);
 }
 
+// The decision values through the fused per-ISA kernel: the support vectors packed once in
+// panels (padded with copies of the last one, coefficient 0), then query blocks in parallel, each
+// walking the support vectors tile by tile (a tile's panels stay in L2 while every row of the
+// block passes over them).
+template <class T>
+void decision_fused(const kernel_table::SvmKernels<T>& kern, const T* Xq, index_t m, index_t d,
+                    const T* SV, index_t n_sv, const T* W, index_t n_pairs, const std::vector<T>& qsv,
+                    const double* rho, const SvmKernelParams& kp, T* out, int n_threads) {
+    const index_t NP = kern.decision_panel;
+    const index_t n_panels = (n_sv + NP - 1) / NP;
+    std::vector<T> P(std::size_t(n_panels) * d * NP), pn(std::size_t(n_panels) * NP, T(0)),
+        PW(std::size_t(n_panels) * n_pairs * NP, T(0));
+    for (index_t b = 0; b < n_panels; ++b)
+        for (index_t j = 0; j < NP; ++j) {
+            const index_t k = std::min(b * NP + j, n_sv - 1);
+            const T* s = SV + k * d;
+            T* pp = P.data() + b * d * NP + j;
+            for (index_t t = 0; t < d; ++t) pp[t * NP] = s[t];
+            if (!qsv.empty()) pn[b * NP + j] = qsv[k];
+            if (b * NP + j < n_sv)
+                for (index_t q = 0; q < n_pairs; ++q) PW[(b * n_pairs + q) * NP + j] = W[k * n_pairs + q];
+        }
+    // A tile of panels: about 192 KB of support vectors (at least one panel).
+    const index_t tile = std::max<index_t>(1, (index_t(192) << 10) / std::max<index_t>(1, index_t(sizeof(T)) * d * NP));
+    // Blocks of 48 rows (whole register blocks of 6 or 8 rows): many more blocks than threads, so a
+    // thread held up (a busy machine) is made up for by the others.
+    const index_t bs = 48;
+    const index_t n_blocks = (m + bs - 1) / bs;
+    const kernel_table::SvmRowParams rp = svm_detail::row_params(kp);
+    const bool rbf = kp.kernel == SvmKernel::rbf;
+    const int nt = threads_for(n_threads, n_blocks);
+#pragma omp parallel num_threads(nt)
+    {
+        std::vector<double> acc(std::size_t(bs) * n_pairs);
+        std::vector<T> qa(bs, T(0));
+#pragma omp for schedule(dynamic, 1)
+        for (index_t blk = 0; blk < n_blocks; ++blk) {
+            const index_t q0 = blk * bs, rows = std::min(bs, m - q0);
+            const T* xq = Xq + q0 * d;
+            if (rbf)
+                for (index_t r = 0; r < rows; ++r) {
+                    T s = 0;
+                    for (index_t t = 0; t < d; ++t) s += xq[r * d + t] * xq[r * d + t];
+                    qa[r] = s;
+                }
+            std::fill(acc.begin(), acc.begin() + rows * n_pairs, 0.0);
+            for (index_t b0 = 0; b0 < n_panels; b0 += tile) {
+                const index_t nb = std::min(tile, n_panels - b0);
+                kern.decision(xq, rows, d, qa.data(), P.data() + b0 * d * NP, pn.data() + b0 * NP,
+                              PW.data() + b0 * n_pairs * NP, nb, n_pairs, &rp, acc.data());
+            }
+            for (index_t r = 0; r < rows; ++r)
+                for (index_t p = 0; p < n_pairs; ++p)
+                    out[(q0 + r) * n_pairs + p] = T(acc[r * n_pairs + p] - rho[p]);
+        }
+    }
+}
+
 template <class T>
 void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
                   const std::int64_t* support, const double* dual_coef,
@@ -465,6 +568,11 @@ void svm_decision(const T* Xq, index_t m, index_t d, const T* SV, index_t n_sv,
     }
     std::vector<T> qsv;
     if (kp.kernel == SvmKernel::rbf) qsv = row_sq_norms(SV, n_sv, d);
+    const auto& kern = kernel_table::kernels<T>().svm;
+    if (kp.kernel != SvmKernel::precomputed && kern.decision) {
+        decision_fused(kern, Xq, m, d, SV, n_sv, W.data(), n_pairs, qsv, rho, kp, out, n_threads);
+        return;
+    }
     // Query blocks in parallel, each a GEMM against the support vectors packed once.
     const index_t bs = std::max<index_t>(8, std::min<index_t>(256, (m + 4 * n_threads - 1) / (4 * n_threads)));
     const index_t n_blocks = (m + bs - 1) / bs;

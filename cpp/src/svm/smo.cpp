@@ -121,6 +121,11 @@ public:
         }
     }
 
+    void set_gradient(const double* init, double* out) {
+        g_init_ = init;
+        g_out_ = out;
+    }
+
     SolveResult run(long long max_iter, double* alpha_out) {
         init_gradient();
         SolveResult res;
@@ -157,6 +162,11 @@ public:
         for (index_t i = 0; i < l_; ++i) v += alpha_[i] * (G_[i] + p_[i]);
         res.obj = v / 2;
         for (index_t i = 0; i < l_; ++i) alpha_out[active_[i]] = alpha_[i];
+        if (g_out_)
+            for (index_t i = 0; i < l_; ++i) {
+                g_out_[active_[i]] = G_[i];
+                g_out_[l_ + active_[i]] = G_bar_[i];
+            }
         return res;
     }
 
@@ -175,6 +185,13 @@ private:
     }
 
     void init_gradient() {
+        if (g_init_) {
+            for (index_t i = 0; i < l_; ++i) {
+                G_[i] = g_init_[i];
+                G_bar_[i] = g_init_[l_ + i];
+            }
+            return;
+        }
         for (index_t i = 0; i < l_; ++i) G_[i] = p_[i];
         for (index_t i = 0; i < l_; ++i) {
             if (lower(i)) continue;
@@ -528,6 +545,8 @@ private:
     bool shrinking_, nu_, unshrunk_ = false;
     index_t active_size_;
     const kernel_table::SvmKernels<double>& kern_;
+    const double* g_init_ = nullptr;
+    double* g_out_ = nullptr;
     PassPool* pool_ = nullptr;  // helpers for the passes (nullptr: this thread alone)
     std::vector<double> part_;  // per-chunk partial results of a pass
     double gmax_ = 0.0;
@@ -538,13 +557,14 @@ private:
 
 SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
                       const double* C, double eps, bool shrinking, long long max_iter, bool nu,
-                      int n_threads) {
+                      int n_threads, const SolveGradient* grad) {
     // Helpers only where a pass has several chunks to share.
     const int helpers = l >= 2 * kPass ? std::max(0, n_threads - 1) : 0;
     std::unique_ptr<PassPool> pool;
     if (helpers > 0) pool = std::make_unique<PassPool>(helpers);
     Q.set_pool(pool.get());
     Solver s(l, Q, p, y, alpha, C, eps, shrinking, nu, pool.get());
+    if (grad) s.set_gradient(grad->init, grad->out);
     SolveResult res;
     try {
         res = s.run(max_iter, alpha);

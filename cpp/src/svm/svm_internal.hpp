@@ -163,12 +163,40 @@ protected:
     PassPool* pool_ = nullptr;
 };
 
+// Kernel rows of a whole problem shared by the solvers of its subproblems (the cross-validation
+// folds, which run at the same time): the row of whole-problem position a holds K(x_a, x_b) for
+// every position b, computed once, by whichever solver asks first (Kernel::row_t, so a
+// subproblem served from here gets the very values it would compute itself), within a budget of
+// rows. A row another thread is computing, or one past the budget, is not waited for: the caller
+// computes its own.
+template <class T>
+class SharedRows {
+public:
+    SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows);
+    index_t size() const { return l_; }
+    // The row of position a (nullptr: the caller computes it).
+    const float* row(index_t a);
+
+private:
+    static constexpr std::int64_t kEmpty = -1, kBusy = -2, kNone = -3;
+    const Kernel<T>& K_;
+    const std::vector<index_t>& ids_;
+    index_t l_;
+    std::vector<T> XT_;
+    long long cap_;
+    std::unique_ptr<float[]> data_;  // cap_ × l_, filled on demand (not zeroed)
+    std::unique_ptr<std::atomic<std::int64_t>[]> slot_;  // position → stored row, or a state
+    std::atomic<long long> next_{0};
+};
+
 // Classification and one-class: one variable per data row.
 template <class T>
 class SvcQ final : public QMatrix {
 public:
+    // shared, pos: the whole problem's rows and each variable's position in it (a fold).
     SvcQ(const Kernel<T>& K, const std::vector<index_t>& ids, const std::int8_t* y,
-         double cache_mb, int n_threads);
+         double cache_mb, int n_threads, SharedRows<T>* shared = nullptr,
+         const std::vector<index_t>* pos = nullptr);
     const float* get_Q(index_t i, index_t len) override;
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
@@ -183,6 +211,8 @@ private:
     std::vector<T> XT_;   // the rows' features, d × l, in the variables' current order
     RowCache cache_;
     int n_threads_;
+    SharedRows<T>* shared_;
+    std::vector<index_t> pos_;  // with shared_: each variable's whole-problem position
 };
 
 // Regression: two variables (α, α*) per data row; the cache holds whole kernel rows of the data.
@@ -223,8 +253,15 @@ struct SolveResult {
 // second equality constraint Σ_{y=±1} α = const (nu-SVC, nu-SVR). alpha holds the feasible start
 // and gets the answer.
 // n_threads > 1: the passes over the variables are shared with n_threads − 1 helper threads.
+// grad: when given, grad->init (2l: ∇f then Ḡ = Σ_{α_j = C_j} C_j Q_·j, for the start alpha)
+// replaces their computation from Q's rows, and grad->out (when non-null, 2l) gets both at the
+// answer.
+struct SolveGradient {
+    const double* init = nullptr;
+    double* out = nullptr;
+};
 SolveResult smo_solve(index_t l, QMatrix& Q, const double* p, const std::int8_t* y, double* alpha,
                       const double* C, double eps, bool shrinking, long long max_iter, bool nu,
-                      int n_threads = 1);
+                      int n_threads = 1, const SolveGradient* grad = nullptr);
 
 }  // namespace scratchlearn::svm_detail

@@ -11,8 +11,10 @@
 // every thread. probability: for each pair, decision values from a 5-fold cross-validation (folds in
 // parallel) fit Platt's sigmoid; several classes are coupled at prediction (Wu, Lin & Weng 2004).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -45,7 +47,10 @@ struct Solution {
 
 template <class T>
 Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& prm, double Cp,
-                       double Cn, int n_threads) {
+                       double Cn, int n_threads, const double* alpha0 = nullptr,
+                       svm_detail::SharedRows<T>* shared = nullptr,
+                       const std::vector<index_t>* pos = nullptr, const double* g_init = nullptr,
+                       std::vector<double>* g_out = nullptr) {
     const index_t l = index_t(pb.ids.size());
     Solution sol;
     sol.coef.assign(l, 0.0);
@@ -59,14 +64,21 @@ Solution solve_problem(const Kernel<T>& K, const Problem& pb, const SvmParams& p
             std::vector<std::int8_t> y(l);
             for (index_t i = 0; i < l; ++i) y[i] = pb.y[i] > 0 ? 1 : -1;
             std::vector<double> alpha(l, 0.0), p(l), C(l);
-            svm_detail::SvcQ<T> Q(K, pb.ids, y.data(), prm.cache_size, n_threads);
+            svm_detail::SvcQ<T> Q(K, pb.ids, y.data(), prm.cache_size, n_threads, shared, pos);
             if (prm.type == SvmType::c_svc) {
                 for (index_t i = 0; i < l; ++i) {
                     p[i] = -1.0;
                     C[i] = (y[i] > 0 ? Cp : Cn) * pb.w[i];
+                    if (alpha0) alpha[i] = std::min(std::max(alpha0[i], 0.0), C[i]);
+                }
+                svm_detail::SolveGradient grad;
+                grad.init = g_init;
+                if (g_out) {
+                    g_out->assign(2 * l, 0.0);
+                    grad.out = g_out->data();
                 }
                 res = svm_detail::smo_solve(l, Q, p.data(), y.data(), alpha.data(), C.data(), prm.tol,
-                                            prm.shrinking, prm.max_iter, false, n_threads);
+                                            prm.shrinking, prm.max_iter, false, n_threads, &grad);
                 for (index_t i = 0; i < l; ++i) sol.coef[i] = alpha[i] * y[i];
                 sol.rho = res.rho;
             } else {
@@ -162,8 +174,96 @@ std::vector<double> decision_on(const Kernel<T>& K, const Problem& train, const 
     return out;
 }
 
+// The gradient ∇f and Ḡ (the solver's SolveGradient::init) of a fold's C-SVC problem at its warm
+// start a0, from the whole problem's (gfull, at its answer warm): the held-out rows' terms taken
+// out and balance_start's changes put in, each a shared row (all are the whole problem's support
+// vectors). Empty when one of those rows is not shared (the solver then computes it).
+template <class T>
+std::vector<double> fold_gradient(svm_detail::SharedRows<T>& shared, const Problem& pb,
+                                  const std::vector<double>& gfull, const std::vector<double>& warm,
+                                  const Problem& tr, const std::vector<index_t>& pos,
+                                  const std::vector<double>& a0, const std::vector<double>& c0,
+                                  const std::vector<index_t>& test_pos, double Cp, double Cn) {
+    const index_t l = index_t(pb.ids.size()), lt = index_t(tr.ids.size());
+    std::vector<double> g(2 * lt);
+    std::vector<double> ys(lt);
+    for (index_t k = 0; k < lt; ++k) {
+        g[k] = gfull[pos[k]];
+        g[lt + k] = gfull[l + pos[k]];
+        ys[k] = tr.y[k] > 0 ? 1.0 : -1.0;
+    }
+    // Row j of the whole problem changes α_j by da (and leaves the upper bound when left_upper).
+    auto apply = [&](index_t j, double da, bool left_upper, double Cj) {
+        const float* row = shared.row(j);
+        if (!row) return false;
+        const double yj = pb.y[j] > 0 ? 1.0 : -1.0;
+        for (index_t k = 0; k < lt; ++k) {
+            const double q = double(float(ys[k] * yj) * row[pos[k]]);
+            g[k] += da * q;
+            if (left_upper) g[lt + k] -= Cj * q;
+        }
+        return true;
+    };
+    for (index_t j : test_pos) {
+        if (warm[j] <= 0) continue;
+        const double Cj = (pb.y[j] > 0 ? Cp : Cn) * pb.w[j];
+        if (!apply(j, -warm[j], warm[j] >= Cj, Cj)) return {};
+    }
+    for (index_t k = 0; k < lt; ++k) {
+        const double w0 = warm[pos[k]];
+        if (a0[k] == w0) continue;
+        if (!apply(pos[k], a0[k] - w0, w0 >= c0[k] && a0[k] < c0[k], c0[k])) return {};
+    }
+    return g;
+}
+
+// Decision values of a fold's model on its held-out rows, the support vectors' kernel rows read
+// from the shared rows where they are there (the rest through decision_on).
+template <class T>
+std::vector<double> decision_shared(const Kernel<T>& K, svm_detail::SharedRows<T>& shared,
+                                    const Problem& tr, const Solution& sol,
+                                    const std::vector<index_t>& pos, const std::vector<index_t>& test,
+                                    const std::vector<index_t>& test_pos, int n_threads) {
+    Solution rest = sol;
+    const index_t nt = index_t(test.size());
+    std::vector<double> acc(nt, 0.0);
+    for (std::size_t k = 0; k < tr.ids.size(); ++k) {
+        if (sol.coef[k] == 0.0) continue;
+        const float* row = shared.row(pos[k]);
+        if (!row) continue;
+        const double c = sol.coef[k];
+        for (index_t t = 0; t < nt; ++t) acc[t] += c * double(row[test_pos[t]]);
+        rest.coef[k] = 0.0;
+    }
+    std::vector<double> out = decision_on(K, tr, rest, test, n_threads);
+    for (index_t t = 0; t < nt; ++t) out[t] += acc[t];
+    return out;
+}
+
+// A feasible C-SVC start for a fold from the whole problem's multipliers restricted to the fold's
+// training rows: Σ yα = 0 no longer holds once the held-out rows are gone, so the class with the
+// excess gives it back, free multipliers first (then bounded ones), in row order. The solver then
+// needs only the few steps that move the answer from the whole problem's optimum to the fold's.
+void balance_start(const std::vector<double>& y, std::vector<double>& alpha, const std::vector<double>& C) {
+    double excess = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) excess += y[i] > 0 ? alpha[i] : -alpha[i];
+    const double cls = excess > 0 ? 1.0 : -1.0;
+    double rest = std::fabs(excess);
+    for (int pass = 0; pass < 2 && rest > 0; ++pass)
+        for (std::size_t i = 0; i < y.size() && rest > 0; ++i) {
+            if ((y[i] > 0) != (cls > 0) || alpha[i] <= 0) continue;
+            const bool bounded = alpha[i] >= C[i];
+            if (bounded != (pass == 1)) continue;
+            const double take = std::min(alpha[i], rest);
+            alpha[i] -= take;
+            rest -= take;
+        }
+}
+
 // Platt's sigmoid from 5-fold cross-validated decision values of a binary problem (y = ±1).
-// `full` (when given) also gets the model trained on the whole problem, as a sixth task.
+// `full` (when given) also gets the model trained on the whole problem: it is solved first, with
+// every thread, and for C-SVC its multipliers warm-start the folds (balance_start). The folds then
+// run in parallel, the threads split among them.
 template <class T>
 std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, const SvmParams& prm,
                                      double Cp, double Cn, std::uint64_t seed, int n_threads,
@@ -174,43 +274,87 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
     std::iota(perm.begin(), perm.end(), index_t(0));
     std::mt19937_64 gen(seed);
     for (index_t i = l - 1; i > 0; --i) std::swap(perm[i], perm[index_t(gen() % std::uint64_t(i + 1))]);
+    SvmParams sub = prm;
+    sub.probability = false;
+    std::vector<double> warm, gfull;
+    // The whole problem's kernel rows, shared by the folds (each row computed once for all five,
+    // as many as cache_size allows).
+    std::unique_ptr<svm_detail::SharedRows<T>> shared;
+    long long cap = 0;
+    if (prm.kernel.kernel != SvmKernel::precomputed) {
+        const long long budget = static_cast<long long>(prm.cache_size * double(1 << 20) / sizeof(float));
+        cap = budget / std::max<index_t>(1, l);
+        shared = std::make_unique<svm_detail::SharedRows<T>>(K, pb.ids, cap);
+    }
+    if (full) {
+        auto solve_full = [&](int nt) {
+            *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, nullptr, nullptr, nullptr,
+                                     prm.type == SvmType::c_svc ? &gfull : nullptr);
+        };
+        solve_full(n_threads);
+        if (prm.type == SvmType::c_svc) {
+            warm.resize(l);
+            for (index_t i = 0; i < l; ++i) warm[i] = full->coef[i] * (pb.y[i] > 0 ? 1.0 : -1.0);
+        }
+        // The support vectors' rows now, in parallel: the warm start's gradient needs them all,
+        // and most working sets are made of them.
+        if (shared) {
+            std::vector<index_t> sv_pos;
+            for (index_t i = 0; i < l; ++i)
+                if (full->coef[i] != 0.0) sv_pos.push_back(i);
+            const index_t ns = index_t(sv_pos.size());
+            const int nt = threads_for(n_threads, ns / 8 + 1);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+            for (index_t r = 0; r < ns; ++r) shared->row(sv_pos[r]);
+        }
+    }
     std::vector<double> dec(l, 0.0);
-    const int n_tasks = n_fold + (full ? 1 : 0);
-    const int outer = threads_for(n_threads, n_tasks);
+    const int outer = threads_for(n_threads, n_fold);
     const int inner = std::max(1, n_threads / outer);
     ExceptionSlot slot;
 #pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
-    for (int task = 0; task < n_tasks; ++task) {
+    for (int f = 0; f < n_fold; ++f) {
         slot.run([&] {
-            // The whole-problem fit first: it is the longest task.
-            if (full && task == 0) {
-                SvmParams sub = prm;
-                sub.probability = false;
-                *full = solve_problem(K, pb, sub, Cp, Cn, inner);
-                return;
-            }
-            const int f = full ? task - 1 : task;
             const index_t begin = f * l / n_fold, end = (f + 1) * l / n_fold;
             Problem tr;
             std::vector<index_t> test;
+            std::vector<double> a0, c0;
+            std::vector<index_t> pos, test_pos;
             index_t n_pos = 0, n_neg = 0;
             for (index_t k = 0; k < l; ++k) {
                 const index_t i = perm[k];
                 if (k >= begin && k < end) {
                     test.push_back(pb.ids[i]);
+                    test_pos.push_back(i);
                     continue;
                 }
                 tr.ids.push_back(pb.ids[i]);
                 tr.y.push_back(pb.y[i]);
                 tr.w.push_back(pb.w[i]);
+                pos.push_back(i);
+                if (!warm.empty()) {
+                    a0.push_back(warm[i]);
+                    c0.push_back((pb.y[i] > 0 ? Cp : Cn) * pb.w[i]);
+                }
                 (pb.y[i] > 0 ? n_pos : n_neg) += 1;
             }
             std::vector<double> d;
             if (n_pos > 0 && n_neg > 0) {
-                SvmParams sub = prm;
-                sub.probability = false;
-                Solution s = solve_problem(K, tr, sub, Cp, Cn, inner);
-                d = decision_on(K, tr, s, test, inner);
+                if (!a0.empty()) {
+                    for (std::size_t i = 0; i < a0.size(); ++i) a0[i] = std::min(std::max(a0[i], 0.0), c0[i]);
+                    balance_start(tr.y, a0, c0);
+                }
+                SvmParams fp = sub;
+                std::vector<double> g0;
+                if (!a0.empty()) {
+                    // Near its answer from the start: shrinking would only cost gradient rebuilds.
+                    fp.shrinking = false;
+                    g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
+                }
+                Solution s = solve_problem(K, tr, fp, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
+                                           shared.get(), &pos, g0.empty() ? nullptr : g0.data());
+                d = shared ? decision_shared(K, *shared, tr, s, pos, test, test_pos, inner)
+                           : decision_on(K, tr, s, test, inner);
             } else {
                 d.assign(test.size(), n_pos > 0 ? 1.0 : (n_neg > 0 ? -1.0 : 0.0));
             }

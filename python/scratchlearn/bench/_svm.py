@@ -62,7 +62,9 @@ def _acc_pred(data, pred):
 def workloads(quick):
     out = []
     repeats = 1 if quick else 3
-    sizes = [(3000, 20), (12000, 20)] if not quick else [(3000, 20)]
+    # The shape (12000 x 20) and others: wide (5000 x 50) and narrow (20000 x 10); quick
+    # runs one small and one wide shape.
+    sizes = [(3000, 20), (12000, 20), (5000, 50), (20000, 10)] if not quick else [(3000, 20), (2000, 50)]
     for dtype, tag in ((np.float64, "f64"), (np.float32, "f32")):
         for n, d in sizes:
             setup = lambda n=n, d=d, dtype=dtype: _classification(n, d, 2, dtype)
@@ -112,6 +114,30 @@ def workloads(quick):
             ("svc_fit_binary_C10_6000x8", "SVC(rbf, C=10) fit, binary, 6000x8", "SVC", {"C": 10.0}, 6000, 8),
             ("svc_fit_poly_5000x20", "SVC(poly, degree 3) fit, binary, 5000x20", "SVC", {"kernel": "poly"}, 5000, 20),
         ]
+        for dtype, tag in ((np.float64, "f64"), (np.float32, "f32")):
+            extra_t = [
+                ("svc_fit_4class_5000x50", "SVC(rbf) fit, 4 classes, 5000x50", 5000, 50, 4, "SVC"),
+                ("svc_fit_4class_20000x10", "SVC(rbf) fit, 4 classes, 20000x10", 20000, 10, 4, "SVC"),
+            ]
+            for name, desc, n, d, k, cls in extra_t:
+                out.append(Workload(
+                    name=f"{name}_{tag}", family="svm", description=f"{desc} {tag}",
+                    setup=lambda n=n, d=d, k=k, dtype=dtype: _classification(n, d, k, dtype),
+                    ours=_fit("ours", cls), peer=_fit("peer", cls), score=_acc, metric="accuracy",
+                    repeats=repeats))
+            for n, d in ((5000, 30), (12000, 8)):
+                out.append(Workload(
+                    name=f"svr_fit_{n}x{d}_{tag}", family="svm", description=f"SVR(rbf) fit {n}x{d} {tag}",
+                    setup=lambda n=n, d=d, dtype=dtype: _regression(n, d, dtype),
+                    ours=_fit("ours", "SVR"), peer=_fit("peer", "SVR"), score=_r2, metric="r2",
+                    repeats=repeats))
+            out.append(Workload(
+                name=f"svc_fit_probability_10000x10_{tag}", family="svm",
+                description=f"SVC(rbf, probability=True) fit, binary, 10000x10 {tag}",
+                setup=lambda dtype=dtype: _classification(10000, 10, 2, dtype),
+                ours=_fit("ours", "SVC", probability=True, random_state=0),
+                peer=_fit("peer", "SVC", probability=True, random_state=0),
+                score=_acc, metric="accuracy", repeats=repeats))
         for name, desc, cls, kw, n, d in extra:
             out.append(Workload(
                 name=f"{name}_f64", family="svm", description=f"{desc} f64",
