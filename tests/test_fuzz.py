@@ -6,7 +6,8 @@ outputs from finite input, or raises ValueError / TypeError (NotFittedError is a
 parameter errors are both); warnings (ConvergenceWarning ...) are allowed, nothing else is.
 
 Profiles: "ci" (the default, a few cases per estimator) and "nightly" (HYPOTHESIS_PROFILE=nightly:
-300 per estimator, over 10,000 in all).
+300 per estimator, over 10,000 in all). Each test counts the cases it really ran and fails if
+hypothesis ran fewer than its profile's ``max_examples``, so a profile's total is what it says.
 """
 
 import math
@@ -143,10 +144,17 @@ def _finite_input(X):
     return np.isfinite(X.astype(np.float64)).all()
 
 
+def test_nightly_profile_totals_ten_thousand_cases():
+    assert settings.get_profile("nightly").max_examples * len(ESTIMATORS) >= 10_000
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=ESTIMATOR_IDS)
 def test_fuzz(cls):
+    cases = [0]
+
     @given(data=st.data())
     def run(data):
+        cases[0] += 1
         try:
             est = make(cls, **data.draw(_params(cls)))
         except (ValueError, TypeError):
@@ -172,3 +180,4 @@ def test_fuzz(cls):
                 ok |= np.isnan(value)  # no neighbour within the radius (scikit-learn's NaN)
             assert ok.all(), f"{cls.__name__}{est.get_params()}: {name} is not finite"
     run()
+    assert cases[0] >= settings().max_examples, f"{cls.__name__}: only {cases[0]} cases ran"
