@@ -21,15 +21,50 @@ from scratchlearn.base import is_classifier, is_regressor
 ESTIMATORS = all_estimators()
 ESTIMATOR_IDS = [cls.__name__ for cls in ESTIMATORS]
 
-# The model families, for the batteries that feed every estimator numeric X and expect numeric,
-# finite answers (test_bad_input, test_concurrency, test_fuzz). The workflow transformers
-# (preprocessing, impute, compose, pipeline) are left out of those three for now: by design they
-# accept NaN, strings and categories and pass NaN through, which those batteries' expectations do
-# not yet encode (their bad input is tested in tests/preprocessing, tests/impute, tests/compose).
-_WORKFLOW = ("scratchlearn.preprocessing", "scratchlearn.impute", "scratchlearn.compose",
-             "scratchlearn.pipeline")
-MODELS = [cls for cls in ESTIMATORS if not cls.__module__.startswith(_WORKFLOW)]
-MODEL_IDS = [cls.__name__ for cls in MODELS]
+# Every estimator is in every battery, the workflow transformers (preprocessing, impute, compose,
+# pipeline) included. What they accept by design the batteries encode: NaN passed through by a
+# transformer that allows it (``passes_nan``), categories and strings taken by the encoders, and
+# 1-d label input for the target transformers (``takes_labels``; tests/test_bad_input.py gives
+# them label cases of their own).
+_COMPOSITE = ("Pipeline", "FeatureUnion", "ColumnTransformer")
+
+
+def takes_labels(est):
+    """A target transformer (LabelEncoder, LabelBinarizer): its "X" is a 1-d array of labels."""
+    return not est.__scratchlearn_tags__().input_tags.two_d_array
+
+
+def transform_only(est):
+    """A transformer without a predictor's methods: its outputs are judged on the data it was
+    fitted on (``fit_transform``), as an encoder knows only the categories it saw."""
+    return hasattr(est, "transform") and not any(
+        hasattr(est, m) for m in ("predict", "predict_proba", "decision_function", "score_samples"))
+
+
+def passes_nan(est):
+    """True where ``transform`` keeps a NaN of its input as NaN by design (the scalers, the
+    encoders' and the composites' passthrough); never for an imputer, whose output is finite."""
+    if type(est).__module__.startswith("scratchlearn.impute"):
+        return False
+    return est.__scratchlearn_tags__().input_tags.allow_nan or type(est).__name__ in _COMPOSITE
+
+
+def nan_allowed(est, method, X, value):
+    """A mask of the entries of ``value`` (the result of ``method`` on X) that may be non-finite:
+    where ``est`` passes NaN through and X has NaN, the NaN entries; where ``est`` does not validate
+    at all (FunctionTransformer's identity) and X has non-finite values, those; else none."""
+    value = np.asarray(value)
+    if method != "transform" or not passes_nan(est):
+        return np.zeros(value.shape, dtype=bool)
+    try:
+        Xf = np.asarray(X, dtype=np.float64)
+        has_nan, has_inf = np.isnan(Xf).any(), np.isinf(Xf).any()
+    except (TypeError, ValueError):  # strings, objects: NaN markers among them
+        has_nan, has_inf = any(v != v for v in np.asarray(X, dtype=object).ravel()), False
+    if est.__scratchlearn_tags__().no_validation:
+        return ~np.isfinite(value) if has_nan or has_inf else np.zeros(value.shape, dtype=bool)
+    return np.isnan(value) if has_nan else np.zeros(value.shape, dtype=bool)
+
 
 OUTPUT_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function",
                   "transform", "score_samples")
@@ -119,7 +154,8 @@ def outputs(est, X):
         warnings.simplefilter("ignore")
         for name in OUTPUT_METHODS:
             if hasattr(est, name):
-                out[name] = getattr(est, name)(X)
+                value = getattr(est, name)(X)
+                out[name] = value.toarray() if hasattr(value, "toarray") else value
         if hasattr(est, "kneighbors") and hasattr(est, "n_neighbors"):
             out["kneighbors_dist"], out["kneighbors_ind"] = est.kneighbors(X)
     return out

@@ -22,13 +22,14 @@ import warnings
 import numpy as np
 import pytest
 
-from _estimators import MODELS as ESTIMATORS, MODEL_IDS as ESTIMATOR_IDS, fit, kind, make, outputs, problem
+from _estimators import (ESTIMATORS, ESTIMATOR_IDS, fit, kind, make, nan_allowed, outputs, problem,
+                         takes_labels, transform_only)
 from scratchlearn.exceptions import NotFittedError
 
 N, D = 24, 4
 
 # Messages that name the problem, per kind of problem.
-NAN = r"NaN|nan|infinity|finite"
+NAN = r"NaN|nan|infinity|finite|missing"
 EMPTY = r"0 sample|0 feature|minimum of 1|empty|at least"
 NDIM = r"2D|2-d|2-dimensional|1D|1-d|dimension|ndim|reshape|scalar|array"
 NUMERIC = r"numeric|convert|dtype|string|could not|complex|float"
@@ -38,6 +39,7 @@ WEIGHTS = r"[Ss]ample.?weight|weight"
 CLASSES = r"class|label|at least 2|only one|single"
 # a value whose computation overflows, or data too degenerate for the model, may be refused too
 OVERFLOW = r"overflow|too large|not finite|large values|scale the data|no neighbors found|radius"
+UNSEEN = r"unknown categor|unseen|previously"
 SAMPLES = r"sample|n_samples|n_neighbors|n_clusters|n_components|fewer|at least|greater|larger|must be"
 
 
@@ -50,7 +52,7 @@ def _check_outputs(est, X):
     for name, value in out.items():
         value = np.asarray(value)
         if value.dtype.kind in "fc":
-            finite = np.isfinite(value)
+            finite = np.isfinite(value) | nan_allowed(est, name, X, value)
             if name == "predict_log_proba":  # log(0) = -inf where a probability is exactly 0
                 finite |= (value == -np.inf) & (np.asarray(out["predict_proba"]) == 0)
             if name == "predict" and hasattr(est, "radius") and kind(est) == "regressor":
@@ -74,8 +76,10 @@ def _fit_case(make_X, make_y=None, pattern=NAN, predict_on=None, weights=None):
             kwargs["sample_weight"] = weights(len(X))
         try:
             fit(est, Xb, yb, **kwargs)
-            # a fit that succeeds may still refuse to predict (e.g. fewer samples than neighbours)
-            _check_outputs(est, X if predict_on is None else predict_on(Xb, X))
+            # a fit that succeeds may still refuse to predict (e.g. fewer samples than neighbours);
+            # a transformer's outputs are those of the data it was fitted on
+            Xq = Xb if transform_only(est) else X if predict_on is None else predict_on(Xb, X)
+            _check_outputs(est, Xq)
         except (ValueError, TypeError) as exc:
             return exc
         return "ok"
@@ -99,9 +103,9 @@ def _predict_case(make_Xq, pattern):
                     out = getattr(est, name)(Xq)
             except (ValueError, TypeError) as exc:
                 return exc
-            out = np.asarray(out)
+            out = np.asarray(out.toarray() if hasattr(out, "toarray") else out)
             if out.dtype.kind == "f":
-                finite = np.isfinite(out)
+                finite = np.isfinite(out) | nan_allowed(est, name, Xq, out)
                 if name == "predict" and hasattr(est, "radius") and kind(est) == "regressor":
                     finite |= np.isnan(out)  # no neighbour within the radius, as above
                 assert np.all(finite), f"{name} is not finite"
@@ -159,6 +163,12 @@ def _with(value):
 def _not_fitted(cls):
     est = make(cls)
     X, _ = problem(est, n=N, d=D)
+    if not est.__scratchlearn_tags__().requires_fit:
+        # stateless (Binarizer, Normalizer, FunctionTransformer): transform works unfitted
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert np.isfinite(np.asarray(est.transform(X), dtype=np.float64)).all()
+        return "ok"
     for name in ("predict", "transform", "predict_proba", "decision_function", "score_samples",
                  "kneighbors"):
         if hasattr(est, name):
@@ -230,8 +240,8 @@ CASES = {
     "predict_nan": _predict_case(_with(np.nan), NAN),
     "predict_empty": _predict_case(lambda X: X[:0], EMPTY),
     "predict_one_d": _predict_case(lambda X: X[0], NDIM),
-    "predict_strings": _predict_case(lambda X: X.astype(str), NUMERIC),
-    "predict_huge": _predict_case(lambda X: X * 1e300, OVERFLOW),
+    "predict_strings": _predict_case(lambda X: X.astype(str), NUMERIC + "|" + UNSEEN),
+    "predict_huge": _predict_case(lambda X: X * 1e300, OVERFLOW + "|" + UNSEEN),
     "predict_single_row": _predict_case(lambda X: X[:1], FEATURES),
     "predict_before_fit": _not_fitted,
     # sample weights
@@ -250,15 +260,109 @@ CASES = {
 }
 
 
+# The target transformers (LabelEncoder, LabelBinarizer) take a 1-d array of labels: cases of
+# their own, of the same kinds (values, shapes, dtypes, layouts, transform).
+LABEL_KIND = r"label|class|continuous|target|type"
+MIXED = r"mix|uniform|str|int|type|compar|not supported"
+
+
+def _label_case(make_y, pattern, query=None):
+    """Fit on make_y(y); on success, transform query(yb) (by default yb itself): finite."""
+    def run(cls):
+        est = make(cls)
+        y, _ = problem(est, n=N, d=D)
+        try:
+            yb = make_y(y)
+            est.fit(yb)
+            _check_outputs(est, yb if query is None else query(yb))
+        except (ValueError, TypeError) as exc:
+            return exc
+        return "ok"
+    run.pattern = pattern
+    return run
+
+
+def _label_layout_case(transform):
+    def run(cls):
+        ref, est = make(cls), make(cls)
+        y, _ = problem(ref, n=N, d=D)
+        ref.fit(y)
+        yl = transform(y)
+        est.fit(yl)
+        a, b = outputs(ref, y), outputs(est, yl)
+        assert sorted(a) == sorted(b)
+        for key in a:
+            np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]), err_msg=key)
+        return "ok"
+    run.pattern = None
+    return run
+
+
+def _label_strided(y):
+    big = np.zeros(y.shape[0] * 3, dtype=y.dtype)
+    big[::3] = y
+    return big[::3]
+
+
+def _set(value, dtype=np.float64):
+    def f(y):
+        y = y.astype(dtype)
+        y[3] = value
+        return y
+    return f
+
+
+LABEL_CASES = {
+    "nan": _label_case(_set(np.nan), NAN + "|" + LABEL_KIND),
+    "inf": _label_case(_set(np.inf), NAN + "|" + LABEL_KIND),
+    "neg_inf": _label_case(_set(-np.inf), NAN + "|" + LABEL_KIND),
+    "empty": _label_case(lambda y: y[:0], EMPTY + "|" + LABEL_KIND),
+    "two_d": _label_case(lambda y: np.c_[y, y[::-1]], NDIM + "|multioutput|multilabel|" + LABEL_KIND),
+    "column": _label_case(lambda y: y.reshape(-1, 1), NDIM),
+    "three_d": _label_case(lambda y: y[:, None, None], NDIM),
+    "scalar": _label_case(lambda y: np.int64(1), NDIM),
+    "string": _label_case(lambda y: np.array([f"c{v}" for v in y]), None),
+    "object_strings": _label_case(lambda y: np.array([f"c{v}" for v in y], dtype=object), None),
+    "mixed_types": _label_case(lambda y: np.array([f"c{v}" if i % 2 else v for i, v in enumerate(y)],
+                                                  dtype=object), MIXED + "|" + LABEL_KIND),
+    "bytes": _label_case(lambda y: y.astype("S4"), NUMERIC + "|" + LABEL_KIND),
+    "complex": _label_case(lambda y: y.astype(complex), NUMERIC + "|" + LABEL_KIND),
+    "bool": _label_case(lambda y: y > 0, None),
+    "int8": _label_case(lambda y: y.astype(np.int8), None),
+    "uint64": _label_case(lambda y: y.astype(np.uint64), None),
+    "float16": _label_case(lambda y: y.astype(np.float16), None),
+    "continuous": _label_case(lambda y: y + 0.5 * np.arange(len(y)) / len(y), LABEL_KIND),
+    "denormal": _label_case(lambda y: y * 1e-310, LABEL_KIND),
+    "huge": _label_case(lambda y: y * 1e300, LABEL_KIND),
+    "single_class": _label_case(np.zeros_like, LABEL_KIND),
+    "datetime": _label_case(lambda y: (y * 1e6).astype("datetime64[s]"), NUMERIC + "|" + LABEL_KIND),
+    "list": _label_layout_case(list),
+    "strided": _label_layout_case(_label_strided),
+    "read_only": _label_layout_case(_readonly),
+    "predict_unseen": _label_case(lambda y: y, UNSEEN, query=lambda y: np.array([7])),
+    "predict_nan": _label_case(lambda y: y, NAN + "|" + UNSEEN, query=lambda y: np.array([np.nan])),
+    "predict_empty": _label_case(lambda y: y, EMPTY, query=lambda y: y[:0]),
+    "predict_two_d": _label_case(lambda y: y, NDIM, query=lambda y: np.c_[y, y]),
+    "predict_strings": _label_case(lambda y: y, NUMERIC + "|" + UNSEEN + "|" + MIXED,
+                                   query=lambda y: y.astype(str)),
+    "predict_before_fit": _not_fitted,
+}
+
+
+def cases_for(cls):
+    """The cases of ``cls``: the label cases for a target transformer, else the general ones."""
+    return LABEL_CASES if takes_labels(make(cls)) else CASES
+
+
 def run_case(cls, case):
     """Run one case; returns "ok", "n/a" or the ValueError/TypeError raised (checked by the caller)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return CASES[case](cls)
+        return cases_for(cls)[case](cls)
 
 
 def _pairs():
-    return [(cls, case) for cls in ESTIMATORS for case in CASES]
+    return [(cls, case) for cls in ESTIMATORS for case in cases_for(cls)]
 
 
 def _main(start):
@@ -302,14 +406,13 @@ def _results():
     return {(cls.__name__, case): results[i] for i, (cls, case) in enumerate(_pairs())}
 
 
-@pytest.mark.parametrize("case", list(CASES))
-@pytest.mark.parametrize("cls", ESTIMATORS, ids=ESTIMATOR_IDS)
+@pytest.mark.parametrize("cls, case", _pairs(), ids=[f"{cls.__name__}-{case}" for cls, case in _pairs()])
 def test_bad_input(cls, case):
     outcome = _results()[cls.__name__, case]
     assert "crash" not in outcome, f"{cls.__name__} / {case} crashed the process: {outcome['crash']}"
     assert "unexpected" not in outcome, f"{cls.__name__} / {case}:\n{outcome['unexpected']}"
     if "raised" in outcome:
-        pattern = CASES[case].pattern
+        pattern = cases_for(cls)[case].pattern
         assert pattern is not None, f"{case}: raised {outcome['raised']}: {outcome['message']}"
         assert re.search(pattern, outcome["message"], re.I), (
             f"{cls.__name__} / {case}: the message does not name the problem: "

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from _estimators import MODELS as ESTIMATORS, MODEL_IDS as ESTIMATOR_IDS, fit, fitted_state, make, outputs, problem
+from _estimators import ESTIMATORS, ESTIMATOR_IDS, fit, fitted_state, make, outputs, problem
 from scratchlearn import _core
 
 N_THREADS = 4
@@ -24,28 +24,40 @@ def _fit_and_predict(cls, seed):
     return {**fitted_state(est), **outputs(est, X)}
 
 
-def _assert_same(a, b, who):
-    assert sorted(a) == sorted(b), who
-    for key in a:
-        va, vb = a[key], b[key]
-        if isinstance(va, np.ndarray) or isinstance(vb, np.ndarray):
-            va, vb = np.asarray(va), np.asarray(vb)
-            assert va.dtype == vb.dtype and va.shape == vb.shape, f"{who}: {key}"
-            if va.dtype.kind == "O":
-                assert all(x == y for x, y in zip(va.ravel(), vb.ravel())), f"{who}: {key}"
-            else:
-                assert va.tobytes() == vb.tobytes(), f"{who}: {key} differs from the serial fit"
-        elif hasattr(va, "__dict__") and type(va).__module__.startswith("scratchlearn"):
-            _assert_same({k: v for k, v in vars(va).items()}, {k: v for k, v in vars(vb).items()},
-                         f"{who}: {key}")
-        elif isinstance(va, list) and va and isinstance(va[0], np.ndarray):
-            assert len(va) == len(vb) and all(x.tobytes() == y.tobytes() for x, y in zip(va, vb)), key
-        elif isinstance(va, float) and va != va:
-            assert vb != vb, f"{who}: {key}"
-        elif isinstance(va, list) and va and hasattr(va[0], "__dict__"):
-            assert len(va) == len(vb), key
+def _same_value(va, vb, who):
+    """va and vb equal bit for bit: arrays by their bytes, nested estimators (the steps of a
+    Pipeline, the fitted transformers of a ColumnTransformer) by their state, containers item by
+    item."""
+    if isinstance(va, np.ndarray) or isinstance(vb, np.ndarray):
+        va, vb = np.asarray(va), np.asarray(vb)
+        assert va.dtype == vb.dtype and va.shape == vb.shape, who
+        if va.dtype.kind == "O":
+            assert len(va.ravel()) == len(vb.ravel()), who
+            for x, y in zip(va.ravel(), vb.ravel()):
+                _same_value(x, y, who)
         else:
-            assert va == vb, f"{who}: {key}: {va!r} != {vb!r}"
+            assert va.tobytes() == vb.tobytes(), f"{who} differs from the serial fit"
+    elif hasattr(va, "toarray") and hasattr(vb, "toarray"):  # a sparse output
+        _same_value(va.toarray(), vb.toarray(), who)
+    elif hasattr(va, "__dict__") and type(va).__module__.startswith("scratchlearn"):
+        assert type(va) is type(vb), who
+        _assert_same(vars(va), vars(vb), who)
+    elif isinstance(va, (list, tuple)):
+        assert type(va) is type(vb) and len(va) == len(vb), who
+        for i, (x, y) in enumerate(zip(va, vb)):
+            _same_value(x, y, f"{who}[{i}]")
+    elif isinstance(va, dict):
+        _assert_same(va, vb, who)
+    elif isinstance(va, float) and va != va:
+        assert vb != vb, who
+    else:
+        assert va == vb, f"{who}: {va!r} != {vb!r}"
+
+
+def _assert_same(a, b, who):
+    assert sorted(a, key=str) == sorted(b, key=str), who
+    for key in a:
+        _same_value(a[key], b[key], f"{who}: {key}")
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=ESTIMATOR_IDS)

@@ -6,7 +6,8 @@ outputs from finite input, or raises ValueError / TypeError (NotFittedError is a
 parameter errors are both); warnings (ConvergenceWarning ...) are allowed, nothing else is.
 
 Profiles: "ci" (the default, a few cases per estimator) and "nightly" (HYPOTHESIS_PROFILE=nightly:
-300 per estimator, over 10,000 in all).
+300 per estimator, over 10,000 in all). Each test counts the cases it really ran and fails if
+hypothesis ran fewer than its profile's ``max_examples``, so a profile's total is what it says.
 """
 
 import math
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _estimators import MODELS as ESTIMATORS, MODEL_IDS as ESTIMATOR_IDS, fit, kind, make, outputs
+from _estimators import ESTIMATORS, ESTIMATOR_IDS, fit, kind, make, outputs, takes_labels
 from scratchlearn.utils._param_validation import Interval, StrOptions, make_constraint
 
 settings.register_profile("ci", max_examples=6, deadline=None, derandomize=True,
@@ -92,8 +93,30 @@ _VALUES = st.one_of(
 
 
 @st.composite
+def _labels(draw, n):
+    """1-d labels for a target transformer: integers, floats (NaN among them), strings, bools."""
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    codes = rng.randint(0, draw(st.integers(1, 5)), n)
+    form = draw(st.sampled_from(["int", "float", "str", "object", "bool", "values"]))
+    if form == "int":
+        return codes * draw(st.sampled_from([1, -1, 1000]))
+    if form == "float":
+        return codes * draw(st.sampled_from([0.5, 1e-3, 1e30]))
+    if form == "str":
+        return np.array([f"c{v}" for v in codes])
+    if form == "object":
+        return np.array([f"c{v}" for v in codes], dtype=object)
+    if form == "bool":
+        return codes > 0
+    values = draw(st.lists(_VALUES, min_size=n, max_size=n))
+    return np.asarray(values, dtype=np.float64)
+
+
+@st.composite
 def _data(draw, est):
     n = draw(st.integers(1, 30))
+    if takes_labels(est):
+        return draw(_labels(n)), None
     d = draw(st.integers(1, 5))
     dtype = draw(st.sampled_from([np.float64, np.float32, np.int64, np.bool_]))
     fill = draw(st.sampled_from(["random", "values", "constant_column"]))
@@ -116,13 +139,22 @@ def _data(draw, est):
 
 
 def _finite_input(X):
-    return np.issubdtype(X.dtype, np.bool_) or np.isfinite(X.astype(np.float64)).all()
+    if X.dtype.kind in "bUSO":  # booleans, strings: no NaN among them here
+        return True
+    return np.isfinite(X.astype(np.float64)).all()
+
+
+def test_nightly_profile_totals_ten_thousand_cases():
+    assert settings.get_profile("nightly").max_examples * len(ESTIMATORS) >= 10_000
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=ESTIMATOR_IDS)
 def test_fuzz(cls):
+    cases = [0]
+
     @given(data=st.data())
     def run(data):
+        cases[0] += 1
         try:
             est = make(cls, **data.draw(_params(cls)))
         except (ValueError, TypeError):
@@ -148,3 +180,4 @@ def test_fuzz(cls):
                 ok |= np.isnan(value)  # no neighbour within the radius (scikit-learn's NaN)
             assert ok.all(), f"{cls.__name__}{est.get_params()}: {name} is not finite"
     run()
+    assert cases[0] >= settings().max_examples, f"{cls.__name__}: only {cases[0]} cases ran"

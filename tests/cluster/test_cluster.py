@@ -472,3 +472,21 @@ def test_every_kernel_path(isa, dtype, k):
     tol = 1e-10 if dtype == np.float64 else 1e-4
     assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=tol, atol=tol)
     assert_allclose(km.inertia_, ref.inertia_, rtol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_core_sq_distances_against_numpy(dtype):
+    # the core's all-pairs squared distances (a binding no estimator calls at present): every
+    # row of Y to every row of X, against numpy, and its shape checks
+    from scratchlearn import _core
+
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(37, 5).astype(dtype), rng.randn(9, 5).astype(dtype)
+    got = _core.cluster.kmeans_sq_distances(X, (X.astype(np.float64) ** 2).sum(1).astype(dtype), Y, 2)
+    want = ((Y[:, None, :].astype(np.float64) - X[None, :, :]) ** 2).sum(-1)
+    assert got.shape == (9, 37) and got.dtype == dtype
+    assert_allclose(got, want, rtol=1e-4 if dtype == np.float32 else 1e-10, atol=1e-4)
+    with pytest.raises(ValueError, match="x_sq_norms"):
+        _core.cluster.kmeans_sq_distances(X, np.zeros(3, dtype), Y, 1)
+    with pytest.raises(ValueError, match="features"):
+        _core.cluster.kmeans_sq_distances(X, np.zeros(37, dtype), Y[:, :3].copy(), 1)

@@ -532,3 +532,15 @@ def test_core_rejects_corrupt_trees():
         nb.radius_search(X, Q, -1.0, nb.Metric.euclidean, 2.0, False, 1)
     with pytest.raises(ValueError, match="leaf_size must be >= 1"):
         nb.tree_build(X, nb.TreeKind.kd_tree, 0, nb.Metric.euclidean, 2.0)
+
+
+def test_core_tree_supports_the_minkowski_family():
+    # which metrics the trees search with: the minkowski family with p >= 1 (else brute force)
+    from scratchlearn import _core
+
+    M = _core.neighbors.Metric
+    assert all(_core.neighbors.tree_supports(m, 2.0) for m in (M.euclidean, M.manhattan, M.chebyshev))
+    assert _core.neighbors.tree_supports(M.minkowski, 1.0) and _core.neighbors.tree_supports(M.minkowski, 3.5)
+    assert not _core.neighbors.tree_supports(M.minkowski, 0.5)
+    assert not _core.neighbors.tree_supports(M.cosine, 2.0)
+    assert not _core.neighbors.tree_supports(M.sqeuclidean, 2.0)

@@ -73,7 +73,8 @@ def _resolve_columns(X, columns, names):
         elif isinstance(c, numbers.Integral):
             c = int(c)
             if not -n <= c < n:
-                raise IndexError(f"Column index {c} is out of bounds for {n} columns.")
+                raise ValueError(f"Column index {c} is out of bounds for X with {n} features "
+                                 f"(all column indices must be in [-{n}, {n - 1}]).")
             out.append(c % n)
         else:
             raise ValueError(
@@ -319,6 +320,8 @@ class ColumnTransformer(TransformerMixin, _BaseComposition):
         else:
             if not _is_dataframe(X) and not _is_sparse(X):
                 X = np.asarray(X) if not hasattr(X, "shape") else X
+            if not _is_dataframe(X) and not _is_sparse(X) and X.ndim != 2:
+                raise ValueError(f"Expected 2D array, got {X.ndim}D array instead")
             _check_feature_names(self, X, reset=False)
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(

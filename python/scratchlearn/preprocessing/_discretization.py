@@ -147,6 +147,13 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
             if self.strategy in ("quantile", "kmeans"):
                 keep = np.ediff1d(edges[j], to_begin=np.inf) > 1e-8
                 edges[j] = edges[j][keep]
+                if len(edges[j]) < 2:
+                    # every bin is narrower than 1e-8 (a range of tiny or denormal values): one
+                    # bin, as for a constant feature, rather than none
+                    warnings.warn(f"Feature {j} spans less than 1e-8 and will be replaced with 0.")
+                    n_bins[j] = 1
+                    edges[j] = np.array([-np.inf, np.inf])
+                    continue
                 if len(edges[j]) - 1 != n_bins[j]:
                     warnings.warn(
                         f"Bins whose width are too small (i.e., <= 1e-8) in feature {j} are removed. "

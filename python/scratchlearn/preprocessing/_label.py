@@ -90,11 +90,17 @@ class LabelBinarizer(TransformerMixin, BaseEstimator):
                 f"neg_label={self.neg_label} must be strictly less than pos_label={self.pos_label}."
             )
         y = np.asarray(y)
+        if y.ndim > 2:
+            raise ValueError(f"y must be a 1-d array of labels (or a 2-d label indicator), got a "
+                             f"{y.ndim}-d array of shape {y.shape}.")
+        kind = type_of_target(y)
         if y.ndim == 2 and y.shape[1] > 1:
+            if kind != "multilabel-indicator":
+                raise ValueError("Multioutput target data is not supported with label binarization "
+                                 f"(y is 2-d of type {kind!r}, not a 0/1 label indicator).")
             self.y_type_ = "multilabel-indicator"
             self.classes_ = np.arange(y.shape[1])
             return self
-        kind = type_of_target(y)
         if kind not in ("binary", "multiclass"):
             raise ValueError(f"Unknown label type: {kind!r}; LabelBinarizer needs class labels.")
         y = _labels(y)

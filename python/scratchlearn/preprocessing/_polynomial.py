@@ -92,6 +92,17 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         n = X.shape[0]
         out = np.empty((n, self.n_output_features_), dtype=X.dtype, order=self.order)
         where = {}
+        with np.errstate(over="ignore"):
+            self._fill(X, out, where)
+        if out.dtype.kind == "f" and not np.isfinite(out).all():
+            # X is finite (validated), so a non-finite product is an overflow
+            raise ValueError(
+                f"PolynomialFeatures: the products of degree up to {self._max_degree} overflow "
+                f"{out.dtype} (|X| up to {np.abs(X).max():.3g}); the values are too large, scale the "
+                "data first.")
+        return out
+
+    def _fill(self, X, out, where):
         for r, c in enumerate(self._combos):
             if len(c) == 0:
                 out[:, r] = 1
@@ -105,7 +116,6 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
                     col = out[:, prev] * X[:, c[-1]]
                 out[:, r] = col
             where[c] = r
-        return out
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self)
