@@ -6,7 +6,7 @@ same declarative constraints the estimators use (a bad option raises InvalidPara
 it). The heavy loops are the core's (cpp/src/metrics/): the parallel sort behind the curves and
 AUC, the per-thread label counts behind confusion matrices and reports, and the blocked distances
 of the silhouette. The plots are in scratchlearn.metrics (ConfusionMatrixDisplay, ...) and need
-matplotlib.
+matplotlib. Pairwise distances and kernels are in scratchlearn.metrics.pairwise.
 """
 
 from ._classification import (accuracy_score, balanced_accuracy_score, brier_score_loss,
@@ -36,7 +36,10 @@ from ._regression import (explained_variance_score, max_error, mean_absolute_err
 from ._plot import (ConfusionMatrixDisplay, DetCurveDisplay, PrecisionRecallDisplay,
                     PredictionErrorDisplay, RocCurveDisplay)
 from ._scorer import check_scoring, fowlkes_mallows_score, get_scorer, get_scorer_names, make_scorer
-from . import cluster
+from . import cluster, pairwise
+from .pairwise import (DistanceMetric, euclidean_distances, nan_euclidean_distances,
+                       pairwise_distances, pairwise_distances_argmin,
+                       pairwise_distances_argmin_min, pairwise_distances_chunked, pairwise_kernels)
 
 __all__ = [
     "accuracy_score", "balanced_accuracy_score", "brier_score_loss", "classification_report",
@@ -63,5 +66,7 @@ __all__ = [
     "ndcg_score",
     "d2_absolute_error_score", "d2_pinball_score", "d2_tweedie_score", "mean_gamma_deviance",
     "mean_pinball_loss", "mean_poisson_deviance", "mean_tweedie_deviance",
-    "cluster",
+    "cluster", "pairwise", "DistanceMetric", "euclidean_distances", "nan_euclidean_distances",
+    "pairwise_distances", "pairwise_distances_argmin", "pairwise_distances_argmin_min",
+    "pairwise_distances_chunked", "pairwise_kernels",
 ]
