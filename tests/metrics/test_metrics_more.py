@@ -400,3 +400,21 @@ def test_min_cost_assignment_is_optimal():
             r2, c2 = linear_sum_assignment(cost)
             assert len(set(c.tolist())) == len(c) == min(k, m)
             assert_allclose(cost[r, c].sum(), cost[r2, c2].sum(), atol=1e-12)
+
+
+def test_roc_auc_core_area_matches_the_curve():
+    # the area is summed in the core without the curve: exact (integer) when unweighted
+    rng = np.random.default_rng(14)
+    for n in (2, 7, 500, 20000):
+        y = rng.integers(0, 2, n)
+        y[0], y[-1] = 0, 1
+        for s in (rng.random(n) + 0.3 * y, np.round(rng.random(n), 1)):
+            for w in (None, rng.random(n), np.where(rng.random(n) < 0.3, 0.0, 1.0)):
+                for dtype in (np.float64, np.float32):
+                    sd = s.astype(dtype)
+                    assert_allclose(slm.roc_auc_score(y, sd, sample_weight=w),
+                                    skm.roc_auc_score(y, sd, sample_weight=w), rtol=1e-13,
+                                    atol=1e-15)
+                    fpr, tpr, _ = skm.roc_curve(y, sd, sample_weight=w, drop_intermediate=False)
+                    assert_allclose(slm.roc_auc_score(y, sd, sample_weight=w), skm.auc(fpr, tpr),
+                                    rtol=1e-13, atol=1e-15)

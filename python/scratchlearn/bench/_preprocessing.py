@@ -38,9 +38,10 @@ def _classification(n, d):
 
 
 def _mean_abs(data, out):
-    out = out[:20000]  # the first rows only: a wide one-hot matrix made dense would not fit
-    out = out.toarray() if hasattr(out, "toarray") else np.asarray(out)
-    return float(np.nanmean(np.abs(out)))
+    out = out[:20000]  # the first rows only
+    if hasattr(out, "toarray"):  # sparse: its mean without making a wide one-hot matrix dense
+        return float(abs(out).mean())
+    return float(np.nanmean(np.abs(np.asarray(out))))
 
 
 def _scaler(lib):

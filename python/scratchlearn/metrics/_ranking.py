@@ -75,8 +75,9 @@ def _binary_curve(y_true, y_score, pos_label=None, sample_weight=None):
     return _ranked_counts(y_true == pos_label, y_score, sample_weight)
 
 
-def _ranked_counts(positive, y_score, sample_weight):
-    """The core's ranking of ``y_score`` with the positives ``positive`` (bool, 1-d)."""
+def _ranking_inputs(positive, y_score, sample_weight):
+    """The core's inputs of a ranking: float scores (NaN / infinity rejected), the positives as
+    uint8, and the weights (None, or float64 with the zero-weight samples left out)."""
     if y_score.dtype.kind != "f":
         y_score = y_score.astype(np.float64)
     if not np.isfinite(y_score.sum()) and not np.all(np.isfinite(y_score)):
@@ -90,8 +91,13 @@ def _ranked_counts(positive, y_score, sample_weight):
         keep = weights != 0
         if not np.all(keep):
             positive, y_score, weights = positive[keep], y_score[keep], weights[keep]
-    return _core.metrics.binary_curve(np.ascontiguousarray(y_score), positive, weights,
-                                      n_threads())
+    return np.ascontiguousarray(y_score), positive, weights
+
+
+def _ranked_counts(positive, y_score, sample_weight):
+    """The core's ranking of ``y_score`` with the positives ``positive`` (bool, 1-d)."""
+    y_score, positive, weights = _ranking_inputs(positive, y_score, sample_weight)
+    return _core.metrics.binary_curve(y_score, positive, weights, n_threads())
 
 
 _CURVE_CONSTRAINTS = {
@@ -220,11 +226,17 @@ def _binary_roc_auc(y_true, y_score, sample_weight=None, max_fpr=None):
                       "case.", UndefinedMetricWarning)
         return np.nan
     check_consistent_length(y_true, y_score, sample_weight)
+    if max_fpr is None or max_fpr == 1:
+        # the area straight from the core's walk over the ranking: no curve is materialised
+        score, positive, weights = _ranking_inputs(y_true != 0, np.asarray(y_score),
+                                                   sample_weight)
+        if weights is not None and (not np.any(weights[positive == 1])
+                                    or not np.any(weights[positive == 0])):
+            return float("nan")  # a class with no weight left: the rates are 0 / 0
+        return float(_core.metrics.binary_auc(score, positive, weights, n_threads()))
     fps, tps, _ = _ranked_counts(y_true != 0, np.asarray(y_score), sample_weight)
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     fpr, tpr = fps / fps[-1], tps / tps[-1]
-    if max_fpr is None or max_fpr == 1:
-        return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
     if max_fpr <= 0 or max_fpr > 1:
         raise ValueError(f"Expected max_fpr in range (0, 1], got: {max_fpr!r}")
     stop = np.searchsorted(fpr, max_fpr, "right")
