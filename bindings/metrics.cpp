@@ -34,6 +34,18 @@ py::tuple bind_binary_curve(const typed<T>& score_in, const carray<std::uint8_t>
     return py::make_tuple(f, t, th);
 }
 
+template <class T>
+double bind_binary_auc(const typed<T>& score_in, const carray<std::uint8_t>& y_in,
+                       const py::object& w_in, int n_threads) {
+    carray<T> score = c_order(score_in, 1, "y_score");
+    const index_t n = score.shape(0);
+    carray<std::uint8_t> y = as_vector<std::uint8_t>(y_in, n, "y_true");
+    carray<double> wh;
+    const double* pw = optional_vector<double>(w_in, n, "sample_weight", wh);
+    py::gil_scoped_release release;
+    return scratchlearn::binary_auc<T>(score.data(), y.data(), pw, n, n_threads);
+}
+
 py::tuple bind_int_min_max(const iarray& y_in, int n_threads) {
     iarray y = as_array<std::int64_t>(y_in, 1, "y");
     if (y.shape(0) < 1) throw std::invalid_argument("int_min_max: empty input");
@@ -84,6 +96,10 @@ void register_metrics(py::module_& m) {
     auto f = family_module(m, "metrics", "Metrics kernels (cpp/src/metrics/).");
     def_float(f, "binary_curve", &bind_binary_curve<float>, &bind_binary_curve<double>,
               "(fps, tps, thresholds) at every distinct score, scores in decreasing order.",
+              py::arg("y_score").noconvert(), py::arg("y_true"), py::arg("sample_weight"),
+              py::arg("n_threads"));
+    def_float(f, "binary_auc", &bind_binary_auc<float>, &bind_binary_auc<double>,
+              "Area under the ROC curve of the ranking binary_curve walks.",
               py::arg("y_score").noconvert(), py::arg("y_true"), py::arg("sample_weight"),
               py::arg("n_threads"));
     f.def("int_min_max", &bind_int_min_max, "(min, max) of an int64 vector.", py::arg("y"),

@@ -121,3 +121,20 @@ def test_logistic_preconditions_in_the_core():
         fit(X, np.array([0, 1, 1, 0], np.int32), None, 4.0, 1, True, 0.0, 0.1, "newton", 10, 1e-4, 0, theta, 1)
     with pytest.raises(ValueError, match="solver must be one of 'lbfgs', 'newton' or 'saga'"):
         fit(X, np.array([0, 1, 1, 0], np.int32), None, 4.0, 1, True, 0.0, 0.0, "sag", 10, 1e-4, 0, theta, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_auc_is_the_area_of_binary_curve(dtype):
+    rng = np.random.default_rng(1)
+    score = np.round(rng.random(300), 2).astype(dtype)  # ties
+    y = (rng.random(300) < 0.4).astype(np.uint8)
+    for w in (None, rng.random(300)):
+        fps, tps, _ = _core.metrics.binary_curve(score, y, w, 2)
+        fpr, tpr = np.r_[0.0, fps] / fps[-1], np.r_[0.0, tps] / tps[-1]
+        area = np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2)
+        for threads in (1, 2):
+            assert_allclose(_core.metrics.binary_auc(score, y, w, threads), area, rtol=1e-13)
+    with pytest.raises(ValueError, match="NaN"):
+        _core.metrics.binary_auc(np.array([0.1, np.nan], dtype), np.array([0, 1], np.uint8), None, 1)
+    with pytest.raises(ValueError, match="both classes"):
+        _core.metrics.binary_auc(np.array([0.1, 0.2], dtype), np.array([1, 1], np.uint8), None, 1)

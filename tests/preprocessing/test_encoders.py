@@ -222,3 +222,54 @@ def test_label_encoder_binarizer(y):
     assert sp.issparse(sl.LabelBinarizer(sparse_output=True).fit_transform(y))
     with pytest.raises(ValueError, match="must be strictly less than"):
         sl.LabelBinarizer(neg_label=2, pos_label=1).fit(y)
+
+
+@pytest.fixture
+def no_scipy(monkeypatch):
+    """scipy hidden: every import of scipy or of one of its modules fails as if it were absent."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def guarded(name, *args, **kwargs):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    for mod in [m for m in sys.modules if m == "scipy" or m.startswith("scipy.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setattr(builtins, "__import__", guarded)
+
+
+def test_sparse_output_default_is_csr_with_scipy(rng):
+    X = _object_data(rng)
+    A = sl.OneHotEncoder().fit_transform(X)
+    B = sk.OneHotEncoder().fit_transform(X)
+    assert sp.issparse(A) and A.format == "csr"
+    assert_array_equal(A.toarray(), B.toarray())
+    assert sl.OneHotEncoder().get_params()["sparse_output"] == "auto"
+    Xb = rng.random((30, 2))
+    a, b = sl.KBinsDiscretizer(n_bins=3), sk.KBinsDiscretizer(n_bins=3, quantile_method="linear")
+    Ka, Kb = a.fit_transform(Xb), b.fit_transform(Xb)
+    assert sp.issparse(Ka) and Ka.format == "csr"
+    assert_array_equal(Ka.toarray(), Kb.toarray())
+
+
+def test_sparse_output_without_scipy(no_scipy, rng):
+    X = _object_data(rng)
+    # the default: dense where scipy is absent, equal to the dense answer
+    dense = sl.OneHotEncoder().fit_transform(X)
+    assert isinstance(dense, np.ndarray)
+    assert_array_equal(dense, sl.OneHotEncoder(sparse_output=False).fit_transform(X))
+    assert isinstance(sl.OneHotEncoder().fit(X).transform(X), np.ndarray)
+    # asked for explicitly: an ImportError naming scipy, at fit and fit_transform
+    for call in ("fit", "fit_transform"):
+        with pytest.raises(ImportError, match="needs scipy"):
+            getattr(sl.OneHotEncoder(sparse_output=True), call)(X)
+    y = np.array(["a", "b", "c", "a"])
+    assert isinstance(sl.LabelBinarizer().fit_transform(y), np.ndarray)
+    with pytest.raises(ImportError, match="LabelBinarizer\\(sparse_output=True\\).*needs scipy"):
+        sl.LabelBinarizer(sparse_output=True).fit(y)
+    Kd = sl.KBinsDiscretizer(n_bins=3).fit_transform(rng.random((30, 2)))
+    assert isinstance(Kd, np.ndarray) and Kd.shape == (30, 6)

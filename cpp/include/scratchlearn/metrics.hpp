@@ -30,6 +30,13 @@ void binary_curve(const T* score, const std::uint8_t* y, const double* weight, i
                   std::vector<double>& fps, std::vector<double>& tps, std::vector<T>& thresholds,
                   int n_threads);
 
+// The area under the ROC curve of the same ranking (trapezoids between consecutive thresholds),
+// without materialising the curve; exact integer arithmetic when unweighted. Throws on a NaN score
+// or when a class is absent.
+template <class T>
+double binary_auc(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                  int n_threads);
+
 // Smallest and largest of n integers (n >= 1).
 void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads);
 

@@ -164,15 +164,13 @@ float score_of<float>(std::uint64_t k) {
 
 }  // namespace
 
-template <class T>
-void binary_curve(const T* score, const std::uint8_t* y, const double* weight, index_t n,
-                  std::vector<double>& fps, std::vector<double>& tps, std::vector<T>& thresholds,
-                  int n_threads) {
-    require(n >= 0, "binary_curve: negative length");
-    fps.clear();
-    tps.clear();
-    thresholds.clear();
-    if (n == 0) return;
+namespace {
+
+// The ranking both binary_curve and binary_auc walk: visit(fp, tp, key) at the end of every run
+// of equal scores, in decreasing order of score, with the (weighted) counts so far.
+template <class T, class Visit>
+void ranked_walk(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                 int n_threads, Visit&& visit) {
     const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
     const int key_bits = sizeof(T) == 4 ? 32 : 64;
     if (!weight) {
@@ -213,9 +211,7 @@ void binary_curve(const T* score, const std::uint8_t* y, const double* weight, i
                 ++j;
                 fp += 1;
             }
-            tps.push_back(tp);
-            fps.push_back(fp);
-            thresholds.push_back(score_of<T>(k | ~key_mask));
+            visit(fp, tp, k);
         }
         return;
     }
@@ -239,13 +235,62 @@ void binary_curve(const T* score, const std::uint8_t* y, const double* weight, i
             tp += w;
         else
             fp += w;
-        if (i + 1 == n || r[i + 1].key != r[i].key) {
-            tps.push_back(tp);
-            fps.push_back(fp);
-            thresholds.push_back(score_of<T>(r[i].key | ~key_mask));
-        }
+        if (i + 1 == n || r[i + 1].key != r[i].key) visit(fp, tp, r[i].key);
     }
 }
+
+}  // namespace
+
+template <class T>
+void binary_curve(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                  std::vector<double>& fps, std::vector<double>& tps, std::vector<T>& thresholds,
+                  int n_threads) {
+    require(n >= 0, "binary_curve: negative length");
+    fps.clear();
+    tps.clear();
+    thresholds.clear();
+    if (n == 0) return;
+    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
+    ranked_walk(score, y, weight, n, n_threads, [&](double fp, double tp, std::uint64_t k) {
+        tps.push_back(tp);
+        fps.push_back(fp);
+        thresholds.push_back(score_of<T>(k | ~key_mask));
+    });
+}
+
+template <class T>
+double binary_auc(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                  int n_threads) {
+    require(n >= 1, "binary_auc: empty input");
+    if (!weight) {
+        // Unweighted counts are integers: twice the area, Σ Δfp · (tp + tp_prev), is an exact
+        // integer sum (below 2⁶³ for any n < 2³¹), rounded once by the final division.
+        std::uint64_t area2 = 0, fp_prev = 0, tp_prev = 0;
+        ranked_walk(score, y, weight, n, n_threads, [&](double fp, double tp, std::uint64_t) {
+            const auto f = static_cast<std::uint64_t>(fp), t = static_cast<std::uint64_t>(tp);
+            area2 += (f - fp_prev) * (t + tp_prev);
+            fp_prev = f;
+            tp_prev = t;
+        });
+        require(fp_prev > 0 && tp_prev > 0, "binary_auc: both classes must be present");
+        return static_cast<double>(area2) / (2.0 * static_cast<double>(fp_prev) *
+                                             static_cast<double>(tp_prev));
+    }
+    // Weighted: the trapezoids summed with Kahan compensation.
+    double sum = 0, comp = 0, fp_prev = 0, tp_prev = 0;
+    ranked_walk(score, y, weight, n, n_threads, [&](double fp, double tp, std::uint64_t) {
+        const double term = (fp - fp_prev) * (tp + tp_prev) * 0.5 - comp;
+        const double t = sum + term;
+        comp = (t - sum) - term;
+        sum = t;
+        fp_prev = fp;
+        tp_prev = tp;
+    });
+    require(fp_prev != 0 && tp_prev != 0, "binary_auc: both classes must have weight");
+    return sum / (fp_prev * tp_prev);
+}
+
+
 
 void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads) {
     require(n >= 1, "int_min_max: empty input");
@@ -426,6 +471,8 @@ template void binary_curve<float>(const float*, const std::uint8_t*, const doubl
                                   std::vector<double>&, std::vector<double>&, std::vector<float>&, int);
 template void binary_curve<double>(const double*, const std::uint8_t*, const double*, index_t,
                                    std::vector<double>&, std::vector<double>&, std::vector<double>&, int);
+template double binary_auc<float>(const float*, const std::uint8_t*, const double*, index_t, int);
+template double binary_auc<double>(const double*, const std::uint8_t*, const double*, index_t, int);
 template void silhouette_sums<float>(const float*, index_t, index_t, const std::int64_t*, index_t,
                                      Metric, double, double*, int);
 template void silhouette_sums<double>(const double*, index_t, index_t, const std::int64_t*, index_t,

@@ -76,7 +76,11 @@ def _sil_peer(data, state):
 def workloads(quick):
     f = 10 if quick else 1
     out = []
-    for n, dtype, ties, tag in ((2_000_000, np.float64, False, ""), (500_000, np.float64, False, ""),
+    sizes = [(2_000_000, np.float64, False, ""), (500_000, np.float64, False, ""),
+             (200_000, np.float64, False, "")]
+    if not quick:
+        sizes.append((10_000_000, np.float64, False, ""))
+    for n, dtype, ties, tag in (*sizes,
                                 (1_000_000, np.float32, False, "_f32"),
                                 (1_000_000, np.float64, True, "_ties")):
         n //= f
@@ -85,13 +89,13 @@ def workloads(quick):
                             + (" (rounded: many ties)" if ties else ""),
                             _binary_scores(n, dtype, ties), _auc_ours, _auc_peer,
                             lambda d, r: r, metric="auc"))
-    for n, k in ((2_000_000, 10), (500_000, 3), (1_000_000, 50)):
+    for n, k in ((2_000_000, 10), (500_000, 3), (1_000_000, 50), (200_000, 10)):
         n //= f
         out.append(Workload(f"classification_report_{n // 1000}k_{k}", "metrics",
                             f"classification_report {n:,} samples, {k} classes", _labels(n, k),
                             _report_ours, _report_peer, lambda d, r: r["macro avg"]["f1-score"],
                             metric="macro F1"))
-    for n, d, k in ((20_000, 20, 8), (10_000, 50, 5), (30_000, 8, 12)):
+    for n, d, k in ((20_000, 20, 8), (10_000, 50, 5), (30_000, 8, 12), (5_000, 50, 6)):
         n //= f
         out.append(Workload(f"silhouette_{n}x{d}", "metrics",
                             f"silhouette_score {n}x{d}, {k} clusters", _clusters(n, d, k),

@@ -20,7 +20,8 @@ __all__ = ["accuracy_score", "balanced_accuracy_score", "confusion_matrix",
            "multilabel_confusion_matrix", "precision_recall_fscore_support", "precision_score",
            "recall_score", "f1_score", "fbeta_score", "classification_report", "matthews_corrcoef",
            "cohen_kappa_score", "log_loss", "hinge_loss", "brier_score_loss", "zero_one_loss",
-           "hamming_loss", "jaccard_score"]
+           "hamming_loss", "jaccard_score", "class_likelihood_ratios", "d2_log_loss_score",
+           "d2_brier_score"]
 
 
 def _is_sparse(a):
@@ -826,6 +827,19 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
               pos_label=pos_label, labels=labels, scale_by_half=scale_by_half)
     y_proba = check_array(y_proba, ensure_2d=False, dtype=[np.float64, np.float32],
                           input_name="y_proba")
+    Y, P = _brier_inputs(y_true, y_proba, sample_weight, pos_label, labels)
+    w = check_metric_weights(sample_weight, P.shape[0])
+    score = np.average(np.sum((Y - P) ** 2, axis=1), weights=w)
+    if scale_by_half == "auto":
+        scale_by_half = P.shape[1] < 3
+    if scale_by_half:
+        score *= 0.5
+    return float(score)
+
+
+def _brier_inputs(y_true, y_proba, sample_weight, pos_label, labels):
+    """(one-hot outcomes, probabilities), both (n, K): a 1-d or one-column y_proba is the
+    probability of the positive class of a binary y_true."""
     if y_proba.ndim == 1 or y_proba.shape[1] == 1:
         y_true = column_or_1d(y_true, input_name="y_true")
         y_proba = y_proba.reshape(-1)
@@ -840,17 +854,148 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
             raise ValueError(f"y_prob contains values less than 0: {y_proba.min()}")
         pos_label = _binary_pos_label(y_true, pos_label, fallback_last=True)
         pos = (y_true == pos_label).astype(np.float64)
-        Y = np.stack([1 - pos, pos], axis=1)
-        P = np.stack([1 - y_proba, y_proba], axis=1)
-    else:
-        Y, P = _proba_2d(y_true, y_proba, sample_weight, labels)
+        return np.stack([1 - pos, pos], axis=1), np.stack([1 - y_proba, y_proba], axis=1)
+    return _proba_2d(y_true, y_proba, sample_weight, labels)
+
+
+def _d2_too_few(y_proba):
+    if _num_samples(y_proba) < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      UndefinedMetricWarning)
+        return True
+    return False
+
+
+def _log_loss_sum(Y, P, w):
+    eps = np.finfo(P.dtype).eps
+    P = np.clip(P, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(Y == 0, 0.0, Y * np.log(P))
+    loss = -terms.sum(axis=1)
+    return float(np.sum(loss) if w is None else np.dot(loss, w))
+
+
+def d2_log_loss_score(y_true, y_proba=None, *, sample_weight=None, labels=None,
+                      y_pred="deprecated"):
+    """D² of the log loss: 1 − log_loss(y, p) / log_loss(y, the (weighted) class frequencies),
+    the fraction of the null model's log loss explained. NaN with a warning for fewer than two
+    samples. ``y_pred`` is the former name of ``y_proba`` (deprecated)."""
+    if not (isinstance(y_pred, str) and y_pred == "deprecated"):
+        if y_proba is not None:
+            raise ValueError("Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, "
+                             "use `y_proba` instead.")
+        warnings.warn("`y_pred` was renamed to `y_proba` and will be removed. Use `y_proba` "
+                      "instead.", FutureWarning)
+        y_proba = y_pred
+    _validate({"y_true": ["array-like"], "y_proba": ["array-like"],
+               "sample_weight": ["array-like", None], "labels": ["array-like", None]},
+              "d2_log_loss_score", y_true=y_true, y_proba=y_proba, sample_weight=sample_weight,
+              labels=labels)
+    check_consistent_length(y_proba, y_true, sample_weight)
+    if _d2_too_few(y_proba):
+        return float("nan")
+    y_proba = check_array(y_proba, ensure_2d=False, dtype=[np.float64, np.float32],
+                          input_name="y_proba")
+    Y, P = _proba_2d(y_true, y_proba, sample_weight, labels)
     w = check_metric_weights(sample_weight, P.shape[0])
+    null = np.broadcast_to(np.average(Y, axis=0, weights=w).astype(P.dtype), P.shape)
+    return float(1 - _log_loss_sum(Y, P, w) / _log_loss_sum(Y, null, w))
+
+
+def d2_brier_score(y_true, y_proba, *, sample_weight=None, pos_label=None, labels=None):
+    """D² of the Brier score: 1 − brier(y, p) / brier(y, the (weighted) class frequencies).
+    NaN with a warning for fewer than two samples."""
+    _validate({"y_true": ["array-like"], "y_proba": ["array-like"],
+               "sample_weight": ["array-like", None],
+               "pos_label": [numbers.Real, str, "boolean", None],
+               "labels": ["array-like", None]},
+              "d2_brier_score", y_true=y_true, y_proba=y_proba, sample_weight=sample_weight,
+              pos_label=pos_label, labels=labels)
+    check_consistent_length(y_proba, y_true, sample_weight)
+    if _d2_too_few(y_proba):
+        return float("nan")
+    y_proba = check_array(y_proba, ensure_2d=False, dtype=[np.float64, np.float32],
+                          input_name="y_proba")
+    Y, P = _brier_inputs(y_true, y_proba, sample_weight, pos_label, labels)
+    w = check_metric_weights(sample_weight, P.shape[0])
+    null = np.average(Y, axis=0, weights=w)
     score = np.average(np.sum((Y - P) ** 2, axis=1), weights=w)
-    if scale_by_half == "auto":
-        scale_by_half = P.shape[1] < 3
-    if scale_by_half:
-        score *= 0.5
-    return float(score)
+    score_null = np.average(np.sum((Y - null) ** 2, axis=1), weights=w)
+    return float(1 - score / score_null)
+
+
+_LR_UNDEFINED_MSG = ("The dictionary passed as `replace_undefined_by` needs to be in the form "
+                     "`{{'LR+': `value_1`, 'LR-': `value_2`}}` where the value for `LR+` ranges "
+                     "from `1.0` to `np.inf` or is `np.nan` and the value for `LR-` ranges from "
+                     "`0.0` to `1.0` or is `np.nan`; got `{}`.")
+
+
+def _lr_replacements(replace_undefined_by):
+    """(value for an undefined LR+, value for an undefined LR-)."""
+    if isinstance(replace_undefined_by, numbers.Real) and not isinstance(replace_undefined_by,
+                                                                         bool):
+        if np.isnan(replace_undefined_by):
+            return np.nan, np.nan
+        if replace_undefined_by == 1.0:
+            return 1.0, 1.0
+    if not isinstance(replace_undefined_by, dict):
+        raise ValueError(f"replace_undefined_by must be np.nan, 1.0 or a dict {{'LR+': value, "
+                         f"'LR-': value}}; got {replace_undefined_by!r}.")
+    msg = _LR_UNDEFINED_MSG.format(replace_undefined_by)
+    if "LR+" not in replace_undefined_by or "LR-" not in replace_undefined_by:
+        raise ValueError(msg)
+    pos, neg = replace_undefined_by["LR+"], replace_undefined_by["LR-"]
+    for v, lo, hi in ((pos, 1.0, np.inf), (neg, 0.0, 1.0)):
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise ValueError(msg)
+        if not np.isnan(v) and not (lo <= v <= hi):
+            raise ValueError(msg)
+    return float(pos), float(neg)
+
+
+def class_likelihood_ratios(y_true, y_pred, *, labels=None, sample_weight=None,
+                            replace_undefined_by=np.nan):
+    """(LR+, LR-) of a binary classification: LR+ = sensitivity / (1 − specificity),
+    LR- = (1 − sensitivity) / specificity, from the confusion counts (labels[1] or the larger
+    class is the positive one). An undefined ratio warns (UndefinedMetricWarning) and takes the
+    value ``replace_undefined_by`` gives (NaN, 1.0, or a dict {'LR+': ..., 'LR-': ...})."""
+    _validate({"y_true": ["array-like"], "y_pred": ["array-like"],
+               "labels": ["array-like", None], "sample_weight": ["array-like", None],
+               "replace_undefined_by": [numbers.Real, dict]},
+              "class_likelihood_ratios", y_true=y_true, y_pred=y_pred, labels=labels,
+              sample_weight=sample_weight, replace_undefined_by=replace_undefined_by)
+    kind, y_true, y_pred = _check_targets(y_true, y_pred)
+    if kind != "binary":
+        raise ValueError("class_likelihood_ratios only supports binary classification problems, "
+                         f"got targets of type: {kind}")
+    undefined_pos, undefined_neg = _lr_replacements(replace_undefined_by)
+    cm = confusion_matrix(y_true, y_pred, sample_weight=sample_weight, labels=labels)
+    tn, fp, fn, tp = (np.float64(v) for v in cm.ravel())
+    support_pos, support_neg = tp + fn, tn + fp
+    if support_pos == 0:
+        warnings.warn("No samples of the positive class are present in `y_true`. "
+                      "`positive_likelihood_ratio` and `negative_likelihood_ratio` are both set "
+                      "to `np.nan`. Use the `replace_undefined_by` param to control this "
+                      "behavior.", UndefinedMetricWarning, stacklevel=2)
+    if fp == 0:
+        start = ("No samples were predicted for the positive class and "
+                 "`positive_likelihood_ratio` is " if tp == 0
+                 else "`positive_likelihood_ratio` is ill-defined and ")
+        warnings.warn(start + "set to `np.nan`. Use the `replace_undefined_by` param to control "
+                      "this behavior.", UndefinedMetricWarning, stacklevel=2)
+        lr_pos = undefined_pos
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr_pos = (tp * support_neg) / (fp * support_pos)
+    if tn == 0:
+        warnings.warn("`negative_likelihood_ratio` is ill-defined and set to `np.nan`. Use the "
+                      "`replace_undefined_by` param to control this behavior.",
+                      UndefinedMetricWarning, stacklevel=2)
+        lr_neg = undefined_neg
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr_neg = (fn * support_neg) / (tn * support_pos)
+    return float(lr_pos), float(lr_neg)
 
 
 def _binary_pos_label(y_true, pos_label, fallback_last=False):

@@ -3,6 +3,7 @@ Rand index, mutual information, homogeneity / completeness / V-measure)."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -19,7 +20,9 @@ from ._base import check_consistent_length
 __all__ = ["silhouette_score", "silhouette_samples", "adjusted_rand_score", "rand_score",
            "mutual_info_score", "normalized_mutual_info_score", "homogeneity_score",
            "completeness_score", "v_measure_score", "homogeneity_completeness_v_measure",
-           "contingency_matrix", "pair_confusion_matrix"]
+           "contingency_matrix", "pair_confusion_matrix", "adjusted_mutual_info_score",
+           "expected_mutual_information", "entropy", "calinski_harabasz_score",
+           "davies_bouldin_score", "consensus_score"]
 
 _CORE_METRICS = {"euclidean", "sqeuclidean", "manhattan", "cityblock", "l1", "l2", "chebyshev",
                  "cosine", "minkowski"}
@@ -61,8 +64,12 @@ def contingency_matrix(labels_true, labels_pred, *, eps=None, sparse=False, dtyp
         raise ValueError("Cannot set 'eps' when sparse=True")
     C = _contingency(labels_true, labels_pred)
     if sparse:
-        raise ValueError("sparse=True needs scipy.sparse; scratchlearn returns dense contingency "
-                         "matrices")
+        try:
+            import scipy.sparse as sp
+        except ImportError as e:
+            raise ImportError("contingency_matrix(sparse=True) returns a scipy.sparse matrix and "
+                              "needs scipy: pip install scipy (or use sparse=False)") from e
+        return sp.csr_matrix(C.astype(dtype))
     if eps is not None:
         return C.astype(np.float64) + eps
     return C.astype(dtype)
@@ -203,6 +210,148 @@ def v_measure_score(labels_true, labels_pred, *, beta=1.0):
     return homogeneity_completeness_v_measure(labels_true, labels_pred, beta=beta)[2]
 
 
+def entropy(labels):
+    """The entropy (natural log) of a labeling's class distribution."""
+    labels = np.asarray(labels)
+    if labels.size == 0:
+        return 1.0
+    _, counts = np.unique(labels, return_counts=True)
+    return _entropy_from_counts(counts)
+
+
+def _log_factorials(n):
+    """log(k!) for k = 0..n, each from lgamma (no accumulated rounding of a running sum)."""
+    lgamma = math.lgamma
+    return np.fromiter((lgamma(k + 1.0) for k in range(n + 1)), dtype=np.float64, count=n + 1)
+
+
+def expected_mutual_information(contingency, n_samples):
+    """The mutual information two random labelings with the contingency matrix's margins have
+    on average (the hypergeometric model of Vinh, Epps and Bailey, 2010).
+
+    EMI = Σ_ij Σ_n (n / N) log(N n / (a_i b_j)) P(n; a_i, b_j, N), n from max(1, a_i + b_j - N)
+    to min(a_i, b_j), P the hypergeometric probability. P is a ratio of nine factorials: it is
+    formed as a sum of log-factorials and exponentiated only at the end, so no factorial is ever
+    held (the log-space form that stays finite for any N).
+    """
+    C = contingency.toarray() if hasattr(contingency, "toarray") else np.asarray(contingency)
+    a = np.ravel(C.sum(axis=1)).astype(np.int64)
+    b = np.ravel(C.sum(axis=0)).astype(np.int64)
+    a, b = a[a > 0], b[b > 0]
+    N = int(n_samples)
+    if a.size <= 1 or b.size <= 1:
+        return 0.0
+    lf = _log_factorials(N)
+    log_N = math.log(N)
+    # the constant part of each (i, j) term
+    emi = 0.0
+    for ai in a:
+        start = np.maximum(1, ai + b - N)
+        stop = np.minimum(ai, b)
+        lengths = np.maximum(stop - start + 1, 0)
+        total = int(lengths.sum())
+        if total == 0:
+            continue
+        bj = np.repeat(b, lengths)
+        offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        nij = np.repeat(start, lengths) + (np.arange(total) - offsets)
+        log_p = (lf[ai] + lf[bj] + lf[N - ai] + lf[N - bj] - lf[N] - lf[nij] - lf[ai - nij]
+                 - lf[bj - nij] - lf[N - ai - bj + nij])
+        term = (nij / N) * (log_N + np.log(nij) - math.log(ai) - np.log(bj))
+        emi += float(np.sum(term * np.exp(log_p)))
+    return emi
+
+
+def adjusted_mutual_info_score(labels_true, labels_pred, *, average_method="arithmetic"):
+    """Mutual information adjusted for chance: (MI - E[MI]) / (mean(H_true, H_pred) - E[MI]),
+    with the mean chosen by ``average_method`` ('min', 'geometric', 'arithmetic', 'max').
+
+    How it works
+    ------------
+    The contingency matrix comes from the core's label counts; E[MI] is
+    expected_mutual_information (hypergeometric terms summed in log space, O(Σ_ij min(a_i, b_j))).
+    """
+    _validate({"labels_true": ["array-like"], "labels_pred": ["array-like"],
+               "average_method": [StrOptions({"arithmetic", "max", "min", "geometric"})]},
+              "adjusted_mutual_info_score", labels_true=labels_true, labels_pred=labels_pred,
+              average_method=average_method)
+    labels_true, labels_pred = _check_clusterings(labels_true, labels_pred)
+    C = _contingency(labels_true, labels_pred)
+    n_classes, n_clusters = C.shape
+    if n_classes == n_clusters == 1 or n_classes == n_clusters == 0:
+        return 1.0
+    if n_classes == 1 or n_clusters == 1:
+        return 0.0
+    mi = _mutual_info(C)
+    emi = expected_mutual_information(C, labels_true.shape[0])
+    h_true, h_pred = _entropy_from_counts(C.sum(axis=1)), _entropy_from_counts(C.sum(axis=0))
+    eps = np.finfo(np.float64).eps
+    denominator = _generalized_average(h_true, h_pred, average_method) - emi
+    denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
+    numerator = mi - emi
+    numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
+    return float(numerator / denominator)
+
+
+def _check_labelled_X(X, labels):
+    X, labels = check_X_y(X, labels, dtype=[np.float64, np.float32])
+    classes, codes = np.unique(labels, return_inverse=True)
+    n, k = X.shape[0], len(classes)
+    if not 1 < k < n:
+        raise ValueError(f"Number of labels is {k}. Valid values are 2 to n_samples - 1 "
+                         "(inclusive)")
+    return X, codes.reshape(-1), k
+
+
+def _centroids(X, codes, k):
+    counts = np.bincount(codes, minlength=k)
+    sums = np.empty((k, X.shape[1]), dtype=np.float64)
+    for j in range(X.shape[1]):
+        sums[:, j] = np.bincount(codes, weights=X[:, j], minlength=k)
+    return sums / counts[:, None], counts
+
+
+def calinski_harabasz_score(X, labels):
+    """The variance ratio criterion: (between-cluster dispersion / (k - 1)) over (within-cluster
+    dispersion / (n - k)); higher is better-separated.
+
+    How it works
+    ------------
+    One pass for the cluster means, one for the squared deviations from them:
+    B = Σ_k n_k ‖μ_k − μ‖², W = Σ_i ‖x_i − μ_{c(i)}‖². O(n d).
+    """
+    X, codes, k = _check_labelled_X(X, labels)
+    n = X.shape[0]
+    centers, counts = _centroids(X, codes, k)
+    mean = X.mean(axis=0, dtype=np.float64)
+    extra = float(np.sum(counts * np.sum((centers - mean) ** 2, axis=1)))
+    intra = float(np.sum((X - centers[codes]) ** 2))
+    return 1.0 if intra == 0.0 else extra * (n - k) / (intra * (k - 1.0))
+
+
+def davies_bouldin_score(X, labels):
+    """The mean over clusters of the largest (s_i + s_j) / d(μ_i, μ_j) over the other clusters,
+    s the mean distance of a cluster's members to its centroid; lower is better, 0 the least.
+
+    How it works
+    ------------
+    The centroids and each sample's euclidean distance to its centroid in O(n d), then the
+    k x k centroid distances. O(n d + k² d).
+    """
+    X, codes, k = _check_labelled_X(X, labels)
+    centers, counts = _centroids(X, codes, k)
+    dist = np.sqrt(np.sum((X - centers[codes].astype(X.dtype)) ** 2, axis=1, dtype=np.float64))
+    intra = np.bincount(codes, weights=dist, minlength=k) / counts
+    centroid_d = np.empty((k, k))
+    for i in range(k):
+        centroid_d[i] = np.sqrt(np.sum((centers - centers[i]) ** 2, axis=1))
+    if np.allclose(intra, 0) or np.allclose(centroid_d, 0):
+        return 0.0
+    centroid_d[centroid_d == 0] = np.inf
+    combined = (intra[:, None] + intra[None, :]) / centroid_d
+    return float(np.mean(np.max(combined, axis=1)))
+
+
 # ---- silhouette -------------------------------------------------------------------------------
 
 def _metric_enum(metric):
@@ -294,3 +443,89 @@ def silhouette_score(X, labels, *, metric="euclidean", sample_size=None, random_
         X, labels = (X[idx][:, idx], labels[idx]) if metric == "precomputed" else (X[idx],
                                                                                   labels[idx])
     return float(np.mean(silhouette_samples(X, labels, metric=metric, **kwds)))
+
+
+# ---- biclusters -------------------------------------------------------------------------------
+
+def _min_cost_assignment(cost):
+    """Rows -> columns of a (k, m) cost matrix with the least total cost, min(k, m) pairs: the
+    Hungarian method with row / column potentials (O(n³), n = max(k, m)); the matrix is padded to
+    a square with zeros, which changes no optimum among the real pairs."""
+    k, m = cost.shape
+    n = max(k, m)
+    a = np.zeros((n + 1, n + 1))
+    a[1:k + 1, 1:m + 1] = cost
+    u, v = np.zeros(n + 1), np.zeros(n + 1)
+    match = np.zeros(n + 1, dtype=np.int64)  # match[j]: the row given column j (0: none)
+    for i in range(1, n + 1):
+        match[0] = i
+        j0 = 0
+        minv = np.full(n + 1, np.inf)
+        used = np.zeros(n + 1, dtype=bool)
+        way = np.zeros(n + 1, dtype=np.int64)
+        while True:
+            used[j0] = True
+            i0 = match[j0]
+            free = ~used
+            free[0] = False
+            cur = a[i0] - u[i0] - v
+            better = free & (cur < minv)
+            minv[better] = cur[better]
+            way[better] = j0
+            cand = np.where(free, minv, np.inf)
+            j1 = int(np.argmin(cand))
+            delta = cand[j1]
+            u[match[used]] += delta
+            v[used] -= delta
+            minv[free] -= delta
+            j0 = j1
+            if match[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            match[j0] = match[j1]
+            j0 = j1
+    rows, cols = [], []
+    for j in range(1, n + 1):
+        i = match[j]
+        if i <= k and j <= m:
+            rows.append(i - 1)
+            cols.append(j - 1)
+    order = np.argsort(rows)
+    return np.asarray(rows, dtype=np.int64)[order], np.asarray(cols, dtype=np.int64)[order]
+
+
+def _bicluster_jaccard(a_rows, a_cols, b_rows, b_cols):
+    intersection = (a_rows * b_rows).sum() * (a_cols * b_cols).sum()
+    a_size = a_rows.sum() * a_cols.sum()
+    b_size = b_rows.sum() * b_cols.sum()
+    return intersection / (a_size + b_size - intersection)
+
+
+def consensus_score(a, b, *, similarity="jaccard"):
+    """The similarity of two sets of biclusters, each a pair (rows, columns) of boolean
+    indicator arrays of shape (n_biclusters, n_rows) / (n_biclusters, n_columns): the pairwise
+    similarities (Jaccard of the biclusters' cells, or a callable of (a_rows, a_cols, b_rows,
+    b_cols)), matched one-to-one by the best assignment, summed and divided by the larger
+    number of biclusters. 1 for identical sets."""
+    _validate({"a": [tuple], "b": [tuple],
+               "similarity": [callable, StrOptions({"jaccard"})]},
+              "consensus_score", a=a, b=b, similarity=similarity)
+    if similarity == "jaccard":
+        similarity = _bicluster_jaccard
+    parts = []
+    for name, pair in (("a", a), ("b", b)):
+        if len(pair) != 2:
+            raise ValueError(f"{name} must be a pair (rows, columns) of indicator arrays.")
+        rows = check_array(pair[0], ensure_2d=False, dtype=None, input_name=f"{name} rows")
+        cols = check_array(pair[1], ensure_2d=False, dtype=None, input_name=f"{name} columns")
+        if rows.ndim != 2 or cols.ndim != 2 or rows.shape[0] != cols.shape[0]:
+            raise ValueError(f"The rows and columns of {name} must be 2-d arrays with one row "
+                             f"per bicluster; got shapes {rows.shape} and {cols.shape}.")
+        parts += [rows, cols]
+    a_rows, a_cols, b_rows, b_cols = parts
+    S = np.array([[similarity(a_rows[i], a_cols[i], b_rows[j], b_cols[j])
+                   for j in range(b_rows.shape[0])] for i in range(a_rows.shape[0])],
+                 dtype=np.float64).reshape(a_rows.shape[0], b_rows.shape[0])
+    r, c = _min_cost_assignment(1.0 - S)
+    return float(S[r, c].sum() / max(a_rows.shape[0], b_rows.shape[0]))

@@ -23,7 +23,9 @@ from ..utils.validation import check_array, column_or_1d
 from ._base import check_consistent_length, check_metric_weights
 
 __all__ = ["auc", "roc_curve", "roc_auc_score", "precision_recall_curve",
-           "average_precision_score", "top_k_accuracy_score", "det_curve"]
+           "average_precision_score", "top_k_accuracy_score", "det_curve", "dcg_score",
+           "ndcg_score", "coverage_error", "label_ranking_average_precision_score",
+           "label_ranking_loss", "confusion_matrix_at_thresholds", "metric_at_thresholds"]
 
 
 def _validate(constraints, caller, **params):
@@ -73,8 +75,9 @@ def _binary_curve(y_true, y_score, pos_label=None, sample_weight=None):
     return _ranked_counts(y_true == pos_label, y_score, sample_weight)
 
 
-def _ranked_counts(positive, y_score, sample_weight):
-    """The core's ranking of ``y_score`` with the positives ``positive`` (bool, 1-d)."""
+def _ranking_inputs(positive, y_score, sample_weight):
+    """The core's inputs of a ranking: float scores (NaN / infinity rejected), the positives as
+    uint8, and the weights (None, or float64 with the zero-weight samples left out)."""
     if y_score.dtype.kind != "f":
         y_score = y_score.astype(np.float64)
     if not np.isfinite(y_score.sum()) and not np.all(np.isfinite(y_score)):
@@ -88,8 +91,13 @@ def _ranked_counts(positive, y_score, sample_weight):
         keep = weights != 0
         if not np.all(keep):
             positive, y_score, weights = positive[keep], y_score[keep], weights[keep]
-    return _core.metrics.binary_curve(np.ascontiguousarray(y_score), positive, weights,
-                                      n_threads())
+    return np.ascontiguousarray(y_score), positive, weights
+
+
+def _ranked_counts(positive, y_score, sample_weight):
+    """The core's ranking of ``y_score`` with the positives ``positive`` (bool, 1-d)."""
+    y_score, positive, weights = _ranking_inputs(positive, y_score, sample_weight)
+    return _core.metrics.binary_curve(y_score, positive, weights, n_threads())
 
 
 _CURVE_CONSTRAINTS = {
@@ -218,11 +226,17 @@ def _binary_roc_auc(y_true, y_score, sample_weight=None, max_fpr=None):
                       "case.", UndefinedMetricWarning)
         return np.nan
     check_consistent_length(y_true, y_score, sample_weight)
+    if max_fpr is None or max_fpr == 1:
+        # the area straight from the core's walk over the ranking: no curve is materialised
+        score, positive, weights = _ranking_inputs(y_true != 0, np.asarray(y_score),
+                                                   sample_weight)
+        if weights is not None and (not np.any(weights[positive == 1])
+                                    or not np.any(weights[positive == 0])):
+            return float("nan")  # a class with no weight left: the rates are 0 / 0
+        return float(_core.metrics.binary_auc(score, positive, weights, n_threads()))
     fps, tps, _ = _ranked_counts(y_true != 0, np.asarray(y_score), sample_weight)
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     fpr, tpr = fps / fps[-1], tps / tps[-1]
-    if max_fpr is None or max_fpr == 1:
-        return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
     if max_fpr <= 0 or max_fpr > 1:
         raise ValueError(f"Expected max_fpr in range (0, 1], got: {max_fpr!r}")
     stop = np.searchsorted(fpr, max_fpr, "right")
@@ -517,3 +531,220 @@ def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=
     if sample_weight is None:
         return float(np.sum(hits))
     return float(np.dot(hits, sample_weight))
+
+
+# ---- thresholds -------------------------------------------------------------------------------
+
+def confusion_matrix_at_thresholds(y_true, y_score, *, pos_label=None, sample_weight=None):
+    """(tns, fps, fns, tps, thresholds): the binary confusion counts when the samples scoring
+    at least each distinct threshold (decreasing) are predicted positive."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "pos_label": [numbers.Real, str, "boolean", None],
+               "sample_weight": ["array-like", None]},
+              "confusion_matrix_at_thresholds", y_true=y_true, y_score=y_score,
+              pos_label=pos_label, sample_weight=sample_weight)
+    fps, tps, thresholds = _binary_curve(y_true, y_score, pos_label=pos_label,
+                                         sample_weight=sample_weight)
+    fps, tps = np.asarray(fps, dtype=np.float64), np.asarray(tps, dtype=np.float64)
+    return fps[-1] - fps, fps, tps[-1] - tps, tps, thresholds
+
+
+def metric_at_thresholds(y_true, y_score, metric_func, *, sample_weight=None,
+                         metric_params=None):
+    """(values, thresholds): ``metric_func(y_true, y_pred, **metric_params)`` with y_pred the
+    0/1 predictions ``y_score >= threshold`` at each distinct score (decreasing).
+    ``sample_weight`` is passed on to the metric (samples of zero weight are left out)."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"], "metric_func": [callable],
+               "sample_weight": ["array-like", None], "metric_params": [dict, None]},
+              "metric_at_thresholds", y_true=y_true, y_score=y_score, metric_func=metric_func,
+              sample_weight=sample_weight, metric_params=metric_params)
+    check_consistent_length(y_true, y_score, sample_weight)
+    y_true = column_or_1d(y_true, input_name="y_true")
+    y_score = column_or_1d(y_score, input_name="y_score")
+    for name, a in (("y_true", y_true), ("y_score", y_score)):
+        if a.dtype.kind in "fc" and not np.all(np.isfinite(a)):
+            raise ValueError(f"Input {name} contains NaN or infinity.")
+    w = None
+    if sample_weight is not None:
+        w = check_metric_weights(sample_weight, y_true.shape[0])
+        keep = w != 0
+        y_true, y_score, w = y_true[keep], y_score[keep], w[keep]
+    if y_score.dtype.kind in "bu":
+        y_score = y_score.astype(np.float64)
+    order = np.argsort(-y_score, kind="stable")
+    y_true, y_score = y_true[order], y_score[order]
+    if w is not None:
+        w = w[order]
+    ends = np.r_[np.flatnonzero(np.diff(y_score)), y_true.shape[0] - 1]
+    thresholds = y_score[ends]
+    params = dict(metric_params or {})
+    if w is not None:
+        params["sample_weight"] = w
+    values = [metric_func(y_true, (y_score >= t).astype(np.int32), **params) for t in thresholds]
+    return np.asarray(values), thresholds
+
+
+# ---- rankings of many labels per sample -------------------------------------------------------
+
+_DCG_FORMATS = ("multilabel-indicator", "continuous-multioutput", "multiclass-multioutput")
+
+
+def _check_dcg_target(y_true):
+    kind = type_of_target(y_true, input_name="y_true")
+    if kind not in _DCG_FORMATS:
+        raise ValueError(f"Only {_DCG_FORMATS} formats are supported. Got {kind} instead")
+
+
+def _tie_averaged_dcg(y_true, y_score, discount_cumsum):
+    """The DCG of one ranking with tied scores sharing their places: each group of tied scores
+    gets its members' mean gain over the sum of its positions' discounts."""
+    _, inverse, counts = np.unique(-y_score, return_inverse=True, return_counts=True)
+    gains = np.bincount(inverse.reshape(-1), weights=y_true, minlength=counts.shape[0]) / counts
+    ends = np.cumsum(counts) - 1
+    discounts = np.diff(discount_cumsum[ends], prepend=0.0)
+    return float(np.dot(gains, discounts))
+
+
+def _dcg_samples(y_true, y_score, k, log_base, ignore_ties):
+    n_labels = y_true.shape[1]
+    discount = np.log(log_base) / np.log(np.arange(n_labels) + 2.0)
+    if k is not None:
+        discount[k:] = 0.0
+    if ignore_ties:
+        order = np.argsort(y_score, axis=1)[:, ::-1]
+        ranked = np.take_along_axis(y_true, order, axis=1)
+        return ranked @ discount
+    csum = np.cumsum(discount)
+    return np.array([_tie_averaged_dcg(t, s, csum) for t, s in zip(y_true, y_score)])
+
+
+def _dcg_inputs(y_true, y_score, sample_weight):
+    y_true = check_array(y_true, ensure_2d=False, input_name="y_true")
+    y_score = check_array(y_score, ensure_2d=False, input_name="y_score")
+    check_consistent_length(y_true, y_score, sample_weight)
+    return y_true, y_score
+
+
+def _check_same_shape(y_true, y_score):
+    if y_true.shape != y_score.shape:
+        raise ValueError("y_true and y_score have different shape")
+
+
+def dcg_score(y_true, y_score, *, k=None, log_base=2, sample_weight=None, ignore_ties=False):
+    """Discounted cumulative gain: Σ_r gain of the r-th ranked label / log_base(r + 1), over the
+    top ``k`` ranks (all by default), averaged over the samples. Tied scores share their ranks'
+    discounts unless ``ignore_ties``."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "k": [Interval(numbers.Integral, 1, None, closed="left"), None],
+               "log_base": [Interval(numbers.Real, 0.0, None, closed="neither")],
+               "sample_weight": ["array-like", None], "ignore_ties": ["boolean"]},
+              "dcg_score", y_true=y_true, y_score=y_score, k=k, log_base=log_base,
+              sample_weight=sample_weight, ignore_ties=ignore_ties)
+    y_true, y_score = _dcg_inputs(y_true, y_score, sample_weight)
+    _check_dcg_target(y_true)
+    _check_same_shape(y_true, y_score)
+    scores = _dcg_samples(y_true, y_score, k, log_base, ignore_ties)
+    return float(np.average(scores, weights=sample_weight))
+
+
+def ndcg_score(y_true, y_score, *, k=None, sample_weight=None, ignore_ties=False):
+    """Normalised DCG: each sample's DCG over the DCG of its ideal ranking (y_true's own order),
+    0 for a sample with no relevant label; averaged over the samples. y_true must be >= 0."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "k": [Interval(numbers.Integral, 1, None, closed="left"), None],
+               "sample_weight": ["array-like", None], "ignore_ties": ["boolean"]},
+              "ndcg_score", y_true=y_true, y_score=y_score, k=k, sample_weight=sample_weight,
+              ignore_ties=ignore_ties)
+    y_true, y_score = _dcg_inputs(y_true, y_score, sample_weight)
+    if y_true.min() < 0:
+        raise ValueError("ndcg_score should not be used on negative y_true values.")
+    if y_true.ndim > 1 and y_true.shape[1] <= 1:
+        raise ValueError("Computing NDCG is only meaningful when there is more than 1 document. "
+                         f"Got {y_true.shape[1]} instead.")
+    _check_dcg_target(y_true)
+    _check_same_shape(y_true, y_score)
+    gain = _dcg_samples(y_true, y_score, k, 2, ignore_ties)
+    ideal = _dcg_samples(y_true, y_true, k, 2, True)
+    relevant = ideal != 0
+    gain[~relevant] = 0.0
+    gain[relevant] /= ideal[relevant]
+    return float(np.average(gain, weights=sample_weight))
+
+
+def _multilabel_inputs(y_true, y_score, sample_weight, allow_binary_2d=False):
+    y_true = check_array(y_true, ensure_2d=True, input_name="y_true")
+    y_score = check_array(y_score, ensure_2d=True, input_name="y_score")
+    check_consistent_length(y_true, y_score, sample_weight)
+    _check_same_shape(y_true, y_score)
+    kind = type_of_target(y_true, input_name="y_true")
+    if kind != "multilabel-indicator" and not (allow_binary_2d and kind == "binary"):
+        raise ValueError(f"{kind} format is not supported")
+    w = check_metric_weights(sample_weight, y_true.shape[0])
+    return y_true != 0, y_score.astype(np.float64, copy=False), w
+
+
+def coverage_error(y_true, y_score, *, sample_weight=None):
+    """How far down the ranking by score one must go, on average, to cover every true label:
+    per sample, the number of labels scoring at least the lowest-scored true label (0 for a
+    sample with none)."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "sample_weight": ["array-like", None]}, "coverage_error", y_true=y_true,
+              y_score=y_score, sample_weight=sample_weight)
+    relevant, score, w = _multilabel_inputs(y_true, y_score, sample_weight)
+    lowest = np.where(relevant, score, np.inf).min(axis=1, keepdims=True)
+    coverage = (score >= lowest).sum(axis=1)
+    coverage[~relevant.any(axis=1)] = 0
+    return float(np.average(coverage, weights=w))
+
+
+def _rank_max(values, among):
+    """For each of ``values``, the number of ``among`` that are >= it (its 'max' rank by
+    decreasing score within ``among``)."""
+    s = np.sort(among)
+    return s.shape[0] - np.searchsorted(s, values, side="left")
+
+
+def label_ranking_average_precision_score(y_true, y_score, *, sample_weight=None):
+    """Label ranking average precision: per sample, the mean over its true labels l of the
+    fraction of the labels ranked at or above l (by score) that are true; 1 for a sample whose
+    labels are all true or all false."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "sample_weight": ["array-like", None]}, "label_ranking_average_precision_score",
+              y_true=y_true, y_score=y_score, sample_weight=sample_weight)
+    relevant, score, w = _multilabel_inputs(y_true, y_score, sample_weight, allow_binary_2d=True)
+    n_labels = relevant.shape[1]
+    per_sample = np.ones(relevant.shape[0])
+    for i in range(relevant.shape[0]):
+        rel = relevant[i]
+        n_rel = int(rel.sum())
+        if n_rel == 0 or n_rel == n_labels:
+            continue
+        rel_scores = score[i, rel]
+        rank_all = _rank_max(rel_scores, score[i])
+        rank_rel = _rank_max(rel_scores, rel_scores)
+        per_sample[i] = np.mean(rank_rel / rank_all)
+    if w is None:
+        return float(per_sample.mean())
+    return float(np.dot(per_sample, w) / w.sum())
+
+
+def label_ranking_loss(y_true, y_score, *, sample_weight=None):
+    """Per sample, the fraction of (true, false) label pairs the scores order wrongly (the false
+    label scoring at least the true one), 0 for a sample whose labels are all true or all false;
+    averaged over the samples."""
+    _validate({"y_true": ["array-like"], "y_score": ["array-like"],
+               "sample_weight": ["array-like", None]}, "label_ranking_loss", y_true=y_true,
+              y_score=y_score, sample_weight=sample_weight)
+    relevant, score, w = _multilabel_inputs(y_true, y_score, sample_weight)
+    n_labels = relevant.shape[1]
+    loss = np.zeros(relevant.shape[0])
+    for i in range(relevant.shape[0]):
+        rel = relevant[i]
+        n_rel = int(rel.sum())
+        if n_rel == 0 or n_rel == n_labels:
+            continue
+        false_scores = np.sort(score[i, ~rel])
+        # false labels scoring >= each true label's score
+        wrong = false_scores.shape[0] - np.searchsorted(false_scores, score[i, rel], side="left")
+        loss[i] = wrong.sum() / (n_rel * (n_labels - n_rel))
+    return float(np.average(loss, weights=w))

@@ -3,18 +3,22 @@ explained fractions (R², explained variance)."""
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
 
 from ..exceptions import UndefinedMetricWarning
-from ..utils._param_validation import StrOptions, validate_parameter_constraints
+from ..utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from ..utils.validation import check_array
 from ._base import check_consistent_length, check_metric_weights, weighted_mean
 
 __all__ = ["r2_score", "mean_squared_error", "root_mean_squared_error", "mean_absolute_error",
            "median_absolute_error", "mean_absolute_percentage_error", "max_error",
-           "mean_squared_log_error", "root_mean_squared_log_error", "explained_variance_score"]
+           "mean_squared_log_error", "root_mean_squared_log_error", "explained_variance_score",
+           "mean_tweedie_deviance", "mean_poisson_deviance", "mean_gamma_deviance",
+           "mean_pinball_loss", "d2_tweedie_score", "d2_pinball_score",
+           "d2_absolute_error_score"]
 
 
 def _check_reg_targets(y_true, y_pred, sample_weight, multioutput):
@@ -320,3 +324,205 @@ def explained_variance_score(y_true, y_pred, *, sample_weight=None, multioutput=
     numerator = weighted_mean((diff - weighted_mean(diff, w, axis=0)) ** 2, w, axis=0)
     denominator = weighted_mean((y_true - weighted_mean(y_true, w, axis=0)) ** 2, w, axis=0)
     return _explained_fraction(numerator, denominator, multioutput, force_finite)
+
+
+# ---- deviances and quantile losses ------------------------------------------------------------
+
+_TWEEDIE_CONSTRAINTS = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "power": [Interval(numbers.Real, None, 0, closed="right"),
+              Interval(numbers.Real, 1, None, closed="left")],
+}
+
+
+def _single_output(name, y_true, y_pred, sample_weight):
+    y_true, y_pred, w, _ = _check_reg_targets(y_true, y_pred, sample_weight, None)
+    if y_true.shape[1] != 1:
+        raise ValueError(f"Multioutput not supported in {name}")
+    return y_true[:, 0], y_pred[:, 0], w
+
+
+def _tweedie_deviance(y_true, y_pred, w, power):
+    """The weighted mean unit deviance of the Tweedie distribution with the given power."""
+    p = float(power)
+    if p < 0:
+        dev = 2 * (np.maximum(y_true, 0) ** (2 - p) / ((1 - p) * (2 - p))
+                   - y_true * y_pred ** (1 - p) / (1 - p) + y_pred ** (2 - p) / (2 - p))
+    elif p == 0:
+        dev = (y_true - y_pred) ** 2
+    elif p == 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ylogy = np.where(y_true == 0, 0.0, y_true * np.log(y_true / y_pred))
+        dev = 2 * (ylogy - y_true + y_pred)
+    elif p == 2:
+        dev = 2 * (np.log(y_pred / y_true) + y_true / y_pred - 1)
+    else:
+        dev = 2 * (y_true ** (2 - p) / ((1 - p) * (2 - p))
+                   - y_true * y_pred ** (1 - p) / (1 - p) + y_pred ** (2 - p) / (2 - p))
+    return float(np.average(dev, weights=w))
+
+
+def _check_tweedie_domain(y_true, y_pred, power):
+    message = f"Mean Tweedie deviance error with power={power} can only be used on "
+    if power < 0:
+        if np.any(y_pred <= 0):
+            raise ValueError(message + "strictly positive y_pred.")
+    elif 1 <= power < 2:
+        if np.any(y_true < 0) or np.any(y_pred <= 0):
+            raise ValueError(message + "non-negative y and strictly positive y_pred.")
+    elif power >= 2:
+        if np.any(y_true <= 0) or np.any(y_pred <= 0):
+            raise ValueError(message + "strictly positive y and y_pred.")
+
+
+def mean_tweedie_deviance(y_true, y_pred, *, sample_weight=None, power=0):
+    """The mean Tweedie deviance with the given ``power``: 0 the squared error, 1 Poisson,
+    2 Gamma, in (1, 2) compound Poisson-Gamma, 3 inverse Gaussian; powers in (0, 1) do not exist.
+
+    Unit deviance, for p not 0, 1, 2:
+    2 (max(y, 0)^(2-p) / ((1-p)(2-p)) − y ŷ^(1-p) / (1-p) + ŷ^(2-p) / (2-p)).
+    Single output only.
+    """
+    validate_parameter_constraints(
+        _TWEEDIE_CONSTRAINTS, {"y_true": y_true, "y_pred": y_pred,
+                               "sample_weight": sample_weight, "power": power},
+        caller_name="mean_tweedie_deviance")
+    y_true, y_pred, w = _single_output("mean_tweedie_deviance", y_true, y_pred, sample_weight)
+    _check_tweedie_domain(y_true, y_pred, power)
+    return _tweedie_deviance(y_true, y_pred, w, power)
+
+
+def mean_poisson_deviance(y_true, y_pred, *, sample_weight=None):
+    """The mean Tweedie deviance with power 1: 2 (y log(y / ŷ) − y + ŷ) (y >= 0, ŷ > 0)."""
+    validate_parameter_constraints(
+        {"y_true": ["array-like"], "y_pred": ["array-like"], "sample_weight": ["array-like", None]},
+        {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight},
+        caller_name="mean_poisson_deviance")
+    return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=1)
+
+
+def mean_gamma_deviance(y_true, y_pred, *, sample_weight=None):
+    """The mean Tweedie deviance with power 2: 2 (log(ŷ / y) + y / ŷ − 1) (y, ŷ > 0)."""
+    validate_parameter_constraints(
+        {"y_true": ["array-like"], "y_pred": ["array-like"], "sample_weight": ["array-like", None]},
+        {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight},
+        caller_name="mean_gamma_deviance")
+    return mean_tweedie_deviance(y_true, y_pred, sample_weight=sample_weight, power=2)
+
+
+def _d2_too_few(n):
+    if n < 2:
+        warnings.warn("D^2 score is not well-defined with less than two samples.",
+                      UndefinedMetricWarning)
+        return True
+    return False
+
+
+def d2_tweedie_score(y_true, y_pred, *, sample_weight=None, power=0):
+    """D² of the Tweedie deviance: 1 − deviance(y, ŷ) / deviance(y, weighted mean of y) (power 0
+    gives R²). Single output only; NaN with a warning for fewer than two samples."""
+    validate_parameter_constraints(
+        _TWEEDIE_CONSTRAINTS, {"y_true": y_true, "y_pred": y_pred,
+                               "sample_weight": sample_weight, "power": power},
+        caller_name="d2_tweedie_score")
+    y_true, y_pred, w = _single_output("d2_tweedie_score", y_true, y_pred, sample_weight)
+    if _d2_too_few(y_pred.shape[0]):
+        return float("nan")
+    _check_tweedie_domain(y_true, y_pred, power)
+    numerator = _tweedie_deviance(y_true, y_pred, w, power)
+    mean = np.average(y_true, weights=w)
+    denominator = _tweedie_deviance(y_true, np.full_like(y_true, mean), w, power)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(1 - np.float64(numerator) / np.float64(denominator))
+
+
+_PINBALL_CONSTRAINTS = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
+    "multioutput": [StrOptions({"raw_values", "uniform_average"}), "array-like"],
+}
+
+
+def _pinball(y_true, y_pred, w, alpha):
+    diff = y_true - y_pred
+    loss = np.where(diff >= 0, alpha * diff, (alpha - 1) * diff)
+    return np.average(loss, weights=w, axis=0)
+
+
+def mean_pinball_loss(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                      multioutput="uniform_average"):
+    """The mean pinball (quantile) loss: α (y − ŷ) where y >= ŷ, (1 − α)(ŷ − y) elsewhere, per
+    output, then combined as ``multioutput`` says. alpha = 0.5 gives half the absolute error."""
+    validate_parameter_constraints(
+        _PINBALL_CONSTRAINTS, {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
+                               "alpha": alpha, "multioutput": multioutput},
+        caller_name="mean_pinball_loss")
+    y_true, y_pred, w, multioutput = _check_reg_targets(y_true, y_pred, sample_weight,
+                                                        multioutput)
+    return _combine(_pinball(y_true, y_pred, w, alpha), multioutput)
+
+
+def _weighted_quantile(values, weights, q):
+    """Per column, the weighted quantile q (in [0, 1]) of the inverted-CDF kind: the smallest
+    value whose cumulated weight reaches q of the total, averaged with the next value of nonzero
+    weight when the cumulated weight lands exactly on it (weights None: all ones)."""
+    if weights is None:
+        weights = np.ones(values.shape[0])
+    out = np.empty(values.shape[1])
+    eps = np.finfo(np.float64).eps
+    for c in range(values.shape[1]):
+        order = np.argsort(values[:, c])
+        v, wt = values[order, c], weights[order]
+        cdf = np.cumsum(wt)
+        target = q * cdf[-1]
+        if target == 0:
+            target = np.nextafter(target, target + 1)
+        last = len(v) - 1
+        i = min(int(np.searchsorted(cdf, target)), last)
+        if cdf[i] - target > eps:
+            out[c] = v[i]
+            continue
+        j = min(i + 1, last)
+        if wt[j] == 0:
+            nxt = int(np.searchsorted(cdf, cdf[i], side="right"))
+            j = i if nxt > last else nxt
+        out[c] = (v[i] + v[j]) / 2
+    return out
+
+
+def d2_pinball_score(y_true, y_pred, *, sample_weight=None, alpha=0.5,
+                     multioutput="uniform_average"):
+    """D² of the pinball loss: 1 − loss(y, ŷ) / loss(y, the weighted α-quantile of y), per
+    output (1.0 for a perfect prediction, 0.0 for a nonzero loss over a zero baseline), then
+    combined as ``multioutput`` says."""
+    validate_parameter_constraints(
+        _PINBALL_CONSTRAINTS, {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
+                               "alpha": alpha, "multioutput": multioutput},
+        caller_name="d2_pinball_score")
+    y_true, y_pred, w, multioutput = _check_reg_targets(y_true, y_pred, sample_weight,
+                                                        multioutput)
+    if _d2_too_few(y_pred.shape[0]):
+        return float("nan")
+    numerator = _pinball(y_true, y_pred, w, alpha)
+    quantile = _weighted_quantile(y_true, w, alpha)
+    denominator = _pinball(y_true, np.broadcast_to(quantile, y_true.shape), w, alpha)
+    nonzero_num, nonzero_den = numerator != 0, denominator != 0
+    scores = np.ones(y_true.shape[1])
+    valid = nonzero_num & nonzero_den
+    scores[valid] = 1 - numerator[valid] / denominator[valid]
+    scores[nonzero_num & ~nonzero_den] = 0.0
+    return _combine(scores, multioutput)
+
+
+def d2_absolute_error_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+    """D² of the absolute error: d2_pinball_score with alpha = 0.5 (the median baseline)."""
+    validate_parameter_constraints(
+        _MSE_CONSTRAINTS, {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
+                           "multioutput": multioutput},
+        caller_name="d2_absolute_error_score")
+    return d2_pinball_score(y_true, y_pred, sample_weight=sample_weight, alpha=0.5,
+                            multioutput=multioutput)

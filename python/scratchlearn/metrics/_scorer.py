@@ -109,7 +109,7 @@ def make_scorer(score_func, *, response_method="predict", greater_is_better=True
                    else response_method)
 
 
-_WANTS_LABELS = {C.log_loss}
+_WANTS_LABELS = {C.log_loss, C.d2_log_loss_score, C.d2_brier_score}
 
 
 def _fowlkes_mallows(labels_true, labels_pred):
@@ -126,6 +126,16 @@ fowlkes_mallows_score = _fowlkes_mallows
 fowlkes_mallows_score.__name__ = "fowlkes_mallows_score"
 
 _EITHER = ("decision_function", "predict_proba")
+
+
+def positive_likelihood_ratio(y_true, y_pred):
+    """LR+ of class_likelihood_ratios, 1.0 where undefined (the scorer's convention)."""
+    return C.class_likelihood_ratios(y_true, y_pred, replace_undefined_by=1.0)[0]
+
+
+def negative_likelihood_ratio(y_true, y_pred):
+    """LR- of class_likelihood_ratios, 1.0 where undefined (the scorer's convention)."""
+    return C.class_likelihood_ratios(y_true, y_pred, replace_undefined_by=1.0)[1]
 
 
 def _build_scorers():
@@ -171,6 +181,16 @@ def _build_scorers():
         "mutual_info_score": make_scorer(K.mutual_info_score),
         "normalized_mutual_info_score": make_scorer(K.normalized_mutual_info_score),
         "fowlkes_mallows_score": make_scorer(fowlkes_mallows_score),
+        "adjusted_mutual_info_score": make_scorer(K.adjusted_mutual_info_score),
+        "neg_mean_poisson_deviance": make_scorer(G.mean_poisson_deviance,
+                                                 greater_is_better=False),
+        "neg_mean_gamma_deviance": make_scorer(G.mean_gamma_deviance, greater_is_better=False),
+        "d2_absolute_error_score": make_scorer(G.d2_absolute_error_score),
+        "d2_log_loss_score": make_scorer(C.d2_log_loss_score, response_method="predict_proba"),
+        "d2_brier_score": make_scorer(C.d2_brier_score, response_method="predict_proba"),
+        "positive_likelihood_ratio": make_scorer(positive_likelihood_ratio),
+        "neg_negative_likelihood_ratio": make_scorer(negative_likelihood_ratio,
+                                                     greater_is_better=False),
     }
     for name, func in (("precision", C.precision_score), ("recall", C.recall_score),
                        ("f1", C.f1_score), ("jaccard", C.jaccard_score)):

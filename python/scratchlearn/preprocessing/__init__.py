@@ -23,9 +23,10 @@ from ._encoders import OneHotEncoder, OrdinalEncoder
 from ._function_transformer import FunctionTransformer
 from ._label import LabelBinarizer, LabelEncoder
 from ._polynomial import PolynomialFeatures
+from ._spline import SplineTransformer
 
 __all__ = [
     "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "Normalizer", "Binarizer",
     "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "FunctionTransformer",
-    "PolynomialFeatures", "KBinsDiscretizer", "scale", "minmax_scale", "maxabs_scale", "robust_scale", "normalize", "binarize",
+    "PolynomialFeatures", "SplineTransformer", "KBinsDiscretizer", "scale", "minmax_scale", "maxabs_scale", "robust_scale", "normalize", "binarize",
 ]

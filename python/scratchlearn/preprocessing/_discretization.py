@@ -163,8 +163,9 @@ class KBinsDiscretizer(TransformerMixin, BaseEstimator):
         self.bin_edges_ = edges
         self.n_bins_ = n_bins
         if "onehot" in self.encode:
+            sparse = "auto" if self.encode == "onehot" else False  # CSR when scipy is there
             self._encoder = OneHotEncoder(categories=[np.arange(k) for k in n_bins],
-                                          sparse_output=self.encode == "onehot", dtype=out_dtype)
+                                          sparse_output=sparse, dtype=out_dtype)
             self._encoder.fit(np.zeros((1, d)))
         return self
 

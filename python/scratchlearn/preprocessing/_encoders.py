@@ -12,9 +12,10 @@ same single pass. Numeric columns use numpy (``np.unique``, ``searchsorted``). I
 the integer codes, and the one-hot output is assembled directly as CSR arrays (or a dense array).
 Cost: O(n) dict operations per column plus O(k log k) to sort the k categories.
 
-Deviations from scikit-learn: with scipy absent, ``sparse_output=True`` (the default) returns a dense
-array (scipy is not a runtime dependency); with scipy installed it is a CSR matrix, as in
-scikit-learn.
+Deviation from scikit-learn: OneHotEncoder's ``sparse_output`` defaults to ``'auto'``: a scipy CSR
+matrix when scipy is installed (scikit-learn's default answer), a dense array when it is not (scipy
+is not a runtime dependency). ``sparse_output=True`` always means CSR and raises an ImportError
+naming scipy when scipy is absent; ``False`` is dense.
 """
 
 from __future__ import annotations
@@ -390,7 +391,9 @@ class OneHotEncoder(_BaseEncoder):
 
     How it works: see the module docstring (categories hashed in one pass by the Cython
     extension ``_categories.pyx``; the output assembled directly from the integer codes).
-    Deviation: with scipy absent, ``sparse_output=True`` returns a dense array.
+    Deviation: ``sparse_output`` defaults to ``'auto'``, a CSR matrix when scipy is installed
+    (as scikit-learn's default ``True``) and a dense array when it is not; ``True`` with scipy
+    absent raises an ImportError naming scipy.
     """
 
     _parameter_constraints = {
@@ -398,12 +401,12 @@ class OneHotEncoder(_BaseEncoder):
         "drop": [StrOptions({"first", "if_binary"}), "array-like", None],
         "dtype": "no_validation",
         "handle_unknown": [StrOptions({"error", "ignore", "infrequent_if_exist", "warn"})],
-        "sparse_output": ["boolean"],
+        "sparse_output": ["boolean", StrOptions({"auto"})],
         "feature_name_combiner": [StrOptions({"concat"}), callable],
         **_INFREQUENT_CONSTRAINTS,
     }
 
-    def __init__(self, *, categories="auto", drop=None, sparse_output=True, dtype=np.float64,
+    def __init__(self, *, categories="auto", drop=None, sparse_output="auto", dtype=np.float64,
                  handle_unknown="error", min_frequency=None, max_categories=None,
                  feature_name_combiner="concat"):
         self.categories = categories
@@ -421,6 +424,7 @@ class OneHotEncoder(_BaseEncoder):
 
     def _fit_all(self, X, keep_codes):
         self._validate_params()
+        sparse_output_wanted(self.sparse_output, type(self).__name__)
         self._fit(X, handle_unknown=self.handle_unknown, keep_codes=keep_codes)
         self._set_drop_idx()
         self._n_features_outs = self._compute_n_features_outs()
@@ -522,7 +526,7 @@ class OneHotEncoder(_BaseEncoder):
     def _encode(self, X, fitted_codes=None):
         from ..utils._set_output import get_output_config
 
-        sparse = self.sparse_output and _have_scipy()
+        sparse = sparse_output_wanted(self.sparse_output, type(self).__name__)
         if sparse and get_output_config(self) != "default":
             cfg = get_output_config(self)
             raise ValueError(
@@ -654,6 +658,18 @@ def _have_scipy():
     except ImportError:
         return False
     return True
+
+
+def sparse_output_wanted(sparse_output, owner):
+    """Whether an encoder's output is a scipy CSR matrix: ``'auto'`` when scipy is installed,
+    ``True`` always (an ImportError naming scipy when it is absent), ``False`` never."""
+    if isinstance(sparse_output, str):  # 'auto'
+        return _have_scipy()
+    if sparse_output and not _have_scipy():
+        raise ImportError(f"{owner}(sparse_output=True) returns a scipy.sparse CSR matrix and "
+                          "needs scipy, which is not installed: pip install scipy, or set "
+                          "sparse_output=False for a dense numpy array.")
+    return bool(sparse_output)
 
 
 class OrdinalEncoder(OneToOneFeatureMixin, _BaseEncoder):

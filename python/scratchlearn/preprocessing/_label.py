@@ -14,7 +14,7 @@ from ..base import BaseEstimator, TransformerMixin
 from ..utils._param_validation import Interval
 from ..utils.multiclass import type_of_target
 from ..utils.validation import check_is_fitted, column_or_1d
-from ._encoders import _lookup, _unique_codes
+from ._encoders import _lookup, _unique_codes, sparse_output_wanted
 
 __all__ = ["LabelEncoder", "LabelBinarizer"]
 
@@ -70,7 +70,10 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
 
 
 class LabelBinarizer(TransformerMixin, BaseEstimator):
-    """Binarise labels one-vs-all: n × n_classes of neg_label / pos_label (one column when binary)."""
+    """Binarise labels one-vs-all: n × n_classes of neg_label / pos_label (one column when binary).
+
+    ``sparse_output=True`` gives a scipy CSR matrix and needs scipy (an ImportError naming it when
+    it is absent); the default, False, is a dense array."""
 
     _parameter_constraints = {
         "neg_label": [Interval(numbers.Integral, None, None, closed="neither")],
@@ -85,6 +88,7 @@ class LabelBinarizer(TransformerMixin, BaseEstimator):
 
     def fit(self, y):
         self._validate_params()
+        sparse_output_wanted(self.sparse_output, type(self).__name__)
         if self.neg_label >= self.pos_label:
             raise ValueError(
                 f"neg_label={self.neg_label} must be strictly less than pos_label={self.pos_label}."
@@ -129,7 +133,7 @@ class LabelBinarizer(TransformerMixin, BaseEstimator):
                 out = np.full((y.shape[0], 1), self.neg_label, dtype=int)
             elif k == 2:
                 out = out[:, -1:]
-        if self.sparse_output:
+        if sparse_output_wanted(self.sparse_output, type(self).__name__):
             import scipy.sparse as sp
 
             return sp.csr_matrix(out)
