@@ -423,7 +423,13 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
     const index_t n_row_blocks = (n + RB - 1) / RB;
     const int nt = threads_for(n_threads, n_row_blocks);
     ExceptionSlot slot;
-    if (gram) {
+    // the symmetric walk keeps min(256, K) column sums per sample for each row block of a wave;
+    // with very many clusters that would outgrow 64 MiB for two blocks per thread: walk the full
+    // matrix instead (the sums themselves are n x K either way)
+    const bool symmetric = gram && static_cast<std::size_t>(std::min<index_t>(256, K)) *
+                                           static_cast<std::size_t>(n) * 8 * 2 *
+                                           static_cast<std::size_t>(nt) <= (std::size_t(64) << 20);
+    if (symmetric) {
         // The distance matrix is symmetric: each row block computes only the columns from its own
         // first row on (half the products and square roots). A pair (i, j), j past the block,
         // adds d(i, j) to i's sum over j's cluster (the row part, summed in the task, in column
