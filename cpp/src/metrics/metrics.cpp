@@ -295,7 +295,9 @@ double binary_auc(const T* score, const std::uint8_t* y, const double* weight, i
 void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads) {
     require(n >= 1, "int_min_max: empty input");
     std::int64_t a = y[0], b = y[0];
-    const int nt = threads_for(n_threads, n / 65536 + 1);
+    // a scan at memory speed: a second thread pays only from about a million values on (waking
+    // it costs more than it saves below that, most of all on a busy machine)
+    const int nt = threads_for(n_threads, n / (1 << 20) + 1);
 #pragma omp parallel for schedule(static) reduction(min : a) reduction(max : b) num_threads(nt)
     for (index_t i = 0; i < n; ++i) {
         a = std::min(a, y[i]);
@@ -309,7 +311,7 @@ void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, in
                       std::int64_t lo, index_t K, const double* weight, double* out, int n_threads) {
     require(K >= 1, "confusion_counts: K must be >= 1");
     const std::size_t KK = static_cast<std::size_t>(K) * static_cast<std::size_t>(K);
-    const int nt = threads_for(n_threads, n / 65536 + 1);
+    const int nt = threads_for(n_threads, n / (1 << 19) + 1);  // see int_min_max
     // Unweighted counts are integers: exact in any order. Weighted ones are summed per fixed
     // chunk and the chunks in order, so the thread count does not change the result.
     const index_t chunk = 1 << 16;
