@@ -418,3 +418,24 @@ def test_roc_auc_core_area_matches_the_curve():
                     fpr, tpr, _ = skm.roc_curve(y, sd, sample_weight=w, drop_intermediate=False)
                     assert_allclose(slm.roc_auc_score(y, sd, sample_weight=w), skm.auc(fpr, tpr),
                                     rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_silhouette_symmetric_blocks(dtype):
+    # the core walks the upper triangle of the distance matrix in 256-row blocks: sizes around
+    # the block edges, many clusters per block, and thread counts must not change the answer
+    from scratchlearn import _core
+    rng = np.random.default_rng(15)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    for n, d, k in ((257, 3, 2), (600, 5, 300), (1100, 4, 7)):
+        labels = rng.integers(0, k, n)
+        labels[:k] = np.arange(k)
+        X = (rng.normal(size=(k, d))[labels] * 3 + rng.normal(size=(n, d))).astype(dtype)
+        for metric in ("euclidean", "sqeuclidean"):
+            assert_allclose(slm.silhouette_samples(X, labels, metric=metric),
+                            skm.silhouette_samples(X, labels, metric=metric), rtol=tol, atol=tol)
+        codes = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+        sums = [_core.metrics.silhouette_sums(X, codes, k, _core.neighbors.Metric.euclidean, 2.0,
+                                              t) for t in (1, 2, 3)]
+        assert_array_equal(sums[0], sums[1])
+        assert_array_equal(sums[0], sums[2])

@@ -10,7 +10,8 @@
 // silhouette_sums: for every sample, the sum of its distances to the members of each cluster,
 //   computed block by block (a block of rows against a block of columns, the euclidean distances
 //   from one matrix product of the block) and folded into the sums while hot in cache: the n x n
-//   distance matrix never exists.
+//   distance matrix never exists. For the euclidean distances only the upper triangle is
+//   computed (the matrix is symmetric): each distance feeds both its row's and its column's sums.
 #pragma once
 
 #include <cstdint>

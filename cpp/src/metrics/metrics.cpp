@@ -295,7 +295,9 @@ double binary_auc(const T* score, const std::uint8_t* y, const double* weight, i
 void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads) {
     require(n >= 1, "int_min_max: empty input");
     std::int64_t a = y[0], b = y[0];
-    const int nt = threads_for(n_threads, n / 65536 + 1);
+    // a scan at memory speed: a second thread pays only from about a million values on (waking
+    // it costs more than it saves below that, most of all on a busy machine)
+    const int nt = threads_for(n_threads, n / (1 << 20) + 1);
 #pragma omp parallel for schedule(static) reduction(min : a) reduction(max : b) num_threads(nt)
     for (index_t i = 0; i < n; ++i) {
         a = std::min(a, y[i]);
@@ -309,7 +311,7 @@ void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, in
                       std::int64_t lo, index_t K, const double* weight, double* out, int n_threads) {
     require(K >= 1, "confusion_counts: K must be >= 1");
     const std::size_t KK = static_cast<std::size_t>(K) * static_cast<std::size_t>(K);
-    const int nt = threads_for(n_threads, n / 65536 + 1);
+    const int nt = threads_for(n_threads, n / (1 << 19) + 1);  // see int_min_max
     // Unweighted counts are integers: exact in any order. Weighted ones are summed per fixed
     // chunk and the chunks in order, so the thread count does not change the result.
     const index_t chunk = 1 << 16;
@@ -423,6 +425,127 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
     const index_t n_row_blocks = (n + RB - 1) / RB;
     const int nt = threads_for(n_threads, n_row_blocks);
     ExceptionSlot slot;
+    // the symmetric walk keeps min(256, K) column sums per sample for each row block of a wave;
+    // with very many clusters that would outgrow 64 MiB for two blocks per thread: walk the full
+    // matrix instead (the sums themselves are n x K either way)
+    const bool symmetric = gram && static_cast<std::size_t>(std::min<index_t>(256, K)) *
+                                           static_cast<std::size_t>(n) * 8 * 2 *
+                                           static_cast<std::size_t>(nt) <= (std::size_t(64) << 20);
+    if (symmetric) {
+        // The distance matrix is symmetric: each row block computes only the columns from its own
+        // first row on (half the products and square roots). A pair (i, j), j past the block,
+        // adds d(i, j) to i's sum over j's cluster (the row part, summed in the task, in column
+        // order) and to j's sum over i's cluster (the column part). The column parts of a wave
+        // of W row blocks go to one buffer per block of the wave and are added in block order
+        // after the wave, so the sums do not depend on the thread count.
+        // 256-row blocks, 128-column tiles: a thread's product and distance tiles (512 KiB)
+        // stay in L2; waves as wide as 64 MiB of column buffers allow (each wave ends in a
+        // barrier, which costs a time slice on a busy machine, so they are few)
+        const index_t RB = 256, CB = 128;
+        const index_t n_row_blocks = (n + RB - 1) / RB;
+        const std::size_t nK = static_cast<std::size_t>(n) * static_cast<std::size_t>(K);
+        const index_t R = std::min(RB, K);  // the most cluster runs a row block can hold
+        const std::size_t slot_size = static_cast<std::size_t>(R) * static_cast<std::size_t>(n);
+        const index_t budget = static_cast<index_t>((std::size_t(64) << 20) / (8 * slot_size));
+        const index_t W = std::min(n_row_blocks, std::max<index_t>(2 * index_t(nt), budget));
+        std::vector<double> colsum(nK, 0.0);
+        std::vector<double> colbuf(static_cast<std::size_t>(W) * slot_size);
+        std::vector<std::int64_t> run_cluster(static_cast<std::size_t>(W * R));
+        std::vector<index_t> n_runs(static_cast<std::size_t>(W));
+        for (index_t w0 = 0; w0 < n_row_blocks; w0 += W) {
+            const index_t wc = std::min(W, n_row_blocks - w0);
+            const int ntw = threads_for(n_threads, wc);
+#pragma omp parallel num_threads(ntw)
+            {
+                std::vector<T> G(static_cast<std::size_t>(RB * CB));
+                std::vector<double> D(static_cast<std::size_t>(RB * CB));
+#pragma omp for schedule(dynamic, 1)
+                for (index_t q = 0; q < wc; ++q)
+                    slot.run([&] {
+                        const index_t rb = w0 + q;
+                        const index_t i0 = rb * RB, i1 = std::min(n, i0 + RB), m = i1 - i0;
+                        // this block's rows form runs of one cluster each (rows are in
+                        // cluster order); the column part keeps one row of n per run
+                        double* cb = colbuf.data() + static_cast<std::size_t>(q) * slot_size;
+                        std::vector<index_t> run_start;
+                        for (index_t a = 0; a < m; ++a)
+                            if (a == 0 || lab[i0 + a] != lab[i0 + a - 1]) {
+                                run_cluster[q * R + static_cast<index_t>(run_start.size())] =
+                                    lab[i0 + a];
+                                run_start.push_back(a);
+                            }
+                        const index_t nr = static_cast<index_t>(run_start.size());
+                        n_runs[q] = nr;
+                        run_start.push_back(m);
+                        for (index_t r = 0; r < nr; ++r)
+                            std::fill(cb + r * n + i1, cb + r * n + n, 0.0);
+                        for (index_t j0 = i0; j0 < n; j0 += CB) {
+                            const index_t j1 = std::min(n, j0 + CB), w = j1 - j0;
+                            gemm<T>(false, true, m, w, d, T(1), Xs.data() + i0 * d, d,
+                                    Xs.data() + j0 * d, d, T(0), G.data(), w, 1);
+                            for (index_t a = 0; a < m; ++a) {
+                                const double ni = norms[i0 + a];
+                                const double* nj = norms.data() + j0;
+                                const T* g = G.data() + a * w;
+                                double* dr = D.data() + a * w;
+                                if (squared) {
+#pragma omp simd
+                                    for (index_t b = 0; b < w; ++b) {
+                                        const double v = ni + nj[b] - 2.0 * double(g[b]);
+                                        dr[b] = v > 0 ? v : 0.0;
+                                    }
+                                } else {
+#pragma omp simd
+                                    for (index_t b = 0; b < w; ++b) {
+                                        const double v = ni + nj[b] - 2.0 * double(g[b]);
+                                        dr[b] = std::sqrt(v > 0 ? v : 0.0);
+                                    }
+                                }
+                                const index_t self = i0 + a - j0;
+                                if (self >= 0 && self < w) dr[self] = 0.0;
+                                // row part: this row's sums over the clusters of [j0, j1)
+                                double* srow = sums + order[i0 + a] * K;
+                                for (index_t c = lab[j0]; c < K && start[c] < j1; ++c) {
+                                    const index_t b0 = std::max(start[c], j0) - j0;
+                                    const index_t b1 = std::min(start[c + 1], j1) - j0;
+                                    double acc = 0;
+#pragma omp simd reduction(+ : acc)
+                                    for (index_t b = b0; b < b1; ++b) acc += dr[b];
+                                    srow[c] += acc;
+                                }
+                            }
+                            // column part, for the columns past this block: each column's sums
+                            // over the clusters of this block's rows (one run per cluster)
+                            const index_t bstart = std::max(i1, j0) - j0;
+                            for (index_t r = 0; r < nr; ++r) {
+                                double* acc = cb + r * n + j0;
+                                for (index_t a = run_start[r]; a < run_start[r + 1]; ++a) {
+                                    const double* dr = D.data() + a * w;
+#pragma omp simd
+                                    for (index_t b = bstart; b < w; ++b) acc[b] += dr[b];
+                                }
+                            }
+                        }
+                    });
+            }
+            slot.rethrow();
+            // the wave's column parts, added block by block in order (parallel over columns)
+            const index_t jstart = std::min(n, (w0 + 1) * RB);
+            const int ntc = threads_for(n_threads, (n - jstart) / 4096 + 1);
+#pragma omp parallel for schedule(static) num_threads(ntc)
+            for (index_t j = jstart; j < n; ++j)
+                for (index_t q = 0; q < wc; ++q) {
+                    const index_t i1q = std::min(n, (w0 + q + 1) * RB);
+                    if (j < i1q) continue;
+                    const double* src = colbuf.data() + static_cast<std::size_t>(q) * slot_size;
+                    for (index_t r = 0; r < n_runs[q]; ++r)
+                        colsum[j * K + run_cluster[q * R + r]] += src[r * n + j];
+                }
+        }
+        for (index_t j = 0; j < n; ++j)
+            for (index_t c = 0; c < K; ++c) sums[order[j] * K + c] += colsum[j * K + c];
+        return;
+    }
 #pragma omp parallel num_threads(nt)
     {
         std::vector<T> G(static_cast<std::size_t>(RB * CB));

@@ -393,11 +393,13 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
 
     How it works
     ------------
-    The core (cpp/src/metrics/metrics.cpp, silhouette_sums) walks the distance matrix in blocks of
-    64 rows x 2048 columns: for the euclidean distances one matrix product per block
-    (‖a‖² + ‖b‖² − 2 a·b through the project's GEMM), and each distance is added to the sum of its
-    row's sample over the column's cluster while hot in cache; the n x n matrix is never stored.
-    O(n² d) time, O(n k) memory.
+    The core (cpp/src/metrics/metrics.cpp, silhouette_sums) walks the distance matrix in blocks:
+    for the euclidean distances one matrix product per 256 x 128 tile (‖a‖² + ‖b‖² − 2 a·b through
+    the project's GEMM), only the tiles on and above the diagonal (the matrix is symmetric), and
+    each distance is added to its row's sum over the column's cluster and its column's sum over the
+    row's cluster while hot in cache; the n x n matrix is never stored. The column sums of a wave
+    of row blocks are added in block order, so the answer does not depend on the thread count.
+    O(n² d / 2) time, O(n k) memory.
     """
     valid = sorted(_CORE_METRICS | {"precomputed"})
     if not (callable(metric) or metric in valid):
