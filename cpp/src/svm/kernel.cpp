@@ -1,9 +1,10 @@
 // Kernels, the LRU kernel-row cache, the Q matrices of the SMO solver, and the decision values.
 //
 // A kernel row K(x_a, x_k) over many k is a dot product per k (split among threads); many rows at
-// once (gradient reconstruction, cross-validation folds, prediction) go through the shared GEMM:
-// the dot products of two row blocks, then the kernel elementwise, for rbf from
-// ‖x‖² + ‖y‖² − 2·x·y.
+// once (gradient reconstruction, cross-validation folds) go through the shared GEMM: the dot
+// products of two row blocks, then the kernel elementwise, for rbf from ‖x‖² + ‖y‖² − 2·x·y.
+// Prediction goes through the fused per-ISA decision kernel (decision_kernels_impl.hpp), the GEMM
+// being its fallback on the generic path.
 #include <algorithm>
 #include <cmath>
 #include <cstring>

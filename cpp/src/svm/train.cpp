@@ -9,9 +9,10 @@
 // Multi-class: every pair of classes (i < j) is one binary problem, class i as +1; the pairs run in
 // parallel when there are several (each with its own cache), else the one solver's kernel rows use
 // every thread. probability: for each pair, decision values from a 5-fold cross-validation (folds in
-// parallel) fit Platt's sigmoid; several classes are coupled at prediction (Wu, Lin & Weng 2004).
+// parallel; for C-SVC each warm-started from the pair's model, multipliers and gradient, and all
+// five reading one store of the pair's kernel rows) fit Platt's sigmoid; several classes are
+// coupled at prediction (Wu, Lin & Weng 2004).
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
