@@ -284,6 +284,16 @@ const float* SharedRows<T>::row(index_t a) {
     return dst;
 }
 
+template <class T>
+void SharedRows<T>::compute(index_t a, float* dst) const {
+    const std::int64_t s = slot_[a].load(std::memory_order_acquire);
+    if (s >= 0) {
+        std::memcpy(dst, data_.get() + std::size_t(s) * std::size_t(l_), sizeof(float) * std::size_t(l_));
+        return;
+    }
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
+}
+
 template class SharedRows<float>;
 template class SharedRows<double>;
 
