@@ -387,6 +387,24 @@ def test_probability_multiclass():
     assert not hasattr(svm.SVC().fit(X, y), "predict_proba")
 
 
+def test_probability_precomputed_and_small_cache():
+    # The folds start from the whole problem's answer and read its kernel rows from one store:
+    # a precomputed kernel has no such store, and a 1 MB cache holds only part of it.
+    X, y = make_classification(n_samples=300, n_features=6, random_state=3)
+    G = X @ X.T
+    m = svm.SVC(kernel="precomputed", probability=True, random_state=0).fit(G, y)
+    ref = sk.SVC(kernel="precomputed", probability=True, random_state=0).fit(G, y)
+    assert np.mean(np.abs(m.predict_proba(G) - ref.predict_proba(G))) < 0.05
+    lin = svm.SVC(kernel="linear", probability=True, random_state=0).fit(X, y)
+    assert_allclose(m.predict_proba(G), lin.predict_proba(X), atol=1e-3)
+    big = svm.SVC(probability=True, random_state=0).fit(X, y)
+    small = svm.SVC(probability=True, random_state=0, cache_size=1e-3).fit(X, y)
+    assert_allclose(small.decision_function(X), big.decision_function(X))
+    assert_allclose(small.predict_proba(X), big.predict_proba(X), atol=1e-4)
+    rp = sk.SVC(probability=True, random_state=0).fit(X, y).predict_proba(X)
+    assert np.mean(np.abs(small.predict_proba(X) - rp)) < 0.05
+
+
 @pytest.mark.parametrize("name", ["SVC", "NuSVC"])
 def test_probability_deprecated_as_sklearn(name):
     X, y = _binary()

@@ -1,9 +1,10 @@
 // Kernels, the LRU kernel-row cache, the Q matrices of the SMO solver, and the decision values.
 //
 // A kernel row K(x_a, x_k) over many k is a dot product per k (split among threads); many rows at
-// once (gradient reconstruction, cross-validation folds, prediction) go through the shared GEMM:
-// the dot products of two row blocks, then the kernel elementwise, for rbf from
-// ‖x‖² + ‖y‖² − 2·x·y.
+// once (gradient reconstruction, cross-validation folds) go through the shared GEMM: the dot
+// products of two row blocks, then the kernel elementwise, for rbf from ‖x‖² + ‖y‖² − 2·x·y.
+// Prediction goes through the fused per-ISA decision kernel (decision_kernels_impl.hpp), the GEMM
+// being its fallback on the generic path.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -281,6 +282,16 @@ const float* SharedRows<T>::row(index_t a) {
     K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
     slot_[a].store(r, std::memory_order_release);
     return dst;
+}
+
+template <class T>
+void SharedRows<T>::compute(index_t a, float* dst) const {
+    const std::int64_t s = slot_[a].load(std::memory_order_acquire);
+    if (s >= 0) {
+        std::memcpy(dst, data_.get() + std::size_t(s) * std::size_t(l_), sizeof(float) * std::size_t(l_));
+        return;
+    }
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
 }
 
 template class SharedRows<float>;

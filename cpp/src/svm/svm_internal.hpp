@@ -176,6 +176,8 @@ public:
     index_t size() const { return l_; }
     // The row of position a (nullptr: the caller computes it).
     const float* row(index_t a);
+    // The row of position a into dst (l values), stored or not.
+    void compute(index_t a, float* dst) const;
 
 private:
     static constexpr std::int64_t kEmpty = -1, kBusy = -2, kNone = -3;

@@ -9,9 +9,10 @@
 // Multi-class: every pair of classes (i < j) is one binary problem, class i as +1; the pairs run in
 // parallel when there are several (each with its own cache), else the one solver's kernel rows use
 // every thread. probability: for each pair, decision values from a 5-fold cross-validation (folds in
-// parallel) fit Platt's sigmoid; several classes are coupled at prediction (Wu, Lin & Weng 2004).
+// parallel; for C-SVC each warm-started from the pair's model, multipliers and gradient, and all
+// five reading one store of the pair's kernel rows) fit Platt's sigmoid; several classes are
+// coupled at prediction (Wu, Lin & Weng 2004).
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -177,7 +178,7 @@ std::vector<double> decision_on(const Kernel<T>& K, const Problem& train, const 
 // The gradient ∇f and Ḡ (the solver's SolveGradient::init) of a fold's C-SVC problem at its warm
 // start a0, from the whole problem's (gfull, at its answer warm): the held-out rows' terms taken
 // out and balance_start's changes put in, each a shared row (all are the whole problem's support
-// vectors). Empty when one of those rows is not shared (the solver then computes it).
+// vectors; one past the store's budget is computed here).
 template <class T>
 std::vector<double> fold_gradient(svm_detail::SharedRows<T>& shared, const Problem& pb,
                                   const std::vector<double>& gfull, const std::vector<double>& warm,
@@ -193,9 +194,14 @@ std::vector<double> fold_gradient(svm_detail::SharedRows<T>& shared, const Probl
         ys[k] = tr.y[k] > 0 ? 1.0 : -1.0;
     }
     // Row j of the whole problem changes α_j by da (and leaves the upper bound when left_upper).
+    std::vector<float> tmp;
     auto apply = [&](index_t j, double da, bool left_upper, double Cj) {
         const float* row = shared.row(j);
-        if (!row) return false;
+        if (!row) {  // past the store's budget: computed here
+            tmp.resize(std::size_t(l));
+            shared.compute(j, tmp.data());
+            row = tmp.data();
+        }
         const double yj = pb.y[j] > 0 ? 1.0 : -1.0;
         for (index_t k = 0; k < lt; ++k) {
             const double q = double(float(ys[k] * yj) * row[pos[k]]);
@@ -349,7 +355,7 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
                 if (!a0.empty()) {
                     // Near its answer from the start: shrinking would only cost gradient rebuilds.
                     fp.shrinking = false;
-                    g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
+                    if (shared) g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
                 }
                 Solution s = solve_problem(K, tr, fp, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
                                            shared.get(), &pos, g0.empty() ? nullptr : g0.data());

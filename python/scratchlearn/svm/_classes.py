@@ -22,10 +22,12 @@ passes too; on a problem of 4096 variables or more they are shared, chunk by chu
 threads (one per extra thread), the caller never waiting for a helper that has not started. Multi-class is
 one-vs-one in libsvm's layout, the class pairs solved in parallel on the available threads.
 ``probability=True`` fits Platt's sigmoid per pair on decision values of an internal 5-fold
-cross-validation (folds in parallel; Lin, Lin & Weng's Newton method), coupled across classes by
-Wu, Lin & Weng's method at prediction. Prediction is one blocked GEMM of the queries against the
-support vectors, the kernel applied elementwise (rbf from ‖x‖² + ‖s‖² − 2x·s), then a GEMM with
-the dual coefficients.
+cross-validation (folds in parallel, each C-SVC fold warm-started from the pair's model and all
+reading one store of its kernel rows; Lin, Lin & Weng's Newton method), coupled across classes by
+Wu, Lin & Weng's method at prediction. Prediction is one fused pass per block of queries: the dot
+products with a panel of support vectors in registers, the kernel applied there (rbf from
+‖x‖² + ‖s‖² − 2x·s, a vector exp in the data's precision), then the dual coefficients summed in;
+no queries × support vectors block is stored.
 
 Cost: fit between O(n²·d) and O(n³) in the worst case, usually a few passes of kernel rows over the
 support vectors; predict O(m·n_SV·d).
