@@ -182,6 +182,13 @@ class SplineTransformer(TransformerMixin, BaseEstimator):
                 raise ValueError("knots.shape[1] == n_features is violated.")
             if not np.all(np.diff(base, axis=0) > 0):
                 raise ValueError("knots must be sorted without duplicates.")
+        gaps = np.diff(base, axis=0)
+        tiny = np.any((gaps > 0) & (gaps < np.finfo(np.float64).tiny), axis=0)
+        if np.any(tiny):
+            raise ValueError(
+                f"SplineTransformer: the knots of feature(s) {np.flatnonzero(tiny).tolist()} are "
+                f"closer than the smallest normal float ({np.finfo(np.float64).tiny:.3g}); the "
+                "B-spline basis cannot be evaluated on so narrow a range (scale the data first).")
         n_knots, k = base.shape[0], self.degree
         if self.extrapolation == "periodic" and n_knots <= k:
             raise ValueError(f"Periodic splines require degree < n_knots. Got n_knots={n_knots} "
