@@ -235,6 +235,31 @@ def test_regressor_pickle_compact_and_exact(kw):
     assert len(blob) <= 0.5 * len(pickle.dumps(ref))
 
 
+def test_predict_paths_agree_and_do_not_depend_on_threads():
+    # few rows: threads over chunks of trees; many rows: threads over row blocks; both equal the
+    # mean of the trees' own predictions, and bitwise the same for any n_jobs
+    rng = np.random.RandomState(0)
+    X = rng.randn(400, 5)
+    y = X[:, 0] + np.sin(3 * X[:, 1]) + 0.2 * rng.randn(400)
+    X[rng.rand(400, 5) < 0.02] = np.nan
+    Q = rng.randn(70000, 5)
+    Q[rng.rand(70000, 5) < 0.01] = np.nan
+    for est in (sl_ensemble.RandomForestRegressor(n_estimators=20, random_state=0),
+                sl_ensemble.RandomForestClassifier(n_estimators=20, random_state=0)):
+        yy = y if est._estimator_type == "regressor" else (y > 0).astype(int) + (y > 1)
+        est.fit(X, yy)
+        f = est.predict if est._estimator_type == "regressor" else est.predict_proba
+        for rows in (Q[:300], Q):
+            a = f(rows)
+            est.set_params(n_jobs=2)
+            assert_array_equal(f(rows), a)
+            est.set_params(n_jobs=1)
+            trees = np.mean([(t.predict(rows) if est._estimator_type == "regressor" else t.predict_proba(rows))
+                             for t in est.estimators_], axis=0)
+            assert_allclose(a, trees, rtol=1e-12, atol=1e-12)
+        assert_array_equal(est.apply(Q[:300]), np.stack([t.apply(Q[:300]) for t in est.estimators_], axis=1))
+
+
 def test_float32_input():
     X, y = make_classification(500, 8, random_state=0)
     a = sl_ensemble.RandomForestClassifier(n_estimators=5, random_state=0, max_bins=None).fit(X.astype(np.float32), y)
