@@ -703,3 +703,17 @@ def test_logistic_saga_sample_and_class_weight():
     ref = sk.LogisticRegression(class_weight="balanced", **kw).fit(X, y)
     ours = sl.LogisticRegression(class_weight="balanced", **kw).fit(X, y)
     assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+
+
+def test_sgd_float32_overflow_of_the_stored_coefficients_is_refused():
+    # found by the nightly fuzz: a growing learning rate (negative power_t) leaves float64
+    # weights finite whose float32 intercept is -inf; the fit refuses it, as for float64 overflow
+    from scratchlearn.linear_model import SGDRegressor as SlSGD
+
+    X, y = np.array([[0.00176405]], dtype=np.float32), np.array([0.00040016])
+    est = SlSGD(alpha=0.0, eta0=258.0, learning_rate="invscaling", power_t=-31.0,
+                penalty="elasticnet", max_iter=30, random_state=0, shuffle=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="overflow"):
+            est.fit(X, y)

@@ -147,9 +147,13 @@ class _BaseSGD(BaseEstimator):
         )
         n_iter = int(np.max(epochs))
         if ok:
-            # finite weights can still overflow the decision values of the training data
+            # finite weights can still overflow the decision values of the training data, or
+            # the float32 coefficients and intercept they are stored as for float32 X
             with np.errstate(over="ignore", invalid="ignore"):
-                ok = bool(np.isfinite(np.asarray(X @ np.asarray(W).T)).all())
+                Wt = np.asarray(W).astype(X.dtype) if X.dtype.kind == "f" else np.asarray(W)
+                bt = np.asarray(b).astype(Wt.dtype)
+                ok = bool(np.isfinite(Wt).all() and np.isfinite(bt).all()
+                          and np.isfinite(np.asarray(X @ Wt.T) + bt).all())
         if not ok:
             raise ValueError(
                 f"Floating-point under-/overflow occurred at epoch #{n_iter}. Scaling input data "
