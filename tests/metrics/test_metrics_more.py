@@ -443,3 +443,24 @@ def test_silhouette_symmetric_blocks(dtype):
                                               t) for t in (1, 2, 3)]
         assert_array_equal(sums[0], sums[1])
         assert_array_equal(sums[0], sums[2])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_silhouette_full_walk_many_clusters(dtype):
+    # with many clusters and many threads the symmetric walk's per-thread column sums would pass
+    # their 64 MiB budget (256 sums per sample, two blocks per thread), and the core walks the
+    # full distance matrix instead: the same sums as the symmetric walk, the same silhouette as
+    # scikit-learn's
+    from scratchlearn import _core
+    rng = np.random.default_rng(16)
+    n, d, k = 1100, 4, 300
+    labels = rng.integers(0, k, n)
+    labels[:k] = np.arange(k)
+    X = (rng.normal(size=(k, d))[labels] * 3 + rng.normal(size=(n, d))).astype(dtype)
+    codes = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    symmetric = _core.metrics.silhouette_sums(X, codes, k, _core.neighbors.Metric.euclidean, 2.0, 1)
+    full = _core.metrics.silhouette_sums(X, codes, k, _core.neighbors.Metric.euclidean, 2.0, 16)
+    assert_allclose(full, symmetric, rtol=tol, atol=tol)
+    assert_allclose(slm.silhouette_samples(X, labels), skm.silhouette_samples(X, labels),
+                    rtol=tol, atol=tol)
