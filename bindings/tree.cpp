@@ -156,6 +156,30 @@ py::array apply(const carray<T>& X, const py::array& left, const py::array& righ
     return out;
 }
 
+// The optional per-tree sample counts (n_trees × n, bootstrap multiplicities) of a mean-value
+// call and its outputs: the mean (n × stride) and, with counts, the number of trees used per row.
+struct MeanCall {
+    i32 counts;
+    const std::int32_t* pc = nullptr;
+    py::array_t<double> out;
+    py::array_t<std::int32_t> used;
+    std::int32_t* pu = nullptr;
+};
+
+MeanCall mean_call(const py::object& counts_in, index_t n_trees, index_t n, index_t stride) {
+    MeanCall c;
+    if (!counts_in.is_none()) {
+        c.counts = as_array<std::int32_t>(counts_in, 2, "counts");
+        if (c.counts.shape(0) != n_trees || c.counts.shape(1) != n)
+            throw std::invalid_argument("tree: counts must be n_trees x n_samples");
+        c.pc = c.counts.data();
+    }
+    c.out = py::array_t<double>({n, stride});
+    c.used = py::array_t<std::int32_t>(c.pc ? n : 0);
+    if (c.pc) c.pu = c.used.mutable_data();
+    return c;
+}
+
 template <class T>
 py::tuple mean_value(const carray<T>& X, const py::array& left, const py::array& right, const py::array& feature,
                      const py::array& threshold, const py::array& mgl, const py::array& value,
@@ -163,24 +187,14 @@ py::tuple mean_value(const carray<T>& X, const py::array& left, const py::array&
     check_ndim(X, 2, "X");
     ForestArgs a = forest_args(left, right, feature, threshold, mgl, value, offset);
     const index_t n = X.shape(0), d = X.shape(1);
-    i32 counts;
-    const std::int32_t* pc = nullptr;
-    if (!counts_in.is_none()) {
-        counts = as_array<std::int32_t>(counts_in, 2, "counts");
-        if (counts.shape(0) != a.f.n_trees || counts.shape(1) != n)
-            throw std::invalid_argument("tree: counts must be n_trees x n_samples");
-        pc = counts.data();
-    }
-    py::array_t<double> out({n, a.f.value_stride});
-    py::array_t<std::int32_t> used(pc ? n : 0);
+    MeanCall c = mean_call(counts_in, a.f.n_trees, n, a.f.value_stride);
     const T* px = X.data();
-    double* po = out.mutable_data();
-    std::int32_t* pu = pc ? used.mutable_data() : nullptr;
+    double* po = c.out.mutable_data();
     {
         py::gil_scoped_release release;
-        forest_mean_value<T>(a.f, px, n, d, pc, po, pu, n_threads);
+        forest_mean_value<T>(a.f, px, n, d, c.pc, po, c.pu, n_threads);
     }
-    return py::make_tuple(out, used);
+    return py::make_tuple(c.out, c.used);
 }
 
 // Packs the forest for evaluation (scratchlearn/tree.hpp, PackedForest): a dict of arrays the
@@ -245,24 +259,14 @@ py::tuple packed_mean(const carray<T>& X, const py::array& nodes, const py::arra
     check_ndim(X, 2, "X");
     PackedArgs a = packed_args(nodes, roots, leaf_node, leaf_value, n_features);
     const index_t n = X.shape(0), d = X.shape(1);
-    i32 counts;
-    const std::int32_t* pc = nullptr;
-    if (!counts_in.is_none()) {
-        counts = as_array<std::int32_t>(counts_in, 2, "counts");
-        if (counts.shape(0) != a.p.n_trees || counts.shape(1) != n)
-            throw std::invalid_argument("tree: counts must be n_trees x n_samples");
-        pc = counts.data();
-    }
-    py::array_t<double> out({n, a.p.value_stride});
-    py::array_t<std::int32_t> used(pc ? n : 0);
+    MeanCall c = mean_call(counts_in, a.p.n_trees, n, a.p.value_stride);
     const T* px = X.data();
-    double* po = out.mutable_data();
-    std::int32_t* pu = pc ? used.mutable_data() : nullptr;
+    double* po = c.out.mutable_data();
     {
         py::gil_scoped_release release;
-        packed_mean_value<T>(a.p, px, n, d, pc, po, pu, n_threads);
+        packed_mean_value<T>(a.p, px, n, d, c.pc, po, c.pu, n_threads);
     }
-    return py::make_tuple(out, used);
+    return py::make_tuple(c.out, c.used);
 }
 
 template <class T>
