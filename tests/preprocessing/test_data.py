@@ -118,7 +118,7 @@ def test_all_nan_column_and_copy(rng):
 
 
 def test_large_blocks_and_threads(rng):
-    # several row blocks of the moments pass and the quantile band path (n > 32768)
+    # several row blocks of the moments pass and the column band of the quantile selection
     X = _data(rng, n=40000, d=9, nan=0.02)
     for ours, ref in ((sl.StandardScaler, sk.StandardScaler), (sl.RobustScaler, sk.RobustScaler)):
         assert_allclose(ours().fit_transform(X), ref().fit_transform(X), rtol=1e-9, atol=1e-11)
@@ -132,10 +132,11 @@ def test_large_blocks_and_threads(rng):
     assert_array_equal(q1, np.nanpercentile(X, [10, 50, 90], axis=0))
 
 
-def test_quantile_band_fallback_on_adversarial_order():
+@pytest.mark.parametrize("n", [50000, 300000])
+def test_quantile_band_fallback_on_adversarial_order(n):
     # sorted columns, few distinct values, a periodic column: the band placement may miss and the
-    # exact fallback answers; the result is numpy's every time
-    n = 50000
+    # exact fallback answers; the result is numpy's every time (n = 300000 takes the row-sampled
+    # band over the whole array, n = 50000 the band of each gathered column)
     X = np.stack([np.arange(n, dtype=float), np.tile([0.0, 1.0, 2.0], n // 3 + 1)[:n],
                   np.where(np.arange(n) % 4096 == 2048, 1e9, 0.0), np.ones(n)], axis=1)
     for q in ([0.5], [0.25, 0.75], [0.0, 1.0]):
@@ -143,6 +144,33 @@ def test_quantile_band_fallback_on_adversarial_order():
                            np.percentile(X, np.array(q) * 100, axis=0))
     assert_array_equal(_core.preprocessing.quantiles(X, np.array([0.5]), None, True, 2)[0],
                        np.median(X, axis=0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1023, 1024, 1500, 4095, 4096, 9000])
+def test_quantile_column_band_sizes_and_orders(n, dtype):
+    # each gathered column from 1024 present values is selected through a sampled band (128
+    # samples below 4096 values, 256 from there): exact at the edges of those sizes, for random,
+    # sorted, reversed, duplicated, infinite and missing-laden columns, at ranks near both ends
+    rng = np.random.default_rng(n)
+    cols = [rng.standard_normal(n), np.arange(n, dtype=float), np.arange(n, dtype=float)[::-1],
+            rng.integers(0, 5, n).astype(float), np.where(rng.random(n) < 0.3, np.inf, rng.random(n)),
+            np.where(rng.random(n) < 0.3, -np.inf, rng.standard_normal(n)),
+            np.repeat(rng.standard_normal(n // 8 + 1), 8)[:n], np.sin(np.arange(n) * 0.01)]
+    X = np.stack(cols, axis=1).astype(dtype)
+    Xm = X.copy()
+    Xm[rng.random(X.shape) < 0.1] = np.nan
+    q = np.array([0.0, 0.001, 0.1, 0.5, 0.77, 0.999, 1.0])
+    finite = [0, 1, 2, 3, 6, 7]  # numpy's lerp turns an infinite end into NaN: compared by median only
+    for A in (X, Xm):
+        got = _core.preprocessing.quantiles(A, q, None, False, 2)
+        assert_array_equal(got[:, finite], np.nanquantile(A[:, finite].astype(np.float64), q, axis=0))
+        med = _core.preprocessing.quantiles(A, np.array([0.5]), None, True, 1)[0]
+        assert_array_equal(med, np.nanmedian(A, axis=0))
+    # a missing value marker other than NaN is skipped the same way
+    Xv = np.where(np.isnan(Xm), -7.0, Xm).astype(dtype)
+    assert_array_equal(_core.preprocessing.quantiles(Xv, np.array([0.5]), -7.0, True, 2)[0],
+                       np.nanmedian(Xm, axis=0))
 
 
 @pytest.mark.parametrize("norm", ["l1", "l2", "max"])

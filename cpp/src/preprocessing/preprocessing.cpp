@@ -187,18 +187,77 @@ inline index_t rank_of(double q, index_t m) {
     return std::min<index_t>(static_cast<index_t>(std::floor(q * static_cast<double>(m - 1))), m - 1);
 }
 
-// The q-quantile of the m values at v (reordered): the order statistics by nth_element.
+// The order statistics of rank r and r + 1 (b = a when r + 1 == m) of the m values at v, which
+// nth_element may reorder.
 template <class T>
-double select_quantile(T* v, index_t m, double q, bool midpoint_median) {
-    const index_t lo = rank_of(q, m);
-    std::nth_element(v, v + lo, v + m);
-    const T a = v[lo];
-    const T b = lo + 1 < m ? *std::min_element(v + lo + 1, v + m) : a;
+void nth_pair(T* v, index_t m, index_t r, T& a, T& b) {
+    std::nth_element(v, v + r, v + m);
+    a = v[r];
+    b = a;
+    if (r + 1 < m) {
+        b = v[r + 1];
+        for (index_t i = r + 2; i < m; ++i) b = v[i] < b ? v[i] : b;
+    }
+}
+
+constexpr index_t kBandMin = 1024;   // from this many values a column is selected through a band
+constexpr index_t kBandSample = 256;  // values sampled to place it (half that below 4096 values)
+
+// The order statistics of rank r and r + 1 of the m present values at v (left in place), for
+// large m through a band (Floyd and Rivest's idea): kBandSample evenly spaced values, sorted,
+// give two bounds lo <= x <= hi that hold both ranks with high probability (a margin of three
+// standard deviations of the sample rank); one branch-free pass counts the values below lo and
+// copies those inside [lo, hi] (about a fifth) to w, where nth_element finds the ranks. When
+// the ranks miss the band (unlikely, or adversarial data), the whole column is selected.
+template <class T>
+void select_pair(T* v, index_t m, index_t r, std::vector<T>& w, T& a, T& b) {
+    if (m < kBandMin) return nth_pair(v, m, r, a, b);
+    const index_t s = m >= 4096 ? kBandSample : kBandSample / 2;
+    T sample[kBandSample];
+    for (index_t t = 0; t < s; ++t) sample[t] = v[((2 * t + 1) * m) / (2 * s)];
+    std::sort(sample, sample + s);
+    const double q = static_cast<double>(r) / static_cast<double>(m - 1);
+    const double p = q * static_cast<double>(s - 1);
+    const double delta = 3.0 * std::sqrt(static_cast<double>(s) * std::max(q * (1 - q), 0.01)) + 2.0;
+    const index_t rl = static_cast<index_t>(std::floor(p - delta));
+    const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
+    const T lo = rl <= 0 ? -std::numeric_limits<T>::infinity() : sample[rl];
+    const T hi = rh >= s - 1 ? std::numeric_limits<T>::infinity() : sample[rh];
+    w.resize(static_cast<std::size_t>(m + 1));
+    T* wp = w.data();
+    index_t below = 0, nb = 0;
+    for (index_t i = 0; i < m; ++i) {
+        const T x = v[i];
+        below += x < lo;
+        wp[nb] = x;
+        nb += (x >= lo) & (x <= hi);
+    }
+    const index_t last = std::min(r + 1, m - 1);
+    if (r < below || last >= below + nb) return nth_pair(v, m, r, a, b);
+    nth_pair(wp, nb, r - below, a, b);
+    if (r + 1 >= m) b = a;
+}
+
+// The q-quantile of the m present values at v.
+template <class T>
+double select_quantile(T* v, index_t m, double q, bool midpoint_median, std::vector<T>& w) {
+    T a, b;
+    select_pair(v, m, rank_of(q, m), w, a, b);
     return interpolate<T>(a, b, m, q, midpoint_median);
 }
 
+constexpr index_t kAhead = 16;         // rows fetched ahead by the strided column passes
+
+inline void prefetch(const void* p) {
+#if defined(__GNUC__)
+    __builtin_prefetch(p, 0, 3);
+#else
+    (void)p;
+#endif
+}
+
 constexpr index_t kSample = 4096;       // rows sampled to place the selection band
-constexpr index_t kDirectRows = 32768;  // below this, every column is gathered and selected
+constexpr index_t kDirectRows = 262144; // below this, every column is gathered and selected
 
 }  // namespace
 
@@ -222,6 +281,8 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
 #pragma omp parallel num_threads(nt)
     {
         std::vector<T> full;                       // a gathered column (direct path, fallback)
+        std::vector<T> cols;                       // a group's gathered columns (direct path)
+        std::vector<T> work;                       // select_pair's band
         std::vector<std::vector<T>> band(static_cast<std::size_t>(kGroupCols * nq));
         std::vector<double> lo(kGroupCols * nq), hi(kGroupCols * nq);
         std::vector<index_t> below(kGroupCols * nq), fill_(kGroupCols * nq), cap(kGroupCols * nq);
@@ -233,20 +294,40 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                 auto gather = [&](index_t c) -> index_t {
                     full.resize(static_cast<std::size_t>(n));
                     index_t m = 0;
+                    const T* col = X + j0 + c;
                     for (index_t i = 0; i < n; ++i) {
-                        const T x = X[i * d + j0 + c];
+                        // rows are d apart: the hardware prefetcher stops at page ends, so
+                        // the first column of a group fetches its lines ahead itself
+                        if (c == 0) prefetch(col + std::min(i + kAhead, n - 1) * d);
+                        const T x = col[i * d];
                         if (present(static_cast<double>(x), has_missing, missing)) full[m++] = x;
                     }
                     return m;
                 };
-                auto direct = [&](index_t c) {
-                    const index_t m = gather(c);
+                auto select = [&](T* v, index_t m, index_t c) {
                     for (index_t k = 0; k < nq; ++k)
-                        out[k * d + j0 + c] = m ? select_quantile<T>(full.data(), m, qs[k], midpoint_median)
-                                                                                : kNaN;
+                        out[k * d + j0 + c] = m ? select_quantile<T>(v, m, qs[k], midpoint_median, work) : kNaN;
                 };
+                auto direct = [&](index_t c) { select(full.data(), gather(c), c); };
                 if (n <= kDirectRows) {
-                    for (index_t c = 0; c < gc; ++c) direct(c);
+                    // the group's columns gathered in one pass over its rows (a cache line each)
+                    cols.resize(static_cast<std::size_t>(gc * n + 1));
+                    index_t m[kGroupCols] = {0};
+                    const bool hm = has_missing;
+                    const double mv = missing;
+                    T* cp = cols.data();
+                    const T* base = X + j0;
+                    for (index_t i = 0; i < n; ++i) {
+                        const T* row = base + i * d;
+                        prefetch(base + std::min(i + kAhead, n - 1) * d);
+                        for (index_t c = 0; c < gc; ++c) {
+                            const T x = row[c];
+                            const double xv = static_cast<double>(x);
+                            cp[c * n + m[c]] = x;
+                            m[c] += (xv == xv) && !(hm && xv == mv);
+                        }
+                    }
+                    for (index_t c = 0; c < gc; ++c) select(cp + c * n, m[c], c);
                     return;
                 }
                 // 1. The sample: evenly spaced rows, present values, sorted per column.
@@ -255,6 +336,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                 for (index_t c = 0; c < gc; ++c) {
                     sample.clear();
                     for (index_t r = 0; r < kSample; ++r) {
+                        if (c == 0) prefetch(X + (std::min(r + kAhead, kSample - 1) * stride + stride / 2) * d + j0);
                         const T x = X[(r * stride + stride / 2) * d + j0 + c];
                         if (present(static_cast<double>(x), has_missing, missing)) sample.push_back(x);
                     }
@@ -319,6 +401,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     const T* base = X + j0;
                     for (index_t i = 0; i < nn; ++i) {
                         const T* row = base + i * dd;
+                        prefetch(base + std::min(i + kAhead, nn - 1) * dd);
                         for (index_t c = 0; c < ngc; ++c) {
                             const double xv = static_cast<double>(row[c]);
                             cnt[c] += (xv == xv) && !(hm && xv == mv);
