@@ -19,11 +19,24 @@ int kind_of(const typed<T>& a, int n_threads) {
     return nonfinite_kind<T>(p, n, n_threads);
 }
 
+template <class T>
+bool inf_of(const typed<T>& a, int n_threads) {
+    if ((a.flags() & (py::array::c_style | py::array::f_style)) == 0)
+        throw std::invalid_argument("any_infinite: the array must be contiguous");
+    const T* p = a.data();
+    const index_t n = static_cast<index_t>(a.size());
+    py::gil_scoped_release release;
+    return any_infinite<T>(p, n, n_threads);
+}
+
 }  // namespace
 
 void register_validation(py::module_& m) {
     auto f = family_module(m, "validation", "Input checks (cpp/src/validation.cpp).");
     def_float(f, "nonfinite_kind", &kind_of<float>, &kind_of<double>,
               "0 if every value is finite, 1 if some is NaN, 2 if some is infinite (and none NaN).",
+              py::arg("a").noconvert(), py::arg("n_threads"));
+    def_float(f, "any_infinite", &inf_of<float>, &inf_of<double>,
+              "Whether some value is +inf or -inf (NaN does not count).",
               py::arg("a").noconvert(), py::arg("n_threads"));
 }

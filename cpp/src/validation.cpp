@@ -43,6 +43,22 @@ bool any_nonfinite(const T* x, index_t n) {
     return (acc & (B::field + 1)) != 0;
 }
 
+// ±inf: the exponent field all ones and a zero fraction, i.e. the bits without the sign equal
+// the field shifted into place (compared, as integers, with the sign shifted out).
+template <class T>
+bool any_inf_block(const T* x, index_t n) {
+    using B = Bits<T>;
+    using U = typename B::U;
+    constexpr U inf2 = B::field << (B::shift + 1);
+    U acc = 0;
+    for (index_t i = 0; i < n; ++i) {
+        U u;
+        std::memcpy(&u, x + i, sizeof(U));
+        acc |= static_cast<U>((u << 1) == inf2);
+    }
+    return acc != 0;
+}
+
 }  // namespace
 
 template <class T>
@@ -63,6 +79,23 @@ int nonfinite_kind(const T* x, index_t n, int n_threads) {
     return 2;
 }
 
+template <class T>
+bool any_infinite(const T* x, index_t n, int n_threads) {
+    require(n >= 0, "any_infinite: negative size");
+    constexpr index_t kBlock = 1 << 16;
+    const index_t n_blocks = (n + kBlock - 1) / kBlock;
+    const int nt = threads_for(n_threads, n_blocks / 4);
+    unsigned bad = 0;
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad)
+    for (index_t b = 0; b < n_blocks; ++b) {
+        const index_t lo = b * kBlock, hi = std::min(n, lo + kBlock);
+        bad |= static_cast<unsigned>(any_inf_block(x + lo, hi - lo));
+    }
+    return bad != 0;
+}
+
+template bool any_infinite<float>(const float*, index_t, int);
+template bool any_infinite<double>(const double*, index_t, int);
 template int nonfinite_kind<float>(const float*, index_t, int);
 template int nonfinite_kind<double>(const double*, index_t, int);
 

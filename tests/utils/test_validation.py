@@ -158,3 +158,33 @@ def test_large_arrays_checked_in_the_core(dtype, order):
         _core.validation.nonfinite_kind(Z, 2)
     with pytest.raises(ValueError, match="float32 or float64"):
         _core.validation.nonfinite_kind(np.zeros(10, dtype=np.int64), 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_infinity_check_where_nan_is_allowed(dtype, order):
+    # the imputers' check: NaN (a missing value) passes, +inf / -inf anywhere fail, in the core's
+    # pass for large data and numpy's for small, through assert_no_infinity and the core function
+    from scratchlearn import _core
+    from scratchlearn.utils.validation import assert_no_infinity
+
+    rng = np.random.RandomState(1)
+    for shape in [(700, 300), (20, 7)]:
+        X = np.asarray(rng.randn(*shape), dtype=dtype, order=order)
+        X[rng.rand(*shape) < 0.1] = np.nan
+        X[0, 0] = np.finfo(dtype).max  # huge but finite
+        assert_no_infinity(X)
+        if X.size >= 1 << 16:
+            assert not _core.validation.any_infinite(X, 2)
+        for where in [(0, 1), (shape[0] // 2, shape[1] // 2), (shape[0] - 1, shape[1] - 1)]:
+            for v in (np.inf, -np.inf):
+                Y = X.copy(order=order)
+                Y[where] = v
+                with pytest.raises(ValueError, match="Input X contains infinity"):
+                    assert_no_infinity(Y)
+                if Y.size >= 1 << 16:
+                    assert _core.validation.any_infinite(Y, 1) and _core.validation.any_infinite(Y, 2)
+    with pytest.raises(ValueError, match="must be contiguous"):
+        _core.validation.any_infinite(np.zeros((10, 10), dtype=dtype)[:, ::2], 2)
+    with pytest.raises(ValueError, match="float32 or float64"):
+        _core.validation.any_infinite(np.zeros(10, dtype=np.int64), 2)

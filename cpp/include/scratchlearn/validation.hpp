@@ -12,4 +12,9 @@ using index_t = std::ptrdiff_t;
 template <class T>
 int nonfinite_kind(const T* x, index_t n, int n_threads);
 
+// Whether some of the n values at x is +inf or -inf (NaN is not): for inputs where NaN marks a
+// missing value and only infinity is an error. One vectorised pass, split as above.
+template <class T>
+bool any_infinite(const T* x, index_t n, int n_threads);
+
 }  // namespace scratchlearn

@@ -22,7 +22,7 @@ import numpy as np
 from .. import _core
 from ..base import BaseEstimator, TransformerMixin, _input_feature_names
 from ..utils._param_validation import StrOptions
-from ..utils.validation import _is_dataframe, check_is_fitted, validate_data
+from ..utils.validation import _is_dataframe, assert_no_infinity, check_is_fitted, validate_data
 
 __all__ = ["SimpleImputer", "MissingIndicator"]
 
@@ -74,8 +74,7 @@ def _validate_input(est, X, *, reset, numeric):
             ) from None
     if X.dtype.kind == "f":
         if allow_nan:
-            if np.isinf(X).any():
-                raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
+            assert_no_infinity(X, "X", est._n_threads())
         elif not np.isfinite(X).all():
             which = "NaN" if np.isnan(X).any() else "infinity or a value too large for " + repr(X.dtype)
             raise ValueError(f"Input X contains {which}.")

@@ -107,6 +107,21 @@ def _assert_finite(X, input_name, threads=None):
         )
 
 
+def assert_no_infinity(X, input_name="X", threads=None):
+    """ValueError if float X holds +inf or -inf; NaN is allowed (it marks a missing value)."""
+    if X.dtype.kind != "f":
+        return
+    if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
+            and (X.flags.c_contiguous or X.flags.f_contiguous)):
+        from .. import _core
+
+        bad = _core.validation.any_infinite(X, threads if threads is not None else n_threads(None))
+    else:
+        bad = bool(np.isinf(X).any())
+    if bad:
+        raise ValueError(f"Input {input_name} contains infinity or a value too large for {X.dtype!r}.")
+
+
 def assert_finite_through(results, X, input_name="X"):
     """The NaN/infinity check of X, done through the results of a core pass over all of X.
 
