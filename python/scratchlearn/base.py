@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import weakref
 from collections import defaultdict
 
 import numpy as np
@@ -80,6 +81,9 @@ def _is_default(value, default):
         return False
 
 
+_PARAM_NAMES = weakref.WeakKeyDictionary()  # __init__ function -> its sorted parameter names
+
+
 class BaseEstimator:
     """Base class: parameters from the ``__init__`` signature, cloning and a readable repr."""
 
@@ -88,6 +92,16 @@ class BaseEstimator:
         init = cls.__init__
         if init is object.__init__:
             return []
+        # inspect.signature costs tens of microseconds and a search asks it for every clone and
+        # every get_params; the answer depends only on the __init__ function, so it is kept per
+        # function (a class whose __init__ is replaced gets its new names)
+        names = _PARAM_NAMES.get(init)
+        if names is None:
+            names = _PARAM_NAMES[init] = tuple(cls._read_param_names(init))
+        return list(names)
+
+    @classmethod
+    def _read_param_names(cls, init):
         sig = inspect.signature(init)
         names = []
         for p in sig.parameters.values():
