@@ -142,7 +142,8 @@ def workloads(quick: bool) -> list[Workload]:
         name=f"standardscaler_fit_transform_{n}x{d}_f32", family="preprocessing",
         description=f"StandardScaler fit_transform {n}x{d} float32", setup=_dense(n, d, dtype=np.float32),
         ours=_scaler("ours"), peer=_scaler("peer"), score=_mean_abs, metric="mean|z|"))
-    med_shapes = [(20_000, 20), (5_000, 100)] if quick else [(1_000_000, 50), (200_000, 200), (2_000_000, 5)]
+    med_shapes = ([(20_000, 20), (5_000, 100), (2_000, 500), (50_000, 40)] if quick else
+                  [(1_000_000, 50), (200_000, 200), (2_000_000, 5), (100_000, 50), (10_000, 300)])
     for n, d in med_shapes:
         out.append(Workload(
             name=f"simpleimputer_median_{n}x{d}", family="preprocessing",
