@@ -158,6 +158,10 @@ public:
     // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
     virtual void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
                        double* out) = 0;
+    // G[r] += Σ_c coef[c]·Q(vi[r], vj[c]) for r < ni, Q's values as the cache holds them (float):
+    // the gradient reconstruction. Here through blocks of `block`.
+    virtual void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
+                              const double* coef, double* G);
 
 protected:
     PassPool* pool_ = nullptr;
@@ -226,6 +230,8 @@ public:
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+    void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj, const double* coef,
+                      double* G) override;
 
 private:
     const Kernel<T>& K_;
