@@ -272,7 +272,7 @@ SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, l
 }
 
 template <class T>
-const float* SharedRows<T>::row(index_t a) {
+const float* SharedRows<T>::row(index_t a, PassPool* pool) {
     std::int64_t s = slot_[a].load(std::memory_order_acquire);
     if (s >= 0) return data_.get() + std::size_t(s) * std::size_t(l_);
     if (s != kEmpty || XT_.empty()) return nullptr;
@@ -283,7 +283,7 @@ const float* SharedRows<T>::row(index_t a) {
         return nullptr;
     }
     float* dst = data_.get() + std::size_t(r) * std::size_t(l_);
-    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1, pool);
     slot_[a].store(r, std::memory_order_release);
     return dst;
 }
@@ -319,7 +319,7 @@ template <class T>
 const float* SvcQ<T>::get_Q(index_t i, index_t len) {
     index_t filled;
     float* row = cache_.get(i, len, &filled);
-    const float* src = filled < len && shared_ ? shared_->row(pos_[i]) : nullptr;
+    const float* src = filled < len && shared_ ? shared_->row(pos_[i], pool_) : nullptr;
     if (src) {
         // A row of the whole problem: a gather (y_i y_k K is exact in float).
         const float yi = float(y_[i]);

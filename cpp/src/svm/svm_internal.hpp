@@ -178,8 +178,8 @@ class SharedRows {
 public:
     SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows);
     index_t size() const { return l_; }
-    // The row of position a (nullptr: the caller computes it).
-    const float* row(index_t a);
+    // The row of position a (nullptr: the caller computes it); pool: helpers for computing it.
+    const float* row(index_t a, PassPool* pool = nullptr);
     // The row of position a into dst (l values), stored or not.
     void compute(index_t a, float* dst) const;
 
