@@ -96,7 +96,14 @@ void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
     done_.store(0, std::memory_order_relaxed);
     ticket_.store(pass_ << 32, std::memory_order_release);
     work(pass_);
-    while (done_.load(std::memory_order_acquire) < n_chunks) SL_SVM_PAUSE();
+    // A helper's chunk takes microseconds; a longer wait means the helper lost its core (a busy
+    // machine), so after a short spin the core is offered back between looks.
+    for (int spins = 0; done_.load(std::memory_order_acquire) < n_chunks;) {
+        if (++spins < 4000)
+            SL_SVM_PAUSE();
+        else
+            std::this_thread::yield();
+    }
 }
 
 void QMatrix::add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
