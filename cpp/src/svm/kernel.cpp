@@ -121,23 +121,27 @@ void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t 
     }
     // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows.
     const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 22) / std::max<index_t>(na, 1)));
-    std::vector<T> A(na * d), B(std::min(cb, nb) * d), C(na * std::min(cb, nb)), qb;
+    // Uninitialised buffers (each is written before it is read): no zero-fill of megabytes per call.
+    std::unique_ptr<T[]> A(new T[std::size_t(na) * std::size_t(d)]),
+        B(new T[std::size_t(std::min(cb, nb)) * std::size_t(d)]),
+        C(new T[std::size_t(na) * std::size_t(std::min(cb, nb))]);
+    std::vector<T> qb;
     if (kp.kernel == SvmKernel::rbf) {
         qb.resize(nb);
         for (index_t c = 0; c < nb; ++c) qb[c] = T(sq[ib[c]]);
     } else {
         qb.assign(nb, T(0));
     }
-    gather_rows(X, d, ia, na, A.data());
+    gather_rows(X, d, ia, na, A.get());
     for (index_t c0 = 0; c0 < nb; c0 += cb) {
         const index_t w = std::min(cb, nb - c0);
-        gather_rows(X, d, ib + c0, w, B.data());
-        gemm<T>(false, true, na, w, d, T(1), A.data(), d, B.data(), d, T(0), C.data(), w, n_threads);
+        gather_rows(X, d, ib + c0, w, B.get());
+        gemm<T>(false, true, na, w, d, T(1), A.get(), d, B.get(), d, T(0), C.get(), w, n_threads);
         const int nt = threads_for(n_threads, na);
         const auto fd = kernel_table::kernels<T>().svm.from_dots;
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (index_t r = 0; r < na; ++r) {
-            T* c = C.data() + r * w;
+            T* c = C.get() + r * w;
             fd(c, w, sq.empty() ? 0.0 : sq[ia[r]], qb.data() + c0, &rp);
             double* o = out + r * nb + c0;
             for (index_t k = 0; k < w; ++k) o[k] = double(c[k]);
@@ -268,7 +272,7 @@ SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, l
 }
 
 template <class T>
-const float* SharedRows<T>::row(index_t a) {
+const float* SharedRows<T>::row(index_t a, PassPool* pool) {
     std::int64_t s = slot_[a].load(std::memory_order_acquire);
     if (s >= 0) return data_.get() + std::size_t(s) * std::size_t(l_);
     if (s != kEmpty || XT_.empty()) return nullptr;
@@ -279,7 +283,7 @@ const float* SharedRows<T>::row(index_t a) {
         return nullptr;
     }
     float* dst = data_.get() + std::size_t(r) * std::size_t(l_);
-    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
+    K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1, pool);
     slot_[a].store(r, std::memory_order_release);
     return dst;
 }
@@ -315,7 +319,7 @@ template <class T>
 const float* SvcQ<T>::get_Q(index_t i, index_t len) {
     index_t filled;
     float* row = cache_.get(i, len, &filled);
-    const float* src = filled < len && shared_ ? shared_->row(pos_[i]) : nullptr;
+    const float* src = filled < len && shared_ ? shared_->row(pos_[i], pool_) : nullptr;
     if (src) {
         // A row of the whole problem: a gather (y_i y_k K is exact in float).
         const float yi = float(y_[i]);
@@ -432,6 +436,51 @@ void SvrQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
     K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
     for (index_t r = 0; r < ni; ++r)
         for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(sign_[vi[r]] * sign_[vj[c]]);
+}
+
+template <class T>
+void SvrQ<T>::add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
+                           const double* coef, double* G) {
+    // α_k and α*_k share data row k, and Q = s_r s_c K: the products are s_r Σ_k c_k K(r, k) over
+    // the distinct data rows k of the columns (c_k = Σ coef·s over the columns of row k), each
+    // distinct data row of vi computed once.
+    const index_t l = index_t(ids_.size());
+    std::vector<index_t> slot(l, -1), ra(ni), a, b;
+    std::vector<double> cb;
+    for (index_t c = 0; c < nj; ++c) {
+        const index_t k = index_[vj[c]];
+        if (slot[k] < 0) {
+            slot[k] = index_t(b.size());
+            b.push_back(ids_[k]);
+            cb.push_back(0.0);
+        }
+        cb[slot[k]] += coef[c] * double(sign_[vj[c]]);
+    }
+    std::fill(slot.begin(), slot.end(), index_t(-1));
+    for (index_t r = 0; r < ni; ++r) {
+        const index_t k = index_[vi[r]];
+        if (slot[k] < 0) {
+            slot[k] = index_t(a.size());
+            a.push_back(ids_[k]);
+        }
+        ra[r] = slot[k];
+    }
+    const index_t na = index_t(a.size()), nb = index_t(b.size());
+    if (na == 0 || nb == 0) return;
+    std::vector<double> h(na);
+    const index_t chunk = std::max<index_t>(1, std::min<index_t>(na, (index_t(1) << 21) / nb));
+    std::unique_ptr<double[]> B(new double[std::size_t(chunk) * std::size_t(nb)]);
+    for (index_t r0 = 0; r0 < na; r0 += chunk) {
+        const index_t nr = std::min(chunk, na - r0);
+        K_.block(a.data() + r0, nr, b.data(), nb, B.get(), n_threads_);
+        for (index_t r = 0; r < nr; ++r) {
+            const double* br = B.get() + std::size_t(r) * std::size_t(nb);
+            double s = 0;
+            for (index_t c = 0; c < nb; ++c) s += cb[c] * double(float(br[c]));
+            h[r0 + r] = s;
+        }
+    }
+    for (index_t r = 0; r < ni; ++r) G[r] += double(sign_[vi[r]]) * h[ra[r]];
 }
 
 template class SvcQ<float>;

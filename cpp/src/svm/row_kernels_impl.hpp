@@ -90,6 +90,73 @@ inline void finish(double* buf, index_t m, const SvmRowParams& p) {
     }
 }
 
+// acc[u] (u in [u0, u1)) = Σ_t (XT[t][c0 + u] − xa[t])² (rbf) or Σ_t XT[t][c0 + u]·xa[t], the
+// features in order. Blocks of kRegs points keep their sums in registers across the features (one
+// load per vector of points and feature, no accumulator traffic through memory); the same sums in
+// the same order as the plain loop, so every path gives the same bits.
+template <class T, bool Rbf>
+inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0, index_t m, T* acc) {
+    constexpr index_t kRegs = 256 / sizeof(T);  // 32 doubles, 64 floats: four AVX-512 registers
+    index_t u0 = 0;
+    for (; u0 + kRegs <= m; u0 += kRegs) {
+        T a[kRegs];
+        {
+            const T* r = XT + c0 + u0;
+            const T x = xa[0];
+#pragma omp simd
+            for (index_t u = 0; u < kRegs; ++u) {
+                if (Rbf) {
+                    const T df = r[u] - x;
+                    a[u] = df * df;
+                } else {
+                    a[u] = r[u] * x;
+                }
+            }
+        }
+        for (index_t t = 1; t < d; ++t) {
+            const T* r = XT + t * ld + c0 + u0;
+            const T x = xa[t];
+#pragma omp simd
+            for (index_t u = 0; u < kRegs; ++u) {
+                if (Rbf) {
+                    const T df = r[u] - x;
+                    a[u] += df * df;
+                } else {
+                    a[u] += r[u] * x;
+                }
+            }
+        }
+        for (index_t u = 0; u < kRegs; ++u) acc[u0 + u] = a[u];
+    }
+    if (u0 == m) return;
+    {
+        const T* r = XT + c0;
+        const T x = xa[0];
+#pragma omp simd
+        for (index_t u = u0; u < m; ++u) {
+            if (Rbf) {
+                const T df = r[u] - x;
+                acc[u] = df * df;
+            } else {
+                acc[u] = r[u] * x;
+            }
+        }
+    }
+    for (index_t t = 1; t < d; ++t) {
+        const T* r = XT + t * ld + c0;
+        const T x = xa[t];
+#pragma omp simd
+        for (index_t u = u0; u < m; ++u) {
+            if (Rbf) {
+                const T df = r[u] - x;
+                acc[u] += df * df;
+            } else {
+                acc[u] += r[u] * x;
+            }
+        }
+    }
+}
+
 template <class T>
 void row(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1,
          const SvmRowParams* pp, const std::int8_t* s, double sa, float* out) {
@@ -99,39 +166,11 @@ void row(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1
     for (index_t c0 = k0; c0 < k1; c0 += kChunk) {
         const index_t m = k1 - c0 < kChunk ? k1 - c0 : kChunk;
         if (p.kind == 2) {
-            {
-                const T* r = XT + c0;
-                const T x = xa[0];
-#pragma omp simd
-                for (index_t u = 0; u < m; ++u) {
-                    const T df = r[u] - x;
-                    acc[u] = df * df;
-                }
-            }
-            for (index_t t = 1; t < d; ++t) {
-                const T* r = XT + t * ld + c0;
-                const T x = xa[t];
-#pragma omp simd
-                for (index_t u = 0; u < m; ++u) {
-                    const T df = r[u] - x;
-                    acc[u] += df * df;
-                }
-            }
+            row_sums<T, true>(XT, ld, d, xa, c0, m, acc);
             const double g = -p.gamma;
             for (index_t u = 0; u < m; ++u) buf[u] = g * double(acc[u]);
         } else {
-            {
-                const T* r = XT + c0;
-                const T x = xa[0];
-#pragma omp simd
-                for (index_t u = 0; u < m; ++u) acc[u] = r[u] * x;
-            }
-            for (index_t t = 1; t < d; ++t) {
-                const T* r = XT + t * ld + c0;
-                const T x = xa[t];
-#pragma omp simd
-                for (index_t u = 0; u < m; ++u) acc[u] += r[u] * x;
-            }
+            row_sums<T, false>(XT, ld, d, xa, c0, m, acc);
             for (index_t u = 0; u < m; ++u) buf[u] = double(acc[u]);
         }
         finish(buf, m, p);

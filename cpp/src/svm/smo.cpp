@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -95,7 +96,31 @@ void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
     done_.store(0, std::memory_order_relaxed);
     ticket_.store(pass_ << 32, std::memory_order_release);
     work(pass_);
-    while (done_.load(std::memory_order_acquire) < n_chunks) SL_SVM_PAUSE();
+    // A helper's chunk takes microseconds; a longer wait means the helper lost its core (a busy
+    // machine), so after a short spin the core is offered back between looks.
+    for (int spins = 0; done_.load(std::memory_order_acquire) < n_chunks;) {
+        if (++spins < 4000)
+            SL_SVM_PAUSE();
+        else
+            std::this_thread::yield();
+    }
+}
+
+void QMatrix::add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
+                           const double* coef, double* G) {
+    if (ni <= 0 || nj <= 0) return;
+    const index_t chunk = std::max<index_t>(1, std::min<index_t>(ni, (index_t(1) << 21) / nj));
+    std::unique_ptr<double[]> B(new double[std::size_t(chunk) * std::size_t(nj)]);
+    for (index_t r0 = 0; r0 < ni; r0 += chunk) {
+        const index_t nr = std::min(chunk, ni - r0);
+        block(vi + r0, nr, vj, nj, B.get());
+        for (index_t r = 0; r < nr; ++r) {
+            double s = 0;
+            const double* b = B.get() + std::size_t(r) * std::size_t(nj);
+            for (index_t c = 0; c < nj; ++c) s += coef[c] * double(float(b[c]));
+            G[r0 + r] += s;
+        }
+    }
 }
 
 namespace {
@@ -231,20 +256,11 @@ private:
             if (status_[j] == kFree) fr.push_back(j);
         if (fr.empty()) return;
         const index_t nf = index_t(fr.size());
-        const index_t chunk = std::max<index_t>(1, std::min<index_t>(l_ - active_size_, (index_t(1) << 21) / nf));
-        std::vector<index_t> rows(chunk);
-        std::vector<double> B(chunk * nf);
-        for (index_t r0 = active_size_; r0 < l_; r0 += chunk) {
-            const index_t nr = std::min(chunk, l_ - r0);
-            for (index_t r = 0; r < nr; ++r) rows[r] = r0 + r;
-            Q_.block(rows.data(), nr, fr.data(), nf, B.data());
-            for (index_t r = 0; r < nr; ++r) {
-                double s = 0;
-                const double* b = B.data() + r * nf;
-                for (index_t c = 0; c < nf; ++c) s += alpha_[fr[c]] * double(float(b[c]));
-                G_[r0 + r] += s;
-            }
-        }
+        std::vector<index_t> rows(l_ - active_size_);
+        std::vector<double> coef(nf);
+        for (index_t r = 0; r < l_ - active_size_; ++r) rows[r] = active_size_ + r;
+        for (index_t c = 0; c < nf; ++c) coef[c] = alpha_[fr[c]];
+        Q_.add_products(rows.data(), l_ - active_size_, fr.data(), nf, coef.data(), G_.data() + active_size_);
     }
 
     // Working set selection; returns true when the (active) problem is optimal.

@@ -158,6 +158,10 @@ public:
     // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
     virtual void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
                        double* out) = 0;
+    // G[r] += Σ_c coef[c]·Q(vi[r], vj[c]) for r < ni, Q's values as the cache holds them (float):
+    // the gradient reconstruction. Here through blocks of `block`.
+    virtual void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj,
+                              const double* coef, double* G);
 
 protected:
     PassPool* pool_ = nullptr;
@@ -174,8 +178,8 @@ class SharedRows {
 public:
     SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows);
     index_t size() const { return l_; }
-    // The row of position a (nullptr: the caller computes it).
-    const float* row(index_t a);
+    // The row of position a (nullptr: the caller computes it); pool: helpers for computing it.
+    const float* row(index_t a, PassPool* pool = nullptr);
     // The row of position a into dst (l values), stored or not.
     void compute(index_t a, float* dst) const;
 
@@ -226,6 +230,8 @@ public:
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+    void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj, const double* coef,
+                      double* G) override;
 
 private:
     const Kernel<T>& K_;

@@ -293,9 +293,16 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
         shared = std::make_unique<svm_detail::SharedRows<T>>(K, pb.ids, cap);
     }
     if (full) {
+        // The whole problem's solver reads its rows from the shared store too: the rows it
+        // computes (most of them the support vectors') are then there for the folds.
+        std::vector<index_t> ident;
+        if (shared) {
+            ident.resize(l);
+            std::iota(ident.begin(), ident.end(), index_t(0));
+        }
         auto solve_full = [&](int nt) {
-            *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, nullptr, nullptr, nullptr,
-                                     prm.type == SvmType::c_svc ? &gfull : nullptr);
+            *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, shared.get(), shared ? &ident : nullptr,
+                                     nullptr, prm.type == SvmType::c_svc ? &gfull : nullptr);
         };
         solve_full(n_threads);
         if (prm.type == SvmType::c_svc) {
