@@ -508,6 +508,16 @@ public:
             }
             fst_ = sh.cls ? sh.C + 2 : 3;
             fhist_.assign(static_cast<size_t>(256 * fst_), 0.0);
+            fixed_ = 0;
+            if (sh.cls && sh.C == 2 && sh.opt.criterion == Criterion::gini) fixed_ = 2;
+            if (!sh.cls && sh.opt.criterion == Criterion::squared_error) fixed_ = 1;
+            // every weight a whole number and their total below 2^31: weights and counts packed
+            // into one exact 64-bit integer per bin (eval_hist_packed)
+            packed_ = fixed_ != 0 && integral_weights_ && w_total_ < 2147483648.0;
+            if (packed_) {
+                phist_.assign(512, 0);
+                shist_.assign(256, 0.0);
+            }
         }
         const index_t ms = sh.ms;
         tot_.assign(ms, 0.0);
@@ -553,6 +563,10 @@ private:
     // between uses (only the touched bins are cleared)
     bool fast_ = false;
     int fst_ = 0;
+    int fixed_ = 0;  // 2: binary gini, 1: squared error (eval_hist_fixed), 0: eval_hist_fast
+    bool packed_ = false;  // eval_hist_packed in place of eval_hist_fixed
+    std::vector<std::uint64_t> phist_;
+    std::vector<double> shist_;
     std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
     index_t cur_nl_ = 0;  // the split being applied: how many samples go left
     // absolute error: scratch of ae_pass (order, ranks, sorted targets, Fenwick sums) and the
@@ -1284,7 +1298,245 @@ private:
             while (m) {
                 const int b = q * 64 + __builtin_ctzll(m);
                 m &= m - 1;
-                std::fill(H + b * st, H + (b + 1) * st, 0.0);
+                double* h = H + b * st;
+                for (int k = 0; k < st; ++k) h[k] = 0.0;
+            }
+        }
+        return best;
+    }
+
+    // The two commonest cases of the fast path with the statistics' layout fixed at compile time
+    // and the running sums in registers: binary gini (KIND 2: per bin the weights of class 0 and
+    // class 1 and the count; a side's weight is the sum of its two class weights) and squared error
+    // (KIND 1: per bin the weight, the weighted target sum and the count). The proxy is
+    // num / den with den = wl wr, compared by cross-multiplication (gini's minus the node weight),
+    // the candidates and thresholds those of eval_hist_fast.
+    template <int KIND>
+    Choice eval_hist_fixed(int f, bool& constant) {
+        constexpr int ST = 3;
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        double* H = fhist_.data();
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        for (index_t p = 0; p < cnt; ++p) {
+            const int b = code[ids[p]];
+            double* h = H + b * ST;
+            if (KIND == 2) {
+                h[static_cast<int>(yv[p])] += w[p];
+            } else {
+                h[0] += w[p];
+                h[1] += w[p] * yv[p];
+            }
+            h[2] += 1.0;
+            occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                bins[nb++] = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+            }
+        }
+        const double* hm = H + 255 * ST;
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        const double nmiss = has_miss ? hm[2] : 0.0;
+        constant = nb == 0 || (nb == 1 && nmiss == 0.0);
+        if (!constant) {
+            const double msl = static_cast<double>(sh_.opt.min_samples_leaf);
+            const double mwl = mwl_;
+            const double wt = wn_, cntd = static_cast<double>(cnt);
+            const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
+            const int passes = nmiss > 0.0 ? 2 : 1;
+            const std::vector<double>& edges = sh_.edges[f];
+            double best_num = -1.0, best_den = 1.0;
+            int best_q = -1, best_pass = 0;
+            double best_nl = 0.0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                // a = class-0 weight or side weight, c = class-1 weight or weighted target sum
+                double a = go_left ? hm[0] : 0.0, c = go_left ? hm[1] : 0.0, nl = go_left ? nmiss : 0.0;
+                // the last bin is a candidate only with every missing value going right
+                const int nq = (!go_left && nmiss > 0.0) ? nb : nb - 1;
+                for (int q = 0; q < nq; ++q) {
+                    const double* h = H + bins[q] * ST;
+                    a += h[0];
+                    c += h[1];
+                    nl += h[2];
+                    if (nl < msl || cntd - nl < msl) continue;
+                    double wl, wr, num;
+                    if (KIND == 2) {
+                        wl = a + c;
+                        wr = wt - wl;
+                        const double r0 = t0 - a, r1 = t1 - c;
+                        num = (a * a + c * c) * wr + (r0 * r0 + r1 * r1) * wl;
+                    } else {
+                        wl = a;
+                        wr = wt - wl;
+                        const double r = t0 - c;
+                        num = c * c * wr + r * r * wl;
+                    }
+                    if (wl < mwl || wr < mwl) continue;
+                    const double den = wl * wr;
+                    if (!(num * best_den > best_num * den)) continue;
+                    best_num = num;
+                    best_den = den;
+                    best_q = q;
+                    best_pass = pass;
+                    best_nl = nl;
+                }
+            }
+            if (best_q >= 0) {
+                const int b = bins[best_q];
+                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
+                const bool go_left = best_pass == 1;
+                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
+                           best_q == nb - 1 ? kInf : edges[b], nmiss == 0.0 ? n_left > n_right : go_left, 0, b);
+            }
+        }
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                double* h = H + (q * 64 + __builtin_ctzll(m)) * ST;
+                m &= m - 1;
+                h[0] = 0.0;
+                h[1] = 0.0;
+                h[2] = 0.0;
+            }
+        }
+        return best;
+    }
+
+    // eval_hist_fixed with integral weights whose total is below 2^31: a sample adds
+    // (weight << 32) | 1 to one 64-bit integer of its bin (binary gini: the slot of its class;
+    // squared error: the weight-and-count slot, next to a double for the weighted target sum), one
+    // update in place of two or three; the running sums are exact integers, so the candidates and
+    // their proxies are those of eval_hist_fixed bit for bit.
+    template <int KIND>
+    Choice eval_hist_packed(int f, bool& constant) {
+        constexpr std::uint64_t LOW = 0xffffffffu;
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        std::uint64_t* P = phist_.data();  // binary gini: 2 per bin; squared error: 1 per bin
+        double* S = shist_.data();         // squared error: the weighted target sum per bin
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        for (index_t p = 0; p < cnt; ++p) {
+            const int b = code[ids[p]];
+            const std::uint64_t pk = (static_cast<std::uint64_t>(static_cast<std::int64_t>(w[p])) << 32) | 1u;
+            if (KIND == 2) {
+                P[2 * b + static_cast<int>(yv[p])] += pk;
+            } else {
+                P[b] += pk;
+                S[b] += w[p] * yv[p];
+            }
+            occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                bins[nb++] = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+            }
+        }
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        // the missing bin's two sums
+        std::uint64_t ma = 0, mc = 0;
+        double ms = 0.0;
+        if (has_miss) {
+            if (KIND == 2) {
+                ma = P[2 * 255];
+                mc = P[2 * 255 + 1];
+            } else {
+                ma = P[255];
+                ms = S[255];
+            }
+        }
+        const std::uint64_t nmiss = (ma & LOW) + (mc & LOW);
+        constant = nb == 0 || (nb == 1 && nmiss == 0);
+        if (!constant) {
+            const std::uint64_t msl = static_cast<std::uint64_t>(sh_.opt.min_samples_leaf);
+            const double mwl = mwl_;
+            const double wt = wn_;
+            const std::uint64_t ucnt = static_cast<std::uint64_t>(cnt);
+            const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
+            const int passes = nmiss > 0 ? 2 : 1;
+            double best_num = -1.0, best_den = 1.0;
+            int best_q = -1, best_pass = 0;
+            std::uint64_t best_nl = 0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                std::uint64_t A = go_left ? ma : 0, Cc = go_left ? mc : 0;
+                double sl = go_left ? ms : 0.0;
+                const int nq = (!go_left && nmiss > 0) ? nb : nb - 1;
+                for (int q = 0; q < nq; ++q) {
+                    const int b = bins[q];
+                    std::uint64_t nl;
+                    double wl, wr, num;
+                    if (KIND == 2) {
+                        A += P[2 * b];
+                        Cc += P[2 * b + 1];
+                        nl = (A & LOW) + (Cc & LOW);
+                        if (nl < msl || ucnt - nl < msl) continue;
+                        const double a = static_cast<double>(static_cast<std::int64_t>(A >> 32)),
+                                     c = static_cast<double>(static_cast<std::int64_t>(Cc >> 32));
+                        wl = a + c;
+                        wr = wt - wl;
+                        const double r0 = t0 - a, r1 = t1 - c;
+                        num = (a * a + c * c) * wr + (r0 * r0 + r1 * r1) * wl;
+                    } else {
+                        A += P[b];
+                        sl += S[b];
+                        nl = A & LOW;
+                        if (nl < msl || ucnt - nl < msl) continue;
+                        wl = static_cast<double>(static_cast<std::int64_t>(A >> 32));
+                        wr = wt - wl;
+                        const double r = t0 - sl;
+                        num = sl * sl * wr + r * r * wl;
+                    }
+                    if (wl < mwl || wr < mwl) continue;
+                    const double den = wl * wr;
+                    if (!(num * best_den > best_num * den)) continue;
+                    best_num = num;
+                    best_den = den;
+                    best_q = q;
+                    best_pass = pass;
+                    best_nl = nl;
+                }
+            }
+            if (best_q >= 0) {
+                const int b = bins[best_q];
+                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
+                const bool go_left = best_pass == 1;
+                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
+                           best_q == nb - 1 ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left,
+                           0, b);
+            }
+        }
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                if (KIND == 2) {
+                    P[2 * b] = 0;
+                    P[2 * b + 1] = 0;
+                } else {
+                    P[b] = 0;
+                    S[b] = 0.0;
+                }
             }
         }
         return best;
@@ -1292,6 +1544,12 @@ private:
 
     Choice eval(int f, double lower, double upper, bool& constant) {
         if (sh_.presorted) return eval_sorted(f, lower, upper, L_, miss_, constant);
+        if (fixed_ != 0 && packed_) {
+            if (fixed_ == 2) return eval_hist_packed<2>(f, constant);
+            return eval_hist_packed<1>(f, constant);
+        }
+        if (fixed_ == 2) return eval_hist_fixed<2>(f, constant);
+        if (fixed_ == 1) return eval_hist_fixed<1>(f, constant);
         if (fast_) return eval_hist_fast(f, constant);
         if (sh_.hist) return eval_hist(f, lower, upper, L_, constant);
         return eval_random(f, lower, upper, L_, constant);
