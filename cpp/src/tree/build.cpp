@@ -1958,12 +1958,45 @@ private:
     }
 };
 
-}  // namespace
+// numpy's legacy MT19937 (RandomState): seeded by the classic init_genrand, 32-bit outputs.
+class Mt19937 {
+public:
+    explicit Mt19937(std::uint32_t seed) {
+        mt_[0] = seed;
+        for (int i = 1; i < kN; ++i)
+            mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<std::uint32_t>(i);
+        pos_ = kN;
+    }
+    std::uint32_t next() {
+        if (pos_ == kN) refill();
+        std::uint32_t y = mt_[pos_++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
 
+private:
+    static constexpr int kN = 624, kM = 397;
+    std::uint32_t mt_[kN];
+    int pos_;
+    static std::uint32_t twist(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+        const std::uint32_t y = (a & 0x80000000u) | (b & 0x7fffffffu);
+        return c ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    }
+    void refill() {
+        int i = 0;
+        for (; i < kN - kM; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM]);
+        for (; i < kN - 1; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM - kN]);
+        mt_[kN - 1] = twist(mt_[kN - 1], mt_[0], mt_[kM - 1]);
+        pos_ = 0;
+    }
+};
+
+// The checks both entry points share (the weights apart).
 template <class T>
-std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights, index_t weights_stride,
-                                    const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
-                                    int n_threads) {
+void check_problem(const Problem<T>& pb, index_t n_trees, const TreeOptions& opt) {
     require(pb.n > 0 && pb.d > 0, "tree: X must have at least one sample and one feature");
     require(pb.n_outputs >= 1, "tree: y must have at least one output");
     require(pb.n <= 2147483647, "tree: at most 2^31 - 1 samples");
@@ -1991,17 +2024,18 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
         require(pb.n_outputs == 1, "tree: monotonic constraints need a single output");
         require(pb.n_classes.empty() || pb.n_classes[0] <= 2, "tree: monotonic constraints need a binary classification");
     }
-    for (index_t t = 0; t < n_trees; ++t) {
-        const double* w = weights + t * weights_stride;
-        if (weights_stride == 0 && t > 0) break;
-        for (index_t i = 0; i < pb.n; ++i)
-            require(std::isfinite(w[i]) && w[i] >= 0.0, "tree: sample weights must be finite and >= 0");
-    }
     if (pb.n_classes.empty()) {
         for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(std::isfinite(pb.y[i]), "tree: y must be finite");
         if (opt.criterion == Criterion::poisson)
             for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(pb.y[i] >= 0, "tree: poisson needs y >= 0");
     }
+}
+
+// Features binned or sorted once, then the trees built in parallel (one tree per thread at a
+// time, the builder's scratch reused); weights_of(t, scratch) gives tree t's weights.
+template <class T, class WeightsOf>
+std::vector<TreeArrays> build_all(const Problem<T>& pb, const std::uint32_t* seeds, index_t n_trees,
+                                  const TreeOptions& opt, int n_threads, const WeightsOf& weights_of) {
     TreeOptions o = opt;
     if (o.max_leaf_nodes == 0) o.max_leaf_nodes = -1;
     Shared<T> sh;
@@ -2019,18 +2053,80 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
 #pragma omp parallel num_threads(outer)
     {
         Builder<T> b(sh, inner);
+        std::vector<double> scratch;
 #pragma omp for schedule(dynamic, 1)
         for (index_t t = 0; t < n_trees; ++t) {
-            slot.run([&] { out[t] = b.build(weights + t * weights_stride, seeds[t]); });
+            slot.run([&] { out[t] = b.build(weights_of(t, scratch), seeds[t]); });
         }
     }
     slot.rethrow();
     return out;
 }
 
+}  // namespace
+
+template <class T>
+std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights, index_t weights_stride,
+                                    const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                    int n_threads) {
+    check_problem(pb, n_trees, opt);
+    for (index_t t = 0; t < n_trees; ++t) {
+        const double* w = weights + t * weights_stride;
+        if (weights_stride == 0 && t > 0) break;
+        for (index_t i = 0; i < pb.n; ++i)
+            require(std::isfinite(w[i]) && w[i] >= 0.0, "tree: sample weights must be finite and >= 0");
+    }
+    return build_all(pb, seeds, n_trees, opt, n_threads,
+                     [&](index_t t, std::vector<double>&) { return weights + t * weights_stride; });
+}
+
+void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts) {
+    require(n >= 1 && n <= 2147483647, "tree: the bootstrap needs 1 <= n_samples < 2^31");
+    require(n_boot >= 0, "tree: the bootstrap size must be >= 0");
+    std::fill(counts, counts + n, 0.0);
+    const std::uint32_t rng = static_cast<std::uint32_t>(n - 1);
+    if (rng == 0) {  // numpy draws nothing for a range of one value
+        counts[0] = static_cast<double>(n_boot);
+        return;
+    }
+    std::uint32_t mask = rng;  // the smallest 2^k - 1 >= rng
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    Mt19937 g(seed);
+    for (index_t k = 0; k < n_boot; ++k) {
+        std::uint32_t v;
+        do {
+            v = g.next() & mask;
+        } while (v > rng);
+        counts[v] += 1.0;
+    }
+}
+
+template <class T>
+std::vector<TreeArrays> build_trees_bootstrap(const Problem<T>& pb, const std::uint32_t* boot_seeds, index_t n_boot,
+                                              const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                              int n_threads) {
+    check_problem(pb, n_trees, opt);
+    require(n_boot >= 1, "tree: the bootstrap size must be >= 1");
+    const index_t n = pb.n;
+    return build_all(pb, seeds, n_trees, opt, n_threads, [&](index_t t, std::vector<double>& scratch) {
+        scratch.resize(static_cast<size_t>(n));
+        bootstrap_counts(boot_seeds[t], n, n_boot, scratch.data());
+        return static_cast<const double*>(scratch.data());
+    });
+}
+
 template std::vector<TreeArrays> build_trees<float>(const Problem<float>&, const double*, index_t,
                                                     const std::uint32_t*, index_t, const TreeOptions&, int);
 template std::vector<TreeArrays> build_trees<double>(const Problem<double>&, const double*, index_t,
                                                      const std::uint32_t*, index_t, const TreeOptions&, int);
+template std::vector<TreeArrays> build_trees_bootstrap<float>(const Problem<float>&, const std::uint32_t*, index_t,
+                                                              const std::uint32_t*, index_t, const TreeOptions&, int);
+template std::vector<TreeArrays> build_trees_bootstrap<double>(const Problem<double>&, const std::uint32_t*,
+                                                               index_t, const std::uint32_t*, index_t,
+                                                               const TreeOptions&, int);
 
 }  // namespace scratchlearn::tree
