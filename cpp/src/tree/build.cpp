@@ -421,6 +421,7 @@ struct Record {
     double impurity;
     index_t n_constant;
     double lower, upper;
+    bool has_stats = false;  // its totals are on the builder's statistics stack (fast path)
 };
 
 struct Frontier {  // best-first
@@ -507,6 +508,8 @@ public:
                 sy_[p] = sh.cls ? static_cast<double>(sh.ycode[i]) : sh.pb->y[i];
             }
             fst_ = sh.cls ? sh.C + 2 : 3;
+            side_stats_.assign(static_cast<size_t>(2 * (sh.ms + 2)), 0.0);
+            stat_stack_.clear();
             fhist_.assign(static_cast<size_t>(256 * fst_), 0.0);
             fixed_ = 0;
             if (sh.cls && sh.C == 2 && sh.opt.criterion == Criterion::gini) fixed_ = 2;
@@ -565,6 +568,9 @@ private:
     int fst_ = 0;
     int fixed_ = 0;  // 2: binary gini, 1: squared error (eval_hist_fixed), 0: eval_hist_fast
     bool packed_ = false;  // eval_hist_packed in place of eval_hist_fixed
+    // fast path: the last split's left and right statistics (ms sums, weight, Σ w y²), and the
+    // statistics of the nodes waiting on the depth-first stack (one block per flagged record)
+    std::vector<double> side_stats_, stat_stack_;
     std::vector<std::uint64_t> phist_;
     std::vector<double> shist_;
     std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
@@ -1687,42 +1693,64 @@ private:
             const std::uint8_t* code = sh_.codes.data() + c.feature * sh_.n;
             const int bin = c.bin;
             const bool mgl = c.mgl;
+            // the stable partition also sums each side's statistics in the order node_reset
+            // would (so the children's totals are carried, not recomputed, bit for bit):
+            // classification: per class weight, then the weight; regression: Σ w y, Σ w, Σ w y²
+            const index_t ms = sh_.ms;
+            double* sl = side_stats_.data();           // left: ms sums, weight, Σ w y²
+            double* sr = side_stats_.data() + ms + 2;  // right
+            std::fill(side_stats_.begin(), side_stats_.end(), 0.0);
             index_t l = 0, r = 0;
-            for (index_t p = 0; p < cnt; ++p) {
-                const std::int32_t i = ids[p];
-                const int b = code[i];
-                const bool left = b == 255 ? mgl : b <= bin;
-                if (left) {
-                    ids[l] = i;
-                    w[l] = w[p];
-                    yv[l] = yv[p];
-                    ++l;
-                } else {
-                    tmp_ids_[r] = i;
-                    tmp_w_[r] = w[p];
-                    tmp_y_[r] = yv[p];
-                    ++r;
+            if (sh_.cls) {
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    const int b = code[i];
+                    const bool left = b == 255 ? mgl : b <= bin;
+                    const double wp = w[p], yp = yv[p];
+                    double* st = left ? sl : sr;
+                    st[static_cast<int>(yp)] += wp;
+                    st[ms] += wp;
+                    if (left) {
+                        ids[l] = i;
+                        w[l] = wp;
+                        yv[l] = yp;
+                        ++l;
+                    } else {
+                        tmp_ids_[r] = i;
+                        tmp_w_[r] = wp;
+                        tmp_y_[r] = yp;
+                        ++r;
+                    }
+                }
+            } else {
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    const int b = code[i];
+                    const bool left = b == 255 ? mgl : b <= bin;
+                    const double wp = w[p], yp = yv[p];
+                    double* st = left ? sl : sr;
+                    st[0] += wp * yp;
+                    st[1] += wp;
+                    st[2] += wp * yp * yp;
+                    if (left) {
+                        ids[l] = i;
+                        w[l] = wp;
+                        yv[l] = yp;
+                        ++l;
+                    } else {
+                        tmp_ids_[r] = i;
+                        tmp_w_[r] = wp;
+                        tmp_y_[r] = yp;
+                        ++r;
+                    }
                 }
             }
             std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
             std::memcpy(w + l, tmp_w_.data(), sizeof(double) * r);
             std::memcpy(yv + l, tmp_y_.data(), sizeof(double) * r);
-            const index_t nl = c.n_left;
-            double sql = 0.0;
-            if (sh_.cls) {
-                for (index_t p = 0; p < nl; ++p) {
-                    L_[static_cast<int>(yv[p])] += w[p];
-                    wl += w[p];
-                }
-            } else {
-                double s0 = 0.0;
-                for (index_t p = 0; p < nl; ++p) {
-                    s0 += w[p] * yv[p];
-                    wl += w[p];
-                }
-                L_[0] = s0;
-                for (index_t p = 0; p < nl; ++p) sql += w[p] * yv[p] * yv[p];
-            }
+            std::copy(sl, sl + ms, L_.begin());
+            wl = sl[ms];
+            const double sql = sh_.cls ? 0.0 : sl[ms + 1];
             finish_split(impurity, wl, sql, nullptr, imp_left, imp_right, improvement, middle);
             return;
         } else {
@@ -1846,7 +1874,19 @@ private:
             Record r = stack.back();
             stack.pop_back();
             const index_t n_node = r.end - r.start;
-            node_reset(r.start, r.end);
+            if (r.has_stats) {
+                // the totals the parent's partition summed (what node_reset would compute)
+                const index_t ms = sh_.ms;
+                const double* st = stat_stack_.data() + stat_stack_.size() - (ms + 2);
+                start_ = r.start;
+                end_ = r.end;
+                std::copy(st, st + ms, tot_.begin());
+                wn_ = st[ms];
+                sq_total_ = sh_.cls ? 0.0 : st[ms + 1];
+                stat_stack_.resize(stat_stack_.size() - static_cast<size_t>(ms + 2));
+            } else {
+                node_reset(r.start, r.end);
+            }
             bool is_leaf = r.depth >= o.max_depth || n_node < o.min_samples_split ||
                            n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_;
             double impurity = r.impurity;
@@ -1869,8 +1909,16 @@ private:
                 double lmin, lmax, rmin, rmax;
                 child_bounds(c.feature, r.lower, r.upper, middle, lmin, lmax, rmin, rmax);
                 const index_t pos = r.start + c.n_left;
-                stack.push_back({pos, r.end, r.depth + 1, id, false, ir, n_constant, rmin, rmax});
-                stack.push_back({r.start, pos, r.depth + 1, id, true, il, n_constant, lmin, lmax});
+                const bool carry = fast_;
+                stack.push_back({pos, r.end, r.depth + 1, id, false, ir, n_constant, rmin, rmax, carry});
+                stack.push_back({r.start, pos, r.depth + 1, id, true, il, n_constant, lmin, lmax, carry});
+                if (carry) {  // right below left, as the records
+                    const index_t ms = sh_.ms;
+                    const double* sl = side_stats_.data();
+                    const double* sr = side_stats_.data() + ms + 2;
+                    stat_stack_.insert(stat_stack_.end(), sr, sr + ms + 2);
+                    stat_stack_.insert(stat_stack_.end(), sl, sl + ms + 2);
+                }
             }
             if (r.depth > max_depth_seen) max_depth_seen = static_cast<int>(r.depth);
         }
