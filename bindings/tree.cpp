@@ -23,6 +23,51 @@ py::array_t<typename V::value_type> to_numpy(const V& v) {
     return a;
 }
 
+// The trees' node arrays concatenated, as the dict the estimators read.
+py::dict trees_dict(const std::vector<TreeArrays>& trees, const std::vector<int>& n_classes, index_t n_outputs) {
+    const index_t n_trees = static_cast<index_t>(trees.size());
+    index_t total = 0;
+    for (const auto& t : trees) total += t.node_count();
+    const index_t ms = n_classes.empty() ? n_outputs
+                                         : n_outputs * *std::max_element(n_classes.begin(), n_classes.end());
+    py::array_t<std::int32_t> left(total), right(total), feature(total), nns(total);
+    py::array_t<double> thr(total), imp(total), wns(total), value({total, ms});
+    py::array_t<std::uint8_t> mgl(total);
+    py::array_t<std::int64_t> offset(n_trees + 1);
+    py::array_t<std::int32_t> depth(n_trees);
+    index_t o = 0;
+    offset.mutable_data()[0] = 0;
+    for (index_t t = 0; t < n_trees; ++t) {
+        const TreeArrays& a = trees[t];
+        const index_t c = a.node_count();
+        std::copy(a.children_left.begin(), a.children_left.end(), left.mutable_data() + o);
+        std::copy(a.children_right.begin(), a.children_right.end(), right.mutable_data() + o);
+        std::copy(a.feature.begin(), a.feature.end(), feature.mutable_data() + o);
+        std::copy(a.n_node_samples.begin(), a.n_node_samples.end(), nns.mutable_data() + o);
+        std::copy(a.threshold.begin(), a.threshold.end(), thr.mutable_data() + o);
+        std::copy(a.impurity.begin(), a.impurity.end(), imp.mutable_data() + o);
+        std::copy(a.weighted_n_node_samples.begin(), a.weighted_n_node_samples.end(), wns.mutable_data() + o);
+        std::copy(a.missing_go_to_left.begin(), a.missing_go_to_left.end(), mgl.mutable_data() + o);
+        std::copy(a.value.begin(), a.value.end(), value.mutable_data() + o * ms);
+        o += c;
+        offset.mutable_data()[t + 1] = o;
+        depth.mutable_data()[t] = a.max_depth;
+    }
+    py::dict out;
+    out["children_left"] = left;
+    out["children_right"] = right;
+    out["feature"] = feature;
+    out["threshold"] = thr;
+    out["impurity"] = imp;
+    out["n_node_samples"] = nns;
+    out["weighted_n_node_samples"] = wns;
+    out["missing_go_to_left"] = mgl;
+    out["value"] = value;
+    out["node_offset"] = offset;
+    out["max_depth"] = depth;
+    return out;
+}
+
 // Builds the trees and returns their node arrays concatenated (tree t holds nodes
 // node_offset[t]:node_offset[t+1], child indices local to the tree).
 template <class T>
@@ -60,45 +105,50 @@ py::dict build(const carray<T>& X, const py::array& y_in, const std::vector<int>
         py::gil_scoped_release release;
         trees = build_trees<T>(pb, W.data(), stride, seeds.data(), n_trees, options, n_threads);
     }
-    index_t total = 0;
-    for (const auto& t : trees) total += t.node_count();
-    const index_t ms = n_classes.empty() ? pb.n_outputs
-                                         : pb.n_outputs * *std::max_element(n_classes.begin(), n_classes.end());
-    py::array_t<std::int32_t> left(total), right(total), feature(total), nns(total);
-    py::array_t<double> thr(total), imp(total), wns(total), value({total, ms});
-    py::array_t<std::uint8_t> mgl(total);
-    py::array_t<std::int64_t> offset(n_trees + 1);
-    py::array_t<std::int32_t> depth(n_trees);
-    index_t o = 0;
-    offset.mutable_data()[0] = 0;
-    for (index_t t = 0; t < n_trees; ++t) {
-        const TreeArrays& a = trees[t];
-        const index_t c = a.node_count();
-        std::copy(a.children_left.begin(), a.children_left.end(), left.mutable_data() + o);
-        std::copy(a.children_right.begin(), a.children_right.end(), right.mutable_data() + o);
-        std::copy(a.feature.begin(), a.feature.end(), feature.mutable_data() + o);
-        std::copy(a.n_node_samples.begin(), a.n_node_samples.end(), nns.mutable_data() + o);
-        std::copy(a.threshold.begin(), a.threshold.end(), thr.mutable_data() + o);
-        std::copy(a.impurity.begin(), a.impurity.end(), imp.mutable_data() + o);
-        std::copy(a.weighted_n_node_samples.begin(), a.weighted_n_node_samples.end(), wns.mutable_data() + o);
-        std::copy(a.missing_go_to_left.begin(), a.missing_go_to_left.end(), mgl.mutable_data() + o);
-        std::copy(a.value.begin(), a.value.end(), value.mutable_data() + o * ms);
-        o += c;
-        offset.mutable_data()[t + 1] = o;
-        depth.mutable_data()[t] = a.max_depth;
+    return trees_dict(trees, pb.n_classes, pb.n_outputs);
+}
+
+// build where tree t's weights are the bootstrap counts of numpy.random.RandomState(
+// bootstrap_seeds[t]).randint(0, n, n_bootstrap), drawn in the core.
+template <class T>
+py::dict build_bootstrap(const carray<T>& X, const py::array& y_in, const std::vector<int>& n_classes,
+                         const py::array& boot_in, index_t n_bootstrap, const py::array& seeds_in,
+                         const TreeOptions& options, int n_threads) {
+    check_ndim(X, 2, "X");
+    auto y = as_array<double>(y_in, 2, "y");
+    auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
+    auto boot = as_array<std::uint32_t>(boot_in, 1, "bootstrap_seeds");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (y.shape(0) != n) throw std::invalid_argument("tree: X and y differ in length");
+    const index_t n_trees = seeds.shape(0);
+    if (boot.shape(0) != n_trees) throw std::invalid_argument("tree: one bootstrap seed per tree");
+    Problem<T> pb;
+    pb.X = X.data();
+    pb.n = n;
+    pb.d = d;
+    pb.y = y.data();
+    pb.n_outputs = y.shape(1);
+    pb.n_classes = n_classes;
+    std::vector<TreeArrays> trees;
+    {
+        py::gil_scoped_release release;
+        trees = build_trees_bootstrap<T>(pb, boot.data(), n_bootstrap, seeds.data(), n_trees, options, n_threads);
     }
-    py::dict out;
-    out["children_left"] = left;
-    out["children_right"] = right;
-    out["feature"] = feature;
-    out["threshold"] = thr;
-    out["impurity"] = imp;
-    out["n_node_samples"] = nns;
-    out["weighted_n_node_samples"] = wns;
-    out["missing_go_to_left"] = mgl;
-    out["value"] = value;
-    out["node_offset"] = offset;
-    out["max_depth"] = depth;
+    return trees_dict(trees, pb.n_classes, pb.n_outputs);
+}
+
+// counts[t, i] = how often i is among RandomState(seeds[t]).randint(0, n, n_bootstrap).
+py::array_t<double> bootstrap(const py::array& seeds_in, index_t n, index_t n_bootstrap) {
+    auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
+    if (n < 1) throw std::invalid_argument("tree: the bootstrap needs n_samples >= 1");
+    const index_t n_trees = seeds.shape(0);
+    py::array_t<double> out({n_trees, n});
+    double* o = out.mutable_data();
+    const std::uint32_t* s = seeds.data();
+    {
+        py::gil_scoped_release release;
+        for (index_t t = 0; t < n_trees; ++t) bootstrap_counts(s[t], n, n_bootstrap, o + t * n);
+    }
     return out;
 }
 
@@ -331,6 +381,14 @@ void register_tree(py::module_& m) {
               "Build one tree per seed; returns the concatenated node arrays (dict) with node_offset.",
               py::arg("X").noconvert(), py::arg("y"), py::arg("n_classes"), py::arg("weights"),
               py::arg("seeds"), py::arg("options"), py::arg("n_threads"));
+    def_float(t, "build_bootstrap", &build_bootstrap<float>, &build_bootstrap<double>,
+              "build with tree t's weights the bootstrap counts of "
+              "numpy.random.RandomState(bootstrap_seeds[t]).randint(0, n, n_bootstrap), drawn in the core.",
+              py::arg("X").noconvert(), py::arg("y"), py::arg("n_classes"), py::arg("bootstrap_seeds"),
+              py::arg("n_bootstrap"), py::arg("seeds"), py::arg("options"), py::arg("n_threads"));
+    t.def("bootstrap", &bootstrap,
+          "counts[t, i]: how often i is among numpy.random.RandomState(seeds[t]).randint(0, n, n_bootstrap).",
+          py::arg("seeds"), py::arg("n"), py::arg("n_bootstrap"));
     def_float(t, "apply", &apply<float>, &apply<double>, "Leaf (tree-local index) of each row in each tree.",
               py::arg("X").noconvert(), py::arg("children_left"), py::arg("children_right"), py::arg("feature"),
               py::arg("threshold"), py::arg("missing_go_to_left"), py::arg("value"), py::arg("node_offset"),

@@ -131,6 +131,34 @@ def test_n_jobs_bitwise(cls, kw):
     assert_array_equal(pa, pb)
 
 
+@pytest.mark.parametrize("n, n_boot", [(1, 1), (1, 4), (2, 3), (7, 7), (1000, 37), (65536, 100), (65537, 65537)])
+def test_core_bootstrap_counts_equal_numpy(n, n_boot):
+    from scratchlearn import _core
+
+    seeds = np.array([0, 1, 12345, 2**31 - 2, 2**31 - 1], dtype=np.uint32)
+    got = _core.tree.bootstrap(seeds, n, n_boot)
+    for j, s in enumerate(seeds):
+        ref = np.bincount(np.random.RandomState(int(s)).randint(0, n, n_boot), minlength=n)
+        assert_array_equal(got[j], ref)
+
+
+@pytest.mark.parametrize("cls, kw", [
+    (sl_ensemble.RandomForestClassifier, {}),
+    (sl_ensemble.RandomForestClassifier, {"max_samples": 0.3, "max_bins": 32}),
+    (sl_ensemble.RandomForestRegressor, {}),
+])
+def test_core_bootstrap_equals_weights_matrix(cls, kw, monkeypatch):
+    # the bootstrap drawn in the core gives the very trees of the weights drawn in Python
+    X, y = make_classification(700, 8, random_state=1)
+    if cls is sl_ensemble.RandomForestRegressor:
+        y = X[:, 0] + X[:, 1] ** 2
+    a = cls(n_estimators=5, random_state=0, **kw).fit(X, y)
+    monkeypatch.setattr(cls, "_core_bootstrap", lambda self, sw: False)
+    b = cls(n_estimators=5, random_state=0, **kw).fit(X, y)
+    for key in ("feature", "threshold", "value", "children_left", "impurity", "weighted_n_node_samples"):
+        assert_array_equal(getattr(a.forest_nodes_, key), getattr(b.forest_nodes_, key))
+
+
 def test_warm_start_equals_sklearn_and_one_fit():
     X, y = _cancer()
     ours = sl_ensemble.RandomForestClassifier(n_estimators=4, random_state=0, warm_start=True, max_bins=None)

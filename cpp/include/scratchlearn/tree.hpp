@@ -69,6 +69,18 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
                                     const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
                                     int n_threads);
 
+// The bootstrap of one tree as scikit-learn draws it: counts[i] (n entries, overwritten) = how many
+// times i is among numpy.random.RandomState(seed).randint(0, n, n_boot), i.e. numpy's legacy
+// MT19937 seeded with `seed` and its masked rejection sampling of bounded integers.
+void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts);
+
+// build_trees where tree t's weights are bootstrap_counts(boot_seeds[t], n, n_boot), drawn by the
+// thread that builds the tree (no n_trees x n weight matrix).
+template <class T>
+std::vector<TreeArrays> build_trees_bootstrap(const Problem<T>& pb, const std::uint32_t* boot_seeds, index_t n_boot,
+                                              const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                              int n_threads);
+
 // Many trees evaluated at once. A forest is the concatenation of its trees' node arrays;
 // node_offset[t] is where tree t starts (n_trees + 1 entries) and child indices are local to their
 // tree. value has value_stride entries per node.

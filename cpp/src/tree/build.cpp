@@ -421,6 +421,7 @@ struct Record {
     double impurity;
     index_t n_constant;
     double lower, upper;
+    bool has_stats = false;  // its totals are on the builder's statistics stack (fast path)
 };
 
 struct Frontier {  // best-first
@@ -507,7 +508,19 @@ public:
                 sy_[p] = sh.cls ? static_cast<double>(sh.ycode[i]) : sh.pb->y[i];
             }
             fst_ = sh.cls ? sh.C + 2 : 3;
+            side_stats_.assign(static_cast<size_t>(2 * (sh.ms + 2)), 0.0);
+            stat_stack_.clear();
             fhist_.assign(static_cast<size_t>(256 * fst_), 0.0);
+            fixed_ = 0;
+            if (sh.cls && sh.C == 2 && sh.opt.criterion == Criterion::gini) fixed_ = 2;
+            if (!sh.cls && sh.opt.criterion == Criterion::squared_error) fixed_ = 1;
+            // every weight a whole number and their total below 2^31: weights and counts packed
+            // into one exact 64-bit integer per bin (eval_hist_packed)
+            packed_ = fixed_ != 0 && integral_weights_ && w_total_ < 2147483648.0;
+            if (packed_) {
+                phist_.assign(512, 0);
+                shist_.assign(256, 0.0);
+            }
         }
         const index_t ms = sh.ms;
         tot_.assign(ms, 0.0);
@@ -553,6 +566,13 @@ private:
     // between uses (only the touched bins are cleared)
     bool fast_ = false;
     int fst_ = 0;
+    int fixed_ = 0;  // 2: binary gini, 1: squared error (eval_hist_fixed), 0: eval_hist_fast
+    bool packed_ = false;  // eval_hist_packed in place of eval_hist_fixed
+    // fast path: the last split's left and right statistics (ms sums, weight, Σ w y²), and the
+    // statistics of the nodes waiting on the depth-first stack (one block per flagged record)
+    std::vector<double> side_stats_, stat_stack_;
+    std::vector<std::uint64_t> phist_;
+    std::vector<double> shist_;
     std::vector<double> sw_, sy_, tmp_w_, tmp_y_, fhist_;
     index_t cur_nl_ = 0;  // the split being applied: how many samples go left
     // absolute error: scratch of ae_pass (order, ranks, sorted targets, Fenwick sums) and the
@@ -1284,7 +1304,245 @@ private:
             while (m) {
                 const int b = q * 64 + __builtin_ctzll(m);
                 m &= m - 1;
-                std::fill(H + b * st, H + (b + 1) * st, 0.0);
+                double* h = H + b * st;
+                for (int k = 0; k < st; ++k) h[k] = 0.0;
+            }
+        }
+        return best;
+    }
+
+    // The two commonest cases of the fast path with the statistics' layout fixed at compile time
+    // and the running sums in registers: binary gini (KIND 2: per bin the weights of class 0 and
+    // class 1 and the count; a side's weight is the sum of its two class weights) and squared error
+    // (KIND 1: per bin the weight, the weighted target sum and the count). The proxy is
+    // num / den with den = wl wr, compared by cross-multiplication (gini's minus the node weight),
+    // the candidates and thresholds those of eval_hist_fast.
+    template <int KIND>
+    Choice eval_hist_fixed(int f, bool& constant) {
+        constexpr int ST = 3;
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        double* H = fhist_.data();
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        for (index_t p = 0; p < cnt; ++p) {
+            const int b = code[ids[p]];
+            double* h = H + b * ST;
+            if (KIND == 2) {
+                h[static_cast<int>(yv[p])] += w[p];
+            } else {
+                h[0] += w[p];
+                h[1] += w[p] * yv[p];
+            }
+            h[2] += 1.0;
+            occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                bins[nb++] = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+            }
+        }
+        const double* hm = H + 255 * ST;
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        const double nmiss = has_miss ? hm[2] : 0.0;
+        constant = nb == 0 || (nb == 1 && nmiss == 0.0);
+        if (!constant) {
+            const double msl = static_cast<double>(sh_.opt.min_samples_leaf);
+            const double mwl = mwl_;
+            const double wt = wn_, cntd = static_cast<double>(cnt);
+            const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
+            const int passes = nmiss > 0.0 ? 2 : 1;
+            const std::vector<double>& edges = sh_.edges[f];
+            double best_num = -1.0, best_den = 1.0;
+            int best_q = -1, best_pass = 0;
+            double best_nl = 0.0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                // a = class-0 weight or side weight, c = class-1 weight or weighted target sum
+                double a = go_left ? hm[0] : 0.0, c = go_left ? hm[1] : 0.0, nl = go_left ? nmiss : 0.0;
+                // the last bin is a candidate only with every missing value going right
+                const int nq = (!go_left && nmiss > 0.0) ? nb : nb - 1;
+                for (int q = 0; q < nq; ++q) {
+                    const double* h = H + bins[q] * ST;
+                    a += h[0];
+                    c += h[1];
+                    nl += h[2];
+                    if (nl < msl || cntd - nl < msl) continue;
+                    double wl, wr, num;
+                    if (KIND == 2) {
+                        wl = a + c;
+                        wr = wt - wl;
+                        const double r0 = t0 - a, r1 = t1 - c;
+                        num = (a * a + c * c) * wr + (r0 * r0 + r1 * r1) * wl;
+                    } else {
+                        wl = a;
+                        wr = wt - wl;
+                        const double r = t0 - c;
+                        num = c * c * wr + r * r * wl;
+                    }
+                    if (wl < mwl || wr < mwl) continue;
+                    const double den = wl * wr;
+                    if (!(num * best_den > best_num * den)) continue;
+                    best_num = num;
+                    best_den = den;
+                    best_q = q;
+                    best_pass = pass;
+                    best_nl = nl;
+                }
+            }
+            if (best_q >= 0) {
+                const int b = bins[best_q];
+                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
+                const bool go_left = best_pass == 1;
+                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
+                           best_q == nb - 1 ? kInf : edges[b], nmiss == 0.0 ? n_left > n_right : go_left, 0, b);
+            }
+        }
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                double* h = H + (q * 64 + __builtin_ctzll(m)) * ST;
+                m &= m - 1;
+                h[0] = 0.0;
+                h[1] = 0.0;
+                h[2] = 0.0;
+            }
+        }
+        return best;
+    }
+
+    // eval_hist_fixed with integral weights whose total is below 2^31: a sample adds
+    // (weight << 32) | 1 to one 64-bit integer of its bin (binary gini: the slot of its class;
+    // squared error: the weight-and-count slot, next to a double for the weighted target sum), one
+    // update in place of two or three; the running sums are exact integers, so the candidates and
+    // their proxies are those of eval_hist_fixed bit for bit.
+    template <int KIND>
+    Choice eval_hist_packed(int f, bool& constant) {
+        constexpr std::uint64_t LOW = 0xffffffffu;
+        Choice best;
+        const index_t cnt = end_ - start_;
+        const std::uint8_t* code = sh_.codes.data() + f * sh_.n;
+        const std::int32_t* ids = samples_.data() + start_;
+        const double* w = sw_.data() + start_;
+        const double* yv = sy_.data() + start_;
+        std::uint64_t* P = phist_.data();  // binary gini: 2 per bin; squared error: 1 per bin
+        double* S = shist_.data();         // squared error: the weighted target sum per bin
+        std::uint64_t occ[4] = {0, 0, 0, 0};
+        for (index_t p = 0; p < cnt; ++p) {
+            const int b = code[ids[p]];
+            const std::uint64_t pk = (static_cast<std::uint64_t>(static_cast<std::int64_t>(w[p])) << 32) | 1u;
+            if (KIND == 2) {
+                P[2 * b + static_cast<int>(yv[p])] += pk;
+            } else {
+                P[b] += pk;
+                S[b] += w[p] * yv[p];
+            }
+            occ[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        int bins[256];
+        int nb = 0;
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                bins[nb++] = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+            }
+        }
+        const bool has_miss = nb > 0 && bins[nb - 1] == 255;
+        if (has_miss) --nb;
+        // the missing bin's two sums
+        std::uint64_t ma = 0, mc = 0;
+        double ms = 0.0;
+        if (has_miss) {
+            if (KIND == 2) {
+                ma = P[2 * 255];
+                mc = P[2 * 255 + 1];
+            } else {
+                ma = P[255];
+                ms = S[255];
+            }
+        }
+        const std::uint64_t nmiss = (ma & LOW) + (mc & LOW);
+        constant = nb == 0 || (nb == 1 && nmiss == 0);
+        if (!constant) {
+            const std::uint64_t msl = static_cast<std::uint64_t>(sh_.opt.min_samples_leaf);
+            const double mwl = mwl_;
+            const double wt = wn_;
+            const std::uint64_t ucnt = static_cast<std::uint64_t>(cnt);
+            const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
+            const int passes = nmiss > 0 ? 2 : 1;
+            double best_num = -1.0, best_den = 1.0;
+            int best_q = -1, best_pass = 0;
+            std::uint64_t best_nl = 0;
+            for (int pass = 0; pass < passes; ++pass) {
+                const bool go_left = pass == 1;
+                std::uint64_t A = go_left ? ma : 0, Cc = go_left ? mc : 0;
+                double sl = go_left ? ms : 0.0;
+                const int nq = (!go_left && nmiss > 0) ? nb : nb - 1;
+                for (int q = 0; q < nq; ++q) {
+                    const int b = bins[q];
+                    std::uint64_t nl;
+                    double wl, wr, num;
+                    if (KIND == 2) {
+                        A += P[2 * b];
+                        Cc += P[2 * b + 1];
+                        nl = (A & LOW) + (Cc & LOW);
+                        if (nl < msl || ucnt - nl < msl) continue;
+                        const double a = static_cast<double>(static_cast<std::int64_t>(A >> 32)),
+                                     c = static_cast<double>(static_cast<std::int64_t>(Cc >> 32));
+                        wl = a + c;
+                        wr = wt - wl;
+                        const double r0 = t0 - a, r1 = t1 - c;
+                        num = (a * a + c * c) * wr + (r0 * r0 + r1 * r1) * wl;
+                    } else {
+                        A += P[b];
+                        sl += S[b];
+                        nl = A & LOW;
+                        if (nl < msl || ucnt - nl < msl) continue;
+                        wl = static_cast<double>(static_cast<std::int64_t>(A >> 32));
+                        wr = wt - wl;
+                        const double r = t0 - sl;
+                        num = sl * sl * wr + r * r * wl;
+                    }
+                    if (wl < mwl || wr < mwl) continue;
+                    const double den = wl * wr;
+                    if (!(num * best_den > best_num * den)) continue;
+                    best_num = num;
+                    best_den = den;
+                    best_q = q;
+                    best_pass = pass;
+                    best_nl = nl;
+                }
+            }
+            if (best_q >= 0) {
+                const int b = bins[best_q];
+                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
+                const bool go_left = best_pass == 1;
+                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
+                           best_q == nb - 1 ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left,
+                           0, b);
+            }
+        }
+        for (int q = 0; q < 4; ++q) {
+            std::uint64_t m = occ[q];
+            while (m) {
+                const int b = q * 64 + __builtin_ctzll(m);
+                m &= m - 1;
+                if (KIND == 2) {
+                    P[2 * b] = 0;
+                    P[2 * b + 1] = 0;
+                } else {
+                    P[b] = 0;
+                    S[b] = 0.0;
+                }
             }
         }
         return best;
@@ -1292,6 +1550,12 @@ private:
 
     Choice eval(int f, double lower, double upper, bool& constant) {
         if (sh_.presorted) return eval_sorted(f, lower, upper, L_, miss_, constant);
+        if (fixed_ != 0 && packed_) {
+            if (fixed_ == 2) return eval_hist_packed<2>(f, constant);
+            return eval_hist_packed<1>(f, constant);
+        }
+        if (fixed_ == 2) return eval_hist_fixed<2>(f, constant);
+        if (fixed_ == 1) return eval_hist_fixed<1>(f, constant);
         if (fast_) return eval_hist_fast(f, constant);
         if (sh_.hist) return eval_hist(f, lower, upper, L_, constant);
         return eval_random(f, lower, upper, L_, constant);
@@ -1429,42 +1693,64 @@ private:
             const std::uint8_t* code = sh_.codes.data() + c.feature * sh_.n;
             const int bin = c.bin;
             const bool mgl = c.mgl;
+            // the stable partition also sums each side's statistics in the order node_reset
+            // would (so the children's totals are carried, not recomputed, bit for bit):
+            // classification: per class weight, then the weight; regression: Σ w y, Σ w, Σ w y²
+            const index_t ms = sh_.ms;
+            double* sl = side_stats_.data();           // left: ms sums, weight, Σ w y²
+            double* sr = side_stats_.data() + ms + 2;  // right
+            std::fill(side_stats_.begin(), side_stats_.end(), 0.0);
             index_t l = 0, r = 0;
-            for (index_t p = 0; p < cnt; ++p) {
-                const std::int32_t i = ids[p];
-                const int b = code[i];
-                const bool left = b == 255 ? mgl : b <= bin;
-                if (left) {
-                    ids[l] = i;
-                    w[l] = w[p];
-                    yv[l] = yv[p];
-                    ++l;
-                } else {
-                    tmp_ids_[r] = i;
-                    tmp_w_[r] = w[p];
-                    tmp_y_[r] = yv[p];
-                    ++r;
+            if (sh_.cls) {
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    const int b = code[i];
+                    const bool left = b == 255 ? mgl : b <= bin;
+                    const double wp = w[p], yp = yv[p];
+                    double* st = left ? sl : sr;
+                    st[static_cast<int>(yp)] += wp;
+                    st[ms] += wp;
+                    if (left) {
+                        ids[l] = i;
+                        w[l] = wp;
+                        yv[l] = yp;
+                        ++l;
+                    } else {
+                        tmp_ids_[r] = i;
+                        tmp_w_[r] = wp;
+                        tmp_y_[r] = yp;
+                        ++r;
+                    }
+                }
+            } else {
+                for (index_t p = 0; p < cnt; ++p) {
+                    const std::int32_t i = ids[p];
+                    const int b = code[i];
+                    const bool left = b == 255 ? mgl : b <= bin;
+                    const double wp = w[p], yp = yv[p];
+                    double* st = left ? sl : sr;
+                    st[0] += wp * yp;
+                    st[1] += wp;
+                    st[2] += wp * yp * yp;
+                    if (left) {
+                        ids[l] = i;
+                        w[l] = wp;
+                        yv[l] = yp;
+                        ++l;
+                    } else {
+                        tmp_ids_[r] = i;
+                        tmp_w_[r] = wp;
+                        tmp_y_[r] = yp;
+                        ++r;
+                    }
                 }
             }
             std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
             std::memcpy(w + l, tmp_w_.data(), sizeof(double) * r);
             std::memcpy(yv + l, tmp_y_.data(), sizeof(double) * r);
-            const index_t nl = c.n_left;
-            double sql = 0.0;
-            if (sh_.cls) {
-                for (index_t p = 0; p < nl; ++p) {
-                    L_[static_cast<int>(yv[p])] += w[p];
-                    wl += w[p];
-                }
-            } else {
-                double s0 = 0.0;
-                for (index_t p = 0; p < nl; ++p) {
-                    s0 += w[p] * yv[p];
-                    wl += w[p];
-                }
-                L_[0] = s0;
-                for (index_t p = 0; p < nl; ++p) sql += w[p] * yv[p] * yv[p];
-            }
+            std::copy(sl, sl + ms, L_.begin());
+            wl = sl[ms];
+            const double sql = sh_.cls ? 0.0 : sl[ms + 1];
             finish_split(impurity, wl, sql, nullptr, imp_left, imp_right, improvement, middle);
             return;
         } else {
@@ -1588,7 +1874,19 @@ private:
             Record r = stack.back();
             stack.pop_back();
             const index_t n_node = r.end - r.start;
-            node_reset(r.start, r.end);
+            if (r.has_stats) {
+                // the totals the parent's partition summed (what node_reset would compute)
+                const index_t ms = sh_.ms;
+                const double* st = stat_stack_.data() + stat_stack_.size() - (ms + 2);
+                start_ = r.start;
+                end_ = r.end;
+                std::copy(st, st + ms, tot_.begin());
+                wn_ = st[ms];
+                sq_total_ = sh_.cls ? 0.0 : st[ms + 1];
+                stat_stack_.resize(stat_stack_.size() - static_cast<size_t>(ms + 2));
+            } else {
+                node_reset(r.start, r.end);
+            }
             bool is_leaf = r.depth >= o.max_depth || n_node < o.min_samples_split ||
                            n_node < 2 * o.min_samples_leaf || wn_ < 2 * mwl_;
             double impurity = r.impurity;
@@ -1611,8 +1909,16 @@ private:
                 double lmin, lmax, rmin, rmax;
                 child_bounds(c.feature, r.lower, r.upper, middle, lmin, lmax, rmin, rmax);
                 const index_t pos = r.start + c.n_left;
-                stack.push_back({pos, r.end, r.depth + 1, id, false, ir, n_constant, rmin, rmax});
-                stack.push_back({r.start, pos, r.depth + 1, id, true, il, n_constant, lmin, lmax});
+                const bool carry = fast_;
+                stack.push_back({pos, r.end, r.depth + 1, id, false, ir, n_constant, rmin, rmax, carry});
+                stack.push_back({r.start, pos, r.depth + 1, id, true, il, n_constant, lmin, lmax, carry});
+                if (carry) {  // right below left, as the records
+                    const index_t ms = sh_.ms;
+                    const double* sl = side_stats_.data();
+                    const double* sr = side_stats_.data() + ms + 2;
+                    stat_stack_.insert(stat_stack_.end(), sr, sr + ms + 2);
+                    stat_stack_.insert(stat_stack_.end(), sl, sl + ms + 2);
+                }
             }
             if (r.depth > max_depth_seen) max_depth_seen = static_cast<int>(r.depth);
         }
@@ -1700,12 +2006,45 @@ private:
     }
 };
 
-}  // namespace
+// numpy's legacy MT19937 (RandomState): seeded by the classic init_genrand, 32-bit outputs.
+class Mt19937 {
+public:
+    explicit Mt19937(std::uint32_t seed) {
+        mt_[0] = seed;
+        for (int i = 1; i < kN; ++i)
+            mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<std::uint32_t>(i);
+        pos_ = kN;
+    }
+    std::uint32_t next() {
+        if (pos_ == kN) refill();
+        std::uint32_t y = mt_[pos_++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
 
+private:
+    static constexpr int kN = 624, kM = 397;
+    std::uint32_t mt_[kN];
+    int pos_;
+    static std::uint32_t twist(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+        const std::uint32_t y = (a & 0x80000000u) | (b & 0x7fffffffu);
+        return c ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    }
+    void refill() {
+        int i = 0;
+        for (; i < kN - kM; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM]);
+        for (; i < kN - 1; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM - kN]);
+        mt_[kN - 1] = twist(mt_[kN - 1], mt_[0], mt_[kM - 1]);
+        pos_ = 0;
+    }
+};
+
+// The checks both entry points share (the weights apart).
 template <class T>
-std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights, index_t weights_stride,
-                                    const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
-                                    int n_threads) {
+void check_problem(const Problem<T>& pb, index_t n_trees, const TreeOptions& opt) {
     require(pb.n > 0 && pb.d > 0, "tree: X must have at least one sample and one feature");
     require(pb.n_outputs >= 1, "tree: y must have at least one output");
     require(pb.n <= 2147483647, "tree: at most 2^31 - 1 samples");
@@ -1733,17 +2072,18 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
         require(pb.n_outputs == 1, "tree: monotonic constraints need a single output");
         require(pb.n_classes.empty() || pb.n_classes[0] <= 2, "tree: monotonic constraints need a binary classification");
     }
-    for (index_t t = 0; t < n_trees; ++t) {
-        const double* w = weights + t * weights_stride;
-        if (weights_stride == 0 && t > 0) break;
-        for (index_t i = 0; i < pb.n; ++i)
-            require(std::isfinite(w[i]) && w[i] >= 0.0, "tree: sample weights must be finite and >= 0");
-    }
     if (pb.n_classes.empty()) {
         for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(std::isfinite(pb.y[i]), "tree: y must be finite");
         if (opt.criterion == Criterion::poisson)
             for (index_t i = 0; i < pb.n * pb.n_outputs; ++i) require(pb.y[i] >= 0, "tree: poisson needs y >= 0");
     }
+}
+
+// Features binned or sorted once, then the trees built in parallel (one tree per thread at a
+// time, the builder's scratch reused); weights_of(t, scratch) gives tree t's weights.
+template <class T, class WeightsOf>
+std::vector<TreeArrays> build_all(const Problem<T>& pb, const std::uint32_t* seeds, index_t n_trees,
+                                  const TreeOptions& opt, int n_threads, const WeightsOf& weights_of) {
     TreeOptions o = opt;
     if (o.max_leaf_nodes == 0) o.max_leaf_nodes = -1;
     Shared<T> sh;
@@ -1761,18 +2101,80 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
 #pragma omp parallel num_threads(outer)
     {
         Builder<T> b(sh, inner);
+        std::vector<double> scratch;
 #pragma omp for schedule(dynamic, 1)
         for (index_t t = 0; t < n_trees; ++t) {
-            slot.run([&] { out[t] = b.build(weights + t * weights_stride, seeds[t]); });
+            slot.run([&] { out[t] = b.build(weights_of(t, scratch), seeds[t]); });
         }
     }
     slot.rethrow();
     return out;
 }
 
+}  // namespace
+
+template <class T>
+std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights, index_t weights_stride,
+                                    const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                    int n_threads) {
+    check_problem(pb, n_trees, opt);
+    for (index_t t = 0; t < n_trees; ++t) {
+        const double* w = weights + t * weights_stride;
+        if (weights_stride == 0 && t > 0) break;
+        for (index_t i = 0; i < pb.n; ++i)
+            require(std::isfinite(w[i]) && w[i] >= 0.0, "tree: sample weights must be finite and >= 0");
+    }
+    return build_all(pb, seeds, n_trees, opt, n_threads,
+                     [&](index_t t, std::vector<double>&) { return weights + t * weights_stride; });
+}
+
+void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts) {
+    require(n >= 1 && n <= 2147483647, "tree: the bootstrap needs 1 <= n_samples < 2^31");
+    require(n_boot >= 0, "tree: the bootstrap size must be >= 0");
+    std::fill(counts, counts + n, 0.0);
+    const std::uint32_t rng = static_cast<std::uint32_t>(n - 1);
+    if (rng == 0) {  // numpy draws nothing for a range of one value
+        counts[0] = static_cast<double>(n_boot);
+        return;
+    }
+    std::uint32_t mask = rng;  // the smallest 2^k - 1 >= rng
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    Mt19937 g(seed);
+    for (index_t k = 0; k < n_boot; ++k) {
+        std::uint32_t v;
+        do {
+            v = g.next() & mask;
+        } while (v > rng);
+        counts[v] += 1.0;
+    }
+}
+
+template <class T>
+std::vector<TreeArrays> build_trees_bootstrap(const Problem<T>& pb, const std::uint32_t* boot_seeds, index_t n_boot,
+                                              const std::uint32_t* seeds, index_t n_trees, const TreeOptions& opt,
+                                              int n_threads) {
+    check_problem(pb, n_trees, opt);
+    require(n_boot >= 1, "tree: the bootstrap size must be >= 1");
+    const index_t n = pb.n;
+    return build_all(pb, seeds, n_trees, opt, n_threads, [&](index_t t, std::vector<double>& scratch) {
+        scratch.resize(static_cast<size_t>(n));
+        bootstrap_counts(boot_seeds[t], n, n_boot, scratch.data());
+        return static_cast<const double*>(scratch.data());
+    });
+}
+
 template std::vector<TreeArrays> build_trees<float>(const Problem<float>&, const double*, index_t,
                                                     const std::uint32_t*, index_t, const TreeOptions&, int);
 template std::vector<TreeArrays> build_trees<double>(const Problem<double>&, const double*, index_t,
                                                      const std::uint32_t*, index_t, const TreeOptions&, int);
+template std::vector<TreeArrays> build_trees_bootstrap<float>(const Problem<float>&, const std::uint32_t*, index_t,
+                                                              const std::uint32_t*, index_t, const TreeOptions&, int);
+template std::vector<TreeArrays> build_trees_bootstrap<double>(const Problem<double>&, const std::uint32_t*,
+                                                               index_t, const std::uint32_t*, index_t,
+                                                               const TreeOptions&, int);
 
 }  // namespace scratchlearn::tree

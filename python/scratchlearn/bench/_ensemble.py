@@ -50,10 +50,15 @@ def workloads(quick):
                 ("RandomForestClassifier", _cls_data, 20000, 40, 100),
                 ("RandomForestClassifier", _cls_data, 20000, 50, 100),
                 ("RandomForestClassifier", _cls_data, 100000, 10, 100),
+                ("RandomForestClassifier", _cls_data, 20000, 10, 100),
+                ("RandomForestClassifier", _cls_data, 100000, 30, 100),
+                ("RandomForestClassifier", _cls_data, 50000, 50, 100),
                 ("RandomForestRegressor", _reg_data, 40000, 16, 60),
                 ("RandomForestRegressor", _reg_data, 20000, 50, 60),
                 ("RandomForestRegressor", _reg_data, 100000, 10, 30),
-                ("RandomForestRegressor", _reg_data, 100000, 8, 30)]
+                ("RandomForestRegressor", _reg_data, 100000, 8, 30),
+                ("RandomForestRegressor", _reg_data, 20000, 10, 60),
+                ("RandomForestRegressor", _reg_data, 80000, 30, 60)]
     for name, make, n, d, t in fits:
         variants = [("hist", {}), ("exact", {"max_bins": None})]
         for tag, kw in variants:

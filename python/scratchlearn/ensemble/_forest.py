@@ -556,6 +556,13 @@ class BaseForest(BaseEstimator):
         self._max_features = tree.max_features_
         n_classes = [int(c) for c in self._n_classes_all] if is_classifier(self) else []
         n_threads = self._n_threads()
+        tree_seeds = np.array([np.random.RandomState(int(s)).randint(0, RAND_R_MAX) for s in seeds], dtype=np.uint32)
+        if self._core_bootstrap(sw):
+            # the core draws each tree's bootstrap (numpy's RandomState(seed).randint(0, n, n_boot),
+            # the same counts as _tree_weights) in the thread that builds it: one call, no weights
+            # matrix, the features binned once
+            return [_core.tree.build_bootstrap(X, y_codes, n_classes, np.asarray(seeds, dtype=np.uint32), n_boot,
+                                               tree_seeds, opts, n_threads=n_threads)]
         # equal batches, as few as the memory cap allows
         n_calls = max(1, -(-len(seeds) * n_samples // _BATCH_ENTRIES))
         batch = max(n_threads, -(-len(seeds) // n_calls))
@@ -563,12 +570,15 @@ class BaseForest(BaseEstimator):
         for b in range(0, len(seeds), batch):
             sb = seeds[b : b + batch]
             W = np.empty((len(sb), n_samples), dtype=np.float64)
-            tree_seeds = np.empty(len(sb), dtype=np.uint32)
             for j, s in enumerate(sb):
                 W[j] = self._tree_weights(s, n_samples, n_boot, sw, y)
-                tree_seeds[j] = np.random.RandomState(int(s)).randint(0, RAND_R_MAX)
-            parts.append(_core.tree.build(X, y_codes, n_classes, W, tree_seeds, opts, n_threads=n_threads))
+            parts.append(_core.tree.build(X, y_codes, n_classes, W, tree_seeds[b : b + batch], opts,
+                                          n_threads=n_threads))
         return parts
+
+    def _core_bootstrap(self, sw):
+        """Whether the trees' bootstrap counts are plain RandomState.randint draws the core can make."""
+        return self.bootstrap and sw is None and getattr(self, "class_weight", None) != "balanced_subsample"
 
     def _max_bins_used(self):
         if self._tree_class in (ExtraTreeClassifier, ExtraTreeRegressor):
@@ -638,6 +648,9 @@ class BaseForest(BaseEstimator):
         return out
 
     def _oob_counts(self, n_samples, t0, t1):
+        if self._core_bootstrap(self._sample_weight):
+            seeds = np.asarray(self._tree_seeds_[t0:t1], dtype=np.uint32)
+            return _core.tree.bootstrap(seeds, n_samples, self._n_samples_bootstrap).astype(np.int32)
         C = np.empty((t1 - t0, n_samples), dtype=np.int32)
         for j, s in enumerate(self._tree_seeds_[t0:t1]):
             idx = _sample_indices(int(s), n_samples, self._n_samples_bootstrap, self._sample_weight)
