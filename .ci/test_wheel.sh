@@ -67,12 +67,14 @@ for name, cls in sorted(found.items()):
     params = inspect.signature(cls.__init__).parameters
     kw = {k: v for k, v in {"random_state": 0, "n_estimators": 3, "max_iter": 20, "n_init": 1,
                              "n_clusters": 3, "radius": 10.0}.items() if k in params}
-    # the composite estimators' required first parameter: a small configuration of our own
+    # the composite estimators' and the searches' required parameters: a small configuration of our own
     from scratchlearn.linear_model import Ridge
     from scratchlearn.preprocessing import StandardScaler
     required = {"steps": [("scale", StandardScaler()), ("ridge", Ridge())],
                 "transformer_list": [("scale", StandardScaler())],
-                "transformers": [("scale", StandardScaler(), [0, 1])]}
+                "transformers": [("scale", StandardScaler(), [0, 1])],
+                "estimator": Ridge(), "param_grid": {"alpha": [0.5, 1.0]},
+                "param_distributions": {"alpha": [0.5, 1.0]}}
     kw.update({k: v for k, v in required.items() if k in params})
     est = cls(**kw)
     if not est.__scratchlearn_tags__().input_tags.two_d_array:  # LabelEncoder, LabelBinarizer: labels in

@@ -70,5 +70,21 @@ def _column_args():
     return {"transformers": [("trans1", StandardScaler(), [0, 1])]}
 
 
+def _grid_search_args():
+    from scratchlearn.linear_model import Ridge
+
+    # scikit-learn's own configuration for its checks of GridSearchCV
+    return {"estimator": Ridge(), "param_grid": {"alpha": [0.1, 1.0]}, "cv": 2,
+            "error_score": "raise"}
+
+
+def _randomized_search_args():
+    from scratchlearn.linear_model import Ridge
+
+    return {"estimator": Ridge(), "param_distributions": {"alpha": [0.1, 1.0]}, "n_iter": 2,
+            "cv": 2, "error_score": "raise", "random_state": 0}
+
+
 _REQUIRED_ARGS = {"Pipeline": _pipeline_args, "FeatureUnion": _union_args,
-                  "ColumnTransformer": _column_args}
+                  "ColumnTransformer": _column_args, "GridSearchCV": _grid_search_args,
+                  "RandomizedSearchCV": _randomized_search_args}

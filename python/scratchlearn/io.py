@@ -5,7 +5,8 @@ A model file is a zip archive holding
 - ``model.json``: one JSON document with the format name and version, and the object tree: each
   scratchlearn object as its class path and its state (parameters and fitted attributes), each
   plain value (None, bools, ints, floats, strings, lists, tuples, dicts, numpy scalars and dtypes,
-  a ``RandomState``) written out, each numpy array as a reference to
+  a ``RandomState``, a scratchlearn function such as a scorer's metric, by its path) written
+  out, each numpy array as a reference to
 - ``arrays/<i>.npy``: the arrays, written by ``numpy.save(..., allow_pickle=False)``, with their
   dtype, shape and SHA-256 recorded in ``model.json``.
 
@@ -13,7 +14,9 @@ Nested estimators (a Pipeline's steps, a search's ``best_estimator_``, a forest'
 a tree's ``tree_`` object) are saved the same way, recursively.
 
 Loading never unpickles and never imports a module the file names: the only classes it builds are
-scratchlearn's own, looked up in an allowlist made by walking the installed scratchlearn package.
+scratchlearn's own, looked up in an allowlist made by walking the installed scratchlearn package
+(a function, e.g. the metric of a search's scorer, likewise: only module-level functions of
+scratchlearn's modules, looked up in the same walk, never called while loading).
 An object is made with ``cls.__new__(cls)`` and its saved state set on it (as pickle would, through
 ``__setstate__`` where the class has one) -- no constructor, no code named by the file. A file that
 is not such an archive, is truncated or altered, names a class outside the allowlist, comes from a
@@ -54,17 +57,26 @@ _MAX_DEPTH = 200
 # ---- the allowlist ------------------------------------------------------------------------------
 
 _ALLOWED = None
+_ALLOWED_FUNCTIONS = None
+
+
+def _allowed_functions():
+    """Every module-level function defined in an installed scratchlearn module (the same walk
+    as the classes'), by its ``module.qualname`` path."""
+    if _ALLOWED_FUNCTIONS is None:
+        _allowed_classes()
+    return _ALLOWED_FUNCTIONS
 
 
 def _allowed_classes():
     """Every class defined in an installed scratchlearn module (found by walking the package,
     the command-line benchmark package aside), by its ``module.qualname`` path."""
-    global _ALLOWED
+    global _ALLOWED, _ALLOWED_FUNCTIONS
     if _ALLOWED is not None:
         return _ALLOWED
     import scratchlearn
 
-    found = {}
+    found, functions = {}, {}
     names = [scratchlearn.__name__]
     for info in pkgutil.walk_packages(scratchlearn.__path__, prefix="scratchlearn.",
                                       onerror=lambda name: None):
@@ -80,6 +92,10 @@ def _allowed_classes():
             if (inspect.isclass(obj) and obj.__module__ == name
                     and not issubclass(obj, BaseException)):
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+            elif (inspect.isfunction(obj) and obj.__module__ == name
+                    and "<" not in obj.__qualname__ and "." not in obj.__qualname__):
+                functions[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    _ALLOWED_FUNCTIONS = functions
     _ALLOWED = found
     return found
 
@@ -168,6 +184,10 @@ class _Writer:
                                self.value(x, f"{where}[{k!r}]", depth + 1)] for k, x in v.items()]}
         if _is_scratchlearn_class(type(v)):
             return self.obj(v, where, depth)
+        if inspect.isfunction(v):  # only scratchlearn's own module-level functions
+            path = f"{getattr(v, '__module__', None)}.{v.__qualname__}"
+            if _allowed_functions().get(path) is v:
+                return {"$t": "function", "function": path}
         raise ValueError(
             f"cannot save {where}: {type(v).__module__}.{type(v).__qualname__} objects cannot be "
             "saved safely (only scratchlearn objects, numpy arrays and plain values can)")
@@ -313,6 +333,13 @@ class _Reader:
             return _BUILTIN_TYPES[name]
         if tag == "class":
             return self._class(node, where)
+        if tag == "function":
+            path = _expect(node, "function", str, where)
+            func = _allowed_functions().get(path)
+            if func is None:
+                raise ValueError(f"invalid model file: {where} names the function {path!r}, which "
+                                 "is not a scratchlearn function (only those are loaded)")
+            return func
         if tag == "RandomState":
             keys = self.value(node.get("keys"), where, depth + 1)
             if not isinstance(keys, np.ndarray) or keys.dtype != np.uint32 or keys.shape != (624,):

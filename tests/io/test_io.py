@@ -165,6 +165,80 @@ def test_nested_estimators_and_values(tmp_path):
     assert_array_equal(tree2.apply(X), tree.apply(X))
 
 
+def test_searches_pipelines_and_any_nesting(tmp_path):
+    # a search over a Pipeline (several scorers: scratchlearn's metric functions in the scorers),
+    # inside a Pipeline, inside a search: saved and loaded whole, cv_results_' masked param_*
+    # columns kept (data and mask), predictions bitwise
+    from scratchlearn.model_selection import GridSearchCV, RandomizedSearchCV
+    from scratchlearn.pipeline import Pipeline
+    from scratchlearn.preprocessing import StandardScaler
+
+    X, y = problem(KNeighborsClassifier(), n=60)
+    inner = GridSearchCV(Pipeline([("scale", StandardScaler()), ("knn", KNeighborsClassifier())]),
+                         [{"knn__n_neighbors": [1, 3]}, {"knn__weights": ["distance"]}], cv=3,
+                         scoring=["accuracy", "f1_macro"], refit="accuracy",
+                         return_train_score=True)
+    outer = RandomizedSearchCV(Pipeline([("scale", StandardScaler()), ("search", inner)]),
+                               {"scale__with_mean": [True, False]}, n_iter=2, cv=2,
+                               random_state=0)
+    outer.fit(X, y)
+    loaded = _roundtrip(outer, tmp_path)
+    assert type(loaded) is RandomizedSearchCV
+    assert_array_equal(loaded.predict(X), outer.predict(X))
+    assert_array_equal(loaded.predict_proba(X), outer.predict_proba(X))
+    assert loaded.score(X, y) == outer.score(X, y)
+    fitted_inner = outer.best_estimator_.named_steps["search"]
+    loaded_inner = loaded.best_estimator_.named_steps["search"]
+    for a, b in ((outer, loaded), (fitted_inner, loaded_inner)):
+        assert list(a.cv_results_) == list(b.cv_results_)
+        for key, value in a.cv_results_.items():
+            if isinstance(value, np.ma.MaskedArray):
+                assert isinstance(b.cv_results_[key], np.ma.MaskedArray), key
+                assert_array_equal(np.ma.getmaskarray(value), np.ma.getmaskarray(b.cv_results_[key]))
+                assert list(value.compressed()) == list(b.cv_results_[key].compressed()), key
+            else:
+                _assert_same(value, b.cv_results_[key], key)
+        assert a.best_params_ == b.best_params_ and a.best_index_ == b.best_index_
+    assert np.ma.getmaskarray(fitted_inner.cv_results_["param_knn__weights"]).tolist() == [True, True, False]
+    assert loaded_inner.scorer_["f1_macro"]._score_func is fitted_inner.scorer_["f1_macro"]._score_func
+    # the loaded search refits
+    assert_array_equal(loaded.fit(X, y).predict(X), outer.predict(X))
+    # pickle and skops too
+    assert_array_equal(pickle.loads(pickle.dumps(outer)).predict(X), outer.predict(X))
+    path = tmp_path / "search.skops"
+    sio.dump(outer, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert all(name.startswith("scratchlearn.") for name in untrusted), untrusted
+    assert_array_equal(sio.load(path, trusted=untrusted).predict(X), outer.predict(X))
+
+
+def test_functions_only_scratchlearns_own(tmp_path):
+    from scratchlearn.metrics import make_scorer, r2_score
+
+    # a scratchlearn metric in a user's scorer is saved by its path; a user's function is not
+    search_holder = Ridge()
+    search_holder.scorer_ = make_scorer(r2_score)
+    loaded = _roundtrip(search_holder, tmp_path)
+    assert loaded.scorer_._score_func is r2_score
+    search_holder.scorer_ = make_scorer(lambda a, b: 0.0)
+    with pytest.raises(ValueError, match=r"cannot save estimator\.scorer_\._score_func: builtins\.function"):
+        slio.save(search_holder, tmp_path / "m.zip")
+    # a file naming any other function (a builtin, a module's, one of scratchlearn's modules'
+    # imports) is refused, and the module is never imported
+    search_holder.scorer_ = make_scorer(r2_score)
+    path = tmp_path / "f.zip"
+    slio.save(search_holder, path)
+    for name in ("builtins.eval", "os.system", "scratchlearn.io.json.loads", "numpy.load",
+                 "scratchlearn_hostile_module.payload"):
+        doc = _doc(path)
+        text = json.dumps(doc).replace(f"{r2_score.__module__}.r2_score", name)
+        _rewrite(path, doc=json.loads(text))
+        with pytest.raises(ValueError, match="is not a scratchlearn function"):
+            slio.load(path)
+        assert "scratchlearn_hostile_module" not in sys.modules
+        slio.save(search_holder, path)
+
+
 def test_file_objects(tmp_path):
     est = KNeighborsClassifier(3).fit(*problem(KNeighborsClassifier()))
     buf = io.BytesIO()

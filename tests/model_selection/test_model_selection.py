@@ -321,3 +321,49 @@ def test_threads_share_the_cores():
     with joblib.parallel_backend("threading", n_jobs=2):
         ctx = ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3)
     assert_array_equal(ctx, ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3))
+
+
+def test_searches_are_estimators_of_the_shared_contract():
+    # as scikit-learn's BaseSearchCV is its BaseEstimator, ours is ours: get_params / set_params
+    # (nested estimator__<param> names), clone, repr, parameter validation, tags of the estimator
+    from scratchlearn.base import BaseEstimator, clone, is_classifier, is_regressor
+    from scratchlearn.pipeline import Pipeline
+    from scratchlearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    for search in (ms.GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3),
+                   ms.RandomizedSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]},
+                                         n_iter=2, cv=3, random_state=0)):
+        assert isinstance(search, BaseEstimator) and is_classifier(search)
+        params = search.get_params()
+        assert params["estimator__n_neighbors"] == 5 and params["cv"] == 3
+        search.set_params(cv=4, estimator__weights="distance")
+        assert search.cv == 4 and search.estimator.weights == "distance"
+        copy = clone(search)
+        assert type(copy) is type(search) and copy.estimator is not search.estimator
+        assert copy.get_params(deep=False).keys() == search.get_params(deep=False).keys()
+        assert repr(copy) == repr(search) and "cv=4" in repr(copy)
+        with pytest.raises(ValueError, match="Invalid parameter 'nope'"):
+            search.set_params(nope=1)
+        # predict exists before fit (the estimator has it) and raises NotFittedError
+        from scratchlearn.exceptions import NotFittedError
+        with pytest.raises(NotFittedError):
+            search.predict(X)
+        assert not hasattr(search, "transform")
+        search.fit(X, y)
+        assert_array_equal(search.predict(X), search.best_estimator_.predict(X))
+        # parameters are checked by the shared mechanism, naming the parameter
+        for bad in ({"cv": 1}, {"error_score": "rise"}, {"refit": 3}, {"estimator": object()}):
+            with pytest.raises((ValueError, TypeError), match=list(bad)[0]):
+                clone(search).set_params(**bad).fit(X, y)
+    with pytest.raises((ValueError, TypeError), match="n_iter"):
+        ms.RandomizedSearchCV(Ridge(), {"alpha": [1.0]}, n_iter=0).fit(X, y)
+    # a search over a Pipeline, and a Pipeline holding a search: nested names reach every level
+    pipe = Pipeline([("scale", StandardScaler()), ("ridge", Ridge())])
+    search = ms.GridSearchCV(pipe, {"ridge__alpha": [0.1, 10.0]}, cv=3)
+    assert is_regressor(search) and search.get_params()["estimator__ridge__alpha"] == 1.0
+    outer = Pipeline([("scale", StandardScaler()), ("search", search)])
+    outer.set_params(search__estimator__ridge__fit_intercept=False)
+    assert pipe.named_steps["ridge"].fit_intercept is False
+    outer.fit(X, y.astype(float))
+    assert clone(outer).get_params()["search__estimator__ridge__fit_intercept"] is False

@@ -16,10 +16,12 @@ from itertools import product
 import numpy as np
 
 from ..base import BaseEstimator, clone
+from ..utils._param_validation import HasMethods, Interval, StrOptions
+from ..utils._tags import Tags
 from ..metrics._scorer import _MultimetricScorer, check_multimetric_scoring, check_scoring
 from ..utils.validation import check_is_fitted, check_random_state
 from ._parallel import run_tasks
-from ._split import _indexable, _is_classifier, check_cv
+from ._split import _indexable, _is_classifier, _num_samples, check_cv
 from ._validation import _check_error_score, _fit_and_score, _warn_or_raise_about_fit_failures
 
 __all__ = ["ParameterGrid", "ParameterSampler", "GridSearchCV", "RandomizedSearchCV"]
@@ -205,16 +207,26 @@ def _available_if_best(name):
                                  f"`refit=False`. {name} is available only after refitting on "
                                  "the best parameters. You can refit an estimator manually using "
                                  "the `best_params_` attribute")
-        check_is_fitted(self)
+        if not hasattr(self, "best_estimator_"):
+            # not fitted: the method exists when the searched estimator has it (scikit-learn's
+            # rule), and calling it raises NotFittedError
+            if not hasattr(self.estimator, name):
+                raise AttributeError(f"This '{type(self).__name__}' has no attribute '{name}'")
+            return False
         if not hasattr(self.best_estimator_, name):
             raise AttributeError(f"This '{type(self).__name__}' has no attribute '{name}'")
         return True
     return check
 
 
+def _estimator_type_of(estimator):
+    return getattr(estimator, "_estimator_type", None)
+
+
 class _Delegate:
     """A method of the search that calls the refit best estimator's (present only when that
-    estimator has it)."""
+    estimator has it; before fit, when the searched estimator has it, and then a call raises
+    NotFittedError)."""
 
     def __init__(self, name):
         self.name = name
@@ -222,24 +234,37 @@ class _Delegate:
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        _available_if_best(self.name)(obj)
+        if not _available_if_best(self.name)(obj):
+            def not_fitted(*args, **kwargs):
+                check_is_fitted(obj, "best_estimator_")
+            return not_fitted
         return getattr(obj.best_estimator_, self.name)
 
 
-class BaseSearchCV:
+class BaseSearchCV(BaseEstimator):
     """What GridSearchCV and RandomizedSearchCV share: fit evaluates candidates x splits (on
     threads, or a joblib backend), formats cv_results_, selects and refits the best.
 
-    A meta-estimator: it has the estimator API (get_params / set_params with nested
-    ``estimator__<param>`` names, clone, repr: BaseEstimator's own methods) but is not one of the
-    plain estimators the common checks build with no arguments; tests/model_selection checks it.
+    A meta-estimator in the shared contract (as scikit-learn's BaseSearchCV is a BaseEstimator):
+    get_params / set_params with nested ``estimator__<param>`` names, clone, repr, parameter
+    validation, tags taken from the searched estimator. Its state is plain data (the masked
+    ``param_*`` columns of cv_results_ are held as their data and mask arrays in
+    ``__getstate__``), so pickle, skops and scratchlearn.io save it.
     """
 
-    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
-    get_params = BaseEstimator.get_params
-    set_params = BaseEstimator.set_params
-    __repr__ = BaseEstimator.__repr__
-    __sklearn_is_fitted__ = BaseEstimator.__sklearn_is_fitted__
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "n_jobs": [numbers.Integral, None],
+        "refit": ["boolean", str, callable],
+        "cv": [Interval(numbers.Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"]),
+               Iterable, None],
+        "verbose": ["verbose"],
+        "pre_dispatch": [numbers.Integral, str],
+        "error_score": [StrOptions({"raise"}), numbers.Real],
+        "return_train_score": ["boolean"],
+        "backend": [str, None],
+    }
 
     def __init__(self, estimator, *, scoring=None, n_jobs=None, refit=True, cv=None, verbose=0,
                  pre_dispatch="2*n_jobs", error_score=np.nan, return_train_score=False,
@@ -261,6 +286,34 @@ class BaseSearchCV:
 
     def __sklearn_tags__(self):
         return self.estimator.__sklearn_tags__()
+
+    def __scratchlearn_tags__(self):
+        tags = getattr(self.estimator, "__scratchlearn_tags__", None)
+        return tags() if tags is not None else Tags()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        results = state.get("cv_results_")
+        if isinstance(results, dict):
+            plain, masks = {}, {}
+            for key, value in results.items():
+                if isinstance(value, np.ma.MaskedArray):
+                    plain[key] = np.asarray(value.data)
+                    masks[key] = np.ma.getmaskarray(value).copy()
+                else:
+                    plain[key] = value
+            state["cv_results_"] = plain
+            state["_cv_results_masks"] = masks
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        masks = state.pop("_cv_results_masks", None)
+        if masks:
+            state["cv_results_"] = {
+                key: np.ma.MaskedArray(value, mask=masks[key]) if key in masks else value
+                for key, value in state["cv_results_"].items()}
+        self.__dict__.update(state)
 
     def _check_refit_for_multimetric(self, scores):
         valid = (self.refit is False or (isinstance(self.refit, str) and self.refit in scores)
@@ -292,12 +345,19 @@ class BaseSearchCV:
         """Cross-validate every candidate, then (with ``refit``) fit the best on all of X, y.
         ``params`` go to the estimator's fit (sample-aligned arrays split with the data);
         ``groups=`` goes to the splitter."""
+        self._validate_params()
         _check_error_score(self.error_score)
         groups = params.pop("groups", None)
         scorer = self._scorers()
         multimetric = isinstance(scorer, _MultimetricScorer)
         refit_metric = self.refit if multimetric else "score"
+        if y is None and _estimator_type_of(self.estimator) in ("classifier", "regressor"):
+            raise ValueError(f"{type(self.estimator).__name__} requires y to be passed, but the "
+                             "target y is None.")
         X, y, groups = _indexable(X, y, groups)
+        if _num_samples(X) == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={getattr(X, 'shape', (0,))}) "
+                             f"while a minimum of 1 is required by {type(self).__name__}.")
         cv = check_cv(self.cv, y, classifier=_is_classifier(self.estimator))
         n_splits = cv.get_n_splits(X, y, groups)
         base = clone(self.estimator)
@@ -394,7 +454,8 @@ class BaseSearchCV:
 
     @property
     def classes_(self):
-        _available_if_best("classes_")(self)
+        if not _available_if_best("classes_")(self):
+            check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.classes_
 
     def score(self, X, y=None, **params):
@@ -437,6 +498,8 @@ class GridSearchCV(BaseSearchCV):
     real parallelism without copying the data to other processes.
     """
 
+    _parameter_constraints = {**BaseSearchCV._parameter_constraints, "param_grid": [dict, list]}
+
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True, cv=None,
                  verbose=0, pre_dispatch="2*n_jobs", error_score=np.nan,
                  return_train_score=False, backend=None):
@@ -453,6 +516,11 @@ class RandomizedSearchCV(BaseSearchCV):
     """Search over ``n_iter`` candidates drawn from ``param_distributions`` (lists, or
     scipy.stats distributions), each cross-validated; the same random_state draws scikit-learn's
     candidates. Otherwise as GridSearchCV."""
+
+    _parameter_constraints = {**BaseSearchCV._parameter_constraints,
+                              "param_distributions": [dict, list],
+                              "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+                              "random_state": ["random_state"]}
 
     def __init__(self, estimator, param_distributions, *, n_iter=10, scoring=None, n_jobs=None,
                  refit=True, cv=None, verbose=0, pre_dispatch="2*n_jobs", random_state=None,

@@ -50,8 +50,12 @@ def _indexable(*arrays):
     DataFrames, lists), other iterables as arrays; ValueError when their lengths differ."""
     out = []
     for a in arrays:
-        if a is None or hasattr(a, "iloc") or hasattr(a, "shape") or isinstance(a, (list, tuple)):
+        if hasattr(a, "tocsr") and getattr(a, "format", "csr") != "csr":
+            out.append(a.tocsr())  # a sparse matrix of a format without row indexing (dia, coo)
+        elif a is None or hasattr(a, "iloc") or hasattr(a, "shape") or isinstance(a, (list, tuple)):
             out.append(a)
+        elif hasattr(a, "__array__"):  # an array-like that is not a sequence
+            out.append(np.asarray(a))
         elif hasattr(a, "__iter__"):
             out.append(np.asarray(list(a)))
         else:
