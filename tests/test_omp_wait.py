@@ -30,8 +30,8 @@ def probe(extra_env):
 
 def test_default_spin_is_set_for_the_load_and_removed_after():
     got = probe({})
-    assert got["set"] == "10000"
-    assert got["omp_wait"] == "GOMP_SPINCOUNT=10000 (scratchlearn's default)"
+    assert got["set"] == "100000"
+    assert got["omp_wait"] == "GOMP_SPINCOUNT=100000 (scratchlearn's default)"
     # nothing leaks into the environment that subprocesses or other runtimes would see
     assert got["env"] == {"GOMP_SPINCOUNT": None, "OMP_WAIT_POLICY": None}
 
