@@ -68,6 +68,20 @@ py::dict trees_dict(const std::vector<TreeArrays>& trees, const std::vector<int>
     return out;
 }
 
+// What a build reads: X (n × d), y (n × n_outputs, checked by the caller to match X) and the class
+// counts per output; the arrays stay owned by the caller.
+template <class T, class Y>
+Problem<T> problem_of(const carray<T>& X, const Y& y, const std::vector<int>& n_classes) {
+    Problem<T> pb;
+    pb.X = X.data();
+    pb.n = X.shape(0);
+    pb.d = X.shape(1);
+    pb.y = y.data();
+    pb.n_outputs = y.shape(1);
+    pb.n_classes = n_classes;
+    return pb;
+}
+
 // Builds the trees and returns their node arrays concatenated (tree t holds nodes
 // node_offset[t]:node_offset[t+1], child indices local to the tree).
 template <class T>
@@ -79,7 +93,7 @@ py::dict build(const carray<T>& X, const py::array& y_in, const std::vector<int>
     auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
     auto W = carray<double>::ensure(w_in);
     if (!W) throw std::invalid_argument("sample weights could not be converted to an array of numbers");
-    const index_t n = X.shape(0), d = X.shape(1);
+    const index_t n = X.shape(0);
     if (y.shape(0) != n) throw std::invalid_argument("tree: X and y differ in length");
     const index_t n_trees = seeds.shape(0);
     index_t stride;
@@ -93,13 +107,7 @@ py::dict build(const carray<T>& X, const py::array& y_in, const std::vector<int>
     } else {
         throw std::invalid_argument("tree: weights must be 1- or 2-dimensional");
     }
-    Problem<T> pb;
-    pb.X = X.data();
-    pb.n = n;
-    pb.d = d;
-    pb.y = y.data();
-    pb.n_outputs = y.shape(1);
-    pb.n_classes = n_classes;
+    const Problem<T> pb = problem_of(X, y, n_classes);
     std::vector<TreeArrays> trees;
     {
         py::gil_scoped_release release;
@@ -118,17 +126,11 @@ py::dict build_bootstrap(const carray<T>& X, const py::array& y_in, const std::v
     auto y = as_array<double>(y_in, 2, "y");
     auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
     auto boot = as_array<std::uint32_t>(boot_in, 1, "bootstrap_seeds");
-    const index_t n = X.shape(0), d = X.shape(1);
+    const index_t n = X.shape(0);
     if (y.shape(0) != n) throw std::invalid_argument("tree: X and y differ in length");
     const index_t n_trees = seeds.shape(0);
     if (boot.shape(0) != n_trees) throw std::invalid_argument("tree: one bootstrap seed per tree");
-    Problem<T> pb;
-    pb.X = X.data();
-    pb.n = n;
-    pb.d = d;
-    pb.y = y.data();
-    pb.n_outputs = y.shape(1);
-    pb.n_classes = n_classes;
+    const Problem<T> pb = problem_of(X, y, n_classes);
     std::vector<TreeArrays> trees;
     {
         py::gil_scoped_release release;

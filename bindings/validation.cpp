@@ -10,21 +10,22 @@ namespace {
 
 // Any contiguous layout (C or Fortran): the values are read in memory order.
 template <class T>
-int kind_of(const typed<T>& a, int n_threads) {
+std::pair<const T*, index_t> values_of(const typed<T>& a, const char* who) {
     if ((a.flags() & (py::array::c_style | py::array::f_style)) == 0)
-        throw std::invalid_argument("nonfinite_kind: the array must be contiguous");
-    const T* p = a.data();
-    const index_t n = static_cast<index_t>(a.size());
+        throw std::invalid_argument(std::string(who) + ": the array must be contiguous");
+    return {a.data(), static_cast<index_t>(a.size())};
+}
+
+template <class T>
+int kind_of(const typed<T>& a, int n_threads) {
+    const auto [p, n] = values_of(a, "nonfinite_kind");
     py::gil_scoped_release release;
     return nonfinite_kind<T>(p, n, n_threads);
 }
 
 template <class T>
 bool inf_of(const typed<T>& a, int n_threads) {
-    if ((a.flags() & (py::array::c_style | py::array::f_style)) == 0)
-        throw std::invalid_argument("any_infinite: the array must be contiguous");
-    const T* p = a.data();
-    const index_t n = static_cast<index_t>(a.size());
+    const auto [p, n] = values_of(a, "any_infinite");
     py::gil_scoped_release release;
     return any_infinite<T>(p, n, n_threads);
 }

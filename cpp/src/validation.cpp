@@ -59,11 +59,10 @@ bool any_inf_block(const T* x, index_t n) {
     return acc != 0;
 }
 
-}  // namespace
-
-template <class T>
-int nonfinite_kind(const T* x, index_t n, int n_threads) {
-    require(n >= 0, "nonfinite_kind: negative size");
+// Whether block_test holds for some block of the n values: one vectorised pass, its blocks split
+// among n_threads threads (the answer does not depend on them).
+template <class T, class BlockTest>
+bool any_block(const T* x, index_t n, int n_threads, BlockTest block_test) {
     constexpr index_t kBlock = 1 << 16;
     const index_t n_blocks = (n + kBlock - 1) / kBlock;
     const int nt = threads_for(n_threads, n_blocks / 4);
@@ -71,9 +70,17 @@ int nonfinite_kind(const T* x, index_t n, int n_threads) {
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad)
     for (index_t b = 0; b < n_blocks; ++b) {
         const index_t lo = b * kBlock, hi = std::min(n, lo + kBlock);
-        bad |= static_cast<unsigned>(any_nonfinite(x + lo, hi - lo));
+        bad |= static_cast<unsigned>(block_test(x + lo, hi - lo));
     }
-    if (!bad) return 0;
+    return bad != 0;
+}
+
+}  // namespace
+
+template <class T>
+int nonfinite_kind(const T* x, index_t n, int n_threads) {
+    require(n >= 0, "nonfinite_kind: negative size");
+    if (!any_block(x, n, n_threads, [](const T* p, index_t m) { return any_nonfinite(p, m); })) return 0;
     for (index_t i = 0; i < n; ++i)
         if (std::isnan(x[i])) return 1;
     return 2;
@@ -82,16 +89,7 @@ int nonfinite_kind(const T* x, index_t n, int n_threads) {
 template <class T>
 bool any_infinite(const T* x, index_t n, int n_threads) {
     require(n >= 0, "any_infinite: negative size");
-    constexpr index_t kBlock = 1 << 16;
-    const index_t n_blocks = (n + kBlock - 1) / kBlock;
-    const int nt = threads_for(n_threads, n_blocks / 4);
-    unsigned bad = 0;
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad)
-    for (index_t b = 0; b < n_blocks; ++b) {
-        const index_t lo = b * kBlock, hi = std::min(n, lo + kBlock);
-        bad |= static_cast<unsigned>(any_inf_block(x + lo, hi - lo));
-    }
-    return bad != 0;
+    return any_block(x, n, n_threads, [](const T* p, index_t m) { return any_inf_block(p, m); });
 }
 
 template bool any_infinite<float>(const float*, index_t, int);

@@ -248,14 +248,6 @@ double select_quantile(T* v, index_t m, double q, bool midpoint_median, std::vec
 
 constexpr index_t kAhead = 16;         // rows fetched ahead by the strided column passes
 
-inline void prefetch(const void* p) {
-#if defined(__GNUC__)
-    __builtin_prefetch(p, 0, 3);
-#else
-    (void)p;
-#endif
-}
-
 constexpr index_t kSample = 4096;       // rows sampled to place the selection band
 constexpr index_t kDirectRows = 262144; // below this, every column is gathered and selected
 
@@ -298,7 +290,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     for (index_t i = 0; i < n; ++i) {
                         // rows are d apart: the hardware prefetcher stops at page ends, so
                         // the first column of a group fetches its lines ahead itself
-                        if (c == 0) prefetch(col + std::min(i + kAhead, n - 1) * d);
+                        if (c == 0) __builtin_prefetch(col + std::min(i + kAhead, n - 1) * d);
                         const T x = col[i * d];
                         if (present(static_cast<double>(x), has_missing, missing)) full[m++] = x;
                     }
@@ -313,18 +305,15 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     // the group's columns gathered in one pass over its rows (a cache line each)
                     cols.resize(static_cast<std::size_t>(gc * n + 1));
                     index_t m[kGroupCols] = {0};
-                    const bool hm = has_missing;
-                    const double mv = missing;
                     T* cp = cols.data();
                     const T* base = X + j0;
                     for (index_t i = 0; i < n; ++i) {
                         const T* row = base + i * d;
-                        prefetch(base + std::min(i + kAhead, n - 1) * d);
+                        __builtin_prefetch(base + std::min(i + kAhead, n - 1) * d);
                         for (index_t c = 0; c < gc; ++c) {
                             const T x = row[c];
-                            const double xv = static_cast<double>(x);
                             cp[c * n + m[c]] = x;
-                            m[c] += (xv == xv) && !(hm && xv == mv);
+                            m[c] += present(static_cast<double>(x), has_missing, missing);
                         }
                     }
                     for (index_t c = 0; c < gc; ++c) select(cp + c * n, m[c], c);
@@ -336,7 +325,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                 for (index_t c = 0; c < gc; ++c) {
                     sample.clear();
                     for (index_t r = 0; r < kSample; ++r) {
-                        if (c == 0) prefetch(X + (std::min(r + kAhead, kSample - 1) * stride + stride / 2) * d + j0);
+                        if (c == 0) __builtin_prefetch(X + (std::min(r + kAhead, kSample - 1) * stride + stride / 2) * d + j0);
                         const T x = X[(r * stride + stride / 2) * d + j0 + c];
                         if (present(static_cast<double>(x), has_missing, missing)) sample.push_back(x);
                     }
@@ -401,7 +390,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     const T* base = X + j0;
                     for (index_t i = 0; i < nn; ++i) {
                         const T* row = base + i * dd;
-                        prefetch(base + std::min(i + kAhead, nn - 1) * dd);
+                        __builtin_prefetch(base + std::min(i + kAhead, nn - 1) * dd);
                         for (index_t c = 0; c < ngc; ++c) {
                             const double xv = static_cast<double>(row[c]);
                             cnt[c] += (xv == xv) && !(hm && xv == mv);

@@ -415,6 +415,37 @@ struct Choice {
     }
 };
 
+// The best split of one feature in the fixed-layout histogram scans: the proxy as a ratio
+// num / den (compared by cross products, no division per bin), the bin position q in the
+// feature's list of occupied bins, the pass (1: missing values go left) and the left count.
+template <class N>
+struct ScanBest {
+    double num = -1.0, den = 1.0;
+    int q = -1, pass = 0;
+    N nl = 0;
+
+    void take(double n_, double d_, int q_, int pass_, N nl_) {
+        if (!(n_ * den > num * d_)) return;
+        num = n_;
+        den = d_;
+        q = q_;
+        pass = pass_;
+        nl = nl_;
+    }
+
+    // Offers the feature's best (if any) to the node's choice: proxy num / den − shift, the
+    // threshold the right edge of bin bins[q] (+inf for the last), missing values left on pass 1
+    // or, when there are none, with the larger side.
+    void offer_to(Choice& best, double shift, int f, index_t cnt, const int* bins, int nb,
+                  const std::vector<double>& edges, bool no_missing) const {
+        if (q < 0) return;
+        const int b = bins[q];
+        const index_t n_left = static_cast<index_t>(nl), n_right = cnt - n_left;
+        best.offer(num / den - shift, f, n_left, q == nb - 1 ? kInf : edges[b],
+                   no_missing ? n_left > n_right : pass == 1, 0, b);
+    }
+};
+
 struct Record {
     index_t start, end, depth, parent;
     bool is_left;
@@ -1361,9 +1392,7 @@ private:
             const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
             const int passes = nmiss > 0.0 ? 2 : 1;
             const std::vector<double>& edges = sh_.edges[f];
-            double best_num = -1.0, best_den = 1.0;
-            int best_q = -1, best_pass = 0;
-            double best_nl = 0.0;
+            ScanBest<double> sb;
             for (int pass = 0; pass < passes; ++pass) {
                 const bool go_left = pass == 1;
                 // a = class-0 weight or side weight, c = class-1 weight or weighted target sum
@@ -1389,22 +1418,10 @@ private:
                         num = c * c * wr + r * r * wl;
                     }
                     if (wl < mwl || wr < mwl) continue;
-                    const double den = wl * wr;
-                    if (!(num * best_den > best_num * den)) continue;
-                    best_num = num;
-                    best_den = den;
-                    best_q = q;
-                    best_pass = pass;
-                    best_nl = nl;
+                    sb.take(num, wl * wr, q, pass, nl);
                 }
             }
-            if (best_q >= 0) {
-                const int b = bins[best_q];
-                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
-                const bool go_left = best_pass == 1;
-                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
-                           best_q == nb - 1 ? kInf : edges[b], nmiss == 0.0 ? n_left > n_right : go_left, 0, b);
-            }
+            sb.offer_to(best, KIND == 2 ? wt : 0.0, f, cnt, bins, nb, edges, nmiss == 0.0);
         }
         for (int q = 0; q < 4; ++q) {
             std::uint64_t m = occ[q];
@@ -1479,9 +1496,7 @@ private:
             const std::uint64_t ucnt = static_cast<std::uint64_t>(cnt);
             const double t0 = tot_[0], t1 = KIND == 2 ? tot_[1] : 0.0;
             const int passes = nmiss > 0 ? 2 : 1;
-            double best_num = -1.0, best_den = 1.0;
-            int best_q = -1, best_pass = 0;
-            std::uint64_t best_nl = 0;
+            ScanBest<std::uint64_t> sb;
             for (int pass = 0; pass < passes; ++pass) {
                 const bool go_left = pass == 1;
                 std::uint64_t A = go_left ? ma : 0, Cc = go_left ? mc : 0;
@@ -1513,23 +1528,10 @@ private:
                         num = sl * sl * wr + r * r * wl;
                     }
                     if (wl < mwl || wr < mwl) continue;
-                    const double den = wl * wr;
-                    if (!(num * best_den > best_num * den)) continue;
-                    best_num = num;
-                    best_den = den;
-                    best_q = q;
-                    best_pass = pass;
-                    best_nl = nl;
+                    sb.take(num, wl * wr, q, pass, nl);
                 }
             }
-            if (best_q >= 0) {
-                const int b = bins[best_q];
-                const index_t n_left = static_cast<index_t>(best_nl), n_right = cnt - n_left;
-                const bool go_left = best_pass == 1;
-                best.offer(best_num / best_den - (KIND == 2 ? wt : 0.0), f, n_left,
-                           best_q == nb - 1 ? kInf : sh_.edges[f][b], nmiss == 0 ? n_left > n_right : go_left,
-                           0, b);
-            }
+            sb.offer_to(best, KIND == 2 ? wt : 0.0, f, cnt, bins, nb, sh_.edges[f], nmiss == 0);
         }
         for (int q = 0; q < 4; ++q) {
             std::uint64_t m = occ[q];

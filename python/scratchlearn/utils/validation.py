@@ -78,11 +78,16 @@ def _threads_of(estimator):
     return n_threads(None)
 
 
+def _core_checks(X):
+    """Whether the core's parallel, vectorised pass checks X (large contiguous float32/64 data)."""
+    return (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
+            and (X.flags.c_contiguous or X.flags.f_contiguous))
+
+
 def _assert_finite(X, input_name, threads=None):
     if X.dtype.kind != "f":
         return
-    if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
-            and (X.flags.c_contiguous or X.flags.f_contiguous)):
+    if _core_checks(X):
         # Large data: one parallel, vectorised pass in the core (cpp/src/validation.cpp).
         from .. import _core
 
@@ -111,8 +116,7 @@ def assert_no_infinity(X, input_name="X", threads=None):
     """ValueError if float X holds +inf or -inf; NaN is allowed (it marks a missing value)."""
     if X.dtype.kind != "f":
         return
-    if (X.size >= _CORE_FINITE_MIN_SIZE and X.dtype in FLOAT_DTYPES
-            and (X.flags.c_contiguous or X.flags.f_contiguous)):
+    if _core_checks(X):
         from .. import _core
 
         bad = _core.validation.any_infinite(X, threads if threads is not None else n_threads(None))
