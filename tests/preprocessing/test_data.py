@@ -132,7 +132,7 @@ def test_large_blocks_and_threads(rng):
     assert_array_equal(q1, np.nanpercentile(X, [10, 50, 90], axis=0))
 
 
-@pytest.mark.parametrize("n", [50000, 300000])
+@pytest.mark.parametrize("n", [3000, 50000, 300000])
 def test_quantile_band_fallback_on_adversarial_order(n):
     # sorted columns, few distinct values, a periodic column: the band placement may miss and the
     # exact fallback answers; the result is numpy's every time (n = 300000 takes the row-sampled
@@ -147,11 +147,14 @@ def test_quantile_band_fallback_on_adversarial_order(n):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n", [1023, 1024, 1500, 4095, 4096, 9000])
+@pytest.mark.parametrize("n", [511, 512, 1023, 1024, 1025, 1500, 4095, 4096, 9000])
 def test_quantile_column_band_sizes_and_orders(n, dtype):
-    # each gathered column from 1024 present values is selected through a sampled band (128
-    # samples below 4096 values, 256 from there): exact at the edges of those sizes, for random,
-    # sorted, reversed, duplicated, infinite and missing-laden columns, at ranks near both ends
+    # up to 1024 rows each gathered column from 512 present values is selected through a sampled
+    # band (128 samples below 4096 values, 256 from there); above 1024 rows, with at most four
+    # quantiles, a band placed from ~4·sqrt(n) sampled rows is kept in one pass and then selected
+    # through its own sampled band (with more quantiles the columns are gathered): exact at the
+    # edges of those sizes, for random, sorted, reversed, duplicated, infinite and missing-laden
+    # columns, at ranks near both ends
     rng = np.random.default_rng(n)
     cols = [rng.standard_normal(n), np.arange(n, dtype=float), np.arange(n, dtype=float)[::-1],
             rng.integers(0, 5, n).astype(float), np.where(rng.random(n) < 0.3, np.inf, rng.random(n)),
@@ -160,11 +163,13 @@ def test_quantile_column_band_sizes_and_orders(n, dtype):
     X = np.stack(cols, axis=1).astype(dtype)
     Xm = X.copy()
     Xm[rng.random(X.shape) < 0.1] = np.nan
-    q = np.array([0.0, 0.001, 0.1, 0.5, 0.77, 0.999, 1.0])
+    qsets = [np.array([0.0, 0.001, 0.1, 0.5, 0.77, 0.999, 1.0]), np.array([0.001, 0.5, 0.999]),
+             np.array([0.25, 0.75])]
     finite = [0, 1, 2, 3, 6, 7]  # numpy's lerp turns an infinite end into NaN: compared by median only
     for A in (X, Xm):
-        got = _core.preprocessing.quantiles(A, q, None, False, 2)
-        assert_array_equal(got[:, finite], np.nanquantile(A[:, finite].astype(np.float64), q, axis=0))
+        for q in qsets:
+            got = _core.preprocessing.quantiles(A, q, None, False, 2)
+            assert_array_equal(got[:, finite], np.nanquantile(A[:, finite].astype(np.float64), q, axis=0))
         med = _core.preprocessing.quantiles(A, np.array([0.5]), None, True, 1)[0]
         assert_array_equal(med, np.nanmedian(A, axis=0))
     # a missing value marker other than NaN is skipped the same way

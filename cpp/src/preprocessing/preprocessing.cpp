@@ -200,11 +200,21 @@ void nth_pair(T* v, index_t m, index_t r, T& a, T& b) {
     }
 }
 
-constexpr index_t kBandMin = 1024;   // from this many values a column is selected through a band
+// The values of rank rl and rh (rl < rh, both in [0, m)) of the m values at v, by two
+// selections (v is reordered); cheaper than sorting the sample when only the bounds are needed.
+template <class T>
+void two_ranks(T* v, index_t m, index_t rl, index_t rh, T& a, T& b) {
+    std::nth_element(v, v + rl, v + m);
+    a = v[rl];
+    std::nth_element(v + rl + 1, v + rh, v + m);
+    b = v[rh];
+}
+
+constexpr index_t kBandMin = 512;    // from this many values a column is selected through a band
 constexpr index_t kBandSample = 256;  // values sampled to place it (half that below 4096 values)
 
 // The order statistics of rank r and r + 1 of the m present values at v (left in place), for
-// large m through a band (Floyd and Rivest's idea): kBandSample evenly spaced values, sorted,
+// large m through a band (Floyd and Rivest's idea): kBandSample evenly spaced values, selected,
 // give two bounds lo <= x <= hi that hold both ranks with high probability (a margin of three
 // standard deviations of the sample rank); one branch-free pass counts the values below lo and
 // copies those inside [lo, hi] (about a fifth) to w, where nth_element finds the ranks. When
@@ -215,14 +225,21 @@ void select_pair(T* v, index_t m, index_t r, std::vector<T>& w, T& a, T& b) {
     const index_t s = m >= 4096 ? kBandSample : kBandSample / 2;
     T sample[kBandSample];
     for (index_t t = 0; t < s; ++t) sample[t] = v[((2 * t + 1) * m) / (2 * s)];
-    std::sort(sample, sample + s);
     const double q = static_cast<double>(r) / static_cast<double>(m - 1);
     const double p = q * static_cast<double>(s - 1);
     const double delta = 3.0 * std::sqrt(static_cast<double>(s) * std::max(q * (1 - q), 0.01)) + 2.0;
     const index_t rl = static_cast<index_t>(std::floor(p - delta));
     const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
-    const T lo = rl <= 0 ? -std::numeric_limits<T>::infinity() : sample[rl];
-    const T hi = rh >= s - 1 ? std::numeric_limits<T>::infinity() : sample[rh];
+    T lo = -std::numeric_limits<T>::infinity(), hi = std::numeric_limits<T>::infinity();
+    if (rl > 0 && rh < s - 1) {
+        two_ranks(sample, s, rl, rh, lo, hi);
+    } else if (rl > 0) {
+        std::nth_element(sample, sample + rl, sample + s);
+        lo = sample[rl];
+    } else if (rh < s - 1) {
+        std::nth_element(sample, sample + rh, sample + s);
+        hi = sample[rh];
+    }
     w.resize(static_cast<std::size_t>(m + 1));
     T* wp = w.data();
     index_t below = 0, nb = 0;
@@ -248,19 +265,53 @@ double select_quantile(T* v, index_t m, double q, bool midpoint_median, std::vec
 
 constexpr index_t kAhead = 16;         // rows fetched ahead by the strided column passes
 
-constexpr index_t kSample = 4096;       // rows sampled to place the selection band
-constexpr index_t kDirectRows = 262144; // below this, every column is gathered and selected
+constexpr index_t kSampleMax = 4096;   // rows sampled to place the selection band (at most)
+constexpr index_t kDirectRows = 1024;  // up to this, every column is gathered and selected
+
+// Rows sampled from n: about 4·√n (between 256 and kSampleMax). The sample's selection costs
+// about s, the band's about n/√s, so the sample grows with the column; its bounds sit
+// 3 standard deviations of the sample rank (plus a small constant) either side of the rank.
+inline index_t sample_rows(index_t n) {
+    const index_t s = static_cast<index_t>(4.0 * std::sqrt(static_cast<double>(n)));
+    return std::min<index_t>(std::max<index_t>(s, 256), std::min<index_t>(kSampleMax, n));
+}
+
+
+constexpr index_t kPassRows = 2048;  // rows of a group read by each band column in turn
+constexpr index_t kMaxBands = 4;     // quantiles per column selected through bands (more: gathered)
+
+// One column's rows [i0, i1) (stride d) against the band [L, H]: the present values below it,
+// above it, and those inside it appended to buf (its room R; the position counts on past it).
+// NaN compares false, so only a missing marker (HM) needs its own test.
+template <class T, bool HM>
+void band_pass(const T* col, index_t d, index_t i0, index_t i1, double missing, double L, double H,
+               T* buf, index_t R, index_t& below, index_t& fill, index_t& above) {
+    index_t b = below, p = fill, u = 0;
+    for (index_t i = i0; i < i1; ++i) {
+        const T x = col[i * d];
+        const double xv = static_cast<double>(x);
+        const bool ok = !HM || xv != missing;
+        b += ok & (xv < L);
+        u += ok & (xv > H);
+        buf[p < R ? p : R] = x;
+        p += ok & (xv >= L) & (xv <= H);
+    }
+    below = b;
+    fill = p;
+    above += u;
+}
 
 }  // namespace
 
 // Two ways to the order statistics of a column:
-//  * small n: the present values are gathered and the ranks selected by nth_element;
-//  * large n: kSample evenly spaced rows are read and sorted, which places each wanted rank
-//    between two sample values lo ≤ x ≤ hi with high probability (a margin of 4 standard
-//    deviations of the sample rank); one pass over the column then counts the values below lo
-//    and keeps only those in [lo, hi] (a few percent), where nth_element finds the ranks. Exact
-//    either way: when the ranks fall outside the band (adversarial order), the column falls back
-//    to the gathered selection.
+//  * small n (up to kDirectRows): the present values are gathered and the ranks selected;
+//  * larger n: sample_rows(n) evenly spaced rows are read, and two selections in that sample
+//    place each wanted rank between two sample values lo ≤ x ≤ hi with high probability (a
+//    margin of 3 standard deviations of the sample rank, 4 for the largest columns); one pass
+//    over the group's rows then counts the values below lo and keeps only those in [lo, hi]
+//    (a few percent to a fifth), where nth_element finds the ranks. The columns are never
+//    gathered whole. Exact either way: when the ranks fall outside the band (adversarial
+//    order), the column falls back to the gathered selection.
 template <class T>
 void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_t nq,
                       bool has_missing, double missing, bool midpoint_median, double* out, int n_threads) {
@@ -319,27 +370,36 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     for (index_t c = 0; c < gc; ++c) select(cp + c * n, m[c], c);
                     return;
                 }
-                // 1. The sample: evenly spaced rows, present values, sorted per column.
-                const index_t stride = n / kSample;
+                // 1. The sample: evenly spaced rows, present values; each band's two bounds are
+                //    order statistics of it, found by selection.
+                const index_t nsample = sample_rows(n);
+                const index_t stride = n / nsample;
+                // the large columns keep a wider margin (4 deviations + 8): their fallback costs most
+                const double sigmas = n > 262144 ? 4.0 : 3.0, extra = n > 262144 ? 8.0 : 4.0;
                 bool use_band[kGroupCols];
                 for (index_t c = 0; c < gc; ++c) {
+                    use_band[c] = false;
+                    if (nq > kMaxBands) continue;
                     sample.clear();
-                    for (index_t r = 0; r < kSample; ++r) {
-                        if (c == 0) __builtin_prefetch(X + (std::min(r + kAhead, kSample - 1) * stride + stride / 2) * d + j0);
+                    for (index_t r = 0; r < nsample; ++r) {
+                        if (c == 0) __builtin_prefetch(X + (std::min(r + kAhead, nsample - 1) * stride + stride / 2) * d + j0);
                         const T x = X[(r * stride + stride / 2) * d + j0 + c];
                         if (present(static_cast<double>(x), has_missing, missing)) sample.push_back(x);
                     }
                     const index_t ns = static_cast<index_t>(sample.size());
-                    use_band[c] = ns >= 256;
+                    use_band[c] = ns >= 128 && nq <= kMaxBands;  // many quantiles: gathered
                     if (!use_band[c]) continue;
-                    std::sort(sample.begin(), sample.end());
                     for (index_t k = 0; k < nq; ++k) {
                         const double q = qs[k], p = q * static_cast<double>(ns - 1);
-                        const double delta = 4.0 * std::sqrt(static_cast<double>(ns) * std::max(q * (1 - q), 0.01)) + 8.0;
+                        const double delta = sigmas * std::sqrt(static_cast<double>(ns) * std::max(q * (1 - q), 0.01)) + extra;
                         const index_t rl = static_cast<index_t>(std::floor(p - delta));
                         const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
-                        lo[c * nq + k] = rl <= 0 ? -kInf : static_cast<double>(sample[rl]);
-                        hi[c * nq + k] = rh >= ns - 1 ? kInf : static_cast<double>(sample[rh]);
+                        T a = T(0), b = T(0);
+                        if (rl > 0 && rh < ns - 1) two_ranks(sample.data(), ns, rl, rh, a, b);
+                        else if (rl > 0) { std::nth_element(sample.begin(), sample.begin() + rl, sample.end()); a = sample[rl]; }
+                        else if (rh < ns - 1) { std::nth_element(sample.begin(), sample.begin() + rh, sample.end()); b = sample[rh]; }
+                        lo[c * nq + k] = rl <= 0 ? -kInf : static_cast<double>(a);
+                        hi[c * nq + k] = rh >= ns - 1 ? kInf : static_cast<double>(b);
                         below[c * nq + k] = 0;
                         fill_[c * nq + k] = 0;
                         // room for three times the expected band (a larger one falls back)
@@ -348,69 +408,31 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                         band[c * nq + k].resize(static_cast<std::size_t>(cap[c * nq + k] + 1));
                     }
                 }
-                // 2. One branch-free pass: present counts, values below each band, and each band's
-                //    values (written unconditionally, the position advanced only when inside; a
-                //    band that outgrows its room is redone by the fallback).
-                index_t count[kGroupCols] = {0};
-                {
-                    // the band columns' state, row by row (one cache line of X per row)
-                    index_t slots[kGroupCols * 4];
-                    index_t ns_used = 0;
-                    for (index_t c = 0; c < gc; ++c)
-                        if (use_band[c])
-                            for (index_t k = 0; k < nq && ns_used < kGroupCols * 4; ++k) slots[ns_used++] = c * nq + k;
-                    const bool all_slots = ns_used == [&] {
-                        index_t t = 0;
-                        for (index_t c = 0; c < gc; ++c) t += use_band[c] ? nq : 0;
-                        return t;
-                    }();
-                    if (!all_slots) {  // many quantiles: the column-wise fallback for all
-                        for (index_t c = 0; c < gc; ++c) use_band[c] = false;
-                        ns_used = 0;
-                    }
-                    double L[kGroupCols * 4], H[kGroupCols * 4];
-                    index_t P[kGroupCols * 4], B[kGroupCols * 4], R[kGroupCols * 4], C[kGroupCols * 4];
-                    T* buf[kGroupCols * 4];
-                    for (index_t u = 0; u < ns_used; ++u) {
-                        const index_t s = slots[u];
-                        L[u] = lo[s];
-                        H[u] = hi[s];
-                        P[u] = 0;
-                        B[u] = 0;
-                        R[u] = cap[s];
-                        C[u] = s / nq;
-                        buf[u] = band[s].data();
-                    }
-                    index_t cnt[kGroupCols] = {0};
-                    // locals, not the closure's references: the stores into the bands could
-                    // otherwise alias them and force a reload every value
-                    const bool hm = has_missing;
-                    const double mv = missing;
-                    const index_t nn = n, dd = d, ngc = gc, nu = ns_used;
-                    const T* base = X + j0;
-                    for (index_t i = 0; i < nn; ++i) {
-                        const T* row = base + i * dd;
-                        __builtin_prefetch(base + std::min(i + kAhead, nn - 1) * dd);
-                        for (index_t c = 0; c < ngc; ++c) {
-                            const double xv = static_cast<double>(row[c]);
-                            cnt[c] += (xv == xv) && !(hm && xv == mv);
+                // 2. One branch-free pass over the group's rows, in blocks of kPassRows (their
+                //    cache lines stay in L2 while each band column reads them in turn): each
+                //    column's values below, inside and above each band; the band's values are
+                //    written unconditionally and the position advanced only when inside (a band
+                //    that outgrows its room is redone by the fallback).
+                index_t count[kGroupCols] = {0}, above[kGroupCols] = {0};
+                for (index_t c = 0; c < gc; ++c)
+                    for (index_t k = 0; k < nq; ++k) below[c * nq + k] = fill_[c * nq + k] = 0;
+                const auto pass = has_missing ? band_pass<T, true> : band_pass<T, false>;
+                for (index_t i0 = 0; i0 < n; i0 += kPassRows) {
+                    const index_t i1 = std::min(n, i0 + kPassRows);
+                    for (index_t c = 0; c < gc; ++c) {
+                        if (!use_band[c]) continue;
+                        for (index_t k = 0; k < nq; ++k) {
+                            const index_t s = c * nq + k;
+                            index_t up = 0;
+                            pass(X + j0 + c, d, i0, i1, missing, lo[s], hi[s], band[s].data(), cap[s],
+                                 below[s], fill_[s], up);
+                            if (k == 0) above[c] += up;
                         }
-                        for (index_t u = 0; u < nu; ++u) {
-                            const T x = row[C[u]];
-                            const double xv = static_cast<double>(x);
-                            const bool ok = (xv == xv) && !(hm && xv == mv);
-                            const index_t p = P[u];
-                            B[u] += ok & (xv < L[u]);
-                            buf[u][p < R[u] ? p : R[u]] = x;
-                            P[u] = p + (ok & (xv >= L[u]) & (xv <= H[u]));
-                        }
-                    }
-                    for (index_t c = 0; c < gc; ++c) count[c] = cnt[c];
-                    for (index_t u = 0; u < ns_used; ++u) {
-                        below[slots[u]] = B[u];
-                        fill_[slots[u]] = P[u];
                     }
                 }
+                // present values: below, inside and above the first band (NaN compares false)
+                for (index_t c = 0; c < gc; ++c)
+                    if (use_band[c]) count[c] = below[c * nq] + fill_[c * nq] + above[c];
                 for (index_t c = 0; c < gc; ++c)
                     for (index_t k = 0; k < nq; ++k) {
                         const index_t s = c * nq + k;
@@ -418,6 +440,10 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     }
                 // 3. The ranks inside each band (or the gathered fallback).
                 for (index_t c = 0; c < gc; ++c) {
+                    if (!use_band[c]) {  // too few sampled values, or an overflowed band
+                        direct(c);
+                        continue;
+                    }
                     const index_t m = count[c];
                     if (m == 0) {
                         for (index_t k = 0; k < nq; ++k) out[k * d + j0 + c] = kNaN;
@@ -436,11 +462,8 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                     }
                     for (index_t k = 0; k < nq; ++k) {
                         const index_t s = c * nq + k, r = rank_of(qs[k], m) - below[s];
-                        T* v = band[s].data();
-                        const index_t nb = fill_[s];
-                        std::nth_element(v, v + r, v + nb);
-                        const T a = v[r];
-                        const T b = r + 1 < nb ? *std::min_element(v + r + 1, v + nb) : a;
+                        T a, b;  // rank r + 1 lies in the band too unless r is the last
+                        select_pair(band[s].data(), fill_[s], r, work, a, b);
                         out[k * d + j0 + c] = interpolate<T>(a, b, m, qs[k], midpoint_median);
                     }
                 }
