@@ -203,7 +203,18 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self._validate_params()
-        X = _validate_input(self, X, reset=True, numeric=self._numeric())
+        return self._fit_validated(_validate_input(self, X, reset=True, numeric=self._numeric()))
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``, validating X once when it is floating point (then fit's and
+        transform's checks would both return the same array)."""
+        self._validate_params()
+        Xv = _validate_input(self, X, reset=True, numeric=self._numeric())
+        if Xv.dtype.kind != "f":
+            return self._fit_validated(Xv).transform(X)
+        return self._fit_validated(Xv)._transform_validated(Xv)
+
+    def _fit_validated(self, X):
         self._fit_dtype = X.dtype.str  # a string: fitted state is plain values and arrays
         n, d = X.shape
         nan_marker = _is_nan_marker(self.missing_values)
@@ -270,6 +281,9 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self)
         X = _validate_input(self, X, reset=False, numeric=self._numeric() or np.dtype(self._fit_dtype).kind == "f")
+        return self._transform_validated(X)
+
+    def _transform_validated(self, X):
         valid = self._valid_mask()
         mask_full = None
         if self.add_indicator:
