@@ -189,6 +189,59 @@ def test_grid_search_matches_sklearn_with_both_estimators():
         no_refit.predict(X)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_search_shares_neighbour_lists_between_query_only_candidates(dtype, monkeypatch):
+    # candidates that differ only in n_neighbors / weights share each fold's neighbour lists
+    # (one search for the largest n_neighbors): every score equals the one of a separate fit per
+    # candidate, on digits (integer pixels: many tied distances), with several scorers, train
+    # scores, a candidate that fails (n_neighbors above the fold's size), a regressor, other
+    # fit parameters in the grid, and random search; and no memo stays on a fitted estimator
+    import scratchlearn.model_selection._search as search
+    from scratchlearn.neighbors import KNeighborsRegressor
+    from scratchlearn.neighbors._base import _QueryMemo
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:700].astype(dtype)
+    y = y[:700]
+    calls = []
+    real = _QueryMemo.lookup
+
+    def counting(self, est, Xq, Q, k, n_fit):
+        calls.append(k)
+        return real(self, est, Xq, Q, k, n_fit)
+
+    cases = [
+        (KNeighborsClassifier(), {"n_neighbors": list(range(1, 13)), "weights": ["uniform", "distance"]},
+         dict(return_train_score=True)),
+        (KNeighborsClassifier(), {"n_neighbors": [3, 5, 900], "p": [1, 2]}, dict(error_score=np.nan)),
+        (KNeighborsClassifier(), {"n_neighbors": [2, 7], "weights": ["uniform", "distance"]},
+         dict(scoring=["accuracy", "f1_macro", "neg_log_loss"], refit="accuracy")),
+        (KNeighborsRegressor(), {"n_neighbors": [1, 4, 8], "weights": ["distance", "uniform"]}, {}),
+    ]
+    for est, grid, kw in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            monkeypatch.setattr(_QueryMemo, "lookup", counting)
+            calls.clear()
+            shared = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(X, y)
+            assert calls, "the shared path was not taken"
+            monkeypatch.setattr(search, "_shared_query_groups", lambda base, c: None)
+            alone = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(X, y)
+            monkeypatch.undo()
+        for key, value in alone.cv_results_.items():
+            if "time" in key or key == "params" or key.startswith("param_"):
+                continue
+            assert_array_equal(shared.cv_results_[key], value, err_msg=key)
+        assert shared.best_params_ == alone.best_params_
+        assert not hasattr(shared.best_estimator_, "_query_memo")
+    dist = {"n_neighbors": list(range(1, 20)), "weights": ["uniform", "distance"]}
+    a = ms.RandomizedSearchCV(KNeighborsClassifier(), dist, n_iter=8, cv=3, random_state=0).fit(X, y)
+    b = skms.RandomizedSearchCV(SkKNN(), dist, n_iter=8, cv=3, random_state=0).fit(X, y)
+    assert a.cv_results_["params"] == b.cv_results_["params"]
+    for key in ("mean_test_score", "std_test_score", "rank_test_score"):
+        assert_allclose(a.cv_results_[key], b.cv_results_[key], rtol=1e-12, atol=1e-15, err_msg=key)
+
+
 def test_grid_search_regression_and_list_of_grids():
     rng = np.random.RandomState(0)
     X = rng.randn(80, 5)

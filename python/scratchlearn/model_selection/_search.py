@@ -22,7 +22,8 @@ from ..metrics._scorer import _MultimetricScorer, check_multimetric_scoring, che
 from ..utils.validation import check_is_fitted, check_random_state
 from ._parallel import run_tasks
 from ._split import _indexable, _is_classifier, _num_samples, check_cv
-from ._validation import _check_error_score, _fit_and_score, _warn_or_raise_about_fit_failures
+from ._validation import (_check_error_score, _fit_and_score, _fit_and_score_shared,
+                          _warn_or_raise_about_fit_failures)
 
 __all__ = ["ParameterGrid", "ParameterSampler", "GridSearchCV", "RandomizedSearchCV"]
 
@@ -185,6 +186,32 @@ def _param_arrays(candidates):
         for i, value in by_index.items():
             ma[i] = value
         yield key, ma
+
+
+def _shared_query_groups(base, candidates):
+    """Groups (lists of candidate indices) of candidates that differ only in the estimator's
+    ``_query_only_params``, when the estimator declares them and some group has more than one
+    candidate; otherwise None (each candidate is fitted and scored on its own)."""
+    names = getattr(type(base), "_query_only_params", None)
+    if not names or len(candidates) < 2:
+        return None
+    groups, keys = [], []
+    for i, c in enumerate(candidates):
+        key = {k: v for k, v in c.items() if k not in names}
+        for g, other in zip(groups, keys):
+            try:
+                same = other.keys() == key.keys() and all(
+                    other[k] is key[k] or (type(other[k]) is type(key[k]) and bool(other[k] == key[k]))
+                    for k in key)
+            except Exception:  # values that do not compare to a truth value: kept apart
+                same = False
+            if same:
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+            keys.append(key)
+    return groups if len(groups) < len(candidates) else None
 
 
 def _rank_min(values):
@@ -367,11 +394,25 @@ class BaseSearchCV(BaseEstimator):
         def evaluate_candidates(candidate_params):
             candidate_params = list(candidate_params)
             splits = list(cv.split(X, y, groups))
-            tasks = [(clone(base), X, y, scorer, train, test, parameters, params,
-                      self.return_train_score, False, self.error_score)
-                     for parameters in candidate_params for train, test in splits]
-            out = run_tasks(_fit_and_score, tasks, n_jobs=self.n_jobs, backend=self.backend,
-                            pre_dispatch=self.pre_dispatch)
+            shared = _shared_query_groups(base, candidate_params)
+            if shared is None:
+                tasks = [(clone(base), X, y, scorer, train, test, parameters, params,
+                          self.return_train_score, False, self.error_score)
+                         for parameters in candidate_params for train, test in splits]
+                out = run_tasks(_fit_and_score, tasks, n_jobs=self.n_jobs, backend=self.backend,
+                                pre_dispatch=self.pre_dispatch)
+            else:
+                # one task per (group, split); results put back in candidate-major order
+                tasks = [(clone(base), X, y, scorer, train, test, [candidate_params[i] for i in g],
+                          params, self.return_train_score, self.error_score)
+                         for g in shared for train, test in splits]
+                grouped = run_tasks(_fit_and_score_shared, tasks, n_jobs=self.n_jobs,
+                                    backend=self.backend, pre_dispatch=self.pre_dispatch)
+                out = [None] * (len(candidate_params) * len(splits))
+                for t, res in enumerate(grouped):
+                    g, s = shared[t // len(splits)], t % len(splits)
+                    for i, r in zip(g, res):
+                        out[i * len(splits) + s] = r
             if len(out) < 1:
                 raise ValueError("No fits were performed. Was the CV iterator empty? Were there "
                                  "no candidates?")

@@ -88,12 +88,37 @@ def _fit_and_score(estimator, X, y, scorer, train, test, parameters, fit_params,
                    return_train_score, return_estimator, error_score):
     """Fit ``estimator`` (its ``parameters`` set) on the rows ``train`` and score it on ``test``
     (and ``train``): a dict of scores, times, and the fit error (a traceback) if the fit failed."""
+    fit_params = _check_params(X, fit_params, train)
+    split = (_safe_indexing(X, train), _safe_indexing(X, test),
+             None if y is None else _safe_indexing(y, train),
+             None if y is None else _safe_indexing(y, test))
+    return _fit_and_score_split(estimator, split, scorer, parameters, fit_params,
+                                return_train_score, return_estimator, error_score)
+
+
+def _fit_and_score_shared(estimator, X, y, scorer, train, test, candidates, fit_params,
+                          return_train_score, error_score):
+    """``_fit_and_score`` for candidates that differ only in parameters that change the queries
+    and not the fitted data (an estimator's ``_query_only_params``): one split of the rows serves
+    them all, and a memo of neighbour lists is lent to each fitted candidate while it is scored,
+    so the neighbours of the fold's rows are searched once, for the largest ``n_neighbors``
+    (the scores are those of separate fits: see neighbors._base._QueryMemo). A list of results."""
+    from ..neighbors._base import _QueryMemo
+
+    fit_params = _check_params(X, fit_params, train)
+    split = (_safe_indexing(X, train), _safe_indexing(X, test),
+             None if y is None else _safe_indexing(y, train),
+             None if y is None else _safe_indexing(y, test))
+    memo = _QueryMemo([{**estimator.get_params(), **c}.get("n_neighbors") for c in candidates])
+    return [_fit_and_score_split(clone(estimator), split, scorer, c, fit_params, return_train_score,
+                                 False, error_score, memo=memo) for c in candidates]
+
+
+def _fit_and_score_split(estimator, split, scorer, parameters, fit_params, return_train_score,
+                         return_estimator, error_score, memo=None):
     if parameters:
         estimator = estimator.set_params(**clone(parameters, safe=False))
-    fit_params = _check_params(X, fit_params, train)
-    X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
-    y_train = None if y is None else _safe_indexing(y, train)
-    y_test = None if y is None else _safe_indexing(y, test)
+    X_train, X_test, y_train, y_test = split
     result = {"fit_error": None}
     start = time.time()
     try:
@@ -115,11 +140,17 @@ def _fit_and_score(estimator, X, y, scorer, train, test, parameters, fit_params,
             result["train_scores"] = test_scores
     else:
         fit_time = time.time() - start
-        result["test_scores"] = _score(estimator, X_test, y_test, scorer, error_score)
-        result["score_time"] = time.time() - start - fit_time
-        result["fit_time"] = fit_time
-        if return_train_score:
-            result["train_scores"] = _score(estimator, X_train, y_train, scorer, error_score)
+        if memo is not None:
+            estimator._query_memo = memo
+        try:
+            result["test_scores"] = _score(estimator, X_test, y_test, scorer, error_score)
+            result["score_time"] = time.time() - start - fit_time
+            result["fit_time"] = fit_time
+            if return_train_score:
+                result["train_scores"] = _score(estimator, X_train, y_train, scorer, error_score)
+        finally:
+            if memo is not None:
+                del estimator._query_memo
     result["n_test_samples"] = _num_samples(X_test)
     if return_estimator:
         result["estimator"] = estimator

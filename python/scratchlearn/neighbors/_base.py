@@ -298,7 +298,11 @@ class _NeighborsBase(BaseEstimator):
                 f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
                 f"n_samples_fit = {n_fit}, n_samples = {Q.shape[0]}"
             )
-        dist, ind = self._raw_kneighbors(Q, n_neighbors)
+        memo = getattr(self, "_query_memo", None)
+        if memo is not None and not query_is_train:
+            dist, ind = memo.lookup(self, X, Q, n_neighbors, n_fit)
+        else:
+            dist, ind = self._raw_kneighbors(Q, n_neighbors)
         if dist.dtype.kind == "f" and not np.isfinite(dist).all():
             raise ValueError(
                 "The distances overflow: X has values too large for the metric in "
@@ -396,6 +400,32 @@ class _NeighborsBase(BaseEstimator):
         tags = super().__scratchlearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+class _QueryMemo:
+    """Neighbour lists shared by a search's candidates that differ only in ``n_neighbors`` and
+    ``weights`` on one fold (the same training rows, so the same fitted data).
+
+    The first query of an array computes its ``k`` nearest neighbours for the largest ``k`` the
+    group asks (``ks``, among those the training set can give); every candidate then takes the
+    first ``n_neighbors`` columns. That prefix is exactly the smaller query's answer, because the
+    core orders neighbours by (distance, index), ties included. Arrays are known by identity
+    (the search passes each fold's rows as one array object to every candidate) and kept alive
+    with their entries, so an id is never reused while the memo lives.
+    """
+
+    def __init__(self, ks):
+        self.ks = [int(k) for k in ks if isinstance(k, numbers.Integral) and not isinstance(k, bool)]
+        self.entries = {}
+
+    def lookup(self, est, X, Q, k, n_fit):
+        entry = self.entries.get(id(X))
+        if entry is not None and entry[0] is X and entry[1].shape[1] >= k:
+            return entry[1][:, :k].copy(), entry[2][:, :k].copy()
+        k_all = max([kk for kk in self.ks if k <= kk <= n_fit], default=k)
+        dist, ind = est._raw_kneighbors(Q, k_all)
+        self.entries[id(X)] = (X, dist, ind)
+        return dist[:, :k].copy(), ind[:, :k].copy()
 
 
 def _scipy_csr(who):

@@ -56,6 +56,9 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
     """
 
     _parameter_constraints: dict = _KNEIGHBORS_SUPERVISED_CONSTRAINTS
+    # parameters that change only the queries, not the fitted data: a search shares each fold's
+    # neighbour lists between candidates that differ only in these (neighbors._base._QueryMemo)
+    _query_only_params = ("n_neighbors", "weights")
 
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
                  metric="minkowski", metric_params=None, n_jobs=None):
