@@ -424,6 +424,27 @@ def test_roc_auc_core_area_matches_the_curve():
                                     rtol=1e-13, atol=1e-15)
 
 
+def test_roc_auc_large_sorts_and_thread_split():
+    # from 262144 keys per class the core sorts by a most-significant-digit pass and then each
+    # bucket; the negatives are split between threads for the count: exact and thread-independent
+    # for distinct scores, heavy ties, a narrow range, negative and extreme scores, float32
+    from scratchlearn import _core
+    rng = np.random.default_rng(16)
+    n = 600000
+    y = rng.integers(0, 2, n)
+    scores = [rng.random(n) + 0.3 * y, np.round(rng.random(n), 2) + 0.05 * y,
+              1.0 + 1e-9 * rng.random(n) + 1e-10 * y,
+              np.where(rng.random(n) < 0.01, -3e38, rng.standard_normal(n) * 1e3 + y)]
+    for s in scores:
+        for dtype in (np.float64, np.float32):
+            sd = s.astype(dtype)
+            ref = skm.roc_auc_score(y, sd)
+            assert_allclose(slm.roc_auc_score(y, sd), ref, rtol=1e-13, atol=1e-15)
+            one = _core.metrics.binary_auc(sd, y.astype(np.uint8), None, 1)
+            two = _core.metrics.binary_auc(sd, y.astype(np.uint8), None, 2)
+            assert one == two
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_silhouette_symmetric_blocks(dtype):
     # the core walks the upper triangle of the distance matrix in 256-row blocks: sizes around

@@ -37,12 +37,18 @@ inline bool key_less(const Ranked& a, const Ranked& b) { return a.key < b.key; }
 void radix_sort(Ranked* v, Ranked* tmp, index_t n, int key_bits) {
     constexpr int B = 11;
     constexpr std::size_t R = std::size_t(1) << B;
-    std::vector<index_t> count(R);
+    if (n < 2) return;
+    const int passes = (key_bits + B - 1) / B;
+    std::vector<index_t> counts(R * static_cast<std::size_t>(passes), 0);  // one read for all digits
+    for (index_t i = 0; i < n; ++i) {
+        const std::uint64_t k = v[i].key;
+        for (int p = 0; p < passes; ++p) ++counts[R * p + ((k >> (B * p)) & (R - 1))];
+    }
     Ranked* src = v;
     Ranked* dst = tmp;
-    for (int shift = 0; shift < key_bits; shift += B) {
-        std::fill(count.begin(), count.end(), 0);
-        for (index_t i = 0; i < n; ++i) ++count[(src[i].key >> shift) & (R - 1)];
+    for (int p = 0; p < passes; ++p) {
+        const int shift = B * p;
+        index_t* count = counts.data() + R * p;
         if (count[(src[0].key >> shift) & (R - 1)] == n) continue;  // one digit: nothing moves
         index_t sum = 0;
         for (std::size_t d = 0; d < R; ++d) {
@@ -57,17 +63,23 @@ void radix_sort(Ranked* v, Ranked* tmp, index_t n, int key_bits) {
 }
 
 // LSD radix sort of plain keys, 8 bits a pass (256 buckets: the scatter stays in cache), constant
-// digits skipped (tmp: n entries).
+// digits skipped (tmp: n entries). Every digit's histogram comes from one read of the keys up
+// front, so each pass after it is only the scatter.
 void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
     constexpr int B = 8;
     constexpr std::size_t R = std::size_t(1) << B;
     if (n < 2) return;
-    std::vector<index_t> count(R);
+    const int passes = (key_bits + B - 1) / B;
+    std::vector<index_t> counts(R * static_cast<std::size_t>(passes), 0);
+    for (index_t i = 0; i < n; ++i) {
+        const std::uint64_t k = v[i];
+        for (int p = 0; p < passes; ++p) ++counts[R * p + ((k >> (B * p)) & (R - 1))];
+    }
     std::uint64_t* src = v;
     std::uint64_t* dst = tmp;
-    for (int shift = 0; shift < key_bits; shift += B) {
-        std::fill(count.begin(), count.end(), 0);
-        for (index_t i = 0; i < n; ++i) ++count[(src[i] >> shift) & (R - 1)];
+    for (int p = 0; p < passes; ++p) {
+        const int shift = B * p;
+        index_t* count = counts.data() + R * p;
         if (count[(src[0] >> shift) & (R - 1)] == n) continue;
         index_t sum = 0;
         for (std::size_t d = 0; d < R; ++d) {
@@ -81,6 +93,38 @@ void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bi
     if (src != v) std::copy(src, src + n, v);
 }
 
+// From 4096 keys: one most-significant-digit pass first (the 11 highest bits in which the keys
+// differ, 2048 buckets), then each bucket (a few hundred keys, in L1) sorted by the LSD passes
+// above: two passes over memory instead of one per digit.
+constexpr index_t kMsdMin = 262144;
+
+void radix_sort_keys_msd(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
+    if (n < kMsdMin) return radix_sort_keys(v, tmp, n, key_bits);
+    std::uint64_t diff = 0;
+    for (index_t i = 1; i < n; ++i) diff |= v[i] ^ v[0];
+    if (diff == 0) return;
+    const int top = 63 - __builtin_clzll(diff);    // the highest bit that varies
+    constexpr int B = 11;
+    constexpr std::size_t R = std::size_t(1) << B;
+    const int shift = std::max(0, top - B + 1);
+    std::vector<index_t> start(R + 1, 0);
+    for (index_t i = 0; i < n; ++i) ++start[((v[i] >> shift) & (R - 1)) + 1];
+    for (std::size_t d = 0; d < R; ++d) start[d + 1] += start[d];
+    std::vector<index_t> pos(start.begin(), start.end() - 1);
+    for (index_t i = 0; i < n; ++i) tmp[pos[(v[i] >> shift) & (R - 1)]++] = v[i];
+    // each bucket: its low bits sorted in tmp (scratch in v), then copied back into v
+    for (std::size_t d = 0; d < R; ++d) {
+        const index_t a = start[d], m = start[d + 1] - a;
+        if (m > 1) {
+            if (m <= 256)  // small buckets: a comparison sort beats eight 256-bucket passes
+                std::sort(tmp + a, tmp + a + m);
+            else
+                radix_sort_keys(tmp + a, v + a, m, shift);
+        }
+        std::copy(tmp + a, tmp + a + m, v + a);
+    }
+}
+
 // Sort one array of keys: slices radix-sorted by up to n_threads threads, then merged.
 void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
     const index_t n = static_cast<index_t>(v.size());
@@ -90,8 +134,8 @@ void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
 #pragma omp parallel for schedule(static, 1) num_threads(parts)
     for (int t = 0; t < parts; ++t)
-        radix_sort_keys(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
-                        key_bits);
+        radix_sort_keys_msd(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
+                            key_bits);
     // Pairwise merges (sequential rounds; rarely more than a few slices).
     while (bounds.size() > 2) {
         std::vector<index_t> next;
@@ -166,6 +210,71 @@ float score_of<float>(std::uint64_t k) {
 
 namespace {
 
+// The unweighted ranking: the positives' keys (keys[0]) and the negatives' (keys[1]), each
+// sorted ascending (= descending score). Built in one parallel pass (each thread's block of
+// rows written at its own offsets), then the two arrays sorted as one task each.
+template <class T>
+void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_threads,
+                       std::vector<std::uint64_t> keys[2]) {
+    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
+    const int key_bits = sizeof(T) == 4 ? 32 : 64;
+    const int nt = threads_for(n_threads, n / 16384 + 1);
+    std::vector<index_t> pos_before(static_cast<std::size_t>(nt) + 1, 0);
+    bool bad = false;
+#pragma omp parallel num_threads(nt) reduction(|| : bad)
+    {
+        const int t = omp_get_thread_num(), m = omp_get_num_threads();
+        const index_t i0 = n * t / m, i1 = n * (t + 1) / m;
+        index_t c = 0;
+        for (index_t i = i0; i < i1; ++i) c += y[i] ? 1 : 0;
+        pos_before[static_cast<std::size_t>(t) + 1] = c;
+#pragma omp barrier
+#pragma omp single
+        {
+            for (int u = 0; u < m; ++u) pos_before[u + 1] += pos_before[u];
+            keys[0].resize(static_cast<std::size_t>(pos_before[m]));
+            keys[1].resize(static_cast<std::size_t>(n - pos_before[m]));
+        }
+        std::uint64_t* P = keys[0].data();
+        std::uint64_t* N = keys[1].data();
+        index_t a = pos_before[t], b = i0 - pos_before[t];
+        for (index_t i = i0; i < i1; ++i) {
+            if (std::isnan(score[i])) bad = true;
+            const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
+            const std::uint64_t k = ~order_key(s) & key_mask;
+            if (y[i])
+                P[a++] = k;
+            else
+                N[b++] = k;
+        }
+    }
+    require(!bad, "binary_curve: the scores contain NaN");
+    const int outer = n_threads >= 2 ? 2 : 1;
+    const int inner = std::max(1, n_threads / 2);
+#pragma omp parallel for schedule(static, 1) num_threads(outer)
+    for (int t = 0; t < 2; ++t) sort_keys(keys[t], inner, key_bits);
+}
+
+// Σ over the values x of N of #{P < x} (strict) or #{P <= x}, both arrays sorted: a merge
+// without branches on the data (one index moves per step).
+template <bool Strict>
+std::uint64_t count_below(const std::uint64_t* P, index_t np, const std::uint64_t* N, index_t j0,
+                          index_t j1) {
+    const std::uint64_t x0 = N[j0];
+    index_t i = static_cast<index_t>(
+        (Strict ? std::lower_bound(P, P + np, x0) : std::upper_bound(P, P + np, x0)) - P);
+    std::uint64_t acc = 0;
+    index_t j = j0;
+    while (j < j1) {
+        const std::uint64_t p = P[i < np ? i : np - 1];
+        const bool take = (i < np) & (Strict ? p < N[j] : p <= N[j]);
+        acc += take ? 0 : static_cast<std::uint64_t>(i);
+        i += take;
+        j += !take;
+    }
+    return acc;
+}
+
 // The ranking both binary_curve and binary_auc walk: visit(fp, tp, key) at the end of every run
 // of equal scores, in decreasing order of score, with the (weighted) counts so far.
 template <class T, class Visit>
@@ -177,26 +286,7 @@ void ranked_walk(const T* score, const std::uint8_t* y, const double* weight, in
         // Unweighted: the positives' and the negatives' keys sorted apart (two plain arrays, one
         // task each), then one merge walk counts both at every distinct score.
         std::vector<std::uint64_t> keys[2];
-        index_t n_pos = 0;
-        bool bad = false;
-        for (index_t i = 0; i < n; ++i) n_pos += y[i] ? 1 : 0;
-        keys[0].resize(static_cast<std::size_t>(n_pos));
-        keys[1].resize(static_cast<std::size_t>(n - n_pos));
-        index_t a = 0, b = 0;
-        for (index_t i = 0; i < n; ++i) {
-            if (std::isnan(score[i])) bad = true;
-            const T s = score[i] == T(0) ? T(0) : score[i];
-            const std::uint64_t k = ~order_key(s) & key_mask;
-            if (y[i])
-                keys[0][a++] = k;
-            else
-                keys[1][b++] = k;
-        }
-        require(!bad, "binary_curve: the scores contain NaN");
-        const int outer = n_threads >= 2 ? 2 : 1;
-        const int inner = std::max(1, n_threads / 2);
-#pragma omp parallel for schedule(static, 1) num_threads(outer)
-        for (int t = 0; t < 2; ++t) sort_keys(keys[t], inner, key_bits);
+        sorted_class_keys(score, y, n, n_threads, keys);
         const std::vector<std::uint64_t>& P = keys[0];
         const std::vector<std::uint64_t>& N = keys[1];
         std::size_t i = 0, j = 0;
@@ -263,18 +353,25 @@ double binary_auc(const T* score, const std::uint8_t* y, const double* weight, i
                   int n_threads) {
     require(n >= 1, "binary_auc: empty input");
     if (!weight) {
-        // Unweighted counts are integers: twice the area, Σ Δfp · (tp + tp_prev), is an exact
-        // integer sum (below 2⁶³ for any n < 2³¹), rounded once by the final division.
-        std::uint64_t area2 = 0, fp_prev = 0, tp_prev = 0;
-        ranked_walk(score, y, weight, n, n_threads, [&](double fp, double tp, std::uint64_t) {
-            const auto f = static_cast<std::uint64_t>(fp), t = static_cast<std::uint64_t>(tp);
-            area2 += (f - fp_prev) * (t + tp_prev);
-            fp_prev = f;
-            tp_prev = t;
-        });
-        require(fp_prev > 0 && tp_prev > 0, "binary_auc: both classes must be present");
-        return static_cast<double>(area2) / (2.0 * static_cast<double>(fp_prev) *
-                                             static_cast<double>(tp_prev));
+        // Unweighted counts are integers: twice the area, Σ Δfp · (tp + tp_prev) over the distinct
+        // scores, is an exact integer sum (below 2⁶³ for any n < 2³¹), rounded once by the final
+        // division. It equals Σ over the negatives of #{positives scored higher} + #{higher or
+        // equal}: two branch-free merge counts, the negatives split between the threads.
+        std::vector<std::uint64_t> keys[2];
+        sorted_class_keys(score, y, n, n_threads, keys);
+        const index_t np = static_cast<index_t>(keys[0].size()), nn = static_cast<index_t>(keys[1].size());
+        require(np > 0 && nn > 0, "binary_auc: both classes must be present");
+        const std::uint64_t* P = keys[0].data();
+        const std::uint64_t* N = keys[1].data();
+        const int nt = threads_for(n_threads, n / 16384 + 1);
+        std::uint64_t area2 = 0;
+#pragma omp parallel for schedule(static) num_threads(nt) reduction(+ : area2)
+        for (int t = 0; t < 2 * nt; ++t) {
+            const index_t j0 = nn * (t / 2) / nt, j1 = nn * (t / 2 + 1) / nt;
+            if (j0 < j1) area2 += (t % 2) ? count_below<false>(P, np, N, j0, j1)
+                                          : count_below<true>(P, np, N, j0, j1);
+        }
+        return static_cast<double>(area2) / (2.0 * static_cast<double>(nn) * static_cast<double>(np));
     }
     // Weighted: the trapezoids summed with Kahan compensation.
     double sum = 0, comp = 0, fp_prev = 0, tp_prev = 0;
