@@ -143,7 +143,7 @@ def workloads(quick: bool) -> list[Workload]:
         description=f"StandardScaler fit_transform {n}x{d} float32", setup=_dense(n, d, dtype=np.float32),
         ours=_scaler("ours"), peer=_scaler("peer"), score=_mean_abs, metric="mean|z|"))
     med_shapes = ([(20_000, 20), (5_000, 100), (2_000, 500), (50_000, 40)] if quick else
-                  [(1_000_000, 50), (200_000, 200), (2_000_000, 5), (100_000, 50), (10_000, 300)])
+                  [(1_000_000, 50), (200_000, 200), (500_000, 20), (2_000_000, 5), (100_000, 50), (10_000, 300)])
     for n, d in med_shapes:
         out.append(Workload(
             name=f"simpleimputer_median_{n}x{d}", family="preprocessing",
