@@ -1669,19 +1669,20 @@ private:
                 T* dv = vals_.data() + j * m_ + start_;
                 std::int32_t* ti = tmp_ids_.data() + static_cast<index_t>(tid) * m_;
                 T* tv = tmp_vals_.data() + static_cast<index_t>(tid) * m_;
+                // branch-free (the side is a coin toss to the predictor): each sample is written
+                // to both sides, and only the side it belongs to advances (l <= p: in place is safe)
+                const std::uint8_t* gl = goes_left_.data();
                 index_t l = 0, r = 0;
                 for (index_t p = 0; p < cnt; ++p) {
                     const std::int32_t i = di[p];
                     const T x = dv[p];
-                    if (goes_left_[i]) {
-                        di[l] = i;
-                        dv[l] = x;
-                        ++l;
-                    } else {
-                        ti[r] = i;
-                        tv[r] = x;
-                        ++r;
-                    }
+                    const index_t g = gl[i];
+                    di[l] = i;
+                    dv[l] = x;
+                    ti[r] = i;
+                    tv[r] = x;
+                    l += g;
+                    r += 1 - g;
                 }
                 std::memcpy(di + l, ti, sizeof(std::int32_t) * r);
                 std::memcpy(dv + l, tv, sizeof(T) * r);
