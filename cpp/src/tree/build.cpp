@@ -1173,12 +1173,42 @@ private:
         std::fill(L.begin(), L.begin() + ms, 0.0);
         double wl = 0.0;
         index_t nl = 0;
-        for (index_t p = 0; p < cnt; ++p) {
-            const T v = fv_[p];
-            const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
-            if (left) {
-                wl += crit_.add(L.data(), ids[p]);
-                ++nl;
+        if (sh_.K == 1) {
+            // branch-free (a sample's side is unpredictable): every sample adds its weight times
+            // 0 or 1; adding an exact zero leaves each sum as the branchy loop would have it
+            const double* w = w_;
+            double* acc = L.data();
+            if (sh_.cls) {
+                const std::int32_t* yc = sh_.ycode.data();
+                for (index_t p = 0; p < cnt; ++p) {
+                    const T v = fv_[p];
+                    const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                    const std::int32_t i = ids[p];
+                    const double wi = w[i] * static_cast<double>(left);
+                    acc[yc[i]] += wi;
+                    wl += wi;
+                    nl += left;
+                }
+            } else {
+                const double* y = sh_.pb->y;
+                for (index_t p = 0; p < cnt; ++p) {
+                    const T v = fv_[p];
+                    const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                    const std::int32_t i = ids[p];
+                    const double wi = w[i] * static_cast<double>(left);
+                    acc[0] += wi * y[i];
+                    wl += wi;
+                    nl += left;
+                }
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const T v = fv_[p];
+                const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                if (left) {
+                    wl += crit_.add(L.data(), ids[p]);
+                    ++nl;
+                }
             }
         }
         const index_t msl = sh_.opt.min_samples_leaf;
@@ -1779,14 +1809,16 @@ private:
                 }
             } else {
                 const T* col = sh_.Xc.data() + f * sh_.n;
+                std::int32_t* ti = tmp_ids_.data();
+                // branch-free, as the presorted partition (l <= p: in place is safe)
                 for (index_t p = 0; p < cnt; ++p) {
                     const std::int32_t i = ids[p];
                     const T x = col[i];
-                    const bool left = is_nan(x) ? c.mgl : static_cast<double>(x) <= c.threshold;
-                    if (left)
-                        ids[l++] = i;
-                    else
-                        tmp_ids_[r++] = i;
+                    const index_t g = is_nan(x) ? c.mgl : static_cast<double>(x) <= c.threshold;
+                    ids[l] = i;
+                    ti[r] = i;
+                    l += g;
+                    r += 1 - g;
                 }
             }
             std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);
