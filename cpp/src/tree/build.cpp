@@ -26,6 +26,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/tree.hpp"
@@ -123,6 +124,70 @@ void make_edges(const T* v, index_t nn, int max_bins, std::vector<double>& edges
     }
 }
 
+// An unsigned key of a non-missing value whose order is the value's (-0.0 and 0.0 one key).
+inline std::uint64_t sort_key(double v) {
+    if (v == 0.0) v = 0.0;
+    std::uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : (b | (std::uint64_t{1} << 63));
+}
+inline std::uint32_t sort_key(float v) {
+    if (v == 0.0f) v = 0.0f;
+    std::uint32_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return (b >> 31) ? ~b : (b | (std::uint32_t{1} << 31));
+}
+
+template <class T>
+struct RadixScratch {
+    using Key = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+    std::vector<Key> key[2];
+    std::vector<std::int32_t> id[2];
+};
+
+// Least-significant-digit radix sort (11-bit digits) of the nn (key, id) pairs in rs.key[0] /
+// rs.id[0], given in increasing id order; being stable, equal keys keep that order, so the ids
+// come out as std::sort of (value, id) pairs would order them. A digit all keys share is skipped.
+// The sorted ids go to out.
+template <class T>
+void radix_sort_pairs(RadixScratch<T>& rs, index_t nn, std::int32_t* out) {
+    using Key = typename RadixScratch<T>::Key;
+    constexpr int kBits = 11, kB = 1 << kBits;
+    constexpr int kPasses = (static_cast<int>(sizeof(Key)) * 8 + kBits - 1) / kBits;
+    std::vector<index_t> cnt(static_cast<size_t>(kPasses) * kB, 0);
+    const Key* k0 = rs.key[0].data();
+    for (index_t q = 0; q < nn; ++q) {
+        const Key k = k0[q];
+        for (int ps = 0; ps < kPasses; ++ps) ++cnt[ps * kB + ((k >> (ps * kBits)) & (kB - 1))];
+    }
+    rs.key[1].resize(static_cast<size_t>(nn));
+    rs.id[1].resize(static_cast<size_t>(nn));
+    int cur = 0;
+    for (int ps = 0; ps < kPasses; ++ps) {
+        index_t* c = cnt.data() + ps * kB;
+        const Key first = nn > 0 ? ((rs.key[cur][0] >> (ps * kBits)) & (kB - 1)) : 0;
+        if (nn == 0 || c[first] == nn) continue;  // one digit for all: the order stays
+        index_t sum = 0;
+        for (int b = 0; b < kB; ++b) {
+            const index_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        const Key* ks = rs.key[cur].data();
+        const std::int32_t* is = rs.id[cur].data();
+        Key* kd = rs.key[1 - cur].data();
+        std::int32_t* id = rs.id[1 - cur].data();
+        for (index_t q = 0; q < nn; ++q) {
+            const Key k = ks[q];
+            const index_t dst = c[(k >> (ps * kBits)) & (kB - 1)]++;
+            kd[dst] = k;
+            id[dst] = is[q];
+        }
+        cur = 1 - cur;
+    }
+    std::copy(rs.id[cur].begin(), rs.id[cur].begin() + nn, out);
+}
+
 template <class T>
 void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt, int n_threads) {
     sh.pb = &pb;
@@ -186,21 +251,24 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 }
             }
             if (sh.presorted) {
-                // (value, index) pairs sorted, NaN last, ties by index
-                std::vector<std::pair<T, std::int32_t>> pv;
-                pv.reserve(static_cast<size_t>(n));
+                // the order of (value, index) pairs, NaN last, ties by index
+                std::int32_t* ord = sh.sorted.data() + j * n;
                 std::vector<std::int32_t> nan_ids;
+                RadixScratch<T> rs;
+                index_t nn = 0;
+                rs.key[0].resize(static_cast<size_t>(n));
+                rs.id[0].resize(static_cast<size_t>(n));
                 for (index_t i = 0; i < n; ++i) {
-                    if (is_nan(col[i]))
+                    if (is_nan(col[i])) {
                         nan_ids.push_back(static_cast<std::int32_t>(i));
-                    else
-                        pv.emplace_back(col[i], static_cast<std::int32_t>(i));
+                    } else {
+                        rs.key[0][nn] = sort_key(col[i]);
+                        rs.id[0][nn] = static_cast<std::int32_t>(i);
+                        ++nn;
+                    }
                 }
-                std::sort(pv.begin(), pv.end());
-                std::vector<std::int32_t> ord(static_cast<size_t>(n));
-                for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
-                std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
-                std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
+                radix_sort_pairs(rs, nn, ord);
+                std::copy(nan_ids.begin(), nan_ids.end(), ord + nn);
             }
         });
     }
