@@ -74,7 +74,7 @@ struct Shared {
     bool cls = false;
     int C = 1;              // classification: the largest class count
     index_t ms = 1;         // statistics per sample group: K*C (classification) or K (regression)
-    std::vector<T> Xc;      // d × n, column j = feature j
+    std::vector<T> Xc;      // d × n, column j = feature j (exact best: its values in sorted order)
     std::vector<std::int32_t> ycode;  // n × K class codes
     std::vector<std::uint8_t> has_nan;  // per feature
     std::vector<std::int32_t> sorted;   // exact best: d × n, NaN last
@@ -269,6 +269,11 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 }
                 radix_sort_pairs(rs, nn, ord);
                 std::copy(nan_ids.begin(), nan_ids.end(), ord + nn);
+                // the column now holds the values in that order (nothing else reads it in
+                // the exact best mode): each tree's lists are then filtered sequentially
+                std::vector<T> sv(static_cast<size_t>(n));
+                for (index_t p = 0; p < n; ++p) sv[p] = col[ord[p]];
+                std::copy(sv.begin(), sv.end(), col);
             }
         });
     }
@@ -561,17 +566,17 @@ public:
 #pragma omp parallel for num_threads(nt) schedule(static)
             for (index_t j = 0; j < d; ++j) {
                 const std::int32_t* src = sh.sorted.data() + j * n;
-                const T* col = sh.Xc.data() + j * n;
+                const T* sv = sh.Xc.data() + j * n;  // the values in sorted order
                 std::int32_t* di = ids_.data() + j * m_;
                 T* dv = vals_.data() + j * m_;
+                // branch-free filter of the samples drawn (a bootstrap's zeros are unpredictable);
+                // the writes stay below m_ (the next feature's list belongs to another thread)
                 index_t q = 0;
-                for (index_t p = 0; p < n; ++p) {
+                for (index_t p = 0; p < n && q < m_; ++p) {
                     const std::int32_t i = src[p];
-                    if (weights[i] != 0.0) {
-                        di[q] = i;
-                        dv[q] = col[i];
-                        ++q;
-                    }
+                    di[q] = i;
+                    dv[q] = sv[p];
+                    q += weights[i] != 0.0;
                 }
             }
             tmp_ids_.resize(static_cast<size_t>(m_) * nt_);
