@@ -38,6 +38,13 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kRandMax = 2147483647u;
 
+// A single tree's node work (samples × features) from which its features are scanned and its
+// lists partitioned by several threads. Each such node is a parallel region with a barrier; when
+// the machine is busy one descheduled thread stalls the others a time slice per region, so only the
+// few largest nodes (milliseconds of work each) are worth it: measured on 2 cores under load 2.6,
+// thresholds of 20,000 / 50,000 made 2 threads 2x slower than 1 (DecisionTreeClassifier 100k x 20).
+constexpr long long kInnerWork = 1LL << 20;
+
 // Values closer than this count as equal (in the feature's own precision).
 template <class T>
 constexpr T feature_threshold() { return static_cast<T>(1e-7); }
@@ -1701,7 +1708,7 @@ private:
         const index_t n_known = n_constant;
         index_t n_total = n_known;
         const bool pre = sh_.presorted && maxf >= d && nt_ > 1 && !mae_ &&
-                         (end_ - start_) * (d - n_known) >= 20000;
+                         (end_ - start_) * (d - n_known) >= kInnerWork;
         if (pre) eval_all_parallel(n_known, lower, upper);
         Choice best;
         while (f_i > n_total && (n_visited < maxf || n_visited <= n_found + n_drawn)) {
@@ -1761,7 +1768,7 @@ private:
             if (c.mgl)
                 for (index_t p = nn; p < cnt; ++p) goes_left_[ids[p]] = 1;
             const index_t d = sh_.d;
-            const int nt = (cnt * d >= 50000) ? threads_for(nt_, d) : 1;
+            const int nt = (cnt * d >= kInnerWork) ? threads_for(nt_, d) : 1;
 #pragma omp parallel for num_threads(nt) schedule(static)
             for (index_t j = 0; j < d; ++j) {
                 int tid = 0;
