@@ -26,6 +26,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/tree.hpp"
@@ -36,6 +37,13 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kRandMax = 2147483647u;
+
+// A single tree's node work (samples × features) from which its features are scanned and its
+// lists partitioned by several threads. Each such node is a parallel region with a barrier; when
+// the machine is busy one descheduled thread stalls the others a time slice per region, so only the
+// few largest nodes (milliseconds of work each) are worth it: measured on 2 cores under load 2.6,
+// thresholds of 20,000 / 50,000 made 2 threads 2x slower than 1 (DecisionTreeClassifier 100k x 20).
+constexpr long long kInnerWork = 1LL << 20;
 
 // Values closer than this count as equal (in the feature's own precision).
 template <class T>
@@ -73,7 +81,7 @@ struct Shared {
     bool cls = false;
     int C = 1;              // classification: the largest class count
     index_t ms = 1;         // statistics per sample group: K*C (classification) or K (regression)
-    std::vector<T> Xc;      // d × n, column j = feature j
+    std::vector<T> Xc;      // d × n, column j = feature j (exact best: its values in sorted order)
     std::vector<std::int32_t> ycode;  // n × K class codes
     std::vector<std::uint8_t> has_nan;  // per feature
     std::vector<std::int32_t> sorted;   // exact best: d × n, NaN last
@@ -121,6 +129,70 @@ void make_edges(const T* v, index_t nn, int max_bins, std::vector<double>& edges
             ++bins;
         }
     }
+}
+
+// An unsigned key of a non-missing value whose order is the value's (-0.0 and 0.0 one key).
+inline std::uint64_t sort_key(double v) {
+    if (v == 0.0) v = 0.0;
+    std::uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : (b | (std::uint64_t{1} << 63));
+}
+inline std::uint32_t sort_key(float v) {
+    if (v == 0.0f) v = 0.0f;
+    std::uint32_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return (b >> 31) ? ~b : (b | (std::uint32_t{1} << 31));
+}
+
+template <class T>
+struct RadixScratch {
+    using Key = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+    std::vector<Key> key[2];
+    std::vector<std::int32_t> id[2];
+};
+
+// Least-significant-digit radix sort (11-bit digits) of the nn (key, id) pairs in rs.key[0] /
+// rs.id[0], given in increasing id order; being stable, equal keys keep that order, so the ids
+// come out as std::sort of (value, id) pairs would order them. A digit all keys share is skipped.
+// The sorted ids go to out.
+template <class T>
+void radix_sort_pairs(RadixScratch<T>& rs, index_t nn, std::int32_t* out) {
+    using Key = typename RadixScratch<T>::Key;
+    constexpr int kBits = 11, kB = 1 << kBits;
+    constexpr int kPasses = (static_cast<int>(sizeof(Key)) * 8 + kBits - 1) / kBits;
+    std::vector<index_t> cnt(static_cast<size_t>(kPasses) * kB, 0);
+    const Key* k0 = rs.key[0].data();
+    for (index_t q = 0; q < nn; ++q) {
+        const Key k = k0[q];
+        for (int ps = 0; ps < kPasses; ++ps) ++cnt[ps * kB + ((k >> (ps * kBits)) & (kB - 1))];
+    }
+    rs.key[1].resize(static_cast<size_t>(nn));
+    rs.id[1].resize(static_cast<size_t>(nn));
+    int cur = 0;
+    for (int ps = 0; ps < kPasses; ++ps) {
+        index_t* c = cnt.data() + ps * kB;
+        const Key first = nn > 0 ? ((rs.key[cur][0] >> (ps * kBits)) & (kB - 1)) : 0;
+        if (nn == 0 || c[first] == nn) continue;  // one digit for all: the order stays
+        index_t sum = 0;
+        for (int b = 0; b < kB; ++b) {
+            const index_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        const Key* ks = rs.key[cur].data();
+        const std::int32_t* is = rs.id[cur].data();
+        Key* kd = rs.key[1 - cur].data();
+        std::int32_t* id = rs.id[1 - cur].data();
+        for (index_t q = 0; q < nn; ++q) {
+            const Key k = ks[q];
+            const index_t dst = c[(k >> (ps * kBits)) & (kB - 1)]++;
+            kd[dst] = k;
+            id[dst] = is[q];
+        }
+        cur = 1 - cur;
+    }
+    std::copy(rs.id[cur].begin(), rs.id[cur].begin() + nn, out);
 }
 
 template <class T>
@@ -186,21 +258,29 @@ void prepare_shared(Shared<T>& sh, const Problem<T>& pb, const TreeOptions& opt,
                 }
             }
             if (sh.presorted) {
-                // (value, index) pairs sorted, NaN last, ties by index
-                std::vector<std::pair<T, std::int32_t>> pv;
-                pv.reserve(static_cast<size_t>(n));
+                // the order of (value, index) pairs, NaN last, ties by index
+                std::int32_t* ord = sh.sorted.data() + j * n;
                 std::vector<std::int32_t> nan_ids;
+                RadixScratch<T> rs;
+                index_t nn = 0;
+                rs.key[0].resize(static_cast<size_t>(n));
+                rs.id[0].resize(static_cast<size_t>(n));
                 for (index_t i = 0; i < n; ++i) {
-                    if (is_nan(col[i]))
+                    if (is_nan(col[i])) {
                         nan_ids.push_back(static_cast<std::int32_t>(i));
-                    else
-                        pv.emplace_back(col[i], static_cast<std::int32_t>(i));
+                    } else {
+                        rs.key[0][nn] = sort_key(col[i]);
+                        rs.id[0][nn] = static_cast<std::int32_t>(i);
+                        ++nn;
+                    }
                 }
-                std::sort(pv.begin(), pv.end());
-                std::vector<std::int32_t> ord(static_cast<size_t>(n));
-                for (size_t q = 0; q < pv.size(); ++q) ord[q] = pv[q].second;
-                std::copy(nan_ids.begin(), nan_ids.end(), ord.begin() + pv.size());
-                std::copy(ord.begin(), ord.end(), sh.sorted.begin() + j * n);
+                radix_sort_pairs(rs, nn, ord);
+                std::copy(nan_ids.begin(), nan_ids.end(), ord + nn);
+                // the column now holds the values in that order (nothing else reads it in
+                // the exact best mode): each tree's lists are then filtered sequentially
+                std::vector<T> sv(static_cast<size_t>(n));
+                for (index_t p = 0; p < n; ++p) sv[p] = col[ord[p]];
+                std::copy(sv.begin(), sv.end(), col);
             }
         });
     }
@@ -493,17 +573,17 @@ public:
 #pragma omp parallel for num_threads(nt) schedule(static)
             for (index_t j = 0; j < d; ++j) {
                 const std::int32_t* src = sh.sorted.data() + j * n;
-                const T* col = sh.Xc.data() + j * n;
+                const T* sv = sh.Xc.data() + j * n;  // the values in sorted order
                 std::int32_t* di = ids_.data() + j * m_;
                 T* dv = vals_.data() + j * m_;
+                // branch-free filter of the samples drawn (a bootstrap's zeros are unpredictable);
+                // the writes stay below m_ (the next feature's list belongs to another thread)
                 index_t q = 0;
-                for (index_t p = 0; p < n; ++p) {
+                for (index_t p = 0; p < n && q < m_; ++p) {
                     const std::int32_t i = src[p];
-                    if (weights[i] != 0.0) {
-                        di[q] = i;
-                        dv[q] = col[i];
-                        ++q;
-                    }
+                    di[q] = i;
+                    dv[q] = sv[p];
+                    q += weights[i] != 0.0;
                 }
             }
             tmp_ids_.resize(static_cast<size_t>(m_) * nt_);
@@ -1173,12 +1253,42 @@ private:
         std::fill(L.begin(), L.begin() + ms, 0.0);
         double wl = 0.0;
         index_t nl = 0;
-        for (index_t p = 0; p < cnt; ++p) {
-            const T v = fv_[p];
-            const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
-            if (left) {
-                wl += crit_.add(L.data(), ids[p]);
-                ++nl;
+        if (sh_.K == 1) {
+            // branch-free (a sample's side is unpredictable): every sample adds its weight times
+            // 0 or 1; adding an exact zero leaves each sum as the branchy loop would have it
+            const double* w = w_;
+            double* acc = L.data();
+            if (sh_.cls) {
+                const std::int32_t* yc = sh_.ycode.data();
+                for (index_t p = 0; p < cnt; ++p) {
+                    const T v = fv_[p];
+                    const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                    const std::int32_t i = ids[p];
+                    const double wi = w[i] * static_cast<double>(left);
+                    acc[yc[i]] += wi;
+                    wl += wi;
+                    nl += left;
+                }
+            } else {
+                const double* y = sh_.pb->y;
+                for (index_t p = 0; p < cnt; ++p) {
+                    const T v = fv_[p];
+                    const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                    const std::int32_t i = ids[p];
+                    const double wi = w[i] * static_cast<double>(left);
+                    acc[0] += wi * y[i];
+                    wl += wi;
+                    nl += left;
+                }
+            }
+        } else {
+            for (index_t p = 0; p < cnt; ++p) {
+                const T v = fv_[p];
+                const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
+                if (left) {
+                    wl += crit_.add(L.data(), ids[p]);
+                    ++nl;
+                }
             }
         }
         const index_t msl = sh_.opt.min_samples_leaf;
@@ -1598,7 +1708,7 @@ private:
         const index_t n_known = n_constant;
         index_t n_total = n_known;
         const bool pre = sh_.presorted && maxf >= d && nt_ > 1 && !mae_ &&
-                         (end_ - start_) * (d - n_known) >= 20000;
+                         (end_ - start_) * (d - n_known) >= kInnerWork;
         if (pre) eval_all_parallel(n_known, lower, upper);
         Choice best;
         while (f_i > n_total && (n_visited < maxf || n_visited <= n_found + n_drawn)) {
@@ -1658,7 +1768,7 @@ private:
             if (c.mgl)
                 for (index_t p = nn; p < cnt; ++p) goes_left_[ids[p]] = 1;
             const index_t d = sh_.d;
-            const int nt = (cnt * d >= 50000) ? threads_for(nt_, d) : 1;
+            const int nt = (cnt * d >= kInnerWork) ? threads_for(nt_, d) : 1;
 #pragma omp parallel for num_threads(nt) schedule(static)
             for (index_t j = 0; j < d; ++j) {
                 int tid = 0;
@@ -1669,19 +1779,20 @@ private:
                 T* dv = vals_.data() + j * m_ + start_;
                 std::int32_t* ti = tmp_ids_.data() + static_cast<index_t>(tid) * m_;
                 T* tv = tmp_vals_.data() + static_cast<index_t>(tid) * m_;
+                // branch-free (the side is a coin toss to the predictor): each sample is written
+                // to both sides, and only the side it belongs to advances (l <= p: in place is safe)
+                const std::uint8_t* gl = goes_left_.data();
                 index_t l = 0, r = 0;
                 for (index_t p = 0; p < cnt; ++p) {
                     const std::int32_t i = di[p];
                     const T x = dv[p];
-                    if (goes_left_[i]) {
-                        di[l] = i;
-                        dv[l] = x;
-                        ++l;
-                    } else {
-                        ti[r] = i;
-                        tv[r] = x;
-                        ++r;
-                    }
+                    const index_t g = gl[i];
+                    di[l] = i;
+                    dv[l] = x;
+                    ti[r] = i;
+                    tv[r] = x;
+                    l += g;
+                    r += 1 - g;
                 }
                 std::memcpy(di + l, ti, sizeof(std::int32_t) * r);
                 std::memcpy(dv + l, tv, sizeof(T) * r);
@@ -1778,14 +1889,16 @@ private:
                 }
             } else {
                 const T* col = sh_.Xc.data() + f * sh_.n;
+                std::int32_t* ti = tmp_ids_.data();
+                // branch-free, as the presorted partition (l <= p: in place is safe)
                 for (index_t p = 0; p < cnt; ++p) {
                     const std::int32_t i = ids[p];
                     const T x = col[i];
-                    const bool left = is_nan(x) ? c.mgl : static_cast<double>(x) <= c.threshold;
-                    if (left)
-                        ids[l++] = i;
-                    else
-                        tmp_ids_[r++] = i;
+                    const index_t g = is_nan(x) ? c.mgl : static_cast<double>(x) <= c.threshold;
+                    ids[l] = i;
+                    ti[r] = i;
+                    l += g;
+                    r += 1 - g;
                 }
             }
             std::memcpy(ids + l, tmp_ids_.data(), sizeof(std::int32_t) * r);

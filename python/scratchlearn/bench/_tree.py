@@ -38,7 +38,8 @@ def _fit(module, name):
 
 
 def workloads(quick):
-    sizes = [(20000, 20)] if quick else [(100000, 20), (30000, 20), (100000, 5), (50000, 50)]
+    sizes = [(20000, 20)] if quick else [(100000, 20), (30000, 20), (100000, 5), (50000, 50), (20000, 10),
+                                         (200000, 50)]
     out = []
     for n, d in sizes:
         for name, data, tag in (("DecisionTreeClassifier", _cls_data, "clf"),
