@@ -22,6 +22,9 @@
 #include "../kernel_table.hpp"
 #include "scratchlearn/lbfgs.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/gemm.hpp"
+
+#include <omp.h>
 
 namespace scratchlearn {
 
@@ -61,6 +64,10 @@ namespace {
 // busy machine). Full-batch passes (L-BFGS, predict) are split among the threads.
 constexpr index_t kParallelElements = 1 << 17;
 
+// A minibatch epoch runs on a team of threads when one batch's products take at least this many
+// multiply-adds (a few tens of microseconds: several barriers' worth); below, on one thread.
+constexpr double kTeamMadds = 1 << 20;
+
 inline int pass_threads(int n_threads, index_t work) {
     return work >= kParallelElements ? std::max(1, n_threads) : 1;
 }
@@ -88,6 +95,10 @@ void bias_activation(T* Z, index_t rows, index_t cols, const T* b, MlpActivation
     const int nt = pass_threads(n_threads, rows * cols);
     const auto kern = kernel_table::kernels<T>().mlp.bias_act;
     const int code = kernel_code(f);
+    if (kern && code >= 0 && nt == 1) {  // no region (this may run inside a team's region)
+        kern(Z, rows, cols, b, code);
+        return;
+    }
     if (kern && code >= 0) {
 #pragma omp parallel for num_threads(nt) schedule(static)
         for (int t = 0; t < nt; ++t) {
@@ -96,7 +107,7 @@ void bias_activation(T* Z, index_t rows, index_t cols, const T* b, MlpActivation
         }
         return;
     }
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (index_t r = 0; r < rows; ++r) {
         T* z = Z + r * cols;
         switch (f) {
@@ -199,52 +210,85 @@ void forward(const MlpNet& net, const T* params, index_t rows, const T* X, Works
 
 inline double xlogy(double x, double y) { return x == 0.0 ? 0.0 : x * std::log(y); }
 
+// The data term of the loss of one row (scikit-learn's definitions), in double, unweighted.
+template <class T>
+double row_loss(const MlpNet& net, const T* p, const T* y) {
+    const index_t k = net.units.back();
+    const T eps = std::numeric_limits<T>::epsilon();
+    double s = 0.0;
+    switch (net.loss) {
+        case MlpLoss::squared_error:
+            for (index_t j = 0; j < k; ++j) {
+                const double d = double(y[j]) - double(p[j]);
+                s += d * d;
+            }
+            break;
+        case MlpLoss::poisson:
+            for (index_t j = 0; j < k; ++j) {
+                const double yj = y[j], pj = p[j];
+                s += xlogy(yj, yj / pj) - yj + pj;
+            }
+            break;
+        case MlpLoss::log_loss:
+            if (k == 1) {  // one logistic output seen as two classes
+                const T pc = std::min(std::max(p[0], eps), T(1) - eps);
+                s -= xlogy(double(y[0]), double(pc)) + xlogy(double(T(1) - y[0]), double(T(1) - pc));
+            } else {
+                for (index_t j = 0; j < k; ++j) {
+                    const T pc = std::min(std::max(p[j], eps), T(1) - eps);
+                    s -= xlogy(double(y[j]), double(pc));
+                }
+            }
+            break;
+        case MlpLoss::binary_log_loss:
+            for (index_t j = 0; j < k; ++j) {
+                const T pc = std::min(std::max(p[j], eps), T(1) - eps);
+                s -= xlogy(double(y[j]), double(pc)) + xlogy(double(T(1) - y[j]), double(T(1) - pc));
+            }
+            break;
+    }
+    return s;
+}
+
+// The row terms (each already weighted) summed in row order, scaled as scikit-learn does.
+inline double finish_data_loss(const MlpNet& net, double total, double sw_sum) {
+    total /= sw_sum;
+    if (net.loss == MlpLoss::squared_error) total *= 0.5 / double(net.units.back());
+    return total;
+}
+
 // The data term of the loss (scikit-learn's definitions), in double.
 template <class T>
 double data_loss(const MlpNet& net, index_t rows, const T* P, const T* Y, const T* sw, double sw_sum) {
     const index_t k = net.units.back();
-    const T eps = std::numeric_limits<T>::epsilon();
     double total = 0.0;
     for (index_t r = 0; r < rows; ++r) {
-        const T* p = P + r * k;
-        const T* y = Y + r * k;
-        double s = 0.0;
-        switch (net.loss) {
-            case MlpLoss::squared_error:
-                for (index_t j = 0; j < k; ++j) {
-                    const double d = double(y[j]) - double(p[j]);
-                    s += d * d;
-                }
-                break;
-            case MlpLoss::poisson:
-                for (index_t j = 0; j < k; ++j) {
-                    const double yj = y[j], pj = p[j];
-                    s += xlogy(yj, yj / pj) - yj + pj;
-                }
-                break;
-            case MlpLoss::log_loss:
-                if (k == 1) {  // one logistic output seen as two classes
-                    const T pc = std::min(std::max(p[0], eps), T(1) - eps);
-                    s -= xlogy(double(y[0]), double(pc)) + xlogy(double(T(1) - y[0]), double(T(1) - pc));
-                } else {
-                    for (index_t j = 0; j < k; ++j) {
-                        const T pc = std::min(std::max(p[j], eps), T(1) - eps);
-                        s -= xlogy(double(y[j]), double(pc));
-                    }
-                }
-                break;
-            case MlpLoss::binary_log_loss:
-                for (index_t j = 0; j < k; ++j) {
-                    const T pc = std::min(std::max(p[j], eps), T(1) - eps);
-                    s -= xlogy(double(y[j]), double(pc)) + xlogy(double(T(1) - y[j]), double(T(1) - pc));
-                }
-                break;
-        }
+        const double s = row_loss(net, P + r * k, Y + r * k);
         total += sw ? double(sw[r]) * s : s;
     }
-    total /= sw_sum;
-    if (net.loss == MlpLoss::squared_error) total *= 0.5 / double(k);
-    return total;
+    return finish_data_loss(net, total, sw_sum);
+}
+
+// Σ θ_e² over one chunk of kSqChunk values, in double, in 8 interleaved lanes (so the loop
+// vectorises without reassociation) folded in a fixed order. The sum over all the coefficients is
+// the chunks' sums added in chunk order: the same bits whichever thread computes which chunk.
+constexpr index_t kSqChunk = 4096;
+
+template <class T>
+double sq_chunk(const T* x, index_t count) {
+    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    index_t e = 0;
+    for (; e + 8 <= count; e += 8)
+        for (int j = 0; j < 8; ++j) lane[j] += double(x[e + j]) * double(x[e + j]);
+    for (int j = 0; e < count; ++e, ++j) lane[j] += double(x[e]) * double(x[e]);
+    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+
+template <class T>
+double sq_norm(const T* x, index_t count) {
+    double s = 0.0;
+    for (index_t c = 0; c < count; c += kSqChunk) s += sq_chunk(x + c, std::min(kSqChunk, count - c));
+    return s;
 }
 
 // Forward pass, loss and gradient of one batch (rows of X, Y, sw contiguous). Returns the loss.
@@ -259,10 +303,7 @@ double batch_step(const MlpNet& net, const T* params, index_t rows, const T* X, 
         for (index_t r = 0; r < rows; ++r) sw_sum += double(sw[r]);
     }
     double loss = data_loss(net, rows, ws.act[L].data(), Y, sw, sw_sum);
-    double sq = 0.0;
-    const index_t n_coef = net.coef_offset(L);
-    for (index_t e = 0; e < n_coef; ++e) sq += double(params[e]) * double(params[e]);
-    loss += 0.5 * net.alpha * sq / sw_sum;
+    loss += 0.5 * net.alpha * sq_norm(params, net.coef_offset(L)) / sw_sum;
 
     // δ_L = (P − Y)·w
     {
@@ -307,42 +348,251 @@ double batch_step(const MlpNet& net, const T* params, index_t rows, const T* X, 
     return loss;
 }
 
-template <class T>
-void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, T* s2, int n_threads) {
-    const int nt = pass_threads(n_threads, P);
+// The step sizes of one optimiser step (Adam's bias-corrected rate for step count t).
+struct StepConsts {
+    double lr, b1, b2, c1, c2, eps, mu;
+};
+
+inline StepConsts step_consts(const MlpOptimizer& opt, std::int64_t t) {
+    StepConsts c{};
     if (opt.solver == MlpSolver::sgd) {
-        const T mu = T(opt.momentum), lr = T(opt.learning_rate);
+        c.mu = opt.momentum;
+        c.lr = opt.learning_rate;
+    } else {
+        const double td = double(t);
+        c.lr = opt.learning_rate_init * std::sqrt(1.0 - std::pow(opt.beta_2, td)) /
+               (1.0 - std::pow(opt.beta_1, td));
+        c.b1 = opt.beta_1;
+        c.b2 = opt.beta_2;
+        c.c1 = 1.0 - opt.beta_1;
+        c.c2 = 1.0 - opt.beta_2;
+        c.eps = opt.epsilon;
+    }
+    return c;
+}
+
+// The optimiser's update of parameters [e0, e1): elementwise, so any split gives the same bits.
+template <class T>
+void optimizer_range(const MlpOptimizer& opt, const StepConsts& c, index_t e0, index_t e1,
+                     T* params, const T* g, T* s1, T* s2) {
+    if (opt.solver == MlpSolver::sgd) {
+        const T mu = T(c.mu), lr = T(c.lr);
         const bool nesterov = opt.nesterov;
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t e = 0; e < P; ++e) {
+        for (index_t e = e0; e < e1; ++e) {
             const T v = mu * s1[e] - lr * g[e];
             s1[e] = v;
             params[e] += nesterov ? mu * v - lr * g[e] : v;
         }
-    } else {
-        opt.t += 1;
-        const double t = double(opt.t);
-        const T lr = T(opt.learning_rate_init * std::sqrt(1.0 - std::pow(opt.beta_2, t)) /
-                       (1.0 - std::pow(opt.beta_1, t)));
-        const T b1 = T(opt.beta_1), b2 = T(opt.beta_2), c1 = T(1.0 - opt.beta_1),
-                c2 = T(1.0 - opt.beta_2), eps = T(opt.epsilon);
-        if (const auto kern = kernel_table::kernels<T>().mlp.adam) {  // vector √ and ÷
+        return;
+    }
+    const T lr = T(c.lr), b1 = T(c.b1), b2 = T(c.b2), c1 = T(c.c1), c2 = T(c.c2), eps = T(c.eps);
+    if (const auto kern = kernel_table::kernels<T>().mlp.adam) {  // vector √ and ÷
+        if (e1 > e0) kern(e1 - e0, params + e0, g + e0, s1 + e0, s2 + e0, lr, b1, b2, c1, c2, eps);
+        return;
+    }
+    for (index_t e = e0; e < e1; ++e) {
+        const T m = b1 * s1[e] + c1 * g[e];
+        const T v = b2 * s2[e] + c2 * (g[e] * g[e]);
+        s1[e] = m;
+        s2[e] = v;
+        params[e] += -lr * m / (std::sqrt(v) + eps);
+    }
+}
+
+template <class T>
+void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, T* s2, int n_threads) {
+    const int nt = pass_threads(n_threads, P);
+    if (opt.solver == MlpSolver::adam) opt.t += 1;
+    const StepConsts c = step_consts(opt, opt.t);
 #pragma omp parallel for num_threads(nt) schedule(static)
-            for (int t = 0; t < nt; ++t) {
-                const index_t e0 = P * t / nt, e1 = P * (t + 1) / nt;
-                kern(e1 - e0, params + e0, g + e0, s1 + e0, s2 + e0, lr, b1, b2, c1, c2, eps);
-            }
-            return;
-        }
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t e = 0; e < P; ++e) {
-            const T m = b1 * s1[e] + c1 * g[e];
-            const T v = b2 * s2[e] + c2 * (g[e] * g[e]);
-            s1[e] = m;
-            s2[e] = v;
-            params[e] += -lr * m / (std::sqrt(v) + eps);
+    for (int t = 0; t < nt; ++t)
+        optimizer_range(opt, c, P * t / nt, P * (t + 1) / nt, params, g, s1, s2);
+}
+
+// [a, b) of thread t of nt over n items, cut at multiples of `align` (so a gemm over a slice of
+// rows or columns of C starts at a register-tile boundary and computes the same bits as over all).
+inline void split(index_t n, index_t align, int t, int nt, index_t& a, index_t& b) {
+    const index_t units = (n + align - 1) / align;
+    a = std::min(n, units * t / nt * align);
+    b = std::min(n, units * (t + 1) / nt * align);
+}
+
+// D[:, c0:c1] ← D ⊙ f'(A) on a block of columns (leading dimension ld).
+template <class T>
+void derivative_block(T* D, const T* A, index_t rows, index_t c0, index_t c1, index_t ld,
+                      MlpActivation f) {
+    if (f == MlpActivation::identity || c1 <= c0) return;
+    for (index_t r = 0; r < rows; ++r) {
+        T* d = D + r * ld;
+        const T* a = A + r * ld;
+        if (f == MlpActivation::relu) {
+            for (index_t j = c0; j < c1; ++j) d[j] = a[j] == T(0) ? T(0) : d[j];
+        } else if (f == MlpActivation::tanh) {
+            for (index_t j = c0; j < c1; ++j) d[j] *= T(1) - a[j] * a[j];
+        } else {
+            for (index_t j = c0; j < c1; ++j) d[j] = (d[j] * a[j]) * (T(1) - a[j]);
         }
     }
+}
+
+// One epoch of minibatch steps inside one parallel region (a team of nt threads, nt >= 1), with
+// the work of each batch cut so that no product's bits depend on the cut (see split) and every
+// sum has a fixed order: the same results as batch_step + optimizer_step for any nt. Per batch:
+//   1. rows [r0, r1) of the batch per thread: gather, forward pass (each layer's product, bias
+//      and activation on the thread's own rows, so layers need no barrier), δ_L and the rows'
+//      loss terms; chunks of Σθ² for the penalty;                                    — barrier
+//   2. per layer, last first: columns (or rows) of ∂W = reg·W + inv·inᵀδ and of ∂b, and columns
+//      of δ_{i−1} = δ_i·Wᵀ ⊙ f'(a_{i−1}); thread 0 also sums the loss terms         — barrier
+//   3. elements [e0, e1) of the optimiser step                                        — barrier
+// Requires batch_size < 8192 (gemm never slices k there, so a product's bits depend on no cut).
+template <class T>
+double epoch_team(const MlpNet& net, T* params, index_t n, const T* X, const T* Y, const T* sw,
+                  const std::int64_t* order, index_t bs, MlpOptimizer& opt, T* s1, T* s2,
+                  Workspace<T>& ws, int nt) {
+    const index_t L = net.n_layers(), d = net.units[0], k = net.units.back(), P = net.n_params();
+    const index_t n_coef = net.coef_offset(L);
+    const index_t n_chunks = (n_coef + kSqChunk - 1) / kSqChunk;
+    const GemmBlocking blk = gemm_blocking<T>();
+    const index_t MR = blk.mr, NR = blk.nr;
+    std::vector<double> row_terms(bs), sq_parts(n_chunks);
+    T* grad = ws.grad.data();
+    const std::int64_t t0 = opt.t;
+    double acc = 0.0;
+#pragma omp parallel num_threads(nt)
+    {
+        const int tid = omp_get_thread_num(), team = omp_get_num_threads();
+        std::int64_t step = 0;
+        for (index_t s = 0; s < n; s += bs, ++step) {
+            const index_t rows = std::min(bs, n - s);
+            const T *xp, *yp, *swp = nullptr;
+            if (order) {
+                xp = ws.xb.data();
+                yp = ws.yb.data();
+                if (sw) swp = ws.swb.data();
+            } else {
+                xp = X + s * d;
+                yp = Y + s * k;
+                if (sw) swp = sw + s;
+            }
+            // 1. own rows
+            index_t r0, r1;
+            split(rows, MR, tid, team, r0, r1);
+            if (order)
+                for (index_t r = r0; r < r1; ++r) {
+                    const index_t src = order[s + r];
+                    std::memcpy(ws.xb.data() + r * d, X + src * d, sizeof(T) * d);
+                    std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
+                    if (sw) ws.swb[r] = sw[src];
+                }
+            if (r1 > r0) {
+                const T* in = xp + r0 * d;
+                for (index_t i = 0; i < L; ++i) {
+                    const index_t fi = net.units[i], fo = net.units[i + 1];
+                    T* out = ws.act[i + 1].data() + r0 * fo;
+                    gemm<T>(false, false, r1 - r0, fo, fi, T(1), in, fi, params + net.coef_offset(i),
+                            fo, T(0), out, fo, 1);
+                    bias_activation(out, r1 - r0, fo, params + net.intercept_offset(i),
+                                    i + 1 == L ? net.output : net.hidden, 1);
+                    in = out;
+                }
+                const T* Pp = ws.act[L].data();
+                T* D = ws.delta[L].data();
+                for (index_t r = r0; r < r1; ++r) {
+                    const double term = row_loss(net, Pp + r * k, yp + r * k);
+                    row_terms[r] = swp ? double(swp[r]) * term : term;
+                    for (index_t j = 0; j < k; ++j) {
+                        T dv = Pp[r * k + j] - yp[r * k + j];
+                        if (swp) dv *= swp[r];
+                        D[r * k + j] = dv;
+                    }
+                }
+            }
+            {
+                index_t c0, c1;
+                split(n_chunks, 1, tid, team, c0, c1);
+                for (index_t c = c0; c < c1; ++c)
+                    sq_parts[c] = sq_chunk(params + c * kSqChunk, std::min(kSqChunk, n_coef - c * kSqChunk));
+            }
+#pragma omp barrier
+            double sw_sum = double(rows);  // (after the barrier: the gathered weights are complete)
+            if (swp) {
+                sw_sum = 0.0;
+                for (index_t r = 0; r < rows; ++r) sw_sum += double(swp[r]);
+            }
+            // 2. backward, layer by layer
+            const T inv = T(1.0 / sw_sum);
+            const T reg = T(net.alpha / sw_sum);
+            for (index_t i = L - 1; i >= 0; --i) {
+                const index_t fi = net.units[i], fo = net.units[i + 1];
+                const T* in = i == 0 ? xp : ws.act[i].data();
+                const T* W = params + net.coef_offset(i);
+                const T* D = ws.delta[i + 1].data();
+                T* gW = grad + net.coef_offset(i);
+                if (fo >= fi) {  // ∂W by columns
+                    index_t c0, c1;
+                    split(fo, NR, tid, team, c0, c1);
+                    if (c1 > c0) {
+                        for (index_t a = 0; a < fi; ++a)
+                            for (index_t j = c0; j < c1; ++j) gW[a * fo + j] = reg * W[a * fo + j];
+                        gemm<T>(true, false, fi, c1 - c0, rows, inv, in, fi, D + c0, fo, T(1), gW + c0,
+                                fo, 1);
+                    }
+                } else {  // ∂W by rows
+                    index_t a0, a1;
+                    split(fi, MR, tid, team, a0, a1);
+                    if (a1 > a0) {
+                        for (index_t e = a0 * fo; e < a1 * fo; ++e) gW[e] = reg * W[e];
+                        gemm<T>(true, false, a1 - a0, fo, rows, inv, in + a0, fi, D, fo, T(1),
+                                gW + a0 * fo, fo, 1);
+                    }
+                }
+                {
+                    index_t c0, c1;
+                    split(fo, 8, tid, team, c0, c1);
+                    if (c1 > c0) {
+                        double* cs = ws.colsum.data();
+                        std::fill(cs + c0, cs + c1, 0.0);
+                        for (index_t r = 0; r < rows; ++r) {
+                            const T* dr = D + r * fo;
+                            for (index_t j = c0; j < c1; ++j) cs[j] += double(dr[j]);
+                        }
+                        T* gb = grad + net.intercept_offset(i);
+                        for (index_t j = c0; j < c1; ++j) gb[j] = T(cs[j] / sw_sum);
+                    }
+                }
+                if (i > 0) {
+                    index_t c0, c1;
+                    split(fi, NR, tid, team, c0, c1);
+                    if (c1 > c0) {
+                        T* Dp = ws.delta[i].data();
+                        gemm<T>(false, true, rows, c1 - c0, fo, T(1), D, fo, W + c0 * fo, fo, T(0),
+                                Dp + c0, fi, 1);
+                        derivative_block(Dp, ws.act[i].data(), rows, c0, c1, fi, net.hidden);
+                    }
+                }
+                if (i == L - 1 && tid == 0) {
+                    double total = 0.0;
+                    for (index_t r = 0; r < rows; ++r) total += row_terms[r];
+                    double sq = 0.0;
+                    for (index_t c = 0; c < n_chunks; ++c) sq += sq_parts[c];
+                    const double loss =
+                        finish_data_loss(net, total, sw_sum) + 0.5 * net.alpha * sq / sw_sum;
+                    acc += loss * double(rows);
+                }
+#pragma omp barrier
+            }
+            // 3. the optimiser step
+            {
+                const StepConsts c = step_consts(opt, t0 + step + 1);
+                index_t e0, e1;
+                split(P, 64, tid, team, e0, e1);
+                optimizer_range(opt, c, e0, e1, params, grad, s1, s2);
+            }
+#pragma omp barrier
+        }
+    }
+    if (opt.solver == MlpSolver::adam) opt.t = t0 + (n + bs - 1) / bs;
+    return acc / double(n);
 }
 
 struct MaxFunReached {};
@@ -388,6 +638,14 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
     const index_t d = net.units[0], k = net.units.back(), P = net.n_params();
     const index_t bs = std::min(batch_size, n);
     Workspace<T> ws(net, bs, order != nullptr, true);
+    if (bs < 8192) {
+        // A team only where a batch's products repay its barriers (the bits are the same either way).
+        double madds = 0.0;
+        for (index_t i = 0; i < net.n_layers(); ++i)
+            madds += 3.0 * double(bs) * double(net.units[i]) * double(net.units[i + 1]);
+        const int nt = madds >= kTeamMadds ? std::max(1, n_threads) : 1;
+        return epoch_team(net, params, n, X, Y, sw, order, bs, opt, state1, state2, ws, nt);
+    }
     double acc = 0.0;
     for (index_t s = 0; s < n; s += bs) {
         const index_t rows = std::min(bs, n - s);

@@ -97,23 +97,30 @@ def workloads(quick):
     repeats = 1 if quick else 3
     out = []
     # the named case, and other sizes/shapes around it
-    cases = [(24000, 64, 4, (256, 128), 20)]
+    # (n, d, classes, hidden, epochs, batch_size)
+    cases = [(24000, 64, 4, (256, 128), 20, "auto")]
     if quick:
-        cases = [(6000, 64, 4, (256, 128), 5)]
+        cases = [(6000, 64, 4, (256, 128), 5, "auto")]
     else:
-        cases += [(8000, 32, 10, (128,), 20), (50000, 100, 3, (512,), 5)]
-    for n, d, k, hidden, epochs in cases:
+        cases += [(8000, 32, 10, (128,), 20, "auto"), (50000, 100, 3, (512,), 5, "auto"),
+                  (5000, 20, 4, (64,), 20, "auto"), (50000, 200, 3, (512,), 3, "auto"),
+                  (12000, 64, 4, (256, 128), 5, 64), (24000, 100, 4, (256, 128), 10, 512)]
+    for n, d, k, hidden, epochs, batch in cases:
         units = [d, *hidden, k]
+        bsz = min(200, n) if batch == "auto" else batch
+        btag = "" if batch == "auto" else f"_b{batch}"
         for dtype, tag in ((np.float64, "f64"), (np.float32, "f32")):
-            params = dict(hidden_layer_sizes=hidden, max_iter=epochs, random_state=0)
+            params = dict(hidden_layer_sizes=hidden, max_iter=epochs, random_state=0,
+                          batch_size=batch)
             out.append(_workload(
-                f"mlp_clf_adam_{n}x{d}_{'x'.join(map(str, hidden))}_{tag}",
-                f"MLPClassifier{hidden} adam {epochs} epochs, {n}x{d}, {k} classes {tag}",
+                f"mlp_clf_adam_{n}x{d}_{'x'.join(map(str, hidden))}{btag}_{tag}",
+                f"MLPClassifier{hidden} adam {epochs} epochs, {n}x{d}, {k} classes, "
+                f"batch {batch} {tag}",
                 _data(n, d, k, dtype), "MLPClassifier", params, _accuracy, "accuracy",
-                _flops(n, units, epochs), repeats, _gemm_alone(min(200, n), units, dtype)))
+                _flops(n, units, epochs), repeats, _gemm_alone(bsz, units, dtype)))
     reg_cases = [(20000, 50, (128,), 20)] if not quick else [(5000, 50, (128,), 5)]
     if not quick:
-        reg_cases.append((60000, 20, (64, 64), 10))
+        reg_cases += [(60000, 20, (64, 64), 10), (10000, 200, (128,), 20)]
     for n, d, hidden, epochs in reg_cases:
         for dtype, tag in ((np.float64, "f64"), (np.float32, "f32")):
             params = dict(hidden_layer_sizes=hidden, max_iter=epochs, random_state=0)
@@ -125,7 +132,7 @@ def workloads(quick):
                 _gemm_alone(min(200, n), [d, *hidden, 1], dtype)))
     lb_cases = [(5000, 30, 5, 200)] if not quick else [(2000, 30, 5, 50)]
     if not quick:
-        lb_cases.append((20000, 64, 3, 100))
+        lb_cases += [(20000, 64, 3, 100), (5000, 200, 4, 100)]
     for n, d, k, iters in lb_cases:
         params = dict(hidden_layer_sizes=(64,), solver="lbfgs", max_iter=iters, random_state=0)
         out.append(_workload(
