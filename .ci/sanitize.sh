@@ -68,7 +68,7 @@ if [ "$mode" = thread ]; then
   export LD_PRELOAD="$(g++ -print-file-name=libtsan.so) $libstdcxx"
   export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
   export OMP_NUM_THREADS=1
-  subset=(${SANITIZE_TESTS:-tests/test_concurrency.py})
+  subset=(${SANITIZE_TESTS:-tests/test_concurrency.py tests/linalg/test_task_pool.py})
 else
   export LD_PRELOAD="$(g++ -print-file-name=libasan.so) $libstdcxx"
   # Python itself is not instrumented and keeps its interned objects to the end: no leak checking.

@@ -58,7 +58,7 @@ py::dict cpu_info() {
     }
     char buf[200];
     std::snprintf(buf, sizeof buf,
-                  "team start %.1f us, f32 kernel %.1f GFLOP/s; threads from %.0fK (f32) / %.0fK "
+                  "pool hand-off %.1f us, f32 kernel %.1f GFLOP/s; threads from %.0fK (f32) / %.0fK "
                   "(f64) multiply-adds each",
                   tc.team_seconds * 1e6, 2e-9 * tc.f32_madds_per_second, tc.min_work_f32 / 1e3,
                   tc.min_work_f64 / 1e3);

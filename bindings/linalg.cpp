@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "scratchlearn/linalg.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace py = pybind11;
 using namespace scratchlearn;
@@ -303,6 +304,24 @@ void register_linalg(py::module_& m) {
               "(gemm_packed); with pack_a, a is packed once too (PackedA).",
               py::arg("a").noconvert(), py::arg("b"), py::arg("trans_a"), py::arg("trans_b"),
               py::arg("block"), py::arg("n_threads"), py::arg("pack_a") = false);
+    t.def(
+        "pool_tasks",
+        [](std::int64_t count, int n_threads, std::int64_t fail_at) {
+            // How many times each task ran (each must run once) when task `fail_at` throws.
+            std::vector<std::int64_t> runs(std::size_t(std::max<std::int64_t>(count, 0)), 0);
+            {
+                py::gil_scoped_release release;
+                parallel_tasks(n_threads, count, [&](std::int64_t t) {
+                    runs[std::size_t(t)] += 1;
+                    require(t != fail_at, "pool_tasks: task " + std::to_string(t) + " failed");
+                });
+            }
+            py::array_t<std::int64_t> out(py::ssize_t(runs.size()));
+            std::copy(runs.begin(), runs.end(), out.mutable_data());
+            return out;
+        },
+        py::arg("count"), py::arg("n_threads"), py::arg("fail_at") = -1,
+        "Runs `count` tasks on the task pool; per task, how many times it ran.");
     t.def("gemm_set_min_thread_work", &gemm_set_min_thread_work, py::arg("madds"),
           "Multiply-adds per thread below which gemm uses fewer threads; returns the previous value.");
     t.def("gemm_set_direct_mode", &gemm_set_direct_mode, py::arg("mode"),

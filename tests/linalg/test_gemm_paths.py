@@ -118,7 +118,7 @@ def test_out_overlapping_an_input_is_handled():
 
 def test_thread_cost_model_is_reported():
     text = _core.cpu_info()["gemm_threads"]
-    assert "team start" in text and "multiply-adds" in text
+    assert "pool hand-off" in text and "multiply-adds" in text
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -150,3 +150,4 @@ def test_vector_activations_match_numpy(isa, dtype, activation):
     bound = 8 * eps * (np.abs(X).astype(np.float64) @ np.abs(model.coefs_[0]) +
                        np.abs(model.intercepts_[0])) + 8 * eps * np.abs(expect) + np.finfo(dtype).tiny
     assert np.all(np.abs(got - expect) <= bound)
+

@@ -18,6 +18,7 @@
 // partial tile is computed into a small local buffer and merged into C. With several threads, C
 // is cut into rectangles each running this nest (see gemm_blocked).
 #include "scratchlearn/gemm.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -372,16 +373,18 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 
 // Threads: C is cut into rectangles (tasks) that threads take from a shared counter; each task
 // runs the whole loop nest with the thread's own packing buffers. No barrier, no shared buffer: a
-// thread the OS delays (other processes on the machine) simply takes fewer tasks, and any thread
-// count balances. The price is that a task packs the rows of A and the columns of B it uses, so
+// thread the OS delays (other processes on the machine, a core waking from sleep) simply takes
+// fewer tasks, or none, and any thread count balances. The threads are the task pool's
+// (task_pool.hpp), not an OpenMP team, whose closing barrier would make the caller wait for a
+// late thread even when the work is done. The price is that a task packs the rows of A and the columns of B it uses, so
 // op(A) and op(B) are read about (column tasks) and (row tasks) times: the rectangles are kept
 // as square as possible (traffic per flop ∝ 1/rows + 1/cols) and only as many as needed
 // (4 per thread). The cut depends on the thread count but never the arithmetic (rectangles
 // start at multiples of MR and NR), so results do not depend on n_threads.
 //
 // When threads pay: a measured cost model. Once per process (at the first product that could
-// use threads) two figures are timed on this machine, under whatever load it has: the cost of
-// starting and joining an (empty) team of threads, and the single-thread speed of the float
+// use threads) two figures are timed on this machine, under whatever load it has: the time the
+// task pool takes to put all its threads to work on a job, and the single-thread speed of the float
 // micro-kernel on cached data. A thread is worth its wake-up only if it gets at least twice
 // the team's cost in work: min_work = 2 · t_team · rate multiply-adds per thread (half for
 // double, whose kernel does half the multiply-adds per second), clipped to [2^16, 2^26].
@@ -389,7 +392,7 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
 std::atomic<double> g_min_thread_work{0.0};  // > 0: set by gemm_set_min_thread_work
 
 struct ThreadCost {
-    double team_s = 0.0;      // start and join of a team of all hardware threads, seconds
+    double team_s = 0.0;      // the task pool's hand-off to all hardware threads, seconds
     double f32_rate = 0.0;    // multiply-adds per second of one thread, float kernel
 };
 
@@ -412,17 +415,29 @@ const ThreadCost& thread_cost() {
             best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
         }
         r.f32_rate = 16.0 * double(kc) * K.mr * K.nr / std::max(best, 1e-9);
+        // The hand-off: how long until the pool's other threads are at work on a job (each
+        // task waits, at most 100 us, for all of them to start), hot: the first quartile of 20
+        // jobs. A round whose threads never got going (a new thread can wait milliseconds for
+        // its first time slice here) is measured again, up to three rounds; the best is kept.
         const int nt = std::max(2, std::min(64, int(std::thread::hardware_concurrency())));
-        std::vector<double> ts;
-        std::atomic<int> sink{0};
-        for (int rep = 0; rep < 21; ++rep) {
-            const auto t0 = clock::now();
-#pragma omp parallel num_threads(nt)
-            { sink.fetch_add(1, std::memory_order_relaxed); }
-            ts.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+        pool_start(50);
+        r.team_s = 1.0;
+        for (int round = 0; round < 3 && r.team_s > 50e-6; ++round) {
+            std::vector<double> ts;
+            for (int rep = 0; rep < 21; ++rep) {
+                std::atomic<int> started{0};
+                const auto t0 = clock::now();
+                parallel_tasks(nt, nt, [&](std::int64_t) {
+                    started.fetch_add(1);
+                    const auto limit = clock::now() + std::chrono::microseconds(100);
+                    // Yielding: a thread just started or woken may be queued on this very core.
+                    while (started.load() < nt && clock::now() < limit) std::this_thread::yield();
+                });
+                ts.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+            }
+            std::sort(ts.begin() + 1, ts.end());  // the first wakes the threads: not counted
+            r.team_s = std::min(r.team_s, ts[1 + (ts.size() - 1) / 4]);
         }
-        std::sort(ts.begin() + 1, ts.end());  // the first start creates the threads: not counted
-        r.team_s = ts[1 + (ts.size() - 1) / 2];
         return r;
     }();
     return cost;
@@ -497,15 +512,7 @@ void gemm_blocked(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, inde
         for (index_t t = 0; t < count; ++t) run(t);
         return;
     }
-    std::atomic<index_t> next{0};
-    ExceptionSlot slot;
-#pragma omp parallel num_threads(tk.nt)
-    {
-        slot.run([&] {
-            for (index_t t = next++; t < count; t = next++) run(t);
-        });
-    }
-    slot.rethrow();
+    parallel_tasks(tk.nt, count, [&](std::int64_t t) { run(index_t(t)); });
 }
 
 // Validation shared by the entry points.
@@ -625,8 +632,11 @@ void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
         if (nt <= 1 || row_tiles < 2) {
             rows(0, row_tiles);
         } else {
-#pragma omp parallel for num_threads(nt) schedule(static)
-            for (int t = 0; t < nt; ++t) rows(row_tiles * t / nt, row_tiles * (t + 1) / nt);
+            // Runs of MR-row tiles taken from a counter (4 per thread): a late thread takes fewer.
+            const index_t runs = std::min<index_t>(row_tiles, 4 * index_t(nt));
+            parallel_tasks(nt, runs, [&](std::int64_t t) {
+                rows(row_tiles * index_t(t) / runs, row_tiles * (index_t(t) + 1) / runs);
+            });
         }
     }
 }
