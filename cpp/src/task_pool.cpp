@@ -228,7 +228,7 @@ int pool_start(int max_wait_ms) {
 }
 
 bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx) {
-    if (n_threads <= 1 || count <= 1 || static_cast<std::uint64_t>(count) > kNextMask) return false;
+    if (n_threads <= 1 || count <= 1 || count > kPoolMaxTasks) return false;
 #ifdef _OPENMP
     if (omp_in_parallel()) return false;
 #endif

@@ -42,6 +42,8 @@ def test_task_pool_survives_fork():
 
     if not hasattr(os, "fork"):
         pytest.skip("no fork on this platform")
+    if "libtsan" in os.environ.get("LD_PRELOAD", ""):
+        pytest.skip("ThreadSanitizer cannot start threads in the child of a multi-threaded fork")
     assert _core._testing.pool_tasks(32, 2).tolist() == [1] * 32  # the parent's pool exists
     pid = os.fork()
     if pid == 0:  # the child: its own pool, the parent's threads are gone
@@ -49,3 +51,8 @@ def test_task_pool_survives_fork():
         os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_task_pool_groups_more_tasks_than_one_job_holds():
+    runs = _core._testing.pool_tasks((1 << 20) + 5, 2)
+    assert runs.shape == ((1 << 20) + 5,) and int(runs.min()) == 1 and int(runs.max()) == 1

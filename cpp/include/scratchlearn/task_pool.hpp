@@ -16,10 +16,11 @@
 // them), and returns when all are done; the first exception of any task is rethrown on the
 // caller. Which thread runs which task is not fixed, so a task must not depend on it (each one
 // writes its own part of the output). Called from inside an OpenMP region, with one thread, or
-// while another thread is using the pool (Python threads running products at once), it falls
-// back to an OpenMP region over the same counter or to a plain loop.
+// while another thread is using the pool (Python threads running products at once), the calling
+// thread runs the tasks alone.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -40,22 +41,27 @@ int pool_start(int max_wait_ms);
 // Workers that sleep between jobs after spinning this long without work (microseconds).
 constexpr int kPoolSpinMicros = 2000;
 
+// Tasks one pool job can hold; parallel_tasks groups more into runs of consecutive tasks.
+constexpr std::int64_t kPoolMaxTasks = (std::int64_t(1) << 20) - 1;
+
 template <class F>
 void parallel_tasks(int n_threads, std::int64_t count, F&& body) {
     if (count <= 0) return;
     ExceptionSlot slot;
-    auto task = [&](std::int64_t t) { slot.run([&] { body(t); }); };
-    if (n_threads <= 1 || count == 1) {
-        for (std::int64_t t = 0; t < count; ++t) task(t);
-    } else if (!pool_run(n_threads, count,
-                         [](void* ctx, std::int64_t t) { (*static_cast<decltype(task)*>(ctx))(t); },
-                         &task)) {
-        std::atomic<std::int64_t> next{0};
-        const int nt = threads_for(n_threads, count);
-#pragma omp parallel num_threads(nt)
-        {
-            for (std::int64_t t = next++; t < count; t = next++) task(t);
-        }
+    const std::int64_t per = (count + kPoolMaxTasks - 1) / kPoolMaxTasks;  // 1 unless huge
+    const std::int64_t jobs = (count + per - 1) / per;
+    auto task = [&](std::int64_t j) {
+        slot.run([&] {
+            for (std::int64_t t = j * per, end = std::min(count, t + per); t < end; ++t) body(t);
+        });
+    };
+    if (n_threads <= 1 || jobs == 1 ||
+        !pool_run(n_threads, jobs,
+                  [](void* ctx, std::int64_t j) { (*static_cast<decltype(task)*>(ctx))(j); },
+                  &task)) {
+        // One thread, or nested in a parallel region, or the pool busy with another caller
+        // (whose threads already have the cores): this thread alone.
+        for (std::int64_t j = 0; j < jobs; ++j) task(j);
     }
     slot.rethrow();
 }

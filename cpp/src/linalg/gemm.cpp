@@ -641,6 +641,29 @@ void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
     }
 }
 
+// A narrow product (n <= 8 columns, many more rows) wastes most of each NR-wide vector of the
+// tiles: computed transposed instead, Cᵀ = op(B)ᵀ·op(A)ᵀ, its rows are op(A)'s columns and fill
+// the vectors. Only when op(A) = Aᵀ: then op(A)ᵀ is A itself, read in place (for A it would be
+// packed, which costs more than the vectors gain). Cᵀ goes through a small buffer (C's old values copied in first when beta != 0), so
+// every element sees exactly the arithmetic of the direct path: the same bits.
+template <class T>
+bool narrow_shape(index_t m, index_t n, index_t k) {
+    return n <= 8 && m >= 8 * n && double(m) * double(n) * double(k) <= 4.0 * 1024 * 1024;
+}
+
+template <class T>
+void gemm_narrow(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index_t k, T alpha,
+                 const T* A, index_t lda, const T* B, index_t ldb, T beta, T* C, index_t ldc) {
+    thread_local Buffer tbuf;
+    T* t = tbuf.get<T>(std::size_t(m) * std::size_t(n));
+    if (beta != T(0))
+        for (index_t i = 0; i < m; ++i)
+            for (index_t j = 0; j < n; ++j) t[j * m + i] = C[i * ldc + j];
+    gemm_direct(P, !tb, !ta, n, m, k, alpha, B, ldb, A, lda, beta, t, m, 1);
+    for (index_t i = 0; i < m; ++i)
+        for (index_t j = 0; j < n; ++j) C[i * ldc + j] = t[j * m + i];
+}
+
 template <class T>
 void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const T* A, index_t lda,
                const T* B, index_t ldb, T beta, T* C, index_t ldc, int n_threads, bool lower) {
@@ -653,6 +676,9 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
     if (ks > 1)
         gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                     lower, ks);
+    else if (!lower && ta && plan<T>().k.strided && narrow_shape<T>(m, n, k) &&
+             g_direct_mode.load(std::memory_order_relaxed) != 0)
+        gemm_narrow(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     else if (!lower && use_direct(plan<T>(), m, n, k))
         gemm_direct(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc,
                     product_threads<T>(n_threads, double(m) * double(n) * double(k)));
