@@ -101,12 +101,12 @@ struct Pool {
 #endif
 
     // Claims and runs tasks of generation `gen` until none is left.
-    void work(std::uint64_t gen) {
+    void work(std::uint64_t gen, int slot) {
         std::uint64_t v = ticket.load(std::memory_order_acquire);
         while (gen_of(v) == gen && next_of(v) < count_of(v)) {
             if (ticket.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel,
                                              std::memory_order_acquire)) {
-                fn(ctx, static_cast<std::int64_t>(next_of(v)));
+                fn(ctx, static_cast<std::int64_t>(next_of(v)), slot);
                 done.fetch_add(1, std::memory_order_release);
                 v = ticket.load(std::memory_order_acquire);
             }
@@ -170,7 +170,7 @@ struct Pool {
                 unsteer(index);  // steered while it was on its way to sleep
 #endif
                 leave_callers_core();
-                work(seen);
+                work(seen, index + 1);
             }
         }
     }
@@ -253,7 +253,7 @@ bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx) {
         { std::lock_guard<std::mutex> lock(p->mutex); }
         p->wake.notify_all();
     }
-    p->work(gen);
+    p->work(gen, 0);
     // Only tasks a worker has claimed are left: wait for them (yielding, in case that worker
     // shares this core).
     for (int spins = 0; p->done.load(std::memory_order_acquire) < count;) {

@@ -28,9 +28,11 @@
 
 namespace scratchlearn {
 
-using PoolTaskFn = void (*)(void* ctx, std::int64_t task);
+// fn(ctx, task, slot): slot is the running thread's place in the job, in [0, participants):
+// 0 for the caller, 1, 2, ... for workers; per-thread scratch is indexed by it.
+using PoolTaskFn = void (*)(void* ctx, std::int64_t task, int slot);
 
-// Runs fn(ctx, t) for t in [0, count) on the pool; false (nothing run) when the pool cannot take
+// Runs fn(ctx, t, slot) for t in [0, count) on the pool; false (nothing run) when the pool cannot take
 // the job: nested in a parallel region, the pool busy with another caller, count too large.
 bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx);
 
@@ -44,26 +46,33 @@ constexpr int kPoolSpinMicros = 2000;
 // Tasks one pool job can hold; parallel_tasks groups more into runs of consecutive tasks.
 constexpr std::int64_t kPoolMaxTasks = (std::int64_t(1) << 20) - 1;
 
+// body(task, slot), slot in [0, min(n_threads, count)): the running thread's own index, for
+// per-thread scratch allocated by the caller (the tasks of one slot never run at once).
 template <class F>
-void parallel_tasks(int n_threads, std::int64_t count, F&& body) {
+void parallel_tasks_slots(int n_threads, std::int64_t count, F&& body) {
     if (count <= 0) return;
     ExceptionSlot slot;
     const std::int64_t per = (count + kPoolMaxTasks - 1) / kPoolMaxTasks;  // 1 unless huge
     const std::int64_t jobs = (count + per - 1) / per;
-    auto task = [&](std::int64_t j) {
+    auto task = [&](std::int64_t j, int s) {
         slot.run([&] {
-            for (std::int64_t t = j * per, end = std::min(count, t + per); t < end; ++t) body(t);
+            for (std::int64_t t = j * per, end = std::min(count, t + per); t < end; ++t) body(t, s);
         });
     };
     if (n_threads <= 1 || jobs == 1 ||
         !pool_run(n_threads, jobs,
-                  [](void* ctx, std::int64_t j) { (*static_cast<decltype(task)*>(ctx))(j); },
+                  [](void* ctx, std::int64_t j, int s) { (*static_cast<decltype(task)*>(ctx))(j, s); },
                   &task)) {
         // One thread, or nested in a parallel region, or the pool busy with another caller
         // (whose threads already have the cores): this thread alone.
-        for (std::int64_t j = 0; j < jobs; ++j) task(j);
+        for (std::int64_t j = 0; j < jobs; ++j) task(j, 0);
     }
     slot.rethrow();
+}
+
+template <class F>
+void parallel_tasks(int n_threads, std::int64_t count, F&& body) {
+    parallel_tasks_slots(n_threads, count, [&](std::int64_t t, int) { body(t); });
 }
 
 }  // namespace scratchlearn

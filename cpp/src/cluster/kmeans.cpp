@@ -33,6 +33,7 @@
 #pragma GCC optimize("no-math-errno")
 #endif
 #include "scratchlearn/cluster.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -203,17 +204,15 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     const index_t per_thread = prod + 2 * kChunk + (with_sums ? k * (d + 1) : 0);
     buffers.assign(static_cast<size_t>(nt * per_thread), T(0));
     P.clear();
-    ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-    {
-        T* buf = buffers.data() + static_cast<index_t>(thread_id()) * per_thread;
+    // On the task pool (task_pool.hpp): a thread that starts late never holds up the pass.
+    parallel_tasks_slots(nt, part.n_groups, [&](std::int64_t gi, int slot) {
+        const index_t g = static_cast<index_t>(gi);
+        T* buf = buffers.data() + static_cast<index_t>(slot) * per_thread;
         T* best = buf + prod;        // per sample: smallest ‖c‖² − 2·x·c so far
         T* lab = best + kChunk;      // and its centre, as T (exact: k < 2^24 is checked)
         T* csum = lab + kChunk;      // the chunk's Σ w·x (k × d), then Σ w (k)
         T* cw = csum + k * d;
-#pragma omp for schedule(dynamic, 1)
-        for (index_t g = 0; g < part.n_groups; ++g) {
-            slot.run([&] {
+            {
                 double* gs = with_sums ? P.sums.data() + g * k * d : nullptr;
                 double* gw = with_sums ? P.weights.data() + g * k : nullptr;
                 double inertia = 0;
@@ -249,10 +248,8 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                 }
                 P.inertia[g] = inertia;
                 P.changed[g] = changed;
-            });
-        }
-    }
-    slot.rethrow();
+            }
+    });
 }
 
 // Exact inertia of fixed labels and centres.
@@ -260,14 +257,14 @@ template <class T>
 double inertia_of(const T* X, index_t n, index_t d, const T* sw, const T* C,
                   const std::int32_t* labels, const Partition& part, Partials& P, int n_threads) {
     const int nt = team_size(n_threads, part.n_groups, double(n) * double(d));
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t g = 0; g < part.n_groups; ++g) {
+    parallel_tasks(nt, part.n_groups, [&](std::int64_t gi) {
+        const index_t g = static_cast<index_t>(gi);
         double s = 0;
         for (index_t r = part.row_begin(part.chunk_begin(g));
              r < part.row_begin(part.chunk_begin(g + 1)); ++r)
             s += double(sw[r]) * sq_dist(X + r * d, C + labels[r] * d, d);
         P.inertia[g] = s;
-    }
+    });
     (void)n;
     return P.total_inertia(part.n_groups);
 }
@@ -507,19 +504,13 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     center_half_distances(centers, k, d, half, next);
     pack(centers);
     {
-        ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-        {
-            std::vector<T> buf(static_cast<size_t>(scratch));
-#pragma omp for schedule(dynamic, 1)
-            for (index_t c = 0; c < part.n_chunks; ++c) {
-                slot.run([&] {
-                    const index_t r0 = part.row_begin(c), m = part.row_begin(c + 1) - r0;
-                    if (m > 0) dense_chunk(centers, r0, m, buf.data(), buf.data() + kChunk * width);
-                });
-            }
-        }
-        slot.rethrow();
+        std::vector<T> bufs(static_cast<size_t>(nt * scratch));
+        parallel_tasks_slots(nt, part.n_chunks, [&](std::int64_t ci, int slot) {
+            const index_t c = static_cast<index_t>(ci);
+            T* buf = bufs.data() + static_cast<index_t>(slot) * scratch;
+            const index_t r0 = part.row_begin(c), m = part.row_begin(c + 1) - r0;
+            if (m > 0) dense_chunk(centers, r0, m, buf, buf + kChunk * width);
+        });
     }
 
     // One bounded assignment pass with centres C (optionally accumulating the partial sums), chunk
@@ -529,19 +520,30 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     // a chunk has more candidates than a tenth of its sample–centre pairs, its bounds are rebuilt
     // densely (cheaper than that many single distances); otherwise each candidate is re-checked
     // against the tightened bound and computed only if it still can win.
+    // Per thread of the pool (its slot): the candidate lists and a chunk's buffers.
+    struct PassScratch {
+        std::vector<std::int32_t> cand, old;
+        std::vector<index_t> ncand;
+        std::vector<T> buf;
+    };
+    std::vector<PassScratch> pass_scratch(static_cast<size_t>(nt));
     auto pass = [&](const T* C, bool with_sums) {
         P.clear();
         pack(C);
-        ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-        {
-            std::vector<std::int32_t> cand(static_cast<size_t>(kChunk * k));
-            std::vector<index_t> ncand(static_cast<size_t>(kChunk));
-            std::vector<std::int32_t> old(static_cast<size_t>(kChunk));
-            std::vector<T> buf(static_cast<size_t>(scratch));
-#pragma omp for schedule(dynamic, 1)
-            for (index_t g = 0; g < part.n_groups; ++g) {
-                slot.run([&] {
+        parallel_tasks_slots(nt, part.n_groups, [&](std::int64_t gi, int slot) {
+            const index_t g = static_cast<index_t>(gi);
+            PassScratch& ps = pass_scratch[static_cast<size_t>(slot)];
+            if (ps.buf.empty()) {  // first task of this thread in the fit
+                ps.cand.resize(static_cast<size_t>(kChunk * k));
+                ps.ncand.resize(static_cast<size_t>(kChunk));
+                ps.old.resize(static_cast<size_t>(kChunk));
+                ps.buf.resize(static_cast<size_t>(scratch));
+            }
+            std::vector<std::int32_t>& cand = ps.cand;
+            std::vector<index_t>& ncand = ps.ncand;
+            std::vector<std::int32_t>& old = ps.old;
+            std::vector<T>& buf = ps.buf;
+                {
                     double* gs = P.sums.data() + g * k * d;
                     double* gw = P.weights.data() + g * k;
                     long long changed = 0;
@@ -615,10 +617,8 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
                         }
                     }
                     P.changed[g] = changed;
-                });
-            }
-        }
-        slot.rethrow();
+                }
+        });
         std::fill(moved.begin(), moved.end(), T(0));
     };
 
@@ -714,10 +714,9 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
     row_sq_norms(Y, m, d, yn.data());
     const index_t n_chunks = (n + kWideChunk - 1) / kWideChunk;
     const int nt = team_size(n_threads, n_chunks, double(n) * double(m) * double(d));
-    ExceptionSlot slot;
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t c = 0; c < n_chunks; ++c) {
-        slot.run([&] {
+    parallel_tasks(nt, n_chunks, [&](std::int64_t ci) {
+        const index_t c = static_cast<index_t>(ci);
+        {
             const index_t r0 = c * kWideChunk, mc = std::min(kWideChunk, n - r0);
             // out[:, r0:r0+mc] = −2·Y·X_chunkᵀ, then the norms, clipped at 0.
             gemm<T>(false, true, m, mc, d, T(-2), Y, d, X + r0 * d, d, T(0), out + r0, n, 1);
@@ -728,9 +727,8 @@ void kmeans_sq_distances(const T* X, index_t n, index_t d, const T* x_sq_norms, 
                     o[r] = v > T(0) ? v : T(0);
                 }
             }
-        });
-    }
-    slot.rethrow();
+        }
+    });
 }
 
 
@@ -793,15 +791,12 @@ void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw,
             pack_candidates(cand.data() + g0 * d, tg, d, tg <= 8 ? 8 : 16, cts[g0 / 16],
                             cnps[g0 / 16]);
         }
-        ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-        {
-            U* out = scratch.data() + static_cast<index_t>(thread_id()) * kWideChunk *
+        parallel_tasks_slots(nt, n_chunks, [&](std::int64_t ci, int slot) {
+            const index_t c = static_cast<index_t>(ci);
+            U* out = scratch.data() + static_cast<index_t>(slot) * kWideChunk *
                                           (kp_max + (upcast ? d : 0));
             U* xb = out + kWideChunk * kp_max;
-#pragma omp for schedule(dynamic, 1)
-            for (index_t c = 0; c < n_chunks; ++c) {
-                slot.run([&] {
+                {
                     const index_t r0 = c * kWideChunk, m = std::min(kWideChunk, n - r0);
                     const U* rows;
                     if (upcast) {
@@ -829,10 +824,8 @@ void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw,
                             pot[g0 + j] = s;
                         }
                     }
-                });
-            }
-        }
-        slot.rethrow();
+                }
+        });
     };
     auto total_pot = [&](index_t j) {
         double s = 0;
