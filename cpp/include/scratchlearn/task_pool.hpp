@@ -75,4 +75,25 @@ void parallel_tasks(int n_threads, std::int64_t count, F&& body) {
     parallel_tasks_slots(n_threads, count, [&](std::int64_t t, int) { body(t); });
 }
 
+// body(i) for every i in [0, n), in contiguous runs of indices (4 per thread, at most n) taken
+// from the pool's counter: the replacement of `#pragma omp parallel for` for a loop whose
+// iterations are independent.
+template <class I, class F>
+void parallel_for(int n_threads, I n, F&& body) {
+    if (n <= 0) return;
+    const std::int64_t total = static_cast<std::int64_t>(n);
+    const std::int64_t runs = n_threads <= 1 ? 1 : std::min<std::int64_t>(total, 4 * std::int64_t(n_threads));
+    parallel_tasks(n_threads, runs, [&](std::int64_t r) {
+        const std::int64_t i0 = total * r / runs, i1 = total * (r + 1) / runs;
+        for (std::int64_t i = i0; i < i1; ++i) body(static_cast<I>(i));
+    });
+}
+
+// body(i) for every i in [0, n), one task per index (the `schedule(dynamic, 1)` of a loop whose
+// iterations are uneven blocks of work).
+template <class I, class F>
+void parallel_for_each(int n_threads, I n, F&& body) {
+    parallel_tasks(n_threads, static_cast<std::int64_t>(n), [&](std::int64_t i) { body(static_cast<I>(i)); });
+}
+
 }  // namespace scratchlearn

@@ -8,6 +8,7 @@
 
 #include "scratchlearn/linear_model.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -224,8 +225,7 @@ void center_columns(index_t n, index_t d, const T* X, const double* mean, const 
     constexpr index_t kTile = 64;
     const index_t row_tiles = (n + kTile - 1) / kTile;
     const int nt = threads_for(n_threads, n * d / 65536);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t rt = 0; rt < row_tiles; ++rt) {
+    parallel_for(nt, index_t(row_tiles), [&](index_t rt) {
         const index_t r0 = rt * kTile, r1 = std::min(n, r0 + kTile);
         for (index_t c0 = 0; c0 < d; c0 += kTile) {
             const index_t c1 = std::min(d, c0 + kTile);
@@ -235,7 +235,7 @@ void center_columns(index_t n, index_t d, const T* X, const double* mean, const 
                 for (index_t j = c0; j < c1; ++j) Xf[j * n + i] = (double(xi[j]) - mean[j]) * s;
             }
         }
-    }
+    });
 }
 
 template void center_columns<float>(index_t, index_t, const float*, const double*, const float*,
@@ -251,12 +251,11 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
     for (index_t j = 0; j < d; ++j) cold &= w[j] == 0.0;
     {
         const int nt = threads_for(n_threads, n * d / 65536);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t j = 0; j < d; ++j) {
+        parallel_for(nt, index_t(d), [&](index_t j) {
             const double* xj = Xf + j * n;
             norm2[j] = dot8(xj, xj, n);
             if (cold) XtA[j] = dot8(xj, y, n);
-        }
+        });
     }
     for (index_t j = 0; j < d; ++j) {
         const double* xj = Xf + j * n;
@@ -270,10 +269,9 @@ CDReport enet_cd_data(index_t n, index_t d, const double* Xf, const double* y, d
         const double R_norm2 = dot8(R.data(), R.data(), n);
         const double Ry = dot8(R.data(), y, n);
         const int nt = threads_for(n_threads, n * d / 65536);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t j = 0; j < d; ++j) {
+        parallel_for(nt, index_t(d), [&](index_t j) {
             XtA[j] = dot8(Xf + j * n, R.data(), n) - l2 * w[j];
-        }
+        });
         return enet_gap(l1, l2, R_norm2, Ry, XtA.data(), w, d, positive, &dual_norm);
     };
     CDReport rep;

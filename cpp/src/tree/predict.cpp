@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 #include "scratchlearn/tree.hpp"
 
 namespace scratchlearn::tree {
@@ -128,15 +129,16 @@ void for_blocks(const T* X, index_t n, index_t d, index_t n_trees, int n_threads
     const index_t br = block_rows(d, n, std::max(1, n_threads));
     const index_t nb = (n + br - 1) / br;
     const int nt = threads_for(n_threads, nb);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t b = 0; b < nb; ++b) {
+    // On the task pool (task_pool.hpp): a thread that starts late never holds up the predict.
+    parallel_tasks(nt, nb, [&](std::int64_t bi) {
+        const index_t b = static_cast<index_t>(bi);
         const index_t i0 = b * br, i1 = std::min(n, i0 + br);
         bool nan = false;
         for (const T* x = X + i0 * d; x < X + i1 * d; ++x) nan |= *x != *x;
         start(i0, i1);
         for (index_t t = 0; t < n_trees; ++t) body(i0, i1, t, nan);
         finish(i0, i1);
-    }
+    });
 }
 
 }  // namespace
@@ -308,12 +310,12 @@ void packed_mean_value(const PackedForest& p, const T* X, index_t n, index_t d, 
         bool nan = false;
         for (const T* x = X; x < X + n * d; ++x) nan |= *x != *x;
         const int nt = threads_for(n_threads, nc);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-        for (index_t c = 0; c < nc; ++c) {
+        parallel_tasks(nt, nc, [&](std::int64_t ci) {
+            const index_t c = static_cast<index_t>(ci);
             double* acc = part.data() + c * n * s;
             for (index_t t = c * kTreeChunk; t < std::min(p.n_trees, (c + 1) * kTreeChunk); ++t)
                 add_tree(0, n, t, nan, acc);
-        }
+        });
         const double m = static_cast<double>(p.n_trees);
         for (index_t q = 0; q < n * s; ++q) {
             double sum = 0.0;
