@@ -12,6 +12,7 @@
 
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 #include "scratchlearn/svm.hpp"
 #include "svm_internal.hpp"
 
@@ -103,11 +104,10 @@ void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t
     }
     // Even slices, each a multiple of 64 points (whole cache lines of the output).
     const index_t per = ((cnt + nt - 1) / nt + 63) / 64 * 64;
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int t = 0; t < nt; ++t) {
+    parallel_for(nt, int(nt), [&](int t) {
         const index_t b = std::min(len, start + t * per), e = std::min(len, b + per);
         if (b < e) fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
-    }
+    });
 }
 
 template <class T>
@@ -139,13 +139,12 @@ void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t 
         gemm<T>(false, true, na, w, d, T(1), A.get(), d, B.get(), d, T(0), C.get(), w, n_threads);
         const int nt = threads_for(n_threads, na);
         const auto fd = kernel_table::kernels<T>().svm.from_dots;
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t r = 0; r < na; ++r) {
+        parallel_for(nt, index_t(na), [&](index_t r) {
             T* c = C.get() + r * w;
             fd(c, w, sq.empty() ? 0.0 : sq[ia[r]], qb.data() + c0, &rp);
             double* o = out + r * nb + c0;
             for (index_t k = 0; k < w; ++k) o[k] = double(c[k]);
-        }
+        });
     }
 }
 
@@ -567,12 +566,14 @@ void decision_fused(const kernel_table::SvmKernels<T>& kern, const T* Xq, index_
     const kernel_table::SvmRowParams rp = svm_detail::row_params(kp);
     const bool rbf = kp.kernel == SvmKernel::rbf;
     const int nt = threads_for(n_threads, n_blocks);
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<double> acc(std::size_t(bs) * n_pairs);
-        std::vector<T> qa(bs, T(0));
-#pragma omp for schedule(dynamic, 1)
-        for (index_t blk = 0; blk < n_blocks; ++blk) {
+    // Per thread of the task pool (its slot): the block's accumulators and query norms.
+    std::vector<double> accs(std::size_t(nt) * std::size_t(bs) * std::size_t(n_pairs));
+    std::vector<T> qas(std::size_t(nt) * std::size_t(bs), T(0));
+    parallel_tasks_slots(nt, n_blocks, [&](std::int64_t bi, int slot) {
+        const index_t blk = static_cast<index_t>(bi);
+        double* acc = accs.data() + std::size_t(slot) * std::size_t(bs) * std::size_t(n_pairs);
+        T* qa = qas.data() + std::size_t(slot) * std::size_t(bs);
+        {
             const index_t q0 = blk * bs, rows = std::min(bs, m - q0);
             const T* xq = Xq + q0 * d;
             if (rbf)
@@ -581,17 +582,17 @@ void decision_fused(const kernel_table::SvmKernels<T>& kern, const T* Xq, index_
                     for (index_t t = 0; t < d; ++t) s += xq[r * d + t] * xq[r * d + t];
                     qa[r] = s;
                 }
-            std::fill(acc.begin(), acc.begin() + rows * n_pairs, 0.0);
+            std::fill(acc, acc + rows * n_pairs, 0.0);
             for (index_t b0 = 0; b0 < n_panels; b0 += tile) {
                 const index_t nb = std::min(tile, n_panels - b0);
-                kern.decision(xq, rows, d, qa.data(), P.data() + b0 * d * NP, pn.data() + b0 * NP,
-                              PW.data() + b0 * n_pairs * NP, nb, n_pairs, &rp, acc.data());
+                kern.decision(xq, rows, d, qa, P.data() + b0 * d * NP, pn.data() + b0 * NP,
+                              PW.data() + b0 * n_pairs * NP, nb, n_pairs, &rp, acc);
             }
             for (index_t r = 0; r < rows; ++r)
                 for (index_t p = 0; p < n_pairs; ++p)
                     out[(q0 + r) * n_pairs + p] = T(acc[r * n_pairs + p] - rho[p]);
         }
-    }
+    });
 }
 
 template <class T>

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 #include "scratchlearn/svm.hpp"
 #include "svm_internal.hpp"
 
@@ -591,8 +592,7 @@ SvmModel svm_fit(const T* X, index_t n, index_t d, const double* y, const double
     const int outer = threads_for(n_threads, n_pairs);
     const int inner = std::max(1, n_threads / outer);
     ExceptionSlot slot;
-#pragma omp parallel for num_threads(outer) schedule(dynamic, 1)
-    for (index_t p = 0; p < n_pairs; ++p) {
+    parallel_for_each(outer, index_t(n_pairs), [&](index_t p) {
         slot.run([&] {
             const int i = pairs[p].first, j = pairs[p].second;
             Problem pb;
@@ -613,7 +613,7 @@ SvmModel svm_fit(const T* X, index_t n, index_t d, const double* y, const double
                 sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
             }
         });
-    }
+    });
     slot.rethrow();
 
     // A row is a support vector when its coefficient is non-zero in any of its pairs.
