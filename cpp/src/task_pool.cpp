@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,14 @@ inline std::uint64_t next_of(std::uint64_t v) { return v & kNextMask; }
 inline std::uint64_t count_of(std::uint64_t v) { return (v >> kCountShift) & kCountMask; }
 inline std::uint64_t parts_of(std::uint64_t v) { return (v >> kPartShift) & kPartMask; }
 inline std::uint64_t gen_of(std::uint64_t v) { return (v >> kGenShift) & kGenMask; }
+
+int spin_micros() {
+    static const int v = [] {
+        const char* e = std::getenv("SCRATCHLEARN_POOL_SPIN_US");
+        return e ? std::atoi(e) : kPoolSpinMicros;
+    }();
+    return v;
+}
 
 struct Pool {
     std::atomic<std::uint64_t> ticket{0};
@@ -141,7 +150,7 @@ struct Pool {
                 // core), then sleep. (A PAUSE loop: calling sched_yield here, measured on this
                 // project's virtual machines, kept the worker off its core for whole 4 ms ticks.)
                 const auto until = std::chrono::steady_clock::now() +
-                                   std::chrono::microseconds(kPoolSpinMicros);
+                                   std::chrono::microseconds(spin_micros());
                 for (;;) {
                     for (int j = 0; j < 16; ++j) SCRATCHLEARN_PAUSE();
                     v = ticket.load(std::memory_order_acquire);

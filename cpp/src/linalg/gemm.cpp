@@ -313,15 +313,14 @@ template <class T>
 void scale_c(index_t m, index_t n, T beta, T* C, index_t ldc, int n_threads, bool lower) {
     if (beta == T(1)) return;
     const int nt = threads_for(n_threads, m * n / 32768);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t i = 0; i < m; ++i) {
+    parallel_for(nt, index_t(m), [&](index_t i) {
         T* c = C + i * ldc;
         const index_t len = lower ? std::min(n, i + 1) : n;
         if (beta == T(0))
             std::fill(c, c + len, T(0));
         else
             for (index_t j = 0; j < len; ++j) c[j] *= beta;
-    }
+    });
 }
 
 // The loop nest on one rectangle of C, rows [i0, i1) × columns [j0, j1), with this thread's own
@@ -551,8 +550,7 @@ void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
     const std::size_t stride = std::size_t(m) * std::size_t(n);
     ExceptionSlot slot;
     const int nt = threads_for(n_threads, ks);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t s = 0; s < ks; ++s) {
+    parallel_for_each(nt, index_t(ks), [&](index_t s) {
         slot.run([&] {
             const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
             const T* As = ta ? A + k0 * lda : A + k0;
@@ -560,11 +558,10 @@ void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
             gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
                       part.data() + std::size_t(s) * stride, n, lower);
         });
-    }
+    });
     slot.rethrow();
     const int nr = threads_for(n_threads, m * n / 16384);
-#pragma omp parallel for num_threads(nr) schedule(static)
-    for (index_t i = 0; i < m; ++i) {
+    parallel_for(nr, index_t(m), [&](index_t i) {
         const index_t len = lower ? std::min(n, i + 1) : n;
         T* c = C + i * ldc;
         for (index_t j = 0; j < len; ++j) {
@@ -572,7 +569,7 @@ void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
             for (index_t q = 0; q < ks; ++q) sum += part[std::size_t(q) * stride + std::size_t(i * n + j)];
             c[j] = beta == T(0) ? alpha * sum : alpha * sum + beta * c[j];
         }
-    }
+    });
 }
 
 // The direct path, for products too small or too narrow to repay packing: op(A) is read in place
@@ -773,11 +770,10 @@ void gemv(bool trans, index_t m, index_t n, T alpha, const T* A, index_t lda, co
     if (!trans) {
         // y_i = α·(A_i · x) + β·y_i: independent rows.
         const int nt = threads_for(n_threads, m * n / 32768);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t i = 0; i < m; ++i) {
+        parallel_for(nt, index_t(m), [&](index_t i) {
             const T s = alpha * K.dot(A + i * lda, x, n);
             y[i] = beta == T(0) ? s : s + beta * y[i];
-        }
+        });
         return;
     }
     // y = α·Aᵀx + β·y: row blocks (their number depends on m only, never on the thread count)
@@ -786,20 +782,18 @@ void gemv(bool trans, index_t m, index_t n, T alpha, const T* A, index_t lda, co
     std::vector<T> part(std::size_t(nblk) * std::size_t(n), T(0));
     {
         const int nt = threads_for(n_threads, std::min<index_t>(nblk, m * n / 32768));
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t b = 0; b < nblk; ++b) {
+        parallel_for(nt, index_t(nblk), [&](index_t b) {
             T* pb = part.data() + b * n;
             const index_t i0 = m * b / nblk, i1 = m * (b + 1) / nblk;
             for (index_t i = i0; i < i1; ++i) K.axpy(x[i], A + i * lda, pb, n);
-        }
+        });
     }
     const int nt = threads_for(n_threads, nblk * n / 32768);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t j = 0; j < n; ++j) {
+    parallel_for(nt, index_t(n), [&](index_t j) {
         T s = T(0);
         for (index_t b = 0; b < nblk; ++b) s += part[std::size_t(b * n + j)];
         y[j] = beta == T(0) ? alpha * s : alpha * s + beta * y[j];
-    }
+    });
 }
 
 template <class T>
@@ -823,8 +817,7 @@ void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, con
     const index_t nblocks = (n + RB - 1) / RB;
     const int nt = threads_for(n_threads, nblocks);
     ExceptionSlot slot;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t blk = 0; blk < nblocks; ++blk) {
+    parallel_for_each(nt, index_t(nblocks), [&](index_t blk) {
         slot.run([&] {
             const index_t r0 = blk * RB, rb = std::min(RB, n - r0);
             const index_t cbw = std::min(CB, k);
@@ -871,7 +864,7 @@ void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, con
                     min_dist[r0 + i] = v < T(0) ? T(0) : v;  // NaN stays NaN
                 }
         });
-    }
+    });
     slot.rethrow();
 }
 
@@ -896,15 +889,14 @@ PackedB<T>::PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb,
     const index_t group = 64;
     const index_t groups = (panels + group - 1) / group;
     ExceptionSlot slot;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (index_t t = 0; t < blocks * groups; ++t) {
+    parallel_for_each(nt, index_t(blocks * groups), [&](index_t t) {
         slot.run([&] {
             const index_t b = t / groups, g = t % groups;
             const index_t pc = b * KC, kc = std::min(KC, k - pc);
             pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
                       std::min(panels, (g + 1) * group), base + pc * npad_);
         });
-    }
+    });
     slot.rethrow();
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -148,8 +149,7 @@ void lu_permuted_l(index_t m, index_t k, T* A, int n_threads) {
         const T* pr = A + j * k;
         const bool next = j + 1 < k;
         const int nt = threads_for(n_threads, (m - j) * (k - j) / (1 << 20) + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-        for (index_t b = 0; b < n_blocks; ++b) {
+        parallel_for(nt, index_t(n_blocks), [&](index_t b) {
             T bm = T(-1);
             index_t ba = -1;
             const index_t i0 = std::max(j + 1, b * kRows), i1 = std::min(m, (b + 1) * kRows);
@@ -171,7 +171,7 @@ void lu_permuted_l(index_t m, index_t k, T* A, int n_threads) {
             }
             bmax[b] = bm;
             barg[b] = ba;
-        }
+        });
         if (next) {
             // Next pivot: among rows j+1.., the largest |A[i][j+1]|, lowest index on ties.
             T best = abs_(A[(j + 1) * k + j + 1]);
@@ -187,12 +187,11 @@ void lu_permuted_l(index_t m, index_t k, T* A, int n_threads) {
     // original row perm[i]).
     std::vector<T> out(m * k);
     const int nt = threads_for(n_threads, m / 32768 + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t i = 0; i < m; ++i) {
+    parallel_for(nt, index_t(m), [&](index_t i) {
         T* o = out.data() + perm[i] * k;
         const T* ai = A + i * k;
         for (index_t c = 0; c < k; ++c) o[c] = c < i ? ai[c] : (c == i ? T(1) : T(0));
-    }
+    });
     std::copy(out.begin(), out.end(), A);
 }
 
