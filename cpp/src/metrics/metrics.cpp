@@ -8,6 +8,7 @@
 
 #include "../neighbors/distance.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 namespace {
@@ -549,16 +550,18 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
         std::vector<double> colbuf(static_cast<std::size_t>(W) * slot_size);
         std::vector<std::int64_t> run_cluster(static_cast<std::size_t>(W * R));
         std::vector<index_t> n_runs(static_cast<std::size_t>(W));
+        const std::size_t per_slot = static_cast<std::size_t>(RB * CB);
+        std::vector<T> Gw(static_cast<std::size_t>(std::max(1, n_threads)) * per_slot);
+        std::vector<double> Dw(static_cast<std::size_t>(std::max(1, n_threads)) * per_slot);
         for (index_t w0 = 0; w0 < n_row_blocks; w0 += W) {
             const index_t wc = std::min(W, n_row_blocks - w0);
             const int ntw = threads_for(n_threads, wc);
-#pragma omp parallel num_threads(ntw)
-            {
-                std::vector<T> G(static_cast<std::size_t>(RB * CB));
-                std::vector<double> D(static_cast<std::size_t>(RB * CB));
-#pragma omp for schedule(dynamic, 1)
-                for (index_t q = 0; q < wc; ++q)
-                    slot.run([&] {
+            // On the task pool (task_pool.hpp), per-thread buffers by the pool's slot.
+            parallel_tasks_slots(ntw, wc, [&](std::int64_t qi, int slot_id) {
+                const index_t q = static_cast<index_t>(qi);
+                T* G = Gw.data() + static_cast<std::size_t>(slot_id) * static_cast<std::size_t>(RB * CB);
+                double* D = Dw.data() + static_cast<std::size_t>(slot_id) * static_cast<std::size_t>(RB * CB);
+                    {
                         const index_t rb = w0 + q;
                         const index_t i0 = rb * RB, i1 = std::min(n, i0 + RB), m = i1 - i0;
                         // this block's rows form runs of one cluster each (rows are in
@@ -579,12 +582,12 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                         for (index_t j0 = i0; j0 < n; j0 += CB) {
                             const index_t j1 = std::min(n, j0 + CB), w = j1 - j0;
                             gemm<T>(false, true, m, w, d, T(1), Xs.data() + i0 * d, d,
-                                    Xs.data() + j0 * d, d, T(0), G.data(), w, 1);
+                                    Xs.data() + j0 * d, d, T(0), G, w, 1);
                             for (index_t a = 0; a < m; ++a) {
                                 const double ni = norms[i0 + a];
                                 const double* nj = norms.data() + j0;
-                                const T* g = G.data() + a * w;
-                                double* dr = D.data() + a * w;
+                                const T* g = G + a * w;
+                                double* dr = D + a * w;
                                 if (squared) {
 #pragma omp simd
                                     for (index_t b = 0; b < w; ++b) {
@@ -617,20 +620,19 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                             for (index_t r = 0; r < nr; ++r) {
                                 double* acc = cb + r * n + j0;
                                 for (index_t a = run_start[r]; a < run_start[r + 1]; ++a) {
-                                    const double* dr = D.data() + a * w;
+                                    const double* dr = D + a * w;
 #pragma omp simd
                                     for (index_t b = bstart; b < w; ++b) acc[b] += dr[b];
                                 }
                             }
                         }
-                    });
-            }
-            slot.rethrow();
+                    }
+            });
             // the wave's column parts, added block by block in order (parallel over columns)
             const index_t jstart = std::min(n, (w0 + 1) * RB);
             const int ntc = threads_for(n_threads, (n - jstart) / 4096 + 1);
-#pragma omp parallel for schedule(static) num_threads(ntc)
-            for (index_t j = jstart; j < n; ++j)
+            parallel_for(ntc, index_t(n - jstart), [&](index_t jj) {
+                const index_t j = jstart + jj;
                 for (index_t q = 0; q < wc; ++q) {
                     const index_t i1q = std::min(n, (w0 + q + 1) * RB);
                     if (j < i1q) continue;
@@ -638,23 +640,24 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                     for (index_t r = 0; r < n_runs[q]; ++r)
                         colsum[j * K + run_cluster[q * R + r]] += src[r * n + j];
                 }
+            });
         }
         for (index_t j = 0; j < n; ++j)
             for (index_t c = 0; c < K; ++c) sums[order[j] * K + c] += colsum[j * K + c];
         return;
     }
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<T> G(static_cast<std::size_t>(RB * CB));
-#pragma omp for schedule(dynamic, 1)
-        for (index_t rb = 0; rb < n_row_blocks; ++rb)
-            slot.run([&] {
+    // On the task pool (task_pool.hpp): a thread that starts late never holds up the sums.
+    std::vector<T> Gs(static_cast<std::size_t>(nt) * static_cast<std::size_t>(RB * CB));
+    parallel_tasks_slots(nt, n_row_blocks, [&](std::int64_t rbi, int slot_id) {
+        const index_t rb = static_cast<index_t>(rbi);
+        T* G = Gs.data() + static_cast<std::size_t>(slot_id) * static_cast<std::size_t>(RB * CB);
+            {
                 const index_t i0 = rb * RB, i1 = std::min(n, i0 + RB), m = i1 - i0;
                 for (index_t j0 = 0; j0 < n; j0 += CB) {
                     const index_t j1 = std::min(n, j0 + CB), w = j1 - j0;
                     if (gram)
                         gemm<T>(false, true, m, w, d, T(1), Xs.data() + i0 * d, d,
-                                Xs.data() + j0 * d, d, T(0), G.data(), w, 1);
+                                Xs.data() + j0 * d, d, T(0), G, w, 1);
                     for (index_t a = 0; a < m; ++a) {
                         const index_t i = i0 + a;
                         double* s = sums + order[i] * K;
@@ -664,7 +667,7 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                             if (b0 >= b1) continue;
                             double acc = 0;
                             if (gram) {
-                                const T* g = G.data() + a * w + (b0 - j0);
+                                const T* g = G + a * w + (b0 - j0);
                                 acc = segment_sum(g, norms.data() + b0, norms[i], b1 - b0, squared);
                                 if (i >= b0 && i < b1) {  // the sample itself: distance 0
                                     const double q = norms[i] + norms[i] - 2.0 * double(g[i - b0]);
@@ -682,9 +685,8 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
                         }
                     }
                 }
-            });
-    }
-    slot.rethrow();
+            }
+    });
 }
 
 template void binary_curve<float>(const float*, const std::uint8_t*, const double*, index_t,

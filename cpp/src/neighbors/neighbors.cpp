@@ -43,6 +43,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <memory>
 #include <vector>
 
 #include "distance.hpp"
@@ -50,6 +51,7 @@
 #include "../kernel_table.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 namespace {
@@ -309,23 +311,50 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
     ExceptionSlot errors;
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<Screen> screens(qblock);
-        std::vector<S> qbuf(static_cast<std::size_t>(qblock * da));
-        std::vector<double> qnorm(qblock);
-        std::vector<S> dots(static_cast<std::size_t>(qblock * kTrainBlock));
-        constexpr index_t kWords = (kTrainBlock + 31) / 32;
-        std::vector<std::uint32_t> mask(static_cast<std::size_t>(qblock * kWords));
-        std::vector<std::uint64_t> rows_passing(static_cast<std::size_t>((qblock + 63) / 64));
-        std::vector<S> sel(kTrainBlock);
+    // Per thread of the task pool (by its slot), made the first time that thread takes a block.
+    constexpr index_t kWords = (kTrainBlock + 31) / 32;
+    struct State {
+        std::vector<Screen> screens;
+        std::vector<S> qbuf;
+        std::vector<double> qnorm;
+        std::vector<S> dots;
+        std::vector<std::uint32_t> mask;
+        std::vector<std::uint64_t> rows_passing;
+        std::vector<S> sel;
         // Per query: the screen limit in S and the threshold it was computed for (screen_limit
         // is recomputed only when the threshold moves, which is rare after the first block).
-        std::vector<S> lims(qblock);
-        std::vector<double> lim_for(qblock);
+        std::vector<S> lims;
+        std::vector<double> lim_for;
         PackedA<S> qpacked;
-#pragma omp for schedule(dynamic, 1)
-        for (index_t b = 0; b < n_blocks; ++b) {
+    };
+    std::vector<std::unique_ptr<State>> states(static_cast<std::size_t>(nt));
+    // On the task pool (task_pool.hpp): a thread that starts late never holds up the queries.
+    parallel_tasks_slots(nt, n_blocks, [&](std::int64_t bi, int slot) {
+        const index_t b = static_cast<index_t>(bi);
+        std::unique_ptr<State>& st = states[static_cast<std::size_t>(slot)];
+        if (!st) {
+            st.reset(new State);
+            st->screens.resize(qblock);
+            st->qbuf.resize(static_cast<std::size_t>(qblock * da));
+            st->qnorm.resize(qblock);
+            st->dots.resize(static_cast<std::size_t>(qblock * kTrainBlock));
+            st->mask.resize(static_cast<std::size_t>(qblock * kWords));
+            st->rows_passing.resize(static_cast<std::size_t>((qblock + 63) / 64));
+            st->sel.resize(kTrainBlock);
+            st->lims.resize(qblock);
+            st->lim_for.resize(qblock);
+        }
+        std::vector<Screen>& screens = st->screens;
+        std::vector<S>& qbuf = st->qbuf;
+        std::vector<double>& qnorm = st->qnorm;
+        std::vector<S>& dots = st->dots;
+        std::vector<std::uint32_t>& mask = st->mask;
+        std::vector<std::uint64_t>& rows_passing = st->rows_passing;
+        std::vector<S>& sel = st->sel;
+        std::vector<S>& lims = st->lims;
+        std::vector<double>& lim_for = st->lim_for;
+        PackedA<S>& qpacked = st->qpacked;
+        {
             errors.run([&] {
                 const index_t q0 = b * qblock;
                 const index_t mb = std::min(qblock, n_queries - q0);
@@ -422,7 +451,7 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
                 }
             });
         }
-    }
+    });
     errors.rethrow();
 }
 
