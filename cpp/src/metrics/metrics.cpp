@@ -133,10 +133,10 @@ void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
     const int parts = threads_for(n_threads, n / 65536 + 1);
     std::vector<index_t> bounds(parts + 1);
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
-#pragma omp parallel for schedule(static, 1) num_threads(parts)
-    for (int t = 0; t < parts; ++t)
+    parallel_for_each(parts, parts, [&](int t) {
         radix_sort_keys_msd(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
                             key_bits);
+    });
     // Pairwise merges (sequential rounds; rarely more than a few slices).
     while (bounds.size() > 2) {
         std::vector<index_t> next;
@@ -160,9 +160,9 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
     int parts = threads_for(n_threads, n / 65536 + 1);
     std::vector<index_t> bounds(parts + 1);
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
-#pragma omp parallel for schedule(static, 1) num_threads(parts)
-    for (int t = 0; t < parts; ++t)
+    parallel_for_each(parts, parts, [&](int t) {
         radix_sort(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t], key_bits);
+    });
     std::vector<Ranked>* src = &v;
     std::vector<Ranked>* dst = &buf;
     while (bounds.size() > 2) {
@@ -171,8 +171,7 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
         for (int r = 0; r < runs; r += 2) next.push_back(bounds[r]);
         next.push_back(n);
         const int nt = threads_for(n_threads, (runs + 1) / 2);
-#pragma omp parallel for schedule(static, 1) num_threads(nt)
-        for (int r = 0; r < (runs + 1) / 2; ++r) {
+        parallel_for_each(nt, int((runs + 1) / 2), [&](int r) {
             const index_t a = bounds[2 * r], m = bounds[std::min(2 * r + 1, runs)],
                           b = bounds[std::min(2 * r + 2, runs)];
             if (2 * r + 1 < runs)
@@ -180,7 +179,7 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
                            dst->begin() + a, key_less);
             else
                 std::copy(src->begin() + a, src->begin() + b, dst->begin() + a);
-        }
+        });
         std::swap(src, dst);
         bounds.swap(next);
     }
@@ -221,26 +220,26 @@ void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_t
     const int key_bits = sizeof(T) == 4 ? 32 : 64;
     const int nt = threads_for(n_threads, n / 16384 + 1);
     std::vector<index_t> pos_before(static_cast<std::size_t>(nt) + 1, 0);
-    bool bad = false;
-#pragma omp parallel num_threads(nt) reduction(|| : bad)
-    {
-        const int t = omp_get_thread_num(), m = omp_get_num_threads();
-        const index_t i0 = n * t / m, i1 = n * (t + 1) / m;
+    // Two passes on the task pool (task_pool.hpp), slice t of nt in each: count the positives,
+    // then (after the prefix sums) write each class's keys at the slice's own offsets.
+    parallel_for_each(nt, nt, [&](int t) {
+        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
         index_t c = 0;
         for (index_t i = i0; i < i1; ++i) c += y[i] ? 1 : 0;
         pos_before[static_cast<std::size_t>(t) + 1] = c;
-#pragma omp barrier
-#pragma omp single
-        {
-            for (int u = 0; u < m; ++u) pos_before[u + 1] += pos_before[u];
-            keys[0].resize(static_cast<std::size_t>(pos_before[m]));
-            keys[1].resize(static_cast<std::size_t>(n - pos_before[m]));
-        }
+    });
+    for (int u = 0; u < nt; ++u) pos_before[u + 1] += pos_before[u];
+    keys[0].resize(static_cast<std::size_t>(pos_before[nt]));
+    keys[1].resize(static_cast<std::size_t>(n - pos_before[nt]));
+    std::vector<char> bad_slice(static_cast<std::size_t>(nt), 0);
+    parallel_for_each(nt, nt, [&](int t) {
+        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
         std::uint64_t* P = keys[0].data();
         std::uint64_t* N = keys[1].data();
         index_t a = pos_before[t], b = i0 - pos_before[t];
+        bool bad_here = false;
         for (index_t i = i0; i < i1; ++i) {
-            if (std::isnan(score[i])) bad = true;
+            if (std::isnan(score[i])) bad_here = true;
             const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
             const std::uint64_t k = ~order_key(s) & key_mask;
             if (y[i])
@@ -248,12 +247,14 @@ void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_t
             else
                 N[b++] = k;
         }
-    }
+        bad_slice[static_cast<std::size_t>(t)] = bad_here;
+    });
+    bool bad = false;
+    for (char f : bad_slice) bad |= f != 0;
     require(!bad, "binary_curve: the scores contain NaN");
     const int outer = n_threads >= 2 ? 2 : 1;
     const int inner = std::max(1, n_threads / 2);
-#pragma omp parallel for schedule(static, 1) num_threads(outer)
-    for (int t = 0; t < 2; ++t) sort_keys(keys[t], inner, key_bits);
+    parallel_for_each(outer, 2, [&](int t) { sort_keys(keys[t], inner, key_bits); });
 }
 
 // Σ over the values x of N of #{P < x} (strict) or #{P <= x}, both arrays sorted: a merge
@@ -365,13 +366,14 @@ double binary_auc(const T* score, const std::uint8_t* y, const double* weight, i
         const std::uint64_t* P = keys[0].data();
         const std::uint64_t* N = keys[1].data();
         const int nt = threads_for(n_threads, n / 16384 + 1);
-        std::uint64_t area2 = 0;
-#pragma omp parallel for schedule(static) num_threads(nt) reduction(+ : area2)
-        for (int t = 0; t < 2 * nt; ++t) {
+        std::vector<std::uint64_t> part(static_cast<std::size_t>(2 * nt), 0);
+        parallel_for_each(nt, 2 * nt, [&](int t) {
             const index_t j0 = nn * (t / 2) / nt, j1 = nn * (t / 2 + 1) / nt;
-            if (j0 < j1) area2 += (t % 2) ? count_below<false>(P, np, N, j0, j1)
-                                          : count_below<true>(P, np, N, j0, j1);
-        }
+            if (j0 < j1) part[static_cast<std::size_t>(t)] = (t % 2) ? count_below<false>(P, np, N, j0, j1)
+                                                                      : count_below<true>(P, np, N, j0, j1);
+        });
+        std::uint64_t area2 = 0;
+        for (std::uint64_t a : part) area2 += a;
         return static_cast<double>(area2) / (2.0 * static_cast<double>(nn) * static_cast<double>(np));
     }
     // Weighted: the trapezoids summed with Kahan compensation.
