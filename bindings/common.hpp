@@ -357,6 +357,16 @@ private:
     py::gil_scoped_release release_;
 };
 
+// ---- results ---------------------------------------------------------------------------------
+
+// A 1-d numpy array holding a copy of a core result vector (or any contiguous container).
+template <class V>
+py::array_t<typename V::value_type> to_numpy(const V& v) {
+    py::array_t<typename V::value_type> a(static_cast<py::ssize_t>(v.size()));
+    std::copy(v.begin(), v.end(), a.mutable_data());
+    return a;
+}
+
 // ---- modules --------------------------------------------------------------------------------
 
 // The submodule `_core.<name>` of one kernel family (named as the family's Python package).

@@ -307,18 +307,12 @@ void register_linalg(py::module_& m) {
     t.def(
         "pool_tasks",
         [](std::int64_t count, int n_threads, std::int64_t fail_at) {
-            // How many times each task ran (each must run once) when task `fail_at` throws.
-            std::vector<std::int64_t> runs(std::size_t(std::max<std::int64_t>(count, 0)), 0);
+            std::vector<std::int64_t> runs;
             {
                 py::gil_scoped_release release;
-                parallel_tasks(n_threads, count, [&](std::int64_t t) {
-                    runs[std::size_t(t)] += 1;
-                    require(t != fail_at, "pool_tasks: task " + std::to_string(t) + " failed");
-                });
+                runs = pool_task_runs(count, n_threads, fail_at);
             }
-            py::array_t<std::int64_t> out(py::ssize_t(runs.size()));
-            std::copy(runs.begin(), runs.end(), out.mutable_data());
-            return out;
+            return to_numpy(runs);
         },
         py::arg("count"), py::arg("n_threads"), py::arg("fail_at") = -1,
         "Runs `count` tasks on the task pool; per task, how many times it ran.");

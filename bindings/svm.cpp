@@ -13,13 +13,6 @@ using namespace scratchlearn::bind;
 namespace {
 
 template <class T>
-py::array_t<T> vec_to_array(const std::vector<T>& v) {
-    py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-    std::copy(v.begin(), v.end(), out.mutable_data());
-    return out;
-}
-
-template <class T>
 py::dict fit(carray<T> X, carray<double> y, const py::object& sample_weight,
              const py::object& class_weight, int n_class, const SvmParams& params, int n_threads) {
     check_ndim(X, 2, "X");
@@ -37,13 +30,13 @@ py::dict fit(carray<T> X, carray<double> y, const py::object& sample_weight,
     py::array_t<double> dual({static_cast<py::ssize_t>(m.n_class - 1), n_sv});
     std::copy(m.dual_coef.begin(), m.dual_coef.end(), dual.mutable_data());
     py::dict out;
-    out["support"] = vec_to_array(m.support);
-    out["n_support"] = vec_to_array(m.n_support);
+    out["support"] = to_numpy(m.support);
+    out["n_support"] = to_numpy(m.n_support);
     out["dual_coef"] = dual;
-    out["rho"] = vec_to_array(m.rho);
-    out["prob_a"] = vec_to_array(m.prob_a);
-    out["prob_b"] = vec_to_array(m.prob_b);
-    out["n_iter"] = vec_to_array(m.n_iter);
+    out["rho"] = to_numpy(m.rho);
+    out["prob_a"] = to_numpy(m.prob_a);
+    out["prob_b"] = to_numpy(m.prob_b);
+    out["n_iter"] = to_numpy(m.n_iter);
     out["fit_status"] = m.fit_status;
     return out;
 }

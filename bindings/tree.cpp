@@ -16,13 +16,6 @@ using namespace scratchlearn::bind;
 
 namespace {
 
-template <class V>
-py::array_t<typename V::value_type> to_numpy(const V& v) {
-    py::array_t<typename V::value_type> a(static_cast<py::ssize_t>(v.size()));
-    std::copy(v.begin(), v.end(), a.mutable_data());
-    return a;
-}
-
 // The trees' node arrays concatenated, as the dict the estimators read.
 py::dict trees_dict(const std::vector<TreeArrays>& trees, const std::vector<int>& n_classes, index_t n_outputs) {
     const index_t n_trees = static_cast<index_t>(trees.size());

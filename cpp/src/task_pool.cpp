@@ -63,6 +63,15 @@ int spin_micros() {
     return v;
 }
 
+#ifdef SCRATCHLEARN_HAVE_SCHED_CPU
+// `set` without `cpu`, if that leaves another core to run on.
+bool without_cpu(cpu_set_t& set, int cpu) {
+    if (cpu < 0 || !CPU_ISSET(cpu, &set)) return false;
+    CPU_CLR(cpu, &set);
+    return CPU_COUNT(&set) > 0;
+}
+#endif
+
 struct Pool {
     std::atomic<std::uint64_t> ticket{0};
     std::atomic<std::int64_t> done{0};
@@ -95,9 +104,7 @@ struct Pool {
             Steer& w = steer[i];
             if (!w.asleep.load(std::memory_order_acquire)) continue;
             cpu_set_t set;
-            if (pthread_getaffinity_np(w.handle, sizeof(set), &set) != 0 || !CPU_ISSET(cpu, &set)) continue;
-            CPU_CLR(cpu, &set);
-            if (CPU_COUNT(&set) == 0) continue;
+            if (pthread_getaffinity_np(w.handle, sizeof(set), &set) != 0 || !without_cpu(set, cpu)) continue;
             w.steered.store(true, std::memory_order_release);
             pthread_setaffinity_np(w.handle, sizeof(set), &set);
         }
@@ -131,12 +138,11 @@ struct Pool {
 #ifdef SCRATCHLEARN_HAVE_SCHED_CPU
         const int cpu = caller_cpu.load(std::memory_order_relaxed);
         if (cpu < 0 || sched_getcpu() != cpu) return;
-        cpu_set_t mine, others;
-        if (sched_getaffinity(0, sizeof(mine), &mine) != 0 || !CPU_ISSET(cpu, &mine)) return;
-        others = mine;
-        CPU_CLR(cpu, &others);
-        if (CPU_COUNT(&others) == 0) return;
-        if (sched_setaffinity(0, sizeof(others), &others) == 0) sched_setaffinity(0, sizeof(mine), &mine);
+        cpu_set_t mine;
+        if (sched_getaffinity(0, sizeof(mine), &mine) != 0) return;
+        cpu_set_t others = mine;
+        if (without_cpu(others, cpu) && sched_setaffinity(0, sizeof(others), &others) == 0)
+            sched_setaffinity(0, sizeof(mine), &mine);
 #endif
     }
 
@@ -248,7 +254,8 @@ bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx) {
     p->fn = fn;
     p->ctx = ctx;
 #ifdef SCRATCHLEARN_HAVE_SCHED_CPU
-    p->caller_cpu.store(sched_getcpu(), std::memory_order_relaxed);
+    const int cpu = sched_getcpu();
+    p->caller_cpu.store(cpu, std::memory_order_relaxed);
 #endif
     p->done.store(0, std::memory_order_relaxed);
     const std::uint64_t gen = (gen_of(p->ticket.load(std::memory_order_relaxed)) + 1) & kGenMask;
@@ -257,7 +264,7 @@ bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx) {
                     std::memory_order_seq_cst);
     if (p->sleepers.load(std::memory_order_seq_cst) > 0) {
 #ifdef SCRATCHLEARN_HAVE_SCHED_CPU
-        p->steer_sleepers(p->caller_cpu.load(std::memory_order_relaxed), int(parts) - 1);
+        p->steer_sleepers(cpu, int(parts) - 1);
 #endif
         { std::lock_guard<std::mutex> lock(p->mutex); }
         p->wake.notify_all();
@@ -265,15 +272,22 @@ bool pool_run(int n_threads, std::int64_t count, PoolTaskFn fn, void* ctx) {
     p->work(gen, 0);
     // Only tasks a worker has claimed are left: wait for them (yielding, in case that worker
     // shares this core).
-    for (int spins = 0; p->done.load(std::memory_order_acquire) < count;) {
+    // After ~0.1 ms of PAUSEs, yield every 256: the worker may be queued behind this thread.
+    for (long spins = 1; p->done.load(std::memory_order_acquire) < count; ++spins) {
         SCRATCHLEARN_PAUSE();
-        if (++spins == 8192) {  // ~0.1 ms: the worker may be queued behind this thread
-            spins = 8192 - 256;
-            std::this_thread::yield();
-        }
+        if (spins >= 8192 && spins % 256 == 0) std::this_thread::yield();
     }
     p->busy.store(false, std::memory_order_release);
     return true;
+}
+
+std::vector<std::int64_t> pool_task_runs(std::int64_t count, int n_threads, std::int64_t fail_at) {
+    std::vector<std::int64_t> runs(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)), 0);
+    parallel_tasks(n_threads, count, [&](std::int64_t t) {
+        runs[static_cast<std::size_t>(t)] += 1;
+        require(t != fail_at, "pool_tasks: task " + std::to_string(t) + " failed");
+    });
+    return runs;
 }
 
 }  // namespace scratchlearn

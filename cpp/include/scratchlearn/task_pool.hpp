@@ -23,6 +23,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "scratchlearn/parallel.hpp"
 
@@ -80,8 +83,8 @@ void parallel_tasks(int n_threads, std::int64_t count, F&& body) {
 }
 
 // body(i) for every i in [0, n), in contiguous runs of indices (4 per thread, at most n) taken
-// from the pool's counter: the replacement of `#pragma omp parallel for` for a loop whose
-// iterations are independent.
+// from the pool's counter: the pool's form of an OpenMP parallel loop with a static schedule,
+// for a loop whose iterations are independent.
 template <class I, class F>
 void parallel_for(int n_threads, I n, F&& body) {
     if (n <= 0) return;
@@ -99,5 +102,35 @@ template <class I, class F>
 void parallel_for_each(int n_threads, I n, F&& body) {
     parallel_tasks(n_threads, static_cast<std::int64_t>(n), [&](std::int64_t i) { body(static_cast<I>(i)); });
 }
+
+// Per-thread state for a job on the pool: one State per slot, made (and initialised by init)
+// the first time a thread of that slot asks, kept for the object's life (across jobs).
+//
+//     PerSlot<Scratch> scratch(nt);
+//     parallel_tasks_slots(nt, count, [&](std::int64_t t, int slot) {
+//         Scratch& s = scratch.get(slot, [&](Scratch& fresh) { fresh.buf.resize(n); });
+//         ...
+//     });
+template <class State>
+class PerSlot {
+public:
+    explicit PerSlot(int n_threads) : states_(static_cast<std::size_t>(n_threads < 1 ? 1 : n_threads)) {}
+    template <class Init>
+    State& get(int slot, Init&& init) {
+        std::unique_ptr<State>& p = states_[static_cast<std::size_t>(slot)];
+        if (!p) {
+            p.reset(new State);
+            init(*p);
+        }
+        return *p;
+    }
+
+private:
+    std::vector<std::unique_ptr<State>> states_;
+};
+
+// Testing aid: runs `count` tasks on the pool (task `fail_at` throws std::invalid_argument);
+// per task, how many times it ran. Bound as _core._testing.pool_tasks.
+std::vector<std::int64_t> pool_task_runs(std::int64_t count, int n_threads, std::int64_t fail_at);
 
 }  // namespace scratchlearn

@@ -69,14 +69,6 @@ inline int team_size(int n_threads, long long items, double work) {
     return threads_for(n_threads, cap);
 }
 
-inline int thread_id() {
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 // Exact squared distance accumulated in double.
 template <class T>
 inline double sq_dist(const T* a, const T* b, index_t d) {
@@ -526,19 +518,18 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
         std::vector<index_t> ncand;
         std::vector<T> buf;
     };
-    std::vector<PassScratch> pass_scratch(static_cast<size_t>(nt));
+    PerSlot<PassScratch> pass_scratch(nt);
     auto pass = [&](const T* C, bool with_sums) {
         P.clear();
         pack(C);
         parallel_tasks_slots(nt, part.n_groups, [&](std::int64_t gi, int slot) {
             const index_t g = static_cast<index_t>(gi);
-            PassScratch& ps = pass_scratch[static_cast<size_t>(slot)];
-            if (ps.buf.empty()) {  // first task of this thread in the fit
-                ps.cand.resize(static_cast<size_t>(kChunk * k));
-                ps.ncand.resize(static_cast<size_t>(kChunk));
-                ps.old.resize(static_cast<size_t>(kChunk));
-                ps.buf.resize(static_cast<size_t>(scratch));
-            }
+            PassScratch& ps = pass_scratch.get(slot, [&](PassScratch& fresh) {
+                fresh.cand.resize(static_cast<size_t>(kChunk * k));
+                fresh.ncand.resize(static_cast<size_t>(kChunk));
+                fresh.old.resize(static_cast<size_t>(kChunk));
+                fresh.buf.resize(static_cast<size_t>(scratch));
+            });
             std::vector<std::int32_t>& cand = ps.cand;
             std::vector<index_t>& ncand = ps.ncand;
             std::vector<std::int32_t>& old = ps.old;

@@ -548,18 +548,14 @@ void gemm_ksplit(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
                  int n_threads, bool lower, index_t ks) {
     std::vector<T> part(std::size_t(ks) * std::size_t(m) * std::size_t(n));
     const std::size_t stride = std::size_t(m) * std::size_t(n);
-    ExceptionSlot slot;
     const int nt = threads_for(n_threads, ks);
     parallel_for_each(nt, index_t(ks), [&](index_t s) {
-        slot.run([&] {
-            const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
-            const T* As = ta ? A + k0 * lda : A + k0;
-            const T* Bs = tb ? B + k0 : B + k0 * ldb;
-            gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
-                      part.data() + std::size_t(s) * stride, n, lower);
-        });
+        const index_t k0 = k * s / ks, k1 = k * (s + 1) / ks;
+        const T* As = ta ? A + k0 * lda : A + k0;
+        const T* Bs = tb ? B + k0 : B + k0 * ldb;
+        gemm_rect(P, ta, tb, 0, m, 0, n, k1 - k0, T(1), As, lda, Bs, ldb, T(0),
+                  part.data() + std::size_t(s) * stride, n, lower);
     });
-    slot.rethrow();
     const int nr = threads_for(n_threads, m * n / 16384);
     parallel_for(nr, index_t(m), [&](index_t i) {
         const index_t len = lower ? std::min(n, i + 1) : n;
@@ -643,7 +639,6 @@ void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
 // the vectors. Only when op(A) = Aᵀ: then op(A)ᵀ is A itself, read in place (for A it would be
 // packed, which costs more than the vectors gain). Cᵀ goes through a small buffer (C's old values copied in first when beta != 0), so
 // every element sees exactly the arithmetic of the direct path: the same bits.
-template <class T>
 bool narrow_shape(index_t m, index_t n, index_t k) {
     return n <= 8 && m >= 8 * n && double(m) * double(n) * double(k) <= 4.0 * 1024 * 1024;
 }
@@ -673,7 +668,7 @@ void gemm_impl(bool ta, bool tb, index_t m, index_t n, index_t k, T alpha, const
     if (ks > 1)
         gemm_ksplit(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, n_threads,
                     lower, ks);
-    else if (!lower && ta && plan<T>().k.strided && narrow_shape<T>(m, n, k) &&
+    else if (!lower && ta && plan<T>().k.strided && narrow_shape(m, n, k) &&
              g_direct_mode.load(std::memory_order_relaxed) != 0)
         gemm_narrow(plan<T>(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     else if (!lower && use_direct(plan<T>(), m, n, k))
@@ -816,56 +811,52 @@ void sq_dist_argmin(const T* X, index_t n, const T* C, index_t k, index_t d, con
     }
     const index_t nblocks = (n + RB - 1) / RB;
     const int nt = threads_for(n_threads, nblocks);
-    ExceptionSlot slot;
     parallel_for_each(nt, index_t(nblocks), [&](index_t blk) {
-        slot.run([&] {
-            const index_t r0 = blk * RB, rb = std::min(RB, n - r0);
-            const index_t cbw = std::min(CB, k);
-            T* tile = tile_buffer().get<T>(std::size_t(rb * cbw + 2 * rb));
-            T* xn = tile + rb * cbw;  // ‖x_i‖²
-            T* bd = xn + rb;          // best ‖c_j‖² − 2·x_i·c_j so far
+        const index_t r0 = blk * RB, rb = std::min(RB, n - r0);
+        const index_t cbw = std::min(CB, k);
+        T* tile = tile_buffer().get<T>(std::size_t(rb * cbw + 2 * rb));
+        T* xn = tile + rb * cbw;  // ‖x_i‖²
+        T* bd = xn + rb;          // best ‖c_j‖² − 2·x_i·c_j so far
+        for (index_t i = 0; i < rb; ++i) {
+            if (x_norms) {
+                xn[i] = x_norms[r0 + i];
+            } else {
+                T s = 0;
+                const T* xi = X + (r0 + i) * d;
+                for (index_t t = 0; t < d; ++t) s += xi[t] * xi[t];
+                xn[i] = s;
+            }
+            bd[i] = std::numeric_limits<T>::quiet_NaN();
+            labels[r0 + i] = 0;
+        }
+        for (index_t c0 = 0; c0 < k; c0 += CB) {
+            const index_t cb = std::min(CB, k - c0);
+            // tile = −2·X_blk·C_blkᵀ
+            gemm_impl(false, true, rb, cb, d, T(-2), X + r0 * d, std::max<index_t>(1, d),
+                      C + c0 * d, std::max<index_t>(1, d), T(0), tile, cb, 1, false);
+            const T* cn = c_norms + c0;
             for (index_t i = 0; i < rb; ++i) {
-                if (x_norms) {
-                    xn[i] = x_norms[r0 + i];
-                } else {
-                    T s = 0;
-                    const T* xi = X + (r0 + i) * d;
-                    for (index_t t = 0; t < d; ++t) s += xi[t] * xi[t];
-                    xn[i] = s;
-                }
-                bd[i] = std::numeric_limits<T>::quiet_NaN();
-                labels[r0 + i] = 0;
-            }
-            for (index_t c0 = 0; c0 < k; c0 += CB) {
-                const index_t cb = std::min(CB, k - c0);
-                // tile = −2·X_blk·C_blkᵀ
-                gemm_impl(false, true, rb, cb, d, T(-2), X + r0 * d, std::max<index_t>(1, d),
-                          C + c0 * d, std::max<index_t>(1, d), T(0), tile, cb, 1, false);
-                const T* cn = c_norms + c0;
-                for (index_t i = 0; i < rb; ++i) {
-                    const T* ti = tile + i * cb;
-                    T best = bd[i];
-                    std::int64_t best_j = labels[r0 + i];
-                    for (index_t j = 0; j < cb; ++j) {
-                        const T v = ti[j] + cn[j];
-                        // Strict <: ties keep the lowest index. NaN never wins over a number.
-                        if (v < best || (best != best && v == v)) {
-                            best = v;
-                            best_j = c0 + j;
-                        }
+                const T* ti = tile + i * cb;
+                T best = bd[i];
+                std::int64_t best_j = labels[r0 + i];
+                for (index_t j = 0; j < cb; ++j) {
+                    const T v = ti[j] + cn[j];
+                    // Strict <: ties keep the lowest index. NaN never wins over a number.
+                    if (v < best || (best != best && v == v)) {
+                        best = v;
+                        best_j = c0 + j;
                     }
-                    bd[i] = best;
-                    labels[r0 + i] = best_j;
                 }
+                bd[i] = best;
+                labels[r0 + i] = best_j;
             }
-            if (min_dist)
-                for (index_t i = 0; i < rb; ++i) {
-                    const T v = bd[i] + xn[i];
-                    min_dist[r0 + i] = v < T(0) ? T(0) : v;  // NaN stays NaN
-                }
-        });
+        }
+        if (min_dist)
+            for (index_t i = 0; i < rb; ++i) {
+                const T v = bd[i] + xn[i];
+                min_dist[r0 + i] = v < T(0) ? T(0) : v;  // NaN stays NaN
+            }
     });
-    slot.rethrow();
 }
 
 template <class T>
@@ -888,16 +879,12 @@ PackedB<T>::PackedB(bool trans_b, index_t k, index_t n, const T* B, index_t ldb,
     // Every (k block, panel group) is independent.
     const index_t group = 64;
     const index_t groups = (panels + group - 1) / group;
-    ExceptionSlot slot;
     parallel_for_each(nt, index_t(blocks * groups), [&](index_t t) {
-        slot.run([&] {
-            const index_t b = t / groups, g = t % groups;
-            const index_t pc = b * KC, kc = std::min(KC, k - pc);
-            pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
-                      std::min(panels, (g + 1) * group), base + pc * npad_);
-        });
+        const index_t b = t / groups, g = t % groups;
+        const index_t pc = b * KC, kc = std::min(KC, k - pc);
+        pack_b<T>(P.k, trans_b, B, ldb, pc, 0, n, kc, g * group,
+                  std::min(panels, (g + 1) * group), base + pc * npad_);
     });
-    slot.rethrow();
 }
 
 template <class T>

@@ -524,7 +524,6 @@ void silhouette_sums(const T* X, index_t n, index_t d, const std::int64_t* label
     const index_t RB = 64, CB = 2048;
     const index_t n_row_blocks = (n + RB - 1) / RB;
     const int nt = threads_for(n_threads, n_row_blocks);
-    ExceptionSlot slot;
     // the symmetric walk keeps min(256, K) column sums per sample for each row block of a wave;
     // with very many clusters that would outgrow 64 MiB for two blocks per thread: walk the full
     // matrix instead (the sums themselves are n x K either way)

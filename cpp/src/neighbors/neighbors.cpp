@@ -43,7 +43,6 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include <memory>
 #include <vector>
 
 #include "distance.hpp"
@@ -310,7 +309,6 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
     const kernel_table::KnnBelowRowsKernel<S> below_rows = kernel_table::kernels<S>().knn_below_rows;
     const index_t n_blocks = (n_queries + qblock - 1) / qblock;
     const int nt = threads_for(n_threads, n_blocks);
-    ExceptionSlot errors;
     // Per thread of the task pool (by its slot), made the first time that thread takes a block.
     constexpr index_t kWords = (kTrainBlock + 31) / 32;
     struct State {
@@ -327,132 +325,125 @@ void knn_product(const T* X, index_t n_train, const T* Q, index_t n_queries, ind
         std::vector<double> lim_for;
         PackedA<S> qpacked;
     };
-    std::vector<std::unique_ptr<State>> states(static_cast<std::size_t>(nt));
+    PerSlot<State> states(nt);
     // On the task pool (task_pool.hpp): a thread that starts late never holds up the queries.
     parallel_tasks_slots(nt, n_blocks, [&](std::int64_t bi, int slot) {
         const index_t b = static_cast<index_t>(bi);
-        std::unique_ptr<State>& st = states[static_cast<std::size_t>(slot)];
-        if (!st) {
-            st.reset(new State);
-            st->screens.resize(qblock);
-            st->qbuf.resize(static_cast<std::size_t>(qblock * da));
-            st->qnorm.resize(qblock);
-            st->dots.resize(static_cast<std::size_t>(qblock * kTrainBlock));
-            st->mask.resize(static_cast<std::size_t>(qblock * kWords));
-            st->rows_passing.resize(static_cast<std::size_t>((qblock + 63) / 64));
-            st->sel.resize(kTrainBlock);
-            st->lims.resize(qblock);
-            st->lim_for.resize(qblock);
+        State& st = states.get(slot, [&](State& fresh) {
+            fresh.screens.resize(qblock);
+            fresh.qbuf.resize(static_cast<std::size_t>(qblock * da));
+            fresh.qnorm.resize(qblock);
+            fresh.dots.resize(static_cast<std::size_t>(qblock * kTrainBlock));
+            fresh.mask.resize(static_cast<std::size_t>(qblock * kWords));
+            fresh.rows_passing.resize(static_cast<std::size_t>((qblock + 63) / 64));
+            fresh.sel.resize(kTrainBlock);
+            fresh.lims.resize(qblock);
+            fresh.lim_for.resize(qblock);
+        });
+        std::vector<Screen>& screens = st.screens;
+        std::vector<S>& qbuf = st.qbuf;
+        std::vector<double>& qnorm = st.qnorm;
+        std::vector<S>& dots = st.dots;
+        std::vector<std::uint32_t>& mask = st.mask;
+        std::vector<std::uint64_t>& rows_passing = st.rows_passing;
+        std::vector<S>& sel = st.sel;
+        std::vector<S>& lims = st.lims;
+        std::vector<double>& lim_for = st.lim_for;
+        PackedA<S>& qpacked = st.qpacked;
+        const index_t q0 = b * qblock;
+        const index_t mb = std::min(qblock, n_queries - q0);
+        for (index_t r = 0; r < mb; ++r) {
+            const T* q = Q + (q0 + r) * d;
+            S* o = qbuf.data() + r * da;
+            double s = 0;
+            if (cosine) {
+                for (index_t j = 0; j < d; ++j) s += double(q[j]) * double(q[j]);
+                const double scale = s > 0 ? 1.0 / std::sqrt(s) : 1.0;
+                for (index_t j = 0; j < d; ++j) o[j] = S(double(q[j]) * scale);
+                s = s > 0 ? 1.0 : 0.0;
+            } else {
+                for (index_t j = 0; j < d; ++j) {
+                    const double v = double(q[j]) - mean[j];
+                    o[j] = S(v);
+                    s += v * v;
+                }
+                o[d] = S(-0.5);
+            }
+            qnorm[r] = s;
+            if (radius_mode)
+                screens[r].reset_radius(radius_approx, margin_factor * (s + xnorm_max), 0.0);
+            else
+                screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+            lim_for[r] = screens[r].threshold();
+            lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
         }
-        std::vector<Screen>& screens = st->screens;
-        std::vector<S>& qbuf = st->qbuf;
-        std::vector<double>& qnorm = st->qnorm;
-        std::vector<S>& dots = st->dots;
-        std::vector<std::uint32_t>& mask = st->mask;
-        std::vector<std::uint64_t>& rows_passing = st->rows_passing;
-        std::vector<S>& sel = st->sel;
-        std::vector<S>& lims = st->lims;
-        std::vector<double>& lim_for = st->lim_for;
-        PackedA<S>& qpacked = st->qpacked;
-        {
-            errors.run([&] {
-                const index_t q0 = b * qblock;
-                const index_t mb = std::min(qblock, n_queries - q0);
+        // The query block is packed once for all the training blocks.
+        qpacked.assign(false, mb, qbuf.data(), da, packed);
+        for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
+            const index_t nb = std::min(kTrainBlock, n_train - t0);
+            // dots ← ‖x‖² − 2·q·x (cosine: −q·x): a row's distances are then
+            // ‖q‖² + dots (cosine: 1 + dots).
+            gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
+                           dots.data(), nb, 1);
+            if (!radius_mode && t0 == 0 && nb / 32 >= k) {
+                // First block: each limit starts not from +inf but from an upper bound of
+                // the row's k-th smallest value, the k-th smallest of its 32-value groups'
+                // minima (k values lie at or below it), so few values are offered.
+                const index_t groups = nb / 32;
                 for (index_t r = 0; r < mb; ++r) {
-                    const T* q = Q + (q0 + r) * d;
-                    S* o = qbuf.data() + r * da;
-                    double s = 0;
-                    if (cosine) {
-                        for (index_t j = 0; j < d; ++j) s += double(q[j]) * double(q[j]);
-                        const double scale = s > 0 ? 1.0 / std::sqrt(s) : 1.0;
-                        for (index_t j = 0; j < d; ++j) o[j] = S(double(q[j]) * scale);
-                        s = s > 0 ? 1.0 : 0.0;
-                    } else {
-                        for (index_t j = 0; j < d; ++j) {
-                            const double v = double(q[j]) - mean[j];
-                            o[j] = S(v);
-                            s += v * v;
-                        }
-                        o[d] = S(-0.5);
+                    const S* dr = dots.data() + r * nb;
+                    for (index_t g = 0; g < groups; ++g) {
+                        S m = std::numeric_limits<S>::infinity();  // NaNs are passed over
+                        for (index_t c = g * 32; c < g * 32 + 32; ++c)
+                            m = dr[c] < m ? dr[c] : m;
+                        sel[g] = m;
                     }
-                    qnorm[r] = s;
-                    if (radius_mode)
-                        screens[r].reset_radius(radius_approx, margin_factor * (s + xnorm_max), 0.0);
-                    else
-                        screens[r].reset(k, margin_factor * (s + xnorm_max), 0.0);
+                    std::nth_element(sel.begin(), sel.begin() + (k - 1), sel.begin() + groups);
+                    const S offset = cosine ? S(1) : S(qnorm[r]);
+                    screens[r].prime(double(std::max(S(0), sel[k - 1] + offset)));
                     lim_for[r] = screens[r].threshold();
-                    lims[r] = screen_limit<S>(lim_for[r], cosine ? S(1) : S(s));
+                    lims[r] = screen_limit<S>(lim_for[r], offset);
                 }
-                // The query block is packed once for all the training blocks.
-                qpacked.assign(false, mb, qbuf.data(), da, packed);
-                for (index_t t0 = 0; t0 < n_train; t0 += kTrainBlock) {
-                    const index_t nb = std::min(kTrainBlock, n_train - t0);
-                    // dots ← ‖x‖² − 2·q·x (cosine: −q·x): a row's distances are then
-                    // ‖q‖² + dots (cosine: 1 + dots).
-                    gemm_packed<S>(qpacked, t0, nb, cosine ? S(-1) : S(-2), packed, S(0),
-                                   dots.data(), nb, 1);
-                    if (!radius_mode && t0 == 0 && nb / 32 >= k) {
-                        // First block: each limit starts not from +inf but from an upper bound of
-                        // the row's k-th smallest value, the k-th smallest of its 32-value groups'
-                        // minima (k values lie at or below it), so few values are offered.
-                        const index_t groups = nb / 32;
-                        for (index_t r = 0; r < mb; ++r) {
-                            const S* dr = dots.data() + r * nb;
-                            for (index_t g = 0; g < groups; ++g) {
-                                S m = std::numeric_limits<S>::infinity();  // NaNs are passed over
-                                for (index_t c = g * 32; c < g * 32 + 32; ++c)
-                                    m = dr[c] < m ? dr[c] : m;
-                                sel[g] = m;
+            }
+            // Which values come under their row's limit (in most rows, none)?
+            const index_t words = (nb + 31) / 32;
+            below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
+                            rows_passing.data());
+            for (index_t rw = 0; rw * 64 < mb; ++rw) {
+                for (std::uint64_t rbits = rows_passing[rw]; rbits; rbits &= rbits - 1) {
+                    const index_t r = rw * 64 + lowest_bit64(rbits);
+                    const S* dr = dots.data() + r * nb;
+                    const std::uint32_t* rmask = mask.data() + r * words;
+                    S lim = lims[r];
+                    Screen& sc = screens[r];
+                    const S offset = cosine ? S(1) : S(qnorm[r]);
+                    for (index_t w = 0; w < words; ++w) {
+                        for (std::uint32_t bits = rmask[w]; bits; bits &= bits - 1) {
+                            const index_t c = w * 32 + lowest_bit(bits);
+                            // The limit may have dropped since the scan; a value above it
+                            // would be turned down by offer anyway.
+                            if (!(dr[c] <= lim)) continue;
+                            sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
+                            if (sc.threshold() != lim_for[r]) {
+                                lim_for[r] = sc.threshold();
+                                lim = screen_limit<S>(lim_for[r], offset);
                             }
-                            std::nth_element(sel.begin(), sel.begin() + (k - 1), sel.begin() + groups);
-                            const S offset = cosine ? S(1) : S(qnorm[r]);
-                            screens[r].prime(double(std::max(S(0), sel[k - 1] + offset)));
-                            lim_for[r] = screens[r].threshold();
-                            lims[r] = screen_limit<S>(lim_for[r], offset);
                         }
                     }
-                    // Which values come under their row's limit (in most rows, none)?
-                    const index_t words = (nb + 31) / 32;
-                    below_rows(dots.data(), mb, nb, lims.data(), mask.data(),
-                                    rows_passing.data());
-                    for (index_t rw = 0; rw * 64 < mb; ++rw) {
-                        for (std::uint64_t rbits = rows_passing[rw]; rbits; rbits &= rbits - 1) {
-                            const index_t r = rw * 64 + lowest_bit64(rbits);
-                            const S* dr = dots.data() + r * nb;
-                            const std::uint32_t* rmask = mask.data() + r * words;
-                            S lim = lims[r];
-                            Screen& sc = screens[r];
-                            const S offset = cosine ? S(1) : S(qnorm[r]);
-                            for (index_t w = 0; w < words; ++w) {
-                                for (std::uint32_t bits = rmask[w]; bits; bits &= bits - 1) {
-                                    const index_t c = w * 32 + lowest_bit(bits);
-                                    // The limit may have dropped since the scan; a value above it
-                                    // would be turned down by offer anyway.
-                                    if (!(dr[c] <= lim)) continue;
-                                    sc.offer(double(std::max(S(0), dr[c] + offset)), t0 + c);
-                                    if (sc.threshold() != lim_for[r]) {
-                                        lim_for[r] = sc.threshold();
-                                        lim = screen_limit<S>(lim_for[r], offset);
-                                    }
-                                }
-                            }
-                            lims[r] = lim;
-                        }
-                    }
+                    lims[r] = lim;
                 }
-                for (index_t r = 0; r < mb; ++r) prefetch_candidates(screens[r], X, d);
-                for (index_t r = 0; r < mb; ++r) {
-                    if (radius_mode)
-                        finish_radius(screens[r], Q + (q0 + r) * d, X, d, metric, 2.0, goal.radius,
-                                      (*goal.per_query)[q0 + r]);
-                    else
-                        finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
-                                     out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
-                }
-            });
+            }
+        }
+        for (index_t r = 0; r < mb; ++r) prefetch_candidates(screens[r], X, d);
+        for (index_t r = 0; r < mb; ++r) {
+            if (radius_mode)
+                finish_radius(screens[r], Q + (q0 + r) * d, X, d, metric, 2.0, goal.radius,
+                              (*goal.per_query)[q0 + r]);
+            else
+                finish_query(screens[r], Q + (q0 + r) * d, X, d, k, metric, 2.0,
+                             out_dist + (q0 + r) * k, out_index + (q0 + r) * k);
         }
     });
-    errors.rethrow();
 }
 
 // Manhattan, Chebyshev and Minkowski: pairwise, in T.

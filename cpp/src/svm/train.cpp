@@ -591,30 +591,26 @@ SvmModel svm_fit(const T* X, index_t n, index_t d, const double* y, const double
     model.prob_b.assign(prm.probability ? n_pairs : 0, 0.0);
     const int outer = threads_for(n_threads, n_pairs);
     const int inner = std::max(1, n_threads / outer);
-    ExceptionSlot slot;
     parallel_for_each(outer, index_t(n_pairs), [&](index_t p) {
-        slot.run([&] {
-            const int i = pairs[p].first, j = pairs[p].second;
-            Problem pb;
-            for (int c : {i, j})
-                for (index_t r : members[c]) {
-                    pb.ids.push_back(r);
-                    pb.y.push_back(c == i ? 1.0 : -1.0);
-                    pb.w.push_back(weight(r));
-                }
-            const double Cp = Cbase * cw[i], Cn = Cbase * cw[j];
-            if (prm.probability) {
-                // The pair's final model runs as one more task beside the five folds.
-                auto ab = cv_sigmoid(K, pb, prm, Cp, Cn, prm.seed + std::uint64_t(p) * 0x9E3779B97F4A7C15ULL, inner,
-                                     &sols[p]);
-                model.prob_a[p] = ab.first;
-                model.prob_b[p] = ab.second;
-            } else {
-                sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
+        const int i = pairs[p].first, j = pairs[p].second;
+        Problem pb;
+        for (int c : {i, j})
+            for (index_t r : members[c]) {
+                pb.ids.push_back(r);
+                pb.y.push_back(c == i ? 1.0 : -1.0);
+                pb.w.push_back(weight(r));
             }
-        });
+        const double Cp = Cbase * cw[i], Cn = Cbase * cw[j];
+        if (prm.probability) {
+            // The pair's final model runs as one more task beside the five folds.
+            auto ab = cv_sigmoid(K, pb, prm, Cp, Cn, prm.seed + std::uint64_t(p) * 0x9E3779B97F4A7C15ULL, inner,
+                                 &sols[p]);
+            model.prob_a[p] = ab.first;
+            model.prob_b[p] = ab.second;
+        } else {
+            sols[p] = solve_problem(K, pb, prm, Cp, Cn, inner);
+        }
     });
-    slot.rethrow();
 
     // A row is a support vector when its coefficient is non-zero in any of its pairs.
     std::vector<char> nonzero(n, 0);
