@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -66,13 +68,14 @@ bool any_block(const T* x, index_t n, int n_threads, BlockTest block_test) {
     constexpr index_t kBlock = 1 << 16;
     const index_t n_blocks = (n + kBlock - 1) / kBlock;
     const int nt = threads_for(n_threads, n_blocks / 4);
-    unsigned bad = 0;
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad)
-    for (index_t b = 0; b < n_blocks; ++b) {
+    std::vector<unsigned char> bad(static_cast<std::size_t>(n_blocks), 0);  // per block
+    parallel_for(nt, n_blocks, [&](index_t b) {
         const index_t lo = b * kBlock, hi = std::min(n, lo + kBlock);
-        bad |= static_cast<unsigned>(block_test(x + lo, hi - lo));
-    }
-    return bad != 0;
+        bad[static_cast<std::size_t>(b)] = block_test(x + lo, hi - lo) ? 1 : 0;
+    });
+    for (unsigned char f : bad)
+        if (f) return true;
+    return false;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "scratchlearn/linalg.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -13,9 +14,9 @@ void affine(const T* X, index_t n, index_t d, const T* W, bool trans_w, index_t 
     if (n == 0 || k == 0) return;
     gemm<T>(false, trans_w, n, k, d, T(1), X, d, W, trans_w ? d : k, T(0), out, k, n_threads);
     const int nt = threads_for(n_threads, n / 32768 + 1);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (index_t i = 0; i < n; ++i)
+    parallel_for(nt, n, [&](index_t i) {
         for (index_t j = 0; j < k; ++j) out[i * k + j] += b[j];
+    });
 }
 
 template void affine<float>(const float*, index_t, index_t, const float*, bool, index_t, const float*,

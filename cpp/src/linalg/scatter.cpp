@@ -22,6 +22,7 @@
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -90,45 +91,45 @@ double centred_scatter(index_t n, index_t d, const T* X, index_t k, const T* Y, 
     // The block update of the active kernel path (kernel_table.hpp).
     const kernel_table::ScatterBlockKernel<T> kernel = kernel_table::kernels<T>().scatter_block;
 
-    ExceptionSlot slot;
     const int nt = threads_for(n_threads, n_chunks);
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<T> Zb(static_cast<size_t>(R * ldp), T(0));  // padding columns stay zero
-        std::vector<T> acc(static_cast<size_t>(di * ldp));
-#pragma omp for schedule(dynamic, 1)
-        for (index_t c = 0; c < n_chunks; ++c) {
-            slot.run([&] {
-                double* Sc = part.data() + c * per_chunk;
-                double* sum = Sc + di * ldp;
-                double& wsum = sum[m];
-                const index_t s0 = c * n_super / n_chunks, s1 = (c + 1) * n_super / n_chunks;
-                for (index_t sb = s0; sb < s1; ++sb) {
-                    std::fill(acc.begin(), acc.end(), T(0));
-                    const index_t hi = std::min(n, (sb + 1) * super);
-                    for (index_t lo = sb * super; lo < hi; lo += R) {
-                        const index_t rows = std::min(R, hi - lo);
-                        for (index_t r = 0; r < rows; ++r) {
-                            const index_t i = lo + r;
-                            const double w = sw ? double(sw[i]) : 1.0;
-                            wsum += w;
-                            fill_row(X + i * d, d, shift.data(), w, Zb.data() + r * ldp, sum);
-                            if (k > 0)
-                                fill_row(Y + i * k, k, shift.data() + d, w, Zb.data() + r * ldp + d,
-                                         sum + d);
-                        }
-                        if (in_place)
-                            kernel(rows, di, ldp, Zb.data(), acc.data());
-                        else
-                            syrk_ata<T>(rows, ldp, T(1), Zb.data(), ldp, T(1), acc.data(), ldp, 1);
-                    }
-                    for (index_t i = 0; i < d; ++i)
-                        for (index_t j = i; j < m; ++j) Sc[i * ldp + j] += double(acc[i * ldp + j]);
+    struct Scratch {
+        std::vector<T> Zb, acc;
+    };
+    PerSlot<Scratch> scratch(nt);
+    // one task per chunk of row blocks on the task pool; chunks are summed in order below
+    parallel_tasks_slots(nt, n_chunks, [&](std::int64_t c, int slot_id) {
+        Scratch& sc = scratch.get(slot_id, [&](Scratch& f) {
+            f.Zb.assign(static_cast<size_t>(R * ldp), T(0));  // padding columns stay zero
+            f.acc.resize(static_cast<size_t>(di * ldp));
+        });
+        std::vector<T>&Zb = sc.Zb, &acc = sc.acc;
+        double* Sc = part.data() + c * per_chunk;
+        double* sum = Sc + di * ldp;
+        double& wsum = sum[m];
+        const index_t s0 = c * n_super / n_chunks, s1 = (c + 1) * n_super / n_chunks;
+        for (index_t sb = s0; sb < s1; ++sb) {
+            std::fill(acc.begin(), acc.end(), T(0));
+            const index_t hi = std::min(n, (sb + 1) * super);
+            for (index_t lo = sb * super; lo < hi; lo += R) {
+                const index_t rows = std::min(R, hi - lo);
+                for (index_t r = 0; r < rows; ++r) {
+                    const index_t i = lo + r;
+                    const double w = sw ? double(sw[i]) : 1.0;
+                    wsum += w;
+                    fill_row(X + i * d, d, shift.data(), w, Zb.data() + r * ldp, sum);
+                    if (k > 0)
+                        fill_row(Y + i * k, k, shift.data() + d, w, Zb.data() + r * ldp + d,
+                                 sum + d);
                 }
-            });
+                if (in_place)
+                    kernel(rows, di, ldp, Zb.data(), acc.data());
+                else
+                    syrk_ata<T>(rows, ldp, T(1), Zb.data(), ldp, T(1), acc.data(), ldp, 1);
+            }
+            for (index_t i = 0; i < d; ++i)
+                for (index_t j = i; j < m; ++j) Sc[i * ldp + j] += double(acc[i * ldp + j]);
         }
-    }
-    slot.rethrow();
+    });
 
     std::vector<double> tot(static_cast<size_t>(per_chunk), 0.0);
     for (index_t c = 0; c < n_chunks; ++c) {

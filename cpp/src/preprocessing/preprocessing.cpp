@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -32,63 +33,66 @@ bool column_moments(const T* X, index_t n, index_t d, const T* w, bool has_missi
     // Per block and column: weight, mean and M2 (block-major), merged in block order below.
     std::vector<double> bw(static_cast<std::size_t>(nb * d)), bm(bw.size()), bq(bw.size());
     const int nt = threads_for(n_threads, nb);
-    ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-    {
-        std::vector<double> shift(d), s0(d), s1(d), s2(d);
-#pragma omp for schedule(static)
-        for (index_t b = 0; b < nb; ++b) {
-            slot.run([&] {
-                const index_t r0 = b * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
-                // The shift of each column: its first present value in the block (0 if none).
-                index_t found = 0;
-                std::fill(shift.begin(), shift.end(), kNaN);
-                for (index_t i = r0; i < r1 && found < d; ++i) {
-                    const T* row = X + i * d;
-                    for (index_t j = 0; j < d; ++j)
-                        if (shift[j] != shift[j] && present(row[j], has_missing, missing)) {
-                            shift[j] = row[j];
-                            ++found;
-                        }
+    struct Sums {
+        std::vector<double> shift, s0, s1, s2;
+    };
+    PerSlot<Sums> sums(nt);
+    // one task per block of rows on the task pool (its caller never waits for a late thread)
+    parallel_tasks_slots(nt, nb, [&](std::int64_t b, int slot_id) {
+        Sums& st = sums.get(slot_id, [&](Sums& f) {
+            f.shift.resize(d);
+            f.s0.resize(d);
+            f.s1.resize(d);
+            f.s2.resize(d);
+        });
+        std::vector<double>&shift = st.shift, &s0 = st.s0, &s1 = st.s1, &s2 = st.s2;
+        const index_t r0 = b * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+        // The shift of each column: its first present value in the block (0 if none).
+        index_t found = 0;
+        std::fill(shift.begin(), shift.end(), kNaN);
+        for (index_t i = r0; i < r1 && found < d; ++i) {
+            const T* row = X + i * d;
+            for (index_t j = 0; j < d; ++j)
+                if (shift[j] != shift[j] && present(row[j], has_missing, missing)) {
+                    shift[j] = row[j];
+                    ++found;
                 }
-                for (index_t j = 0; j < d; ++j)
-                    if (shift[j] != shift[j]) shift[j] = 0.0;
-                std::fill(s0.begin(), s0.end(), 0.0);
-                std::fill(s1.begin(), s1.end(), 0.0);
-                std::fill(s2.begin(), s2.end(), 0.0);
-                const double* sh = shift.data();
-                double *p0 = s0.data(), *p1 = s1.data(), *p2 = s2.data();
-                for (index_t i = r0; i < r1; ++i) {
-                    const T* row = X + i * d;
-                    const double wi = w ? static_cast<double>(w[i]) : 1.0;
-                    for (index_t j = 0; j < d; ++j) {
-                        const double x = static_cast<double>(row[j]);
-                        const bool ok = (x == x) && !(has_missing && x == missing);
-                        const double v = ok ? x - sh[j] : 0.0;
-                        const double wv = ok ? wi * v : 0.0;
-                        p0[j] += ok ? wi : 0.0;
-                        p1[j] += wv;
-                        p2[j] += wv * v;
-                    }
-                }
-                double* ow = bw.data() + b * d;
-                double* om = bm.data() + b * d;
-                double* oq = bq.data() + b * d;
-                for (index_t j = 0; j < d; ++j) {
-                    ow[j] = p0[j];
-                    if (p0[j] > 0) {
-                        const double dm = p1[j] / p0[j];
-                        om[j] = sh[j] + dm;
-                        oq[j] = std::max(0.0, p2[j] - p1[j] * dm);
-                    } else {
-                        om[j] = 0.0;
-                        oq[j] = 0.0;
-                    }
-                }
-            });
         }
-    }
-    slot.rethrow();
+        for (index_t j = 0; j < d; ++j)
+            if (shift[j] != shift[j]) shift[j] = 0.0;
+        std::fill(s0.begin(), s0.end(), 0.0);
+        std::fill(s1.begin(), s1.end(), 0.0);
+        std::fill(s2.begin(), s2.end(), 0.0);
+        const double* sh = shift.data();
+        double *p0 = s0.data(), *p1 = s1.data(), *p2 = s2.data();
+        for (index_t i = r0; i < r1; ++i) {
+            const T* row = X + i * d;
+            const double wi = w ? static_cast<double>(w[i]) : 1.0;
+            for (index_t j = 0; j < d; ++j) {
+                const double x = static_cast<double>(row[j]);
+                const bool ok = (x == x) && !(has_missing && x == missing);
+                const double v = ok ? x - sh[j] : 0.0;
+                const double wv = ok ? wi * v : 0.0;
+                p0[j] += ok ? wi : 0.0;
+                p1[j] += wv;
+                p2[j] += wv * v;
+            }
+        }
+        double* ow = bw.data() + b * d;
+        double* om = bm.data() + b * d;
+        double* oq = bq.data() + b * d;
+        for (index_t j = 0; j < d; ++j) {
+            ow[j] = p0[j];
+            if (p0[j] > 0) {
+                const double dm = p1[j] / p0[j];
+                om[j] = sh[j] + dm;
+                oq[j] = std::max(0.0, p2[j] - p1[j] * dm);
+            } else {
+                om[j] = 0.0;
+                oq[j] = 0.0;
+            }
+        }
+    });
     // Chan's pairwise merge, block after block (a fixed order: independent of the thread count).
     for (index_t j = 0; j < d; ++j) {
         double W = 0.0, M = 0.0, Q = 0.0;
@@ -120,30 +124,22 @@ bool column_minmax(const T* X, index_t n, index_t d, double* mn, double* mx, dou
     const int nt = threads_for(n_threads, nb);
     std::vector<double> tmin(static_cast<std::size_t>(nt * d), kInf), tmax(tmin.size(), -kInf),
         tcnt(tmin.size(), 0.0);
-#pragma omp parallel num_threads(nt)
-    {
-#ifdef _OPENMP
-        const int t = omp_get_thread_num();
-#else
-        const int t = 0;
-#endif
+    // per-thread partial min / max / count (exact whatever the split), blocks on the task pool
+    parallel_tasks_slots(nt, nb, [&](std::int64_t blk, int t) {
         double* a = tmin.data() + t * d;
         double* b = tmax.data() + t * d;
         double* c = tcnt.data() + t * d;
-#pragma omp for schedule(static)
-        for (index_t blk = 0; blk < nb; ++blk) {
-            const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
-            for (index_t i = r0; i < r1; ++i) {
-                const T* row = X + i * d;
-                for (index_t j = 0; j < d; ++j) {
-                    const double x = static_cast<double>(row[j]);
-                    a[j] = x < a[j] ? x : a[j];
-                    b[j] = x > b[j] ? x : b[j];
-                    c[j] += (x == x) ? 1.0 : 0.0;
-                }
+        const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
+        for (index_t i = r0; i < r1; ++i) {
+            const T* row = X + i * d;
+            for (index_t j = 0; j < d; ++j) {
+                const double x = static_cast<double>(row[j]);
+                a[j] = x < a[j] ? x : a[j];
+                b[j] = x > b[j] ? x : b[j];
+                c[j] += (x == x) ? 1.0 : 0.0;
             }
         }
-    }
+    });
     bool inf = false;
     for (index_t j = 0; j < d; ++j) {
         double lo = kInf, hi = -kInf, cn = 0.0;
@@ -277,22 +273,16 @@ inline index_t sample_rows(index_t n) {
 }
 
 
-constexpr index_t kPassRows = 2048;  // rows of a group read by each band column in turn
-constexpr index_t kPassAhead = 64;   // rows fetched ahead by its first column (~1 ns a row)
+constexpr index_t kPassRows = 2048;  // rows of a group gathered contiguous at a time (L2)
+constexpr index_t kPassAhead = 64;   // rows fetched ahead by that gather (~1 ns a row)
 constexpr index_t kMaxBands = 4;     // quantiles per column selected through bands (more: gathered)
 
-// One column's rows [i0, i1) (stride d) against the band [L, H]: the present values below it,
-// above it, and those inside it appended to buf (its room R; the position counts on past it).
-// NaN compares false, so only a missing marker (HM) needs its own test.
 template <class T, bool HM>
-void band_pass(const T* col, index_t d, index_t i0, index_t i1, double missing, double L, double H,
-               T* buf, index_t R, index_t& below, index_t& fill, index_t& above, bool fetch) {
+void band_pass(const T* col, index_t m, double missing, double L, double H,
+               T* buf, index_t R, index_t& below, index_t& fill, index_t& above) {
     index_t b = below, p = fill, u = 0;
-    for (index_t i = i0; i < i1; ++i) {
-        // rows are d apart: the hardware prefetcher stops at page ends, so the block's first
-        // column fetches its lines ahead itself (the others then read them from L2)
-        if (fetch) __builtin_prefetch(col + std::min(i + kPassAhead, i1 - 1) * d);
-        const T x = col[i * d];
+    for (index_t i = 0; i < m; ++i) {
+        const T x = col[i];
         const double xv = static_cast<double>(x);
         const bool ok = !HM || xv != missing;
         b += ok & (xv < L);
@@ -324,159 +314,187 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
         require(qs[k] >= 0.0 && qs[k] <= 1.0, "column_quantiles: quantiles must be in [0, 1]");
     const index_t ng = (d + kGroupCols - 1) / kGroupCols;
     const int nt = threads_for(n_threads, ng);
-    ExceptionSlot slot;
-#pragma omp parallel num_threads(nt)
-    {
+    struct Scratch {
         std::vector<T> full;                       // a gathered column (direct path, fallback)
-        std::vector<T> cols;                       // a group's gathered columns (direct path)
+        std::vector<T> cols;                       // a group's gathered columns (direct path, band tile)
         std::vector<T> work;                       // select_pair's band
-        std::vector<std::vector<T>> band(static_cast<std::size_t>(kGroupCols * nq));
-        std::vector<double> lo(kGroupCols * nq), hi(kGroupCols * nq);
-        std::vector<index_t> below(kGroupCols * nq), fill_(kGroupCols * nq), cap(kGroupCols * nq);
+        std::vector<std::vector<T>> band;
+        std::vector<double> lo, hi;
+        std::vector<index_t> below, fill_, cap;
         std::vector<T> sample;
-#pragma omp for schedule(dynamic, 1)
-        for (index_t g = 0; g < ng; ++g) {
-            slot.run([&] {
-                const index_t j0 = g * kGroupCols, gc = std::min(kGroupCols, d - j0);
-                auto gather = [&](index_t c) -> index_t {
-                    full.resize(static_cast<std::size_t>(n));
-                    index_t m = 0;
-                    const T* col = X + j0 + c;
-                    for (index_t i = 0; i < n; ++i) {
-                        // rows are d apart: the hardware prefetcher stops at page ends, so
-                        // the first column of a group fetches its lines ahead itself
-                        if (c == 0) __builtin_prefetch(col + std::min(i + kAhead, n - 1) * d);
-                        const T x = col[i * d];
-                        if (present(static_cast<double>(x), has_missing, missing)) full[m++] = x;
-                    }
-                    return m;
-                };
-                auto select = [&](T* v, index_t m, index_t c) {
-                    for (index_t k = 0; k < nq; ++k)
-                        out[k * d + j0 + c] = m ? select_quantile<T>(v, m, qs[k], midpoint_median, work) : kNaN;
-                };
-                auto direct = [&](index_t c) { select(full.data(), gather(c), c); };
-                if (n <= kDirectRows) {
-                    // the group's columns gathered in one pass over its rows (a cache line each)
-                    cols.resize(static_cast<std::size_t>(gc * n + 1));
-                    index_t m[kGroupCols] = {0};
-                    T* cp = cols.data();
-                    const T* base = X + j0;
-                    for (index_t i = 0; i < n; ++i) {
-                        const T* row = base + i * d;
-                        __builtin_prefetch(base + std::min(i + kAhead, n - 1) * d);
-                        for (index_t c = 0; c < gc; ++c) {
-                            const T x = row[c];
-                            cp[c * n + m[c]] = x;
-                            m[c] += present(static_cast<double>(x), has_missing, missing);
-                        }
-                    }
-                    for (index_t c = 0; c < gc; ++c) select(cp + c * n, m[c], c);
-                    return;
-                }
-                // 1. The sample: evenly spaced rows, present values; each band's two bounds are
-                //    order statistics of it, found by selection.
-                const index_t nsample = sample_rows(n);
-                const index_t stride = n / nsample;
-                // the large columns keep a wider margin (4 deviations + 8): their fallback costs most
-                const double sigmas = n > 262144 ? 4.0 : 3.0, extra = n > 262144 ? 8.0 : 4.0;
-                bool use_band[kGroupCols];
+    };
+    PerSlot<Scratch> scratch(nt);
+    // one task per group of columns on the task pool (groups are uneven: a band may fall back)
+    parallel_tasks_slots(nt, ng, [&](std::int64_t g, int slot_id) {
+        Scratch& sc = scratch.get(slot_id, [&](Scratch& f) {
+            f.band.resize(static_cast<std::size_t>(kGroupCols * nq));
+            f.lo.resize(kGroupCols * nq);
+            f.hi.resize(kGroupCols * nq);
+            f.below.resize(kGroupCols * nq);
+            f.fill_.resize(kGroupCols * nq);
+            f.cap.resize(kGroupCols * nq);
+        });
+        std::vector<T>&full = sc.full, &cols = sc.cols, &work = sc.work, &sample = sc.sample;
+        std::vector<std::vector<T>>& band = sc.band;
+        std::vector<double>&lo = sc.lo, &hi = sc.hi;
+        std::vector<index_t>&below = sc.below, &fill_ = sc.fill_, &cap = sc.cap;
+        const index_t j0 = g * kGroupCols, gc = std::min(kGroupCols, d - j0);
+        auto gather = [&](index_t c) -> index_t {
+            full.resize(static_cast<std::size_t>(n));
+            index_t m = 0;
+            const T* col = X + j0 + c;
+            for (index_t i = 0; i < n; ++i) {
+                // rows are d apart: the hardware prefetcher stops at page ends, so
+                // the first column of a group fetches its lines ahead itself
+                if (c == 0) __builtin_prefetch(col + std::min(i + kAhead, n - 1) * d);
+                const T x = col[i * d];
+                if (present(static_cast<double>(x), has_missing, missing)) full[m++] = x;
+            }
+            return m;
+        };
+        auto select = [&](T* v, index_t m, index_t c) {
+            for (index_t k = 0; k < nq; ++k)
+                out[k * d + j0 + c] = m ? select_quantile<T>(v, m, qs[k], midpoint_median, work) : kNaN;
+        };
+        auto direct = [&](index_t c) { select(full.data(), gather(c), c); };
+        if (n <= kDirectRows) {
+            // the group's columns gathered in one pass over its rows (a cache line each)
+            cols.resize(static_cast<std::size_t>(gc * n + 1));
+            index_t m[kGroupCols] = {0};
+            T* cp = cols.data();
+            const T* base = X + j0;
+            for (index_t i = 0; i < n; ++i) {
+                const T* row = base + i * d;
+                __builtin_prefetch(base + std::min(i + kAhead, n - 1) * d);
                 for (index_t c = 0; c < gc; ++c) {
-                    use_band[c] = false;
-                    if (nq > kMaxBands) continue;
-                    sample.clear();
-                    for (index_t r = 0; r < nsample; ++r) {
-                        if (c == 0) __builtin_prefetch(X + (std::min(r + kAhead, nsample - 1) * stride + stride / 2) * d + j0);
-                        const T x = X[(r * stride + stride / 2) * d + j0 + c];
-                        if (present(static_cast<double>(x), has_missing, missing)) sample.push_back(x);
-                    }
-                    const index_t ns = static_cast<index_t>(sample.size());
-                    use_band[c] = ns >= 128 && nq <= kMaxBands;  // many quantiles: gathered
-                    if (!use_band[c]) continue;
-                    for (index_t k = 0; k < nq; ++k) {
-                        const double q = qs[k], p = q * static_cast<double>(ns - 1);
-                        const double delta = sigmas * std::sqrt(static_cast<double>(ns) * std::max(q * (1 - q), 0.01)) + extra;
-                        const index_t rl = static_cast<index_t>(std::floor(p - delta));
-                        const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
-                        T a = T(0), b = T(0);
-                        if (rl > 0 && rh < ns - 1) two_ranks(sample.data(), ns, rl, rh, a, b);
-                        else if (rl > 0) { std::nth_element(sample.begin(), sample.begin() + rl, sample.end()); a = sample[rl]; }
-                        else if (rh < ns - 1) { std::nth_element(sample.begin(), sample.begin() + rh, sample.end()); b = sample[rh]; }
-                        lo[c * nq + k] = rl <= 0 ? -kInf : static_cast<double>(a);
-                        hi[c * nq + k] = rh >= ns - 1 ? kInf : static_cast<double>(b);
-                        below[c * nq + k] = 0;
-                        fill_[c * nq + k] = 0;
-                        // room for three times the expected band (a larger one falls back)
-                        cap[c * nq + k] = static_cast<index_t>(
-                            static_cast<double>(n) * (2.0 * delta + 2.0) / static_cast<double>(ns) * 3.0) + 64;
-                        band[c * nq + k].resize(static_cast<std::size_t>(cap[c * nq + k] + 1));
-                    }
+                    const T x = row[c];
+                    cp[c * n + m[c]] = x;
+                    m[c] += present(static_cast<double>(x), has_missing, missing);
                 }
-                // 2. One branch-free pass over the group's rows, in blocks of kPassRows (their
-                //    cache lines stay in L2 while each band column reads them in turn): each
-                //    column's values below, inside and above each band; the band's values are
-                //    written unconditionally and the position advanced only when inside (a band
-                //    that outgrows its room is redone by the fallback).
-                index_t count[kGroupCols] = {0}, above[kGroupCols] = {0};
-                for (index_t c = 0; c < gc; ++c)
-                    for (index_t k = 0; k < nq; ++k) below[c * nq + k] = fill_[c * nq + k] = 0;
-                const auto pass = has_missing ? band_pass<T, true> : band_pass<T, false>;
-                for (index_t i0 = 0; i0 < n; i0 += kPassRows) {
-                    const index_t i1 = std::min(n, i0 + kPassRows);
-                    bool first = true;
-                    for (index_t c = 0; c < gc; ++c) {
-                        if (!use_band[c]) continue;
-                        for (index_t k = 0; k < nq; ++k) {
-                            const index_t s = c * nq + k;
-                            index_t up = 0;
-                            pass(X + j0 + c, d, i0, i1, missing, lo[s], hi[s], band[s].data(), cap[s],
-                                 below[s], fill_[s], up, first);
-                            first = false;
-                            if (k == 0) above[c] += up;
-                        }
-                    }
-                }
-                // present values: below, inside and above the first band (NaN compares false)
-                for (index_t c = 0; c < gc; ++c)
-                    if (use_band[c]) count[c] = below[c * nq] + fill_[c * nq] + above[c];
-                for (index_t c = 0; c < gc; ++c)
-                    for (index_t k = 0; k < nq; ++k) {
-                        const index_t s = c * nq + k;
-                        if (use_band[c] && fill_[s] > cap[s]) use_band[c] = false;  // overflowed
-                    }
-                // 3. The ranks inside each band (or the gathered fallback).
-                for (index_t c = 0; c < gc; ++c) {
-                    if (!use_band[c]) {  // too few sampled values, or an overflowed band
-                        direct(c);
-                        continue;
-                    }
-                    const index_t m = count[c];
-                    if (m == 0) {
-                        for (index_t k = 0; k < nq; ++k) out[k * d + j0 + c] = kNaN;
-                        continue;
-                    }
-                    bool ok = use_band[c];
-                    for (index_t k = 0; ok && k < nq; ++k) {
-                        const index_t s = c * nq + k, r = rank_of(qs[k], m);
-                        const index_t last = std::min(r + 1, m - 1);
-                        const index_t nb = fill_[s];
-                        ok = r >= below[s] && last < below[s] + nb;
-                    }
-                    if (!ok) {
-                        direct(c);
-                        continue;
-                    }
-                    for (index_t k = 0; k < nq; ++k) {
-                        const index_t s = c * nq + k, r = rank_of(qs[k], m) - below[s];
-                        T a, b;  // rank r + 1 lies in the band too unless r is the last
-                        select_pair(band[s].data(), fill_[s], r, work, a, b);
-                        out[k * d + j0 + c] = interpolate<T>(a, b, m, qs[k], midpoint_median);
-                    }
-                }
-            });
+            }
+            for (index_t c = 0; c < gc; ++c) select(cp + c * n, m[c], c);
+            return;
         }
-    }
-    slot.rethrow();
+        // 1. The sample: evenly spaced rows, present values; each band's two bounds are
+        //    order statistics of it, found by selection.
+        const index_t nsample = sample_rows(n);
+        const index_t stride = n / nsample;
+        // the large columns keep a wider margin (4 deviations + 8): their fallback costs most
+        const double sigmas = n > 262144 ? 4.0 : 3.0, extra = n > 262144 ? 8.0 : 4.0;
+        bool use_band[kGroupCols];
+        // the group's sampled values, column after column, read in one pass over the
+        // sampled rows (each row's cache line once)
+        index_t ns_of[kGroupCols] = {0};
+        if (nq <= kMaxBands) {
+            sample.resize(static_cast<std::size_t>(gc * nsample));
+            for (index_t r = 0; r < nsample; ++r) {
+                __builtin_prefetch(X + (std::min(r + kAhead, nsample - 1) * stride + stride / 2) * d + j0);
+                const T* row = X + (r * stride + stride / 2) * d + j0;
+                for (index_t c = 0; c < gc; ++c) {
+                    const T x = row[c];
+                    sample[static_cast<std::size_t>(c * nsample + ns_of[c])] = x;
+                    ns_of[c] += present(static_cast<double>(x), has_missing, missing);
+                }
+            }
+        }
+        for (index_t c = 0; c < gc; ++c) {
+            use_band[c] = false;
+            if (nq > kMaxBands) continue;
+            const index_t ns = ns_of[c];
+            T* smp = sample.data() + c * nsample;
+            use_band[c] = ns >= 128;  // else (or many quantiles) gathered
+            if (!use_band[c]) continue;
+            for (index_t k = 0; k < nq; ++k) {
+                const double q = qs[k], p = q * static_cast<double>(ns - 1);
+                const double delta = sigmas * std::sqrt(static_cast<double>(ns) * std::max(q * (1 - q), 0.01)) + extra;
+                const index_t rl = static_cast<index_t>(std::floor(p - delta));
+                const index_t rh = static_cast<index_t>(std::ceil(p + delta)) + 1;
+                T a = T(0), b = T(0);
+                if (rl > 0 && rh < ns - 1) two_ranks(smp, ns, rl, rh, a, b);
+                else if (rl > 0) { std::nth_element(smp, smp + rl, smp + ns); a = smp[rl]; }
+                else if (rh < ns - 1) { std::nth_element(smp, smp + rh, smp + ns); b = smp[rh]; }
+                lo[c * nq + k] = rl <= 0 ? -kInf : static_cast<double>(a);
+                hi[c * nq + k] = rh >= ns - 1 ? kInf : static_cast<double>(b);
+                below[c * nq + k] = 0;
+                fill_[c * nq + k] = 0;
+                // room for three times the expected band (a larger one falls back)
+                cap[c * nq + k] = static_cast<index_t>(
+                    static_cast<double>(n) * (2.0 * delta + 2.0) / static_cast<double>(ns) * 3.0) + 64;
+                band[c * nq + k].resize(static_cast<std::size_t>(cap[c * nq + k] + 1));
+            }
+        }
+        // 2. One pass over the group's rows, in blocks of kPassRows: the block's columns are
+        //    gathered contiguous (a tile that stays in L2), then each band column makes a
+        //    branch-free pass over its part of the tile: its values below, inside and above
+        //    each band; the band's values are written unconditionally and the position advanced
+        //    only when inside (a band that outgrows its room is redone by the fallback).
+        index_t count[kGroupCols] = {0}, above[kGroupCols] = {0};
+        for (index_t c = 0; c < gc; ++c)
+            for (index_t k = 0; k < nq; ++k) below[c * nq + k] = fill_[c * nq + k] = 0;
+        const auto pass = has_missing ? band_pass<T, true> : band_pass<T, false>;
+        bool any_band = false;
+        for (index_t c = 0; c < gc; ++c) any_band |= use_band[c];
+        if (any_band) cols.resize(static_cast<std::size_t>(gc * kPassRows));
+        for (index_t i0 = 0; any_band && i0 < n; i0 += kPassRows) {
+            const index_t i1 = std::min(n, i0 + kPassRows), rows = i1 - i0;
+            // the block's columns gathered contiguous (each row's cache line read once,
+            // and each page touched once per block, not once per column)
+            T* tile = cols.data();
+            const T* base = X + j0;
+            for (index_t i = i0; i < i1; ++i) {
+                __builtin_prefetch(base + std::min(i + kPassAhead, n - 1) * d);
+                const T* row = base + i * d;
+                for (index_t c = 0; c < gc; ++c) tile[c * kPassRows + (i - i0)] = row[c];
+            }
+            for (index_t c = 0; c < gc; ++c) {
+                if (!use_band[c]) continue;
+                for (index_t k = 0; k < nq; ++k) {
+                    const index_t s = c * nq + k;
+                    index_t up = 0;
+                    pass(tile + c * kPassRows, rows, missing, lo[s], hi[s], band[s].data(), cap[s],
+                         below[s], fill_[s], up);
+                    if (k == 0) above[c] += up;
+                }
+            }
+        }
+        // present values: below, inside and above the first band (NaN compares false)
+        for (index_t c = 0; c < gc; ++c)
+            if (use_band[c]) count[c] = below[c * nq] + fill_[c * nq] + above[c];
+        for (index_t c = 0; c < gc; ++c)
+            for (index_t k = 0; k < nq; ++k) {
+                const index_t s = c * nq + k;
+                if (use_band[c] && fill_[s] > cap[s]) use_band[c] = false;  // overflowed
+            }
+        // 3. The ranks inside each band (or the gathered fallback).
+        for (index_t c = 0; c < gc; ++c) {
+            if (!use_band[c]) {  // too few sampled values, or an overflowed band
+                direct(c);
+                continue;
+            }
+            const index_t m = count[c];
+            if (m == 0) {
+                for (index_t k = 0; k < nq; ++k) out[k * d + j0 + c] = kNaN;
+                continue;
+            }
+            bool ok = use_band[c];
+            for (index_t k = 0; ok && k < nq; ++k) {
+                const index_t s = c * nq + k, r = rank_of(qs[k], m);
+                const index_t last = std::min(r + 1, m - 1);
+                const index_t nb = fill_[s];
+                ok = r >= below[s] && last < below[s] + nb;
+            }
+            if (!ok) {
+                direct(c);
+                continue;
+            }
+            for (index_t k = 0; k < nq; ++k) {
+                const index_t s = c * nq + k, r = rank_of(qs[k], m) - below[s];
+                T a, b;  // rank r + 1 lies in the band too unless r is the last
+                select_pair(band[s].data(), fill_[s], r, work, a, b);
+                out[k * d + j0 + c] = interpolate<T>(a, b, m, qs[k], midpoint_median);
+            }
+        }
+    });
 }
 
 template <class T>
@@ -486,12 +504,11 @@ bool column_affine(const T* X, index_t n, index_t d, const double* a, const doub
     require(n >= 0 && d >= 0, "column_affine: negative shape");
     const index_t nb = (n + kBlockRows - 1) / kBlockRows;
     const int nt = threads_for(n_threads, nb);
-    int inf = 0;
+    std::vector<unsigned char> seen_inf(static_cast<std::size_t>(nb), 0);  // per block
     std::vector<double> zero(d, 0.0), one(d, 1.0);
     const double* pa = a ? a : (mode == 0 ? zero.data() : one.data());
     const double* pb = b ? b : (mode == 0 ? one.data() : zero.data());
-#pragma omp parallel for schedule(static) num_threads(nt) reduction(| : inf)
-    for (index_t blk = 0; blk < nb; ++blk) {
+    parallel_for(nt, nb, [&](index_t blk) {
         const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
         int seen = 0;
         for (index_t i = r0; i < r1; ++i) {
@@ -513,9 +530,11 @@ bool column_affine(const T* X, index_t n, index_t d, const double* a, const doub
                 orow[j] = r;
             }
         }
-        inf |= seen;
-    }
-    return inf != 0;
+        seen_inf[static_cast<std::size_t>(blk)] = seen != 0;
+    });
+    for (unsigned char f : seen_inf)
+        if (f) return true;
+    return false;
 }
 
 template <class T>
@@ -524,9 +543,8 @@ long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, doubl
     require(n >= 0 && d >= 0, "fill_missing: negative shape");
     const index_t nb = (n + kBlockRows - 1) / kBlockRows;
     const int nt = threads_for(n_threads, nb);
-    long long replaced = 0;
-#pragma omp parallel for schedule(static) num_threads(nt) reduction(+ : replaced)
-    for (index_t blk = 0; blk < nb; ++blk) {
+    std::vector<long long> per_block(static_cast<std::size_t>(nb), 0);
+    parallel_for(nt, nb, [&](index_t blk) {
         const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
         long long r = 0;
         for (index_t i = r0; i < r1; ++i) {
@@ -539,8 +557,10 @@ long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, doubl
                 r += miss;
             }
         }
-        replaced += r;
-    }
+        per_block[static_cast<std::size_t>(blk)] = r;
+    });
+    long long replaced = 0;
+    for (long long r : per_block) replaced += r;
     return replaced;
 }
 
