@@ -178,6 +178,25 @@ def test_quantile_column_band_sizes_and_orders(n, dtype):
                        np.nanmedian(Xm, axis=0))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_quantile_selection_small_sizes_and_ties(dtype):
+    # the selection (an out-of-place quickselect, a sort from 24 values down): every size from 1
+    # to 70 present values and a few larger ones, with heavy ties (the pivot often the smallest
+    # value, which splits off its equals), all-equal and two-valued columns, and ranks at both
+    # ends and either side of a split
+    rng = np.random.default_rng(7)
+    q = np.array([0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
+    for n in list(range(1, 71)) + [97, 255, 1000, 3001]:
+        cols = [rng.standard_normal(n), rng.integers(0, 3, n).astype(float), np.full(n, 2.5),
+                np.where(rng.random(n) < 0.9, 0.0, 1.0), np.sort(rng.integers(0, 4, n)).astype(float),
+                -np.arange(n, dtype=float)]
+        X = np.stack(cols, axis=1).astype(dtype)
+        assert_array_equal(_core.preprocessing.quantiles(X, q, None, False, 2),
+                           np.quantile(X.astype(np.float64), q, axis=0))
+        assert_array_equal(_core.preprocessing.quantiles(X, np.array([0.5]), None, True, 1)[0],
+                           np.median(X, axis=0))
+
+
 @pytest.mark.parametrize("norm", ["l1", "l2", "max"])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_normalizer_binarizer_functions(norm, dtype, rng):

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -183,30 +184,144 @@ inline index_t rank_of(double q, index_t m) {
     return std::min<index_t>(static_cast<index_t>(std::floor(q * static_cast<double>(m - 1))), m - 1);
 }
 
-// The order statistics of rank r and r + 1 (b = a when r + 1 == m) of the m values at v, which
-// nth_element may reorder.
+constexpr index_t kSmallSelect = 24;  // up to this many values a selection sorts them
+
+// Insertion sort of the m <= kSmallSelect values at v.
 template <class T>
-void nth_pair(T* v, index_t m, index_t r, T& a, T& b) {
-    std::nth_element(v, v + r, v + m);
-    a = v[r];
-    b = a;
-    if (r + 1 < m) {
-        b = v[r + 1];
-        for (index_t i = r + 2; i < m; ++i) b = v[i] < b ? v[i] : b;
+void sort_small(T* v, index_t m) {
+    for (index_t i = 1; i < m; ++i) {
+        const T x = v[i];
+        index_t k = i;
+        for (; k > 0 && x < v[k - 1]; --k) v[k] = v[k - 1];
+        v[k] = x;
     }
 }
 
-// The values of rank rl and rh (rl < rh, both in [0, m)) of the m values at v, by two
-// selections (v is reordered); cheaper than sorting the sample when only the bounds are needed.
 template <class T>
-void two_ranks(T* v, index_t m, index_t rl, index_t rh, T& a, T& b) {
-    std::nth_element(v, v + rl, v + m);
-    a = v[rl];
-    std::nth_element(v + rl + 1, v + rh, v + m);
-    b = v[rh];
+T median_of_three(T x, T y, T z) {
+    return std::max(std::min(x, y), std::min(std::max(x, y), z));
 }
 
-constexpr index_t kBandMin = 512;    // from this many values a column is selected through a band
+// Two buffers per thread for the selection below, grown to the largest column seen.
+template <class T>
+struct SelectBuffers {
+    std::vector<T> one, two;
+};
+template <class T>
+SelectBuffers<T>& select_buffers() {
+    thread_local SelectBuffers<T> buffers;
+    return buffers;
+}
+
+// The order statistics of rank r and r + 1 (b = a when r + 1 == m) of the m values at v, which
+// are left unchanged. Quickselect with a median-of-three pivot (three values at pseudo-random
+// places) whose partition is branch-free and out of place: each value is written both at the next free place from the left and at
+// the next free place from the right, and only the position of its side advances, so the
+// loop has no branch to mispredict (std::nth_element's in-place partition mispredicts about
+// half its comparisons on random data). The passes read v once, then alternate between the
+// two buffers; the part holding rank r is kept. When r and r + 1 fall on either side of a
+// split, they are the left part's largest and the right part's smallest value. A pivot equal
+// to the smallest value splits off the values equal to it, so ties always make progress; a
+// pass budget (a run of bad pivots, vanishingly unlikely) hands over to std::nth_element.
+template <class T>
+void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
+    const bool top = r + 1 >= m;
+    if (m <= kSmallSelect) {
+        T s[kSmallSelect];
+        std::copy(v, v + m, s);
+        sort_small(s, m);
+        a = s[r];
+        b = top ? a : s[r + 1];
+        return;
+    }
+    SelectBuffers<T>& buf = select_buffers<T>();
+    if (buf.one.size() < static_cast<std::size_t>(m)) {
+        buf.one.resize(static_cast<std::size_t>(m));
+        buf.two.resize(static_cast<std::size_t>(m));
+    }
+    T* room[2] = {buf.one.data(), buf.two.data()};
+    int w = 0;  // the buffer the next pass writes
+    const T* src = v;
+    int budget = 16;
+    for (index_t k = m; k > 1; k >>= 1) budget += 2;
+    // pivot candidates at pseudo-random places (xorshift), so that no fixed order of the input
+    // defeats the median of three
+    std::uint64_t state = 0x9E3779B97F4A7C15ull ^ static_cast<std::uint64_t>(m);
+    auto pick = [&state](index_t range) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return static_cast<index_t>(state % static_cast<std::uint64_t>(range));
+    };
+    // one pass: src's values split at p (x < p, or x <= p when le) into room[w]; returns the
+    // size of the left part
+    auto split = [&](T p, bool le) {
+        T* dst = room[w];
+        index_t l = 0, h = m;
+        for (index_t i = 0; i < m; ++i) {
+            const T x = src[i];
+            const bool left = le ? !(p < x) : x < p;
+            dst[l] = x;
+            dst[h - 1] = x;
+            l += left;
+            h -= !left;
+        }
+        return l;
+    };
+    while (m > kSmallSelect) {
+        if (--budget < 0) {  // the median of three keeps missing: the library's selection
+            T* dst = room[w];
+            std::copy(src, src + m, dst);
+            std::nth_element(dst, dst + r, dst + m);
+            a = dst[r];
+            b = top ? a : *std::min_element(dst + r + 1, dst + m);
+            return;
+        }
+        const T p = median_of_three(src[pick(m)], src[pick(m)], src[pick(m)]);
+        index_t l = split(p, false);
+        const T* dst = room[w];
+        w ^= 1;
+        if (l == 0) {  // p is the smallest value: split off the values equal to it
+            src = dst;
+            l = split(p, true);
+            dst = room[w];
+            w ^= 1;
+            if (r < l) {
+                a = p;
+                b = (top || r + 1 < l) ? p : *std::min_element(dst + l, dst + m);
+                return;
+            }
+        } else if (r + 1 == l) {  // r the left part's largest, r + 1 the right part's smallest
+            a = *std::max_element(dst, dst + l);
+            b = *std::min_element(dst + l, dst + m);
+            return;
+        }
+        if (r < l) {
+            src = dst;
+            m = l;
+        } else {
+            src = dst + l;
+            m -= l;
+            r -= l;
+        }
+    }
+    T s[kSmallSelect];
+    std::copy(src, src + m, s);
+    sort_small(s, m);
+    a = s[r];
+    b = r + 1 < m ? s[r + 1] : a;
+}
+
+// The values of rank rl and rh (rl < rh, both in [0, m)) of the m values at v, by two
+// selections (v unchanged); cheaper than sorting the sample when only the bounds are needed.
+template <class T>
+void two_ranks(const T* v, index_t m, index_t rl, index_t rh, T& a, T& b) {
+    T unused;
+    nth_pair(v, m, rl, a, unused);
+    nth_pair(v, m, rh, b, unused);
+}
+
+constexpr index_t kBandMin = 16384;    // from this many values a column is selected through a band
 constexpr index_t kBandSample = 256;  // values sampled to place it (half that below 4096 values)
 
 // The order statistics of rank r and r + 1 of the m present values at v (left in place), for
