@@ -485,3 +485,97 @@ def test_silhouette_full_walk_many_clusters(dtype):
     assert_allclose(full, symmetric, rtol=tol, atol=tol)
     assert_allclose(slm.silhouette_samples(X, labels), skm.silhouette_samples(X, labels),
                     rtol=tol, atol=tol)
+
+
+def test_weighted_ranking_large_sorts_and_thread_split():
+    # weighted: each class's (key, weight) pairs sorted stably (a most-significant-digit pass
+    # from 262144 pairs, slices merged when a class gets more than one thread): curve and area
+    # the same for 1, 2 and 4 threads, equal to scikit-learn's, with ties and zero weights
+    from scratchlearn import _core
+    rng = np.random.default_rng(17)
+    n = 700000
+    y = rng.integers(0, 2, n)
+    yu = y.astype(np.uint8)
+    w = rng.random(n)
+    w0 = np.where(rng.random(n) < 0.2, 0.0, w)
+    for s in (rng.random(n) + 0.3 * y, np.round(rng.random(n), 2) + 0.05 * y,
+              np.where(rng.random(n) < 0.01, -3e38, rng.standard_normal(n) * 1e3 + y)):
+        for dtype in (np.float64, np.float32):
+            sd = s.astype(dtype)
+            for ww in (w, w0):
+                assert_allclose(slm.roc_auc_score(y, sd, sample_weight=ww),
+                                skm.roc_auc_score(y, sd, sample_weight=ww), rtol=1e-12)
+            areas = {_core.metrics.binary_auc(sd, yu, w, t) for t in (1, 2, 4)}
+            assert len(areas) == 1
+            curves = [_core.metrics.binary_curve(sd, yu, w, t) for t in (1, 2, 4)]
+            for c in curves[1:]:
+                for a, b in zip(c, curves[0]):
+                    assert_array_equal(a, b)
+    s = np.round(rng.random(n), 3)
+    fpr, tpr, thr = slm.roc_curve(y, s, sample_weight=w)
+    rfpr, rtpr, rthr = skm.roc_curve(y, s, sample_weight=w)
+    assert_array_equal(thr, rthr)
+    assert_allclose(fpr, rfpr, rtol=1e-12)
+    assert_allclose(tpr, rtpr, rtol=1e-12)
+
+
+def test_weighted_counts_in_sample_order_for_any_thread_count():
+    # weighted confusion counts add each cell's weights in sample order (scikit-learn's), the
+    # threads splitting the true labels: bit-equal to scikit-learn and across thread counts
+    from scratchlearn import _core
+    rng = np.random.default_rng(18)
+    n = 1_100_000
+    for k in (2, 7, 40):
+        t = rng.integers(0, k, n)
+        p = np.where(rng.random(n) < 0.6, t, rng.integers(0, k, n))
+        w = rng.random(n)
+        ref = skm.confusion_matrix(t, p, sample_weight=w)
+        assert_array_equal(slm.confusion_matrix(t, p, sample_weight=w), ref)
+        runs = [_core.metrics.confusion_counts(t, p, 0, k, w, th) for th in (1, 2, 3)]
+        for r in runs:
+            assert_array_equal(r, ref)
+        plain = [_core.metrics.confusion_counts(t, p, 0, k, None, th) for th in (1, 2, 3)]
+        for r in plain:
+            assert_array_equal(r, skm.confusion_matrix(t, p))
+    # a label out of range is an error in either path, wherever it is
+    t = rng.integers(0, 5, n)
+    for bad_at in (0, n // 2, n - 1):
+        for side in ("t", "p"):
+            tt, pp = t.copy(), t.copy()
+            (tt if side == "t" else pp)[bad_at] = 9
+            for w in (None, rng.random(n)):
+                for th in (1, 2):
+                    with pytest.raises(ValueError, match="out of range"):
+                        _core.metrics.confusion_counts(tt, pp, 0, 5, w, th)
+    lo, hi = _core.metrics.int_min_max(np.r_[t, -7, 12], 2)
+    assert (lo, hi) == (-7, 12)
+
+
+def test_weighted_report_text_equals_sklearns():
+    # the supports with float weights are printed in full: each label's weight is summed in
+    # sample order, as scikit-learn's bincount sums it
+    rng = np.random.default_rng(19)
+    for n, k in ((60, 3), (300000, 7)):
+        y = rng.integers(0, k, n)
+        p = np.where(rng.random(n) < 0.6, y, rng.integers(0, k, n))
+        w = rng.random(n)
+        names = np.array([f"c{i}" for i in range(k)])
+        for yt, yp in ((y, p), (names[y], names[p])):
+            for zd in ("warn", 0.0, 1.0, np.nan):
+                assert (_quiet(slm.classification_report, yt, yp, sample_weight=w,
+                               zero_division=zd, digits=4)
+                        == _quiet(skm.classification_report, yt, yp, sample_weight=w,
+                                  zero_division=zd, digits=4))
+        assert_array_equal(slm.multilabel_confusion_matrix(y, p, sample_weight=w),
+                           skm.multilabel_confusion_matrix(y, p, sample_weight=w))
+
+
+@pytest.mark.parametrize("func", ["matthews_corrcoef", "balanced_accuracy_score",
+                                  "confusion_matrix"])
+def test_single_label_warns_like_sklearn(func):
+    for y in (np.zeros(5, dtype=int), np.array(["a"] * 4)):
+        with pytest.warns(UserWarning, match="A single label was found"):
+            ours = getattr(slm, func)(y, y)
+        with pytest.warns(UserWarning, match="A single label was found"):
+            theirs = getattr(skm, func)(y, y)
+        assert_array_equal(ours, theirs)

@@ -420,3 +420,28 @@ def test_searches_are_estimators_of_the_shared_contract():
     assert pipe.named_steps["ridge"].fit_intercept is False
     outer.fit(X, y.astype(float))
     assert clone(outer).get_params()["search__estimator__ridge__fit_intercept"] is False
+
+
+def test_splitters_that_ignore_groups_warn_like_sklearn():
+    X = np.arange(40, dtype=float).reshape(20, 2)
+    y = np.arange(20) % 2
+    groups = np.arange(20) // 4
+    for name, kw in [("KFold", {}), ("StratifiedKFold", {}), ("ShuffleSplit", {"random_state": 0}),
+                     ("StratifiedShuffleSplit", {"random_state": 0}), ("LeaveOneOut", {}),
+                     ("LeavePOut", {"p": 1}), ("RepeatedKFold", {"random_state": 0}),
+                     ("RepeatedStratifiedKFold", {"random_state": 0}), ("TimeSeriesSplit", {})]:
+        ours, theirs = getattr(ms, name)(**kw), getattr(skms, name)(**kw)
+        with pytest.warns(UserWarning, match=f"The groups parameter is ignored by {name}"):
+            got = [(a.tolist(), b.tolist()) for a, b in ours.split(X, y, groups)]
+        with pytest.warns(UserWarning, match=f"The groups parameter is ignored by {name}"):
+            ref = [(a.tolist(), b.tolist()) for a, b in theirs.split(X, y, groups)]
+        assert got == ref
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            list(ours.split(X, y))
+    with pytest.warns(UserWarning, match="ignored by PredefinedSplit"):
+        list(ms.PredefinedSplit(groups % 3).split(X, y, groups))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in ("GroupKFold", "StratifiedGroupKFold"):
+            list(getattr(ms, name)(3).split(X, y, groups))

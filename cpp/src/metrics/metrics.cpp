@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "../neighbors/distance.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -27,68 +28,42 @@ inline std::uint64_t order_key(float v) {
     return b;
 }
 
+// One sample of one class in the weighted ranking: its key and its weight.
 struct Ranked {
-    std::uint64_t key;      // ~order_key(score): ascending key = descending score
-    std::uint64_t payload;  // (index << 1) | is_positive
+    std::uint64_t key;  // ~order_key(score): ascending key = descending score
+    double weight;
 };
 inline bool key_less(const Ranked& a, const Ranked& b) { return a.key < b.key; }
+inline std::uint64_t key_of(std::uint64_t k) { return k; }
+inline std::uint64_t key_of(const Ranked& r) { return r.key; }
 
-// LSD radix sort of v[0, n) by key, 11 bits a pass (passes whose digit is the same for every
-// element are skipped: scores in [0, 1) share their top bits). Stable; tmp has n entries.
-void radix_sort(Ranked* v, Ranked* tmp, index_t n, int key_bits) {
-    constexpr int B = 11;
-    constexpr std::size_t R = std::size_t(1) << B;
-    if (n < 2) return;
-    const int passes = (key_bits + B - 1) / B;
-    std::vector<index_t> counts(R * static_cast<std::size_t>(passes), 0);  // one read for all digits
-    for (index_t i = 0; i < n; ++i) {
-        const std::uint64_t k = v[i].key;
-        for (int p = 0; p < passes; ++p) ++counts[R * p + ((k >> (B * p)) & (R - 1))];
-    }
-    Ranked* src = v;
-    Ranked* dst = tmp;
-    for (int p = 0; p < passes; ++p) {
-        const int shift = B * p;
-        index_t* count = counts.data() + R * p;
-        if (count[(src[0].key >> shift) & (R - 1)] == n) continue;  // one digit: nothing moves
-        index_t sum = 0;
-        for (std::size_t d = 0; d < R; ++d) {
-            const index_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (index_t i = 0; i < n; ++i) dst[count[(src[i].key >> shift) & (R - 1)]++] = src[i];
-        std::swap(src, dst);
-    }
-    if (src != v) std::copy(src, src + n, v);
-}
-
-// LSD radix sort of plain keys, 8 bits a pass (256 buckets: the scatter stays in cache), constant
+// LSD radix sort of keys (plain, or the (key, weight) pairs of the weighted ranking; stable), 8 bits a pass (256 buckets: the scatter stays in cache), constant
 // digits skipped (tmp: n entries). Every digit's histogram comes from one read of the keys up
 // front, so each pass after it is only the scatter.
-void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
+template <class E>
+void radix_sort_keys(E* v, E* tmp, index_t n, int key_bits) {
     constexpr int B = 8;
     constexpr std::size_t R = std::size_t(1) << B;
     if (n < 2) return;
     const int passes = (key_bits + B - 1) / B;
     std::vector<index_t> counts(R * static_cast<std::size_t>(passes), 0);
     for (index_t i = 0; i < n; ++i) {
-        const std::uint64_t k = v[i];
+        const std::uint64_t k = key_of(v[i]);
         for (int p = 0; p < passes; ++p) ++counts[R * p + ((k >> (B * p)) & (R - 1))];
     }
-    std::uint64_t* src = v;
-    std::uint64_t* dst = tmp;
+    E* src = v;
+    E* dst = tmp;
     for (int p = 0; p < passes; ++p) {
         const int shift = B * p;
         index_t* count = counts.data() + R * p;
-        if (count[(src[0] >> shift) & (R - 1)] == n) continue;
+        if (count[(key_of(src[0]) >> shift) & (R - 1)] == n) continue;
         index_t sum = 0;
         for (std::size_t d = 0; d < R; ++d) {
             const index_t c = count[d];
             count[d] = sum;
             sum += c;
         }
-        for (index_t i = 0; i < n; ++i) dst[count[(src[i] >> shift) & (R - 1)]++] = src[i];
+        for (index_t i = 0; i < n; ++i) dst[count[(key_of(src[i]) >> shift) & (R - 1)]++] = src[i];
         std::swap(src, dst);
     }
     if (src != v) std::copy(src, src + n, v);
@@ -99,26 +74,31 @@ void radix_sort_keys(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bi
 // above: two passes over memory instead of one per digit.
 constexpr index_t kMsdMin = 262144;
 
-void radix_sort_keys_msd(std::uint64_t* v, std::uint64_t* tmp, index_t n, int key_bits) {
+template <class E>
+void radix_sort_keys_msd(E* v, E* tmp, index_t n, int key_bits) {
     if (n < kMsdMin) return radix_sort_keys(v, tmp, n, key_bits);
     std::uint64_t diff = 0;
-    for (index_t i = 1; i < n; ++i) diff |= v[i] ^ v[0];
+    for (index_t i = 1; i < n; ++i) diff |= key_of(v[i]) ^ key_of(v[0]);
     if (diff == 0) return;
     const int top = 63 - __builtin_clzll(diff);    // the highest bit that varies
     constexpr int B = 11;
     constexpr std::size_t R = std::size_t(1) << B;
     const int shift = std::max(0, top - B + 1);
     std::vector<index_t> start(R + 1, 0);
-    for (index_t i = 0; i < n; ++i) ++start[((v[i] >> shift) & (R - 1)) + 1];
+    for (index_t i = 0; i < n; ++i) ++start[((key_of(v[i]) >> shift) & (R - 1)) + 1];
     for (std::size_t d = 0; d < R; ++d) start[d + 1] += start[d];
     std::vector<index_t> pos(start.begin(), start.end() - 1);
-    for (index_t i = 0; i < n; ++i) tmp[pos[(v[i] >> shift) & (R - 1)]++] = v[i];
+    for (index_t i = 0; i < n; ++i) tmp[pos[(key_of(v[i]) >> shift) & (R - 1)]++] = v[i];
     // each bucket: its low bits sorted in tmp (scratch in v), then copied back into v
     for (std::size_t d = 0; d < R; ++d) {
         const index_t a = start[d], m = start[d + 1] - a;
         if (m > 1) {
-            if (m <= 256)  // small buckets: a comparison sort beats eight 256-bucket passes
-                std::sort(tmp + a, tmp + a + m);
+            if (m <= 256) {  // small buckets: a comparison sort beats eight 256-bucket passes
+                if constexpr (std::is_same<E, std::uint64_t>::value)
+                    std::sort(tmp + a, tmp + a + m);
+                else  // (key, weight) pairs keep their sample order among equal keys
+                    std::stable_sort(tmp + a, tmp + a + m, key_less);
+            }
             else
                 radix_sort_keys(tmp + a, v + a, m, shift);
         }
@@ -152,7 +132,8 @@ void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
     }
 }
 
-// Sort v by key: n_threads slices radix-sorted concurrently, then merged pairwise in parallel
+// Sort v by key, stably: n_threads slices radix-sorted concurrently (the MSD pass above, then
+// in-cache buckets), then merged pairwise in parallel
 // rounds.
 void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
     const index_t n = static_cast<index_t>(v.size());
@@ -161,7 +142,8 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
     std::vector<index_t> bounds(parts + 1);
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
     parallel_for_each(parts, parts, [&](int t) {
-        radix_sort(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t], key_bits);
+        radix_sort_keys_msd(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
+                            key_bits);
     });
     std::vector<Ranked>* src = &v;
     std::vector<Ranked>* dst = &buf;
@@ -257,6 +239,52 @@ void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_t
     parallel_for_each(outer, 2, [&](int t) { sort_keys(keys[t], inner, key_bits); });
 }
 
+// The weighted ranking: the positives' (cls[0]) and the negatives' (cls[1]) (key, weight)
+// pairs, each sorted by key, stably. Built like sorted_class_keys: two passes on the task pool
+// (count each slice's positives, then write each slice at its own offsets), then the two arrays
+// sorted as one task each.
+template <class T>
+void sorted_class_weights(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                          int n_threads, std::vector<Ranked> cls[2]) {
+    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
+    const int key_bits = sizeof(T) == 4 ? 32 : 64;
+    const int nt = threads_for(n_threads, n / 16384 + 1);
+    std::vector<index_t> pos_before(static_cast<std::size_t>(nt) + 1, 0);
+    parallel_for_each(nt, nt, [&](int t) {
+        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
+        index_t c = 0;
+        for (index_t i = i0; i < i1; ++i) c += y[i] ? 1 : 0;
+        pos_before[static_cast<std::size_t>(t) + 1] = c;
+    });
+    for (int u = 0; u < nt; ++u) pos_before[u + 1] += pos_before[u];
+    cls[0].resize(static_cast<std::size_t>(pos_before[nt]));
+    cls[1].resize(static_cast<std::size_t>(n - pos_before[nt]));
+    std::vector<char> bad_slice(static_cast<std::size_t>(nt), 0);
+    parallel_for_each(nt, nt, [&](int t) {
+        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
+        Ranked* P = cls[0].data();
+        Ranked* N = cls[1].data();
+        index_t a = pos_before[t], b = i0 - pos_before[t];
+        bool bad_here = false;
+        for (index_t i = i0; i < i1; ++i) {
+            if (std::isnan(score[i])) bad_here = true;
+            const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
+            const Ranked r{~order_key(s) & key_mask, weight[i]};
+            if (y[i])
+                P[a++] = r;
+            else
+                N[b++] = r;
+        }
+        bad_slice[static_cast<std::size_t>(t)] = bad_here;
+    });
+    bool bad = false;
+    for (char f : bad_slice) bad |= f != 0;
+    require(!bad, "binary_curve: the scores contain NaN");
+    const int outer = n_threads >= 2 ? 2 : 1;
+    const int inner = std::max(1, n_threads / 2);
+    parallel_for_each(outer, 2, [&](int t) { parallel_sort(cls[t], inner, key_bits); });
+}
+
 // Σ over the values x of N of #{P < x} (strict) or #{P <= x}, both arrays sorted: a merge
 // without branches on the data (one index moves per step).
 template <bool Strict>
@@ -282,8 +310,6 @@ std::uint64_t count_below(const std::uint64_t* P, index_t np, const std::uint64_
 template <class T, class Visit>
 void ranked_walk(const T* score, const std::uint8_t* y, const double* weight, index_t n,
                  int n_threads, Visit&& visit) {
-    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
-    const int key_bits = sizeof(T) == 4 ? 32 : 64;
     if (!weight) {
         // Unweighted: the positives' and the negatives' keys sorted apart (two plain arrays, one
         // task each), then one merge walk counts both at every distinct score.
@@ -307,27 +333,22 @@ void ranked_walk(const T* score, const std::uint8_t* y, const double* weight, in
         }
         return;
     }
-    std::vector<Ranked> r(static_cast<std::size_t>(n));
-    bool nan = false;
-    const int nt = threads_for(n_threads, n / 32768 + 1);
-#pragma omp parallel for schedule(static) reduction(|| : nan) num_threads(nt)
-    for (index_t i = 0; i < n; ++i) {
-        if (std::isnan(score[i])) nan = true;
-        const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
-        r[i].key = ~order_key(s) & key_mask;
-        r[i].payload = (static_cast<std::uint64_t>(i) << 1) | (y[i] ? 1u : 0u);
-    }
-    require(!nan, "binary_curve: the scores contain NaN");
-    parallel_sort(r, n_threads, sizeof(T) == 4 ? 32 : 64);
+    // Weighted: the same class split, each sample's weight carried beside its key (so the walk
+    // reads the two sorted arrays in order, never the weights by index), each class's array
+    // sorted stably (slices in sample order, stable merges): the running sums add each class's
+    // weights in the order of the full stable ranking, whatever the thread count.
+    std::vector<Ranked> cls[2];
+    sorted_class_weights(score, y, weight, n, n_threads, cls);
+    const std::vector<Ranked>& P = cls[0];
+    const std::vector<Ranked>& N = cls[1];
+    std::size_t i = 0, j = 0;
     double tp = 0, fp = 0;
-    for (index_t i = 0; i < n; ++i) {
-        const std::uint64_t pl = r[i].payload;
-        const double w = weight ? weight[pl >> 1] : 1.0;
-        if (pl & 1u)
-            tp += w;
-        else
-            fp += w;
-        if (i + 1 == n || r[i + 1].key != r[i].key) visit(fp, tp, r[i].key);
+    while (i < P.size() || j < N.size()) {
+        const std::uint64_t k =
+            (j == N.size() || (i < P.size() && P[i].key <= N[j].key)) ? P[i].key : N[j].key;
+        while (i < P.size() && P[i].key == k) tp += P[i++].weight;
+        while (j < N.size() && N[j].key == k) fp += N[j++].weight;
+        visit(fp, tp, k);
     }
 }
 
@@ -394,72 +415,91 @@ double binary_auc(const T* score, const std::uint8_t* y, const double* weight, i
 
 void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_t& hi, int n_threads) {
     require(n >= 1, "int_min_max: empty input");
-    std::int64_t a = y[0], b = y[0];
     // a scan at memory speed: a second thread pays only from about a million values on (waking
-    // it costs more than it saves below that, most of all on a busy machine)
+    // it costs more than it saves below that, most of all on a busy machine). Slices on the task
+    // pool, each its own (min, max); min and max are exact in any order.
     const int nt = threads_for(n_threads, n / (1 << 20) + 1);
-#pragma omp parallel for schedule(static) reduction(min : a) reduction(max : b) num_threads(nt)
-    for (index_t i = 0; i < n; ++i) {
-        a = std::min(a, y[i]);
-        b = std::max(b, y[i]);
-    }
-    lo = a;
-    hi = b;
+    const int parts = nt == 1 ? 1 : 4 * nt;
+    std::vector<std::int64_t> part_lo(static_cast<std::size_t>(parts), y[0]);
+    std::vector<std::int64_t> part_hi(static_cast<std::size_t>(parts), y[0]);
+    parallel_for_each(nt, parts, [&](int t) {
+        const index_t i0 = n * t / parts, i1 = n * (t + 1) / parts;
+        std::int64_t a = y[i0 < n ? i0 : 0], b = a;
+        for (index_t i = i0; i < i1; ++i) {
+            a = std::min(a, y[i]);
+            b = std::max(b, y[i]);
+        }
+        part_lo[static_cast<std::size_t>(t)] = a;
+        part_hi[static_cast<std::size_t>(t)] = b;
+    });
+    lo = *std::min_element(part_lo.begin(), part_lo.end());
+    hi = *std::max_element(part_hi.begin(), part_hi.end());
 }
 
 void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, index_t n,
                       std::int64_t lo, index_t K, const double* weight, double* out, int n_threads) {
     require(K >= 1, "confusion_counts: K must be >= 1");
     const std::size_t KK = static_cast<std::size_t>(K) * static_cast<std::size_t>(K);
-    const int nt = threads_for(n_threads, n / (1 << 19) + 1);  // see int_min_max
-    // Unweighted counts are integers: exact in any order. Weighted ones are summed per fixed
-    // chunk and the chunks in order, so the thread count does not change the result.
-    const index_t chunk = 1 << 16;
-    const index_t n_chunks = (n + chunk - 1) / chunk;
-    std::vector<std::vector<double>> part(static_cast<std::size_t>(weight ? n_chunks : nt));
-    bool bad = false;
+    const std::uint64_t uK = static_cast<std::uint64_t>(K);
+    std::fill(out, out + KK, 0.0);
     if (weight) {
-#pragma omp parallel for schedule(static) reduction(|| : bad) num_threads(nt)
-        for (index_t c = 0; c < n_chunks; ++c) {
-            std::vector<double>& h = part[c];
-            h.assign(KK, 0.0);
-            const index_t e = std::min(n, (c + 1) * chunk);
-            for (index_t i = c * chunk; i < e; ++i) {
-                const std::uint64_t t = static_cast<std::uint64_t>(y_true[i] - lo);
-                const std::uint64_t q = static_cast<std::uint64_t>(y_pred[i] - lo);
-                if (t >= static_cast<std::uint64_t>(K) || q >= static_cast<std::uint64_t>(K)) {
-                    bad = true;
-                    continue;
-                }
-                h[t * K + q] += weight[i];
-            }
-        }
-    } else {
-#pragma omp parallel num_threads(nt) reduction(|| : bad)
-        {
-            int t_id = 0;
-#ifdef _OPENMP
-            t_id = omp_get_thread_num();
-#endif
-            std::vector<std::int64_t> h(KK, 0);
-#pragma omp for schedule(static)
+        // Weighted: every cell is the sum of its samples' weights in sample order (the order of
+        // scikit-learn's sparse sum), so the result is the same for any thread count. Threads
+        // split the true labels: task r scans all of y_true and adds the samples whose true label
+        // is in its band of rows (its own rows of out: no two tasks write one cell).
+        const int nt = threads_for(n_threads, std::min<long long>(K, n / (1 << 19) + 1));
+        const int bands = nt;
+        std::vector<char> bad_band(static_cast<std::size_t>(bands), 0);
+        parallel_for_each(nt, bands, [&](int r) {
+            const std::uint64_t r0 = uK * r / bands, r1 = uK * (r + 1) / bands;
+            bool bad = false;
             for (index_t i = 0; i < n; ++i) {
                 const std::uint64_t t = static_cast<std::uint64_t>(y_true[i] - lo);
+                if (t < r0 || t >= r1) {
+                    if (r == 0 && t >= uK) bad = true;  // out of range: reported by one band
+                    continue;
+                }
                 const std::uint64_t q = static_cast<std::uint64_t>(y_pred[i] - lo);
-                if (t >= static_cast<std::uint64_t>(K) || q >= static_cast<std::uint64_t>(K)) {
+                if (q >= uK) {
                     bad = true;
                     continue;
                 }
-                ++h[t * K + q];
+                out[t * uK + q] += weight[i];
             }
-            part[t_id].assign(h.begin(), h.end());
-        }
+            bad_band[static_cast<std::size_t>(r)] = bad;
+        });
+        for (char b : bad_band) require(!b, "confusion_counts: a label is out of range");
+        return;
     }
-    require(!bad, "confusion_counts: a label is out of range");
-    std::fill(out, out + KK, 0.0);
-    for (const auto& h : part)
+    // Unweighted counts are integers: exact in any order. Fixed slices of samples taken from the
+    // task pool, each added into its thread's own histogram, the histograms summed after (a
+    // histogram larger than a slice's samples is not worth copying: one thread then).
+    const index_t slice = index_t(1) << 16;
+    const index_t n_slices = (n + slice - 1) / slice;
+    int nt = threads_for(n_threads, n / (1 << 19) + 1);
+    if (KK > static_cast<std::size_t>(slice)) nt = 1;
+    std::vector<std::vector<std::int64_t>> hist(static_cast<std::size_t>(nt));
+    std::vector<char> bad_slot(static_cast<std::size_t>(nt), 0);
+    parallel_tasks_slots(nt, n_slices, [&](std::int64_t c, int slot) {
+        std::vector<std::int64_t>& h = hist[static_cast<std::size_t>(slot)];
+        if (h.empty()) h.assign(KK, 0);
+        const index_t e = std::min(n, (static_cast<index_t>(c) + 1) * slice);
+        bool bad = false;
+        for (index_t i = static_cast<index_t>(c) * slice; i < e; ++i) {
+            const std::uint64_t t = static_cast<std::uint64_t>(y_true[i] - lo);
+            const std::uint64_t q = static_cast<std::uint64_t>(y_pred[i] - lo);
+            if (t >= uK || q >= uK) {
+                bad = true;
+                continue;
+            }
+            ++h[t * uK + q];
+        }
+        if (bad) bad_slot[static_cast<std::size_t>(slot)] = 1;
+    });
+    for (char b : bad_slot) require(!b, "confusion_counts: a label is out of range");
+    for (const auto& h : hist)
         if (!h.empty())
-            for (std::size_t k = 0; k < KK; ++k) out[k] += h[k];
+            for (std::size_t k = 0; k < KK; ++k) out[k] += static_cast<double>(h[k]);
 }
 
 namespace {

@@ -149,9 +149,10 @@ class _Targets:
         self.weights = check_metric_weights(sample_weight, n) if sample_weight is not None else None
         self.int_weights = (sample_weight is not None
                             and np.asarray(sample_weight).dtype.kind in "iub")
+        self.label_sums = None
         if _counts.int_fast_path(yt, yp):
             self.y_true, self.y_pred = yt, yp
-            self.labels, self.C = _counts.present_confusion(yt, yp, self.weights)
+            self._count(yt, yp)
             self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
             return
         kind, yt, yp = _check_targets(yt, yp)
@@ -161,8 +162,14 @@ class _Targets:
             self.labels = np.arange(yt.shape[1])
             self.C = None
             return
-        self.labels, self.C = _counts.present_confusion(yt, yp, self.weights)
+        self._count(yt, yp)
         self.kind = "binary" if (kind == "binary" and len(self.labels) <= 2) else "multiclass"
+
+    def _count(self, yt, yp):
+        got = _counts.present_confusion(yt, yp, self.weights, sums=True)
+        self.labels, self.C = got[0], got[1]
+        if len(got) == 3:
+            self.label_sums = got[2]  # (true, pred) weights per label, in sample order
 
     @property
     def total(self):
@@ -177,7 +184,11 @@ class _Targets:
             raise ValueError("Samplewise metrics are not available outside of multilabel "
                              "classification.")
         C = self.C
-        tp_all, pred_all, true_all = np.diag(C), C.sum(axis=0), C.sum(axis=1)
+        tp_all = np.diag(C)
+        if self.label_sums is not None:
+            true_all, pred_all = self.label_sums
+        else:
+            pred_all, true_all = C.sum(axis=0), C.sum(axis=1)
         if labels is None:
             tp, pred, true = tp_all, pred_all, true_all
         else:
@@ -188,8 +199,9 @@ class _Targets:
             tp = np.where(found, tp_all[pos], 0.0)
             pred = np.where(found, pred_all[pos], 0.0)
             true = np.where(found, true_all[pos], 0.0)
-        total = C.sum()
-        tn = total - pred - true + tp
+        # scikit-learn's order of operations: the total weight, less tp, fp and fn
+        total = C.sum() if self.weights is None else np.sum(self.weights)
+        tn = total - tp - (pred - tp) - (true - tp)
         return tp, pred, true, tn
 
     def _multilabel_sums(self, labels, samplewise):
@@ -221,7 +233,7 @@ class _Targets:
         else:
             tp, pred, true = w @ (t & p), w @ p, w @ t
             total = w.sum()
-        tn = total - pred - true + tp
+        tn = total - tp - (pred - tp) - (true - tp)
         return tp, pred, true, tn
 
 
@@ -539,11 +551,16 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
         elif normalize == "all":
             cm = cm / cm.sum()
         cm = np.nan_to_num(cm)
+    _warn_single_label(cm)
+    return cm
+
+
+def _warn_single_label(cm):
+    # scikit-learn's confusion_matrix warns so; its balanced accuracy and MCC inherit it
     if cm.shape == (1, 1):
         warnings.warn("A single label was found in 'y_true' and 'y_pred'. For the confusion "
                       "matrix to have the correct shape, use the 'labels' parameter to pass all "
-                      "known labels.", UserWarning)
-    return cm
+                      "known labels.", UserWarning, stacklevel=3)
 
 
 _MCM_CONSTRAINTS = {
@@ -588,6 +605,7 @@ def balanced_accuracy_score(y_true, y_pred, *, sample_weight=None, adjusted=Fals
     if targets.kind not in ("binary", "multiclass"):
         raise ValueError(f"{targets.kind} is not supported")
     C = targets.C
+    _warn_single_label(C)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_class = np.diag(C) / C.sum(axis=1)
     if np.any(np.isnan(per_class)):
@@ -613,6 +631,7 @@ def matthews_corrcoef(y_true, y_pred, *, sample_weight=None):
     if targets.kind not in ("binary", "multiclass"):
         raise ValueError(f"{targets.kind} is not supported")
     C = targets.C
+    _warn_single_label(C)
     t_sum, p_sum = C.sum(axis=1), C.sum(axis=0)
     n_correct, n = np.trace(C), p_sum.sum()
     cov_tp = n_correct * n - np.dot(t_sum, p_sum)

@@ -35,9 +35,13 @@ def int_fast_path(y_true, y_pred):
             and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub")
 
 
-def present_confusion(y_true, y_pred, weights):
+def present_confusion(y_true, y_pred, weights, sums=False):
     """``(labels, C)``: the sorted labels present in either 1-d target and the float64 K x K
-    (weighted) counts C[i, j] of samples whose true label is labels[i] and prediction labels[j]."""
+    (weighted) counts C[i, j] of samples whose true label is labels[i] and prediction labels[j].
+
+    With ``sums`` (and weights), ``(labels, C, (true_sums, pred_sums))``: each label's weight in
+    y_true and in y_pred summed in sample order (scikit-learn's bincount order; C's row and column
+    sums add the same weights in another order, which can differ in the last bit)."""
     if int_fast_path(y_true, y_pred):
         t, p = _as_int64(y_true), _as_int64(y_pred)
         th = n_threads()
@@ -52,11 +56,24 @@ def present_confusion(y_true, y_pred, weights):
                 counts = _core.metrics.confusion_counts(t, p, lo, k, weights, th)
             C = counts[np.ix_(present, present)]
             labels = (present + lo).astype(np.result_type(y_true.dtype, y_pred.dtype))
+            if sums and weights is not None:
+                return labels, np.ascontiguousarray(C), _label_sums(t, p, lo, k, weights, present)
             return labels, np.ascontiguousarray(C)
     labels = _unique_union(y_true, y_pred)
     t = np.searchsorted(labels, y_true).astype(np.int64)
     p = np.searchsorted(labels, y_pred).astype(np.int64)
-    return labels, _counts(t, p, 0, len(labels), weights)
+    C = _counts(t, p, 0, len(labels), weights)
+    if sums and weights is not None:
+        return labels, C, _label_sums(t, p, 0, len(labels), weights, None)
+    return labels, C
+
+
+def _label_sums(t, p, lo, k, weights, keep):
+    true = np.bincount(t - lo if lo else t, weights=weights, minlength=k)
+    pred = np.bincount(p - lo if lo else p, weights=weights, minlength=k)
+    if keep is not None:
+        true, pred = true[keep], pred[keep]
+    return true, pred
 
 
 def _unique_union(y_true, y_pred):

@@ -66,6 +66,13 @@ def _indexable(*arrays):
     return out
 
 
+def _warn_groups_ignored(splitter, groups):
+    # scikit-learn (>= 1.6) warns when groups reach a splitter that does not use them
+    if groups is not None:
+        warnings.warn(f"The groups parameter is ignored by {type(splitter).__name__}", UserWarning,
+                      stacklevel=3)
+
+
 class _BaseKFold:
     """The shared parts of the k-fold splitters: parameters, split from test masks."""
 
@@ -95,8 +102,12 @@ class _BaseKFold:
         """The number of splits."""
         return self.n_splits
 
+    _uses_groups = False
+
     def split(self, X, y=None, groups=None):
         """Yield (train, test) index arrays, one pair per fold."""
+        if not self._uses_groups and not isinstance(self, TimeSeriesSplit):
+            _warn_groups_ignored(self, groups)
         X, y, groups = _indexable(X, y, groups)
         n = _num_samples(X)
         if self.n_splits > n:
@@ -192,6 +203,8 @@ class GroupKFold(_BaseKFold):
     """K folds of whole groups: without shuffle each group goes to the fold with fewest samples so
     far (largest groups first); with shuffle the groups are permuted and split evenly."""
 
+    _uses_groups = True
+
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         super().__init__(n_splits, shuffle=shuffle, random_state=random_state)
 
@@ -230,6 +243,8 @@ class GroupKFold(_BaseKFold):
 class StratifiedGroupKFold(_BaseKFold):
     """K folds of whole groups that keep the class shares as well as they can: groups (most
     unbalanced first) go greedily to the fold where the classes' spread grows least."""
+
+    _uses_groups = True
 
     def __init__(self, n_splits=5, shuffle=False, random_state=None):
         super().__init__(n_splits, shuffle=shuffle, random_state=random_state)
@@ -293,6 +308,7 @@ class LeaveOneOut:
         return _num_samples(X)
 
     def split(self, X, y=None, groups=None):
+        _warn_groups_ignored(self, groups)
         X, = _indexable(X)
         n = _num_samples(X)
         if n <= 1:
@@ -318,6 +334,7 @@ class LeavePOut:
         return comb(_num_samples(X), self.p)
 
     def split(self, X, y=None, groups=None):
+        _warn_groups_ignored(self, groups)
         X, = _indexable(X)
         n = _num_samples(X)
         if n <= self.p:
@@ -381,6 +398,7 @@ class PredefinedSplit:
         return len(self.unique_folds)
 
     def split(self, X=None, y=None, groups=None):
+        _warn_groups_ignored(self, groups)
         indices = np.arange(len(self.test_fold))
         for f in self.unique_folds:
             test = np.where(self.test_fold == f)[0]
@@ -405,6 +423,7 @@ class _RepeatedSplits:
                 f"{self.cvargs['n_splits']}, random_state={self.random_state!r})")
 
     def split(self, X, y=None, groups=None):
+        _warn_groups_ignored(self, groups)
         rng = check_random_state(self.random_state)
         for _ in range(self.n_repeats):
             cv = self.cv(random_state=rng, shuffle=True, **self.cvargs)
@@ -490,6 +509,7 @@ class ShuffleSplit:
         return self.n_splits
 
     def split(self, X, y=None, groups=None):
+        _warn_groups_ignored(self, groups)
         X, y, groups = _indexable(X, y, groups)
         yield from self._iter_indices(X, y, groups)
 
