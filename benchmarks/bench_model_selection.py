@@ -37,6 +37,30 @@ def test_gridsearch_knn_digits(benchmark, digits, lib):
     np.testing.assert_allclose(s.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
 
 
+@pytest.mark.parametrize("lib", ["scratchlearn", "sklearn"])
+def test_gridsearch_knn_breast_cancer(benchmark, lib):
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    benchmark.group = "GridSearchCV KNeighborsClassifier 24 candidates x 5 folds, breast cancer"
+    s = benchmark.pedantic(lambda: _search(lib, X, y, GRID), rounds=1, iterations=1)
+    ref = skms.GridSearchCV(skn.KNeighborsClassifier(), GRID, cv=5).fit(X, y)
+    assert s.best_params_ == ref.best_params_
+    np.testing.assert_allclose(s.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
+
+
+@pytest.mark.parametrize("lib", ["scratchlearn", "sklearn"])
+def test_gridsearch_knn_blobs_24(benchmark, lib):
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 6, 3000)
+    X = rng.randn(6, 20)[y] * 1.5 + rng.randn(3000, 20)
+    benchmark.group = "GridSearchCV KNeighborsClassifier 24 candidates x 5 folds, 3000x20"
+    s = benchmark.pedantic(lambda: _search(lib, X, y, GRID), rounds=1, iterations=1)
+    ref = skms.GridSearchCV(skn.KNeighborsClassifier(), GRID, cv=5).fit(X, y)
+    assert s.best_params_ == ref.best_params_
+    np.testing.assert_allclose(s.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"])
+
+
 @pytest.mark.parametrize("n", [1000, 4000])
 @pytest.mark.parametrize("lib", ["scratchlearn", "sklearn"])
 def test_gridsearch_knn_blobs(benchmark, lib, n):

@@ -579,3 +579,67 @@ def test_single_label_warns_like_sklearn(func):
         with pytest.warns(UserWarning, match="A single label was found"):
             theirs = getattr(skm, func)(y, y)
         assert_array_equal(ours, theirs)
+
+
+def _same_with_warnings(name, *args, **kwargs):
+    # value (or error type) and the warning categories equal to scikit-learn's
+    got = {}
+    for side, mod in (("ours", slm), ("theirs", skm)):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                value, error = getattr(mod, name)(*args, **kwargs), None
+            except ValueError as e:
+                value, error = None, type(e)
+        got[side] = value, error, sorted({x.category.__name__ for x in w
+                                           if not issubclass(x.category, DeprecationWarning)})
+    (v, e, w), (rv, re_, rw) = got["ours"], got["theirs"]
+    assert (e is None) == (re_ is None), (name, kwargs, e, re_)
+    assert w == rw, (name, kwargs, w, rw)
+    if e is None:
+        if isinstance(rv, (str, dict)):
+            assert v == rv or _dicts_close(v, rv), (name, kwargs)
+        else:
+            for a, b in zip(np.atleast_1d(np.asarray(v, dtype=object)),
+                            np.atleast_1d(np.asarray(rv, dtype=object))):
+                assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                                rtol=1e-12, atol=1e-15, equal_nan=True)
+
+
+def _dicts_close(a, b):
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_dicts_close(a[k], b[k]) for k in a)
+    return np.allclose(a, b, rtol=1e-12, atol=1e-15, equal_nan=True)
+
+
+def test_every_zero_division_and_average_mode_against_sklearn():
+    # the full product: each score function x average x zero_division x target kind (binary,
+    # multiclass with a class never true and one never predicted, multilabel with an empty
+    # label and empty rows, strings, all one class, no positive) x weights; the report in
+    # text and dict form for each zero_division
+    rng = np.random.RandomState(0)
+    n = 60
+    ym, pm = rng.randint(0, 4, n), rng.randint(0, 4, n)
+    ym, pm = np.where(ym == 3, 2, ym), np.where(pm == 1, 0, pm)
+    YL, PL = rng.randint(0, 2, (n, 4)), rng.randint(0, 2, (n, 4))
+    PL[:, 2] = 0
+    YL[:5] = 0
+    names = np.array(["cat", "dog", "emu"])
+    kinds = {"binary": (rng.randint(0, 2, n), rng.randint(0, 2, n)), "multiclass": (ym, pm),
+             "multilabel": (YL, PL), "strings": (names[ym % 3], names[pm % 3]),
+             "one class": (np.zeros(10, int), np.zeros(10, int)),
+             "no positive": (np.zeros(10, int), np.r_[np.zeros(9, int), 1])}
+    for zd in ("warn", 0, 1, 0.0, 1.0, np.nan):
+        for kind, (yt, yp) in kinds.items():
+            for w in (None, rng.rand(len(yt))):
+                for avg in ("binary", "micro", "macro", "weighted", "samples", None):
+                    kw = dict(average=avg, zero_division=zd, sample_weight=w)
+                    if kind == "strings" and avg == "binary":
+                        kw["pos_label"] = "dog"
+                    for name in ("precision_score", "recall_score", "f1_score", "jaccard_score"):
+                        _same_with_warnings(name, yt, yp, **kw)
+                    _same_with_warnings("fbeta_score", yt, yp, beta=2.0, **kw)
+                if kind not in ("one class", "no positive"):
+                    for output_dict in (False, True):
+                        _same_with_warnings("classification_report", yt, yp, sample_weight=w,
+                                            zero_division=zd, output_dict=output_dict)

@@ -8,23 +8,32 @@ import numpy as np
 from ._common import Workload
 
 
-def _binary_scores(n, dtype=np.float64, ties=False):
+def _binary_scores(n, dtype=np.float64, ties=False, weighted=False):
     def setup():
         rng = np.random.RandomState(0)
         y = rng.randint(0, 2, n)
         s = rng.rand(n) + 0.3 * y
         if ties:
             s = np.round(s, 2)
-        return {"y": y, "s": s.astype(dtype)}
+        out = {"y": y, "s": s.astype(dtype)}
+        if weighted:
+            out["w"] = rng.rand(n) + 0.5
+        return out
     return setup
 
 
-def _labels(n, k):
+def _labels(n, k, strings=False, weighted=False):
     def setup():
         rng = np.random.RandomState(0)
         y = rng.randint(0, k, n)
         p = np.where(rng.rand(n) < 0.7, y, rng.randint(0, k, n))
-        return {"y": y, "p": p}
+        if strings:
+            names = np.array([f"class_{i:02d}" for i in range(k)])
+            y, p = names[y], names[p]
+        out = {"y": y, "p": p}
+        if weighted:
+            out["w"] = rng.rand(n) + 0.5
+        return out
     return setup
 
 
@@ -40,25 +49,27 @@ def _clusters(n, d, k):
 def _auc_ours(data, state):
     from scratchlearn.metrics import roc_auc_score
 
-    return roc_auc_score(data["y"], data["s"])
+    return roc_auc_score(data["y"], data["s"], sample_weight=data.get("w"))
 
 
 def _auc_peer(data, state):
     from sklearn.metrics import roc_auc_score
 
-    return roc_auc_score(data["y"], data["s"])
+    return roc_auc_score(data["y"], data["s"], sample_weight=data.get("w"))
 
 
 def _report_ours(data, state):
     from scratchlearn.metrics import classification_report
 
-    return classification_report(data["y"], data["p"], output_dict=True)
+    return classification_report(data["y"], data["p"], output_dict=True,
+                                 sample_weight=data.get("w"))
 
 
 def _report_peer(data, state):
     from sklearn.metrics import classification_report
 
-    return classification_report(data["y"], data["p"], output_dict=True)
+    return classification_report(data["y"], data["p"], output_dict=True,
+                                 sample_weight=data.get("w"))
 
 
 def _sil_ours(data, state):
@@ -76,26 +87,42 @@ def _sil_peer(data, state):
 def workloads(quick):
     f = 10 if quick else 1
     out = []
-    sizes = [(2_000_000, np.float64, False, ""), (500_000, np.float64, False, ""),
-             (200_000, np.float64, False, "")]
+    # (samples, dtype, ties, weighted, name tag): the 2,000,000 and the sizes around it
+    auc = [(2_000_000, np.float64, False, False, ""), (500_000, np.float64, False, False, ""),
+           (200_000, np.float64, False, False, ""), (20_000, np.float64, False, False, ""),
+           (2_000_000, np.float32, False, False, "_f32"), (1_000_000, np.float32, False, False, "_f32"),
+           (200_000, np.float32, False, False, "_f32"), (20_000, np.float32, False, False, "_f32"),
+           (2_000_000, np.float64, True, False, "_ties"), (1_000_000, np.float64, True, False, "_ties"),
+           (200_000, np.float64, True, False, "_ties"), (20_000, np.float64, True, False, "_ties"),
+           (2_000_000, np.float64, False, True, "_w"), (200_000, np.float64, False, True, "_w"),
+           (20_000, np.float64, False, True, "_w"), (2_000_000, np.float32, False, True, "_f32_w"),
+           (200_000, np.float64, True, True, "_ties_w")]
     if not quick:
-        sizes.append((10_000_000, np.float64, False, ""))
-    for n, dtype, ties, tag in (*sizes,
-                                (1_000_000, np.float32, False, "_f32"),
-                                (1_000_000, np.float64, True, "_ties")):
+        auc.append((10_000_000, np.float64, False, False, ""))
+    for n, dtype, ties, weighted, tag in auc:
         n //= f
         out.append(Workload(f"roc_auc_{n // 1000}k{tag}", "metrics",
                             f"roc_auc_score {n:,} samples {np.dtype(dtype).name}"
-                            + (" (rounded: many ties)" if ties else ""),
-                            _binary_scores(n, dtype, ties), _auc_ours, _auc_peer,
+                            + (" (rounded: many ties)" if ties else "")
+                            + (", sample_weight" if weighted else ""),
+                            _binary_scores(n, dtype, ties, weighted), _auc_ours, _auc_peer,
                             lambda d, r: r, metric="auc"))
-    for n, k in ((2_000_000, 10), (500_000, 3), (1_000_000, 50), (200_000, 10)):
+    # (samples, classes, string labels, weighted)
+    for n, k, strings, weighted in ((2_000_000, 10, False, False), (500_000, 3, False, False),
+                                    (1_000_000, 50, False, False), (200_000, 50, False, False),
+                                    (200_000, 10, False, False), (20_000, 10, False, False),
+                                    (2_000_000, 10, True, False), (200_000, 10, True, False),
+                                    (2_000_000, 10, False, True), (200_000, 50, False, True)):
         n //= f
-        out.append(Workload(f"classification_report_{n // 1000}k_{k}", "metrics",
-                            f"classification_report {n:,} samples, {k} classes", _labels(n, k),
-                            _report_ours, _report_peer, lambda d, r: r["macro avg"]["f1-score"],
-                            metric="macro F1"))
-    for n, d, k in ((20_000, 20, 8), (10_000, 50, 5), (30_000, 8, 12), (5_000, 50, 6)):
+        tag = ("_str" if strings else "") + ("_w" if weighted else "")
+        out.append(Workload(f"classification_report_{n // 1000}k_{k}{tag}", "metrics",
+                            f"classification_report {n:,} samples, {k} classes"
+                            + (", string labels" if strings else "")
+                            + (", sample_weight" if weighted else ""),
+                            _labels(n, k, strings, weighted), _report_ours, _report_peer,
+                            lambda d, r: r["macro avg"]["f1-score"], metric="macro F1"))
+    for n, d, k in ((20_000, 20, 8), (10_000, 50, 5), (30_000, 8, 12), (5_000, 50, 6),
+                    (5_000, 100, 6), (50_000, 5, 10)):
         n //= f
         out.append(Workload(f"silhouette_{n}x{d}", "metrics",
                             f"silhouette_score {n}x{d}, {k} clusters", _clusters(n, d, k),

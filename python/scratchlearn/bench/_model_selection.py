@@ -25,6 +25,15 @@ def _digits(repeat=1):
     return setup
 
 
+def _breast_cancer():
+    def setup():
+        from sklearn.datasets import load_breast_cancer
+
+        X, y = load_breast_cancer(return_X_y=True)
+        return {"X": X, "y": y}
+    return setup
+
+
 def _blobs(n, d, k):
     def setup():
         rng = np.random.RandomState(0)
@@ -81,6 +90,16 @@ def workloads(quick):
                  "5 folds, digits x3 5391x64", _digits(1 if quick else 3), _search_ours(small_grid),
                  _search_peer(small_grid), lambda d, r: r.best_score_, metric="best CV accuracy",
                  repeats=1),
+        Workload("gridsearch_knn_blobs_24", "model_selection",
+                 f"GridSearchCV KNeighborsClassifier {len(grid['n_neighbors']) * 2} candidates x "
+                 f"5 folds, blobs {600 if quick else 3000}x20", _blobs(600 if quick else 3000, 20, 6),
+                 _search_ours(grid), _search_peer(grid), lambda d, r: r.best_score_,
+                 metric="best CV accuracy", repeats=1),
+        Workload("gridsearch_knn_breast_cancer", "model_selection",
+                 f"GridSearchCV KNeighborsClassifier {len(grid['n_neighbors']) * 2} candidates x "
+                 "5 folds, breast cancer 569x30", _breast_cancer(), _search_ours(grid),
+                 _search_peer(grid), lambda d, r: r.best_score_, metric="best CV accuracy",
+                 repeats=1 if not quick else 3),
         Workload("gridsearch_knn_blobs", "model_selection",
                  f"GridSearchCV KNeighborsClassifier {len(small_grid['n_neighbors']) * 2} candidates x "
                  "5 folds, blobs 4000x20", _blobs(800 if quick else 4000, 20, 6),

@@ -231,7 +231,12 @@ class _Targets:
             true = np.sum(t, axis=1) * w
             total = w * yt.shape[1]
         else:
-            tp, pred, true = w @ (t & p), w @ p, w @ t
+            # each label's weights summed in sample order (scikit-learn's bincount over the
+            # nonzeros), not by a dot product whose order differs in the last bit
+            def col_sums(M):
+                rows, cols = np.nonzero(M)
+                return np.bincount(cols, weights=w[rows], minlength=M.shape[1])
+            tp, pred, true = col_sums(t & p), col_sums(p), col_sums(t)
             total = w.sum()
         tn = total - tp - (pred - tp) - (true - tp)
         return tp, pred, true, tn
@@ -297,6 +302,10 @@ def _prfs(targets, beta, labels, pos_label, average, warn_for, zero_division):
         labels = _labels_array(labels, targets.labels)
     samplewise = average == "samples"
     tp, pred, true, _ = targets.class_sums(labels, samplewise)
+    if targets.weights is not None:
+        # scikit-learn reads the sums back from its per-label 2 x 2 matrices (tp + fp, tp + fn):
+        # the same round trip, so float weights give its last bits
+        pred, true = tp + (pred - tp), tp + (true - tp)
     if average == "micro":
         tp, pred, true = np.array([tp.sum()]), np.array([pred.sum()]), np.array([true.sum()])
     precision = _prf_divide(tp, pred, "precision", "predicted", average, warn_for, zero_division)
