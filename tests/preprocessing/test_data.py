@@ -149,8 +149,8 @@ def test_quantile_band_fallback_on_adversarial_order(n):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [511, 512, 1023, 1024, 1025, 1500, 4095, 4096, 9000])
 def test_quantile_column_band_sizes_and_orders(n, dtype):
-    # up to 1024 rows each gathered column from 512 present values is selected through a sampled
-    # band (128 samples below 4096 values, 256 from there); above 1024 rows, with at most four
+    # up to 1024 rows each gathered column is selected by the quickselect (its band only from
+    # 16384 values); above 1024 rows, with at most four
     # quantiles, a band placed from ~4·sqrt(n) sampled rows is kept in one pass and then selected
     # through its own sampled band (with more quantiles the columns are gathered): exact at the
     # edges of those sizes, for random, sorted, reversed, duplicated, infinite and missing-laden

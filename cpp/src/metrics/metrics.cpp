@@ -106,38 +106,13 @@ void radix_sort_keys_msd(E* v, E* tmp, index_t n, int key_bits) {
     }
 }
 
-// Sort one array of keys: slices radix-sorted by up to n_threads threads, then merged.
-void sort_keys(std::vector<std::uint64_t>& v, int n_threads, int key_bits) {
-    const index_t n = static_cast<index_t>(v.size());
-    std::vector<std::uint64_t> buf(v.size());
-    const int parts = threads_for(n_threads, n / 65536 + 1);
-    std::vector<index_t> bounds(parts + 1);
-    for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
-    parallel_for_each(parts, parts, [&](int t) {
-        radix_sort_keys_msd(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
-                            key_bits);
-    });
-    // Pairwise merges (sequential rounds; rarely more than a few slices).
-    while (bounds.size() > 2) {
-        std::vector<index_t> next;
-        const int runs = static_cast<int>(bounds.size()) - 1;
-        for (int r = 0; r < runs; r += 2) {
-            next.push_back(bounds[r]);
-            const index_t a = bounds[r], m = bounds[std::min(r + 1, runs)], b = bounds[std::min(r + 2, runs)];
-            std::merge(v.begin() + a, v.begin() + m, v.begin() + m, v.begin() + b, buf.begin() + a);
-        }
-        next.push_back(n);
-        v.swap(buf);
-        bounds.swap(next);
-    }
-}
-
-// Sort v by key, stably: n_threads slices radix-sorted concurrently (the MSD pass above, then
-// in-cache buckets), then merged pairwise in parallel
+// Sort v (bare keys or (key, weight) pairs) by key, stably: n_threads slices radix-sorted
+// concurrently (the MSD pass above, then in-cache buckets), then merged pairwise in parallel
 // rounds.
-void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
+template <class E>
+void parallel_sort(std::vector<E>& v, int n_threads, int key_bits) {
     const index_t n = static_cast<index_t>(v.size());
-    std::vector<Ranked> buf(v.size());
+    std::vector<E> buf(v.size());
     int parts = threads_for(n_threads, n / 65536 + 1);
     std::vector<index_t> bounds(parts + 1);
     for (int t = 0; t <= parts; ++t) bounds[t] = n * t / parts;
@@ -145,8 +120,8 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
         radix_sort_keys_msd(v.data() + bounds[t], buf.data() + bounds[t], bounds[t + 1] - bounds[t],
                             key_bits);
     });
-    std::vector<Ranked>* src = &v;
-    std::vector<Ranked>* dst = &buf;
+    std::vector<E>* src = &v;
+    std::vector<E>* dst = &buf;
     while (bounds.size() > 2) {
         const int runs = static_cast<int>(bounds.size()) - 1;
         std::vector<index_t> next;
@@ -158,7 +133,7 @@ void parallel_sort(std::vector<Ranked>& v, int n_threads, int key_bits) {
                           b = bounds[std::min(2 * r + 2, runs)];
             if (2 * r + 1 < runs)
                 std::merge(src->begin() + a, src->begin() + m, src->begin() + m, src->begin() + b,
-                           dst->begin() + a, key_less);
+                           dst->begin() + a, [](const E& x, const E& y) { return key_of(x) < key_of(y); });
             else
                 std::copy(src->begin() + a, src->begin() + b, dst->begin() + a);
         });
@@ -192,60 +167,14 @@ float score_of<float>(std::uint64_t k) {
 
 namespace {
 
-// The unweighted ranking: the positives' keys (keys[0]) and the negatives' (keys[1]), each
-// sorted ascending (= descending score). Built in one parallel pass (each thread's block of
-// rows written at its own offsets), then the two arrays sorted as one task each.
-template <class T>
-void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_threads,
-                       std::vector<std::uint64_t> keys[2]) {
-    const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
-    const int key_bits = sizeof(T) == 4 ? 32 : 64;
-    const int nt = threads_for(n_threads, n / 16384 + 1);
-    std::vector<index_t> pos_before(static_cast<std::size_t>(nt) + 1, 0);
-    // Two passes on the task pool (task_pool.hpp), slice t of nt in each: count the positives,
-    // then (after the prefix sums) write each class's keys at the slice's own offsets.
-    parallel_for_each(nt, nt, [&](int t) {
-        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
-        index_t c = 0;
-        for (index_t i = i0; i < i1; ++i) c += y[i] ? 1 : 0;
-        pos_before[static_cast<std::size_t>(t) + 1] = c;
-    });
-    for (int u = 0; u < nt; ++u) pos_before[u + 1] += pos_before[u];
-    keys[0].resize(static_cast<std::size_t>(pos_before[nt]));
-    keys[1].resize(static_cast<std::size_t>(n - pos_before[nt]));
-    std::vector<char> bad_slice(static_cast<std::size_t>(nt), 0);
-    parallel_for_each(nt, nt, [&](int t) {
-        const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
-        std::uint64_t* P = keys[0].data();
-        std::uint64_t* N = keys[1].data();
-        index_t a = pos_before[t], b = i0 - pos_before[t];
-        bool bad_here = false;
-        for (index_t i = i0; i < i1; ++i) {
-            if (std::isnan(score[i])) bad_here = true;
-            const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
-            const std::uint64_t k = ~order_key(s) & key_mask;
-            if (y[i])
-                P[a++] = k;
-            else
-                N[b++] = k;
-        }
-        bad_slice[static_cast<std::size_t>(t)] = bad_here;
-    });
-    bool bad = false;
-    for (char f : bad_slice) bad |= f != 0;
-    require(!bad, "binary_curve: the scores contain NaN");
-    const int outer = n_threads >= 2 ? 2 : 1;
-    const int inner = std::max(1, n_threads / 2);
-    parallel_for_each(outer, 2, [&](int t) { sort_keys(keys[t], inner, key_bits); });
-}
-
-// The weighted ranking: the positives' (cls[0]) and the negatives' (cls[1]) (key, weight)
-// pairs, each sorted by key, stably. Built like sorted_class_keys: two passes on the task pool
-// (count each slice's positives, then write each slice at its own offsets), then the two arrays
-// sorted as one task each.
-template <class T>
-void sorted_class_weights(const T* score, const std::uint8_t* y, const double* weight, index_t n,
-                          int n_threads, std::vector<Ranked> cls[2]) {
+// The ranking of one binary problem: the positives' entries (cls[0]) and the negatives'
+// (cls[1]), each sorted by key (ascending key = descending score), stably; an entry is
+// make(key, i): the bare key, or the (key, weight) pair. Two passes on the task pool (slice t of
+// nt in each): count each slice's positives, then (after the prefix sums) write each class's
+// entries at the slice's own offsets; then the two arrays sorted as one task each.
+template <class T, class E, class Make>
+void sorted_class_entries(const T* score, const std::uint8_t* y, index_t n, int n_threads,
+                          Make make, std::vector<E> cls[2]) {
     const std::uint64_t key_mask = sizeof(T) == 4 ? 0xFFFFFFFFULL : ~0ULL;
     const int key_bits = sizeof(T) == 4 ? 32 : 64;
     const int nt = threads_for(n_threads, n / 16384 + 1);
@@ -262,18 +191,18 @@ void sorted_class_weights(const T* score, const std::uint8_t* y, const double* w
     std::vector<char> bad_slice(static_cast<std::size_t>(nt), 0);
     parallel_for_each(nt, nt, [&](int t) {
         const index_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
-        Ranked* P = cls[0].data();
-        Ranked* N = cls[1].data();
+        E* P = cls[0].data();
+        E* N = cls[1].data();
         index_t a = pos_before[t], b = i0 - pos_before[t];
         bool bad_here = false;
         for (index_t i = i0; i < i1; ++i) {
             if (std::isnan(score[i])) bad_here = true;
             const T s = score[i] == T(0) ? T(0) : score[i];  // -0 ranks with +0
-            const Ranked r{~order_key(s) & key_mask, weight[i]};
+            const E e = make(~order_key(s) & key_mask, i);
             if (y[i])
-                P[a++] = r;
+                P[a++] = e;
             else
-                N[b++] = r;
+                N[b++] = e;
         }
         bad_slice[static_cast<std::size_t>(t)] = bad_here;
     });
@@ -283,6 +212,19 @@ void sorted_class_weights(const T* score, const std::uint8_t* y, const double* w
     const int outer = n_threads >= 2 ? 2 : 1;
     const int inner = std::max(1, n_threads / 2);
     parallel_for_each(outer, 2, [&](int t) { parallel_sort(cls[t], inner, key_bits); });
+}
+
+template <class T>
+void sorted_class_keys(const T* score, const std::uint8_t* y, index_t n, int n_threads,
+                       std::vector<std::uint64_t> keys[2]) {
+    sorted_class_entries(score, y, n, n_threads, [](std::uint64_t k, index_t) { return k; }, keys);
+}
+
+template <class T>
+void sorted_class_weights(const T* score, const std::uint8_t* y, const double* weight, index_t n,
+                          int n_threads, std::vector<Ranked> cls[2]) {
+    sorted_class_entries(score, y, n, n_threads,
+                         [weight](std::uint64_t k, index_t i) { return Ranked{k, weight[i]}; }, cls);
 }
 
 // Σ over the values x of N of #{P < x} (strict) or #{P <= x}, both arrays sorted: a merge
