@@ -45,20 +45,23 @@ bool any_nonfinite(const T* x, index_t n) {
     return (acc & (B::field + 1)) != 0;
 }
 
-// ±inf: the exponent field all ones and a zero fraction, i.e. the bits without the sign equal
-// the field shifted into place (compared, as integers, with the sign shifted out).
+// ±inf: the bits without the sign, a, equal those of +inf. With v = a ^ inf (below 2^(w-1):
+// neither has the top bit), v - 1 wraps to all ones, setting the top bit, exactly when v == 0;
+// so the OR of (v - 1) over the data has its top bit set iff some value is infinite. Only
+// subtraction, XOR, AND and OR: they vectorise on every x86-64 CPU (a 64-bit compare would not).
 template <class T>
 bool any_inf_block(const T* x, index_t n) {
     using B = Bits<T>;
     using U = typename B::U;
-    constexpr U inf2 = B::field << (B::shift + 1);
+    constexpr U top = U(1) << (sizeof(U) * 8 - 1);
+    constexpr U inf = B::field << B::shift;
     U acc = 0;
     for (index_t i = 0; i < n; ++i) {
         U u;
         std::memcpy(&u, x + i, sizeof(U));
-        acc |= static_cast<U>((u << 1) == inf2);
+        acc |= ((u & (top - 1)) ^ inf) - 1;
     }
-    return acc != 0;
+    return (acc & top) != 0;
 }
 
 // Whether block_test holds for some block of the n values: one vectorised pass, its blocks split

@@ -188,3 +188,52 @@ def test_infinity_check_where_nan_is_allowed(dtype, order):
         _core.validation.any_infinite(np.zeros((10, 10), dtype=dtype)[:, ::2], 2)
     with pytest.raises(ValueError, match="float32 or float64"):
         _core.validation.any_infinite(np.zeros(10, dtype=np.int64), 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_infinity_check_on_the_bits_next_to_infinity(dtype):
+    # the core tests the bits without the sign against +inf's: the NaNs next to it (the smallest
+    # and largest payloads), the largest finite value, zeros, denormals and both infinities, at
+    # every position of short and long arrays (the vectorised body and its tail)
+    from scratchlearn import _core
+
+    ui = np.uint32 if dtype == np.float32 else np.uint64
+    inf_bits = int(np.array(np.inf, dtype=dtype).view(ui))
+    sign = 1 << (8 * np.dtype(dtype).itemsize - 1)
+    patterns = [inf_bits, inf_bits | sign, inf_bits + 1, (inf_bits + 1) | sign, inf_bits - 1,
+                (inf_bits - 1) | sign, (sign - 1), 0, sign, 1]
+    for bits in patterns:
+        v = np.array(bits, dtype=ui).view(dtype)
+        for n in (1, 2, 5, 31, 70001):
+            for where in {0, n // 2, n - 1}:
+                X = np.full(n, 0.5, dtype=dtype)
+                X[where] = v
+                assert _core.validation.any_infinite(X, 2) == bool(np.isinf(X).any()), (bits, n, where)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("missing", [None, -1.0, 0.1])
+def test_fill_missing_core_every_width(dtype, missing):
+    # NaN, and a marker value when one is given (0.1 is not exactly a float32: then only NaN
+    # matches in float32), replaced by the column's fill and counted; every width 1..19 covers
+    # the vector body and its tail; in place and out of place give the same
+    from scratchlearn import _core
+
+    rng = np.random.RandomState(3)
+    for d in range(1, 20):
+        X = rng.randint(-2, 3, size=(37, d)).astype(dtype) / 10 * 10
+        X[rng.rand(37, d) < 0.2] = np.nan
+        if missing is not None:
+            X[rng.rand(37, d) < 0.2] = dtype(missing)
+        fill = rng.randn(d).astype(dtype)
+        miss = np.isnan(X)
+        if missing is not None and float(dtype(missing)) == missing:
+            miss |= X == dtype(missing)
+        expected = np.where(miss, fill, X)
+        out, count = _core.preprocessing.fill_missing(X, missing, fill, False, 2)
+        np.testing.assert_array_equal(out, expected)
+        assert count == miss.sum()
+        Y = X.copy()
+        out2, count2 = _core.preprocessing.fill_missing(Y, missing, fill, True, 1)
+        np.testing.assert_array_equal(Y, expected)
+        assert count2 == count

@@ -6,7 +6,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/task_pool.hpp"
@@ -671,26 +676,83 @@ bool column_affine(const T* X, index_t n, index_t d, const double* a, const doub
     return false;
 }
 
+// One row of fill_missing: entries that are NaN (or equal to mv, when Marker) become fill[j].
+// Branch-free selects, both values loaded; in place (row == out) each x is read first. The
+// compiler does not vectorise this loop for double (the count's mask type), so on x86-64 it is
+// written with SSE2, which every x86-64 CPU has: a compare gives the lanes' masks, the masks
+// blend x and fill, and subtracting the masks (all ones = -1) counts the missing entries.
+template <class T, bool Marker>
+index_t fill_row_scalar(const T* row, const T* fill, T* out, index_t j, index_t d, T mv) {
+    index_t c = 0;
+    for (; j < d; ++j) {
+        const T x = row[j], f = fill[j];
+        const bool miss = Marker ? ((x != x) | (x == mv)) : (x != x);
+        out[j] = miss ? f : x;
+        c += miss;
+    }
+    return c;
+}
+
+#if defined(__SSE2__)
+template <bool Marker>
+index_t fill_row(const double* row, const double* fill, double* out, index_t d, double mv) {
+    const __m128d vm = _mm_set1_pd(mv);
+    __m128i acc = _mm_setzero_si128();
+    index_t j = 0;
+    for (; j + 2 <= d; j += 2) {
+        const __m128d x = _mm_loadu_pd(row + j), f = _mm_loadu_pd(fill + j);
+        __m128d m = _mm_cmpunord_pd(x, x);
+        if (Marker) m = _mm_or_pd(m, _mm_cmpeq_pd(x, vm));
+        _mm_storeu_pd(out + j, _mm_or_pd(_mm_and_pd(m, f), _mm_andnot_pd(m, x)));
+        acc = _mm_sub_epi64(acc, _mm_castpd_si128(m));
+    }
+    alignas(16) std::int64_t lanes[2];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    return lanes[0] + lanes[1] + fill_row_scalar<double, Marker>(row, fill, out, j, d, mv);
+}
+
+template <bool Marker>
+index_t fill_row(const float* row, const float* fill, float* out, index_t d, float mv) {
+    const __m128 vm = _mm_set1_ps(mv);
+    __m128i acc = _mm_setzero_si128();  // four 32-bit counts: a row of under 2^33 entries
+    index_t j = 0;
+    for (; j + 4 <= d; j += 4) {
+        const __m128 x = _mm_loadu_ps(row + j), f = _mm_loadu_ps(fill + j);
+        __m128 m = _mm_cmpunord_ps(x, x);
+        if (Marker) m = _mm_or_ps(m, _mm_cmpeq_ps(x, vm));
+        _mm_storeu_ps(out + j, _mm_or_ps(_mm_and_ps(m, f), _mm_andnot_ps(m, x)));
+        acc = _mm_sub_epi32(acc, _mm_castps_si128(m));
+    }
+    alignas(16) std::uint32_t lanes[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    index_t c = 0;
+    for (std::uint32_t l : lanes) c += static_cast<index_t>(l);
+    return c + fill_row_scalar<float, Marker>(row, fill, out, j, d, mv);
+}
+#else
+template <bool Marker, class T>
+index_t fill_row(const T* row, const T* fill, T* out, index_t d, T mv) {
+    return fill_row_scalar<T, Marker>(row, fill, out, 0, d, mv);
+}
+#endif
+
 template <class T>
 long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
                        const T* fill, T* out, int n_threads) {
     require(n >= 0 && d >= 0, "fill_missing: negative shape");
     const index_t nb = (n + kBlockRows - 1) / kBlockRows;
     const int nt = threads_for(n_threads, nb);
-    std::vector<long long> per_block(static_cast<std::size_t>(nb), 0);
+    // A marker X's type cannot hold exactly matches no entry: then only NaN is missing.
+    const T mv = static_cast<T>(missing);
+    const bool use_marker = has_missing && mv == mv && static_cast<double>(mv) == missing;
+        std::vector<long long> per_block(static_cast<std::size_t>(nb), 0);
     parallel_for(nt, nb, [&](index_t blk) {
         const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
         long long r = 0;
-        for (index_t i = r0; i < r1; ++i) {
-            const T* row = X + i * d;
-            T* orow = out + i * d;
-            for (index_t j = 0; j < d; ++j) {
-                const T x = row[j];
-                const bool miss = !present(static_cast<double>(x), has_missing, missing);
-                orow[j] = miss ? fill[j] : x;
-                r += miss;
-            }
-        }
+        if (use_marker)
+            for (index_t i = r0; i < r1; ++i) r += fill_row<true>(X + i * d, fill, out + i * d, d, mv);
+        else
+            for (index_t i = r0; i < r1; ++i) r += fill_row<false>(X + i * d, fill, out + i * d, d, mv);
         per_block[static_cast<std::size_t>(blk)] = r;
     });
     long long replaced = 0;

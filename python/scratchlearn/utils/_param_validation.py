@@ -313,6 +313,20 @@ def _value_repr(value):
     return text if len(text) <= 200 else text[:200] + "..."
 
 
+_MADE = {}  # id(entries) -> (entries, their constraint objects): classes' lists are made once
+
+
+def _constraints_of(entries):
+    hit = _MADE.get(id(entries))
+    if hit is not None and hit[0] is entries:  # the entry holds the list, so its id is not reused
+        return hit[1]
+    made = [make_constraint(c) for c in entries]
+    if len(_MADE) > 4096:  # lists built on the fly should not grow the cache without bound
+        _MADE.clear()
+    _MADE[id(entries)] = (entries, made)
+    return made
+
+
 def validate_parameter_constraints(parameter_constraints, params, caller_name):
     """Check each of ``params`` (a dict) that has an entry in ``parameter_constraints``; raise
     InvalidParameterError naming the first parameter whose value satisfies none of its constraints."""
@@ -320,7 +334,7 @@ def validate_parameter_constraints(parameter_constraints, params, caller_name):
         entries = parameter_constraints.get(name)
         if entries is None or entries == "no_validation":
             continue
-        constraints = [make_constraint(c) for c in entries]
+        constraints = _constraints_of(entries)
         if any(c.is_satisfied_by(value) for c in constraints):
             continue
         raise InvalidParameterError(

@@ -10,12 +10,18 @@ __all__ = ["n_threads", "cpu_count", "thread_budget"]
 
 def cpu_count():
     """The threads an OpenMP region of the core uses by default (honours OMP_NUM_THREADS)."""
-    try:
-        from .. import _core
+    global _default_threads
+    if _default_threads is None:
+        try:
+            from .. import _core
 
-        return max(1, int(_core.default_threads()))
-    except Exception:  # pragma: no cover - core missing
-        return os.cpu_count() or 1
+            _default_threads = _core.default_threads
+        except Exception:  # pragma: no cover - core missing
+            return os.cpu_count() or 1
+    return max(1, int(_default_threads()))
+
+
+_default_threads = None  # the core's function, looked up once
 
 
 def n_threads(n_jobs=None):
