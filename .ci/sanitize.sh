@@ -85,7 +85,8 @@ else
           tests/metrics/test_metrics_all.py::test_large_integer_labels_fast_path_equals_sorted_path
           tests/metrics/test_metrics_all.py::test_curves_and_auc_match_sklearn
           tests/metrics/test_metrics_all.py::test_silhouette_matches_sklearn
-          tests/metrics/test_metrics_all.py::test_silhouette_rejects_bad_input})
+          tests/metrics/test_metrics_all.py::test_silhouette_rejects_bad_input
+          tests/preprocessing/test_one_hot_core.py})
   # left out for time (a third of the subset's): larger real-data comparisons, quality and
   # thread-count repeats of code paths the subset already runs at OMP_NUM_THREADS=2
   for t in linalg/test_linalg.py::test_scatter_same_for_every_thread_count \

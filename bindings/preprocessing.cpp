@@ -114,6 +114,32 @@ py::tuple fill(const typed<T>& x_in, const py::object& missing, const carray<T>&
     return py::make_tuple(out, replaced);
 }
 
+// The ones of the dense one-hot matrix written into `out` (n × n_out zeros, C-contiguous), from
+// the encoded columns (n × d int64, offsets added).
+template <class T>
+void one_hot(const carray<std::int64_t>& cols_in, const py::object& keep_in, const typed<T>& out_in,
+             int n_threads) {
+    typed<T> out = out_in;  // a new reference to the caller's array (written in place)
+    carray<std::int64_t> cols = as_array<std::int64_t>(cols_in, 2, "cols");
+    const index_t n = cols.shape(0), d = cols.shape(1);
+    carray<unsigned char> keep;
+    if (!keep_in.is_none()) {
+        keep = as_array<unsigned char>(keep_in, 2, "keep");
+        if (keep.shape(0) != n || keep.shape(1) != d)
+            throw std::invalid_argument("one_hot: keep must have the shape of cols");
+    }
+    check_ndim(out, 2, "out");
+    if (out.shape(0) != n || !out.writeable() ||
+        !(out.flags() & py::array::c_style))
+        throw std::invalid_argument("one_hot: out must be a writeable C-contiguous array of n rows");
+    const index_t n_out = out.shape(1);
+    const std::int64_t* pc = cols.data();
+    const unsigned char* pk = keep_in.is_none() ? nullptr : keep.data();
+    T* po = out.mutable_data();
+    py::gil_scoped_release release;
+    one_hot_dense<T>(pc, pk, n, d, n_out, po, n_threads);
+}
+
 }  // namespace
 
 void register_preprocessing(py::module_& m) {
@@ -135,4 +161,7 @@ void register_preprocessing(py::module_& m) {
     def_float(f, "fill_missing", &fill<float>, &fill<double>,
               "(X with NaN / `missing` replaced by fill[j], count replaced).", py::arg("X").noconvert(),
               py::arg("missing"), py::arg("fill"), py::arg("inplace"), py::arg("n_threads"));
+    def_float(f, "one_hot", &one_hot<float>, &one_hot<double>,
+              "Writes the ones of the dense one-hot matrix of encoded columns into out (zeros).",
+              py::arg("cols"), py::arg("keep"), py::arg("out").noconvert(), py::arg("n_threads"));
 }

@@ -273,3 +273,4 @@ def test_sparse_output_without_scipy(no_scipy, rng):
         sl.LabelBinarizer(sparse_output=True).fit(y)
     Kd = sl.KBinsDiscretizer(n_bins=3).fit_transform(rng.random((30, 2)))
     assert isinstance(Kd, np.ndarray) and Kd.shape == (30, 6)
+

@@ -3,6 +3,7 @@
 // (python/scratchlearn/preprocessing/_data.py) and the imputers (python/scratchlearn/impute/).
 #pragma once
 
+#include <cstdint>
 #include <cstddef>
 
 #include "scratchlearn/validation.hpp"  // index_t
@@ -48,5 +49,14 @@ bool column_affine(const T* X, index_t n, index_t d, const double* a, const doub
 template <class T>
 long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
                        const T* fill, T* out, int n_threads);
+
+// The ones of the dense one-hot matrix: out (n × n_out) holds zeros on entry (a fresh np.zeros,
+// whose pages the system zeroes on first touch); row i gets a one at column cols[i·d + j] for
+// each j (where keep is null or keep[i·d + j] is non-zero). Rows are written in blocks on
+// n_threads threads, so the pages are first touched in parallel. Every used column must be in
+// [0, n_out).
+template <class T>
+void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t n, index_t d,
+                   index_t n_out, T* out, int n_threads);
 
 }  // namespace scratchlearn

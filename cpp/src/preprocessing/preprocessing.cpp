@@ -760,6 +760,27 @@ long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, doubl
     return replaced;
 }
 
+template <class T>
+void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t n, index_t d,
+                   index_t n_out, T* out, int n_threads) {
+    require(n >= 0 && d >= 0 && n_out >= 0, "one_hot_dense: negative shape");
+    for (index_t t = 0; t < n * d; ++t)
+        require((keep && !keep[t]) || (cols[t] >= 0 && cols[t] < n_out),
+                "one_hot_dense: a column index is out of range");
+    // blocks of about 256 KiB of output (at least one row)
+    const index_t row_bytes = std::max<index_t>(1, n_out * static_cast<index_t>(sizeof(T)));
+    const index_t rows = std::max<index_t>(1, (index_t(1) << 18) / row_bytes);
+    const index_t nb = (n + rows - 1) / rows;
+    parallel_for(threads_for(n_threads, nb), nb, [&](index_t b) {
+        const index_t r0 = b * rows, r1 = std::min(n, r0 + rows);
+        for (index_t i = r0; i < r1; ++i) {
+            T* row = out + i * n_out;
+            for (index_t j = 0; j < d; ++j)
+                if (!keep || keep[i * d + j]) row[cols[i * d + j]] = T(1);
+        }
+    });
+}
+
 #define SCRATCHLEARN_PREPROCESSING(T)                                                              \
     template bool column_moments<T>(const T*, index_t, index_t, const T*, bool, double, double*,   \
                                     double*, double*, int);                                        \
@@ -768,7 +789,9 @@ long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, doubl
                                       double, bool, double*, int);                                 \
     template bool column_affine<T>(const T*, index_t, index_t, const double*, const double*, int,  \
                                    bool, double, double, T*, int);                                 \
-    template long long fill_missing<T>(const T*, index_t, index_t, bool, double, const T*, T*, int);
+    template long long fill_missing<T>(const T*, index_t, index_t, bool, double, const T*, T*, int); \
+    template void one_hot_dense<T>(const std::int64_t*, const unsigned char*, index_t, index_t,    \
+                                   index_t, T*, int);
 SCRATCHLEARN_PREPROCESSING(float)
 SCRATCHLEARN_PREPROCESSING(double)
 #undef SCRATCHLEARN_PREPROCESSING

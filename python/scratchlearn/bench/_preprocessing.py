@@ -64,13 +64,13 @@ def _median(lib):
     return run
 
 
-def _encoder(lib, kind):
+def _encoder(lib, kind, **kw):
     def run(data, state):
         if lib == "ours":
             from scratchlearn import preprocessing as m
         else:
             from sklearn import preprocessing as m
-        return getattr(m, kind)().fit_transform(data["X"])
+        return getattr(m, kind)(**kw).fit_transform(data["X"])
     return run
 
 
@@ -137,6 +137,12 @@ def workloads(quick: bool) -> list[Workload]:
             name=f"standardscaler_fit_transform_{n}x{d}", family="preprocessing",
             description=f"StandardScaler fit_transform {n}x{d} float64", setup=_dense(n, d),
             ours=_scaler("ours"), peer=_scaler("peer"), score=_mean_abs, metric="mean|z|"))
+    # small data: the fixed costs of a call (validation, threads) against the work
+    for n, d in [(500, 10), (2_000, 50), (5_000, 300)]:
+        out.append(Workload(
+            name=f"standardscaler_fit_transform_{n}x{d}", family="preprocessing",
+            description=f"StandardScaler fit_transform {n}x{d} float64 (small)", setup=_dense(n, d),
+            ours=_scaler("ours"), peer=_scaler("peer"), score=_mean_abs, metric="mean|z|", repeats=15))
     n, d = scale_shapes[0]
     out.append(Workload(
         name=f"standardscaler_fit_transform_{n}x{d}_f32", family="preprocessing",
@@ -149,6 +155,14 @@ def workloads(quick: bool) -> list[Workload]:
             name=f"simpleimputer_median_{n}x{d}", family="preprocessing",
             description=f"SimpleImputer(median) fit_transform {n}x{d}, 5% NaN", setup=_dense(n, d, 0.05),
             ours=_median("ours"), peer=_median("peer"), score=_mean_abs, metric="mean|x|", repeats=1 if not quick else 3))
+    for n, d in [(500, 20), (1_000, 50), (3_000, 30)]:  # small data
+        for dtype in (np.float64, np.float32):
+            tag = "" if dtype == np.float64 else "_f32"
+            out.append(Workload(
+                name=f"simpleimputer_median_{n}x{d}{tag}", family="preprocessing",
+                description=f"SimpleImputer(median) fit_transform {n}x{d} {np.dtype(dtype).name}, 5% NaN (small)",
+                setup=_dense(n, d, 0.05, dtype), ours=_median("ours"), peer=_median("peer"), score=_mean_abs,
+                metric="mean|x|", repeats=15))
     enc_shapes = [(50_000, 3, 500), (20_000, 10, 20)] if quick else [(1_000_000, 3, 500), (300_000, 10, 50), (1_000_000, 1, 5000),
                                                                   (200_000, 10, 20), (1_000_000, 1, 50_000)]
     for kind in ("OneHotEncoder", "OrdinalEncoder"):
@@ -158,7 +172,15 @@ def workloads(quick: bool) -> list[Workload]:
                 description=f"{kind} fit_transform {n}x{d} object strings, {k} categories",
                 setup=_strings(n, d, k), ours=_encoder("ours", kind), peer=_encoder("peer", kind),
                 score=_mean_abs, metric="mean"))
-    pipe_shapes = [(20_000, 50, 10)] if quick else [(200_000, 50, 10), (500_000, 20, 5)]
+    # dense one-hot output (sparse_output=False): as wide as the categories, written once
+    dense_shapes = [(20_000, 3, 100)] if quick else [(20_000, 3, 100), (100_000, 2, 500), (50_000, 5, 10)]
+    for n, d, k in dense_shapes:
+        out.append(Workload(
+            name=f"onehotencoder_dense_{n}x{d}_{k}cats", family="preprocessing",
+            description=f"OneHotEncoder(sparse_output=False) fit_transform {n}x{d} object strings, {k} categories",
+            setup=_strings(n, d, k), ours=_encoder("ours", "OneHotEncoder", sparse_output=False),
+            peer=_encoder("peer", "OneHotEncoder", sparse_output=False), score=_mean_abs, metric="mean"))
+    pipe_shapes = [(20_000, 50, 10), (5_000, 20, 5)] if quick else [(200_000, 50, 10), (500_000, 20, 5), (5_000, 20, 5)]
     for n, d, k in pipe_shapes:
         out.append(Workload(
             name=f"pipeline_scaler_pca_logreg_{n}x{d}", family="preprocessing",

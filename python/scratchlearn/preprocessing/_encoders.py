@@ -577,6 +577,14 @@ class OneHotEncoder(_BaseEncoder):
             return out
         cols = X_int + offsets[:-1]
         out = np.zeros((n, n_out), dtype=self.dtype)
+        if out.dtype in (np.float32, np.float64) and out.size:
+            # the core writes the ones in parallel: the fresh zero pages are touched on 2+ threads
+            from .. import _core
+
+            _core.preprocessing.one_hot(np.ascontiguousarray(cols, dtype=np.int64),
+                                        None if all_known else np.ascontiguousarray(X_mask, dtype=np.uint8),
+                                        out, self._n_threads())
+            return out
         flat = cols + (np.arange(n, dtype=np.int64) * n_out)[:, None]
         out.reshape(-1)[flat.reshape(-1) if all_known else flat[X_mask]] = 1
         return out
