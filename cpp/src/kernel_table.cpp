@@ -34,6 +34,7 @@ struct Tables {
             register_linalg_avx2(&a2);
             register_kmeans_avx2(&a2);
             register_knn(&a2, knn_scan::avx2_scan);
+            register_knn_leaf_avx2(&a2);
             register_svm_avx2(&a2);
             register_svm_decision_avx2(&a2);
             register_mlp_avx2(&a2);

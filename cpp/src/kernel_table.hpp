@@ -116,6 +116,13 @@ struct KMeansKernels {
 template <class T>
 using KnnBelowRowsKernel = void (*)(const T* v, index_t m, index_t n, const T* lim, std::uint32_t* mask,
                                     std::uint64_t* rows);
+// ---- neighbors: a tree leaf's squared euclidean distances (neighbors/tree.cpp) -----------------
+// out[r] = (p0 + p1) + (p2 + p3) for r < m, where feature j's term (q[j] − cols[j][r])², in
+// double, goes into p(j mod 4) for j below d rounded down to a multiple of 4 and into p0 after
+// that, in increasing j: exactly the operations of the portable loop (and of brute force's
+// distance), several rows at a time; never fused multiply-adds, so every path gives the same bits.
+template <class T>
+using KnnLeafKernel = void (*)(const T* const* cols, const double* q, index_t d, index_t m, double* out);
 
 // ---- svm: kernel rows of the SMO solver and kernel values from dot products (svm/*.cpp) -------
 // kind: 0 linear (x·y), 1 poly ((γ x·y + c0)^degree), 2 rbf (exp(−γ‖x − y‖²)), 3 sigmoid
@@ -199,6 +206,7 @@ struct Kernels {
     ScatterBlockKernel<T> scatter_block = nullptr;
     KMeansKernels<T> kmeans;
     KnnBelowRowsKernel<T> knn_below_rows = nullptr;
+    KnnLeafKernel<T> knn_leaf_sq = nullptr;  // nullptr on the generic path: tree.cpp's loop runs
     SvmKernels<T> svm;
     MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
     LogisticKernels<T> logistic;
@@ -225,6 +233,7 @@ void register_mlp_avx2(Table* t);
 void register_mlp_avx512(Table* t);
 void register_linear_model_avx2(Table* t);
 void register_linear_model_avx512(Table* t);
+void register_knn_leaf_avx2(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
 // the best one it can), and of the active path.

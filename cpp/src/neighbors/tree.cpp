@@ -32,6 +32,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../kernel_table.hpp"
 #include "distance.hpp"
 #include "scratchlearn/neighbors.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -198,6 +199,39 @@ struct Best {
     }
 };
 
+// The kd-tree walk's cheap bounds. For each inner node, a feature along which its two children's
+// boxes do not overlap (the split feature always qualifies: the left child holds the rows at or
+// below the median, the right one those at or above), the widest such gap: the left child lies in
+// x[s] <= lo, the right one in x[s] >= hi. Found once per search from the boxes.
+struct Splits {
+    std::vector<std::int32_t> dim;  // -1: no separating feature (then the children inherit)
+    std::vector<double> lo, hi;
+};
+
+template <class T>
+Splits make_splits(const TreeView<T>& t) {
+    Splits sp;
+    const index_t n_inner = t.n_nodes / 2, d = t.d, w = tree_geom_width(t.kind, d);
+    sp.dim.assign(static_cast<std::size_t>(n_inner), -1);
+    sp.lo.assign(static_cast<std::size_t>(n_inner), 0.0);
+    sp.hi.assign(static_cast<std::size_t>(n_inner), 0.0);
+    for (index_t i = 0; i < n_inner; ++i) {
+        const double* left_hi = t.node_geom + (2 * i + 1) * w + d;
+        const double* right_lo = t.node_geom + (2 * i + 2) * w;
+        double gap = -1.0;
+        for (index_t j = 0; j < d; ++j) {
+            const double g = right_lo[j] - left_hi[j];
+            if (g >= 0.0 && g > gap) {
+                gap = g;
+                sp.dim[i] = static_cast<std::int32_t>(j);
+                sp.lo[i] = left_hi[j];
+                sp.hi[i] = right_lo[j];
+            }
+        }
+    }
+    return sp;
+}
+
 // D > 0: the feature count fixed at compile time (small d: the distance loops unroll); 0: t.d.
 template <class T, Metric M, int D>
 class Searcher {
@@ -206,7 +240,7 @@ public:
         : t_(t), d_(D > 0 ? D : t.d), p_(p), width_(tree_geom_width(t.kind, t.d)),
           bound_scale_(1.0 - 4.0 * double(t.d + 4) * kEps),
           ball_tol_(16.0 * double(t.d + 4) * kEps * (M == Metric::Minkowski ? std::max(1.0, p) : 1.0)),
-          slack_(reduced_slack(M, p)) {
+          slack_(reduced_slack(M, p)), leaf_sq_(kernel_table::kernels<T>().knn_leaf_sq) {
     }
 
     index_t dim() const { return D > 0 ? index_t(D) : d_; }
@@ -222,7 +256,11 @@ public:
         if (static_cast<index_t>(acc_[0].size()) < m)
             for (auto& a : acc_) a.resize(static_cast<std::size_t>(m));
         double* a0 = acc_[0].data();
-        if (M == Metric::Euclidean && D > 0) {
+        if (M == Metric::Euclidean && leaf_sq_) {  // the same operations, several rows per vector
+            cols_.resize(static_cast<std::size_t>(d));
+            for (index_t j = 0; j < d; ++j) cols_[j] = t_.data + j * n + s;
+            leaf_sq_(cols_.data(), q, d, m, a0);
+        } else if (M == Metric::Euclidean && D > 0) {
             // The feature count is fixed: the loop over features unrolls, the partial sums stay
             // in registers, and the compiler vectorises across the rows.
             constexpr int kD = D > 0 ? D : 1;
@@ -358,6 +396,35 @@ public:
         }
     }
 
+    // k nearest of q through a kd-tree, written sorted: the same answer as knn(), with cheaper
+    // bounds. Each node's bound is a sum (a max for chebyshev) over the features of a per-feature
+    // gap term, kept in gap_: a child's region is its parent's cut by the split (Splits), so only
+    // the split feature's term changes on the way down (it grows to the child's gap to the split
+    // value when that is larger); no box is read but the root's (testing each leaf's own box too
+    // skipped one leaf in ten and cost more than that saved). Every term is one subtraction and a
+    // power, as in box_bound, and the sums get a larger rounding allowance, so no row that could
+    // enter the k best is ever skipped.
+    void knn_split(const double* q, index_t k, const Splits& sp, T* out_dist, std::int64_t* out_index) {
+        best_.reset(k, slack_);
+        const index_t d = dim();
+        const double* lo = t_.node_geom;
+        const double* hi = lo + d;
+        gap_.resize(static_cast<std::size_t>(d));
+        gap_sum_ = 0;
+        for (index_t j = 0; j < d; ++j) {
+            gap_[j] = term(std::max(0.0, std::max(lo[j] - q[j], q[j] - hi[j])));
+            gap_sum_ += gap_[j];
+        }
+        split_scale_ = 1.0 - 8.0 * double(d + 2 * 64 + 4) * kEps;
+        split_walk(q, 0, sp);
+        best_.finish();
+        const std::vector<Best::Entry>& h = best_.h;
+        for (index_t j = 0; j < k; ++j) {
+            out_dist[j] = T(h[j].dist);
+            out_index[j] = h[j].index;
+        }
+    }
+
     // Every row within `radius` of q (unsorted).
     void radius(const double* q, double radius, std::vector<Candidate>& out) {
         out.clear();
@@ -398,6 +465,65 @@ public:
     }
 
 private:
+    // One feature's term of a reduced distance to a region, from its gap g >= 0.
+    double term(double g) const {
+        if (M == Metric::Euclidean) return g * g;
+        if (M == Metric::Minkowski) return std::pow(g, p_);
+        return g;  // manhattan, chebyshev
+    }
+    // The bound of the region whose terms are gap_ but feature s's, which is ts: from the running
+    // sum of the terms (a max for chebyshev). The sum is updated along the path (minus the old
+    // term, plus the new, which is never smaller), so its rounding error is at most 2·(depth + d)
+    // ulps of the final sum; split_scale_ lowers it by more than that (depth < 64).
+    double combine(index_t s, double ts) const {
+        if (M == Metric::Chebyshev) {
+            double b = 0;
+            for (index_t j = 0; j < dim(); ++j) b = std::max(b, j == s ? ts : gap_[j]);
+            return b;
+        }
+        return s < 0 ? gap_sum_ * split_scale_ : (gap_sum_ - gap_[s] + ts) * split_scale_;
+    }
+    // Node i's subtree, its region's terms in gap_ (its bound already found within the limit).
+    void split_walk(const double* q, index_t i, const Splits& sp) {
+        if (2 * i + 1 >= t_.n_nodes) {
+            const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
+            const double* red = leaf_distances(q, s, e);
+            for (index_t r = s; r < e; ++r)
+                if (red[r - s] <= best_.limit)
+                    best_.offer(finish_distance(red[r - s], M, p_), red[r - s], t_.perm[r]);
+            return;
+        }
+        const index_t a = 2 * i + 1, b = 2 * i + 2;
+        const std::int32_t f = sp.dim[i];
+        if (f < 0) {  // no separating feature: both children in the parent's region
+            split_walk(q, a, sp);
+            if (combine(-1, 0.0) <= best_.limit) split_walk(q, b, sp);
+            return;
+        }
+        const double old = gap_[f];
+        const double ta = std::max(old, term(std::max(0.0, q[f] - sp.lo[i])));
+        const double tb = std::max(old, term(std::max(0.0, sp.hi[i] - q[f])));
+        const bool a_first = ta <= tb;
+        const index_t near = a_first ? a : b, far = a_first ? b : a;
+        const double tn = a_first ? ta : tb, tf = a_first ? tb : ta;
+        const double sum = gap_sum_;
+        if (combine(f, tn) <= best_.limit) {
+            gap_sum_ = sum - old + tn;
+            gap_[f] = tn;
+            split_walk(q, near, sp);
+        }
+        if (combine(f, tf) <= best_.limit) {  // the limit may have shrunk meanwhile
+            gap_sum_ = sum - old + tf;
+            gap_[f] = tf;
+            split_walk(q, far, sp);
+        }
+        gap_[f] = old;
+        gap_sum_ = sum;
+    }
+
+    std::vector<double> gap_;  // knn_split's per-feature terms of the current region
+    double gap_sum_ = 0;       // and their running sum
+    double split_scale_ = 1.0;  // set per query: 1 - 8·(d + 2·64 + 4)·eps
     struct Item {
         index_t node;
         double bound;
@@ -407,6 +533,8 @@ private:
     double p_;
     index_t width_;
     double bound_scale_, ball_tol_, slack_;
+    kernel_table::KnnLeafKernel<T> leaf_sq_;  // the ISA's leaf distances (nullptr: the loops here)
+    std::vector<const T*> cols_;              // its columns
     // The walk's stack: each inner node popped pushes its two children, so it never holds more than
     // one node per level plus one (levels < 62, tree_node_count).
     struct Stack {
@@ -562,10 +690,21 @@ void tree_knn(const TreeView<T>& tree, const T* Q, index_t n_queries, index_t k,
     check_view(tree, metric, p, "tree_knn");
     require(k >= 1 && k <= tree.n, "tree_knn: k must be in [1, n_train]");
     if (n_queries == 0) return;
+    // kd-trees walk with the split bounds (their table costs a pass over the inner nodes: worth
+    // it unless the queries are few against a large tree); ball trees with their balls
+    const bool use_splits = tree.kind == TreeKind::KDTree && tree.n_nodes > 1 && 8 * n_queries >= tree.n_nodes;
+    const Splits splits = use_splits ? make_splits(tree) : Splits{};
     dispatch_metric<T>(metric, [&](auto m) {
         constexpr Metric M = decltype(m)::value;
         dispatch_dim(M, tree.d, [&](auto dim) {
             constexpr int D = decltype(dim)::value;
+            if (use_splits) {
+                for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
+                                        [&](Searcher<T, M, D>& s, const double* q, index_t i) {
+                                            s.knn_split(q, k, splits, out_dist + i * k, out_index + i * k);
+                                        });
+                return;
+            }
             for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
                                     [&](Searcher<T, M, D>& s, const double* q, index_t i) {
                                         s.knn(q, k, out_dist + i * k, out_index + i * k);
