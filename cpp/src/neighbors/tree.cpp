@@ -455,11 +455,17 @@ public:
     }
 
     // The leaf q falls in: down the nearer child at each node.
-    index_t leaf_of(const double* q) const {
+    // With the split table (kd-trees), each level compares the query with the split's two sides
+    // instead of computing two boxes' bounds (the leaf only orders the queries).
+    index_t leaf_of(const double* q, const Splits* sp) const {
         index_t i = 0;
         while (2 * i + 1 < t_.n_nodes) {
             const index_t a = 2 * i + 1, b = 2 * i + 2;
-            i = bound(q, a) <= bound(q, b) ? a : b;
+            const std::int32_t f = sp ? sp->dim[i] : -1;
+            if (f >= 0)
+                i = q[f] - sp->lo[i] <= sp->hi[i] - q[f] ? a : b;
+            else
+                i = bound(q, a) <= bound(q, b) ? a : b;
         }
         return i;
     }
@@ -554,7 +560,8 @@ constexpr index_t kQueryChunk = 32;
 
 // Runs body(searcher, query_as_double, query_index) for every query, in leaf order, in parallel.
 template <class T, Metric M, int D, class Body>
-void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int n_threads, Body body) {
+void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int n_threads, Body body,
+                    const Splits* sp = nullptr) {
     const index_t d = t.d;
     // Sort the queries by the leaf they fall in (ties by index): neighbouring queries then walk
     // the same nodes and rows while they are in cache.
@@ -572,7 +579,7 @@ void for_each_query(const TreeView<T>& t, const T* Q, index_t nq, double p, int 
         for (index_t i = 0; i < nq; ++i) {
             errors.run([&] {
                 for (index_t j = 0; j < d; ++j) q[j] = double(Q[i * d + j]);
-                leaf[i] = s.leaf_of(q.data());
+                leaf[i] = s.leaf_of(q.data(), sp);
             });
         }
     }
@@ -699,10 +706,12 @@ void tree_knn(const TreeView<T>& tree, const T* Q, index_t n_queries, index_t k,
         dispatch_dim(M, tree.d, [&](auto dim) {
             constexpr int D = decltype(dim)::value;
             if (use_splits) {
-                for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
-                                        [&](Searcher<T, M, D>& s, const double* q, index_t i) {
-                                            s.knn_split(q, k, splits, out_dist + i * k, out_index + i * k);
-                                        });
+                for_each_query<T, M, D>(
+                    tree, Q, n_queries, p, n_threads,
+                    [&](Searcher<T, M, D>& s, const double* q, index_t i) {
+                        s.knn_split(q, k, splits, out_dist + i * k, out_index + i * k);
+                    },
+                    &splits);
                 return;
             }
             for_each_query<T, M, D>(tree, Q, n_queries, p, n_threads,
