@@ -129,6 +129,31 @@ py::tuple t_radius(carray<T> data, carray<std::int64_t> perm, carray<std::int64_
     return radius_arrays(out);
 }
 
+py::array_t<double> vote(const carray<std::int64_t>& ind_in, const carray<std::int64_t>& labels_in,
+                         index_t n_classes, const py::object& w_in, int n_threads) {
+    carray<std::int64_t> ind = as_array<std::int64_t>(ind_in, 2, "ind");
+    carray<std::int64_t> labels = as_array<std::int64_t>(labels_in, 1, "labels");
+    const index_t nq = ind.shape(0), k = ind.shape(1);
+    carray<double> w;
+    if (!w_in.is_none()) {
+        w = as_array<double>(w_in, 2, "weights");
+        if (w.shape(0) != nq || w.shape(1) != k)
+            throw std::invalid_argument("knn_vote: weights must have the shape of ind");
+    }
+    const double* pw = w_in.is_none() ? nullptr : w.data();
+    if (n_classes < 1) throw std::invalid_argument("knn_vote: n_classes must be >= 1");
+    py::array_t<double> totals({nq, n_classes});
+    const std::int64_t* pi = ind.data();
+    const std::int64_t* pl = labels.data();
+    double* pt = totals.mutable_data();
+    const index_t n_train = labels.shape(0);
+    {
+        py::gil_scoped_release release;
+        knn_vote(pi, nq, k, pl, n_train, n_classes, pw, pt, n_threads);
+    }
+    return totals;
+}
+
 }  // namespace
 
 void register_neighbors(py::module_& m) {
@@ -143,6 +168,9 @@ void register_neighbors(py::module_& m) {
     py::enum_<TreeKind>(f, "TreeKind", "The two space-partitioning trees.")
         .value("kd_tree", TreeKind::KDTree)
         .value("ball_tree", TreeKind::BallTree);
+    f.def("vote", &vote, py::arg("ind"), py::arg("labels"), py::arg("n_classes"), py::arg("weights"),
+          py::arg("n_threads"),
+          "The neighbours' vote totals per class (n_queries × n_classes), weights None or n_queries × k.");
     f.def("tree_supports", &tree_supports, py::arg("metric"), py::arg("p"),
           "Whether the trees can search with this metric (minkowski family, p >= 1).");
 

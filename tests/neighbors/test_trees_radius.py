@@ -544,3 +544,26 @@ def test_core_tree_supports_the_minkowski_family():
     assert not _core.neighbors.tree_supports(M.minkowski, 0.5)
     assert not _core.neighbors.tree_supports(M.cosine, 2.0)
     assert not _core.neighbors.tree_supports(M.sqeuclidean, 2.0)
+
+
+def test_vote_core_sums_in_neighbour_order_and_checks_its_arguments():
+    from scratchlearn import _core
+
+    rng = np.random.RandomState(0)
+    ind = rng.randint(0, 50, size=(37, 6)).astype(np.int64)
+    labels = rng.randint(0, 4, size=50).astype(np.int64)
+    w = rng.rand(37, 6)
+    flat = np.repeat(np.arange(37), 6) * 4 + labels[ind].ravel()
+    for weights in (None, w):
+        expected = np.bincount(flat, weights=None if weights is None else weights.ravel(),
+                               minlength=37 * 4).reshape(37, 4)
+        for threads in (1, 2):
+            assert_array_equal(_core.neighbors.vote(ind, labels, 4, weights, threads), expected)
+    bad = ind.copy()
+    bad[3, 2] = 50
+    with pytest.raises(ValueError, match="neighbour index is out of range"):
+        _core.neighbors.vote(bad, labels, 4, None, 2)
+    with pytest.raises(ValueError, match="label is out of range"):
+        _core.neighbors.vote(ind, np.where(labels == 3, 4, labels), 4, None, 2)
+    with pytest.raises(ValueError, match="shape of ind"):
+        _core.neighbors.vote(ind, labels, 4, w[:, :5], 2)

@@ -97,4 +97,10 @@ void tree_radius(const TreeView<T>& tree, const T* Q, index_t n_queries, double 
                  Metric metric, double p, bool sort_results, RadiusNeighbors<T>& out,
                  int n_threads);
 
+// The neighbours' votes: totals[i·n_classes + c] = the sum over j < k, in increasing j, of
+// w[i·k + j] (1 when w is null) for the neighbours ind[i·k + j] whose label is c. Every index must
+// be in [0, n_train) and every label in [0, n_classes).
+void knn_vote(const std::int64_t* ind, index_t n_queries, index_t k, const std::int64_t* labels,
+              index_t n_train, index_t n_classes, const double* w, double* totals, int n_threads);
+
 }  // namespace scratchlearn

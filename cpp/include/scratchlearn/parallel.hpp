@@ -102,6 +102,11 @@ inline void check_interrupt() {
     throw Interrupted();
 }
 
+// ValueError(message) unless ok. A literal message is taken as const char*, so a check inside a
+// loop costs a comparison, not the construction of a std::string each time.
+inline void require(bool ok, const char* message) {
+    if (!ok) throw std::invalid_argument(message);
+}
 inline void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
 }

@@ -581,4 +581,23 @@ template void radius_search<float>(const float*, index_t, const float*, index_t,
 template void radius_search<double>(const double*, index_t, const double*, index_t, index_t, double,
                                     Metric, double, bool, RadiusNeighbors<double>&, int);
 
+void knn_vote(const std::int64_t* ind, index_t n_queries, index_t k, const std::int64_t* labels,
+              index_t n_train, index_t n_classes, const double* w, double* totals, int n_threads) {
+    require(n_queries >= 0 && k >= 0 && n_train >= 0 && n_classes >= 1, "knn_vote: bad sizes");
+    for (index_t t = 0; t < n_queries * k; ++t)
+        require(ind[t] >= 0 && ind[t] < n_train, "knn_vote: a neighbour index is out of range");
+    for (index_t t = 0; t < n_train; ++t)
+        require(labels[t] >= 0 && labels[t] < n_classes, "knn_vote: a label is out of range");
+    constexpr index_t kRows = 4096;
+    const index_t nb = (n_queries + kRows - 1) / kRows;
+    parallel_for(threads_for(n_threads, nb), nb, [&](index_t b) {
+        const index_t i0 = b * kRows, i1 = std::min(n_queries, i0 + kRows);
+        std::fill(totals + i0 * n_classes, totals + i1 * n_classes, 0.0);
+        for (index_t i = i0; i < i1; ++i) {
+            double* row = totals + i * n_classes;
+            for (index_t j = 0; j < k; ++j) row[labels[ind[i * k + j]]] += w ? w[i * k + j] : 1.0;
+        }
+    });
+}
+
 }  // namespace scratchlearn

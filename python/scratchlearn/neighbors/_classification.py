@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 
+from .. import _core
+
 from ..base import ClassifierMixin
 from ..utils.multiclass import check_classification_targets
 from ..utils.validation import check_is_fitted
@@ -85,14 +87,13 @@ class KNeighborsClassifier(ClassifierMixin, _NeighborsBase):
         n_q, k = ind.shape
         classes = self.classes_ if self.outputs_2d_ else [self.classes_]
         y = self._y.reshape(self._y.shape[0], -1)
-        rows = np.repeat(np.arange(n_q), k)
         out = []
         for j, c in enumerate(classes):
-            labels = y[ind, j].ravel()
-            flat = rows * len(c) + labels
-            totals = np.bincount(flat, weights=None if w is None else w.ravel(),
-                                 minlength=n_q * len(c)).reshape(n_q, len(c))
-            out.append(totals)
+            # in the core: each row's totals summed in neighbour order (as a bincount would)
+            out.append(_core.neighbors.vote(np.ascontiguousarray(ind, dtype=np.int64),
+                                            np.ascontiguousarray(y[:, j], dtype=np.int64), len(c),
+                                            None if w is None else np.ascontiguousarray(w, dtype=np.float64),
+                                            self._n_threads()))
         return out
 
     def predict(self, X):
