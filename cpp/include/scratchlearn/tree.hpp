@@ -102,16 +102,19 @@ void check_forest(const Forest& f, index_t d);
 
 // A forest packed for evaluation: every tree renumbered depth first (a node's left child is the
 // next node) into 16-byte nodes, the trees concatenated. An internal node holds its threshold, its
-// feature (plus kPackedMissingLeft when NaN goes left) and its right child's packed index; a leaf
-// has feature kPackedLeaf, its leaf number in `right` and its first value in `threshold`. Leaf q
-// is node leaf_node[q] (tree-local index) of the user's arrays, with the values
-// leaf_value[q * value_stride ...]. Built once per fitted forest (pack_forest) and kept with it.
+// feature (plus kPackedMissingLeft when NaN goes left) and its right child's packed index. A leaf
+// has feature kPackedLeaf (a flag, no feature bits), `right` pointing at itself and a NaN
+// threshold whose payload is its leaf number q (packed_leaf_index): a walk step from a leaf
+// stays on it (x <= NaN is false for every x, and no NaN goes left), so walks may take several
+// steps between looks at whether they arrived. Leaf q is node leaf_node[q] (tree-local index) of
+// the user's arrays, with the values leaf_value[q * value_stride ...]. Built once per fitted
+// forest (pack_forest) and kept with it.
 struct PackedNode {
     double threshold;
     std::int32_t feature;
     std::int32_t right;
 };
-constexpr std::int32_t kPackedLeaf = -1;
+constexpr std::int32_t kPackedLeaf = 0x20000000;
 constexpr std::int32_t kPackedMissingLeft = 0x40000000;
 
 struct PackedForest {

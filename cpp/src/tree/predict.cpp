@@ -14,8 +14,10 @@
 // chunks of 8 trees in parallel instead, the chunks' sums added in chunk order.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "scratchlearn/parallel.hpp"
@@ -25,7 +27,23 @@
 namespace scratchlearn::tree {
 namespace {
 
-constexpr std::int32_t kFeatureMask = kPackedMissingLeft - 1;
+constexpr std::int32_t kFeatureMask = kPackedLeaf - 1;
+
+// A leaf's threshold: a quiet NaN carrying the leaf number q in its low 32 bits.
+inline double leaf_threshold(std::int32_t q) {
+    const std::uint64_t bits = 0x7ff8000000000000ull | static_cast<std::uint32_t>(q);
+    double t;
+    std::memcpy(&t, &bits, sizeof t);
+    return t;
+}
+
+inline std::int32_t leaf_index(const PackedNode& c) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &c.threshold, sizeof bits);
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(bits));
+}
+
+inline bool is_leaf(const PackedNode* c) { return (c->feature & kPackedLeaf) != 0; }
 
 // Rows per block: a block of X of about 2 MiB, at least 64 rows, no more than one thread's share.
 // The walks are bound by how often each tree is read again from memory (once per block): large
@@ -53,8 +71,12 @@ inline const PackedNode* step_ptr(const PackedNode* nodes, const PackedNode* c, 
 }
 
 // Walks rows [i0, i1) of X (row stride d) through the tree rooted at packed node `root`, W rows
-// at a time; on_leaf(i, leaf_node) for every row, in any order within the tree.
-template <int W, bool Nan, class T, class OnLeaf>
+// at a time; on_leaf(i, leaf_node) for every row, in any order within the tree. Every slot takes
+// K steps, then the slots that reached a leaf (where a step stays put) hand it over and take the
+// next row: no test per step, and the W × K steps of a round are straight-line code whose W
+// chains of loads overlap. K near the trees' depth wastes few steps on finished rows (measured,
+// 100 trees of ~14 levels on average, 16 slots: K = 4 40 ms, 8 36 ms, 16 27 ms, 32 37 ms).
+template <int W, int K, bool Nan, class T, class OnLeaf>
 inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, index_t d, index_t i0, index_t i1,
                         OnLeaf&& on_leaf) {
     index_t next = i0;
@@ -71,37 +93,34 @@ inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, 
         }
         bool more = true;
         while (more) {
+            for (int s = 0; s < K; ++s)
+                for (int l = 0; l < W; ++l) cur[l] = step_ptr<Nan>(nodes, cur[l], xr[l]);
             for (int l = 0; l < W; ++l) {
-                const PackedNode* c = cur[l];
-                if (c->feature < 0) {
-                    if (row[l] < 0) continue;
-                    on_leaf(row[l], *c);
-                    if (next < i1) {
-                        row[l] = next;
-                        xr[l] = X + next * d;
-                        cur[l] = rootp;
-                        ++next;
-                    } else {
-                        row[l] = -1;
-                        more = false;
-                    }
-                    continue;
+                if (!is_leaf(cur[l]) || row[l] < 0) continue;
+                on_leaf(row[l], *cur[l]);
+                if (next < i1) {
+                    row[l] = next;
+                    xr[l] = X + next * d;
+                    cur[l] = rootp;
+                    ++next;
+                } else {
+                    row[l] = -1;
+                    more = false;
                 }
-                cur[l] = step_ptr<Nan>(nodes, c, xr[l]);
             }
         }
         // the rows still on their way, one by one
         for (int l = 0; l < W; ++l) {
             if (row[l] < 0) continue;
             const PackedNode* c = cur[l];
-            while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, xr[l]);
+            while (!is_leaf(c)) c = step_ptr<Nan>(nodes, c, xr[l]);
             on_leaf(row[l], *c);
         }
     }
     for (; next < i1; ++next) {
         const T* x = X + next * d;
         const PackedNode* c = rootp;
-        while (c->feature >= 0) c = step_ptr<Nan>(nodes, c, x);
+        while (!is_leaf(c)) c = step_ptr<Nan>(nodes, c, x);
         on_leaf(next, *c);
     }
 }
@@ -114,10 +133,32 @@ inline void walk_tree(const PackedNode* nodes, std::int32_t root, std::int64_t e
     // the tree's nodes asked for in order first: a sequential stream the memory serves far faster
     // than the scattered misses of the walk (which would otherwise dominate for few rows)
     for (const PackedNode* q = nodes + root; q < nodes + end; q += 64 / sizeof(PackedNode)) __builtin_prefetch(q);
-    if (nan)
-        walk_tree_w<16, true>(nodes, root, X, d, i0, i1, on_leaf);
+    if (i0 >= i1) return;
+    // the first row walked alone: its depth picks the steps per round for the others
+    int depth = 0;
+    {
+        const T* x = X + i0 * d;
+        const PackedNode* c = nodes + root;
+        while (!is_leaf(c)) {
+            c = nan ? step_ptr<true>(nodes, c, x) : step_ptr<false>(nodes, c, x);
+            ++depth;
+        }
+        on_leaf(i0, *c);
+        ++i0;
+    }
+    auto run = [&](auto k) {
+        constexpr int K = decltype(k)::value;
+        if (nan)
+            walk_tree_w<16, K, true>(nodes, root, X, d, i0, i1, on_leaf);
+        else
+            walk_tree_w<16, K, false>(nodes, root, X, d, i0, i1, on_leaf);
+    };
+    if (depth <= 5)
+        run(std::integral_constant<int, 4>());
+    else if (depth <= 11)
+        run(std::integral_constant<int, 8>());
     else
-        walk_tree_w<16, false>(nodes, root, X, d, i0, i1, on_leaf);
+        run(std::integral_constant<int, 16>());
 }
 
 // Calls start(i0, i1), then body(i0, i1, t, nan) for every tree t ascending, then finish(i0, i1),
@@ -187,9 +228,9 @@ void pack_forest(const Forest& f, index_t d, PackedStorage& p) {
                 p.leaf_node.push_back(j - a);
                 const double* v = f.value + static_cast<index_t>(j) * s;
                 p.leaf_value.insert(p.leaf_value.end(), v, v + s);
-                c.threshold = s > 0 ? v[0] : 0.0;
+                c.threshold = leaf_threshold(q);
                 c.feature = kPackedLeaf;
-                c.right = q;
+                c.right = pos;  // a step from a leaf stays on it
             } else {
                 c.threshold = f.threshold[j];
                 c.feature = f.feature[j] | (f.missing_go_to_left[j] ? kPackedMissingLeft : 0);
@@ -256,7 +297,7 @@ void packed_apply(const PackedForest& p, const T* X, index_t n, index_t d, std::
         X, n, d, nt, n_threads, [](index_t, index_t) {},
         [&](index_t i0, index_t i1, index_t t, bool nan) {
             walk_tree(p.nodes, static_cast<std::int32_t>(p.roots[t]), p.roots[t + 1], X, d, i0, i1, nan,
-                      [&](index_t i, const PackedNode& leaf) { out[i * nt + t] = p.leaf_node[leaf.right]; });
+                      [&](index_t i, const PackedNode& leaf) { out[i * nt + t] = p.leaf_node[leaf_index(leaf)]; });
         },
         [](index_t, index_t) {});
 }
@@ -281,23 +322,23 @@ void packed_mean_value(const PackedForest& p, const T* X, index_t n, index_t d, 
             // out of bag: only the rows this tree did not see
             walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
                 if (cnt[i] != 0) return;
-                const double* v = lv + static_cast<index_t>(leaf.right) * s;
+                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * s;
                 double* o = acc + i * s;
                 for (index_t k = 0; k < s; ++k) o[k] += v[k];
                 if (n_used) ++n_used[i];
             });
         } else if (s == 1) {
             walk_tree(p.nodes, root, end, X, d, i0, i1, nan,
-                      [&](index_t i, const PackedNode& leaf) { acc[i] += leaf.threshold; });
+                      [&](index_t i, const PackedNode& leaf) { acc[i] += lv[leaf_index(leaf)]; });
         } else if (s == 2) {
             walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
-                const double* v = lv + static_cast<index_t>(leaf.right) * 2;
+                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * 2;
                 acc[2 * i] += v[0];
                 acc[2 * i + 1] += v[1];
             });
         } else {
             walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
-                const double* v = lv + static_cast<index_t>(leaf.right) * s;
+                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * s;
                 double* o = acc + i * s;
                 for (index_t k = 0; k < s; ++k) o[k] += v[k];
             });
