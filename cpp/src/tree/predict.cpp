@@ -254,6 +254,7 @@ void check_packed(const PackedForest& p, index_t d) {
     for (index_t t = 0; t < p.n_trees; ++t) require(p.roots[t + 1] > p.roots[t], "tree: an empty packed tree");
     require(p.n_leaves >= p.n_trees && p.n_leaves <= p.total_nodes, "tree: packed leaf count out of range");
     require(p.n_features <= d, "tree: X has fewer features than the forest uses (" + std::to_string(d) + ")");
+    require(d >= 1, "tree: X needs at least one feature");  // a step from a leaf reads feature 0
     require(p.value_stride >= 1, "tree: packed values need at least one column");
 }
 
