@@ -6,9 +6,9 @@
 // spare bit, right child) and one value of the row. Rows are taken in blocks of about 2 MiB of
 // X; inside a block the trees are walked one after the other (tree-major: a tree stays hot in
 // cache while every row of the block goes through it). A tree is walked by W rows at a time, each
-// in its own slot: a round moves every slot one step (the child chosen without a branch), and a
-// slot whose row reached its leaf adds the leaf's values to the row's sums and takes the next row
-// of the block at once, so no step is spent on a finished row. Each tree's nodes are prefetched in
+// in its own slot: a round moves every slot K steps (the child chosen without a branch; a leaf
+// steps onto itself), then each slot whose row reached its leaf adds the leaf's values to the
+// row's sums and takes the next row of the block. Each tree's nodes are prefetched in
 // order before its walk. Blocks are shared among threads; each row's sum over trees runs in tree
 // order, so the answers do not depend on the thread count. Rows that fit in one block go through
 // chunks of 8 trees in parallel instead, the chunks' sums added in chunk order.
