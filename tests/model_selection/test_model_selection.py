@@ -353,6 +353,44 @@ def test_learning_and_validation_curves_match_sklearn():
         ms.learning_curve(SkKNN(3), X, y, train_sizes=[0.0, 0.5])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_incremental_learning_curve_matches_sklearn(dtype):
+    # exploit_incremental_learning: one estimator per split, partial_fit on each new slice of
+    # the training rows; the arrays are (n_ticks, n_splits) as scikit-learn's
+    from sklearn.linear_model import SGDClassifier as SkSGD
+    from sklearn.linear_model import SGDRegressor as SkSGDRegressor
+    from sklearn.naive_bayes import GaussianNB as SkGNB
+
+    from scratchlearn.linear_model import SGDClassifier, SGDRegressor
+    from scratchlearn.naive_bayes import GaussianNB
+
+    X, y = load_iris(return_X_y=True)
+    X = X.astype(dtype)
+    rng = np.random.RandomState(0)
+    yr = X @ rng.randn(4) + 0.1 * rng.randn(len(X))
+    cases = [(SkSGD(random_state=0, shuffle=False), y), (SGDClassifier(random_state=0, shuffle=False), y),
+             (SkGNB(), y), (GaussianNB(), y),
+             (SkSGDRegressor(random_state=0, shuffle=False), yr),
+             (SGDRegressor(random_state=0, shuffle=False), yr)]
+    for est, target in cases:
+        for kw in ({"train_sizes": [0.3, 0.6, 1.0]},
+                   {"train_sizes": [10, 40, 77, 100], "shuffle": True, "random_state": 2,
+                    "return_times": True}):
+            ours = ms.learning_curve(est, X, target, cv=3, exploit_incremental_learning=True,
+                                     n_jobs=2, **kw)
+            theirs = skms.learning_curve(est, X, target, cv=3, exploit_incremental_learning=True,
+                                         **kw)
+            assert len(ours) == len(theirs)
+            assert_array_equal(ours[0], theirs[0])
+            for a, b in zip(ours[1:3], theirs[1:3]):
+                assert a.shape == b.shape == (len(theirs[0]), 3)
+                assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+            for a, b in zip(ours[3:], theirs[3:]):
+                assert a.shape == b.shape and (a >= 0).all()
+    with pytest.raises(ValueError, match="must support the partial_fit interface"):
+        ms.learning_curve(KNeighborsClassifier(), X, y, exploit_incremental_learning=True)
+
+
 def test_threads_share_the_cores():
     assert n_threads(None) >= 1
     with thread_budget(1):
