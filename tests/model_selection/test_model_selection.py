@@ -414,6 +414,54 @@ def test_threads_share_the_cores():
     assert_array_equal(ctx, ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3))
 
 
+class _ThreadRecorder(KNeighborsClassifier):
+    """Records, at each fit, the threads a core call would get and the OpenMP runtimes' setting
+    on the fitting thread (a scikit-learn estimator's OpenMP loops use that one)."""
+
+    seen = []
+
+    def fit(self, X, y):
+        from threadpoolctl import threadpool_info
+
+        omp = [d["num_threads"] for d in threadpool_info() if d["user_api"] == "openmp"]
+        type(self).seen.append((n_threads(None), max(omp)))
+        return super().fit(X, y)
+
+
+def test_concurrent_fits_never_oversubscribe():
+    # w concurrent fits on a c-core machine: each fit's core calls and the OpenMP loops of other
+    # libraries on its thread get max(1, c // w) threads, with our threads and with joblib's
+    # threading backend (named, or an active context); a serial run keeps every core
+    import joblib
+    from threadpoolctl import threadpool_info
+
+    from scratchlearn.utils.parallel import cpu_count
+
+    X, y = load_iris(return_X_y=True)
+    grid = {"n_neighbors": [1, 3, 5, 7]}
+    share = max(1, cpu_count() // 2)
+    runs = [lambda: ms.GridSearchCV(_ThreadRecorder(), grid, cv=3, n_jobs=2, refit=False).fit(X, y),
+            lambda: ms.cross_validate(_ThreadRecorder(), X, y, cv=4, n_jobs=2),
+            lambda: ms.cross_val_predict(_ThreadRecorder(), X, y, cv=4, n_jobs=2,
+                                         backend="threading"),
+            lambda: ms.learning_curve(_ThreadRecorder(), X, y, cv=3, n_jobs=2,
+                                      backend="threading")]
+
+    def in_context():
+        with joblib.parallel_backend("threading", n_jobs=2):
+            ms.GridSearchCV(_ThreadRecorder(), grid, cv=3, refit=False).fit(X, y)
+
+    for run in runs + [in_context]:
+        _ThreadRecorder.seen = []
+        run()
+        assert len(_ThreadRecorder.seen) >= 4
+        assert set(_ThreadRecorder.seen) == {(share, share)}, _ThreadRecorder.seen
+    _ThreadRecorder.seen = []
+    ms.cross_validate(_ThreadRecorder(), X, y, cv=3, n_jobs=1)
+    omp_now = max(d["num_threads"] for d in threadpool_info() if d["user_api"] == "openmp")
+    assert set(_ThreadRecorder.seen) == {(cpu_count(), omp_now)}
+
+
 def test_searches_are_estimators_of_the_shared_contract():
     # as scikit-learn's BaseSearchCV is its BaseEstimator, ours is ours: get_params / set_params
     # (nested estimator__<param> names), clone, repr, parameter validation, tags of the estimator
