@@ -353,6 +353,44 @@ def test_learning_and_validation_curves_match_sklearn():
         ms.learning_curve(SkKNN(3), X, y, train_sizes=[0.0, 0.5])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_incremental_learning_curve_matches_sklearn(dtype):
+    # exploit_incremental_learning: one estimator per split, partial_fit on each new slice of
+    # the training rows; the arrays are (n_ticks, n_splits) as scikit-learn's
+    from sklearn.linear_model import SGDClassifier as SkSGD
+    from sklearn.linear_model import SGDRegressor as SkSGDRegressor
+    from sklearn.naive_bayes import GaussianNB as SkGNB
+
+    from scratchlearn.linear_model import SGDClassifier, SGDRegressor
+    from scratchlearn.naive_bayes import GaussianNB
+
+    X, y = load_iris(return_X_y=True)
+    X = X.astype(dtype)
+    rng = np.random.RandomState(0)
+    yr = X @ rng.randn(4) + 0.1 * rng.randn(len(X))
+    cases = [(SkSGD(random_state=0, shuffle=False), y), (SGDClassifier(random_state=0, shuffle=False), y),
+             (SkGNB(), y), (GaussianNB(), y),
+             (SkSGDRegressor(random_state=0, shuffle=False), yr),
+             (SGDRegressor(random_state=0, shuffle=False), yr)]
+    for est, target in cases:
+        for kw in ({"train_sizes": [0.3, 0.6, 1.0]},
+                   {"train_sizes": [10, 40, 77, 100], "shuffle": True, "random_state": 2,
+                    "return_times": True}):
+            ours = ms.learning_curve(est, X, target, cv=3, exploit_incremental_learning=True,
+                                     n_jobs=2, **kw)
+            theirs = skms.learning_curve(est, X, target, cv=3, exploit_incremental_learning=True,
+                                         **kw)
+            assert len(ours) == len(theirs)
+            assert_array_equal(ours[0], theirs[0])
+            for a, b in zip(ours[1:3], theirs[1:3]):
+                assert a.shape == b.shape == (len(theirs[0]), 3)
+                assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+            for a, b in zip(ours[3:], theirs[3:]):
+                assert a.shape == b.shape and (a >= 0).all()
+    with pytest.raises(ValueError, match="must support the partial_fit interface"):
+        ms.learning_curve(KNeighborsClassifier(), X, y, exploit_incremental_learning=True)
+
+
 def test_threads_share_the_cores():
     assert n_threads(None) >= 1
     with thread_budget(1):
@@ -374,6 +412,54 @@ def test_threads_share_the_cores():
     with joblib.parallel_backend("threading", n_jobs=2):
         ctx = ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3)
     assert_array_equal(ctx, ms.cross_val_score(KNeighborsClassifier(3), X, y, cv=3))
+
+
+class _ThreadRecorder(KNeighborsClassifier):
+    """Records, at each fit, the threads a core call would get and the OpenMP runtimes' setting
+    on the fitting thread (a scikit-learn estimator's OpenMP loops use that one)."""
+
+    seen = []
+
+    def fit(self, X, y):
+        from threadpoolctl import threadpool_info
+
+        omp = [d["num_threads"] for d in threadpool_info() if d["user_api"] == "openmp"]
+        type(self).seen.append((n_threads(None), max(omp)))
+        return super().fit(X, y)
+
+
+def test_concurrent_fits_never_oversubscribe():
+    # w concurrent fits on a c-core machine: each fit's core calls and the OpenMP loops of other
+    # libraries on its thread get max(1, c // w) threads, with our threads and with joblib's
+    # threading backend (named, or an active context); a serial run keeps every core
+    import joblib
+    from threadpoolctl import threadpool_info
+
+    from scratchlearn.utils.parallel import cpu_count
+
+    X, y = load_iris(return_X_y=True)
+    grid = {"n_neighbors": [1, 3, 5, 7]}
+    share = max(1, cpu_count() // 2)
+    runs = [lambda: ms.GridSearchCV(_ThreadRecorder(), grid, cv=3, n_jobs=2, refit=False).fit(X, y),
+            lambda: ms.cross_validate(_ThreadRecorder(), X, y, cv=4, n_jobs=2),
+            lambda: ms.cross_val_predict(_ThreadRecorder(), X, y, cv=4, n_jobs=2,
+                                         backend="threading"),
+            lambda: ms.learning_curve(_ThreadRecorder(), X, y, cv=3, n_jobs=2,
+                                      backend="threading")]
+
+    def in_context():
+        with joblib.parallel_backend("threading", n_jobs=2):
+            ms.GridSearchCV(_ThreadRecorder(), grid, cv=3, refit=False).fit(X, y)
+
+    for run in runs + [in_context]:
+        _ThreadRecorder.seen = []
+        run()
+        assert len(_ThreadRecorder.seen) >= 4
+        assert set(_ThreadRecorder.seen) == {(share, share)}, _ThreadRecorder.seen
+    _ThreadRecorder.seen = []
+    ms.cross_validate(_ThreadRecorder(), X, y, cv=3, n_jobs=1)
+    omp_now = max(d["num_threads"] for d in threadpool_info() if d["user_api"] == "openmp")
+    assert set(_ThreadRecorder.seen) == {(cpu_count(), omp_now)}
 
 
 def test_searches_are_estimators_of_the_shared_contract():

@@ -361,9 +361,9 @@ def learning_curve(estimator, X, y, *, groups=None, train_sizes=np.linspace(0.1,
             (clone(estimator), X, y, classes, train, test, sizes, scorer, params, return_times,
              error_score) for train, test in splits], n_jobs=n_jobs, backend=backend,
             pre_dispatch=pre_dispatch)
-        arr = np.asarray(results).transpose((2, 1, 0))
-        out = (sizes, arr[0], arr[1]) + ((arr[2], arr[3]) if return_times else ())
-        return out
+        # results: (n_splits, n_ticks, k) -> (k, n_ticks, n_splits), k the scores (and times)
+        arr = np.asarray(results, dtype=np.float64).transpose((2, 1, 0))
+        return (sizes, arr[0], arr[1]) + ((arr[2], arr[3]) if return_times else ())
     tasks = [(clone(estimator), X, y, scorer, train[:m], test, None, params, True, False,
               error_score) for train, test in splits for m in sizes]
     results = run_tasks(_fit_and_score, tasks, n_jobs=n_jobs, backend=backend,
@@ -402,7 +402,7 @@ def _incremental_fit_estimator(estimator, X, y, classes, train, test, sizes, sco
         out.append([train_score, test_score, fit_time, score_time] if return_times
                    else [train_score, test_score])
         previous = m
-    return np.array(out).T
+    return np.array(out)
 
 
 def validation_curve(estimator, X, y, *, param_name, param_range, groups=None, cv=None,
