@@ -334,6 +334,52 @@ def test_cross_validation_functions_match_sklearn():
         ms.cross_val_predict(SkKNN(3), X, y, cv=ms.ShuffleSplit(3, random_state=0))
 
 
+def test_cross_val_predict_every_method_and_multioutput_match_sklearn():
+    # scikit-learn's cross_val_predict run on the same estimator (ours or scikit-learn's) is the
+    # reference: the same folds, the same columns for a class a training fold lacks, the same
+    # warning
+    from sklearn.linear_model import LogisticRegression as SkLogistic
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from scratchlearn.tree import DecisionTreeClassifier
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0) + 0.01 * np.random.RandomState(0).randn(*X.shape)
+    y4 = y.copy()
+    y4[:2] = 3  # a class absent from some training folds
+    for est in (LogisticRegression(max_iter=500), SkLogistic(max_iter=500)):
+        for target, shuffled in ((y, False), (y4, True)):
+            for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+                got = []
+                for lib in (ms, skms):
+                    cv = lib.KFold(3, shuffle=True, random_state=0) if shuffled else 5
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        pred = lib.cross_val_predict(est, X, target, cv=cv, method=method,
+                                                     n_jobs=2 if lib is ms else None)
+                    got.append((pred, sorted(str(w.message)[:60] for w in caught
+                                              if w.category is RuntimeWarning)))
+                (a, warn_a), (b, warn_b) = got
+                assert a.shape == b.shape and a.dtype.kind == b.dtype.kind
+                assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=method)
+                assert warn_a == warn_b
+    # a multi-output classifier: one array per output, each with its own classes
+    Y = np.c_[y, np.array(["a", "b"])[y % 2], y4]
+    for est in (DecisionTreeClassifier(random_state=0), SkTree(random_state=0), SkKNN(5)):
+        for method in ("predict", "predict_proba"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                a = ms.cross_val_predict(est, X, Y, cv=4, method=method)
+                b = skms.cross_val_predict(est, X, Y, cv=4, method=method)
+            if method == "predict":
+                assert_array_equal(a, b)
+                continue
+            assert isinstance(a, list) and len(a) == len(b) == 3
+            for p, q in zip(a, b):
+                assert p.shape == q.shape
+                assert_allclose(p, q, rtol=1e-12, atol=1e-12)
+
+
 def test_learning_and_validation_curves_match_sklearn():
     X, y = load_iris(return_X_y=True)
     for kw in ({}, {"train_sizes": [0.3, 0.6, 1.0], "shuffle": True, "random_state": 0},

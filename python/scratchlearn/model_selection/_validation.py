@@ -268,8 +268,14 @@ def _fit_and_predict(estimator, X, y, train, test, fit_params, method, encode, n
         estimator.fit(X_train, _safe_indexing(y, train), **fit_params)
     predictions = getattr(estimator, method)(X_test)
     if encode:
-        predictions = _enforce_prediction_order(estimator.classes_, predictions, n_classes,
-                                                method)
+        if isinstance(predictions, list):
+            # a multi-output classifier: one array per output, each with its own classes
+            predictions = [_enforce_prediction_order(estimator.classes_[i], p, n_classes[i],
+                                                     method)
+                           for i, p in enumerate(predictions)]
+        else:
+            n = n_classes if np.ndim(n_classes) == 0 else len(n_classes)
+            predictions = _enforce_prediction_order(estimator.classes_, predictions, n, method)
     return predictions
 
 
@@ -290,11 +296,20 @@ def cross_val_predict(estimator, X, y=None, *, groups=None, cv=None, n_jobs=None
     n_classes = None
     if encode:
         y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError("cross_val_predict with a probability or decision method supports a "
-                             "1-d y only")
-        classes, y = np.unique(y, return_inverse=True)
-        n_classes = len(classes)
+        if y.ndim == 1:
+            classes, y = np.unique(y, return_inverse=True)
+            n_classes = len(classes)
+        elif y.ndim == 2:
+            # each output's labels encoded on their own (n_classes: a count per output)
+            encoded = np.empty(y.shape, dtype=np.intp)
+            n_classes = []
+            for j in range(y.shape[1]):
+                classes, encoded[:, j] = np.unique(y[:, j], return_inverse=True)
+                n_classes.append(len(classes))
+            y = encoded
+        else:
+            raise ValueError(f"y should be a 1d or 2d array, got an array of shape {y.shape} "
+                             "instead.")
     if not hasattr(estimator, method):
         raise AttributeError(f"{type(estimator).__name__} has no method {method!r}")
     predictions = run_tasks(_fit_and_predict, [
@@ -302,6 +317,10 @@ def cross_val_predict(estimator, X, y=None, *, groups=None, cv=None, n_jobs=None
         for train, test in splits], n_jobs=n_jobs, backend=backend, pre_dispatch=pre_dispatch)
     inverse = np.empty(len(test_indices), dtype=int)
     inverse[test_indices] = np.arange(len(test_indices))
+    if isinstance(predictions[0], list):
+        # one list of per-output arrays per split: a list of per-output arrays, rows restored
+        return [np.concatenate([p[j] for p in predictions])[inverse]
+                for j in range(len(predictions[0]))]
     if hasattr(predictions[0], "tocsr"):
         import scipy.sparse as sp
 
