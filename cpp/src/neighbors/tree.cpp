@@ -370,11 +370,7 @@ public:
             if (kd ? it.bound > best_.limit : it.bound > best_.worst()) continue;
             const index_t i = it.node;
             if (2 * i + 1 >= t_.n_nodes) {
-                const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
-                const double* red = leaf_distances(q, s, e);
-                for (index_t r = s; r < e; ++r)
-                    if (red[r - s] <= best_.limit)
-                        best_.offer(finish_distance(red[r - s], M, p_), red[r - s], t_.perm[r]);
+                offer_leaf(q, i);
                 continue;
             }
             const index_t a = 2 * i + 1, b = 2 * i + 2;
@@ -489,14 +485,17 @@ private:
         }
         return s < 0 ? gap_sum_ * split_scale_ : (gap_sum_ - gap_[s] + ts) * split_scale_;
     }
+    // Leaf i's rows offered to the k best (both walks).
+    void offer_leaf(const double* q, index_t i) {
+        const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
+        const double* red = leaf_distances(q, s, e);
+        for (index_t r = s; r < e; ++r)
+            if (red[r - s] <= best_.limit) best_.offer(finish_distance(red[r - s], M, p_), red[r - s], t_.perm[r]);
+    }
     // Node i's subtree, its region's terms in gap_ (its bound already found within the limit).
     void split_walk(const double* q, index_t i, const Splits& sp) {
         if (2 * i + 1 >= t_.n_nodes) {
-            const index_t s = t_.node_range[2 * i], e = t_.node_range[2 * i + 1];
-            const double* red = leaf_distances(q, s, e);
-            for (index_t r = s; r < e; ++r)
-                if (red[r - s] <= best_.limit)
-                    best_.offer(finish_distance(red[r - s], M, p_), red[r - s], t_.perm[r]);
+            offer_leaf(q, i);
             return;
         }
         const index_t a = 2 * i + 1, b = 2 * i + 2;

@@ -326,19 +326,32 @@ struct Crit {
             for (index_t p = 0; p < m; ++p) wt += add(acc, ids[p]);
             return wt;
         }
+        return banked(acc, m, banks, [&](index_t p, std::int32_t& i) {
+            i = ids[p];
+            return w[i];
+        });
+    }
+
+    // The four-bank sums of a single-output classification (exact only for whole weights):
+    // weight(p, i) gives sample p's weight and sets its index i; acc[class of i] and the returned
+    // total get them, samples p mod 4 in bank p mod 4, the banks added at the end.
+    template <class Weight>
+    double banked(double* acc, index_t m, std::vector<double>& banks, Weight weight) const {
         banks.assign(static_cast<size_t>(4 * C), 0.0);
         double* bk = banks.data();
         double wb[4] = {0.0, 0.0, 0.0, 0.0};
+        std::int32_t i = 0;
         index_t p = 0;
         for (; p + 4 <= m; p += 4)
             for (int l = 0; l < 4; ++l) {
-                const std::int32_t i = ids[p + l];
-                bk[l * C + ycode[i]] += w[i];
-                wb[l] += w[i];
+                const double wi = weight(p + l, i);
+                bk[l * C + ycode[i]] += wi;
+                wb[l] += wi;
             }
         for (; p < m; ++p) {
-            bk[ycode[ids[p]]] += w[ids[p]];
-            wb[0] += w[ids[p]];
+            const double wi = weight(p, i);
+            bk[ycode[i]] += wi;
+            wb[0] += wi;
         }
         for (int c = 0; c < C; ++c) acc[c] += (bk[c] + bk[C + c]) + (bk[2 * C + c] + bk[3 * C + c]);
         return (wb[0] + wb[1]) + (wb[2] + wb[3]);
@@ -1305,32 +1318,13 @@ private:
                 // whole weights: every partial sum is an exact integer, so four banks (samples
                 // p mod 4) add up to the very sums of one sequential pass, without its chain of
                 // dependent additions into the same class's total
-                const std::int32_t* yc = sh_.ycode.data();
-                banks_.assign(static_cast<size_t>(4 * ms), 0.0);
-                double* bk = banks_.data();
-                double wb[4] = {0.0, 0.0, 0.0, 0.0};
-                index_t p = 0;
-                for (; p + 4 <= cnt; p += 4)
-                    for (int l = 0; l < 4; ++l) {
-                        const T v = fv_[p + l];
-                        const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
-                        const std::int32_t i = ids[p + l];
-                        const double wi = w[i] * static_cast<double>(left);
-                        bk[l * ms + yc[i]] += wi;
-                        wb[l] += wi;
-                        nl += left;
-                    }
-                for (; p < cnt; ++p) {
+                wl = crit_.banked(acc, cnt, banks_, [&](index_t p, std::int32_t& i) {
                     const T v = fv_[p];
                     const bool left = is_nan(v) ? mgl : static_cast<double>(v) <= thr;
-                    const std::int32_t i = ids[p];
-                    const double wi = w[i] * static_cast<double>(left);
-                    bk[yc[i]] += wi;
-                    wb[0] += wi;
+                    i = ids[p];
                     nl += left;
-                }
-                for (index_t c = 0; c < ms; ++c) acc[c] = (bk[c] + bk[ms + c]) + (bk[2 * ms + c] + bk[3 * ms + c]);
-                wl = (wb[0] + wb[1]) + (wb[2] + wb[3]);
+                    return w[i] * static_cast<double>(left);
+                });
             } else if (sh_.cls) {
                 const std::int32_t* yc = sh_.ycode.data();
                 for (index_t p = 0; p < cnt; ++p) {
