@@ -23,8 +23,7 @@
 #include "scratchlearn/lbfgs.hpp"
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/gemm.hpp"
-
-#include <omp.h>
+#include "scratchlearn/task_pool.hpp"
 
 namespace scratchlearn {
 
@@ -409,74 +408,103 @@ void optimizer_step(MlpOptimizer& opt, index_t P, T* params, const T* g, T* s1, 
         optimizer_range(opt, c, P * t / nt, P * (t + 1) / nt, params, g, s1, s2);
 }
 
-// [a, b) of thread t of nt over n items, cut at multiples of `align` (so a gemm over a slice of
-// rows or columns of C starts at a register-tile boundary and computes the same bits as over all).
-inline void split(index_t n, index_t align, int t, int nt, index_t& a, index_t& b) {
-    const index_t units = (n + align - 1) / align;
-    a = std::min(n, units * t / nt * align);
-    b = std::min(n, units * (t + 1) / nt * align);
-}
-
-// D[:, c0:c1] ← D ⊙ f'(A) on a block of columns (leading dimension ld).
+// D ← D ⊙ f'(A) over `count` contiguous values, on the calling thread (a task's own rows).
 template <class T>
-void derivative_block(T* D, const T* A, index_t rows, index_t c0, index_t c1, index_t ld,
-                      MlpActivation f) {
-    if (f == MlpActivation::identity || c1 <= c0) return;
-    for (index_t r = 0; r < rows; ++r) {
-        T* d = D + r * ld;
-        const T* a = A + r * ld;
-        if (f == MlpActivation::relu) {
-            for (index_t j = c0; j < c1; ++j) d[j] = a[j] == T(0) ? T(0) : d[j];
-        } else if (f == MlpActivation::tanh) {
-            for (index_t j = c0; j < c1; ++j) d[j] *= T(1) - a[j] * a[j];
-        } else {
-            for (index_t j = c0; j < c1; ++j) d[j] = (d[j] * a[j]) * (T(1) - a[j]);
-        }
+void derivative_rows(T* D, const T* A, index_t count, MlpActivation f) {
+    if (f == MlpActivation::relu) {
+        for (index_t e = 0; e < count; ++e) D[e] = A[e] == T(0) ? T(0) : D[e];
+    } else if (f == MlpActivation::tanh) {
+        for (index_t e = 0; e < count; ++e) D[e] *= T(1) - A[e] * A[e];
+    } else if (f == MlpActivation::logistic) {
+        for (index_t e = 0; e < count; ++e) D[e] = (D[e] * A[e]) * (T(1) - A[e]);
     }
 }
 
-// One epoch of minibatch steps inside one parallel region (a team of nt threads, nt >= 1), with
-// the work of each batch cut so that no product's bits depend on the cut (see split) and every
-// sum has a fixed order: the same results as batch_step + optimizer_step for any nt. Per batch:
-//   1. rows [r0, r1) of the batch per thread: gather, forward pass (each layer's product, bias
-//      and activation on the thread's own rows, so layers need no barrier), δ_L and the rows'
-//      loss terms; chunks of Σθ² for the penalty;                                    — barrier
-//   2. per layer, last first: columns (or rows) of ∂W = reg·W + inv·inᵀδ and of ∂b, and columns
-//      of δ_{i−1} = δ_i·Wᵀ ⊙ f'(a_{i−1}); thread 0 also sums the loss terms         — barrier
-//   3. elements [e0, e1) of the optimiser step                                        — barrier
+// Point t of `parts` cuts of [0, n) at multiples of `align` (the last part takes the remainder).
+inline index_t cut_at(index_t n, index_t align, index_t parts, index_t t) {
+    const index_t units = (n + align - 1) / align;
+    return std::min(n, units * t / parts * align);
+}
+
+// Rows [a0, a1) × columns [c0, c1) of one layer's coefficient matrix: a task of the update job.
+struct WeightBlock {
+    index_t layer, a0, a1, c0, c1;
+};
+
+// Tasks per thread of a job when several threads share a batch: enough that a thread the OS
+// delays leaves the others work to take, few enough that each task's packing stays small.
+constexpr index_t kTasksPerThread = 3;
+
+// One epoch of minibatch steps, each batch in two jobs on the task pool (task_pool.hpp), so that
+// a thread the OS starts late (1-8 ms on a busy machine) never holds the others at a barrier:
+//   1. rows [r0, r1) of the batch per task: gather, the forward pass (each layer's product, bias and
+//      activation), δ_L and the rows' loss terms, then the whole backward chain of deltas
+//      δ_i = (δ_{i+1}·W_iᵀ) ⊙ f'(a_i) for those rows (a row's deltas need only its own row and the
+//      weights); other tasks take chunks of Σθ² for the penalty.
+//   2. blocks of every layer's weights per task: ∂W = reg·W + inv·inᵀδ over the block (the only
+//      products that sum over the rows of the batch) and, at once while the block is in cache, the
+//      optimiser's update of those weights; one task per layer sums ∂b over the rows and updates b.
+// Every product's per-element arithmetic is the same however its rows or columns are cut (gemm.hpp),
+// and every sum has a fixed order, so the results equal batch_step + optimizer_step for any nt.
 // Requires batch_size < 8192 (gemm never slices k there, so a product's bits depend on no cut).
 template <class T>
-double epoch_team(const MlpNet& net, T* params, index_t n, const T* X, const T* Y, const T* sw,
-                  const std::int64_t* order, index_t bs, MlpOptimizer& opt, T* s1, T* s2,
-                  Workspace<T>& ws, int nt) {
-    const index_t L = net.n_layers(), d = net.units[0], k = net.units.back(), P = net.n_params();
+double epoch_tasks(const MlpNet& net, T* params, index_t n, const T* X, const T* Y, const T* sw,
+                   const std::int64_t* order, index_t bs, MlpOptimizer& opt, T* s1, T* s2,
+                   Workspace<T>& ws, int nt) {
+    const index_t L = net.n_layers(), d = net.units[0], k = net.units.back();
     const index_t n_coef = net.coef_offset(L);
     const index_t n_chunks = (n_coef + kSqChunk - 1) / kSqChunk;
     const GemmBlocking blk = gemm_blocking<T>();
     const index_t MR = blk.mr, NR = blk.nr;
     std::vector<double> row_terms(bs), sq_parts(n_chunks);
+    std::vector<index_t> colsum_at(L + 1, 0);
+    for (index_t i = 0; i < L; ++i) colsum_at[i + 1] = colsum_at[i] + net.units[i + 1];
+    std::vector<double> colsum(colsum_at[L]);
     T* grad = ws.grad.data();
-    const std::int64_t t0 = opt.t;
-    double acc = 0.0;
-#pragma omp parallel num_threads(nt)
+
+    // The update job's blocks (the same for every batch): one per layer on one thread; else about
+    // kTasksPerThread·nt blocks of similar size, a layer cut along its longer side (rows at
+    // multiples of MR, columns at multiples of NR: whole register tiles), the largest first.
+    std::vector<WeightBlock> blocks;
     {
-        const int tid = omp_get_thread_num(), team = omp_get_num_threads();
-        std::int64_t step = 0;
-        for (index_t s = 0; s < n; s += bs, ++step) {
-            const index_t rows = std::min(bs, n - s);
-            const T *xp, *yp, *swp = nullptr;
-            if (order) {
-                xp = ws.xb.data();
-                yp = ws.yb.data();
-                if (sw) swp = ws.swb.data();
-            } else {
-                xp = X + s * d;
-                yp = Y + s * k;
-                if (sw) swp = sw + s;
+        const double target = double(n_coef) / double(kTasksPerThread * nt);
+        for (index_t i = 0; i < L; ++i) {
+            const index_t fi = net.units[i], fo = net.units[i + 1];
+            const bool by_rows = fi >= fo;
+            const index_t len = by_rows ? fi : fo, align = by_rows ? MR : NR;
+            index_t parts = nt == 1 ? 1 : index_t(double(fi) * double(fo) / target + 0.5);
+            parts = std::max<index_t>(1, std::min(parts, (len + align - 1) / align));
+            for (index_t t = 0; t < parts; ++t) {
+                const index_t lo = cut_at(len, align, parts, t), hi = cut_at(len, align, parts, t + 1);
+                if (hi <= lo) continue;
+                blocks.push_back(by_rows ? WeightBlock{i, lo, hi, 0, fo} : WeightBlock{i, 0, fi, lo, hi});
             }
-            // 1. own rows
-            index_t r0, r1;
-            split(rows, MR, tid, team, r0, r1);
+        }
+        std::stable_sort(blocks.begin(), blocks.end(), [](const WeightBlock& a, const WeightBlock& b) {
+            return (a.a1 - a.a0) * (a.c1 - a.c0) > (b.a1 - b.a0) * (b.c1 - b.c0);
+        });
+    }
+    const index_t n_blocks = index_t(blocks.size());
+
+    const std::int64_t t0 = opt.t;
+    std::int64_t step = 0;
+    double acc = 0.0;
+    for (index_t s = 0; s < n; s += bs, ++step) {
+        const index_t rows = std::min(bs, n - s);
+        const T *xp, *yp, *swp = nullptr;
+        if (order) {
+            xp = ws.xb.data();
+            yp = ws.yb.data();
+            if (sw) swp = ws.swb.data();
+        } else {
+            xp = X + s * d;
+            yp = Y + s * k;
+            if (sw) swp = sw + s;
+        }
+        // 1. rows: forward, loss terms, deltas; chunks of Σθ².
+        const index_t row_tiles = (rows + MR - 1) / MR;
+        const index_t row_tasks = nt == 1 ? 1 : std::min<index_t>(row_tiles, kTasksPerThread * nt);
+        auto rows_task = [&](index_t r0, index_t r1) {
             if (order)
                 for (index_t r = r0; r < r1; ++r) {
                     const index_t src = order[s + r];
@@ -484,112 +512,95 @@ double epoch_team(const MlpNet& net, T* params, index_t n, const T* X, const T* 
                     std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
                     if (sw) ws.swb[r] = sw[src];
                 }
-            if (r1 > r0) {
-                const T* in = xp + r0 * d;
-                for (index_t i = 0; i < L; ++i) {
-                    const index_t fi = net.units[i], fo = net.units[i + 1];
-                    T* out = ws.act[i + 1].data() + r0 * fo;
-                    gemm<T>(false, false, r1 - r0, fo, fi, T(1), in, fi, params + net.coef_offset(i),
-                            fo, T(0), out, fo, 1);
-                    bias_activation(out, r1 - r0, fo, params + net.intercept_offset(i),
-                                    i + 1 == L ? net.output : net.hidden, 1);
-                    in = out;
-                }
-                const T* Pp = ws.act[L].data();
-                T* D = ws.delta[L].data();
-                for (index_t r = r0; r < r1; ++r) {
-                    const double term = row_loss(net, Pp + r * k, yp + r * k);
-                    row_terms[r] = swp ? double(swp[r]) * term : term;
-                    for (index_t j = 0; j < k; ++j) {
-                        T dv = Pp[r * k + j] - yp[r * k + j];
-                        if (swp) dv *= swp[r];
-                        D[r * k + j] = dv;
-                    }
-                }
-            }
-            {
-                index_t c0, c1;
-                split(n_chunks, 1, tid, team, c0, c1);
-                for (index_t c = c0; c < c1; ++c)
-                    sq_parts[c] = sq_chunk(params + c * kSqChunk, std::min(kSqChunk, n_coef - c * kSqChunk));
-            }
-#pragma omp barrier
-            double sw_sum = double(rows);  // (after the barrier: the gathered weights are complete)
-            if (swp) {
-                sw_sum = 0.0;
-                for (index_t r = 0; r < rows; ++r) sw_sum += double(swp[r]);
-            }
-            // 2. backward, layer by layer
-            const T inv = T(1.0 / sw_sum);
-            const T reg = T(net.alpha / sw_sum);
-            for (index_t i = L - 1; i >= 0; --i) {
+            const index_t m = r1 - r0;
+            const T* in = xp + r0 * d;
+            for (index_t i = 0; i < L; ++i) {
                 const index_t fi = net.units[i], fo = net.units[i + 1];
-                const T* in = i == 0 ? xp : ws.act[i].data();
-                const T* W = params + net.coef_offset(i);
-                const T* D = ws.delta[i + 1].data();
-                T* gW = grad + net.coef_offset(i);
-                if (fo >= fi) {  // ∂W by columns
-                    index_t c0, c1;
-                    split(fo, NR, tid, team, c0, c1);
-                    if (c1 > c0) {
-                        for (index_t a = 0; a < fi; ++a)
-                            for (index_t j = c0; j < c1; ++j) gW[a * fo + j] = reg * W[a * fo + j];
-                        gemm<T>(true, false, fi, c1 - c0, rows, inv, in, fi, D + c0, fo, T(1), gW + c0,
-                                fo, 1);
-                    }
-                } else {  // ∂W by rows
-                    index_t a0, a1;
-                    split(fi, MR, tid, team, a0, a1);
-                    if (a1 > a0) {
-                        for (index_t e = a0 * fo; e < a1 * fo; ++e) gW[e] = reg * W[e];
-                        gemm<T>(true, false, a1 - a0, fo, rows, inv, in + a0, fi, D, fo, T(1),
-                                gW + a0 * fo, fo, 1);
-                    }
-                }
-                {
-                    index_t c0, c1;
-                    split(fo, 8, tid, team, c0, c1);
-                    if (c1 > c0) {
-                        double* cs = ws.colsum.data();
-                        std::fill(cs + c0, cs + c1, 0.0);
-                        for (index_t r = 0; r < rows; ++r) {
-                            const T* dr = D + r * fo;
-                            for (index_t j = c0; j < c1; ++j) cs[j] += double(dr[j]);
-                        }
-                        T* gb = grad + net.intercept_offset(i);
-                        for (index_t j = c0; j < c1; ++j) gb[j] = T(cs[j] / sw_sum);
-                    }
-                }
-                if (i > 0) {
-                    index_t c0, c1;
-                    split(fi, NR, tid, team, c0, c1);
-                    if (c1 > c0) {
-                        T* Dp = ws.delta[i].data();
-                        gemm<T>(false, true, rows, c1 - c0, fo, T(1), D, fo, W + c0 * fo, fo, T(0),
-                                Dp + c0, fi, 1);
-                        derivative_block(Dp, ws.act[i].data(), rows, c0, c1, fi, net.hidden);
-                    }
-                }
-                if (i == L - 1 && tid == 0) {
-                    double total = 0.0;
-                    for (index_t r = 0; r < rows; ++r) total += row_terms[r];
-                    double sq = 0.0;
-                    for (index_t c = 0; c < n_chunks; ++c) sq += sq_parts[c];
-                    const double loss =
-                        finish_data_loss(net, total, sw_sum) + 0.5 * net.alpha * sq / sw_sum;
-                    acc += loss * double(rows);
-                }
-#pragma omp barrier
+                T* out = ws.act[i + 1].data() + r0 * fo;
+                gemm<T>(false, false, m, fo, fi, T(1), in, fi, params + net.coef_offset(i), fo, T(0),
+                        out, fo, 1);
+                bias_activation(out, m, fo, params + net.intercept_offset(i),
+                                i + 1 == L ? net.output : net.hidden, 1);
+                in = out;
             }
-            // 3. the optimiser step
-            {
-                const StepConsts c = step_consts(opt, t0 + step + 1);
-                index_t e0, e1;
-                split(P, 64, tid, team, e0, e1);
-                optimizer_range(opt, c, e0, e1, params, grad, s1, s2);
+            const T* Pp = ws.act[L].data();
+            T* D = ws.delta[L].data();
+            for (index_t r = r0; r < r1; ++r) {
+                const double term = row_loss(net, Pp + r * k, yp + r * k);
+                row_terms[r] = swp ? double(swp[r]) * term : term;
+                for (index_t j = 0; j < k; ++j) {
+                    T dv = Pp[r * k + j] - yp[r * k + j];
+                    if (swp) dv *= swp[r];
+                    D[r * k + j] = dv;
+                }
             }
-#pragma omp barrier
+            for (index_t i = L - 1; i >= 1; --i) {
+                const index_t fi = net.units[i], fo = net.units[i + 1];
+                T* Dp = ws.delta[i].data() + r0 * fi;
+                gemm<T>(false, true, m, fi, fo, T(1), ws.delta[i + 1].data() + r0 * fo, fo,
+                        params + net.coef_offset(i), fo, T(0), Dp, fi, 1);
+                derivative_rows(Dp, ws.act[i].data() + r0 * fi, m * fi, net.hidden);
+            }
+        };
+        parallel_tasks(nt, row_tasks + n_chunks, [&](std::int64_t t) {
+            if (t < row_tasks) {
+                const index_t r0 = cut_at(rows, MR, row_tasks, index_t(t));
+                const index_t r1 = cut_at(rows, MR, row_tasks, index_t(t) + 1);
+                if (r1 > r0) rows_task(r0, r1);
+            } else {
+                const index_t c = index_t(t) - row_tasks;
+                sq_parts[c] = sq_chunk(params + c * kSqChunk, std::min(kSqChunk, n_coef - c * kSqChunk));
+            }
+        });
+        double sw_sum = double(rows);
+        if (swp) {
+            sw_sum = 0.0;
+            for (index_t r = 0; r < rows; ++r) sw_sum += double(swp[r]);
         }
+        {
+            double total = 0.0;
+            for (index_t r = 0; r < rows; ++r) total += row_terms[r];
+            double sq = 0.0;
+            for (index_t c = 0; c < n_chunks; ++c) sq += sq_parts[c];
+            acc += (finish_data_loss(net, total, sw_sum) + 0.5 * net.alpha * sq / sw_sum) * double(rows);
+        }
+        // 2. weight blocks: gradient and update; per layer the intercepts.
+        const T inv = T(1.0 / sw_sum);
+        const T reg = T(net.alpha / sw_sum);
+        const StepConsts c = step_consts(opt, t0 + step + 1);
+        parallel_tasks(nt, n_blocks + L, [&](std::int64_t t) {
+            if (t < n_blocks) {
+                const WeightBlock& b = blocks[std::size_t(t)];
+                const index_t i = b.layer, fi = net.units[i], fo = net.units[i + 1];
+                const T* in = i == 0 ? xp : ws.act[i].data();
+                const index_t off = net.coef_offset(i);
+                const T* W = params + off;
+                T* gW = grad + off;
+                for (index_t a = b.a0; a < b.a1; ++a)
+                    for (index_t j = b.c0; j < b.c1; ++j) gW[a * fo + j] = reg * W[a * fo + j];
+                gemm<T>(true, false, b.a1 - b.a0, b.c1 - b.c0, rows, inv, in + b.a0, fi,
+                        ws.delta[i + 1].data() + b.c0, fo, T(1), gW + b.a0 * fo + b.c0, fo, 1);
+                if (b.c0 == 0 && b.c1 == fo)
+                    optimizer_range(opt, c, off + b.a0 * fo, off + b.a1 * fo, params, grad, s1, s2);
+                else
+                    for (index_t a = b.a0; a < b.a1; ++a)
+                        optimizer_range(opt, c, off + a * fo + b.c0, off + a * fo + b.c1, params, grad,
+                                        s1, s2);
+            } else {
+                const index_t i = index_t(t) - n_blocks, fo = net.units[i + 1];
+                const T* D = ws.delta[i + 1].data();
+                double* cs = colsum.data() + colsum_at[i];
+                std::fill(cs, cs + fo, 0.0);
+                for (index_t r = 0; r < rows; ++r) {
+                    const T* dr = D + r * fo;
+                    for (index_t j = 0; j < fo; ++j) cs[j] += double(dr[j]);
+                }
+                const index_t off = net.intercept_offset(i);
+                T* gb = grad + off;
+                for (index_t j = 0; j < fo; ++j) gb[j] = T(cs[j] / sw_sum);
+                optimizer_range(opt, c, off, off + fo, params, grad, s1, s2);
+            }
+        });
     }
     if (opt.solver == MlpSolver::adam) opt.t = t0 + (n + bs - 1) / bs;
     return acc / double(n);
@@ -644,7 +655,7 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
         for (index_t i = 0; i < net.n_layers(); ++i)
             madds += 3.0 * double(bs) * double(net.units[i]) * double(net.units[i + 1]);
         const int nt = madds >= kTeamMadds ? std::max(1, n_threads) : 1;
-        return epoch_team(net, params, n, X, Y, sw, order, bs, opt, state1, state2, ws, nt);
+        return epoch_tasks(net, params, n, X, Y, sw, order, bs, opt, state1, state2, ws, nt);
     }
     double acc = 0.0;
     for (index_t s = 0; s < n; s += bs) {
