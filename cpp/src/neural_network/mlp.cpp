@@ -420,6 +420,32 @@ void derivative_rows(T* D, const T* A, index_t count, MlpActivation f) {
     }
 }
 
+// The inputs of the batch that starts at row s: rows s… of X, Y and sw themselves, or, with an
+// order, the workspace's copies that gather_rows fills.
+template <class T>
+struct BatchInputs {
+    const T *x, *y, *sw;
+};
+
+template <class T>
+BatchInputs<T> batch_inputs(const Workspace<T>& ws, const T* X, const T* Y, const T* sw, bool ordered,
+                            index_t s, index_t d, index_t k) {
+    if (ordered) return {ws.xb.data(), ws.yb.data(), sw ? ws.swb.data() : nullptr};
+    return {X + s * d, Y + s * k, sw ? sw + s : nullptr};
+}
+
+// Rows [r0, r1) of the batch that starts at s copied in the order's sequence into the workspace.
+template <class T>
+void gather_rows(Workspace<T>& ws, const T* X, const T* Y, const T* sw, const std::int64_t* order,
+                 index_t s, index_t r0, index_t r1, index_t d, index_t k) {
+    for (index_t r = r0; r < r1; ++r) {
+        const index_t src = order[s + r];
+        std::memcpy(ws.xb.data() + r * d, X + src * d, sizeof(T) * d);
+        std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
+        if (sw) ws.swb[r] = sw[src];
+    }
+}
+
 // Point t of `parts` cuts of [0, n) at multiples of `align` (the last part takes the remainder).
 inline index_t cut_at(index_t n, index_t align, index_t parts, index_t t) {
     const index_t units = (n + align - 1) / align;
@@ -491,27 +517,13 @@ double epoch_tasks(const MlpNet& net, T* params, index_t n, const T* X, const T*
     double acc = 0.0;
     for (index_t s = 0; s < n; s += bs, ++step) {
         const index_t rows = std::min(bs, n - s);
-        const T *xp, *yp, *swp = nullptr;
-        if (order) {
-            xp = ws.xb.data();
-            yp = ws.yb.data();
-            if (sw) swp = ws.swb.data();
-        } else {
-            xp = X + s * d;
-            yp = Y + s * k;
-            if (sw) swp = sw + s;
-        }
+        const BatchInputs<T> in_b = batch_inputs(ws, X, Y, sw, order != nullptr, s, d, k);
+        const T *xp = in_b.x, *yp = in_b.y, *swp = in_b.sw;
         // 1. rows: forward, loss terms, deltas; chunks of Σθ².
         const index_t row_tiles = (rows + MR - 1) / MR;
         const index_t row_tasks = nt == 1 ? 1 : std::min<index_t>(row_tiles, kTasksPerThread * nt);
         auto rows_task = [&](index_t r0, index_t r1) {
-            if (order)
-                for (index_t r = r0; r < r1; ++r) {
-                    const index_t src = order[s + r];
-                    std::memcpy(ws.xb.data() + r * d, X + src * d, sizeof(T) * d);
-                    std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
-                    if (sw) ws.swb[r] = sw[src];
-                }
+            if (order) gather_rows(ws, X, Y, sw, order, s, r0, r1, d, k);
             const index_t m = r1 - r0;
             const T* in = xp + r0 * d;
             for (index_t i = 0; i < L; ++i) {
@@ -660,22 +672,9 @@ double mlp_epoch(const MlpNet& net, T* params, index_t n, const T* X, const T* Y
     double acc = 0.0;
     for (index_t s = 0; s < n; s += bs) {
         const index_t rows = std::min(bs, n - s);
-        const T *xp, *yp, *swp = nullptr;
-        if (order) {
-            for (index_t r = 0; r < rows; ++r) {
-                const index_t src = order[s + r];
-                std::memcpy(ws.xb.data() + r * d, X + src * d, sizeof(T) * d);
-                std::memcpy(ws.yb.data() + r * k, Y + src * k, sizeof(T) * k);
-                if (sw) ws.swb[r] = sw[src];
-            }
-            xp = ws.xb.data();
-            yp = ws.yb.data();
-            if (sw) swp = ws.swb.data();
-        } else {
-            xp = X + s * d;
-            yp = Y + s * k;
-            if (sw) swp = sw + s;
-        }
+        if (order) gather_rows(ws, X, Y, sw, order, s, 0, rows, d, k);
+        const BatchInputs<T> in_b = batch_inputs(ws, X, Y, sw, order != nullptr, s, d, k);
+        const T *xp = in_b.x, *yp = in_b.y, *swp = in_b.sw;
         const double loss = batch_step(net, params, rows, xp, yp, swp, ws.grad.data(), ws, n_threads);
         acc += loss * double(rows);
         optimizer_step(opt, P, params, ws.grad.data(), state1, state2, n_threads);
