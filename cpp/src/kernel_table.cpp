@@ -50,6 +50,7 @@ struct Tables {
             register_svm_decision_avx512(&a5);
             register_mlp_avx512(&a5);
             register_linear_model_avx512(&a5);
+            register_preprocessing_avx512(&a5);
         }
 #endif
     }

@@ -198,6 +198,16 @@ struct LogisticKernels {
                   T* zbuf, double* ebuf) = nullptr;
 };
 
+// ---- preprocessing: the band pass of the selection quantiles (preprocessing/band_*.cpp)
+// Over the m values of col (contiguous): below += how many are < L, above += how many are > H,
+// and those in [L, H] appended in order at buf + fill (fill advanced by their count); the band has
+// room for R values, and one past it a slot that takes the writes once fill reaches R (fill goes
+// on counting: the caller then sees the overflow). NaN is in none of the three. The values with
+// no missing marker other than NaN (the marker case runs preprocessing.cpp's loop).
+template <class T>
+using BandPassKernel = void (*)(const T* col, index_t m, double L, double H, T* buf, index_t R,
+                                index_t& below, index_t& fill, index_t& above);
+
 // ---- the table --------------------------------------------------------------------------------
 
 template <class T>
@@ -210,6 +220,7 @@ struct Kernels {
     SvmKernels<T> svm;
     MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
     LogisticKernels<T> logistic;
+    BandPassKernel<T> band_pass = nullptr;  // nullptr below AVX-512: preprocessing.cpp's loop runs
 };
 
 struct Table {
@@ -234,6 +245,7 @@ void register_mlp_avx512(Table* t);
 void register_linear_model_avx2(Table* t);
 void register_linear_model_avx512(Table* t);
 void register_knn_leaf_avx2(Table* t);
+void register_preprocessing_avx512(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets
 // the best one it can), and of the active path.

@@ -13,6 +13,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "../kernel_table.hpp"
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/task_pool.hpp"
 
@@ -571,6 +572,9 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
         for (index_t c = 0; c < gc; ++c)
             for (index_t k = 0; k < nq; ++k) below[c * nq + k] = fill_[c * nq + k] = 0;
         const auto pass = has_missing ? band_pass<T, true> : band_pass<T, false>;
+        // the vector pass of the kernel path where it has one (NaN as the only marker)
+        const kernel_table::BandPassKernel<T> fast =
+            has_missing ? nullptr : kernel_table::kernels<T>().band_pass;
         bool any_band = false;
         for (index_t c = 0; c < gc; ++c) any_band |= use_band[c];
         if (any_band) cols.resize(static_cast<std::size_t>(gc * kPassRows));
@@ -590,8 +594,12 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
                 for (index_t k = 0; k < nq; ++k) {
                     const index_t s = c * nq + k;
                     index_t up = 0;
-                    pass(tile + c * kPassRows, rows, missing, lo[s], hi[s], band[s].data(), cap[s],
-                         below[s], fill_[s], up);
+                    if (fast)
+                        fast(tile + c * kPassRows, rows, lo[s], hi[s], band[s].data(), cap[s], below[s],
+                             fill_[s], up);
+                    else
+                        pass(tile + c * kPassRows, rows, missing, lo[s], hi[s], band[s].data(), cap[s],
+                             below[s], fill_[s], up);
                     if (k == 0) above[c] += up;
                 }
             }
