@@ -208,6 +208,13 @@ template <class T>
 using BandPassKernel = void (*)(const T* col, index_t m, double L, double H, T* buf, index_t R,
                                 index_t& below, index_t& fill, index_t& above);
 
+// One pass of the quickselect (preprocessing.cpp: nth_pair): the m values of src split at p into
+// `left` (x < p, or x <= p when le) and `right`, each written forward from its start in src's
+// order; returns the left part's size. Each output has room for m + 64 values (the kernel may
+// store whole vectors past a part's end).
+template <class T>
+using SplitKernel = index_t (*)(const T* src, index_t m, T p, bool le, T* left, T* right);
+
 // ---- the table --------------------------------------------------------------------------------
 
 template <class T>
@@ -221,6 +228,7 @@ struct Kernels {
     MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
     LogisticKernels<T> logistic;
     BandPassKernel<T> band_pass = nullptr;  // nullptr below AVX-512: preprocessing.cpp's loop runs
+    SplitKernel<T> select_split = nullptr;  // likewise
 };
 
 struct Table {

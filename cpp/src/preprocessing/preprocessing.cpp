@@ -225,27 +225,46 @@ T median_of_three(T x, T y, T z) {
     return std::max(std::min(x, y), std::min(std::max(x, y), z));
 }
 
-// Two buffers per thread for the selection below, grown to the largest column seen.
+// Three buffers per thread for the selection below, grown to the largest column seen (plus one
+// vector: a split kernel stores whole vectors at the end of each part).
 template <class T>
 struct SelectBuffers {
-    std::vector<T> one, two;
+    std::vector<T> room[3];
 };
 template <class T>
 SelectBuffers<T>& select_buffers() {
     thread_local SelectBuffers<T> buffers;
     return buffers;
 }
+constexpr index_t kSplitSlack = 64;  // values of room past m in each buffer (a vector or more)
+
+// One quickselect pass, portable: src's m values split at p into `left` (x < p, or x <= p when
+// le) and `right`, each written forward from its start; returns the left part's size. Branch-
+// free: each value is written to both parts and only its side's position advances.
+template <class T>
+index_t split_portable(const T* src, index_t m, T p, bool le, T* left, T* right) {
+    index_t l = 0, h = 0;
+    for (index_t i = 0; i < m; ++i) {
+        const T x = src[i];
+        const bool to_left = le ? !(p < x) : x < p;
+        left[l] = x;
+        right[h] = x;
+        l += to_left;
+        h += !to_left;
+    }
+    return l;
+}
 
 // The order statistics of rank r and r + 1 (b = a when r + 1 == m) of the m values at v, which
 // are left unchanged. Quickselect with a median-of-three pivot (three values at pseudo-random
-// places) whose partition is branch-free and out of place: each value is written both at the next free place from the left and at
-// the next free place from the right, and only the position of its side advances, so the
-// loop has no branch to mispredict (std::nth_element's in-place partition mispredicts about
-// half its comparisons on random data). The passes read v once, then alternate between the
-// two buffers; the part holding rank r is kept. When r and r + 1 fall on either side of a
-// split, they are the left part's largest and the right part's smallest value. A pivot equal
-// to the smallest value splits off the values equal to it, so ties always make progress; a
-// pass budget (a run of bad pivots, vanishingly unlikely) hands over to std::nth_element.
+// places) and an out-of-place, branch-free partition (std::nth_element's in-place partition
+// mispredicts about half its comparisons on random data): each pass splits its values into two
+// of three buffers, the part holding rank r is kept and the next pass reads it. On AVX-512 the
+// split is the registry's vector kernel (kernel_table.hpp: SplitKernel), eight doubles or sixteen
+// floats a step. When r and r + 1 fall on either side of a split, they are the left part's
+// largest and the right part's smallest value. A pivot equal to the smallest value splits off the
+// values equal to it, so ties always make progress; a pass budget (a run of bad pivots,
+// vanishingly unlikely) hands over to std::nth_element.
 template <class T>
 void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
     const bool top = r + 1 >= m;
@@ -258,13 +277,13 @@ void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
         return;
     }
     SelectBuffers<T>& buf = select_buffers<T>();
-    if (buf.one.size() < static_cast<std::size_t>(m)) {
-        buf.one.resize(static_cast<std::size_t>(m));
-        buf.two.resize(static_cast<std::size_t>(m));
-    }
-    T* room[2] = {buf.one.data(), buf.two.data()};
-    int w = 0;  // the buffer the next pass writes
+    const std::size_t need = static_cast<std::size_t>(m + kSplitSlack);
+    for (auto& room : buf.room)
+        if (room.size() < need) room.resize(need);
+    const kernel_table::SplitKernel<T> kernel = kernel_table::kernels<T>().select_split;
+    const kernel_table::SplitKernel<T> split_pass = kernel ? kernel : split_portable<T>;
     const T* src = v;
+    int at = -1;  // the buffer src is in (-1: v itself)
     int budget = 16;
     for (index_t k = m; k > 1; k >>= 1) budget += 2;
     // pivot candidates at pseudo-random places (xorshift), so that no fixed order of the input
@@ -276,24 +295,16 @@ void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
         state ^= state << 17;
         return static_cast<index_t>(state % static_cast<std::uint64_t>(range));
     };
-    // one pass: src's values split at p (x < p, or x <= p when le) into room[w]; returns the
-    // size of the left part
+    // one pass: src split at p into the two buffers src is not in; returns the left part's size
+    int lo_at = 0, hi_at = 1;
     auto split = [&](T p, bool le) {
-        T* dst = room[w];
-        index_t l = 0, h = m;
-        for (index_t i = 0; i < m; ++i) {
-            const T x = src[i];
-            const bool left = le ? !(p < x) : x < p;
-            dst[l] = x;
-            dst[h - 1] = x;
-            l += left;
-            h -= !left;
-        }
-        return l;
+        lo_at = at == 0 ? 1 : 0;
+        hi_at = at == 2 ? 1 : (at == 1 || lo_at == 1 ? 2 : 1);
+        return split_pass(src, m, p, le, buf.room[lo_at].data(), buf.room[hi_at].data());
     };
     while (m > kSmallSelect) {
         if (--budget < 0) {  // the median of three keeps missing: the library's selection
-            T* dst = room[w];
+            T* dst = buf.room[at == 0 ? 1 : 0].data();
             std::copy(src, src + m, dst);
             std::nth_element(dst, dst + r, dst + m);
             a = dst[r];
@@ -302,28 +313,30 @@ void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
         }
         const T p = median_of_three(src[pick(m)], src[pick(m)], src[pick(m)]);
         index_t l = split(p, false);
-        const T* dst = room[w];
-        w ^= 1;
         if (l == 0) {  // p is the smallest value: split off the values equal to it
-            src = dst;
+            src = buf.room[hi_at].data();
+            at = hi_at;
             l = split(p, true);
-            dst = room[w];
-            w ^= 1;
             if (r < l) {
                 a = p;
-                b = (top || r + 1 < l) ? p : *std::min_element(dst + l, dst + m);
+                b = (top || r + 1 < l) ? p : *std::min_element(buf.room[hi_at].data(),
+                                                                buf.room[hi_at].data() + (m - l));
                 return;
             }
         } else if (r + 1 == l) {  // r the left part's largest, r + 1 the right part's smallest
-            a = *std::max_element(dst, dst + l);
-            b = *std::min_element(dst + l, dst + m);
+            const T* left = buf.room[lo_at].data();
+            const T* right = buf.room[hi_at].data();
+            a = *std::max_element(left, left + l);
+            b = *std::min_element(right, right + (m - l));
             return;
         }
         if (r < l) {
-            src = dst;
+            src = buf.room[lo_at].data();
+            at = lo_at;
             m = l;
         } else {
-            src = dst + l;
+            src = buf.room[hi_at].data();
+            at = hi_at;
             m -= l;
             r -= l;
         }

@@ -1,9 +1,13 @@
-// The band pass of the selection quantiles with AVX-512 (see kernel_table.hpp: BandPassKernel):
-// a vector of values compared with the band's bounds at once, the values inside the band packed
-// to the front of a register (vcompress) and stored at the band's end, the counts advanced by the
-// masks' popcounts. Eight doubles or sixteen floats a step instead of one value with four scalar
-// compares: the same counts and the same band, value for value and in the same order, as the
-// portable loop of preprocessing.cpp (NaN compares false, so it is counted nowhere, as there).
+// The selection quantiles' two inner loops with AVX-512 (see kernel_table.hpp: BandPassKernel,
+// SplitKernel), eight doubles or sixteen floats a step where the portable loops of
+// preprocessing.cpp take one value with scalar compares:
+//  * the band pass: a vector compared with the band's bounds at once, the values inside packed to
+//    the front of a register (vcompress) and stored at the band's end, the counts advanced by the
+//    masks' popcounts;
+//  * the quickselect's split: a vector compared with the pivot, its left and right values each
+//    packed and stored at the end of their part.
+// The same counts, parts and bands, value for value and in the same order, as the portable loops
+// (NaN compares as there), so the selections pick the same pivots and return the same values.
 #include <immintrin.h>
 
 #include "../kernel_table.hpp"
@@ -73,11 +77,66 @@ void band_pass_f32(const float* col, index_t m, double L, double H, float* buf, 
     above += u;
 }
 
+// The split's masks: x < p, or !(p < x) when le (NaN goes right, or left when le, as in the
+// portable loop).
+inline __mmask8 left_mask(__m512d x, __m512d p, bool le) {
+    return le ? _mm512_cmp_pd_mask(p, x, _CMP_NLT_UQ) : _mm512_cmp_pd_mask(x, p, _CMP_LT_OQ);
+}
+inline __mmask16 left_mask(__m512 x, __m512 p, bool le) {
+    return le ? _mm512_cmp_ps_mask(p, x, _CMP_NLT_UQ) : _mm512_cmp_ps_mask(x, p, _CMP_LT_OQ);
+}
+
+template <class T>
+index_t split_tail(const T* src, index_t i, index_t m, T p, bool le, T* left, T* right, index_t l,
+                   index_t h) {
+    for (; i < m; ++i) {
+        const T x = src[i];
+        const bool to_left = le ? !(p < x) : x < p;
+        left[l] = x;
+        right[h] = x;
+        l += to_left;
+        h += !to_left;
+    }
+    return l;
+}
+
+index_t split_f64(const double* src, index_t m, double p, bool le, double* left, double* right) {
+    index_t l = 0, h = 0, i = 0;
+    const __m512d vp = _mm512_set1_pd(p);
+    for (; i + 8 <= m; i += 8) {
+        const __m512d x = _mm512_loadu_pd(src + i);
+        const __mmask8 to_left = left_mask(x, vp, le);
+        _mm512_storeu_pd(left + l, _mm512_maskz_compress_pd(to_left, x));
+        _mm512_storeu_pd(right + h, _mm512_maskz_compress_pd(static_cast<__mmask8>(~to_left), x));
+        const index_t n_left = count_bits(to_left);
+        l += n_left;
+        h += 8 - n_left;
+    }
+    return split_tail(src, i, m, p, le, left, right, l, h);
+}
+
+index_t split_f32(const float* src, index_t m, float p, bool le, float* left, float* right) {
+    index_t l = 0, h = 0, i = 0;
+    const __m512 vp = _mm512_set1_ps(p);
+    for (; i + 16 <= m; i += 16) {
+        const __m512 x = _mm512_loadu_ps(src + i);
+        const __mmask16 to_left = left_mask(x, vp, le);
+        _mm512_storeu_ps(left + l, _mm512_maskz_compress_ps(to_left, x));
+        _mm512_storeu_ps(right + h, _mm512_maskz_compress_ps(static_cast<__mmask16>(~to_left), x));
+        const index_t n_left = count_bits(to_left);
+        l += n_left;
+        h += 16 - n_left;
+    }
+    return split_tail(src, i, m, p, le, left, right, l, h);
+}
+
 }  // namespace
 
 void register_preprocessing_avx512(Table* t) {
     t->f32.band_pass = band_pass_f32;
     t->f64.band_pass = band_pass_f64;
+    t->f32.select_split = split_f32;
+    t->f64.select_split = split_f64;
 }
 
 }  // namespace scratchlearn::kernel_table
