@@ -155,6 +155,14 @@ class _Targets:
             self._count(yt, yp)
             self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
             return
+        if _counts.str_fast_path(yt, yp):
+            # 1-d string labels: what _check_targets would find (binary or multiclass by the
+            # number of labels, never continuous, no mix of strings and numbers) follows from
+            # the labels the counting finds, by one hashed pass of each target (no unique sorts)
+            self.y_true, self.y_pred = yt, yp
+            self._count(yt, yp)
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
         kind, yt, yp = _check_targets(yt, yp)
         self.y_true, self.y_pred = yt, yp
         if kind == "multilabel-indicator":
@@ -170,6 +178,15 @@ class _Targets:
         self.labels, self.C = got[0], got[1]
         if len(got) == 3:
             self.label_sums = got[2]  # (true, pred) weights per label, in sample order
+
+    def integer_counts(self):
+        """Whether the per-label counts (supports, multilabel confusion matrices) come back as
+        integers, as scikit-learn's do: for 1-d targets only unweighted ones with at least one
+        right prediction (with none, its true-positive sums start as float zeros, and so every
+        count derived from them is float); for multilabel ones unweighted or integer-weighted."""
+        if self.kind == "multilabel-indicator":
+            return self.weights is None or self.int_weights
+        return self.weights is None and bool(np.trace(self.C) > 0)
 
     @property
     def total(self):
@@ -325,7 +342,7 @@ def _prfs(targets, beta, labels, pos_label, average, warn_for, zero_division):
 
 
 def _support(true, targets):
-    if targets.weights is None or targets.int_weights:
+    if targets.integer_counts():
         return np.rint(true).astype(np.int64)
     return true
 
@@ -592,7 +609,7 @@ def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=No
         labels = _labels_array(labels, targets.labels)
     tp, pred, true, tn = targets.class_sums(labels, samplewise)
     out = np.stack([tn, pred - tp, true - tp, tp]).T.reshape(-1, 2, 2)
-    if sample_weight is None or targets.int_weights:
+    if targets.integer_counts():
         out = np.rint(out).astype(np.int64)
     return out
 

@@ -4,7 +4,8 @@
 Integer and boolean targets take a fast path with no sort at all: their range is found by a
 parallel min/max and, when small, the counts of every (true, predicted) pair come from per-thread
 histograms; the labels present are the rows and columns with a sample. Other labels (strings,
-floats, wide integer ranges) are sorted once (np.unique) and encoded by binary search.
+floats, wide integer ranges) are sorted once (np.unique) and encoded by binary search; 1-d
+fixed-width string arrays are encoded by one hashed pass of the core each (no sort of the samples).
 """
 
 from __future__ import annotations
@@ -35,6 +36,36 @@ def int_fast_path(y_true, y_pred):
             and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub")
 
 
+def str_fast_path(y_true, y_pred):
+    """Whether both targets are non-empty 1-d numpy arrays of fixed-width str: encoded by one
+    hashed pass each (encode_string_pair), no sort. (bytes labels keep the general path.)"""
+    return (isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+            and y_true.ndim == 1 and y_pred.ndim == 1 and y_true.size > 0 and y_pred.size > 0
+            and y_true.dtype.kind == "U" and y_pred.dtype.kind == "U")
+
+
+def _encode_strings(y):
+    """``(distinct, codes)`` of a 1-d fixed-width string array: its distinct labels (in order of
+    first appearance) and each sample's number among them, from one hashed pass of the core over
+    the raw bytes (numpy's equal strings are equal bytes: both pad with NULs)."""
+    y = np.ascontiguousarray(y)
+    if y.dtype.itemsize == 0:
+        return y[:1], np.zeros(y.shape[0], np.int64)
+    codes, firsts = _core.metrics.encode_fixed_width(y.view(np.uint8).reshape(y.shape[0], -1))
+    return y[firsts], codes
+
+
+def encode_string_pair(y_true, y_pred):
+    """``(labels, t, p)`` of two string targets (str_fast_path): the sorted union of their labels
+    and each sample's index into it (int64)."""
+    ut, ct = _encode_strings(y_true)
+    up, cp = _encode_strings(y_pred)
+    labels = np.unique(np.concatenate([ut, up]))
+    t = np.searchsorted(labels, ut).astype(np.int64)[ct]
+    p = np.searchsorted(labels, up).astype(np.int64)[cp]
+    return labels, t, p
+
+
 def present_confusion(y_true, y_pred, weights, sums=False):
     """``(labels, C)``: the sorted labels present in either 1-d target and the float64 K x K
     (weighted) counts C[i, j] of samples whose true label is labels[i] and prediction labels[j].
@@ -59,9 +90,12 @@ def present_confusion(y_true, y_pred, weights, sums=False):
             if sums and weights is not None:
                 return labels, np.ascontiguousarray(C), _label_sums(t, p, lo, k, weights, present)
             return labels, np.ascontiguousarray(C)
-    labels = _unique_union(y_true, y_pred)
-    t = np.searchsorted(labels, y_true).astype(np.int64)
-    p = np.searchsorted(labels, y_pred).astype(np.int64)
+    if str_fast_path(y_true, y_pred):
+        labels, t, p = encode_string_pair(y_true, y_pred)
+    else:
+        labels = _unique_union(y_true, y_pred)
+        t = np.searchsorted(labels, y_true).astype(np.int64)
+        p = np.searchsorted(labels, y_pred).astype(np.int64)
     C = _counts(t, p, 0, len(labels), weights)
     if sums and weights is not None:
         return labels, C, _label_sums(t, p, 0, len(labels), weights, None)
