@@ -115,3 +115,52 @@ def test_count_types_as_sklearn(names):
                                                   zero_division=0)
                         == skm.classification_report(a, b, sample_weight=w, labels=lab,
                                                      zero_division=0))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_object_string_labels(weighted):
+    # object arrays of str (a pandas column of labels) take a dict-coding path: the same
+    # answers as scikit-learn's, and as the str arrays'
+    rng = np.random.RandomState(3)
+    names = np.array(["setosa", "versicolor", "virginica", "a", "ab"], dtype=object)
+    y, p = names[rng.randint(0, 5, 400)], names[rng.randint(0, 4, 400)]
+    w = rng.rand(400) if weighted else None
+    for a, b in ((y, p), (y[:50], p[:50])):
+        assert_array_equal(slm.confusion_matrix(a, b, sample_weight=w if len(a) == 400 else None),
+                           skm.confusion_matrix(a, b, sample_weight=w if len(a) == 400 else None))
+        ww = w if len(a) == 400 else None
+        assert (slm.classification_report(a, b, sample_weight=ww, zero_division=0)
+                == skm.classification_report(a, b, sample_weight=ww, zero_division=0))
+        assert_allclose(slm.f1_score(a, b, average="macro", sample_weight=ww),
+                        skm.f1_score(a, b, average="macro", sample_weight=ww), rtol=1e-12)
+    pd = pytest.importorskip("pandas")
+    assert_array_equal(slm.confusion_matrix(pd.Series(y), pd.Series(p)),
+                       skm.confusion_matrix(y, p))
+    # not all str: the general path, with its errors (scikit-learn's too: a TypeError from
+    # sorting str and int)
+    mixed = np.array(["a", 1, "b", 2], dtype=object)
+    for lib in (slm, skm):
+        with pytest.raises(TypeError, match="not supported between instances"):
+            lib.confusion_matrix(mixed, np.array(["a", "b", "a", "b"], dtype=object))
+
+
+def test_multilabel_indicator_matrices():
+    rng = np.random.RandomState(0)
+    Y, P = rng.randint(0, 2, (300, 5)), rng.randint(0, 2, (300, 5))
+    Y[:, 2] = 0                                                    # a label never true
+    for a, b in ((Y, P), (Y.astype(bool), P.astype(bool)), (Y.astype(np.int8), P)):
+        for avg in ("micro", "macro", "weighted", "samples", None):
+            assert_allclose(slm.f1_score(a, b, average=avg, zero_division=0),
+                            skm.f1_score(a, b, average=avg, zero_division=0), rtol=1e-12)
+        assert (slm.classification_report(a, b, zero_division=0)
+                == skm.classification_report(a, b, zero_division=0))
+        assert_array_equal(slm.multilabel_confusion_matrix(a, b),
+                           skm.multilabel_confusion_matrix(a, b))
+    # a 2 among the values: multiclass-multioutput, which neither takes
+    bad = Y.copy()
+    bad[0, 0] = 2
+    for lib in (slm, skm):
+        with pytest.raises(ValueError, match="mix of multiclass-multioutput and multilabel"):
+            lib.f1_score(bad, P, average="macro")
+        with pytest.raises(ValueError, match="multiclass-multioutput is not supported"):
+            lib.f1_score(bad, bad, average="macro")

@@ -135,6 +135,15 @@ def _zero_division_value(zero_division):
     return float("nan")
 
 
+def _binary_matrices(y_true, y_pred):
+    """Both 2-d integer / boolean numpy arrays of one shape with more than one column and
+    every value 0 or 1."""
+    return (isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+            and y_true.ndim == 2 and y_true.shape == y_pred.shape and y_true.shape[1] > 1
+            and y_true.shape[0] > 0 and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub"
+            and all(y.min() >= 0 and y.max() <= 1 for y in (y_true, y_pred)))
+
+
 class _Targets:
     """One classification task, checked once: its kind, the labels present (sorted) and, for 1-d
     targets, the (weighted) confusion counts over them; for multilabel ones the 0/1 matrices."""
@@ -163,8 +172,23 @@ class _Targets:
             self._count(yt, yp)
             self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
             return
-        kind, yt, yp = _check_targets(yt, yp)
+        encoded = _counts.object_string_pair(yt, yp)
+        if encoded is not None:
+            # 1-d object arrays of str (a pandas column of labels): coded by one dict pass
+            # each, which also finds that every label is a str (binary or multiclass, as
+            # _check_targets would find by sorting them)
+            self.y_true, self.y_pred = yt, yp
+            self._count(yt, yp, encoded)
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
+        if _binary_matrices(yt, yp):
+            # 2-d integer / boolean 0/1 matrices of one shape, more than one column: multilabel
+            # indicators (what _check_targets finds by a unique of each, here by min / max)
+            kind = "multilabel-indicator"
+        else:
+            kind, yt, yp = _check_targets(yt, yp)
         self.y_true, self.y_pred = yt, yp
+        self._ml_sums = {}
         if kind == "multilabel-indicator":
             self.kind = kind
             self.labels = np.arange(yt.shape[1])
@@ -173,8 +197,8 @@ class _Targets:
         self._count(yt, yp)
         self.kind = "binary" if (kind == "binary" and len(self.labels) <= 2) else "multiclass"
 
-    def _count(self, yt, yp):
-        got = _counts.present_confusion(yt, yp, self.weights, sums=True)
+    def _count(self, yt, yp, encoded=None):
+        got = _counts.present_confusion(yt, yp, self.weights, sums=True, encoded=encoded)
         self.labels, self.C = got[0], got[1]
         if len(got) == 3:
             self.label_sums = got[2]  # (true, pred) weights per label, in sample order
@@ -222,6 +246,14 @@ class _Targets:
         return tp, pred, true, tn
 
     def _multilabel_sums(self, labels, samplewise):
+        # a report asks for the same sums once per average: computed once per (labels,
+        # samplewise), handed out as copies
+        key = (None if labels is None else tuple(np.asarray(labels).ravel().tolist()), samplewise)
+        if key not in self._ml_sums:
+            self._ml_sums[key] = self._multilabel_sums_of(labels, samplewise)
+        return tuple(np.array(v, copy=True) for v in self._ml_sums[key])
+
+    def _multilabel_sums_of(self, labels, samplewise):
         yt, yp = self.y_true, self.y_pred
         present = self.labels
         if labels is not None:

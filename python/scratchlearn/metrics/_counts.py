@@ -66,13 +66,48 @@ def encode_string_pair(y_true, y_pred):
     return labels, t, p
 
 
-def present_confusion(y_true, y_pred, weights, sums=False):
+def _object_string_codes(y):
+    """``(distinct, codes)`` of a 1-d object array of str (distinct in order of first
+    appearance, an object array), by one dict pass (str objects keep their hash); None unless
+    every distinct label is a str."""
+    index = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in y.tolist()), dtype=np.int64,
+                        count=y.shape[0])
+    if not all(isinstance(v, str) for v in index):
+        return None
+    distinct = np.empty(len(index), dtype=object)
+    distinct[:] = list(index)
+    return distinct, codes
+
+
+def object_string_pair(y_true, y_pred):
+    """``(labels, t, p)`` of two non-empty 1-d object arrays of str labels (a pandas column of
+    strings): the sorted union of their labels (object) and each sample's index into it; None
+    when either is not one (numbers, None, mixed types: the general path)."""
+    if not (isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+            and y_true.ndim == 1 and y_pred.ndim == 1 and y_true.size > 0 and y_pred.size > 0
+            and y_true.dtype == object and y_pred.dtype == object):
+        return None
+    got_t = _object_string_codes(y_true)
+    got_p = _object_string_codes(y_pred) if got_t is not None else None
+    if got_p is None:
+        return None
+    (ut, ct), (up, cp) = got_t, got_p
+    labels = np.unique(np.concatenate([ut, up]))
+    t = np.searchsorted(labels, ut).astype(np.int64)[ct]
+    p = np.searchsorted(labels, up).astype(np.int64)[cp]
+    return labels, t, p
+
+
+def present_confusion(y_true, y_pred, weights, sums=False, encoded=None):
     """``(labels, C)``: the sorted labels present in either 1-d target and the float64 K x K
     (weighted) counts C[i, j] of samples whose true label is labels[i] and prediction labels[j].
 
     With ``sums`` (and weights), ``(labels, C, (true_sums, pred_sums))``: each label's weight in
     y_true and in y_pred summed in sample order (scikit-learn's bincount order; C's row and column
-    sums add the same weights in another order, which can differ in the last bit)."""
+    sums add the same weights in another order, which can differ in the last bit).
+
+    ``encoded``: the ``(labels, t, p)`` of object_string_pair, when the caller has them."""
     if int_fast_path(y_true, y_pred):
         t, p = _as_int64(y_true), _as_int64(y_pred)
         th = n_threads()
@@ -90,7 +125,9 @@ def present_confusion(y_true, y_pred, weights, sums=False):
             if sums and weights is not None:
                 return labels, np.ascontiguousarray(C), _label_sums(t, p, lo, k, weights, present)
             return labels, np.ascontiguousarray(C)
-    if str_fast_path(y_true, y_pred):
+    if encoded is not None:
+        labels, t, p = encoded
+    elif str_fast_path(y_true, y_pred):
         labels, t, p = encode_string_pair(y_true, y_pred)
     else:
         labels = _unique_union(y_true, y_pred)
