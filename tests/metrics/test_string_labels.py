@@ -164,3 +164,38 @@ def test_multilabel_indicator_matrices():
             lib.f1_score(bad, P, average="macro")
         with pytest.raises(ValueError, match="multiclass-multioutput is not supported"):
             lib.f1_score(bad, bad, average="macro")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_whole_number_float_labels(seed):
+    # float labels that are whole numbers take the integer counting path; their labels come
+    # back as floats, printed as scikit-learn prints them
+    rng = np.random.RandomState(seed)
+    y = (rng.randint(0, 4, 300) - 1).astype(float)
+    p = (rng.randint(0, 4, 300) - 1).astype([np.float64, np.float32, int, np.float64][seed])
+    if seed == 1:
+        y = y.astype(np.float32)
+    w = rng.rand(300) if seed % 2 else None
+    if seed == 3:
+        y[0] = 0.5                         # not whole: the general path, continuous, rejected
+        for lib in (slm, skm):
+            with pytest.raises(ValueError, match="mix of continuous and multiclass"):
+                lib.classification_report(y, p, sample_weight=w)
+        return
+    for labels in (None, [0.0, 1.0], [2.0, -1.0, 7.0]):
+        assert (slm.classification_report(y, p, sample_weight=w, labels=labels, zero_division=0)
+                == skm.classification_report(y, p, sample_weight=w, labels=labels,
+                                             zero_division=0))
+        ours = slm.confusion_matrix(y, p, sample_weight=w, labels=labels)
+        theirs = skm.confusion_matrix(y, p, sample_weight=w, labels=labels)
+        assert ours.dtype == theirs.dtype
+        assert_array_equal(ours, theirs)
+    assert_allclose(slm.matthews_corrcoef(y, p, sample_weight=w),
+                    skm.matthews_corrcoef(y, p, sample_weight=w), rtol=1e-12)
+    # NaN labels: the general path's error, as scikit-learn's
+    bad = y.copy()
+    bad[1] = np.nan
+    with pytest.raises(ValueError):
+        slm.confusion_matrix(bad, p)
+    with pytest.raises(ValueError):
+        skm.confusion_matrix(bad, p)

@@ -164,6 +164,17 @@ class _Targets:
             self._count(yt, yp)
             self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
             return
+        ti = _counts.integral_floats(yt)
+        pi = _counts.integral_floats(yp) if ti is not None else None
+        if pi is not None:
+            # 1-d float labels that are whole numbers (0.0 / 1.0 ...): counted as integers,
+            # the labels given back as floats (what _check_targets finds: binary or multiclass
+            # by their number, never continuous)
+            self.y_true, self.y_pred = yt, yp
+            self._count(ti, pi)
+            self.labels = self.labels.astype(np.result_type(yt.dtype, yp.dtype))
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
         if _counts.str_fast_path(yt, yp):
             # 1-d string labels: what _check_targets would find (binary or multiclass by the
             # number of labels, never continuous, no mix of strings and numbers) follows from

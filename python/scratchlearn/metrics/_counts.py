@@ -36,6 +36,18 @@ def int_fast_path(y_true, y_pred):
             and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub")
 
 
+def integral_floats(y):
+    """``y`` as int64 when it is a non-empty 1-d float array of whole numbers (finite, no -0.0,
+    whose label would print apart from 0.0), else None: such labels take the integer path."""
+    if not (isinstance(y, np.ndarray) and y.ndim == 1 and y.size > 0 and y.dtype.kind == "f"):
+        return None
+    with np.errstate(invalid="ignore"):
+        v = y.astype(np.int64)
+    if not np.array_equal(v, y) or np.any(np.signbit(y) & (y == 0)):
+        return None  # NaN, inf, fractions, values past int64 or a -0.0
+    return v
+
+
 def str_fast_path(y_true, y_pred):
     """Whether both targets are non-empty 1-d numpy arrays of fixed-width str: encoded by one
     hashed pass each (encode_string_pair), no sort. (bytes labels keep the general path.)"""
