@@ -86,6 +86,7 @@ else
           tests/metrics/test_metrics_all.py::test_curves_and_auc_match_sklearn
           tests/metrics/test_metrics_all.py::test_silhouette_matches_sklearn
           tests/metrics/test_metrics_all.py::test_silhouette_rejects_bad_input
+          tests/metrics/test_string_labels.py
           tests/preprocessing/test_one_hot_core.py})
   # left out for time (a third of the subset's): larger real-data comparisons, quality and
   # thread-count repeats of code paths the subset already runs at OMP_NUM_THREADS=2

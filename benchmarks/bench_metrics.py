@@ -66,7 +66,7 @@ def test_classification_report(benchmark, lib, n, k, strings):
 
 
 @pytest.mark.parametrize("n,d,k", [(10_000, 50, 5), (20_000, 20, 8), (5_000, 100, 6),
-                                   (50_000, 5, 10)])
+                                   (2_000, 300, 4), (50_000, 5, 10)])
 @pytest.mark.parametrize("lib", list(LIBS))
 def test_silhouette(benchmark, lib, n, d, k):
     X, labels = _clusters(n, d, k)

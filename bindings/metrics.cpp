@@ -74,6 +74,21 @@ py::array bind_confusion_counts(const iarray& t_in, const iarray& p_in, std::int
     return out;
 }
 
+py::tuple bind_encode_fixed_width(const carray<std::uint8_t>& bytes_in) {
+    carray<std::uint8_t> bytes = as_array<std::uint8_t>(bytes_in, 2, "items");
+    const index_t n = bytes.shape(0), width = bytes.shape(1);
+    py::array_t<std::int64_t> codes(n);
+    std::int64_t* pc = codes.mutable_data();
+    std::vector<std::int64_t> firsts;
+    {
+        py::gil_scoped_release release;
+        firsts = scratchlearn::encode_fixed_width(bytes.data(), n, width, pc);
+    }
+    py::array_t<std::int64_t> f(static_cast<py::ssize_t>(firsts.size()));
+    std::copy(firsts.begin(), firsts.end(), f.mutable_data());
+    return py::make_tuple(codes, f);
+}
+
 template <class T>
 py::array bind_silhouette_sums(const typed<T>& x_in, const iarray& lab_in, index_t K, Metric metric,
                           double p, int n_threads) {
@@ -108,6 +123,10 @@ void register_metrics(py::module_& m) {
           "K x K (weighted) counts of (y_true - lo, y_pred - lo) pairs (float64).", py::arg("y_true"),
           py::arg("y_pred"), py::arg("lo"), py::arg("n_labels"), py::arg("sample_weight"),
           py::arg("n_threads"));
+    f.def("encode_fixed_width", &bind_encode_fixed_width,
+          "(codes, firsts) of n fixed-width items (an n x width uint8 array): each item's number "
+          "among the distinct items, numbered in order of first appearance, and their first indices.",
+          py::arg("items"));
     def_float(f, "silhouette_sums", &bind_silhouette_sums<float>, &bind_silhouette_sums<double>,
               "n x K sums of each sample's distances to each cluster's members.",
               py::arg("X").noconvert(), py::arg("labels"), py::arg("n_labels"), py::arg("metric"),

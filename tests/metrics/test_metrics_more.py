@@ -643,3 +643,29 @@ def test_every_zero_division_and_average_mode_against_sklearn():
                     for output_dict in (False, True):
                         _same_with_warnings("classification_report", yt, yp, sample_weight=w,
                                             zero_division=zd, output_dict=output_dict)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ovo_roc_auc_pair_counts_match_sklearn(seed):
+    # one-vs-one AUC from the sorted per-class scores (Mann-Whitney counts): ties in the scores,
+    # float32, an absent class given in labels, many classes, tiny classes
+    rng = np.random.RandomState(seed)
+    n, k = [(40, 3), (500, 4), (3000, 12), (200, 6), (1000, 5), (60, 8)][seed]
+    y = rng.randint(0, k, n)
+    y[:k] = np.arange(k)                       # every class at least once
+    P = rng.rand(n, k) + 0.4 * np.eye(k)[y]
+    if seed % 2 == 0:
+        P = np.round(P, 1) + 0.05              # many tied scores
+    labels = None
+    if seed in (1, 4):
+        y[y == 2] = 0                          # class 2 absent from y_true, named in labels
+        labels = np.arange(k)
+    P /= P.sum(axis=1, keepdims=True)
+    if seed == 3:
+        P = P.astype(np.float32)
+        P /= P.sum(axis=1, keepdims=True)
+    for average in ("macro", "weighted"):
+        ours = slm.roc_auc_score(y, P, multi_class="ovo", average=average, labels=labels)
+        theirs = skm.roc_auc_score(y, P, multi_class="ovo", average=average, labels=labels)
+        assert isinstance(ours, float)
+        assert_allclose(ours, theirs, rtol=1e-12)

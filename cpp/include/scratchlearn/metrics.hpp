@@ -7,6 +7,8 @@
 // int_min_max / confusion_counts: the counting behind confusion matrices and reports. Each thread
 //   fills its own K x K histogram of (true, predicted) label codes; the histograms are summed in a
 //   fixed order, so the result does not depend on the thread count.
+// encode_fixed_width: string labels (numpy's fixed-width str / bytes items) coded by one hashed
+//   pass, in the order each distinct item first appears; no sort of the samples.
 // silhouette_sums: for every sample, the sum of its distances to the members of each cluster,
 //   computed block by block (a block of rows against a block of columns, the euclidean distances
 //   from one matrix product of the block) and folded into the sums while hot in cache: the n x n
@@ -45,6 +47,13 @@ void int_min_max(const std::int64_t* y, index_t n, std::int64_t& lo, std::int64_
 // every pair (t, p) of y_true, y_pred; values outside [lo, lo + K) throw.
 void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, index_t n,
                       std::int64_t lo, index_t K, const double* weight, double* out, int n_threads);
+
+// n items of `width` bytes each, back to back (a fixed-width numpy string array's buffer): codes[i]
+// is the number of the distinct item equal to item i (bytewise), numbered in order of first
+// appearance; returns the first index of each distinct item (its length is the number of them).
+// One pass, an open-addressing hash table of the distinct items (O(n) expected).
+std::vector<std::int64_t> encode_fixed_width(const std::uint8_t* data, index_t n, index_t width,
+                                             std::int64_t* codes);
 
 // sums (n x K, double): sums[i][c] = sum over j with labels[j] == c of dist(x_i, x_j), the
 // distance of x_i to itself counted as 0. labels in [0, K). Euclidean and sqeuclidean through the

@@ -446,6 +446,83 @@ void confusion_counts(const std::int64_t* y_true, const std::int64_t* y_pred, in
 
 namespace {
 
+// A 64-bit hash of `width` bytes: 8-byte words folded by multiply-xorshift steps, the tail bytes
+// as one last word (zero-padded), then a final avalanche.
+inline std::uint64_t bytes_hash(const std::uint8_t* p, index_t width) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(width);
+    index_t i = 0;
+    for (; i + 8 <= width; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    if (i < width) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p + i, static_cast<std::size_t>(width - i));
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    h *= 0x94D049BB133111EBULL;
+    return h ^ (h >> 29);
+}
+
+}  // namespace
+
+std::vector<std::int64_t> encode_fixed_width(const std::uint8_t* data, index_t n, index_t width,
+                                             std::int64_t* codes) {
+    require(n >= 0 && width >= 1, "encode_fixed_width: width must be >= 1");
+    // slots: -1 (empty) or a distinct item's number; kept at most half full
+    std::vector<std::int64_t> firsts;
+    std::vector<std::uint64_t> hashes;
+    std::size_t cap = 64;
+    std::vector<std::int64_t> slots(cap, -1);
+    const std::size_t w = static_cast<std::size_t>(width);
+    // the previous item's code: runs of one label (sorted or grouped targets) skip the table
+    std::int64_t prev = -1;
+    const std::uint8_t* prev_p = nullptr;
+    for (index_t i = 0; i < n; ++i) {
+        const std::uint8_t* item = data + static_cast<std::size_t>(i) * w;
+        if (prev >= 0 && std::memcmp(item, prev_p, w) == 0) {
+            codes[i] = prev;
+            continue;
+        }
+        const std::uint64_t h = bytes_hash(item, width);
+        std::size_t s = static_cast<std::size_t>(h) & (cap - 1);
+        std::int64_t code = -1;
+        while (slots[s] >= 0) {
+            const std::int64_t c = slots[s];
+            if (hashes[static_cast<std::size_t>(c)] == h &&
+                std::memcmp(item, data + static_cast<std::size_t>(firsts[static_cast<std::size_t>(c)]) * w, w) == 0) {
+                code = c;
+                break;
+            }
+            s = (s + 1) & (cap - 1);
+        }
+        if (code < 0) {
+            code = static_cast<std::int64_t>(firsts.size());
+            firsts.push_back(i);
+            hashes.push_back(h);
+            slots[s] = code;
+            if (2 * firsts.size() > cap) {  // grow: rehash the distinct items into twice the slots
+                cap *= 2;
+                slots.assign(cap, -1);
+                for (std::size_t c = 0; c < hashes.size(); ++c) {
+                    std::size_t t = static_cast<std::size_t>(hashes[c]) & (cap - 1);
+                    while (slots[t] >= 0) t = (t + 1) & (cap - 1);
+                    slots[t] = static_cast<std::int64_t>(c);
+                }
+            }
+        }
+        codes[i] = code;
+        prev = code;
+        prev_p = item;
+    }
+    return firsts;
+}
+
+namespace {
+
 // Σ_b dist over one cluster's contiguous columns of a product block: √max(‖a‖² + ‖b‖² − 2 a·b, 0)
 // (or its square), vectorised (this file is built with -fno-math-errno so √ is a SIMD op).
 template <class T>

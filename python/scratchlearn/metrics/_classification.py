@@ -135,6 +135,15 @@ def _zero_division_value(zero_division):
     return float("nan")
 
 
+def _binary_matrices(y_true, y_pred):
+    """Both 2-d integer / boolean numpy arrays of one shape with more than one column and
+    every value 0 or 1."""
+    return (isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+            and y_true.ndim == 2 and y_true.shape == y_pred.shape and y_true.shape[1] > 1
+            and y_true.shape[0] > 0 and y_true.dtype.kind in "iub" and y_pred.dtype.kind in "iub"
+            and all(y.min() >= 0 and y.max() <= 1 for y in (y_true, y_pred)))
+
+
 class _Targets:
     """One classification task, checked once: its kind, the labels present (sorted) and, for 1-d
     targets, the (weighted) confusion counts over them; for multilabel ones the 0/1 matrices."""
@@ -155,8 +164,42 @@ class _Targets:
             self._count(yt, yp)
             self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
             return
-        kind, yt, yp = _check_targets(yt, yp)
+        ti = _counts.integral_floats(yt)
+        pi = _counts.integral_floats(yp) if ti is not None else None
+        if pi is not None:
+            # 1-d float labels that are whole numbers (0.0 / 1.0 ...): counted as integers,
+            # the labels given back as floats (what _check_targets finds: binary or multiclass
+            # by their number, never continuous)
+            self.y_true, self.y_pred = yt, yp
+            self._count(ti, pi)
+            self.labels = self.labels.astype(np.result_type(yt.dtype, yp.dtype))
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
+        if _counts.str_fast_path(yt, yp):
+            # 1-d string labels: what _check_targets would find (binary or multiclass by the
+            # number of labels, never continuous, no mix of strings and numbers) follows from
+            # the labels the counting finds, by one hashed pass of each target (no unique sorts)
+            self.y_true, self.y_pred = yt, yp
+            self._count(yt, yp)
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
+        encoded = _counts.object_string_pair(yt, yp)
+        if encoded is not None:
+            # 1-d object arrays of str (a pandas column of labels): coded by one dict pass
+            # each, which also finds that every label is a str (binary or multiclass, as
+            # _check_targets would find by sorting them)
+            self.y_true, self.y_pred = yt, yp
+            self._count(yt, yp, encoded)
+            self.kind = "binary" if len(self.labels) <= 2 else "multiclass"
+            return
+        if _binary_matrices(yt, yp):
+            # 2-d integer / boolean 0/1 matrices of one shape, more than one column: multilabel
+            # indicators (what _check_targets finds by a unique of each, here by min / max)
+            kind = "multilabel-indicator"
+        else:
+            kind, yt, yp = _check_targets(yt, yp)
         self.y_true, self.y_pred = yt, yp
+        self._ml_sums = {}
         if kind == "multilabel-indicator":
             self.kind = kind
             self.labels = np.arange(yt.shape[1])
@@ -165,11 +208,20 @@ class _Targets:
         self._count(yt, yp)
         self.kind = "binary" if (kind == "binary" and len(self.labels) <= 2) else "multiclass"
 
-    def _count(self, yt, yp):
-        got = _counts.present_confusion(yt, yp, self.weights, sums=True)
+    def _count(self, yt, yp, encoded=None):
+        got = _counts.present_confusion(yt, yp, self.weights, sums=True, encoded=encoded)
         self.labels, self.C = got[0], got[1]
         if len(got) == 3:
             self.label_sums = got[2]  # (true, pred) weights per label, in sample order
+
+    def integer_counts(self):
+        """Whether the per-label counts (supports, multilabel confusion matrices) come back as
+        integers, as scikit-learn's do: for 1-d targets only unweighted ones with at least one
+        right prediction (with none, its true-positive sums start as float zeros, and so every
+        count derived from them is float); for multilabel ones unweighted or integer-weighted."""
+        if self.kind == "multilabel-indicator":
+            return self.weights is None or self.int_weights
+        return self.weights is None and bool(np.trace(self.C) > 0)
 
     @property
     def total(self):
@@ -205,6 +257,14 @@ class _Targets:
         return tp, pred, true, tn
 
     def _multilabel_sums(self, labels, samplewise):
+        # a report asks for the same sums once per average: computed once per (labels,
+        # samplewise), handed out as copies
+        key = (None if labels is None else tuple(np.asarray(labels).ravel().tolist()), samplewise)
+        if key not in self._ml_sums:
+            self._ml_sums[key] = self._multilabel_sums_of(labels, samplewise)
+        return tuple(np.array(v, copy=True) for v in self._ml_sums[key])
+
+    def _multilabel_sums_of(self, labels, samplewise):
         yt, yp = self.y_true, self.y_pred
         present = self.labels
         if labels is not None:
@@ -325,7 +385,7 @@ def _prfs(targets, beta, labels, pos_label, average, warn_for, zero_division):
 
 
 def _support(true, targets):
-    if targets.weights is None or targets.int_weights:
+    if targets.integer_counts():
         return np.rint(true).astype(np.int64)
     return true
 
@@ -592,7 +652,7 @@ def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=No
         labels = _labels_array(labels, targets.labels)
     tp, pred, true, tn = targets.class_sums(labels, samplewise)
     out = np.stack([tn, pred - tp, true - tp, tp]).T.reshape(-1, 2, 2)
-    if sample_weight is None or targets.int_weights:
+    if targets.integer_counts():
         out = np.rint(out).astype(np.int64)
     return out
 

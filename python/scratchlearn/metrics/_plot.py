@@ -218,33 +218,52 @@ class DetCurveDisplay:
         from statistics import NormalDist
 
         ax = _axes(ax)
-        nd = NormalDist()
-        clip = lambda v: np.clip(v, 1e-6, 1 - 1e-6)
-        x = [nd.inv_cdf(v) for v in clip(self.fpr)]
-        y = [nd.inv_cdf(v) for v in clip(self.fnr)]
+        ppf = np.vectorize(NormalDist().inv_cdf, otypes=[float])
+        # the rates clipped to (eps, 1 - eps) of their type, as scikit-learn's, so 0 and 1
+        # land far off the axes' +-3 instead of at infinity
+        self.fpr, self.fnr = np.asarray(self.fpr), np.asarray(self.fnr)
+        ftype = self.fpr.dtype if self.fpr.dtype.kind == "f" else np.dtype(np.float64)
+        eps = np.finfo(ftype).eps
+        self.fpr, self.fnr = self.fpr.clip(eps, 1 - eps), self.fnr.clip(eps, 1 - eps)
         name = self.estimator_name if name is None else name
-        (self.line_,) = ax.plot(x, y, label=name, **kwargs)
-        ax.set(xlabel="False Positive Rate", ylabel="False Negative Rate")
-        if name is not None:
+        line_kwargs = {} if name is None else {"label": name}
+        line_kwargs.update(kwargs)
+        (self.line_,) = ax.plot(ppf(self.fpr), ppf(self.fnr), **line_kwargs)
+        suffix = f" (Positive label: {self.pos_label})" if self.pos_label is not None else ""
+        ax.set(xlabel="False Positive Rate" + suffix, ylabel="False Negative Rate" + suffix)
+        if "label" in line_kwargs:
             ax.legend(loc="lower right")
+        ticks = [0.001, 0.01, 0.05, 0.20, 0.5, 0.80, 0.95, 0.99, 0.999]
+        where = ppf(ticks)
+        labels = ["{:.0%}".format(t) if (100 * t).is_integer() else "{:.1%}".format(t)
+                  for t in ticks]
+        ax.set_xticks(where)
+        ax.set_xticklabels(labels)
+        ax.set_xlim(-3, 3)
+        ax.set_yticks(where)
+        ax.set_yticklabels(labels)
+        ax.set_ylim(-3, 3)
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
     @classmethod
-    def from_predictions(cls, y_true, y_score, *, sample_weight=None, pos_label=None, name=None,
-                         ax=None, **kwargs):
+    def from_predictions(cls, y_true, y_score, *, sample_weight=None, drop_intermediate=True,
+                         pos_label=None, name=None, ax=None, **kwargs):
         from ._ranking import det_curve
 
         fpr, fnr, _ = det_curve(y_true, y_score, pos_label=pos_label,
-                                sample_weight=sample_weight)
+                                sample_weight=sample_weight, drop_intermediate=drop_intermediate)
+        if pos_label is None:
+            pos_label = np.unique(y_true)[-1]
         return cls(fpr=fpr, fnr=fnr, estimator_name=name,
                    pos_label=pos_label).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, sample_weight=None, response_method="auto",
-                       pos_label=None, name=None, ax=None, **kwargs):
+    def from_estimator(cls, estimator, X, y, *, sample_weight=None, drop_intermediate=True,
+                       response_method="auto", pos_label=None, name=None, ax=None, **kwargs):
         y_score, pos_label = _binary_response(estimator, X, response_method, pos_label)
-        return cls.from_predictions(y, y_score, sample_weight=sample_weight, pos_label=pos_label,
+        return cls.from_predictions(y, y_score, sample_weight=sample_weight,
+                                    drop_intermediate=drop_intermediate, pos_label=pos_label,
                                     name=_name(estimator, name), ax=ax, **kwargs)
 
 
@@ -261,14 +280,17 @@ class PredictionErrorDisplay:
             raise ValueError("`kind` must be one of 'actual_vs_predicted', "
                              f"'residual_vs_predicted'. Got {kind!r} instead.")
         ax = _axes(ax)
-        sk = {"alpha": 0.8, **(scatter_kwargs or {})}
+        sk = {"color": "tab:blue", "alpha": 0.8, **(scatter_kwargs or {})}
         lk = {"color": "black", "alpha": 0.7, "linestyle": "--", **(line_kwargs or {})}
         if kind == "actual_vs_predicted":
             lo = min(self.y_true.min(), self.y_pred.min())
             hi = max(self.y_true.max(), self.y_pred.max())
             (self.line_,) = ax.plot([lo, hi], [lo, hi], **lk)
             self.scatter_ = ax.scatter(self.y_pred, self.y_true, **sk)
-            ax.set(xlabel="Predicted values", ylabel="Actual values", aspect="equal")
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.set_xticks(np.linspace(lo, hi, num=5))
+            ax.set_yticks(np.linspace(lo, hi, num=5))
+            ax.set(xlabel="Predicted values", ylabel="Actual values")
         else:
             (self.line_,) = ax.plot([self.y_pred.min(), self.y_pred.max()], [0, 0], **lk)
             self.scatter_ = ax.scatter(self.y_pred, self.y_true - self.y_pred, **sk)
@@ -281,13 +303,24 @@ class PredictionErrorDisplay:
                          random_state=None, ax=None, scatter_kwargs=None, line_kwargs=None):
         from ..utils.validation import check_random_state
 
+        import numbers
+
+        _pyplot()
         y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        random_state = check_random_state(random_state)
         n = y_true.shape[0]
-        if isinstance(subsample, float):
+        if isinstance(subsample, numbers.Integral):
+            if subsample <= 0:
+                raise ValueError(f"When an integer, subsample={subsample} should be positive.")
+        elif isinstance(subsample, numbers.Real):
+            if subsample <= 0 or subsample >= 1:
+                raise ValueError(f"When a floating-point, subsample={subsample} should be in "
+                                 "the (0, 1) range.")
             subsample = int(n * subsample)
         if subsample is not None and subsample < n:
-            idx = check_random_state(random_state).choice(np.arange(n), size=subsample,
-                                                         replace=False)
+            # drawn with replacement, as scikit-learn draws them (the same points for the
+            # same random_state)
+            idx = random_state.choice(np.arange(n), size=subsample)
             y_true, y_pred = y_true[idx], y_pred[idx]
         return cls(y_true=y_true, y_pred=y_pred).plot(ax=ax, kind=kind,
                                                       scatter_kwargs=scatter_kwargs,

@@ -3,6 +3,7 @@ explained fractions (R², explained variance)."""
 
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
 
@@ -19,6 +20,40 @@ __all__ = ["r2_score", "mean_squared_error", "root_mean_squared_error", "mean_ab
            "mean_tweedie_deviance", "mean_poisson_deviance", "mean_gamma_deviance",
            "mean_pinball_loss", "d2_tweedie_score", "d2_pinball_score",
            "d2_absolute_error_score"]
+
+
+def _result_dtype(*arrays):
+    """The floating type of a metric's per-output results, as scikit-learn picks it: the common
+    type of the floating inputs (float32 targets and weights give float32), float64 when none
+    is floating (ints, bools, lists of ints)."""
+    kinds = [np.dtype(a.dtype) for a in arrays
+             if a is not None and isinstance(getattr(a, "dtype", None), np.dtype)
+             and a.dtype.kind == "f"]
+    return np.result_type(*kinds) if kinds else np.dtype(np.float64)
+
+
+def _per_output_dtype(metric=None, *, weights_count=True):
+    """Per-output results ('raw_values') in the inputs' floating type: float32 targets give a
+    float32 array, as scikit-learn's do (the sums themselves run in float64, so they are the
+    float32 rounding of the exact value). Single numbers stay Python floats. With
+    ``weights_count=False`` the type is numpy's promotion of the two targets' types (scikit-learn's
+    median takes the median of their difference: int64 and float32 make float64)."""
+    if metric is None:
+        return functools.partial(_per_output_dtype, weights_count=weights_count)
+
+    @functools.wraps(metric)
+    def wrapped(y_true, y_pred, *args, **kwargs):
+        out = metric(y_true, y_pred, *args, **kwargs)
+        if isinstance(out, np.ndarray):
+            if weights_count:
+                dtype = _result_dtype(y_true, y_pred, kwargs.get("sample_weight"))
+            else:
+                dtype = np.result_type(*[getattr(a, "dtype", np.float64) for a in (y_true, y_pred)])
+            if dtype == np.float32:
+                out = out.astype(np.float32)
+        return out
+
+    return wrapped
 
 
 def _check_reg_targets(y_true, y_pred, sample_weight, multioutput):
@@ -60,6 +95,7 @@ _MSE_CONSTRAINTS = {
 }
 
 
+@_per_output_dtype
 def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean squared error: the (weighted) mean over samples of (y_true - y_pred)².
 
@@ -109,6 +145,7 @@ _R2_CONSTRAINTS = {
 }
 
 
+@_per_output_dtype
 def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average",
              force_finite=True):
     """Coefficient of determination R² = 1 - Σ w (y - ŷ)² / Σ w (y - ȳ)² (1 is perfect).
@@ -193,6 +230,7 @@ def _validated(name, y_true, y_pred, sample_weight, multioutput, constraints=Non
     return _check_reg_targets(y_true, y_pred, sample_weight, multioutput)
 
 
+@_per_output_dtype
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean absolute error: the (weighted) mean of |y_true - y_pred| per output, then combined as
     ``multioutput`` says (see mean_squared_error)."""
@@ -201,6 +239,7 @@ def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="unif
     return _combine(weighted_mean(np.abs(y_pred - y_true), w, axis=0), multioutput)
 
 
+@_per_output_dtype
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """The square root of the mean squared error, per output, then combined."""
     y_true, y_pred, w, multioutput = _validated("root_mean_squared_error", y_true, y_pred,
@@ -214,6 +253,7 @@ def _check_log_targets(y_true, y_pred, name):
                          "to -1.")
 
 
+@_per_output_dtype
 def mean_squared_log_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean squared error of log1p(y_true) and log1p(y_pred) (targets > -1)."""
     y_true, y_pred, w, multioutput = _validated("mean_squared_log_error", y_true, y_pred,
@@ -223,6 +263,7 @@ def mean_squared_log_error(y_true, y_pred, *, sample_weight=None, multioutput="u
     return _combine(weighted_mean(err, w, axis=0), multioutput)
 
 
+@_per_output_dtype
 def root_mean_squared_log_error(y_true, y_pred, *, sample_weight=None,
                                 multioutput="uniform_average"):
     """The square root of mean_squared_log_error, per output, then combined."""
@@ -233,6 +274,7 @@ def root_mean_squared_log_error(y_true, y_pred, *, sample_weight=None,
     return _combine(np.sqrt(weighted_mean(err, w, axis=0)), multioutput)
 
 
+@_per_output_dtype
 def mean_absolute_percentage_error(y_true, y_pred, *, sample_weight=None,
                                    multioutput="uniform_average"):
     """Mean of |y_true - y_pred| / max(|y_true|, eps) (a fraction, not a percent)."""
@@ -269,6 +311,7 @@ def _weighted_median(values, weights):
     return out
 
 
+@_per_output_dtype(weights_count=False)
 def median_absolute_error(y_true, y_pred, *, multioutput="uniform_average", sample_weight=None):
     """The (weighted) median of |y_true - y_pred| per output, then combined."""
     y_true, y_pred, w, multioutput = _validated("median_absolute_error", y_true, y_pred,
@@ -308,12 +351,19 @@ def _explained_fraction(numerator, denominator, multioutput, force_finite):
     return float(weighted_mean(scores, multioutput))
 
 
+# as r2_score's, but without None for multioutput (scikit-learn's explained_variance_score
+# rejects it)
+_EV_CONSTRAINTS = {**_R2_CONSTRAINTS, "multioutput": [
+    StrOptions({"raw_values", "uniform_average", "variance_weighted"}), "array-like"]}
+
+
+@_per_output_dtype
 def explained_variance_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average",
                              force_finite=True):
     """1 - Var(y_true - y_pred) / Var(y_true), per output, then combined (as r2_score; the
     residuals' mean is not counted as error)."""
     validate_parameter_constraints(
-        _R2_CONSTRAINTS,
+        _EV_CONSTRAINTS,
         {"y_true": y_true, "y_pred": y_pred, "sample_weight": sample_weight,
          "multioutput": multioutput, "force_finite": force_finite},
         caller_name="explained_variance_score",
@@ -453,6 +503,7 @@ def _pinball(y_true, y_pred, w, alpha):
     return np.average(loss, weights=w, axis=0)
 
 
+@_per_output_dtype
 def mean_pinball_loss(y_true, y_pred, *, sample_weight=None, alpha=0.5,
                       multioutput="uniform_average"):
     """The mean pinball (quantile) loss: α (y − ŷ) where y >= ŷ, (1 − α)(ŷ − y) elsewhere, per
@@ -494,6 +545,7 @@ def _weighted_quantile(values, weights, q):
     return out
 
 
+@_per_output_dtype
 def d2_pinball_score(y_true, y_pred, *, sample_weight=None, alpha=0.5,
                      multioutput="uniform_average"):
     """D² of the pinball loss: 1 − loss(y, ŷ) / loss(y, the weighted α-quantile of y), per
@@ -518,6 +570,7 @@ def d2_pinball_score(y_true, y_pred, *, sample_weight=None, alpha=0.5,
     return _combine(scores, multioutput)
 
 
+@_per_output_dtype
 def d2_absolute_error_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """D² of the absolute error: d2_pinball_score with alpha = 0.5 (the median baseline)."""
     validate_parameter_constraints(
