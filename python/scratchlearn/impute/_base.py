@@ -313,7 +313,12 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             ind = self.indicator_._indicator(X if mask_full is None else None, mask_full)
             if hasattr(ind, "toarray"):
                 ind = ind.toarray()
-            out = np.hstack([out, ind.astype(out.dtype)])
+            # one output written in two slices (np.hstack of out and ind.astype(...) made two
+            # more copies, and was most of a small call's time)
+            both = np.empty((out.shape[0], out.shape[1] + ind.shape[1]), dtype=out.dtype)
+            both[:, :out.shape[1]] = out
+            both[:, out.shape[1]:] = ind
+            out = both
         return out
 
     def inverse_transform(self, X):
