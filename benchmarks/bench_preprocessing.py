@@ -58,6 +58,23 @@ def test_median_imputer(benchmark, dense_nan, lib):
     assert not np.isnan(out).any()
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("strategy,add_indicator", [("median", False), ("mean", False),
+                                                    ("most_frequent", False), ("median", True)])
+@pytest.mark.parametrize("shape", [(500, 20), (1_000, 50), (3_000, 30)], ids=str)
+@pytest.mark.parametrize("lib", LIBS)
+def test_imputer_small(benchmark, shape, strategy, add_indicator, dtype, lib):
+    n, d = shape
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    X[rng.random((n, d)) < 0.05] = np.nan
+    benchmark.group = (f"SimpleImputer({strategy}{', add_indicator' if add_indicator else ''}) "
+                       f"fit_transform {n}x{d} {np.dtype(dtype).name}, 5% NaN (small)")
+    imp = _mods(lib)[1]
+    out = benchmark(lambda: imp.SimpleImputer(strategy=strategy, add_indicator=add_indicator).fit_transform(X))
+    assert not np.isnan(out).any()
+
+
 @pytest.mark.parametrize("kind", ["OneHotEncoder", "OrdinalEncoder"])
 @pytest.mark.parametrize("lib", LIBS)
 def test_encoders(benchmark, strings, kind, lib):

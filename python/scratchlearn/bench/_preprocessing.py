@@ -54,13 +54,13 @@ def _scaler(lib):
     return run
 
 
-def _median(lib):
+def _median(lib, strategy="median", add_indicator=False):
     def run(data, state):
         if lib == "ours":
             from scratchlearn.impute import SimpleImputer
         else:
             from sklearn.impute import SimpleImputer
-        return SimpleImputer(strategy="median").fit_transform(data["X"])
+        return SimpleImputer(strategy=strategy, add_indicator=add_indicator).fit_transform(data["X"])
     return run
 
 
@@ -163,6 +163,15 @@ def workloads(quick: bool) -> list[Workload]:
                 description=f"SimpleImputer(median) fit_transform {n}x{d} {np.dtype(dtype).name}, 5% NaN (small)",
                 setup=_dense(n, d, 0.05, dtype), ours=_median("ours"), peer=_median("peer"), score=_mean_abs,
                 metric="mean|x|", repeats=15))
+        # the other strategies and the indicator at the same small shapes (float64)
+        for strategy, ind, tag in [("mean", False, "mean"), ("most_frequent", False, "most_frequent"),
+                                   ("median", True, "median_indicator")]:
+            out.append(Workload(
+                name=f"simpleimputer_{tag}_{n}x{d}", family="preprocessing",
+                description=f"SimpleImputer({strategy}{', add_indicator' if ind else ''}) fit_transform "
+                            f"{n}x{d} float64, 5% NaN (small)",
+                setup=_dense(n, d, 0.05), ours=_median("ours", strategy, ind),
+                peer=_median("peer", strategy, ind), score=_mean_abs, metric="mean|x|", repeats=15))
     enc_shapes = [(50_000, 3, 500), (20_000, 10, 20)] if quick else [(1_000_000, 3, 500), (300_000, 10, 50), (1_000_000, 1, 5000),
                                                                   (200_000, 10, 20), (1_000_000, 1, 50_000)]
     for kind in ("OneHotEncoder", "OrdinalEncoder"):
