@@ -788,9 +788,11 @@ void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t 
     for (index_t t = 0; t < n * d; ++t)
         require((keep && !keep[t]) || (cols[t] >= 0 && cols[t] < n_out),
                 "one_hot_dense: a column index is out of range");
-    // blocks of about 256 KiB of output (at least one row)
+    // blocks of about 4 MiB of output (at least one row): the output is fresh zero pages, and
+    // numpy backs a large array with 2 MiB pages, whose first touch zeroes the whole page; threads
+    // on blocks smaller than that page would wait on each other's faults of the same page
     const index_t row_bytes = std::max<index_t>(1, n_out * static_cast<index_t>(sizeof(T)));
-    const index_t rows = std::max<index_t>(1, (index_t(1) << 18) / row_bytes);
+    const index_t rows = std::max<index_t>(1, (index_t(1) << 22) / row_bytes);
     const index_t nb = (n + rows - 1) / rows;
     parallel_for(threads_for(n_threads, nb), nb, [&](index_t b) {
         const index_t r0 = b * rows, r1 = std::min(n, r0 + rows);
