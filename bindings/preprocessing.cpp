@@ -114,6 +114,30 @@ py::tuple fill(const typed<T>& x_in, const py::object& missing, const carray<T>&
     return py::make_tuple(out, replaced);
 }
 
+// X filled, with the indicators of `columns` after it: (n × (d + m) array, count replaced).
+template <class T>
+py::tuple fill_indicator(const typed<T>& x_in, const py::object& missing, const carray<T>& fill_in,
+                         const carray<std::int64_t>& columns_in, int n_threads) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    carray<T> fv = as_vector<T>(fill_in, d, "fill");
+    carray<std::int64_t> cols = as_array<std::int64_t>(columns_in, 1, "columns");
+    const index_t m = cols.shape(0);
+    double mv = 0.0;
+    const bool has = missing_value(missing, mv);
+    py::array_t<T> out({n, d + m});
+    const T* px = X.data();
+    const T* pf = fv.data();
+    const std::int64_t* pc = cols.data();
+    T* po = out.mutable_data();
+    long long replaced;
+    {
+        py::gil_scoped_release release;
+        replaced = fill_missing_indicator<T>(px, n, d, has, mv, pf, pc, m, po, n_threads);
+    }
+    return py::make_tuple(out, replaced);
+}
+
 // The ones of the dense one-hot matrix written into `out` (n × n_out zeros, C-contiguous), from
 // the encoded columns (n × d int64, offsets added).
 template <class T>
@@ -161,6 +185,11 @@ void register_preprocessing(py::module_& m) {
     def_float(f, "fill_missing", &fill<float>, &fill<double>,
               "(X with NaN / `missing` replaced by fill[j], count replaced).", py::arg("X").noconvert(),
               py::arg("missing"), py::arg("fill"), py::arg("inplace"), py::arg("n_threads"));
+    def_float(f, "fill_missing_indicator", &fill_indicator<float>, &fill_indicator<double>,
+              "(X filled as fill_missing, then a 0/1 column per entry of `columns`: 1 where that "
+              "column of X is missing; count replaced).",
+              py::arg("X").noconvert(), py::arg("missing"), py::arg("fill"), py::arg("columns"),
+              py::arg("n_threads"));
     def_float(f, "one_hot", &one_hot<float>, &one_hot<double>,
               "Writes the ones of the dense one-hot matrix of encoded columns into out (zeros).",
               py::arg("cols"), py::arg("keep"), py::arg("out").noconvert(), py::arg("n_threads"));

@@ -50,6 +50,14 @@ template <class T>
 long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
                        const T* fill, T* out, int n_threads);
 
+// fill_missing with missing-value indicators in the same pass: out is n × (d + m) (row-major);
+// out[i, :d] is row i filled, out[i, d + c] is 1 where X[i, columns[c]] is missing, else 0
+// (MissingIndicator's columns next to SimpleImputer's output). out may not be X.
+template <class T>
+long long fill_missing_indicator(const T* X, index_t n, index_t d, bool has_missing, double missing,
+                                 const T* fill, const std::int64_t* columns, index_t m, T* out,
+                                 int n_threads);
+
 // The ones of the dense one-hot matrix: out (n × n_out) holds zeros on entry (a fresh np.zeros,
 // whose pages the system zeroes on first touch); row i gets a one at column cols[i·d + j] for
 // each j (where keep is null or keep[i·d + j] is non-zero). Rows are written in blocks on

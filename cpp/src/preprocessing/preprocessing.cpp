@@ -760,7 +760,19 @@ index_t fill_row(const T* row, const T* fill, T* out, index_t d, T mv) {
 template <class T>
 long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
                        const T* fill, T* out, int n_threads) {
-    require(n >= 0 && d >= 0, "fill_missing: negative shape");
+    return fill_missing_indicator<T>(X, n, d, has_missing, missing, fill, nullptr, 0, out, n_threads);
+}
+
+template <class T>
+long long fill_missing_indicator(const T* X, index_t n, index_t d, bool has_missing, double missing,
+                                 const T* fill, const std::int64_t* columns, index_t m, T* out,
+                                 int n_threads) {
+    require(n >= 0 && d >= 0 && m >= 0, "fill_missing: negative shape");
+    for (index_t c = 0; c < m; ++c)
+        require(columns[c] >= 0 && columns[c] < d, "fill_missing: an indicator column is out of range");
+    const index_t ldo = d + m;  // out's row: the d filled values, then the m indicators
+    bool all_columns = m == d;
+    for (index_t c = 0; all_columns && c < m; ++c) all_columns = columns[c] == c;
     const index_t nb = (n + kBlockRows - 1) / kBlockRows;
     const int nt = threads_for(n_threads, nb);
     // A marker X's type cannot hold exactly matches no entry: then only NaN is missing.
@@ -771,9 +783,24 @@ long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, doubl
         const index_t r0 = blk * kBlockRows, r1 = std::min(n, r0 + kBlockRows);
         long long r = 0;
         if (use_marker)
-            for (index_t i = r0; i < r1; ++i) r += fill_row<true>(X + i * d, fill, out + i * d, d, mv);
+            for (index_t i = r0; i < r1; ++i) r += fill_row<true>(X + i * d, fill, out + i * ldo, d, mv);
         else
-            for (index_t i = r0; i < r1; ++i) r += fill_row<false>(X + i * d, fill, out + i * d, d, mv);
+            for (index_t i = r0; i < r1; ++i) r += fill_row<false>(X + i * d, fill, out + i * ldo, d, mv);
+        for (index_t i = r0; m > 0 && i < r1; ++i) {  // the indicators, from the row's inputs
+            const T* row = X + i * d;
+            T* ind = out + i * ldo + d;
+            if (all_columns) {  // every column, in order: a contiguous pass the compiler vectorises
+                if (use_marker)
+                    for (index_t c = 0; c < m; ++c) ind[c] = ((row[c] != row[c]) | (row[c] == mv)) ? T(1) : T(0);
+                else
+                    for (index_t c = 0; c < m; ++c) ind[c] = row[c] != row[c] ? T(1) : T(0);
+            } else {
+                for (index_t c = 0; c < m; ++c) {
+                    const T x = row[columns[c]];
+                    ind[c] = ((x != x) | (use_marker & (x == mv))) ? T(1) : T(0);
+                }
+            }
+        }
         per_block[static_cast<std::size_t>(blk)] = r;
     });
     long long replaced = 0;
@@ -813,6 +840,8 @@ void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t 
     template bool column_affine<T>(const T*, index_t, index_t, const double*, const double*, int,  \
                                    bool, double, double, T*, int);                                 \
     template long long fill_missing<T>(const T*, index_t, index_t, bool, double, const T*, T*, int); \
+    template long long fill_missing_indicator<T>(const T*, index_t, index_t, bool, double, const T*, \
+                                                 const std::int64_t*, index_t, T*, int);         \
     template void one_hot_dense<T>(const std::int64_t*, const unsigned char*, index_t, index_t,    \
                                    index_t, T*, int);
 SCRATCHLEARN_PREPROCESSING(float)

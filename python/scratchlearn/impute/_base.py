@@ -307,6 +307,9 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
 
     def _transform_validated(self, X):
         valid = self._valid_mask()
+        fused = self._fused_indicator(X, valid)
+        if fused is not None:
+            return fused
         mask_full = None
         if self.add_indicator:
             mask_full = _missing_mask(X, self.missing_values)
@@ -341,6 +344,22 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             both[:, :out.shape[1]] = out
             both[:, out.shape[1]:] = ind
             out = both
+        return out
+
+    def _fused_indicator(self, X, valid):
+        """Floating X, numeric statistics, every feature kept, a dense indicator of the columns
+        missing in fit: the filled values and the indicator columns written by one core pass into
+        one output (else None: the general path)."""
+        ind = self.indicator_
+        if (not self.add_indicator or X.dtype.kind != "f" or not valid.all()
+                or self.statistics_.dtype.kind not in "fiu" or ind.features != "missing-only"
+                or ind.sparse is True or ind.error_on_new):
+            return None
+        nan_marker = _is_nan_marker(self.missing_values)
+        X = np.ascontiguousarray(X)
+        out, _ = _core.preprocessing.fill_missing_indicator(
+            X, None if nan_marker else self.missing_values, self.statistics_.astype(X.dtype),
+            np.ascontiguousarray(ind.features_, dtype=np.int64), _threads_for(self, 2 * X.size, "pass"))
         return out
 
     def inverse_transform(self, X):
