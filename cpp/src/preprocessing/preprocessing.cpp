@@ -14,6 +14,7 @@
 #endif
 
 #include "../kernel_table.hpp"
+#include "quantiles_impl.hpp"
 #include "scratchlearn/parallel.hpp"
 #include "scratchlearn/task_pool.hpp"
 
@@ -238,23 +239,6 @@ SelectBuffers<T>& select_buffers() {
 }
 constexpr index_t kSplitSlack = 64;  // values of room past m in each buffer (a vector or more)
 
-// One quickselect pass, portable: src's m values split at p into `left` (x < p, or x <= p when
-// le) and `right`, each written forward from its start; returns the left part's size. Branch-
-// free: each value is written to both parts and only its side's position advances.
-template <class T>
-index_t split_portable(const T* src, index_t m, T p, bool le, T* left, T* right) {
-    index_t l = 0, h = 0;
-    for (index_t i = 0; i < m; ++i) {
-        const T x = src[i];
-        const bool to_left = le ? !(p < x) : x < p;
-        left[l] = x;
-        right[h] = x;
-        l += to_left;
-        h += !to_left;
-    }
-    return l;
-}
-
 // The order statistics of rank r and r + 1 (b = a when r + 1 == m) of the m values at v, which
 // are left unchanged. Quickselect with a median-of-three pivot (three values at pseudo-random
 // places) and an out-of-place, branch-free partition (std::nth_element's in-place partition
@@ -281,7 +265,7 @@ void nth_pair(const T* v, index_t m, index_t r, T& a, T& b) {
     for (auto& room : buf.room)
         if (room.size() < need) room.resize(need);
     const kernel_table::SplitKernel<T> kernel = kernel_table::kernels<T>().select_split;
-    const kernel_table::SplitKernel<T> split_pass = kernel ? kernel : split_portable<T>;
+    const kernel_table::SplitKernel<T> split_pass = kernel ? kernel : quantile_loops::split_portable<T>;
     const T* src = v;
     int at = -1;  // the buffer src is in (-1: v itself)
     int budget = 16;
@@ -430,24 +414,6 @@ constexpr index_t kPassRows = 2048;  // rows of a group gathered contiguous at a
 constexpr index_t kPassAhead = 64;   // rows fetched ahead by that gather (~1 ns a row)
 constexpr index_t kMaxBands = 4;     // quantiles per column selected through bands (more: gathered)
 
-template <class T, bool HM>
-void band_pass(const T* col, index_t m, double missing, double L, double H,
-               T* buf, index_t R, index_t& below, index_t& fill, index_t& above) {
-    index_t b = below, p = fill, u = 0;
-    for (index_t i = 0; i < m; ++i) {
-        const T x = col[i];
-        const double xv = static_cast<double>(x);
-        const bool ok = !HM || xv != missing;
-        b += ok & (xv < L);
-        u += ok & (xv > H);
-        buf[p < R ? p : R] = x;
-        p += ok & (xv >= L) & (xv <= H);
-    }
-    below = b;
-    fill = p;
-    above += u;
-}
-
 }  // namespace
 
 // Two ways to the order statistics of a column:
@@ -584,7 +550,7 @@ void column_quantiles(const T* X, index_t n, index_t d, const double* qs, index_
         index_t count[kGroupCols] = {0}, above[kGroupCols] = {0};
         for (index_t c = 0; c < gc; ++c)
             for (index_t k = 0; k < nq; ++k) below[c * nq + k] = fill_[c * nq + k] = 0;
-        const auto pass = has_missing ? band_pass<T, true> : band_pass<T, false>;
+        const auto pass = has_missing ? quantile_loops::band_pass<T, true> : quantile_loops::band_pass<T, false>;
         // the vector pass of the kernel path where it has one (NaN as the only marker)
         const kernel_table::BandPassKernel<T> fast =
             has_missing ? nullptr : kernel_table::kernels<T>().band_pass;
