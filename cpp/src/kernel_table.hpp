@@ -136,8 +136,9 @@ struct SvmRowParams {
 template <class T>
 struct SvmKernels {
     // out[k] = sa·s[k]·K(xa, x_k) (s == nullptr: sa·K) for k in [k0, k1), where x_k is column k
-    // of XT (d × ld, row-major: XT[t·ld + k] is feature t of point k). Float outputs.
-    void (*row)(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1,
+    // of XT (d × ld, row-major: XT[t·ld + k] is feature t of point k). Float outputs. rbf in
+    // double also reads row d of XT, the points' squared norms, and xa_sq = ‖xa‖².
+    void (*row)(const T* XT, index_t ld, index_t d, const T* xa, double xa_sq, index_t k0, index_t k1,
                 const SvmRowParams* p, const std::int8_t* s, double sa, float* out) = nullptr;
     // Kernel values in place from the n dot products v[c] = x·y_c (rbf: from qa + qb[c] − 2 v[c],
     // qa = ‖x‖², qb[c] = ‖y_c‖²).

@@ -71,11 +71,13 @@ template <class T>
 std::vector<T> Kernel<T>::transpose(const index_t* ids, index_t l) const {
     std::vector<T> XT;
     if (kp.kernel == SvmKernel::precomputed) return XT;
-    XT.resize(std::size_t(l) * std::size_t(d));
+    XT.resize(std::size_t(l) * std::size_t(xt_rows()));
     for (index_t k = 0; k < l; ++k) {
         const T* x = X + ids[k] * d;
         for (index_t t = 0; t < d; ++t) XT[t * l + k] = x[t];
     }
+    if (xt_rows() > d)
+        for (index_t k = 0; k < l; ++k) XT[d * l + k] = T(sq[ids[k]]);
     return XT;
 }
 
@@ -86,12 +88,13 @@ void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t
     if (cnt <= 0) return;
     const auto fn = kernel_table::kernels<T>().svm.row;
     const T* xa = X + a * d;
+    const double xa_sq = sq.empty() ? 0.0 : sq[a];
     if (pool) {  // inside a solve with helpers: chunks of 1024 points
         constexpr index_t kPts = 1024;
         const index_t nc = (cnt + kPts - 1) / kPts;
         auto f = [&](index_t c) {
             const index_t b = start + c * kPts, e = std::min(len, b + kPts);
-            fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
+            fn(XT, ld, d, xa, xa_sq, b, e, &rp, s, sa, out);
         };
         pool->for_chunks(nc, f);
         return;
@@ -99,14 +102,14 @@ void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t
     const double work = double(cnt) * double(d + 8);
     const int nt = work < kRowParallelWork ? 1 : threads_for(n_threads, cnt / 1024 + 1);
     if (nt == 1) {  // short rows: no parallel region at all
-        fn(XT, ld, d, xa, start, len, &rp, s, sa, out);
+        fn(XT, ld, d, xa, xa_sq, start, len, &rp, s, sa, out);
         return;
     }
     // Even slices, each a multiple of 64 points (whole cache lines of the output).
     const index_t per = ((cnt + nt - 1) / nt + 63) / 64 * 64;
     parallel_for(nt, int(nt), [&](int t) {
         const index_t b = std::min(len, start + t * per), e = std::min(len, b + per);
-        if (b < e) fn(XT, ld, d, xa, b, e, &rp, s, sa, out);
+        if (b < e) fn(XT, ld, d, xa, xa_sq, b, e, &rp, s, sa, out);
     });
 }
 
@@ -223,13 +226,18 @@ void RowCache::swap_index(index_t i, index_t j) {
     }
 }
 
-void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps, PassPool* pool) {
     if (swaps.empty()) return;
     index_t lo = rows_.size();
+    std::vector<index_t> pi, pj;  // each exchange as (smaller, larger) position
+    pi.reserve(swaps.size());
+    pj.reserve(swaps.size());
     for (const auto& sw : swaps) {
         const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
         if (i == j) continue;
         lo = std::min(lo, i);
+        pi.push_back(i);
+        pj.push_back(j);
         const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
         unlink(i);
         unlink(j);
@@ -238,25 +246,38 @@ void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) 
         if (lj) push_mru(i);
         if (li) push_mru(j);
     }
-    for (index_t h = lru_; h >= 0;) {
-        const index_t next = rows_[h].next;
-        Row& r = rows_[h];
-        if (r.len > lo) {
-            float* v = r.data.get();
-            bool drop = false;
-            for (const auto& sw : swaps) {
-                const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
-                if (r.len <= i || i == j) continue;
-                if (r.len <= j) {
-                    drop = true;
+    // The cached rows long enough to hold an exchanged position, each updated on its own (rows are
+    // independent, so they are shared among the solver's helpers); a row holding one position of
+    // an exchange but not the other is dropped afterwards.
+    std::vector<index_t> touched;
+    for (index_t h = lru_; h >= 0; h = rows_[h].next)
+        if (rows_[h].len > lo) touched.push_back(h);
+    const index_t nt = index_t(touched.size()), ns = index_t(pi.size());
+    std::vector<std::uint8_t> drop(nt, 0);
+    constexpr index_t kRows = 16;
+    auto f = [&](index_t c) {
+        for (index_t r = c * kRows, e = std::min(nt, r + kRows); r < e; ++r) {
+            Row& row = rows_[touched[r]];
+            float* v = row.data.get();
+            const index_t len = row.len;
+            for (index_t k = 0; k < ns; ++k) {
+                const index_t i = pi[k], j = pj[k];
+                if (len <= i) continue;
+                if (len <= j) {
+                    drop[r] = 1;
                     break;
                 }
                 std::swap(v[i], v[j]);
             }
-            if (drop) evict(h);
         }
-        h = next;
-    }
+    };
+    const index_t nc = (nt + kRows - 1) / kRows;
+    if (pool)
+        pool->for_chunks(nc, f);
+    else
+        for (index_t c = 0; c < nc; ++c) f(c);
+    for (index_t r = 0; r < nt; ++r)
+        if (drop[r]) evict(touched[r]);
 }
 
 // ---------------------------------------------------------------- rows shared by subproblems
@@ -345,15 +366,15 @@ void SvcQ<T>::swap_index(index_t i, index_t j) {
     std::swap(qd_[i], qd_[j]);
     const index_t l = index_t(ids_.size());
     if (!XT_.empty())
-        for (index_t t = 0; t < K_.d; ++t) std::swap(XT_[t * l + i], XT_[t * l + j]);
+        for (index_t t = 0; t < K_.xt_rows(); ++t) std::swap(XT_[t * l + i], XT_[t * l + j]);
 }
 
 template <class T>
 void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
-    cache_.swap_many(swaps);
+    cache_.swap_many(swaps, pool_);
     const index_t l = index_t(ids_.size());
     if (!XT_.empty())
-        for (index_t t = 0; t < K_.d; ++t) {  // one feature row at a time: each stays in cache
+        for (index_t t = 0; t < K_.xt_rows(); ++t) {  // one row of Xᵀ at a time: each stays in cache
             T* r = XT_.data() + t * l;
             for (const auto& sw : swaps) std::swap(r[sw.first], r[sw.second]);
         }
@@ -371,8 +392,13 @@ void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
     for (index_t r = 0; r < ni; ++r) a[r] = ids_[vi[r]];
     for (index_t c = 0; c < nj; ++c) b[c] = ids_[vj[c]];
     K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
-    for (index_t r = 0; r < ni; ++r)
-        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(y_[vi[r]] * y_[vj[c]]);
+    std::vector<double> yc(nj);
+    for (index_t c = 0; c < nj; ++c) yc[c] = double(y_[vj[c]]);
+    for_rows(ni, [&](index_t r) {
+        const double yr = double(y_[vi[r]]);
+        double* o = out + r * nj;
+        for (index_t c = 0; c < nj; ++c) o[c] *= yr * yc[c];
+    });
 }
 
 template <class T>
@@ -433,8 +459,10 @@ void SvrQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
     for (index_t r = 0; r < ni; ++r) a[r] = ids_[index_[vi[r]]];
     for (index_t c = 0; c < nj; ++c) b[c] = ids_[index_[vj[c]]];
     K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
-    for (index_t r = 0; r < ni; ++r)
-        for (index_t c = 0; c < nj; ++c) out[r * nj + c] *= double(sign_[vi[r]] * sign_[vj[c]]);
+    for_rows(ni, [&](index_t r) {
+        double* o = out + r * nj;
+        for (index_t c = 0; c < nj; ++c) o[c] *= double(sign_[vi[r]] * sign_[vj[c]]);
+    });
 }
 
 template <class T>
@@ -472,12 +500,12 @@ void SvrQ<T>::add_products(const index_t* vi, index_t ni, const index_t* vj, ind
     for (index_t r0 = 0; r0 < na; r0 += chunk) {
         const index_t nr = std::min(chunk, na - r0);
         K_.block(a.data() + r0, nr, b.data(), nb, B.get(), n_threads_);
-        for (index_t r = 0; r < nr; ++r) {
+        for_rows(nr, [&](index_t r) {
             const double* br = B.get() + std::size_t(r) * std::size_t(nb);
             double s = 0;
             for (index_t c = 0; c < nb; ++c) s += cb[c] * double(float(br[c]));
             h[r0 + r] = s;
-        }
+        });
     }
     for (index_t r = 0; r < ni; ++r) G[r] += double(sign_[vi[r]]) * h[ra[r]];
 }

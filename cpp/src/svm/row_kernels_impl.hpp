@@ -5,16 +5,24 @@
 //
 // The row walks the points in chunks of 256 held in a small accumulator: for every feature t the
 // chunk's contiguous slice of row t of Xᵀ is read once, so the inner loop is one vector
-// subtract-and-multiply-add per few points (no per-point horizontal sums, as a dot product per
-// point would need). rbf accumulates ‖x − y‖² directly (no cancellation of ‖x‖² + ‖y‖² − 2x·y).
+// multiply-add per few points (no per-point horizontal sums, as a dot product per point would
+// need). rbf in double works as libsvm does, from ‖x‖² + ‖y‖² − 2x·y (the points' squared norms
+// are one more row of Xᵀ, so they move with the points); rbf in float accumulates ‖x − y‖²
+// directly, since in float the cancellation of the other form would cost digits on data far from
+// the origin.
+//
+// The sums use fused multiply-adds where the unit is built for them (AVX2, AVX-512) and a multiply
+// then an add in the generic unit. The two differ in the last bits of a double; a kernel value
+// is stored as float, so a row from either path is the same but for values within 1e-16 of a
+// float rounding boundary (about one in 10⁹).
 //
 // exp(x) for x <= 0 on arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
 // |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, Estrin's scheme),
 // 2^k from the exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
 #pragma once
 
-// No fused multiply-adds: every path rounds as the portable one (and as libsvm's double loops), so
-// the solver takes the same steps whichever kernel path runs.
+// No contraction of other expressions into fused multiply-adds (only the row sums use them,
+// explicitly through mul_add below).
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
@@ -37,6 +45,24 @@ using kernel_table::index_t;
 using kernel_table::SvmRowParams;
 
 constexpr index_t kChunk = 256;
+
+// a·b + c, fused where the unit is compiled for FMA.
+template <class T>
+inline T mul_add(T a, T b, T c) {
+#if defined(__FMA__)
+    return __builtin_fma(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
+template <>
+inline float mul_add<float>(float a, float b, float c) {
+#if defined(__FMA__)
+    return __builtin_fmaf(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
 
 inline void exp_nonpositive(double* v, index_t n) {
     constexpr double log2e = 1.4426950408889634, ln2_hi = 0.6931471803691238, ln2_lo = 1.9082149292705877e-10;
@@ -93,7 +119,7 @@ inline void finish(double* buf, index_t m, const SvmRowParams& p) {
 // acc[u] (u in [u0, u1)) = Σ_t (XT[t][c0 + u] − xa[t])² (rbf) or Σ_t XT[t][c0 + u]·xa[t], the
 // features in order. Blocks of kRegs points keep their sums in registers across the features (one
 // load per vector of points and feature, no accumulator traffic through memory); the same sums in
-// the same order as the plain loop, so every path gives the same bits.
+// the same order as the plain loop.
 template <class T, bool Rbf>
 inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0, index_t m, T* acc) {
     constexpr index_t kRegs = 256 / sizeof(T);  // 32 doubles, 64 floats: four AVX-512 registers
@@ -120,9 +146,9 @@ inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0
             for (index_t u = 0; u < kRegs; ++u) {
                 if (Rbf) {
                     const T df = r[u] - x;
-                    a[u] += df * df;
+                    a[u] = mul_add(df, df, a[u]);
                 } else {
-                    a[u] += r[u] * x;
+                    a[u] = mul_add(r[u], x, a[u]);
                 }
             }
         }
@@ -149,23 +175,32 @@ inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0
         for (index_t u = u0; u < m; ++u) {
             if (Rbf) {
                 const T df = r[u] - x;
-                acc[u] += df * df;
+                acc[u] = mul_add(df, df, acc[u]);
             } else {
-                acc[u] += r[u] * x;
+                acc[u] = mul_add(r[u], x, acc[u]);
             }
         }
     }
 }
 
 template <class T>
-void row(const T* XT, index_t ld, index_t d, const T* xa, index_t k0, index_t k1,
+void row(const T* XT, index_t ld, index_t d, const T* xa, double xa_sq, index_t k0, index_t k1,
          const SvmRowParams* pp, const std::int8_t* s, double sa, float* out) {
     const SvmRowParams p = *pp;
+    constexpr bool kDotRbf = sizeof(T) == sizeof(double);  // rbf from the norms (see the top)
     alignas(64) T acc[kChunk];
     alignas(64) double buf[kChunk];
     for (index_t c0 = k0; c0 < k1; c0 += kChunk) {
         const index_t m = k1 - c0 < kChunk ? k1 - c0 : kChunk;
-        if (p.kind == 2) {
+        if (p.kind == 2 && kDotRbf) {
+            row_sums<T, false>(XT, ld, d, xa, c0, m, acc);
+            const T* qb = XT + d * ld + c0;  // the points' squared norms
+            const double g = -p.gamma;
+            for (index_t u = 0; u < m; ++u) {
+                const double dd = (xa_sq + double(qb[u])) - 2.0 * double(acc[u]);
+                buf[u] = g * (dd > 0 ? dd : 0.0);
+            }
+        } else if (p.kind == 2) {
             row_sums<T, true>(XT, ld, d, xa, c0, m, acc);
             const double g = -p.gamma;
             for (index_t u = 0; u < m; ++u) buf[u] = g * double(acc[u]);

@@ -114,12 +114,12 @@ void QMatrix::add_products(const index_t* vi, index_t ni, const index_t* vj, ind
     for (index_t r0 = 0; r0 < ni; r0 += chunk) {
         const index_t nr = std::min(chunk, ni - r0);
         block(vi + r0, nr, vj, nj, B.get());
-        for (index_t r = 0; r < nr; ++r) {
+        for_rows(nr, [&](index_t r) {  // each row's sum, shared with the solve's helpers
             double s = 0;
             const double* b = B.get() + std::size_t(r) * std::size_t(nj);
-            for (index_t c = 0; c < nj; ++c) s += coef[c] * double(float(b[c]));
+            for (index_t k = 0; k < nj; ++k) s += coef[k] * double(float(b[k]));
             G[r0 + r] += s;
-        }
+        });
     }
 }
 
@@ -268,41 +268,64 @@ private:
         return nu_ ? select_nu(out_i, out_j) : select_standard(out_i, out_j);
     }
 
+    // Runs f(c) for the chunks of kPass variables of a pass: on the helpers when there are
+    // several chunks to share, else here. Either way each chunk's partial result is kept, so the
+    // variable attaining a maximum or minimum is then looked for in one chunk only.
+    template <class F>
+    void chunks(index_t n, F& f) {
+        const index_t nc = (n + kPass - 1) / kPass;
+        if (pool_ && n >= 2 * kPass)
+            pool_->for_chunks(nc, f);
+        else
+            for (index_t c = 0; c < nc; ++c) f(c);
+    }
+    // The last chunk whose partial equals v.
+    static index_t last_chunk(const std::vector<double>& part, index_t nc, double v) {
+        index_t c = nc - 1;
+        while (c > 0 && !(part[c] == v)) --c;
+        return c;
+    }
+
     // i: the last t attaining max over I_up of −y_t ∇f_t (kept from the gradient update when
     // valid); j: the last t attaining the least second-order estimate −b²/a (see the top).
     bool select_standard(index_t& out_i, index_t& out_j) {
         const index_t n = active_size_;
         if (n == 0) return true;
-        const double gmax = gmax_valid_ ? gmax_ : kern_.max_up(G_.data(), ys_.data(), up_.data(), n);
-        gmax_valid_ = false;
-        if (gmax == -kInf) return true;  // I_up is empty
-        index_t i = n - 1;
-        while (i > 0 && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
-        const float* Qi = Q_.get_Q(i, n);
-        double gmax2, omin;
-        if (pool_ && n >= 2 * kPass) {
-            const index_t nc = (n + kPass - 1) / kPass;
-            part_.resize(2 * nc);
-            const double qdi = QD_[i], ysi = ys_[i];
+        const index_t nc = (n + kPass - 1) / kPass;
+        if (!gmax_valid_) {
+            cmax_.resize(nc);
             auto f = [&](index_t c) {
                 const index_t b = c * kPass, m = std::min(kPass, n - b);
-                part_[c] = kern_.select_j(G_.data() + b, ys_.data() + b, low_.data() + b, QD_ + b, Qi + b, qdi,
-                                          ysi, gmax, m, od_.data() + b, &part_[nc + c]);
+                cmax_[c] = kern_.max_up(G_.data() + b, ys_.data() + b, up_.data() + b, m);
             };
-            pool_->for_chunks(nc, f);
-            omin = kInf;
-            gmax2 = -kInf;
-            for (index_t c = 0; c < nc; ++c) {
-                omin = std::min(omin, part_[c]);
-                gmax2 = std::max(gmax2, part_[nc + c]);
-            }
-        } else {
-            omin = kern_.select_j(G_.data(), ys_.data(), low_.data(), QD_, Qi, QD_[i], ys_[i], gmax, n,
-                                  od_.data(), &gmax2);
+            chunks(n, f);
+            gmax_ = -kInf;
+            for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, cmax_[c]);
+        }
+        const double gmax = gmax_;
+        gmax_valid_ = false;
+        if (gmax == -kInf) return true;  // I_up is empty
+        const index_t ci = last_chunk(cmax_, nc, gmax);
+        index_t i = std::min(n, (ci + 1) * kPass) - 1;
+        while (i > ci * kPass && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
+        const float* Qi = Q_.get_Q(i, n);
+        part_.resize(2 * nc);
+        const double qdi = QD_[i], ysi = ys_[i];
+        auto f = [&](index_t c) {
+            const index_t b = c * kPass, m = std::min(kPass, n - b);
+            part_[c] = kern_.select_j(G_.data() + b, ys_.data() + b, low_.data() + b, QD_ + b, Qi + b, qdi, ysi,
+                                      gmax, m, od_.data() + b, &part_[nc + c]);
+        };
+        chunks(n, f);
+        double omin = kInf, gmax2 = -kInf;
+        for (index_t c = 0; c < nc; ++c) {
+            omin = std::min(omin, part_[c]);
+            gmax2 = std::max(gmax2, part_[nc + c]);
         }
         if (gmax + gmax2 < eps_ || !(omin < kInf)) return true;
-        index_t j = n - 1;
-        while (j > 0 && !(od_[j] == omin)) --j;
+        const index_t cj = last_chunk(part_, nc, omin);
+        index_t j = std::min(n, (cj + 1) * kPass) - 1;
+        while (j > cj * kPass && !(od_[j] == omin)) --j;
         out_i = i;
         out_j = j;
         return false;
@@ -395,21 +418,17 @@ private:
         const bool ui = upper(i), uj = upper(j);
         update_status(i);
         update_status(j);
-        // The gradient update, and in the same pass the next step's max over I_up.
+        // The gradient update, and in the same pass the next step's max over I_up (per chunk).
         const index_t n = active_size_;
-        if (pool_ && n >= 2 * kPass) {
-            const index_t nc = (n + kPass - 1) / kPass;
-            part_.resize(2 * nc);
-            auto f = [&](index_t c) {
-                const index_t b = c * kPass, m = std::min(kPass, n - b);
-                part_[c] = kern_.grad_step(G_.data() + b, Qi + b, Qj + b, di, dj, ys_.data() + b, up_.data() + b, m);
-            };
-            pool_->for_chunks(nc, f);
-            gmax_ = -kInf;
-            for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, part_[c]);
-        } else {
-            gmax_ = kern_.grad_step(G_.data(), Qi, Qj, di, dj, ys_.data(), up_.data(), n);
-        }
+        const index_t nc = (n + kPass - 1) / kPass;
+        cmax_.resize(nc);
+        auto f = [&](index_t c) {
+            const index_t b = c * kPass, m = std::min(kPass, n - b);
+            cmax_[c] = kern_.grad_step(G_.data() + b, Qi + b, Qj + b, di, dj, ys_.data() + b, up_.data() + b, m);
+        };
+        chunks(n, f);
+        gmax_ = -kInf;
+        for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, cmax_[c]);
         gmax_valid_ = !nu_;
 
         if (ui != upper(i)) {
@@ -565,6 +584,7 @@ private:
     double* g_out_ = nullptr;
     PassPool* pool_ = nullptr;  // helpers for the passes (nullptr: this thread alone)
     std::vector<double> part_;  // per-chunk partial results of a pass
+    std::vector<double> cmax_;  // per-chunk max over I_up of −y∇f (valid with gmax_valid_)
     double gmax_ = 0.0;
     bool gmax_valid_ = false;
 };

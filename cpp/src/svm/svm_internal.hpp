@@ -2,6 +2,7 @@
 // kernel-row cache, the Q matrices the solver sees, and the SMO solver itself.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -67,7 +68,12 @@ struct Kernel {
     // out[k] = sa·s[k]·K(a, ids[k]) for k in [start, len) (s == nullptr: all +1), in parallel.
     void row(index_t a, const index_t* ids, index_t start, index_t len, float* out, double sa,
              const std::int8_t* s, int n_threads) const;
-    // Xᵀ of rows ids (d × l, row-major), the layout row_t reads (empty for precomputed).
+    // Rows of the transposed layout: the d features, and for rbf in double the squared norms
+    // (the per-ISA row kernel computes rbf in double from them).
+    index_t xt_rows() const {
+        return d + (kp.kernel == SvmKernel::rbf && sizeof(T) == sizeof(double) ? 1 : 0);
+    }
+    // Xᵀ of rows ids (xt_rows() × l, row-major), the layout row_t reads (empty for precomputed).
     std::vector<T> transpose(const index_t* ids, index_t l) const;
     // out[k] = sa·s[k]·K(a, point k) for k in [start, len), the points being the columns of XT
     // (d × ld, from transpose); the per-ISA row kernel, split among threads when long enough.
@@ -125,8 +131,8 @@ public:
     // are dropped).
     void swap_index(index_t i, index_t j);
     // The same for a sequence of exchanges, applied row by row (each cached row is walked once, in
-    // cache, instead of once per exchange).
-    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps);
+    // cache, instead of once per exchange); the rows shared with pool's helpers when given.
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps, PassPool* pool = nullptr);
 
 private:
     struct Row {
@@ -164,8 +170,24 @@ public:
                               const double* coef, double* G);
 
 protected:
+    // f(r) for r in [0, n): in chunks of 64 shared with the solve's helpers when there are any.
+    template <class F>
+    void for_rows(index_t n, F&& f);
     PassPool* pool_ = nullptr;
 };
+
+template <class F>
+void QMatrix::for_rows(index_t n, F&& f) {
+    constexpr index_t kRows = 64;
+    const index_t nc = (n + kRows - 1) / kRows;
+    auto g = [&](index_t c) {
+        for (index_t r = c * kRows, e = std::min(n, r + kRows); r < e; ++r) f(r);
+    };
+    if (pool_)
+        pool_->for_chunks(nc, g);
+    else
+        for (index_t c = 0; c < nc; ++c) g(c);
+}
 
 // Kernel rows of a whole problem shared by the solvers of its subproblems (the cross-validation
 // folds, which run at the same time): the row of whole-problem position a holds K(x_a, x_b) for
