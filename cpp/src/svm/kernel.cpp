@@ -438,7 +438,19 @@ const float* SvrQ<T>::get_Q(index_t i, index_t len) {
             return buf_[b].data();
         }
     const int b = 1 - last_;
-    kernel_table::kernels<T>().svm.gather(row, index_.data(), sign_.data(), sign_[i], len, buf_[b].data());
+    const auto gather = kernel_table::kernels<T>().svm.gather;
+    float* out = buf_[b].data();
+    const float si = sign_[i];
+    constexpr index_t kPts = 2048;  // the gather in chunks shared with the solve's helpers
+    if (pool_ && len >= 2 * kPts) {
+        auto f = [&](index_t c) {
+            const index_t k0 = c * kPts, m = std::min(kPts, len - k0);
+            gather(row, index_.data() + k0, sign_.data() + k0, si, m, out + k0);
+        };
+        pool_->for_chunks((len + kPts - 1) / kPts, f);
+    } else {
+        gather(row, index_.data(), sign_.data(), si, len, out);
+    }
     buf_var_[b] = i;
     buf_len_[b] = len;
     last_ = b;

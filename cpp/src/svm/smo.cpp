@@ -43,17 +43,28 @@ PassPool::~PassPool() {
     for (auto& t : threads_) t.join();
 }
 
+// The ticket: pass number (bits 32-63), the pass's chunk count (16-31), the next chunk to claim
+// (0-15). The count travels in the same word as the pass, so a helper never measures an old
+// pass's next chunk against a newer pass's count (which would let it claim, and run with the new
+// pass's function, a chunk the new pass also hands out).
+namespace {
+constexpr std::uint64_t kChunkMask = 0xffffu;
+inline std::uint64_t ticket_pass(std::uint64_t t) { return t >> 32; }
+inline index_t ticket_count(std::uint64_t t) { return index_t((t >> 16) & kChunkMask); }
+inline index_t ticket_next(std::uint64_t t) { return index_t(t & kChunkMask); }
+}  // namespace
+
 // Claims and runs chunks of pass `pass` until none is left; false when the ticket has moved on to
-// another pass.
+// another pass. A chunk claimed belongs to a pass still running (its caller waits for it), so
+// the function and context read before the claim are that pass's.
 bool PassPool::work(std::uint64_t pass) {
     const Fn fn = fn_.load(std::memory_order_acquire);
     void* ctx = ctx_.load(std::memory_order_acquire);
-    const index_t n = n_chunks_.load(std::memory_order_acquire);
     std::uint64_t t = ticket_.load(std::memory_order_acquire);
     for (;;) {
-        if ((t >> 32) != pass) return false;
-        const index_t c = index_t(t & 0xffffffffu);
-        if (c >= n) return true;
+        if (ticket_pass(t) != pass) return false;
+        const index_t c = ticket_next(t);
+        if (c >= ticket_count(t)) return true;
         if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
             fn(ctx, c);
             done_.fetch_add(1, std::memory_order_acq_rel);
@@ -67,8 +78,8 @@ void PassPool::helper_loop() {
     int idle = 0;
     while (!stop_.load(std::memory_order_acquire)) {
         const std::uint64_t t = ticket_.load(std::memory_order_acquire);
-        const std::uint64_t pass = t >> 32;
-        if (pass != seen && index_t(t & 0xffffffffu) < n_chunks_.load(std::memory_order_acquire)) {
+        const std::uint64_t pass = ticket_pass(t);
+        if (pass != seen && ticket_next(t) < ticket_count(t)) {
             work(pass);
             seen = pass;
             idle = 0;
@@ -85,16 +96,15 @@ void PassPool::helper_loop() {
 
 void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
     if (n_chunks <= 0) return;
-    if (threads_.empty() || n_chunks == 1) {
+    if (threads_.empty() || n_chunks == 1 || std::uint64_t(n_chunks) > kChunkMask) {
         for (index_t c = 0; c < n_chunks; ++c) fn(ctx, c);
         return;
     }
     ++pass_;
     fn_.store(fn, std::memory_order_relaxed);
     ctx_.store(ctx, std::memory_order_relaxed);
-    n_chunks_.store(n_chunks, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
-    ticket_.store(pass_ << 32, std::memory_order_release);
+    ticket_.store(pass_ << 32 | std::uint64_t(n_chunks) << 16, std::memory_order_release);
     work(pass_);
     // A helper's chunk takes microseconds; a longer wait means the helper lost its core (a busy
     // machine), so after a short spin the core is offered back between looks.

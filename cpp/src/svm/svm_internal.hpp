@@ -110,10 +110,9 @@ private:
     void helper_loop();
     bool work(std::uint64_t pass);
     std::vector<std::thread> threads_;
-    std::atomic<std::uint64_t> ticket_{0};  // pass << 32 | next chunk
+    std::atomic<std::uint64_t> ticket_{0};  // pass << 32 | chunk count << 16 | next chunk
     std::atomic<Fn> fn_{nullptr};
     std::atomic<void*> ctx_{nullptr};
-    std::atomic<index_t> n_chunks_{0};
     std::atomic<index_t> done_{0};
     std::atomic<bool> stop_{false};
     std::uint64_t pass_ = 0;
