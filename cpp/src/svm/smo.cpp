@@ -43,30 +43,35 @@ PassPool::~PassPool() {
     for (auto& t : threads_) t.join();
 }
 
-// The ticket: pass number (bits 32-63), the pass's chunk count (16-31), the next chunk to claim
-// (0-15). The count travels in the same word as the pass, so a helper never measures an old
-// pass's next chunk against a newer pass's count (which would let it claim, and run with the new
-// pass's function, a chunk the new pass also hands out).
+// The ticket: pass number (bits 32-63), the next chunk from the front (16-31) and the end of the
+// chunks left from the back (0-15); a pass's chunks are all claimed once front meets back. The
+// caller claims from the front and the helpers from the back, so from one pass to the next the
+// low chunks (the first variables, the first points of a kernel row) run on the caller's core and
+// the high ones on a helper's, each core's cache keeping its own part of the arrays. The chunks
+// left travel in the same word as the pass, so a helper never claims a chunk of an old pass
+// against a newer pass's count.
 namespace {
 constexpr std::uint64_t kChunkMask = 0xffffu;
 inline std::uint64_t ticket_pass(std::uint64_t t) { return t >> 32; }
-inline index_t ticket_count(std::uint64_t t) { return index_t((t >> 16) & kChunkMask); }
-inline index_t ticket_next(std::uint64_t t) { return index_t(t & kChunkMask); }
+inline index_t ticket_front(std::uint64_t t) { return index_t((t >> 16) & kChunkMask); }
+inline index_t ticket_back(std::uint64_t t) { return index_t(t & kChunkMask); }
 }  // namespace
 
-// Claims and runs chunks of pass `pass` until none is left; false when the ticket has moved on to
-// another pass. A chunk claimed belongs to a pass still running (its caller waits for it), so
-// the function and context read before the claim are that pass's.
-bool PassPool::work(std::uint64_t pass) {
+// Claims and runs chunks of pass `pass` (from the front, or from the back) until none is left;
+// false when the ticket has moved on to another pass. A chunk claimed belongs to a pass still
+// running (its caller waits for it), so the function and context read before the claim are that
+// pass's.
+bool PassPool::work(std::uint64_t pass, bool from_back) {
     const Fn fn = fn_.load(std::memory_order_acquire);
     void* ctx = ctx_.load(std::memory_order_acquire);
     std::uint64_t t = ticket_.load(std::memory_order_acquire);
     for (;;) {
         if (ticket_pass(t) != pass) return false;
-        const index_t c = ticket_next(t);
-        if (c >= ticket_count(t)) return true;
-        if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
-            fn(ctx, c);
+        const index_t front = ticket_front(t), back = ticket_back(t);
+        if (front >= back) return true;
+        const std::uint64_t next = from_back ? t - 1 : t + (std::uint64_t(1) << 16);
+        if (ticket_.compare_exchange_weak(t, next, std::memory_order_acq_rel, std::memory_order_acquire)) {
+            fn(ctx, from_back ? back - 1 : front);
             done_.fetch_add(1, std::memory_order_acq_rel);
             t = ticket_.load(std::memory_order_acquire);
         }
@@ -79,8 +84,8 @@ void PassPool::helper_loop() {
     while (!stop_.load(std::memory_order_acquire)) {
         const std::uint64_t t = ticket_.load(std::memory_order_acquire);
         const std::uint64_t pass = ticket_pass(t);
-        if (pass != seen && ticket_next(t) < ticket_count(t)) {
-            work(pass);
+        if (pass != seen && ticket_front(t) < ticket_back(t)) {
+            work(pass, true);
             seen = pass;
             idle = 0;
             continue;
@@ -104,8 +109,8 @@ void PassPool::run(index_t n_chunks, Fn fn, void* ctx) {
     fn_.store(fn, std::memory_order_relaxed);
     ctx_.store(ctx, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
-    ticket_.store(pass_ << 32 | std::uint64_t(n_chunks) << 16, std::memory_order_release);
-    work(pass_);
+    ticket_.store(pass_ << 32 | std::uint64_t(n_chunks), std::memory_order_release);
+    work(pass_, false);
     // A helper's chunk takes microseconds; a longer wait means the helper lost its core (a busy
     // machine), so after a short spin the core is offered back between looks.
     for (int spins = 0; done_.load(std::memory_order_acquire) < n_chunks;) {

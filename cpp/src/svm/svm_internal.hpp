@@ -86,8 +86,8 @@ struct Kernel {
 
 // Helper threads for the SMO solver's passes over its variables (kernel rows, gradient update,
 // working-set search). A pass is split into fixed chunks; the calling thread and the helpers
-// claim chunks from one atomic ticket (pass number, next chunk) and the caller returns once every
-// chunk is done. The caller never waits for a helper that has not started: a helper that is not
+// claim chunks from one atomic ticket (the caller from the front, the helpers from the back; see
+// smo.cpp) and the caller returns once every chunk is done. The caller never waits for a helper that has not started: a helper that is not
 // running (a busy machine) just claims nothing, and the caller does the chunks itself. Chunks are
 // fixed, so results do not depend on the number of threads. Helpers live for one solve.
 class PassPool {
@@ -108,9 +108,9 @@ public:
 
 private:
     void helper_loop();
-    bool work(std::uint64_t pass);
+    bool work(std::uint64_t pass, bool from_back);
     std::vector<std::thread> threads_;
-    std::atomic<std::uint64_t> ticket_{0};  // pass << 32 | chunk count << 16 | next chunk
+    std::atomic<std::uint64_t> ticket_{0};  // pass << 32 | front << 16 | back
     std::atomic<Fn> fn_{nullptr};
     std::atomic<void*> ctx_{nullptr};
     std::atomic<index_t> done_{0};
