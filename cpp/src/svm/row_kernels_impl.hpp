@@ -17,8 +17,8 @@
 // float rounding boundary (about one in 10⁹).
 //
 // exp(x) for x <= 0 on arrays, vectorisable (no calls, no branches): x = k·ln2 + r with
-// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, Estrin's scheme),
-// 2^k from the exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
+// |r| <= ln2/2, e^r by its degree-12 Taylor polynomial (relative error < 2e-16, Estrin's scheme,
+// fused multiply-adds where the unit has them), 2^k from the exponent bits. Arguments below −700 give ~1e-304, which is 0 once stored as float.
 #pragma once
 
 // No contraction of other expressions into fused multiply-adds (only the row sums use them,
@@ -74,15 +74,15 @@ inline void exp_nonpositive(double* v, index_t n) {
 #pragma omp simd
     for (index_t i = 0; i < n; ++i) {
         const double x = v[i];
-        const double t = x * log2e + shift;
+        const double t = mul_add(x, log2e, shift);
         const double k = t - shift;
-        const double r = (x - k * ln2_hi) - k * ln2_lo;
+        const double r = mul_add(-k, ln2_lo, mul_add(-k, ln2_hi, x));
         const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        const double a0 = 1.0 + r, a1 = 0.5 + r * (1.0 / 6.0), a2 = 1.0 / 24.0 + r * (1.0 / 120.0),
-                     a3 = 1.0 / 720.0 + r * (1.0 / 5040.0), a4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
-                     a5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), a6 = 1.0 / 479001600.0;
-        const double b0 = a0 + a1 * r2, b1 = a2 + a3 * r2, b2 = a4 + a5 * r2;
-        const double p = (b0 + b1 * r4) + (b2 + a6 * r4) * r8;
+        const double a0 = 1.0 + r, a1 = mul_add(r, 1.0 / 6.0, 0.5), a2 = mul_add(r, 1.0 / 120.0, 1.0 / 24.0),
+                     a3 = mul_add(r, 1.0 / 5040.0, 1.0 / 720.0), a4 = mul_add(r, 1.0 / 362880.0, 1.0 / 40320.0),
+                     a5 = mul_add(r, 1.0 / 39916800.0, 1.0 / 3628800.0), a6 = 1.0 / 479001600.0;
+        const double b0 = mul_add(a1, r2, a0), b1 = mul_add(a3, r2, a2), b2 = mul_add(a5, r2, a4);
+        const double p = mul_add(mul_add(a6, r4, b2), r8, mul_add(b1, r4, b0));
         std::uint64_t bits;  // unsigned: the shift is defined for every input (NaN too)
         std::memcpy(&bits, &t, sizeof bits);
         bits = (bits + 1023) << 52;
