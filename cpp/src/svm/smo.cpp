@@ -446,16 +446,17 @@ private:
         for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, cmax_[c]);
         gmax_valid_ = !nu_;
 
-        if (ui != upper(i)) {
-            const float* Qf = Q_.get_Q(i, l_);
-            const double c = ui ? -Ci : Ci;
-            for (index_t k = 0; k < l_; ++k) G_bar_[k] += c * Qf[k];
-        }
-        if (uj != upper(j)) {
-            const float* Qf = Q_.get_Q(j, l_);
-            const double c = uj ? -Cj : Cj;
-            for (index_t k = 0; k < l_; ++k) G_bar_[k] += c * Qf[k];
-        }
+        if (ui != upper(i)) add_to_g_bar(Q_.get_Q(i, l_), ui ? -Ci : Ci);
+        if (uj != upper(j)) add_to_g_bar(Q_.get_Q(j, l_), uj ? -Cj : Cj);
+    }
+
+    // Ḡ += c·Q_t over all l variables (t entered or left its upper bound), in chunks.
+    void add_to_g_bar(const float* Qf, double c) {
+        auto f = [&](index_t ch) {
+            double* g = G_bar_.data();
+            for (index_t k = ch * kPass, e = std::min(l_, k + kPass); k < e; ++k) g[k] += c * Qf[k];
+        };
+        chunks(l_, f);
     }
 
     void flush_swaps() {
