@@ -186,9 +186,33 @@ void RowCache::evict(index_t i) {
     rows_[i].data.reset();
 }
 
+// Applies the exchanges logged since row i last saw the log to its entries; a row holding one
+// position of an exchange but not the other is dropped.
+void RowCache::catch_up(index_t i) {
+    Row& r = rows_[i];
+    const std::size_t end = log_.size();
+    if (r.len == 0) {
+        r.seen = end;
+        return;
+    }
+    float* v = r.data.get();
+    const index_t len = r.len;
+    for (std::size_t k = r.seen; k < end; ++k) {
+        const index_t a = log_[k].first, b = log_[k].second;
+        if (len <= a) continue;
+        if (len <= b) {
+            evict(i);
+            break;
+        }
+        std::swap(v[a], v[b]);
+    }
+    r.seen = end;
+}
+
 float* RowCache::get(index_t i, index_t len, index_t* filled) {
     Row& r = rows_[i];
     unlink(i);
+    catch_up(i);
     *filled = r.len;
     if (r.len < len) {
         const long long need = len - r.len;
@@ -203,81 +227,27 @@ float* RowCache::get(index_t i, index_t len, index_t* filled) {
     return r.data.get();
 }
 
-void RowCache::swap_index(index_t i, index_t j) {
-    if (i == j) return;
-    if (i > j) std::swap(i, j);
+// Rows i and j change places (their entries are exchanged later, by catch_up).
+void RowCache::exchange_rows(index_t i, index_t j) {
     const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
     unlink(i);
     unlink(j);
     std::swap(rows_[i].data, rows_[j].data);
     std::swap(rows_[i].len, rows_[j].len);
+    std::swap(rows_[i].seen, rows_[j].seen);
     if (lj) push_mru(i);
     if (li) push_mru(j);
-    for (index_t h = lru_; h >= 0;) {
-        const index_t next = rows_[h].next;
-        Row& r = rows_[h];
-        if (r.len > i) {
-            if (r.len > j)
-                std::swap(r.data[i], r.data[j]);
-            else
-                evict(h);
-        }
-        h = next;
-    }
 }
 
-void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps, PassPool* pool) {
-    if (swaps.empty()) return;
-    index_t lo = rows_.size();
-    std::vector<index_t> pi, pj;  // each exchange as (smaller, larger) position
-    pi.reserve(swaps.size());
-    pj.reserve(swaps.size());
-    for (const auto& sw : swaps) {
-        const index_t i = std::min(sw.first, sw.second), j = std::max(sw.first, sw.second);
-        if (i == j) continue;
-        lo = std::min(lo, i);
-        pi.push_back(i);
-        pj.push_back(j);
-        const bool li = rows_[i].len > 0, lj = rows_[j].len > 0;
-        unlink(i);
-        unlink(j);
-        std::swap(rows_[i].data, rows_[j].data);
-        std::swap(rows_[i].len, rows_[j].len);
-        if (lj) push_mru(i);
-        if (li) push_mru(j);
-    }
-    // The cached rows long enough to hold an exchanged position, each updated on its own (rows are
-    // independent, so they are shared among the solver's helpers); a row holding one position of
-    // an exchange but not the other is dropped afterwards.
-    std::vector<index_t> touched;
-    for (index_t h = lru_; h >= 0; h = rows_[h].next)
-        if (rows_[h].len > lo) touched.push_back(h);
-    const index_t nt = index_t(touched.size()), ns = index_t(pi.size());
-    std::vector<std::uint8_t> drop(nt, 0);
-    constexpr index_t kRows = 16;
-    auto f = [&](index_t c) {
-        for (index_t r = c * kRows, e = std::min(nt, r + kRows); r < e; ++r) {
-            Row& row = rows_[touched[r]];
-            float* v = row.data.get();
-            const index_t len = row.len;
-            for (index_t k = 0; k < ns; ++k) {
-                const index_t i = pi[k], j = pj[k];
-                if (len <= i) continue;
-                if (len <= j) {
-                    drop[r] = 1;
-                    break;
-                }
-                std::swap(v[i], v[j]);
-            }
-        }
-    };
-    const index_t nc = (nt + kRows - 1) / kRows;
-    if (pool)
-        pool->for_chunks(nc, f);
-    else
-        for (index_t c = 0; c < nc; ++c) f(c);
-    for (index_t r = 0; r < nt; ++r)
-        if (drop[r]) evict(touched[r]);
+void RowCache::swap_index(index_t i, index_t j) {
+    if (i == j) return;
+    if (i > j) std::swap(i, j);
+    exchange_rows(i, j);
+    log_.emplace_back(i, j);
+}
+
+void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
+    for (const auto& sw : swaps) swap_index(sw.first, sw.second);
 }
 
 // ---------------------------------------------------------------- rows shared by subproblems
@@ -371,7 +341,7 @@ void SvcQ<T>::swap_index(index_t i, index_t j) {
 
 template <class T>
 void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
-    cache_.swap_many(swaps, pool_);
+    cache_.swap_many(swaps);
     const index_t l = index_t(ids_.size());
     if (!XT_.empty())
         for (index_t t = 0; t < K_.xt_rows(); ++t) {  // one row of Xᵀ at a time: each stays in cache

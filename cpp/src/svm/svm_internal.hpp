@@ -129,20 +129,25 @@ public:
     // Exchanges rows i and j and entries i and j of every cached row (rows too short to hold both
     // are dropped).
     void swap_index(index_t i, index_t j);
-    // The same for a sequence of exchanges, applied row by row (each cached row is walked once, in
-    // cache, instead of once per exchange); the rows shared with pool's helpers when given.
-    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps, PassPool* pool = nullptr);
+    // The same for a sequence of exchanges. The rows themselves are exchanged at once; the
+    // entries of a cached row only when the row is next asked for (get), each row keeping how
+    // much of the log of exchanges it has seen: a row never asked for again costs nothing.
+    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps);
 
 private:
     struct Row {
         std::unique_ptr<float[]> data;
         index_t len = 0, prev = -1, next = -1;
+        std::size_t seen = 0;  // exchanges of log_ applied to the entries
         bool linked = false;
     };
     void unlink(index_t i);
     void push_mru(index_t i);
     void evict(index_t i);
+    void exchange_rows(index_t i, index_t j);
+    void catch_up(index_t i);
     std::vector<Row> rows_;
+    std::vector<std::pair<index_t, index_t>> log_;  // every exchange so far, smaller position first
     index_t lru_ = -1, mru_ = -1;
     long long free_ = 0;
 };
