@@ -263,6 +263,7 @@ private:
 
     // The gradient of the shrunk variables: Ḡ + p plus the free variables' Q·α, by GEMM blocks.
     void reconstruct_gradient() {
+        apply_g_bar();
         gmax_valid_ = false;
         if (active_size_ == l_) return;
         for (index_t j = active_size_; j < l_; ++j) G_[j] = G_bar_[j] + p_[j];
@@ -446,17 +447,65 @@ private:
         for (index_t c = 0; c < nc; ++c) gmax_ = std::max(gmax_, cmax_[c]);
         gmax_valid_ = !nu_;
 
-        if (ui != upper(i)) add_to_g_bar(Q_.get_Q(i, l_), ui ? -Ci : Ci);
-        if (uj != upper(j)) add_to_g_bar(Q_.get_Q(j, l_), uj ? -Cj : Cj);
+        if (ui != upper(i)) add_to_g_bar(i, ui ? -Ci : Ci);
+        if (uj != upper(j)) add_to_g_bar(j, uj ? -Cj : Cj);
     }
 
-    // Ḡ += c·Q_t over all l variables (t entered or left its upper bound), in chunks.
-    void add_to_g_bar(const float* Qf, double c) {
+    // Ḡ += c·Q_t (variable t entered or left its upper bound). Over the active variables at once,
+    // from t's row as the step had it; over the shrunk ones (read only when the gradient is
+    // rebuilt) later, in apply_g_bar, so that no step needs a whole row of Q (whose tail costs a
+    // kernel row's computation and the cached row's growth).
+    void add_to_g_bar(index_t t, double c) {
+        // Where whole rows are cheap (regression: a gather from the data row, which the cache
+        // holds whole), all of Ḡ at once.
+        const index_t n = Q_.whole_rows_cheap() ? l_ : active_size_;
+        const float* Qt = Q_.get_Q(t, n);
         auto f = [&](index_t ch) {
             double* g = G_bar_.data();
-            for (index_t k = ch * kPass, e = std::min(l_, k + kPass); k < e; ++k) g[k] += c * Qf[k];
+            for (index_t k = ch * kPass, e = std::min(n, k + kPass); k < e; ++k) g[k] += c * Qt[k];
         };
-        chunks(l_, f);
+        chunks(n, f);
+        if (n < l_) bar_pending_.push_back({active_[t], c, n});
+    }
+
+    // The postponed parts of Ḡ's updates: for each, in the order they were made, positions
+    // [from, l) (the variables shrunk then, which have not moved since) get c·Q_t, Q's values
+    // rounded to float as the cache holds them, so Ḡ is what updating it at once would give.
+    void apply_g_bar() {
+        if (bar_pending_.empty()) return;
+        std::vector<index_t> pos_of(l_);
+        for (index_t k = 0; k < l_; ++k) pos_of[active_[k]] = k;
+        std::size_t a = 0;
+        while (a < bar_pending_.size()) {
+            // A run of updates with the same start (made between two shrinking rounds).
+            const index_t from = bar_pending_[a].from;
+            std::size_t b = a;
+            while (b < bar_pending_.size() && bar_pending_[b].from == from) ++b;
+            const index_t nc = l_ - from;
+            std::vector<index_t> cols(nc);
+            for (index_t k = 0; k < nc; ++k) cols[k] = from + k;
+            const std::size_t per = std::max<std::size_t>(1, (std::size_t(1) << 21) / std::size_t(nc));
+            std::vector<double> B;
+            for (std::size_t r0 = a; r0 < b; r0 += per) {
+                const index_t nr = index_t(std::min(per, b - r0));
+                std::vector<index_t> rows(nr);
+                for (index_t r = 0; r < nr; ++r) rows[r] = pos_of[bar_pending_[r0 + r].var];
+                B.resize(std::size_t(nr) * std::size_t(nc));
+                Q_.block(rows.data(), nr, cols.data(), nc, B.data());
+                auto f = [&](index_t ch) {
+                    double* g = G_bar_.data() + from;
+                    const index_t k0 = ch * kPass, k1 = std::min(nc, k0 + kPass);
+                    for (index_t r = 0; r < nr; ++r) {
+                        const double c = bar_pending_[r0 + r].c;
+                        const double* q = B.data() + std::size_t(r) * std::size_t(nc);
+                        for (index_t k = k0; k < k1; ++k) g[k] += c * double(float(q[k]));
+                    }
+                };
+                chunks(nc, f);
+            }
+            a = b;
+        }
+        bar_pending_.clear();
     }
 
     void flush_swaps() {
@@ -601,6 +650,12 @@ private:
     PassPool* pool_ = nullptr;  // helpers for the passes (nullptr: this thread alone)
     std::vector<double> part_;  // per-chunk partial results of a pass
     std::vector<double> cmax_;  // per-chunk max over I_up of −y∇f (valid with gmax_valid_)
+    struct BarUpdate {
+        index_t var;   // the variable (its index in the problem, as active_ holds it)
+        double c;      // ±C
+        index_t from;  // the active size when it was made
+    };
+    std::vector<BarUpdate> bar_pending_;  // Ḡ's updates not yet made over the shrunk variables
     double gmax_ = 0.0;
     bool gmax_valid_ = false;
 };

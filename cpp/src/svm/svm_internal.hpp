@@ -160,6 +160,9 @@ public:
     virtual const float* get_Q(index_t i, index_t len) = 0;
     virtual const double* diag() const = 0;
     virtual void swap_index(index_t i, index_t j) = 0;
+    // Whether a whole row (all variables, not only the active ones) costs little more than the
+    // active part (the solver then keeps Ḡ up to date at once instead of postponing its tail).
+    virtual bool whole_rows_cheap() const { return false; }
     virtual void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
         for (const auto& s : swaps) swap_index(s.first, s.second);
     }
@@ -255,6 +258,7 @@ public:
     const float* get_Q(index_t i, index_t len) override;
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
+    bool whole_rows_cheap() const override { return true; }  // the cache holds whole data rows
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
     void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj, const double* coef,
                       double* G) override;
