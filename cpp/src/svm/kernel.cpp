@@ -115,38 +115,43 @@ void Kernel<T>::row_t(const T* XT, index_t ld, index_t a, index_t start, index_t
 
 template <class T>
 void Kernel<T>::block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
-                      int n_threads) const {
+                      int n_threads, Scratch* scratch) const {
     if (na == 0 || nb == 0) return;
     if (kp.kernel == SvmKernel::precomputed) {
         for (index_t r = 0; r < na; ++r)
             for (index_t c = 0; c < nb; ++c) out[r * nb + c] = double(X[ia[r] * d + ib[c]]);
         return;
     }
-    // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows.
-    const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 22) / std::max<index_t>(na, 1)));
-    // Uninitialised buffers (each is written before it is read): no zero-fill of megabytes per call.
-    std::unique_ptr<T[]> A(new T[std::size_t(na) * std::size_t(d)]),
-        B(new T[std::size_t(std::min(cb, nb)) * std::size_t(d)]),
-        C(new T[std::size_t(na) * std::size_t(std::min(cb, nb))]);
-    std::vector<T> qb;
-    if (kp.kernel == SvmKernel::rbf) {
-        qb.resize(nb);
-        for (index_t c = 0; c < nb; ++c) qb[c] = T(sq[ib[c]]);
-    } else {
-        qb.assign(nb, T(0));
-    }
-    gather_rows(X, d, ia, na, A.get());
+    Scratch local;
+    Scratch& w = scratch ? *scratch : local;
+    // Column blocks keep the T buffers bounded; each is one GEMM of gathered rows. The buffers
+    // only grow (a kept scratch is reused without touching new pages; each is written before it
+    // is read).
+    const index_t cb = std::max<index_t>(1, std::min<index_t>(nb, (index_t(1) << 20) / std::max<index_t>(na, 1)));
+    const auto grow = [](std::vector<T>& v, std::size_t n) {
+        if (v.size() < n) v.resize(n);
+    };
+    grow(w.A, std::size_t(na) * std::size_t(d));
+    grow(w.B, std::size_t(std::min(cb, nb)) * std::size_t(d));
+    grow(w.C, std::size_t(na) * std::size_t(std::min(cb, nb)));
+    grow(w.qb, std::size_t(nb));
+    T* const A = w.A.data();
+    T* const B = w.B.data();
+    T* const C = w.C.data();
+    T* const qb = w.qb.data();
+    for (index_t c = 0; c < nb; ++c) qb[c] = kp.kernel == SvmKernel::rbf ? T(sq[ib[c]]) : T(0);
+    gather_rows(X, d, ia, na, A);
     for (index_t c0 = 0; c0 < nb; c0 += cb) {
-        const index_t w = std::min(cb, nb - c0);
-        gather_rows(X, d, ib + c0, w, B.get());
-        gemm<T>(false, true, na, w, d, T(1), A.get(), d, B.get(), d, T(0), C.get(), w, n_threads);
+        const index_t wd = std::min(cb, nb - c0);
+        gather_rows(X, d, ib + c0, wd, B);
+        gemm<T>(false, true, na, wd, d, T(1), A, d, B, d, T(0), C, wd, n_threads);
         const int nt = threads_for(n_threads, na);
         const auto fd = kernel_table::kernels<T>().svm.from_dots;
         parallel_for(nt, index_t(na), [&](index_t r) {
-            T* c = C.get() + r * w;
-            fd(c, w, sq.empty() ? 0.0 : sq[ia[r]], qb.data() + c0, &rp);
+            T* c = C + r * wd;
+            fd(c, wd, sq.empty() ? 0.0 : sq[ia[r]], qb + c0, &rp);
             double* o = out + r * nb + c0;
-            for (index_t k = 0; k < w; ++k) o[k] = double(c[k]);
+            for (index_t k = 0; k < wd; ++k) o[k] = double(c[k]);
         });
     }
 }
@@ -361,7 +366,7 @@ void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
     std::vector<index_t> a(ni), b(nj);
     for (index_t r = 0; r < ni; ++r) a[r] = ids_[vi[r]];
     for (index_t c = 0; c < nj; ++c) b[c] = ids_[vj[c]];
-    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_, &scratch_);
     std::vector<double> yc(nj);
     for (index_t c = 0; c < nj; ++c) yc[c] = double(y_[vj[c]]);
     for_rows(ni, [&](index_t r) {
@@ -440,7 +445,7 @@ void SvrQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj
     std::vector<index_t> a(ni), b(nj);
     for (index_t r = 0; r < ni; ++r) a[r] = ids_[index_[vi[r]]];
     for (index_t c = 0; c < nj; ++c) b[c] = ids_[index_[vj[c]]];
-    K_.block(a.data(), ni, b.data(), nj, out, n_threads_);
+    K_.block(a.data(), ni, b.data(), nj, out, n_threads_, &scratch_);
     for_rows(ni, [&](index_t r) {
         double* o = out + r * nj;
         for (index_t c = 0; c < nj; ++c) o[c] *= double(sign_[vi[r]] * sign_[vj[c]]);
@@ -478,12 +483,13 @@ void SvrQ<T>::add_products(const index_t* vi, index_t ni, const index_t* vj, ind
     if (na == 0 || nb == 0) return;
     std::vector<double> h(na);
     const index_t chunk = std::max<index_t>(1, std::min<index_t>(na, (index_t(1) << 21) / nb));
-    std::unique_ptr<double[]> B(new double[std::size_t(chunk) * std::size_t(nb)]);
+    if (products_.size() < std::size_t(chunk) * std::size_t(nb)) products_.resize(std::size_t(chunk) * std::size_t(nb));
+    double* const B = products_.data();
     for (index_t r0 = 0; r0 < na; r0 += chunk) {
         const index_t nr = std::min(chunk, na - r0);
-        K_.block(a.data() + r0, nr, b.data(), nb, B.get(), n_threads_);
+        K_.block(a.data() + r0, nr, b.data(), nb, B, n_threads_, &scratch_);
         for_rows(nr, [&](index_t r) {
-            const double* br = B.get() + std::size_t(r) * std::size_t(nb);
+            const double* br = B + std::size_t(r) * std::size_t(nb);
             double s = 0;
             for (index_t c = 0; c < nb; ++c) s += cb[c] * double(float(br[c]));
             h[r0 + r] = s;

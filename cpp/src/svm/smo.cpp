@@ -125,13 +125,14 @@ void QMatrix::add_products(const index_t* vi, index_t ni, const index_t* vj, ind
                            const double* coef, double* G) {
     if (ni <= 0 || nj <= 0) return;
     const index_t chunk = std::max<index_t>(1, std::min<index_t>(ni, (index_t(1) << 21) / nj));
-    std::unique_ptr<double[]> B(new double[std::size_t(chunk) * std::size_t(nj)]);
+    if (products_.size() < std::size_t(chunk) * std::size_t(nj)) products_.resize(std::size_t(chunk) * std::size_t(nj));
+    double* const B = products_.data();
     for (index_t r0 = 0; r0 < ni; r0 += chunk) {
         const index_t nr = std::min(chunk, ni - r0);
-        block(vi + r0, nr, vj, nj, B.get());
+        block(vi + r0, nr, vj, nj, B);
         for_rows(nr, [&](index_t r) {  // each row's sum, shared with the solve's helpers
             double s = 0;
-            const double* b = B.get() + std::size_t(r) * std::size_t(nj);
+            const double* b = B + std::size_t(r) * std::size_t(nj);
             for (index_t k = 0; k < nj; ++k) s += coef[k] * double(float(b[k]));
             G[r0 + r] += s;
         });
@@ -485,12 +486,12 @@ private:
             std::vector<index_t> cols(nc);
             for (index_t k = 0; k < nc; ++k) cols[k] = from + k;
             const std::size_t per = std::max<std::size_t>(1, (std::size_t(1) << 21) / std::size_t(nc));
-            std::vector<double> B;
+            std::vector<double>& B = bar_block_;  // kept between calls (no fresh pages each time)
             for (std::size_t r0 = a; r0 < b; r0 += per) {
                 const index_t nr = index_t(std::min(per, b - r0));
                 std::vector<index_t> rows(nr);
                 for (index_t r = 0; r < nr; ++r) rows[r] = pos_of[bar_pending_[r0 + r].var];
-                B.resize(std::size_t(nr) * std::size_t(nc));
+                if (B.size() < std::size_t(nr) * std::size_t(nc)) B.resize(std::size_t(nr) * std::size_t(nc));
                 Q_.block(rows.data(), nr, cols.data(), nc, B.data());
                 auto f = [&](index_t ch) {
                     double* g = G_bar_.data() + from;
@@ -656,6 +657,7 @@ private:
         index_t from;  // the active size when it was made
     };
     std::vector<BarUpdate> bar_pending_;  // Ḡ's updates not yet made over the shrunk variables
+    std::vector<double> bar_block_;       // apply_g_bar's block of Q
     double gmax_ = 0.0;
     bool gmax_valid_ = false;
 };

@@ -79,9 +79,14 @@ struct Kernel {
     // (d × ld, from transpose); the per-ISA row kernel, split among threads when long enough.
     void row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out, double sa,
                const std::int8_t* s, int n_threads, PassPool* pool = nullptr) const;
+    // Working buffers of block, kept by a caller that calls it again and again (so that each call
+    // does not map and fault in fresh pages).
+    struct Scratch {
+        std::vector<T> A, B, C, qb;
+    };
     // out (na × nb, row-major, leading dimension nb) = K(ia[r], ib[c]) through the GEMM.
     void block(const index_t* ia, index_t na, const index_t* ib, index_t nb, double* out,
-               int n_threads) const;
+               int n_threads, Scratch* scratch = nullptr) const;
 };
 
 // Helper threads for the SMO solver's passes over its variables (kernel rows, gradient update,
@@ -181,6 +186,7 @@ protected:
     template <class F>
     void for_rows(index_t n, F&& f);
     PassPool* pool_ = nullptr;
+    std::vector<double> products_;  // add_products' block of Q, kept between calls
 };
 
 template <class F>
@@ -245,6 +251,7 @@ private:
     std::vector<double> qd_;
     std::vector<T> XT_;   // the rows' features, d × l, in the variables' current order
     RowCache cache_;
+    typename Kernel<T>::Scratch scratch_;
     int n_threads_;
     SharedRows<T>* shared_;
     std::vector<index_t> pos_;  // with shared_: each variable's whole-problem position
@@ -271,6 +278,7 @@ private:
     std::vector<float> sign_;
     std::vector<double> qd_;
     RowCache cache_;
+    typename Kernel<T>::Scratch scratch_;
     // The two rows handed out last (a step needs two at once): variable, length (−1: none).
     std::vector<float> buf_[2];
     index_t buf_var_[2] = {-1, -1}, buf_len_[2] = {0, 0};
