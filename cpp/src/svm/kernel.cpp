@@ -333,6 +333,17 @@ const float* SvcQ<T>::get_Q(index_t i, index_t len) {
 }
 
 template <class T>
+float* SvcQ<T>::row_storage(index_t i, index_t len, index_t* filled) {
+    if (shared_ || XT_.empty()) return nullptr;  // rows from the shared store, or precomputed
+    return cache_.get(i, len, filled);
+}
+
+template <class T>
+void SvcQ<T>::fill(index_t i, float* row, index_t b, index_t e) {
+    K_.row_t(XT_.data(), index_t(ids_.size()), ids_[i], b, e, row, y_[i], y_.data(), 1);
+}
+
+template <class T>
 void SvcQ<T>::swap_index(index_t i, index_t j) {
     cache_.swap_index(i, j);
     if (shared_) std::swap(pos_[i], pos_[j]);

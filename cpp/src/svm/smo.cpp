@@ -325,11 +325,16 @@ private:
         const index_t ci = last_chunk(cmax_, nc, gmax);
         index_t i = std::min(n, (ci + 1) * kPass) - 1;
         while (i > ci * kPass && !(-ys_[i] * G_[i] + up_[i] == gmax)) --i;
-        const float* Qi = Q_.get_Q(i, n);
+        // Row i computed, where it is not cached, chunk by chunk in the same pass (one pass, each
+        // chunk of the row used while in cache); otherwise from the Q matrix as it serves rows.
+        index_t fi = n;
+        float* Qi_fill = Q_.row_storage(i, n, &fi);
+        const float* Qi = Qi_fill ? Qi_fill : Q_.get_Q(i, n);
         part_.resize(2 * nc);
         const double qdi = QD_[i], ysi = ys_[i];
         auto f = [&](index_t c) {
             const index_t b = c * kPass, m = std::min(kPass, n - b);
+            if (b + m > fi) Q_.fill(i, Qi_fill, std::max(b, fi), b + m);
             part_[c] = kern_.select_j(G_.data() + b, ys_.data() + b, low_.data() + b, QD_ + b, Qi + b, qdi, ysi,
                                       gmax, m, od_.data() + b, &part_[nc + c]);
         };
@@ -390,7 +395,10 @@ private:
     // One SMO step on (i, j): the two-variable subproblem solved analytically, clipped to the box.
     void step(index_t i, index_t j) {
         const float* Qi = Q_.get_Q(i, active_size_);
-        const float* Qj = Q_.get_Q(j, active_size_);
+        // Row j (read only by the gradient update) computed in that pass where it is not cached.
+        index_t fj = active_size_;
+        float* Qj_fill = Q_.row_storage(j, active_size_, &fj);
+        const float* Qj = Qj_fill ? Qj_fill : Q_.get_Q(j, active_size_);
         const double Ci = C_[i], Cj = C_[j];
         const double old_i = alpha_[i], old_j = alpha_[j];
         double ai = old_i, aj = old_j;
@@ -441,6 +449,7 @@ private:
         cmax_.resize(nc);
         auto f = [&](index_t c) {
             const index_t b = c * kPass, m = std::min(kPass, n - b);
+            if (b + m > fj) Q_.fill(j, Qj_fill, std::max(b, fj), b + m);
             cmax_[c] = kern_.grad_step(G_.data() + b, Qi + b, Qj + b, di, dj, ys_.data() + b, up_.data() + b, m);
         };
         chunks(n, f);

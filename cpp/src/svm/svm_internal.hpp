@@ -165,6 +165,14 @@ public:
     virtual const float* get_Q(index_t i, index_t len) = 0;
     virtual const double* diag() const = 0;
     virtual void swap_index(index_t i, index_t j) = 0;
+    // Row i's storage with at least len values, the first *filled of them computed, for a caller
+    // that computes the rest itself, piece by piece, with fill (each piece [b, e) before it reads
+    // it); nullptr where the matrix does not serve rows that way (the caller then uses get_Q).
+    virtual float* row_storage(index_t i, index_t len, index_t* filled) {
+        (void)i, (void)len, (void)filled;
+        return nullptr;
+    }
+    virtual void fill(index_t i, float* row, index_t b, index_t e) { (void)i, (void)row, (void)b, (void)e; }
     // Whether a whole row (all variables, not only the active ones) costs little more than the
     // active part (the solver then keeps Ḡ up to date at once instead of postponing its tail).
     virtual bool whole_rows_cheap() const { return false; }
@@ -239,6 +247,8 @@ public:
          double cache_mb, int n_threads, SharedRows<T>* shared = nullptr,
          const std::vector<index_t>* pos = nullptr);
     const float* get_Q(index_t i, index_t len) override;
+    float* row_storage(index_t i, index_t len, index_t* filled) override;
+    void fill(index_t i, float* row, index_t b, index_t e) override;
     const double* diag() const override { return qd_.data(); }
     void swap_index(index_t i, index_t j) override;
     void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) override;
