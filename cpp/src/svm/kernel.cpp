@@ -251,10 +251,6 @@ void RowCache::swap_index(index_t i, index_t j) {
     log_.emplace_back(i, j);
 }
 
-void RowCache::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
-    for (const auto& sw : swaps) swap_index(sw.first, sw.second);
-}
-
 // ---------------------------------------------------------------- rows shared by subproblems
 
 template <class T>
@@ -357,7 +353,7 @@ void SvcQ<T>::swap_index(index_t i, index_t j) {
 
 template <class T>
 void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
-    cache_.swap_many(swaps);
+    for (const auto& sw : swaps) cache_.swap_index(sw.first, sw.second);
     const index_t l = index_t(ids_.size());
     if (!XT_.empty())
         for (index_t t = 0; t < K_.xt_rows(); ++t) {  // one row of Xᵀ at a time: each stays in cache
@@ -427,16 +423,12 @@ const float* SvrQ<T>::get_Q(index_t i, index_t len) {
     const auto gather = kernel_table::kernels<T>().svm.gather;
     float* out = buf_[b].data();
     const float si = sign_[i];
-    constexpr index_t kPts = 2048;  // the gather in chunks shared with the solve's helpers
-    if (pool_ && len >= 2 * kPts) {
-        auto f = [&](index_t c) {
-            const index_t k0 = c * kPts, m = std::min(kPts, len - k0);
-            gather(row, index_.data() + k0, sign_.data() + k0, si, m, out + k0);
-        };
-        pool_->for_chunks((len + kPts - 1) / kPts, f);
-    } else {
-        gather(row, index_.data(), sign_.data(), si, len, out);
-    }
+    constexpr index_t kPts = 2048;  // the gather in chunks, shared with the solve's helpers when long
+    auto f = [&](index_t c) {
+        const index_t k0 = c * kPts, m = std::min(kPts, len - k0);
+        gather(row, index_.data() + k0, sign_.data() + k0, si, m, out + k0);
+    };
+    run_chunks(len >= 2 * kPts ? pool_ : nullptr, (len + kPts - 1) / kPts, f);
     buf_var_[b] = i;
     buf_len_[b] = len;
     last_ = b;

@@ -290,11 +290,7 @@ private:
     // variable attaining a maximum or minimum is then looked for in one chunk only.
     template <class F>
     void chunks(index_t n, F& f) {
-        const index_t nc = (n + kPass - 1) / kPass;
-        if (pool_ && n >= 2 * kPass)
-            pool_->for_chunks(nc, f);
-        else
-            for (index_t c = 0; c < nc; ++c) f(c);
+        run_chunks(n >= 2 * kPass ? pool_ : nullptr, (n + kPass - 1) / kPass, f);
     }
     // The last chunk whose partial equals v.
     static index_t last_chunk(const std::vector<double>& part, index_t nc, double v) {

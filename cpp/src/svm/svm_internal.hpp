@@ -123,6 +123,16 @@ private:
     std::uint64_t pass_ = 0;
 };
 
+// f(c) for the chunks c in [0, n_chunks): shared with pool's helpers when there is a pool, else
+// all on this thread (the same chunks either way, so the same results).
+template <class F>
+void run_chunks(PassPool* pool, index_t n_chunks, F& f) {
+    if (pool)
+        pool->for_chunks(n_chunks, f);
+    else
+        for (index_t c = 0; c < n_chunks; ++c) f(c);
+}
+
 // LRU cache of kernel rows: row i holds its first len(i) values; the total is bounded by a
 // budget in floats (at least two full rows, so the two rows of one SMO step never evict each
 // other).
@@ -132,12 +142,10 @@ public:
     // Row i with at least len values; *filled gets how many were already computed.
     float* get(index_t i, index_t len, index_t* filled);
     // Exchanges rows i and j and entries i and j of every cached row (rows too short to hold both
-    // are dropped).
+    // are dropped). The rows themselves are exchanged at once; the entries of a cached row only
+    // when the row is next asked for (get), each row keeping how much of the log of exchanges it
+    // has seen: a row never asked for again costs nothing.
     void swap_index(index_t i, index_t j);
-    // The same for a sequence of exchanges. The rows themselves are exchanged at once; the
-    // entries of a cached row only when the row is next asked for (get), each row keeping how
-    // much of the log of exchanges it has seen: a row never asked for again costs nothing.
-    void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps);
 
 private:
     struct Row {
@@ -204,10 +212,7 @@ void QMatrix::for_rows(index_t n, F&& f) {
     auto g = [&](index_t c) {
         for (index_t r = c * kRows, e = std::min(n, r + kRows); r < e; ++r) f(r);
     };
-    if (pool_)
-        pool_->for_chunks(nc, g);
-    else
-        for (index_t c = 0; c < nc; ++c) g(c);
+    run_chunks(pool_, nc, g);
 }
 
 // Kernel rows of a whole problem shared by the solvers of its subproblems (the cross-validation
