@@ -60,6 +60,27 @@ py::tuple assign(const typed<T>& x_in, const carray<T>& W, const carray<T>& C, b
     return py::make_tuple(labels, inertia, sums, weights);
 }
 
+// X − its column means into `out` (X itself to centre in place): returns the means.
+template <class T>
+py::array center(const typed<T>& x_in, py::array_t<T>& out, int n_threads) {
+    auto X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    if (out.ndim() != 2 || out.shape(0) != n || out.shape(1) != d || !out.writeable() ||
+        !(out.flags() & py::array::c_style))
+        throw std::invalid_argument("kmeans: out must be a writeable C-contiguous array shaped like X");
+    if (out.data() != X.data() && !(out.data() + n * d <= X.data() || X.data() + n * d <= out.data()))
+        throw std::invalid_argument("kmeans: out overlaps X without being X");
+    py::array_t<T> mean(d);
+    const T* px = X.data();
+    T* po = out.mutable_data();
+    T* pm = mean.mutable_data();
+    {
+        CoreCall release;
+        kmeans_center<T>(px, n, d, po, pm, n_threads);
+    }
+    return mean;
+}
+
 template <class T>
 py::array transform(const typed<T>& x_in, const carray<T>& C, int n_threads) {
     auto X = c_order(x_in, 2, "X");
@@ -130,6 +151,9 @@ void register_cluster(py::module_& m) {
               "Nearest centres: (labels, inertia, per-cluster weighted sums, per-cluster weights).",
               py::arg("X").noconvert(), py::arg("sample_weight"), py::arg("centers"),
               py::arg("with_sums"), py::arg("n_threads"));
+    def_float(f, "kmeans_center", &center<float>, &center<double>,
+              "out = X minus its column means (out may be X): returns the means.",
+              py::arg("X").noconvert(), py::arg("out").noconvert(), py::arg("n_threads"));
     def_float(f, "kmeans_transform", &transform<float>, &transform<double>,
               "Euclidean distances from every row of X to every centre (n_samples x n_clusters).",
               py::arg("X").noconvert(), py::arg("centers"), py::arg("n_threads"));

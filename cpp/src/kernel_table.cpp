@@ -46,6 +46,7 @@ struct Tables {
 #ifdef SCRATCHLEARN_X86
         if (isa_supported(Isa::Avx512)) {
             register_linalg_avx512(&a5);
+            register_kmeans_avx512(&a5);
             register_svm_avx512(&a5);
             register_svm_decision_avx512(&a5);
             register_mlp_avx512(&a5);

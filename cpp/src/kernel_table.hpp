@@ -5,9 +5,8 @@
 // How a table is filled. The generic table is filled by the generic translation units, one per
 // family with per-ISA code (linalg/kernels_generic.cpp, kmeans/chunk_kernels_generic.cpp, ...).
 // A wider path starts as a copy of the path below it (AVX2 from generic, AVX-512 from AVX2) and
-// its own translation units overwrite the slots they implement: AVX-512 registers only the GEMM
-// micro-kernels and the MLP's elementwise kernels, so it runs the AVX2 scatter and k-means
-// kernels, as before.
+// its own translation units overwrite the slots they implement (AVX-512 keeps, for instance, the
+// AVX2 scatter kernel).
 //
 // A kernel is written once, as a template over a small SIMD-operations struct (see
 // linalg/simd_avx2.hpp, linalg/simd_avx512.hpp) in a family's *_impl.hpp, and instantiated in each
@@ -98,8 +97,8 @@ struct KMeansKernels {
                         T* best, T* lab) = nullptr;
     // For samples r0 … r0+m−1 with new labels lab: count the labels that change, store them, add
     // w·x and w into the cluster partial sums (when sums is non-null) and w‖x − c‖² into *inertia
-    // (when with_inertia). sums (k × d) and weights (k) are the chunk's own, in T: the caller
-    // zeroes them and adds them into its double partials after each chunk.
+    // (when with_inertia). sums (k × d) and weights (k) are added to, never cleared (the caller
+    // zeroes them and, in float, folds them into its double partials after each chunk).
     void (*finish_chunk)(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                          const T* lab, std::int32_t* labels, T* sums, T* weights,
                          bool with_inertia, long long* changed, double* inertia) = nullptr;
@@ -244,6 +243,7 @@ void register_linalg_avx2(Table* t);
 void register_linalg_avx512(Table* t);
 void register_kmeans_generic(Table* t);
 void register_kmeans_avx2(Table* t);
+void register_kmeans_avx512(Table* t);
 void register_svm_generic(Table* t);
 void register_svm_avx2(Table* t);
 void register_svm_avx512(Table* t);

@@ -45,6 +45,11 @@ template <class T>
 double kmeans_assign(const T* X, index_t n, index_t d, const T* sample_weight, const T* centers,
                      index_t k, std::int32_t* labels, double* sums, double* weights, int n_threads);
 
+// The column means of X (`mean`, d entries, summed in double) and out = X − mean (n × d; `out`
+// may be X itself, centring in place). Identical for any n_threads.
+template <class T>
+void kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, int n_threads);
+
 // Euclidean distances from every sample to every centre: out is n × k.
 template <class T>
 void kmeans_transform(const T* X, index_t n, index_t d, const T* centers, index_t k, T* out,

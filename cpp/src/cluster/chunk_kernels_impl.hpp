@@ -50,14 +50,20 @@ void argmin_columns(const T* buf, const T* cn, index_t k, index_t m, T* best, T*
 }
 
 #if defined(__AVX2__) && defined(__FMA__)
-// Distances to kp ≤ 16 centres with the accumulators in vector registers: two samples at a time,
-// d fused multiply-adds deep, against −2·Cᵀ (d × kp, in L1). No product buffer, no packing.
-template <class T>
-struct Vec;
+// Distances to a few centres with the accumulators in vector registers: several samples at a
+// time, d fused multiply-adds deep, against −2·Cᵀ (d × kp). No product buffer, no packing. Each
+// lane's sum is the same chain of fused multiply-adds (f in increasing order) on every vector
+// width, so the AVX2 and AVX-512 paths give the same bits.
+//
+// The SIMD operations, per register width: V<T, 256> (AVX2) and V<T, 512> (AVX-512).
+template <class T, int BITS>
+struct V;
 template <>
-struct Vec<double> {
+struct V<double, 256> {
+    using T = double;
     using R = __m256d;
     static constexpr int W = 4;
+    static constexpr int NREG = 16;
     static R load(const double* p) { return _mm256_loadu_pd(p); }
     static R set1(double x) { return _mm256_set1_pd(x); }
     static R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
@@ -76,9 +82,11 @@ struct Vec<double> {
     }
 };
 template <>
-struct Vec<float> {
+struct V<float, 256> {
+    using T = float;
     using R = __m256;
     static constexpr int W = 8;
+    static constexpr int NREG = 16;
     static R load(const float* p) { return _mm256_loadu_ps(p); }
     static R set1(float x) { return _mm256_set1_ps(x); }
     static R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
@@ -97,12 +105,62 @@ struct Vec<float> {
         return _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_LT_OQ)) != 0;
     }
 };
+#if defined(__AVX512F__)
+template <>
+struct V<double, 512> {
+    using T = double;
+    using R = __m512d;
+    static constexpr int W = 8;
+    static constexpr int NREG = 32;
+    static R load(const double* p) { return _mm512_loadu_pd(p); }
+    static R set1(double x) { return _mm512_set1_pd(x); }
+    static R fma(R a, R b, R c) { return _mm512_fmadd_pd(a, b, c); }
+    static void store(double* p, R a) { _mm512_storeu_pd(p, a); }
+    static R min(R a, R b) { return _mm512_min_pd(a, b); }
+    static double hmin(R a) {
+        __m256d h = _mm256_min_pd(_mm512_castpd512_pd256(a), _mm512_extractf64x4_pd(a, 1));
+        return V<double, 256>::hmin(h);
+    }
+    static unsigned eq_mask(R a, double b) {
+        return unsigned(_mm512_cmp_pd_mask(a, _mm512_set1_pd(b), _CMP_EQ_OQ));
+    }
+    static bool lt_mask(R a, double b) {
+        return _mm512_cmp_pd_mask(a, _mm512_set1_pd(b), _CMP_LT_OQ) != 0;
+    }
+};
+template <>
+struct V<float, 512> {
+    using T = float;
+    using R = __m512;
+    static constexpr int W = 16;
+    static constexpr int NREG = 32;
+    static R load(const float* p) { return _mm512_loadu_ps(p); }
+    static R set1(float x) { return _mm512_set1_ps(x); }
+    static R fma(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
+    static void store(float* p, R a) { _mm512_storeu_ps(p, a); }
+    static R min(R a, R b) { return _mm512_min_ps(a, b); }
+    static float hmin(R a) {
+        const __m256 h = _mm256_min_ps(_mm512_castps512_ps256(a),
+                                       _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+        return V<float, 256>::hmin(h);
+    }
+    static unsigned eq_mask(R a, float b) {
+        return unsigned(_mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_EQ_OQ));
+    }
+    static bool lt_mask(R a, float b) {
+        return _mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_LT_OQ) != 0;
+    }
+};
+constexpr int kWideBits = 512;  // the widest registers this translation unit may use
+#else
+constexpr int kWideBits = 256;
+#endif
 
-// Branch-free argmin over the KP lanes: the minimum by a vector reduction, then the lowest lane
+// Branch-free argmin over the NV·W lanes: the minimum by a vector reduction, then the lowest lane
 // holding it from the comparison masks.
-template <class T, int NV>
-inline void store_argmin(const typename Vec<T>::R* a, T* best, T* lab) {
-    using O = Vec<T>;
+template <class O, int NV>
+inline void store_argmin(const typename O::R* a, typename O::T* best, typename O::T* lab) {
+    using T = typename O::T;
     typename O::R mv = a[0];
     for (int q = 1; q < NV; ++q) mv = O::min(mv, a[q]);
     const T b = O::hmin(mv);
@@ -112,12 +170,14 @@ inline void store_argmin(const typename Vec<T>::R* a, T* best, T* lab) {
     *lab = T(__builtin_ctz(bits));
 }
 
-// S samples at a time, so that S·NV independent chains of fused multiply-adds hide their latency
-// (at least 8 in flight); a short last group repeats its last sample (not stored twice).
-template <class T, int NV>
-void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
-                    const T* __restrict cnp, T* __restrict best, T* __restrict lab) {
-    using O = Vec<T>;
+// kp = NV·W centres (Ct is d × kp). S samples at a time, so that S·NV independent chains of fused
+// multiply-adds hide their latency (at least 8 in flight); a short last group repeats its last
+// sample (not stored twice).
+template <class O, int NV>
+void argmin_rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
+                    const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
+                    typename O::T* __restrict best, typename O::T* __restrict lab) {
+    using T = typename O::T;
     using R = typename O::R;
     constexpr int KP = NV * O::W;
     constexpr int S = NV >= 4 ? 2 : 8 / NV;
@@ -146,95 +206,126 @@ void argmin_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __rest
         }
 #pragma GCC unroll 8
         for (int s = 0; s < S; ++s)
-            if (i + s < m) store_argmin<T, NV>(a[s], best + i + s, lab + i + s);
+            if (i + s < m) store_argmin<O, NV>(a[s], best + i + s, lab + i + s);
     }
 }
 
-// Any number of centres, in panels of 16 (each d × 16, contiguous): S samples at a time, whose
-// rows stay in L1 while every panel streams by (the panels of all k centres sit in L2). The
-// S·NV accumulators of a panel are folded into each sample's running minimum at once: a vector
-// compare against the best so far, and only when some lane beats it, the reduction that finds the
-// lane. Panels are visited in order and lanes ties go to the lowest lane, so ties keep the lowest
-// centre index.
-template <class T>
-void argmin_rows_panels(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
-                        const T* __restrict cnp, index_t kp, T* __restrict best,
-                        T* __restrict lab) {
-    using O = Vec<T>;
+// PP consecutive panels of 16 centres (each d × 16, contiguous, panel p at Ct + p·d·16) against
+// every sample of the chunk: S samples at a time, NV = PP·16/W accumulators each (about two
+// thirds of the vector registers in all). The panels stay in L1 while the chunk's rows stream by.
+// The accumulators are folded into each sample's running minimum (best, lab) at once: a vector
+// compare against the best so far and, only when some lane beats it, the reduction that finds
+// the lane. Lanes are numbered in centre order and only a strictly smaller value replaces the best,
+// so ties keep the lowest centre index.
+template <class O, int PP>
+void argmin_panels_pass(const typename O::T* __restrict X, index_t m, index_t d,
+                        const typename O::T* __restrict panels,
+                        const typename O::T* __restrict cnp, index_t p0,
+                        typename O::T* __restrict best, index_t* __restrict blab) {
+    using T = typename O::T;
     using R = typename O::R;
-    constexpr int NV = 16 / O::W;
-    constexpr int S = NV == 2 ? 6 : 3;  // 12 accumulators
-    const index_t n_panels = kp / 16;
+    constexpr int NVP = 16 / O::W;  // vectors per panel
+    constexpr int NV = PP * NVP;
+    constexpr int S = (O::NREG * 3 / 4) / NV;
+    R init[NV];
+#pragma GCC unroll 4
+    for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + p0 * 16 + q * O::W);
+    const T* pan[PP];
+    for (int p = 0; p < PP; ++p) pan[p] = panels + (p0 + p) * d * 16;
     for (index_t i = 0; i < m; i += S) {
         const T* x[S];
-#pragma GCC unroll 8
+#pragma GCC unroll 12
         for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
-        T bs[S];
-        index_t bl[S];
-        for (int s = 0; s < S; ++s) {
-            bs[s] = std::numeric_limits<T>::infinity();
-            bl[s] = 0;
-        }
-        for (index_t p = 0; p < n_panels; ++p) {
-            const T* panel = Ct + p * d * 16;
-            R a[S][NV];
-#pragma GCC unroll 8
-            for (int s = 0; s < S; ++s)
-#pragma GCC unroll 4
-                for (int q = 0; q < NV; ++q) a[s][q] = O::load(cnp + p * 16 + q * O::W);
-            for (index_t f = 0; f < d; ++f) {
-                const T* ct = panel + f * 16;
-                R c[NV];
-#pragma GCC unroll 4
-                for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
-#pragma GCC unroll 8
-                for (int s = 0; s < S; ++s) {
-                    const R u = O::set1(x[s][f]);
-#pragma GCC unroll 4
-                    for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
-                }
-            }
-#pragma GCC unroll 8
-            for (int s = 0; s < S; ++s) {
-                R mv = a[s][0];
-#pragma GCC unroll 4
-                for (int q = 1; q < NV; ++q) mv = O::min(mv, a[s][q]);
-                if (O::lt_mask(mv, bs[s])) {
-                    T b;
-                    T l;
-                    store_argmin<T, NV>(a[s], &b, &l);
-                    bs[s] = b;
-                    bl[s] = p * 16 + static_cast<index_t>(l);
-                }
-            }
-        }
+        R a[S][NV];
+#pragma GCC unroll 12
         for (int s = 0; s < S; ++s)
-            if (i + s < m) {
-                best[i + s] = bs[s];
-                lab[i + s] = T(bl[s]);
+#pragma GCC unroll 4
+            for (int q = 0; q < NV; ++q) a[s][q] = init[q];
+        // The first pass over the chunk brings its rows in from memory: the next S rows are
+        // fetched one cache line per row every 64 bytes of features, ahead of their turn.
+        const bool fetch = p0 == 0 && i + 2 * S <= m;
+        for (index_t f = 0; f < d; ++f) {
+            if (fetch && f % (64 / sizeof(T)) == 0)
+#pragma GCC unroll 12
+                for (int s = 0; s < S; ++s)
+                    _mm_prefetch(reinterpret_cast<const char*>(x[s] + S * d + f), _MM_HINT_T0);
+            R c[NV];
+#pragma GCC unroll 2
+            for (int p = 0; p < PP; ++p)
+#pragma GCC unroll 4
+                for (int q = 0; q < NVP; ++q) c[p * NVP + q] = O::load(pan[p] + f * 16 + q * O::W);
+#pragma GCC unroll 12
+            for (int s = 0; s < S; ++s) {
+                const R u = O::set1(x[s][f]);
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
             }
+        }
+#pragma GCC unroll 12
+        for (int s = 0; s < S; ++s) {
+            if (i + s >= m) break;
+            R mv = a[s][0];
+#pragma GCC unroll 4
+            for (int q = 1; q < NV; ++q) mv = O::min(mv, a[s][q]);
+            if (O::lt_mask(mv, best[i + s])) {
+                T b, l;
+                store_argmin<O, NV>(a[s], &b, &l);
+                best[i + s] = b;
+                blab[i + s] = p0 * 16 + static_cast<index_t>(l);
+            }
+        }
+    }
+}
+
+// Any number of centres, in panels of 16: pairs of panels at a time on AVX-512 (single panels on
+// AVX2, whose 16 registers hold one panel's accumulators for three to six samples), each pair
+// against the whole chunk.
+template <class O>
+void argmin_rows_panels(const typename O::T* X, index_t m, index_t d, const typename O::T* Ct,
+                        const typename O::T* cnp, index_t kp, typename O::T* best,
+                        typename O::T* lab) {
+    using T = typename O::T;
+    constexpr int PP = O::NREG >= 32 ? 2 : 1;
+    index_t blab[256];
+    const index_t n_panels = kp / 16;
+    for (index_t i0 = 0; i0 < m; i0 += 256) {
+        const index_t mm = std::min<index_t>(256, m - i0);
+        T* b = best + i0;
+        for (index_t i = 0; i < mm; ++i) {
+            b[i] = std::numeric_limits<T>::infinity();
+            blab[i] = 0;
+        }
+        index_t p = 0;
+        for (; p + PP <= n_panels; p += PP)
+            argmin_panels_pass<O, PP>(X + i0 * d, mm, d, Ct, cnp, p, b, blab);
+        for (; p < n_panels; ++p) argmin_panels_pass<O, 1>(X + i0 * d, mm, d, Ct, cnp, p, b, blab);
+        for (index_t i = 0; i < mm; ++i) lab[i0 + i] = T(blab[i]);
     }
 }
 
 template <class T>
 void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
                  T* lab) {
-    constexpr int W = Vec<T>::W;
-    if (kp <= W)
-        argmin_rows_nv<T, 1>(X, m, d, Ct, cnp, best, lab);
-    else if (kp <= 2 * W)
-        argmin_rows_nv<T, 2>(X, m, d, Ct, cnp, best, lab);
-    else if (kp == 16)
-        argmin_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, best, lab);
-    else
-        argmin_rows_panels<T>(X, m, d, Ct, cnp, kp, best, lab);
+    using Wide = V<T, kWideBits>;
+    using Narrow = V<T, 256>;
+    if (kp == 8) {
+        if constexpr (Wide::W == 8)
+            argmin_rows_nv<Wide, 1>(X, m, d, Ct, cnp, best, lab);
+        else
+            argmin_rows_nv<Narrow, 8 / Narrow::W>(X, m, d, Ct, cnp, best, lab);
+    } else if (kp == 16) {
+        argmin_rows_nv<Wide, 16 / Wide::W>(X, m, d, Ct, cnp, best, lab);
+    } else {
+        argmin_rows_panels<Wide>(X, m, d, Ct, cnp, kp, best, lab);
+    }
 }
 
 // out[i·kp + j] = cnp[j] + Σ_f x_if·Ct[f, j] for the m rows of X and kp ∈ {8, 16} centres.
-template <class T, int NV>
-void dots_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restrict Ct,
-                  const T* __restrict cnp, T* __restrict out) {
-    using O = Vec<T>;
+template <class O, int NV>
+void dots_rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
+                  const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
+                  typename O::T* __restrict out) {
+    using T = typename O::T;
     using R = typename O::R;
     constexpr int KP = NV * O::W;
     constexpr int S = NV >= 4 ? 2 : 8 / NV;
@@ -271,13 +362,16 @@ void dots_rows_nv(const T* __restrict X, index_t m, index_t d, const T* __restri
 
 template <class T>
 void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* out) {
-    constexpr int W = Vec<T>::W;
-    if (kp <= W)
-        dots_rows_nv<T, 1>(X, m, d, Ct, cnp, out);
-    else if (kp <= 2 * W)
-        dots_rows_nv<T, 2>(X, m, d, Ct, cnp, out);
-    else
-        dots_rows_nv<T, 16 / W>(X, m, d, Ct, cnp, out);
+    using Wide = V<T, kWideBits>;
+    using Narrow = V<T, 256>;
+    if (kp == 8) {
+        if constexpr (Wide::W == 8)
+            dots_rows_nv<Wide, 1>(X, m, d, Ct, cnp, out);
+        else
+            dots_rows_nv<Narrow, 8 / Narrow::W>(X, m, d, Ct, cnp, out);
+    } else {
+        dots_rows_nv<Wide, 16 / Wide::W>(X, m, d, Ct, cnp, out);
+    }
 }
 #define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
 #else

@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <type_traits>
@@ -57,7 +58,8 @@ namespace {
 constexpr index_t kChunk = 256;      // rows per assignment chunk
 constexpr index_t kWideChunk = 4096; // rows per block of the few-rows distance products (k-means++)
 constexpr index_t kMaxGroups = 64;   // fixed partition of the chunks, whatever the thread count
-constexpr double kMaxPartialBytes = 256.0 * 1024 * 1024;
+constexpr index_t kMinGroups = 16;  // fewest groups when the partial sums are large
+constexpr double kPartialBytes = 4.0 * 1024 * 1024;  // partial sums of all groups, when k·d is large
 
 // Threads worth starting for `work` multiply-adds split into `items` independent pieces: waking a
 // team costs more than a small pass (and much more on a busy machine), so each thread gets at
@@ -89,8 +91,12 @@ struct Partition {
     Partition(index_t n_, index_t k, index_t d) : n(n_) {
         n_chunks = (n + kChunk - 1) / kChunk;
         if (n_chunks < 1) n_chunks = 1;
+        // Each group's partials are zeroed and reduced once per pass; beyond a few MB in all
+        // that traffic starts to show next to the distances, so large k·d gets fewer groups (at
+        // least kMinGroups, for the threads' balance).
         const double per_group = double(k) * double(d + 1) * sizeof(double);
-        index_t cap = static_cast<index_t>(std::max(1.0, kMaxPartialBytes / std::max(per_group, 1.0)));
+        const index_t cap = static_cast<index_t>(std::max(
+            double(kMinGroups), kPartialBytes / std::max(per_group, 1.0)));
         n_groups = std::max<index_t>(1, std::min({n_chunks, kMaxGroups, cap}));
     }
 };
@@ -141,6 +147,14 @@ struct Partials {
     }
 };
 
+// `count` zeros in v, returned from a 64-byte boundary (one vector load never splits a line).
+template <class T>
+T* zeroed_aligned(std::vector<T>& v, index_t count) {
+    v.assign(static_cast<size_t>(count) + 64 / sizeof(T), T(0));
+    const auto p = reinterpret_cast<std::uintptr_t>(v.data());
+    return reinterpret_cast<T*>((p + 63) & ~std::uintptr_t(63));
+}
+
 template <class T>
 void row_sq_norms(const T* C, index_t k, index_t d, T* out) {
     for (index_t j = 0; j < k; ++j) {
@@ -178,14 +192,15 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     // On a vector path: distances accumulated in registers against −2·Cᵀ (padded to kp columns,
     // in panels of 16 centres beyond 16), with no product buffer; otherwise the product per chunk.
     const index_t kp = K.argmin_rows ? (k <= 8 ? 8 : (k + 15) / 16 * 16) : 0;
-    std::vector<T> Ct, cnp;
+    std::vector<T> Ct_store, cnp;
+    T* Ct = nullptr;
     if (kp) {
-        Ct.assign(static_cast<size_t>(d * kp), T(0));
+        Ct = zeroed_aligned(Ct_store, d * kp);
         cnp.assign(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
         const index_t width = kp <= 16 ? kp : 16;  // d × kp, or d × 16 panels
         for (index_t j = 0; j < k; ++j) {
             cnp[j] = cn[j];
-            T* panel = Ct.data() + (j / width) * d * width;
+            T* panel = Ct + (j / width) * d * width;
             for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
         }
     }
@@ -216,14 +231,19 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
                     if (kp) {
-                        K.argmin_rows(X + r0 * d, m, d, Ct.data(), cnp.data(), kp, best, lab);
+                        K.argmin_rows(X + r0 * d, m, d, Ct, cnp.data(), kp, best, lab);
                     } else {
                         gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                         K.argmin_columns(buf, cn, k, m, best, lab);
                     }
-                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, with_sums ? csum : nullptr,
-                                   cw, with_inertia, &changed, &inertia);
-                    if (with_sums) {
+                    // In double the chunk adds straight into the group's partials; in float it
+                    // adds into its own float sums first (a float vector loop), folded below.
+                    constexpr bool direct = std::is_same_v<T, double>;
+                    T* sums_to = !with_sums ? nullptr : direct ? reinterpret_cast<T*>(gs) : csum;
+                    T* weights_to = with_sums && direct ? reinterpret_cast<T*>(gw) : cw;
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, sums_to, weights_to,
+                                   with_inertia, &changed, &inertia);
+                    if (with_sums && !direct) {
                         // The chunk's sums into the group's double partials (k·d adds per
                         // chunk of 256 samples: small next to the 256·k·d of the distances).
                         for (index_t j = 0; j < k; ++j) {
@@ -858,7 +878,45 @@ void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw,
     }
 }
 
+template <class T>
+void kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, int n_threads) {
+    require(n >= 1 && d >= 1, "kmeans: X must have at least one sample and one feature");
+    require(X && out && mean, "kmeans: null buffer");
+    // Column sums in double over a fixed partition of the rows (not the threads), reduced in
+    // order: the mean does not depend on n_threads. Then out = X − mean, row blocks in parallel
+    // (the first touch of a new output spreads its pages over the threads).
+    const index_t rows_per = std::max<index_t>(kChunk, (n + kMaxGroups - 1) / kMaxGroups);
+    const index_t n_blocks = (n + rows_per - 1) / rows_per;
+    std::vector<double> part(static_cast<size_t>(n_blocks * d), 0.0);
+    const int nt = team_size(n_threads, n_blocks, double(n) * double(d));
+    parallel_tasks(nt, n_blocks, [&](std::int64_t b) {
+        double* s = part.data() + b * d;
+        const index_t r1 = std::min(n, (b + 1) * rows_per);
+        for (index_t r = b * rows_per; r < r1; ++r) {
+            const T* x = X + r * d;
+            for (index_t f = 0; f < d; ++f) s[f] += double(x[f]);
+        }
+    });
+    std::vector<double> total(static_cast<size_t>(d), 0.0);
+    for (index_t b = 0; b < n_blocks; ++b)
+        for (index_t f = 0; f < d; ++f) total[f] += part[b * d + f];
+    for (index_t f = 0; f < d; ++f) mean[f] = T(total[f] / double(n));
+    parallel_tasks(nt, n_blocks, [&](std::int64_t b) {
+        const index_t r1 = std::min(n, (b + 1) * rows_per);
+        for (index_t r = b * rows_per; r < r1; ++r) {
+            const T* __restrict x = X + r * d;
+            T* __restrict o = out + r * d;
+            if (x == o) {
+                for (index_t f = 0; f < d; ++f) o[f] -= mean[f];
+            } else {
+                for (index_t f = 0; f < d; ++f) o[f] = x[f] - mean[f];
+            }
+        }
+    });
+}
+
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                \
+    template void kmeans_center<T>(const T*, index_t, index_t, T*, T*, int);                      \
     template KMeansRun kmeans_lloyd<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \
                                        double, std::int32_t*, int);                                \
     template KMeansRun kmeans_elkan<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \

@@ -364,7 +364,8 @@ default='k-means++'
     def fit(self, X, y=None, sample_weight=None):
         """Compute the k-means clustering of X (weighted by ``sample_weight``). Returns self."""
         self._validate_params()
-        X = validate_data(self, X, copy=bool(self.copy_x))
+        X_in = X
+        X = validate_data(self, X)
         self._check_params_vs_input(X)
         algorithm = self.algorithm
         if algorithm == "elkan" and self.n_clusters == 1:
@@ -382,8 +383,16 @@ default='k-means++'
         if init_is_array:
             init = self._checked_init_array(X)
 
-        X_mean = X.mean(axis=0)
-        X -= X_mean
+        # Centred like scikit-learn: into a new array (filled in parallel by the core) unless
+        # copy_x=False or validation already made X a copy of its own, then in place.
+        in_place = not self.copy_x or (
+            X is not X_in and not (isinstance(X_in, np.ndarray) and np.may_share_memory(X, X_in)))
+        if in_place:
+            X_mean = _core.cluster.kmeans_center(X, X, n_threads)
+        else:
+            X_c = np.empty_like(X, order="C")
+            X_mean = _core.cluster.kmeans_center(X, X_c, n_threads)
+            X = X_c
         if init_is_array:
             init -= X_mean
         try:
