@@ -141,3 +141,22 @@ def test_minibatch_quality_many_k():
     ours = [MiniBatchKMeans(40, random_state=s).fit(X).inertia_ for s in range(2)]
     ref = [skc.MiniBatchKMeans(40, random_state=s).fit(X).inertia_ for s in range(2)]
     assert np.mean(ours) <= 1.05 * np.mean(ref)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_elkan_default_is_dense(monkeypatch, dtype):
+    """With the default threshold, 'elkan' below it runs the dense assignment: the same fit as
+    'lloyd' bit for bit, and the same clustering as scikit-learn's elkan."""
+    from scratchlearn.cluster import _kmeans
+
+    monkeypatch.setattr(_kmeans, "_ELKAN_MIN_FEATURES", 4096)
+    X = blobs(2000, 12, 9, seed=8, dtype=dtype)
+    init = pick_init(X, 9, 2)
+    a = KMeans(9, init=init, n_init=1, algorithm="lloyd").fit(X)
+    b = KMeans(9, init=init, n_init=1, algorithm="elkan").fit(X)
+    ref = skc.KMeans(9, init=init, n_init=1, algorithm="elkan").fit(X)
+    assert_array_equal(a.labels_, b.labels_)
+    assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.inertia_ == b.inertia_ and a.n_iter_ == b.n_iter_
+    assert np.mean(b.labels_ == ref.labels_) > 0.99
+    assert_allclose(b.inertia_, ref.inertia_, rtol=1e-4 if dtype == np.float32 else 1e-7)
