@@ -20,6 +20,8 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     warnings.simplefilter("ignore")
     from {module} import {name}
+    import scratchlearn.cluster._kmeans as _kmeans
+    _kmeans._ELKAN_MIN_FEATURES = 0  # 'elkan' on its bounded pass, whatever the width
     rng = np.random.RandomState(0)
     X = rng.randn({n}, {d})
     y = (X[:, 0] + 0.5 * rng.randn({n}) > 0).astype(int) if {classify} else X @ rng.randn({d})
@@ -38,7 +40,7 @@ SCRIPT = textwrap.dedent("""
 
 CASES = {
     "KMeans": ("scratchlearn.cluster", 200000, 8, False, False,
-               dict(n_clusters=50, n_init=1, max_iter=10**9, tol=0.0, random_state=0, algorithm="lloyd"),
+               dict(n_clusters=200, n_init=1, max_iter=10**9, tol=0.0, random_state=0, algorithm="lloyd"),
                dict(n_clusters=3, n_init=1)),
     "KMeans-elkan": ("scratchlearn.cluster", 200000, 8, False, False,
                      dict(n_clusters=50, n_init=1, max_iter=10**9, tol=0.0, random_state=0,
