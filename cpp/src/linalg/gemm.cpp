@@ -216,6 +216,31 @@ template <class T, int NR>
 void pack_b_fixed(bool trans, const T* B, index_t ldb, index_t p0, index_t j0, index_t nc,
                   index_t kc, index_t panel_begin, index_t panel_end, T* dst,
                   PackBtKernel<T> pack_bt) {
+    if (!trans) {
+        // Eight rows of B at a time across all the panels: eight sequential read streams, which
+        // the hardware prefetchers follow (panel by panel, kc rows at once are kc streams, and
+        // on a wide B, rows far apart in memory, each panel's reads then wait on memory).
+        constexpr index_t kRun = 8;
+        for (index_t pb = 0; pb < kc; pb += kRun) {
+            const index_t pn = std::min(kRun, kc - pb);
+            for (index_t q = panel_begin; q < panel_end; ++q) {
+                const index_t jr = q * NR;
+                const int nr = int(std::min<index_t>(NR, nc - jr));
+                T* d = dst + jr * kc + pb * NR;
+                const T* src = B + (p0 + pb) * ldb + j0 + jr;
+                if (nr == NR) {
+                    for (index_t p = 0; p < pn; ++p, d += NR, src += ldb)
+                        for (int j = 0; j < NR; ++j) d[j] = src[j];
+                } else {
+                    for (index_t p = 0; p < pn; ++p, d += NR, src += ldb) {
+                        for (int j = 0; j < nr; ++j) d[j] = src[j];
+                        for (int j = nr; j < NR; ++j) d[j] = T(0);
+                    }
+                }
+            }
+        }
+        return;
+    }
     for (index_t q = panel_begin; q < panel_end; ++q) {
         const index_t jr = q * NR;
         const int nr = int(std::min<index_t>(NR, nc - jr));
@@ -224,18 +249,7 @@ void pack_b_fixed(bool trans, const T* B, index_t ldb, index_t p0, index_t j0, i
             pack_bt(kc, B + (j0 + jr) * ldb + p0, ldb, d);
             continue;
         }
-        if (!trans) {
-            const T* src = B + p0 * ldb + j0 + jr;
-            if (nr == NR) {
-                for (index_t p = 0; p < kc; ++p, d += NR, src += ldb)
-                    for (int j = 0; j < NR; ++j) d[j] = src[j];
-            } else {
-                for (index_t p = 0; p < kc; ++p, d += NR, src += ldb) {
-                    for (int j = 0; j < nr; ++j) d[j] = src[j];
-                    for (int j = nr; j < NR; ++j) d[j] = T(0);
-                }
-            }
-        } else {
+        {
             const T* cols[NR];
             for (int j = 0; j < NR; ++j) cols[j] = B + (j0 + jr + std::min(j, nr - 1)) * ldb + p0;
             if (nr == NR) {
@@ -341,8 +355,13 @@ void gemm_rect(const Plan<T>& P, bool ta, bool tb, index_t i0, index_t i1, index
     const int MR = K.mr, NR = K.nr;
     const index_t m = i1 - i0, n = j1 - j0;
     const index_t KC = std::min(P.kc, k);
-    const index_t NC = std::min(P.nc, round_up(n, NR));
     const index_t nblk = (m + P.mc - 1) / P.mc;
+    // One block of rows (a short-wide rectangle): each packed B block serves that block alone,
+    // so it is sized to stay in L2 with it (about mc·kc values, as the A block) rather than the
+    // share of L3 that several row blocks would reuse.
+    const index_t NC = nblk == 1 ? std::min({P.nc, round_up(n, NR),
+                                             std::max<index_t>(NR, round_down(P.mc * P.kc / KC, NR))})
+                                 : std::min(P.nc, round_up(n, NR));
     const index_t MC = round_up((m + nblk - 1) / nblk, MR);  // even row blocks, <= mc
     T* Bbuf = pre ? nullptr : b_buffer().get<T>(std::size_t(KC) * std::size_t(NC));
     T* Ap = pre_a ? nullptr : a_buffer().get<T>(std::size_t(MC) * std::size_t(KC));
@@ -612,8 +631,8 @@ void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
         const T beta_eff = pc == 0 ? beta : T(1);
         if (tb) pack_b<T>(K, true, B, ldb, pc, 0, n, kc, 0, panels, Bp);
         const index_t b_rs = tb ? NR : ldb;
-        auto rows = [&](index_t t0, index_t t1) {
-            for (index_t q = 0; q < panels; ++q) {
+        auto block = [&](index_t t0, index_t t1, index_t q0, index_t q1) {
+            for (index_t q = q0; q < q1; ++q) {
                 const index_t jr = q * NR;
                 const int nr = int(std::min<index_t>(NR, n - jr));
                 const T* b = tb ? Bp + jr * kc : B + pc * ldb + jr;
@@ -625,13 +644,20 @@ void gemm_direct(const Plan<T>& P, bool ta, bool tb, index_t m, index_t n, index
                 }
             }
         };
-        if (nt <= 1 || row_tiles < 2) {
-            rows(0, row_tiles);
-        } else {
+        if (nt <= 1 || (row_tiles < 2 && panels < 2)) {
+            block(0, row_tiles, 0, panels);
+        } else if (row_tiles >= 4 * index_t(nt) || row_tiles >= panels) {
             // Runs of MR-row tiles taken from a counter (4 per thread): a late thread takes fewer.
             const index_t runs = std::min<index_t>(row_tiles, 4 * index_t(nt));
             parallel_tasks(nt, runs, [&](std::int64_t t) {
-                rows(row_tiles * index_t(t) / runs, row_tiles * (index_t(t) + 1) / runs);
+                block(row_tiles * index_t(t) / runs, row_tiles * (index_t(t) + 1) / runs, 0,
+                      panels);
+            });
+        } else {
+            // Few rows (short-wide): runs of column panels instead, every row tile in each.
+            const index_t runs = std::min<index_t>(panels, 4 * index_t(nt));
+            parallel_tasks(nt, runs, [&](std::int64_t t) {
+                block(0, row_tiles, panels * index_t(t) / runs, panels * (index_t(t) + 1) / runs);
             });
         }
     }
