@@ -35,6 +35,7 @@ void gemm_into(const py::array& a_in, const py::array& b_in, const typed<T>& c_o
     const index_t n = trans_b ? B.rows : B.cols;
     if (k != kb) throw std::invalid_argument("gemm: inner dimensions differ");
     if (C->rows != m || C->cols != n) throw std::invalid_argument("gemm: out has the wrong shape");
+    if (n_threads <= 0) n_threads = default_threads();  // 0: all the threads OpenMP would use
     py::gil_scoped_release release;
     // The product reads A and B while writing C: the core copies an input that overlaps C.
     gemm_unaliased<T>(trans_a, trans_b, m, n, k, T(alpha), A.ptr, A.ld, B.ptr, B.ld, T(beta), C->ptr,
@@ -266,7 +267,7 @@ void register_linalg(py::module_& m) {
     def_float(f, "gemm_into", &gemm_into<float>, &gemm_into<double>,
               "out ← alpha·op(a)·op(b) + beta·out. Arrays whose rows are contiguous (C order or views "
               "of row/column blocks of one) are used in place, with their row stride as leading "
-              "dimension; out's dtype decides the precision.",
+              "dimension; out's dtype decides the precision. n_threads 0: the default count.",
               py::arg("a"), py::arg("b"), py::arg("out").noconvert(), py::arg("trans_a"),
               py::arg("trans_b"), py::arg("alpha"), py::arg("beta"), py::arg("n_threads"));
     def_float(f, "centred_scatter", &centred_scatter_t<float>, &centred_scatter_t<double>,

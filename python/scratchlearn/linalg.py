@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
+from .utils.parallel import _budget
 from .utils.parallel import n_threads as _resolve_threads
 
 __all__ = ["gemm"]
+
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _rows_contiguous(M):
@@ -59,21 +63,22 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
     (``scratchlearn.show_config()``; ``SCRATCHLEARN_ISA`` forces one). 2·m·n·k flops.
     """
     if (out is not None and type(A) is np.ndarray and type(B) is np.ndarray
-            and type(out) is np.ndarray and A.ndim == 2 and B.ndim == 2 and out.ndim == 2):
-        # The common call (C-ordered float arrays of one dtype, out given) goes straight to the
-        # core, which checks the shapes and copies an input that overlaps out.
-        dt = A.dtype
-        if ((dt == np.float32 or dt == np.float64) and B.dtype == dt and out.dtype == dt
-                and A.flags.c_contiguous and B.flags.c_contiguous and out.flags.c_contiguous
-                and out.flags.writeable):
-            m = A.shape[1] if trans_a else A.shape[0]
-            k = A.shape[0] if trans_a else A.shape[1]
-            kb = B.shape[1] if trans_b else B.shape[0]
-            n = B.shape[0] if trans_b else B.shape[1]
-            if k == kb and out.shape == (m, n):
-                _core.linalg.gemm_into(A, B, out, bool(trans_a), bool(trans_b), float(alpha),
-                                       float(beta), _resolve_threads(n_jobs))
+            and type(out) is np.ndarray):
+        # The common call (float arrays of out's dtype, out given) goes straight to the core,
+        # which checks dimensions, shapes and layout (copying an input whose rows are not
+        # contiguous, or one that overlaps out); on any complaint the checked path below runs and
+        # names the problem. A small product is over in about a microsecond, so this path keeps
+        # its own cost to a few attribute reads (n_threads 0: the core's default thread count).
+        dt = out.dtype
+        if ((dt is _F64 or dt is _F32) and A.dtype is dt and B.dtype is dt
+                and (trans_a is False or trans_a is True) and (trans_b is False or trans_b is True)):
+            try:
+                threads = (0 if n_jobs is None and getattr(_budget, "value", None) is None
+                           else _resolve_threads(n_jobs))
+                _core.linalg.gemm_into(A, B, out, trans_a, trans_b, alpha, beta, threads)
                 return out
+            except (ValueError, TypeError):
+                pass
     A = np.asarray(A)
     B = np.asarray(B)
     for name, M in (("A", A), ("B", B)):
