@@ -226,7 +226,7 @@ void argmin_panels_pass(const typename O::T* __restrict X, index_t m, index_t d,
     using R = typename O::R;
     constexpr int NVP = 16 / O::W;  // vectors per panel
     constexpr int NV = PP * NVP;
-    constexpr int S = (O::NREG * 3 / 4) / NV;
+    constexpr int S = std::min(8, (O::NREG * 3 / 4) / NV);  // at most 8 row pointers
     R init[NV];
 #pragma GCC unroll 4
     for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + p0 * 16 + q * O::W);
