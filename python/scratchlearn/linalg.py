@@ -10,6 +10,7 @@ from .utils.parallel import n_threads as _resolve_threads
 
 __all__ = ["gemm"]
 
+_ND = np.ndarray
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 
@@ -62,8 +63,7 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
     multiply-adds per tile. The micro-kernel's instruction set is chosen at import from the CPU
     (``scratchlearn.show_config()``; ``SCRATCHLEARN_ISA`` forces one). 2·m·n·k flops.
     """
-    if (out is not None and type(A) is np.ndarray and type(B) is np.ndarray
-            and type(out) is np.ndarray):
+    if out is not None and type(A) is _ND and type(B) is _ND and type(out) is _ND:
         # The common call (float arrays of out's dtype, out given) goes straight to the core,
         # which checks dimensions, shapes and layout (copying an input whose rows are not
         # contiguous, or one that overlaps out); on any complaint the checked path below runs and
@@ -73,7 +73,7 @@ def gemm(A, B, *, trans_a=False, trans_b=False, alpha=1.0, beta=0.0, out=None, n
         if ((dt is _F64 or dt is _F32) and A.dtype is dt and B.dtype is dt
                 and (trans_a is False or trans_a is True) and (trans_b is False or trans_b is True)):
             try:
-                threads = (0 if n_jobs is None and getattr(_budget, "value", None) is None
+                threads = (0 if n_jobs is None and _budget.__dict__.get("value") is None
                            else _resolve_threads(n_jobs))
                 _core.linalg.gemm_into(A, B, out, trans_a, trans_b, alpha, beta, threads)
                 return out
