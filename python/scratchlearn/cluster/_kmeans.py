@@ -398,9 +398,11 @@ default='k-means++'
             init = self._checked_init_array(X)
 
         # Centred like scikit-learn: into a new array (filled in parallel by the core) unless
-        # copy_x=False or validation already made X a copy of its own, then in place.
-        in_place = not self.copy_x or (
+        # copy_x=False or validation already made X a copy of its own, then in place (when X is
+        # C-contiguous and writeable; otherwise a copy all the same).
+        in_place = (not self.copy_x or (
             X is not X_in and not (isinstance(X_in, np.ndarray) and np.may_share_memory(X, X_in)))
+        ) and X.flags.c_contiguous and X.flags.writeable
         if in_place:
             X_mean = _core.cluster.kmeans_center(X, X, n_threads)
         else:
@@ -427,7 +429,7 @@ default='k-means++'
                     best_labels, best_centers = labels, centers
                     best_inertia, best_n_iter = inertia, n_iter
         finally:
-            if not self.copy_x:
+            if in_place and not self.copy_x:
                 X += X_mean
         best_centers += X_mean
 
