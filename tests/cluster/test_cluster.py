@@ -261,6 +261,29 @@ def test_copy_x_false_restores_data():
     assert_array_equal(a.labels_, b.labels_)
 
 
+@pytest.mark.parametrize("layout", ["fortran", "read-only", "strided"])
+@pytest.mark.parametrize("copy_x", [True, False])
+def test_any_layout_same_fit_and_data_untouched(layout, copy_x):
+    """X that cannot be centred in place (F order, read-only, a strided view) is copied whatever
+    copy_x says: the same fit as on a C-ordered copy, and X left exactly as it was."""
+    X = blobs()
+    init = pick_init(X, 5, 0)
+    ref = KMeans(5, init=init, n_init=1).fit(X.copy())
+    if layout == "fortran":
+        Xv = np.asfortranarray(X)
+    elif layout == "read-only":
+        Xv = X.copy()
+        Xv.setflags(write=False)
+    else:
+        Xv = np.repeat(X, 2, axis=1)[:, ::2]
+    before = Xv.copy()
+    km = KMeans(5, init=init, n_init=1, copy_x=copy_x).fit(Xv)
+    assert_array_equal(Xv, before)
+    assert_array_equal(km.labels_, ref.labels_)
+    assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=1e-12, atol=1e-12)
+    assert_allclose(km.inertia_, ref.inertia_, rtol=1e-12)
+
+
 def test_duplicate_points_warn():
     X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 10, axis=0)
     with pytest.warns(ConvergenceWarning, match=re.escape("Number of distinct clusters (2)")):
