@@ -433,7 +433,7 @@ default='k-means++'
                 X += X_mean
         best_centers += X_mean
 
-        distinct = len(np.unique(best_labels))
+        distinct = int(np.count_nonzero(np.bincount(best_labels, minlength=self.n_clusters)))
         if distinct < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
