@@ -170,13 +170,14 @@ inline void store_argmin(const typename O::R* a, typename O::T* best, typename O
     *lab = T(__builtin_ctz(bits));
 }
 
-// kp = NV·W centres (Ct is d × kp). S samples at a time, so that S·NV independent chains of fused
-// multiply-adds hide their latency (at least 8 in flight); a short last group repeats its last
-// sample (not stored twice).
-template <class O, int NV>
-void argmin_rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
-                    const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
-                    typename O::T* __restrict best, typename O::T* __restrict lab) {
+// kp = NV·W centres (Ct is d × kp): the sums cnp[j] + Σ_f x_f·Ct[f, j] of S samples at a time, so
+// that S·NV independent chains of fused multiply-adds hide their latency (at least 8 in flight); a
+// short last group repeats its last sample (not stored twice). kArgmin: each sample's minimum and
+// its lane into best and lab (argmin_rows); otherwise all kp sums into out = best (dots_rows).
+template <class O, int NV, bool kArgmin>
+void rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
+             const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
+             typename O::T* __restrict best, typename O::T* __restrict lab) {
     using T = typename O::T;
     using R = typename O::R;
     constexpr int KP = NV * O::W;
@@ -205,8 +206,31 @@ void argmin_rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
             }
         }
 #pragma GCC unroll 8
-        for (int s = 0; s < S; ++s)
-            if (i + s < m) store_argmin<O, NV>(a[s], best + i + s, lab + i + s);
+        for (int s = 0; s < S; ++s) {
+            if (i + s >= m) break;
+            if constexpr (kArgmin) {
+                store_argmin<O, NV>(a[s], best + i + s, lab + i + s);
+            } else {
+#pragma GCC unroll 4
+                for (int q = 0; q < NV; ++q) O::store(best + (i + s) * KP + q * O::W, a[s][q]);
+            }
+        }
+    }
+}
+
+// rows_nv for kp ∈ {8, 16} at the widest registers that kp fills (8 floats: AVX2's).
+template <class T, bool kArgmin>
+void rows_small_kp(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
+                   T* best, T* lab) {
+    using Wide = V<T, kWideBits>;
+    using Narrow = V<T, 256>;
+    if (kp == 8) {
+        if constexpr (Wide::W == 8)
+            rows_nv<Wide, 1, kArgmin>(X, m, d, Ct, cnp, best, lab);
+        else
+            rows_nv<Narrow, 8 / Narrow::W, kArgmin>(X, m, d, Ct, cnp, best, lab);
+    } else {
+        rows_nv<Wide, 16 / Wide::W, kArgmin>(X, m, d, Ct, cnp, best, lab);
     }
 }
 
@@ -306,72 +330,16 @@ void argmin_rows_panels(const typename O::T* X, index_t m, index_t d, const type
 template <class T>
 void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
                  T* lab) {
-    using Wide = V<T, kWideBits>;
-    using Narrow = V<T, 256>;
-    if (kp == 8) {
-        if constexpr (Wide::W == 8)
-            argmin_rows_nv<Wide, 1>(X, m, d, Ct, cnp, best, lab);
-        else
-            argmin_rows_nv<Narrow, 8 / Narrow::W>(X, m, d, Ct, cnp, best, lab);
-    } else if (kp == 16) {
-        argmin_rows_nv<Wide, 16 / Wide::W>(X, m, d, Ct, cnp, best, lab);
-    } else {
-        argmin_rows_panels<Wide>(X, m, d, Ct, cnp, kp, best, lab);
-    }
+    if (kp <= 16)
+        rows_small_kp<T, true>(X, m, d, Ct, cnp, kp, best, lab);
+    else
+        argmin_rows_panels<V<T, kWideBits>>(X, m, d, Ct, cnp, kp, best, lab);
 }
 
 // out[i·kp + j] = cnp[j] + Σ_f x_if·Ct[f, j] for the m rows of X and kp ∈ {8, 16} centres.
-template <class O, int NV>
-void dots_rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
-                  const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
-                  typename O::T* __restrict out) {
-    using T = typename O::T;
-    using R = typename O::R;
-    constexpr int KP = NV * O::W;
-    constexpr int S = NV >= 4 ? 2 : 8 / NV;
-    R init[NV];
-    for (int q = 0; q < NV; ++q) init[q] = O::load(cnp + q * O::W);
-    for (index_t i = 0; i < m; i += S) {
-        const T* x[S];
-#pragma GCC unroll 8
-        for (int s = 0; s < S; ++s) x[s] = X + std::min<index_t>(i + s, m - 1) * d;
-        R a[S][NV];
-#pragma GCC unroll 8
-        for (int s = 0; s < S; ++s)
-#pragma GCC unroll 4
-            for (int q = 0; q < NV; ++q) a[s][q] = init[q];
-        for (index_t f = 0; f < d; ++f) {
-            const T* ct = Ct + f * KP;
-            R c[NV];
-#pragma GCC unroll 4
-            for (int q = 0; q < NV; ++q) c[q] = O::load(ct + q * O::W);
-#pragma GCC unroll 8
-            for (int s = 0; s < S; ++s) {
-                const R u = O::set1(x[s][f]);
-#pragma GCC unroll 4
-                for (int q = 0; q < NV; ++q) a[s][q] = O::fma(u, c[q], a[s][q]);
-            }
-        }
-#pragma GCC unroll 8
-        for (int s = 0; s < S; ++s)
-            if (i + s < m)
-#pragma GCC unroll 4
-                for (int q = 0; q < NV; ++q) O::store(out + (i + s) * KP + q * O::W, a[s][q]);
-    }
-}
-
 template <class T>
 void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* out) {
-    using Wide = V<T, kWideBits>;
-    using Narrow = V<T, 256>;
-    if (kp == 8) {
-        if constexpr (Wide::W == 8)
-            dots_rows_nv<Wide, 1>(X, m, d, Ct, cnp, out);
-        else
-            dots_rows_nv<Narrow, 8 / Narrow::W>(X, m, d, Ct, cnp, out);
-    } else {
-        dots_rows_nv<Wide, 16 / Wide::W>(X, m, d, Ct, cnp, out);
-    }
+    rows_small_kp<T, false>(X, m, d, Ct, cnp, kp, out, nullptr);
 }
 #define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
 #else

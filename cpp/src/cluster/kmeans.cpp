@@ -238,12 +238,15 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     }
                     // In double the chunk adds straight into the group's partials; in float it
                     // adds into its own float sums first (a float vector loop), folded below.
-                    constexpr bool direct = std::is_same_v<T, double>;
-                    T* sums_to = !with_sums ? nullptr : direct ? reinterpret_cast<T*>(gs) : csum;
-                    T* weights_to = with_sums && direct ? reinterpret_cast<T*>(gw) : cw;
-                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, sums_to, weights_to,
-                                   with_inertia, &changed, &inertia);
-                    if (with_sums && !direct) {
+                    T* sums_to = csum;
+                    T* weights_to = cw;
+                    if constexpr (std::is_same_v<T, double>) {
+                        sums_to = gs;
+                        weights_to = gw;
+                    }
+                    K.finish_chunk(X, sw, C, r0, m, d, lab, labels, with_sums ? sums_to : nullptr,
+                                   weights_to, with_inertia, &changed, &inertia);
+                    if (with_sums && !std::is_same_v<T, double>) {
                         // The chunk's sums into the group's double partials (k·d adds per
                         // chunk of 256 samples: small next to the 256·k·d of the distances).
                         for (index_t j = 0; j < k; ++j) {
