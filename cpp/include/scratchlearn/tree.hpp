@@ -102,8 +102,8 @@ void check_forest(const Forest& f, index_t d);
 
 // A forest packed for evaluation: every tree renumbered depth first (a node's left child is the
 // next node) into 16-byte nodes, the trees concatenated. An internal node holds its threshold, its
-// feature (plus kPackedMissingLeft when NaN goes left) and its right child's packed index. A leaf
-// has feature kPackedLeaf (a flag, no feature bits), `right` pointing at itself and a NaN
+// feature (plus kPackedMissingLeft when NaN goes left) and the distance in bytes from it to its
+// right child. A leaf has feature kPackedLeaf (a flag, no feature bits), `right` 0 and a NaN
 // threshold whose payload is its leaf number q (packed_leaf_index): a walk step from a leaf
 // stays on it (x <= NaN is false for every x, and no NaN goes left), so walks may take several
 // steps between looks at whether they arrived. Leaf q is node leaf_node[q] (tree-local index) of

@@ -3,8 +3,8 @@
 // The forest is packed once (pack_forest; the estimators keep the packed arrays with the fitted
 // forest) into 16-byte nodes, each tree renumbered depth first so that a node's left child is the
 // next node: a walk step reads one node (threshold, feature with the missing-value direction in a
-// spare bit, right child) and one value of the row. Rows are taken in blocks of about 2 MiB of
-// X; inside a block the trees are walked one after the other (tree-major: a tree stays hot in
+// spare bit, distance to the right child) and one value of the row. Rows are taken in blocks
+// of about 1 MiB of X, a whole number of blocks per thread; inside a block the trees are walked one after the other (tree-major: a tree stays hot in
 // cache while every row of the block goes through it). A tree is walked by W rows at a time, each
 // in its own slot: a round moves every slot K steps (the child chosen without a branch; a leaf
 // steps onto itself), then each slot whose row reached its leaf adds the leaf's values to the
@@ -45,37 +45,56 @@ inline std::int32_t leaf_index(const PackedNode& c) {
 
 inline bool is_leaf(const PackedNode* c) { return (c->feature & kPackedLeaf) != 0; }
 
-// Rows per block: a block of X of about 2 MiB, at least 64 rows, no more than one thread's share.
-// The walks are bound by how often each tree is read again from memory (once per block): large
-// blocks win (measured: 512 KiB blocks cost 1.4x, 64 KiB blocks 3x the time of 2 MiB ones).
+// Rows per block: a block of X of about 1 MiB (at least 64 rows), the blocks made of equal size and
+// their number a multiple of the threads, so that no thread is left with a short last block.
+// Each tree is read again from memory once per block, so blocks must not be small; but with the
+// block and a tree together past the 2 MiB L2 the row values miss (measured, 100 trees on
+// 10000–100000 rows: 1 MiB 79 ms, 2 MiB 86, 512 KiB 82, 256 KiB 91).
 index_t block_rows(index_t d, index_t n, int n_threads) {
-    index_t r = (index_t{2} << 20) / (static_cast<index_t>(sizeof(double)) * std::max<index_t>(d, 1));
+    index_t r = (index_t{1} << 20) / (static_cast<index_t>(sizeof(double)) * std::max<index_t>(d, 1));
     r = std::max<index_t>(64, r);
-    r = std::min<index_t>(r, (n + n_threads - 1) / std::max(n_threads, 1));
+    const index_t nt = std::max(n_threads, 1);
+    index_t nb = (n + r - 1) / r;
+    nb = (nb + nt - 1) / nt * nt;
+    r = (n + nb - 1) / nb;
     return std::max<index_t>(16, r);
 }
 
-// One step from internal node c for row xr: the child. Without NaN in the rows (Nan false) the
-// missing-value direction is not looked at. The child is picked by a mask, not a branch (a
-// taken-or-not branch here is mispredicted half the time).
+// One step from node c for row xr: the child. Without NaN in the rows (Nan false) the
+// missing-value direction is not looked at. The left child is the next node and `right` is the
+// distance in bytes to the right child (0 at a leaf), so the step is two candidate addresses and
+// a conditional move between them, not a branch (a taken-or-not branch here is mispredicted half
+// the time).
 template <bool Nan, class T>
-inline const PackedNode* step_ptr(const PackedNode* nodes, const PackedNode* c, const T* xr) {
+inline const PackedNode* step_ptr(const PackedNode* c, const T* xr) {
     const std::int32_t fe = c->feature;
     const T v = xr[fe & kFeatureMask];
+    const char* r = reinterpret_cast<const char*>(c) + c->right;
+    const char* l = reinterpret_cast<const char*>(c + 1);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!Nan) {
+        // compilers turn the select into a branch; threshold >= v (ordered, so neither a leaf's
+        // NaN threshold nor a NaN value goes left) picks the left child
+        const double vd = static_cast<double>(v);
+        asm("comisd %[v], %[t]\n\tcmovae %[l], %[r]"
+            : [r] "+r"(r)
+            : [v] "x"(vd), [t] "x"(c->threshold), [l] "r"(l)
+            : "cc");
+        return reinterpret_cast<const PackedNode*>(r);
+    }
+#endif
     bool left = static_cast<double>(v) <= c->threshold;
     if (Nan) left |= (v != v) & ((fe & kPackedMissingLeft) != 0);
-    const std::uintptr_t r = reinterpret_cast<std::uintptr_t>(nodes + c->right);
-    const std::uintptr_t l = reinterpret_cast<std::uintptr_t>(c + 1);
-    const std::uintptr_t mask = -static_cast<std::uintptr_t>(left);
-    return reinterpret_cast<const PackedNode*>(r ^ ((r ^ l) & mask));
+    return reinterpret_cast<const PackedNode*>(left ? l : r);
 }
 
 // Walks rows [i0, i1) of X (row stride d) through the tree rooted at packed node `root`, W rows
-// at a time; on_leaf(i, leaf_node) for every row, in any order within the tree. Every slot takes
+// at a time; on_leaf(i, q) (q the leaf number) for every row, in any order within the tree. Every slot takes
 // K steps, then the slots that reached a leaf (where a step stays put) hand it over and take the
 // next row: no test per step, and the W × K steps of a round are straight-line code whose W
-// chains of loads overlap. K near the trees' depth wastes few steps on finished rows (measured,
-// 100 trees of ~14 levels on average, 16 slots: K = 4 40 ms, 8 36 ms, 16 27 ms, 32 37 ms).
+// chains of loads overlap. A slot that arrives early idles until the round ends, but a look
+// after every step costs a mispredicted branch per row (measured, 100 trees of 13 steps per row on
+// average: K = 16 beats 8 and 12, and 16 slots with K = 32 was slower).
 template <int W, int K, bool Nan, class T, class OnLeaf>
 inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, index_t d, index_t i0, index_t i1,
                         OnLeaf&& on_leaf) {
@@ -94,10 +113,10 @@ inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, 
         bool more = true;
         while (more) {
             for (int s = 0; s < K; ++s)
-                for (int l = 0; l < W; ++l) cur[l] = step_ptr<Nan>(nodes, cur[l], xr[l]);
+                for (int l = 0; l < W; ++l) cur[l] = step_ptr<Nan>(cur[l], xr[l]);
             for (int l = 0; l < W; ++l) {
                 if (!is_leaf(cur[l]) || row[l] < 0) continue;
-                on_leaf(row[l], *cur[l]);
+                on_leaf(row[l], leaf_index(*cur[l]));
                 if (next < i1) {
                     row[l] = next;
                     xr[l] = X + next * d;
@@ -113,20 +132,20 @@ inline void walk_tree_w(const PackedNode* nodes, std::int32_t root, const T* X, 
         for (int l = 0; l < W; ++l) {
             if (row[l] < 0) continue;
             const PackedNode* c = cur[l];
-            while (!is_leaf(c)) c = step_ptr<Nan>(nodes, c, xr[l]);
-            on_leaf(row[l], *c);
+            while (!is_leaf(c)) c = step_ptr<Nan>(c, xr[l]);
+            on_leaf(row[l], leaf_index(*c));
         }
     }
     for (; next < i1; ++next) {
         const T* x = X + next * d;
         const PackedNode* c = rootp;
-        while (!is_leaf(c)) c = step_ptr<Nan>(nodes, c, x);
-        on_leaf(next, *c);
+        while (!is_leaf(c)) c = step_ptr<Nan>(c, x);
+        on_leaf(next, leaf_index(*c));
     }
 }
 
-// walk_tree_w with 16 slots (measured: 8 and 16 alike, 4 and 32 slower), the NaN-aware step only when the
-// rows hold a NaN.
+// walk_tree_w with 12 slots (measured on forests of 13 and 10 steps per row: 12 slots 5–15% faster
+// than 8 or 16, 24 and 32 slower), the NaN-aware step only when the rows hold a NaN.
 template <class T, class OnLeaf>
 inline void walk_tree(const PackedNode* nodes, std::int32_t root, std::int64_t end, const T* X, index_t d,
                       index_t i0, index_t i1, bool nan, OnLeaf&& on_leaf) {
@@ -140,22 +159,20 @@ inline void walk_tree(const PackedNode* nodes, std::int32_t root, std::int64_t e
         const T* x = X + i0 * d;
         const PackedNode* c = nodes + root;
         while (!is_leaf(c)) {
-            c = nan ? step_ptr<true>(nodes, c, x) : step_ptr<false>(nodes, c, x);
+            c = nan ? step_ptr<true>(c, x) : step_ptr<false>(c, x);
             ++depth;
         }
-        on_leaf(i0, *c);
+        on_leaf(i0, leaf_index(*c));
         ++i0;
     }
     auto run = [&](auto k) {
         constexpr int K = decltype(k)::value;
         if (nan)
-            walk_tree_w<16, K, true>(nodes, root, X, d, i0, i1, on_leaf);
+            walk_tree_w<12, K, true>(nodes, root, X, d, i0, i1, on_leaf);
         else
-            walk_tree_w<16, K, false>(nodes, root, X, d, i0, i1, on_leaf);
+            walk_tree_w<12, K, false>(nodes, root, X, d, i0, i1, on_leaf);
     };
     if (depth <= 5)
-        run(std::integral_constant<int, 4>());
-    else if (depth <= 11)
         run(std::integral_constant<int, 8>());
     else
         run(std::integral_constant<int, 16>());
@@ -221,7 +238,7 @@ void pack_forest(const Forest& f, index_t d, PackedStorage& p) {
             const std::int32_t parent = fix.back();
             stack.pop_back();
             fix.pop_back();
-            if (parent >= 0) p.nodes[parent].right = pos;
+            if (parent >= 0) p.nodes[parent].right = (pos - parent) * static_cast<std::int32_t>(sizeof(PackedNode));
             PackedNode& c = p.nodes[pos];
             if (f.children_left[j] < 0) {
                 const std::int32_t q = static_cast<std::int32_t>(p.leaf_node.size());
@@ -230,7 +247,7 @@ void pack_forest(const Forest& f, index_t d, PackedStorage& p) {
                 p.leaf_value.insert(p.leaf_value.end(), v, v + s);
                 c.threshold = leaf_threshold(q);
                 c.feature = kPackedLeaf;
-                c.right = pos;  // a step from a leaf stays on it
+                c.right = 0;  // a step from a leaf stays on it
             } else {
                 c.threshold = f.threshold[j];
                 c.feature = f.feature[j] | (f.missing_go_to_left[j] ? kPackedMissingLeft : 0);
@@ -271,6 +288,8 @@ void check_forest(const Forest& f, index_t d) {
         const index_t a = f.node_offset[t], b = f.node_offset[t + 1];
         require(b > a, "tree: every tree needs at least one node");
         const index_t cnt = b - a;
+        // a packed node holds the distance to its right child in bytes, an int32
+        require(cnt < (index_t{1} << 27), "tree: too many nodes in one tree");
         seen.assign(static_cast<size_t>(cnt), 0);
         for (index_t j = 0; j < cnt; ++j) {
             const std::int32_t l = f.children_left[a + j], r = f.children_right[a + j];
@@ -298,7 +317,7 @@ void packed_apply(const PackedForest& p, const T* X, index_t n, index_t d, std::
         X, n, d, nt, n_threads, [](index_t, index_t) {},
         [&](index_t i0, index_t i1, index_t t, bool nan) {
             walk_tree(p.nodes, static_cast<std::int32_t>(p.roots[t]), p.roots[t + 1], X, d, i0, i1, nan,
-                      [&](index_t i, const PackedNode& leaf) { out[i * nt + t] = p.leaf_node[leaf_index(leaf)]; });
+                      [&](index_t i, std::int32_t q) { out[i * nt + t] = p.leaf_node[q]; });
         },
         [](index_t, index_t) {});
 }
@@ -321,25 +340,25 @@ void packed_mean_value(const PackedForest& p, const T* X, index_t n, index_t d, 
         const std::int32_t* cnt = counts ? counts + t * n : nullptr;
         if (cnt) {
             // out of bag: only the rows this tree did not see
-            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
+            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, std::int32_t q) {
                 if (cnt[i] != 0) return;
-                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * s;
+                const double* v = lv + static_cast<index_t>(q) * s;
                 double* o = acc + i * s;
                 for (index_t k = 0; k < s; ++k) o[k] += v[k];
                 if (n_used) ++n_used[i];
             });
         } else if (s == 1) {
             walk_tree(p.nodes, root, end, X, d, i0, i1, nan,
-                      [&](index_t i, const PackedNode& leaf) { acc[i] += lv[leaf_index(leaf)]; });
+                      [&](index_t i, std::int32_t q) { acc[i] += lv[q]; });
         } else if (s == 2) {
-            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
-                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * 2;
+            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, std::int32_t q) {
+                const double* v = lv + static_cast<index_t>(q) * 2;
                 acc[2 * i] += v[0];
                 acc[2 * i + 1] += v[1];
             });
         } else {
-            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, const PackedNode& leaf) {
-                const double* v = lv + static_cast<index_t>(leaf_index(leaf)) * s;
+            walk_tree(p.nodes, root, end, X, d, i0, i1, nan, [&](index_t i, std::int32_t q) {
+                const double* v = lv + static_cast<index_t>(q) * s;
                 double* o = acc + i * s;
                 for (index_t k = 0; k < s; ++k) o[k] += v[k];
             });

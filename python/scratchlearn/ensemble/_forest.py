@@ -801,8 +801,8 @@ _FOREST_DOC = """
     the same whatever ``n_jobs`` is. All trees are built in one core call, threads over trees,
     per-thread scratch allocated once (cpp/src/tree/build.cpp). For prediction the forest is
     packed once (on first use, kept with the fitted forest but not pickled) into 16-byte nodes,
-    each tree depth first with the left child next to its parent; rows are walked in 2 MiB
-    blocks, tree after tree, 16 rows interleaved per tree (a row that reaches its leaf hands its
+    each tree depth first with the left child next to its parent; rows are walked in 1 MiB
+    blocks, tree after tree, 12 rows interleaved per tree (a row that reaches its leaf hands its
     slot to the next row), threads over blocks, and the leaf values (class fractions or means)
     are averaged in the core (cpp/src/tree/predict.cpp).
 
