@@ -217,16 +217,39 @@ def test_search_shares_neighbour_lists_between_query_only_candidates(dtype, monk
         (KNeighborsClassifier(), {"n_neighbors": [2, 7], "weights": ["uniform", "distance"]},
          dict(scoring=["accuracy", "f1_macro", "neg_log_loss"], refit="accuracy")),
         (KNeighborsRegressor(), {"n_neighbors": [1, 4, 8], "weights": ["distance", "uniform"]}, {}),
+        # the group's first candidate fails in fit (n_neighbors=0): the next one fits the fold
+        (KNeighborsClassifier(), {"n_neighbors": [0, 3, 5], "weights": ["uniform", "distance"]},
+         dict(error_score=np.nan)),
     ]
-    for est, grid, kw in cases:
+    # on 5 features 'auto' builds a kd-tree, except for n_neighbors >= half the fold's 525 rows
+    # (brute force): that candidate cannot share the kd-tree fit and is fitted on its own
+    low_dim = (KNeighborsClassifier(), {"n_neighbors": [3, 300, 5], "weights": ["uniform", "distance"]},
+               {})
+    fits = []
+
+    def counting_fit(real_fit):
+        def fit(self, *a, **k):
+            fits.append(self.get_params()["n_neighbors"])
+            return real_fit(self, *a, **k)
+        return fit
+
+    for est, grid, kw, Xc, own in [c + (X, 0) for c in cases] + [low_dim + (X[:, :5], 2 * 4)]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             monkeypatch.setattr(_QueryMemo, "lookup", counting)
+            monkeypatch.setattr(type(est), "fit", counting_fit(type(est).fit))
             calls.clear()
-            shared = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(X, y)
+            fits.clear()
+            shared = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(Xc, y)
             assert calls, "the shared path was not taken"
+            # each group's fold is fitted once (failing fits, candidates fitted on their own and
+            # the refit aside): the other candidates of the group share that fit
+            groups = len(ms.ParameterGrid({k: v for k, v in grid.items()
+                                           if k not in ("n_neighbors", "weights")}))
+            failing = 4 * grid["n_neighbors"].count(0) * len(grid.get("weights", [0]))
+            assert len(fits) == 4 * groups + failing + own + 1, (fits, grid)
             monkeypatch.setattr(search, "_shared_query_groups", lambda base, c: None)
-            alone = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(X, y)
+            alone = ms.GridSearchCV(est, grid, cv=4, n_jobs=2, **kw).fit(Xc, y)
             monkeypatch.undo()
         for key, value in alone.cv_results_.items():
             if "time" in key or key == "params" or key.startswith("param_"):
@@ -484,7 +507,9 @@ def test_concurrent_fits_never_oversubscribe():
     from scratchlearn.utils.parallel import cpu_count
 
     X, y = load_iris(return_X_y=True)
-    grid = {"n_neighbors": [1, 3, 5, 7]}
+    # candidates that differ in p: each is fitted and scored on its own (a grid over n_neighbors
+    # alone would take the shared-neighbours path, which runs in the calling thread: below)
+    grid = {"p": [1, 1.5, 2, 3]}
     share = max(1, cpu_count() // 2)
     runs = [lambda: ms.GridSearchCV(_ThreadRecorder(), grid, cv=3, n_jobs=2, refit=False).fit(X, y),
             lambda: ms.cross_validate(_ThreadRecorder(), X, y, cv=4, n_jobs=2),
@@ -505,6 +530,13 @@ def test_concurrent_fits_never_oversubscribe():
     _ThreadRecorder.seen = []
     ms.cross_validate(_ThreadRecorder(), X, y, cv=3, n_jobs=1)
     omp_now = max(d["num_threads"] for d in threadpool_info() if d["user_api"] == "openmp")
+    assert set(_ThreadRecorder.seen) == {(cpu_count(), omp_now)}
+    # the shared-neighbours path (candidates differing only in n_neighbors / weights) runs its
+    # tasks one after the other in the calling thread, each with every core, whatever n_jobs
+    _ThreadRecorder.seen = []
+    ms.GridSearchCV(_ThreadRecorder(), {"n_neighbors": [1, 3, 5, 7]}, cv=3, n_jobs=2,
+                    refit=False).fit(X, y)
+    assert len(_ThreadRecorder.seen) == 12
     assert set(_ThreadRecorder.seen) == {(cpu_count(), omp_now)}
 
 

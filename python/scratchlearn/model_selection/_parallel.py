@@ -98,8 +98,11 @@ def _thread_backend_workers(n_jobs, n_tasks):
     return max(1, min(int(n), n_tasks))
 
 
-def run_tasks(func, tasks, n_jobs=None, backend=None, pre_dispatch="2*n_jobs"):
-    """[func(*t) for t in tasks], in order, run as the module docstring says."""
+def run_tasks(func, tasks, n_jobs=None, backend=None, pre_dispatch="2*n_jobs", threads=True):
+    """[func(*t) for t in tasks], in order, run as the module docstring says. ``threads=False``:
+    tasks that would run on this process's threads run in the calling thread instead, one after
+    the other, each with all the cores (for tasks whose core calls use the cores themselves and
+    whose Python part, holding the GIL, would only contend); a joblib backend is used as ever."""
     tasks = list(tasks)
     active = _active_joblib_backend() if backend is None else None
     if (backend not in _THREAD_NAMES) or active is not None:
@@ -114,7 +117,7 @@ def run_tasks(func, tasks, n_jobs=None, backend=None, pre_dispatch="2*n_jobs"):
                 return _run_joblib(func, tasks, n_jobs if n_jobs is not None else -1,
                                    pre_dispatch)
         return _run_joblib(func, tasks, n_jobs, pre_dispatch)
-    workers = _n_workers(n_jobs, len(tasks))
+    workers = _n_workers(n_jobs, len(tasks)) if threads else 1
     if workers == 1:
         return [func(*t) for t in tasks]
     per_fit = max(1, cpu_count() // workers)

@@ -110,22 +110,38 @@ def _fit_and_score_shared(estimator, X, y, scorer, train, test, candidates, fit_
              None if y is None else _safe_indexing(y, train),
              None if y is None else _safe_indexing(y, test))
     memo = _QueryMemo([{**estimator.get_params(), **c}.get("n_neighbors") for c in candidates])
+    # the fold's data is fitted once, by the first candidate whose fit succeeds; the others
+    # validate their own parameters and share that fitted state (_fit_like), unless fit
+    # parameters are routed or fit is not the one of the class that declares the parameters
+    # query-only (a subclass's own fit: each fit then runs on its own)
+    fitted = []
+    owner = next(c for c in type(estimator).__mro__ if "_query_only_params" in vars(c))
+    share = type(estimator).fit is owner.fit and hasattr(estimator, "_fit_like")
+
+    def fit_shared(est, *args, **kw):
+        if share and fitted and not kw and est._fit_like(fitted[0]):
+            return est
+        est.fit(*args, **kw)
+        fitted.append(est)
+        return est
+
     return [_fit_and_score_split(clone(estimator), split, scorer, c, fit_params, return_train_score,
-                                 False, error_score, memo=memo) for c in candidates]
+                                 False, error_score, memo=memo, fit=fit_shared) for c in candidates]
 
 
 def _fit_and_score_split(estimator, split, scorer, parameters, fit_params, return_train_score,
-                         return_estimator, error_score, memo=None):
+                         return_estimator, error_score, memo=None, fit=None):
     if parameters:
         estimator = estimator.set_params(**clone(parameters, safe=False))
     X_train, X_test, y_train, y_test = split
     result = {"fit_error": None}
     start = time.time()
     try:
-        if y_train is None:
-            estimator.fit(X_train, **fit_params)
+        args = (X_train,) if y_train is None else (X_train, y_train)
+        if fit is None:
+            estimator.fit(*args, **fit_params)
         else:
-            estimator.fit(X_train, y_train, **fit_params)
+            fit(estimator, *args, **fit_params)
     except Exception:
         if error_score == "raise":
             raise

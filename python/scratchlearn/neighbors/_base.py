@@ -204,6 +204,25 @@ class _NeighborsBase(BaseEstimator):
                 )
         return out
 
+    def _fit_like(self, other):
+        """Fit by taking the fitted state of ``other``: an estimator of this class fitted on the
+        same rows, whose parameters differ from this one's only in ``_query_only_params`` (a
+        search's candidates on one fold). This one's parameters are validated as fit would; the
+        state is shared by reference, as a fit on the same rows would rebuild it equal. False,
+        with nothing changed, when this one's ``n_neighbors`` would make 'auto' pick another
+        search structure: that candidate is fitted on its own."""
+        self._validate_params()
+        n, d = other._fit_X.shape if other._fit_X.ndim == 2 else (other._fit_X.shape[0], 0)
+        method = _choose_algorithm(self.algorithm, self.effective_metric_, self._p, n, d,
+                                   getattr(self, "n_neighbors", None))
+        if method != other._fit_method:
+            return False
+        params = set(other.get_params(deep=False))
+        for key, value in vars(other).items():
+            if key not in params and key != "_query_memo" and key not in vars(self):
+                setattr(self, key, value)
+        return True
+
     def _fit_data(self, X):
         self._fit_X = X
         self.n_samples_fit_ = X.shape[0]
