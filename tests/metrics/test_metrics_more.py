@@ -447,8 +447,9 @@ def test_roc_auc_large_sorts_and_thread_split():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_silhouette_symmetric_blocks(dtype):
-    # the core walks the upper triangle of the distance matrix in 256-row blocks: sizes around
-    # the block edges, many clusters per block, and thread counts must not change the answer
+    # the core walks the upper triangle of the distance matrix in blocks of 64 to 128 rows:
+    # sizes around the block edges, many clusters per block, and thread counts must not change
+    # the answer
     from scratchlearn import _core
     rng = np.random.default_rng(15)
     tol = 1e-12 if dtype == np.float64 else 2e-5

@@ -394,7 +394,7 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     How it works
     ------------
     The core (cpp/src/metrics/metrics.cpp, silhouette_sums) walks the distance matrix in blocks:
-    for the euclidean distances one matrix product per 256 x 128 tile (‖a‖² + ‖b‖² − 2 a·b through
+    for the euclidean distances one matrix product per tile of up to 128 x 128 (‖a‖² + ‖b‖² − 2 a·b through
     the project's GEMM), only the tiles on and above the diagonal (the matrix is symmetric), and
     each distance is added to its row's sum over the column's cluster and its column's sum over the
     row's cluster while hot in cache; the n x n matrix is never stored. The column sums of a wave
