@@ -142,6 +142,19 @@ def test_core_bootstrap_counts_equal_numpy(n, n_boot):
         assert_array_equal(got[j], ref)
 
 
+@pytest.mark.parametrize("high", [1, 2, 3, 1000, 2**20 + 1, 2**31 - 1])
+def test_core_first_draws_equal_numpy(high):
+    # a forest's per-tree splitter seeds: RandomState(seed).randint(0, high) for each tree's seed
+    from scratchlearn import _core
+
+    seeds = np.concatenate([[0, 1, 12345, 2**31 - 2, 2**31 - 1, 2**32 - 1],
+                            np.random.RandomState(3).randint(0, 2**31 - 1, 200)]).astype(np.uint32)
+    ref = [np.random.RandomState(int(s)).randint(0, high) for s in seeds]
+    assert_array_equal(_core.tree.first_draws(seeds, high), ref)
+    with pytest.raises(ValueError, match="high must be in"):
+        _core.tree.first_draws(seeds, 0)
+
+
 @pytest.mark.parametrize("cls, kw", [
     (sl_ensemble.RandomForestClassifier, {}),
     (sl_ensemble.RandomForestClassifier, {"max_samples": 0.3, "max_bins": 32}),

@@ -2310,29 +2310,48 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
                      [&](index_t t, std::vector<double>&) { return weights + t * weights_stride; });
 }
 
-void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts) {
-    require(n >= 1 && n <= 2147483647, "tree: the bootstrap needs 1 <= n_samples < 2^31");
-    require(n_boot >= 0, "tree: the bootstrap size must be >= 0");
-    std::fill(counts, counts + n, 0.0);
-    const std::uint32_t rng = static_cast<std::uint32_t>(n - 1);
-    if (rng == 0) {  // numpy draws nothing for a range of one value
-        counts[0] = static_cast<double>(n_boot);
-        return;
+namespace {
+
+// numpy's bounded draw of an integer in [0, rng] (rng >= 1): 32-bit outputs masked to the smallest
+// 2^k - 1 >= rng, rejected while above rng.
+struct BoundedDraw {
+    std::uint32_t rng, mask;
+    explicit BoundedDraw(std::uint32_t r) : rng(r), mask(r) {
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
     }
-    std::uint32_t mask = rng;  // the smallest 2^k - 1 >= rng
-    mask |= mask >> 1;
-    mask |= mask >> 2;
-    mask |= mask >> 4;
-    mask |= mask >> 8;
-    mask |= mask >> 16;
-    Mt19937 g(seed);
-    for (index_t k = 0; k < n_boot; ++k) {
+    std::uint32_t operator()(Mt19937& g) const {
         std::uint32_t v;
         do {
             v = g.next() & mask;
         } while (v > rng);
-        counts[v] += 1.0;
+        return v;
     }
+};
+
+}  // namespace
+
+void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts) {
+    require(n >= 1 && n <= 2147483647, "tree: the bootstrap needs 1 <= n_samples < 2^31");
+    require(n_boot >= 0, "tree: the bootstrap size must be >= 0");
+    std::fill(counts, counts + n, 0.0);
+    if (n == 1) {  // numpy draws nothing for a range of one value
+        counts[0] = static_cast<double>(n_boot);
+        return;
+    }
+    const BoundedDraw draw(static_cast<std::uint32_t>(n - 1));
+    Mt19937 g(seed);
+    for (index_t k = 0; k < n_boot; ++k) counts[draw(g)] += 1.0;
+}
+
+std::uint32_t first_draw(std::uint32_t seed, index_t high) {
+    require(high >= 1 && high <= 2147483647, "tree: the draw needs 1 <= high < 2^31");
+    if (high == 1) return 0;
+    Mt19937 g(seed);
+    return BoundedDraw(static_cast<std::uint32_t>(high - 1))(g);
 }
 
 template <class T>
