@@ -155,7 +155,10 @@ py::array_t<std::uint32_t> first_draws(const py::array& seeds_in, index_t high) 
     py::array_t<std::uint32_t> out(n);
     std::uint32_t* o = out.mutable_data();
     const std::uint32_t* s = seeds.data();
-    for (index_t t = 0; t < n; ++t) o[t] = first_draw(s[t], high);
+    {
+        py::gil_scoped_release release;
+        for (index_t t = 0; t < n; ++t) o[t] = first_draw(s[t], high);
+    }
     return out;
 }
 
