@@ -148,17 +148,11 @@ py::array_t<double> bootstrap(const py::array& seeds_in, index_t n, index_t n_bo
 }
 
 // out[t] = RandomState(seeds[t]).randint(0, high).
-py::array_t<std::uint32_t> first_draws(const py::array& seeds_in, index_t high) {
+py::array_t<std::uint32_t> bind_first_draws(const py::array& seeds_in, index_t high) {
     auto seeds = as_array<std::uint32_t>(seeds_in, 1, "seeds");
-    if (high < 1 || high > 2147483647) throw std::invalid_argument("tree: high must be in [1, 2^31 - 1]");
-    const index_t n = seeds.shape(0);
-    py::array_t<std::uint32_t> out(n);
-    std::uint32_t* o = out.mutable_data();
-    const std::uint32_t* s = seeds.data();
-    {
-        py::gil_scoped_release release;
-        for (index_t t = 0; t < n; ++t) o[t] = first_draw(s[t], high);
-    }
+    py::array_t<std::uint32_t> out(seeds.shape(0));
+    py::gil_scoped_release release;
+    scratchlearn::tree::first_draws(seeds.data(), seeds.shape(0), high, out.mutable_data());
     return out;
 }
 
@@ -396,7 +390,7 @@ void register_tree(py::module_& m) {
               "numpy.random.RandomState(bootstrap_seeds[t]).randint(0, n, n_bootstrap), drawn in the core.",
               py::arg("X").noconvert(), py::arg("y"), py::arg("n_classes"), py::arg("bootstrap_seeds"),
               py::arg("n_bootstrap"), py::arg("seeds"), py::arg("options"), py::arg("n_threads"));
-    t.def("first_draws", &first_draws,
+    t.def("first_draws", &bind_first_draws,
           "RandomState(seed).randint(0, high) for each seed: a forest's per-tree splitter seeds.",
           py::arg("seeds"), py::arg("high"));
     t.def("bootstrap", &bootstrap,

@@ -74,9 +74,10 @@ std::vector<TreeArrays> build_trees(const Problem<T>& pb, const double* weights,
 // MT19937 seeded with `seed` and its masked rejection sampling of bounded integers.
 void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* counts);
 
-// numpy.random.RandomState(seed).randint(0, high): the first bounded draw of a fresh generator
-// (how a forest's tree, given the integer random_state seed, draws its splitter's seed).
-std::uint32_t first_draw(std::uint32_t seed, index_t high);
+// out[t] = numpy.random.RandomState(seeds[t]).randint(0, high) for t < n: the first bounded draw of
+// a fresh generator (how a forest's tree, given the integer random_state seed, draws its
+// splitter's seed).
+void first_draws(const std::uint32_t* seeds, index_t n, index_t high, std::uint32_t* out);
 
 // build_trees where tree t's weights are bootstrap_counts(boot_seeds[t], n, n_boot), drawn by the
 // thread that builds the tree (no n_trees x n weight matrix).

@@ -2347,11 +2347,17 @@ void bootstrap_counts(std::uint32_t seed, index_t n, index_t n_boot, double* cou
     for (index_t k = 0; k < n_boot; ++k) counts[draw(g)] += 1.0;
 }
 
-std::uint32_t first_draw(std::uint32_t seed, index_t high) {
-    require(high >= 1 && high <= 2147483647, "tree: the draw needs 1 <= high < 2^31");
-    if (high == 1) return 0;
-    Mt19937 g(seed);
-    return BoundedDraw(static_cast<std::uint32_t>(high - 1))(g);
+void first_draws(const std::uint32_t* seeds, index_t n, index_t high, std::uint32_t* out) {
+    require(high >= 1 && high <= 2147483647, "tree: high must be in [1, 2^31 - 1]");
+    if (high == 1) {  // numpy draws nothing for a range of one value
+        std::fill(out, out + n, 0u);
+        return;
+    }
+    const BoundedDraw draw(static_cast<std::uint32_t>(high - 1));
+    for (index_t t = 0; t < n; ++t) {
+        Mt19937 g(seeds[t]);
+        out[t] = draw(g);
+    }
 }
 
 template <class T>

@@ -212,7 +212,7 @@ class _NeighborsBase(BaseEstimator):
         with nothing changed, when this one's ``n_neighbors`` would make 'auto' pick another
         search structure: that candidate is fitted on its own."""
         self._validate_params()
-        n, d = other._fit_X.shape if other._fit_X.ndim == 2 else (other._fit_X.shape[0], 0)
+        n, d = other._fit_X.shape
         method = _choose_algorithm(self.algorithm, self.effective_metric_, self._p, n, d,
                                    getattr(self, "n_neighbors", None))
         if method != other._fit_method:
