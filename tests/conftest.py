@@ -11,3 +11,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+@pytest.fixture(params=list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))
+def isa(request):
+    """Runs the test on one kernel path (generic, avx2, avx512: each that this CPU runs)."""
+    from scratchlearn import _core
+
+    before = _core.get_isa()
+    _core.set_isa(request.param)
+    yield request.param
+    _core.set_isa(before)

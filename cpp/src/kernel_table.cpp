@@ -39,6 +39,7 @@ struct Tables {
             register_svm_decision_avx2(&a2);
             register_mlp_avx2(&a2);
             register_linear_model_avx2(&a2);
+            register_preprocessing_avx2(&a2);
         }
 #endif
         Table& a5 = t[static_cast<int>(Isa::Avx512)];

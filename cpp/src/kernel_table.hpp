@@ -198,7 +198,7 @@ struct LogisticKernels {
                   T* zbuf, double* ebuf) = nullptr;
 };
 
-// ---- preprocessing: the band pass of the selection quantiles (preprocessing/band_*.cpp)
+// ---- preprocessing: the band pass of the selection quantiles (preprocessing/quantiles_*.cpp)
 // Over the m values of col (contiguous): below += how many are < L, above += how many are > H,
 // and those in [L, H] appended in order at buf + fill (fill advanced by their count); the band has
 // room for R values, and one past it a slot that takes the writes once fill reaches R (fill goes
@@ -227,7 +227,7 @@ struct Kernels {
     SvmKernels<T> svm;
     MlpKernels<T> mlp;  // nullptr slots on the generic path: mlp.cpp's portable loops run
     LogisticKernels<T> logistic;
-    BandPassKernel<T> band_pass = nullptr;  // nullptr below AVX-512: preprocessing.cpp's loop runs
+    BandPassKernel<T> band_pass = nullptr;  // nullptr on the generic path: preprocessing.cpp's loop runs
     SplitKernel<T> select_split = nullptr;  // likewise
 };
 
@@ -254,6 +254,7 @@ void register_mlp_avx512(Table* t);
 void register_linear_model_avx2(Table* t);
 void register_linear_model_avx512(Table* t);
 void register_knn_leaf_avx2(Table* t);
+void register_preprocessing_avx2(Table* t);
 void register_preprocessing_avx512(Table* t);
 
 // The table of a kernel path (built once for every path this CPU runs; a path it cannot run gets

@@ -10,7 +10,6 @@ from scratchlearn import _core
 from scratchlearn.linalg import gemm
 from scratchlearn.neural_network import MLPRegressor
 
-ISAS = list(_core.cpu_info()["isa_available"])
 
 
 def make(rng, shape, dtype):
@@ -38,14 +37,6 @@ def check_close(C, ref, bound):
 SHAPES = [(1, 1, 1), (3, 5, 7), (13, 4, 200), (14, 16, 33), (15, 17, 31), (29, 33, 65),
           (200, 4, 128), (128, 4, 200), (4, 300, 50), (16, 40, 500), (70, 70, 70),
           (200, 256, 64), (31, 129, 400), (300, 20, 1), (1, 300, 20)]
-
-
-@pytest.fixture(params=ISAS)
-def isa(request):
-    before = _core.get_isa()
-    _core.set_isa(request.param)
-    yield request.param
-    _core.set_isa(before)
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def test_large_blocks_and_threads(rng):
 
 
 @pytest.mark.parametrize("n", [3000, 50000, 300000])
-def test_quantile_band_fallback_on_adversarial_order(n):
+def test_quantile_band_fallback_on_adversarial_order(n, isa):
     # sorted columns, few distinct values, a periodic column: the band placement may miss and the
     # exact fallback answers; the result is numpy's every time (n = 300000 takes the row-sampled
     # band over the whole array, n = 50000 the band of each gathered column)
@@ -148,13 +148,14 @@ def test_quantile_band_fallback_on_adversarial_order(n):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [511, 512, 1023, 1024, 1025, 1500, 4095, 4096, 9000])
-def test_quantile_column_band_sizes_and_orders(n, dtype):
+def test_quantile_column_band_sizes_and_orders(n, dtype, isa):
     # up to 1024 rows each gathered column is selected by the quickselect (its band only from
     # 16384 values); above 1024 rows, with at most four
     # quantiles, a band placed from ~4·sqrt(n) sampled rows is kept in one pass and then selected
     # through its own sampled band (with more quantiles the columns are gathered): exact at the
     # edges of those sizes, for random, sorted, reversed, duplicated, infinite and missing-laden
-    # columns, at ranks near both ends
+    # columns, at ranks near both ends; on every kernel path (the vector band pass and split give
+    # the portable loops' parts value for value)
     rng = np.random.default_rng(n)
     cols = [rng.standard_normal(n), np.arange(n, dtype=float), np.arange(n, dtype=float)[::-1],
             rng.integers(0, 5, n).astype(float), np.where(rng.random(n) < 0.3, np.inf, rng.random(n)),

@@ -243,9 +243,9 @@ constexpr index_t kSplitSlack = 64;  // values of room past m in each buffer (a 
 // are left unchanged. Quickselect with a median-of-three pivot (three values at pseudo-random
 // places) and an out-of-place, branch-free partition (std::nth_element's in-place partition
 // mispredicts about half its comparisons on random data): each pass splits its values into two
-// of three buffers, the part holding rank r is kept and the next pass reads it. On AVX-512 the
-// split is the registry's vector kernel (kernel_table.hpp: SplitKernel), eight doubles or sixteen
-// floats a step. When r and r + 1 fall on either side of a split, they are the left part's
+// of three buffers, the part holding rank r is kept and the next pass reads it. On AVX2 and
+// AVX-512 the split is the registry's vector kernel (kernel_table.hpp: SplitKernel), a vector of
+// doubles or floats a step. When r and r + 1 fall on either side of a split, they are the left part's
 // largest and the right part's smallest value. A pivot equal to the smallest value splits off the
 // values equal to it, so ties always make progress; a pass budget (a run of bad pivots,
 // vanishingly unlikely) hands over to std::nth_element.

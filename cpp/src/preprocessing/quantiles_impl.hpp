@@ -1,7 +1,7 @@
 // The selection quantiles' two inner loops, portable (see kernel_table.hpp: BandPassKernel,
-// SplitKernel): preprocessing.cpp runs them where the kernel path has no vector version, and
-// quantiles_avx512.cpp runs them on the values its vectors leave over, so both give the same
-// counts, bands and parts. Templates in an anonymous namespace: each translation unit that
+// SplitKernel): preprocessing.cpp runs them where the kernel path has no vector version, and the
+// vector kernels (quantiles_lanes.hpp) run them on the values their vectors leave over, so every
+// path gives the same counts, bands and parts. Templates in an anonymous namespace: each translation unit that
 // includes this gets its own copy, compiled with its own flags.
 #pragma once
 
