@@ -11,7 +11,6 @@ from scratchlearn.linalg import gemm
 from scratchlearn.neural_network import MLPRegressor
 
 
-
 def make(rng, shape, dtype):
     return rng.standard_normal(shape).astype(dtype)
 
