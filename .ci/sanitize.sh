@@ -87,7 +87,9 @@ else
           tests/metrics/test_metrics_all.py::test_silhouette_matches_sklearn
           tests/metrics/test_metrics_all.py::test_silhouette_rejects_bad_input
           tests/metrics/test_string_labels.py
-          tests/preprocessing/test_one_hot_core.py})
+          tests/preprocessing/test_one_hot_core.py
+          tests/preprocessing/test_data.py::test_quantile_band_fallback_on_adversarial_order
+          tests/preprocessing/test_data.py::test_quantile_column_band_sizes_and_orders})
   # left out for time (a third of the subset's): larger real-data comparisons, quality and
   # thread-count repeats of code paths the subset already runs at OMP_NUM_THREADS=2
   for t in linalg/test_linalg.py::test_scatter_same_for_every_thread_count \
