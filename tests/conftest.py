@@ -7,17 +7,17 @@ import pytest
 # explicitly.
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
+from scratchlearn import _core  # noqa: E402  (after the thread count is set)
+
 
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
 
 
-@pytest.fixture(params=list(__import__("scratchlearn")._core.cpu_info()["isa_available"]))
+@pytest.fixture(params=list(_core.cpu_info()["isa_available"]))
 def isa(request):
     """Runs the test on one kernel path (generic, avx2, avx512: each that this CPU runs)."""
-    from scratchlearn import _core
-
     before = _core.get_isa()
     _core.set_isa(request.param)
     yield request.param

@@ -12,8 +12,6 @@
 namespace scratchlearn::kernel_table {
 namespace {
 
-inline index_t count_bits(unsigned m) { return static_cast<index_t>(__builtin_popcount(m)); }
-
 // For each mask of `lanes` lanes, the 32-bit element indices (eight of them, a vpermd operand)
 // that move the chosen lanes, each `per` 32-bit elements wide, to the front in order.
 template <int lanes, int per>
@@ -25,7 +23,6 @@ struct PackTable {
             for (int k = 0; k < lanes; ++k)
                 if (m >> k & 1)
                     for (int e = 0; e < per; ++e) idx[m][out++] = k * per + e;
-            for (; out < 8; ++out) idx[m][out] = 0;
         }
     }
 };
@@ -52,8 +49,6 @@ struct Lanes<double> {
         return _mm256_castsi256_pd(
             _mm256_permutevar8x32_epi32(_mm256_castpd_si256(v), pack_index(kPackDouble.idx[m])));
     }
-    static index_t count(M m) { return count_bits(m); }
-    static M inv(M m) { return ~m & 0xfu; }
 };
 template <>
 struct Lanes<float> {
@@ -66,8 +61,6 @@ struct Lanes<float> {
     template <int C>
     static M cmp(V a, V b) { return static_cast<M>(_mm256_movemask_ps(_mm256_cmp_ps(a, b, C))); }
     static V compress(M m, V v) { return _mm256_permutevar8x32_ps(v, pack_index(kPackFloat.idx[m])); }
-    static index_t count(M m) { return count_bits(m); }
-    static M inv(M m) { return ~m & 0xffu; }
 };
 
 }  // namespace

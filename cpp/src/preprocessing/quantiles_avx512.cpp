@@ -8,8 +8,6 @@
 namespace scratchlearn::kernel_table {
 namespace {
 
-inline index_t count_bits(unsigned m) { return static_cast<index_t>(__builtin_popcount(m)); }
-
 // The few AVX-512 operations the two loops use, for doubles (8 lanes) and floats (16 lanes).
 template <class T>
 struct Lanes;
@@ -24,8 +22,6 @@ struct Lanes<double> {
     template <int C>
     static M cmp(V a, V b) { return _mm512_cmp_pd_mask(a, b, C); }
     static V compress(M m, V v) { return _mm512_maskz_compress_pd(m, v); }
-    static index_t count(M m) { return count_bits(m); }
-    static M inv(M m) { return static_cast<M>(~m); }
 };
 template <>
 struct Lanes<float> {
@@ -38,8 +34,6 @@ struct Lanes<float> {
     template <int C>
     static M cmp(V a, V b) { return _mm512_cmp_ps_mask(a, b, C); }
     static V compress(M m, V v) { return _mm512_maskz_compress_ps(m, v); }
-    static index_t count(M m) { return count_bits(m); }
-    static M inv(M m) { return static_cast<M>(~m); }
 };
 
 }  // namespace

@@ -3,8 +3,8 @@
 // defines (quantiles_avx2.cpp, quantiles_avx512.cpp):
 //   O::W lanes of T in an O::V; O::M a lane mask (bit k: lane k);
 //   set1, load, store; cmp<C>(a, b) the mask of a C b (C one of the _CMP_* predicates);
-//   compress(m, v) the lanes of m packed to the front, in order (the others: anything);
-//   count(m) its set lanes; inv(m) the lanes not in m.
+//   compress(m, v) the lanes of m packed to the front, in order (the others: anything).
+// A mask's size and complement are the same bit arithmetic on every ISA (count, inv below).
 //  * the band pass: a vector compared with the band's bounds at once, the values inside packed to
 //    the front of a register and stored at the band's end, the counts advanced by the masks' sizes;
 //  * the quickselect's split: a vector compared with the pivot, its left and right values each
@@ -23,6 +23,15 @@ namespace {
 
 using kernel_table::index_t;
 
+template <class O>
+inline index_t count(typename O::M m) {
+    return static_cast<index_t>(__builtin_popcount(static_cast<unsigned>(m)));
+}
+template <class O>
+inline typename O::M inv(typename O::M m) {
+    return static_cast<typename O::M>(~static_cast<unsigned>(m) & ((1u << O::W) - 1u));
+}
+
 // A step runs only while a whole vector fits before the band's room R (a full-width store writes
 // past the band's end, values overwritten later or never read); the values left over go through
 // the portable loop, which also handles the overflow. For floats the bounds compare as floats:
@@ -39,9 +48,9 @@ void band_pass(const T* col, index_t m, double L, double H, T* buf, index_t R, i
         const typename O::V x = O::load(col + i);
         const typename O::M in = O::template cmp<_CMP_GE_OQ>(x, vl) & O::template cmp<_CMP_LE_OQ>(x, vh);
         O::store(buf + p, O::compress(in, x));
-        b += O::count(O::template cmp<_CMP_LT_OQ>(x, vl));
-        u += O::count(O::template cmp<_CMP_GT_OQ>(x, vh));
-        p += O::count(in);
+        b += count<O>(O::template cmp<_CMP_LT_OQ>(x, vl));
+        u += count<O>(O::template cmp<_CMP_GT_OQ>(x, vh));
+        p += count<O>(in);
     }
     quantile_loops::band_pass<T, false>(col + i, m - i, 0.0, L, H, buf, R, b, p, u);
     below = b;
@@ -60,8 +69,8 @@ index_t split(const T* src, index_t m, T p, bool le, T* left, T* right) {
         const typename O::M to_left =
             le ? O::template cmp<_CMP_NLT_UQ>(vp, x) : O::template cmp<_CMP_LT_OQ>(x, vp);
         O::store(left + l, O::compress(to_left, x));
-        O::store(right + h, O::compress(O::inv(to_left), x));
-        const index_t n_left = O::count(to_left);
+        O::store(right + h, O::compress(inv<O>(to_left), x));
+        const index_t n_left = count<O>(to_left);
         l += n_left;
         h += O::W - n_left;
     }
