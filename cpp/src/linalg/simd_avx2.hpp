@@ -5,6 +5,9 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace scratchlearn::simd {
 namespace {
 
@@ -95,6 +98,16 @@ struct Avx2D {
         const V m = _mm256_set1_pd(-0.0);
         return _mm256_or_pd(_mm256_andnot_pd(m, mag), _mm256_and_pd(m, sgn));
     }
+    // For the SVM's row kernels (svm/row_kernels_simd.hpp): W floats or W int8 read as doubles,
+    // W doubles stored rounded to float, and a > b ? x : y lane by lane (false where either is NaN).
+    static V load_f32(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+    static void store_f32(float* p, V v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
+    static V load_i8(const std::int8_t* p) {
+        std::int32_t w;
+        std::memcpy(&w, p, sizeof w);
+        return _mm256_cvtepi32_pd(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(w)));
+    }
+    static V select_gt(V a, V b, V x, V y) { return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_GT_OQ)); }
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
+
 namespace scratchlearn::simd {
 namespace {
 
@@ -68,6 +70,13 @@ struct Avx512D {
         const V m = _mm512_set1_pd(-0.0);
         return _mm512_or_pd(_mm512_andnot_pd(m, mag), _mm512_and_pd(m, sgn));
     }
+    // For the SVM's row kernels (see simd_avx2.hpp).
+    static V load_f32(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+    static void store_f32(float* p, V v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
+    static V load_i8(const std::int8_t* p) {
+        return _mm512_cvtepi32_pd(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+    }
+    static V select_gt(V a, V b, V x, V y) { return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ), y, x); }
 };
 
 }  // namespace

@@ -1,13 +1,15 @@
 // The SVM's kernel rows and kernel values from dot products compiled with AVX2+FMA (this file gets
-// -mavx2 -mfma; it runs only when cpu.cpp has found AVX2). The code is row_kernels_impl.hpp's.
+// -mavx2 -mfma; it runs only when cpu.cpp has found AVX2): row_kernels_impl.hpp's code, with the
+// kernel row and the selection of j in explicit vectors (row_kernels_simd.hpp).
+#include "../linalg/simd_avx2.hpp"
 #define SL_SVM_NS avx2
-#include "row_kernels_impl.hpp"
+#include "row_kernels_simd.hpp"
 
 namespace scratchlearn::kernel_table {
 
 void register_svm_avx2(Table* t) {
-    t->f32.svm = svm_kernels::avx2::kernels<float>();
-    t->f64.svm = svm_kernels::avx2::kernels<double>();
+    t->f32.svm = svm_kernels::avx2::kernels_v_f32<simd::Avx2F, simd::Avx2D>();
+    t->f64.svm = svm_kernels::avx2::kernels_v_f64<simd::Avx2D>();
 }
 
 }  // namespace scratchlearn::kernel_table

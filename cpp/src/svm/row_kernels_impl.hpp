@@ -116,14 +116,13 @@ inline void finish(double* buf, index_t m, const SvmRowParams& p) {
     }
 }
 
-// acc[u] (u in [u0, u1)) = Σ_t (XT[t][c0 + u] − xa[t])² (rbf) or Σ_t XT[t][c0 + u]·xa[t], the
-// features in order. Blocks of kRegs points keep their sums in registers across the features (one
-// load per vector of points and feature, no accumulator traffic through memory); the same sums in
-// the same order as the plain loop.
+// acc[u] (u in [u0, m)) = Σ_t (XT[t][c0 + u] − xa[t])² (rbf) or Σ_t XT[t][c0 + u]·xa[t], the
+// features in order (the vector units do [0, u0) themselves, row_kernels_simd.hpp, with the same
+// operations). Blocks of kRegs points keep their sums in a small array across the features; the
+// same sums in the same order as the plain loop.
 template <class T, bool Rbf>
-inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0, index_t m, T* acc) {
-    constexpr index_t kRegs = 256 / sizeof(T);  // 32 doubles, 64 floats: four AVX-512 registers
-    index_t u0 = 0;
+inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0, index_t u0, index_t m, T* acc) {
+    constexpr index_t kRegs = 256 / sizeof(T);
     for (; u0 + kRegs <= m; u0 += kRegs) {
         T a[kRegs];
         {
@@ -183,41 +182,57 @@ inline void row_sums(const T* XT, index_t ld, index_t d, const T* xa, index_t c0
     }
 }
 
+// Whether rbf is computed from the norms (double) rather than from ‖x − y‖² directly (float).
+template <class T>
+constexpr bool kDotRbf = sizeof(T) == sizeof(double);
+
+// o[u] = sa·sc[u]·K for u in [u0, m) (sc == nullptr: sa·K), K from the chunk's sums acc[u] (rbf in
+// double: with the points' squared norms qb[u] and xa_sq = ‖xa‖²). The vector units do [0, u0).
+template <class T>
+inline void row_values(const T* acc, const T* qb, double xa_sq, index_t u0, index_t m, const SvmRowParams& p,
+                       const std::int8_t* sc, double sa, float* o) {
+    alignas(64) double buf[kChunk];
+    const index_t n = m - u0;
+    if (n <= 0) return;
+    acc += u0;
+    if (p.kind == 2 && kDotRbf<T>) {
+        qb += u0;
+        const double g = -p.gamma;
+        for (index_t u = 0; u < n; ++u) {
+            const double dd = (xa_sq + double(qb[u])) - 2.0 * double(acc[u]);
+            buf[u] = g * (dd > 0 ? dd : 0.0);
+        }
+    } else if (p.kind == 2) {
+        const double g = -p.gamma;
+        for (index_t u = 0; u < n; ++u) buf[u] = g * double(acc[u]);
+    } else {
+        for (index_t u = 0; u < n; ++u) buf[u] = double(acc[u]);
+    }
+    finish(buf, n, p);
+    o += u0;
+    if (sc) {
+        sc += u0;
+        for (index_t u = 0; u < n; ++u) o[u] = float(buf[u] * (sa * double(sc[u])));
+    } else if (sa != 1.0) {
+        for (index_t u = 0; u < n; ++u) o[u] = float(buf[u] * sa);
+    } else {
+        for (index_t u = 0; u < n; ++u) o[u] = float(buf[u]);
+    }
+}
+
 template <class T>
 void row(const T* XT, index_t ld, index_t d, const T* xa, double xa_sq, index_t k0, index_t k1,
          const SvmRowParams* pp, const std::int8_t* s, double sa, float* out) {
     const SvmRowParams p = *pp;
-    constexpr bool kDotRbf = sizeof(T) == sizeof(double);  // rbf from the norms (see the top)
     alignas(64) T acc[kChunk];
-    alignas(64) double buf[kChunk];
     for (index_t c0 = k0; c0 < k1; c0 += kChunk) {
         const index_t m = k1 - c0 < kChunk ? k1 - c0 : kChunk;
-        if (p.kind == 2 && kDotRbf) {
-            row_sums<T, false>(XT, ld, d, xa, c0, m, acc);
-            const T* qb = XT + d * ld + c0;  // the points' squared norms
-            const double g = -p.gamma;
-            for (index_t u = 0; u < m; ++u) {
-                const double dd = (xa_sq + double(qb[u])) - 2.0 * double(acc[u]);
-                buf[u] = g * (dd > 0 ? dd : 0.0);
-            }
-        } else if (p.kind == 2) {
-            row_sums<T, true>(XT, ld, d, xa, c0, m, acc);
-            const double g = -p.gamma;
-            for (index_t u = 0; u < m; ++u) buf[u] = g * double(acc[u]);
-        } else {
-            row_sums<T, false>(XT, ld, d, xa, c0, m, acc);
-            for (index_t u = 0; u < m; ++u) buf[u] = double(acc[u]);
-        }
-        finish(buf, m, p);
-        float* o = out + c0;
-        if (s) {
-            const std::int8_t* sc = s + c0;
-            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u] * (sa * double(sc[u])));
-        } else if (sa != 1.0) {
-            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u] * sa);
-        } else {
-            for (index_t u = 0; u < m; ++u) o[u] = float(buf[u]);
-        }
+        if (p.kind == 2 && !kDotRbf<T>)
+            row_sums<T, true>(XT, ld, d, xa, c0, 0, m, acc);
+        else
+            row_sums<T, false>(XT, ld, d, xa, c0, 0, m, acc);
+        const T* qb = p.kind == 2 && kDotRbf<T> ? XT + d * ld + c0 : nullptr;
+        row_values(acc, qb, xa_sq, 0, m, p, s ? s + c0 : nullptr, sa, out + c0);
     }
 }
 
@@ -279,7 +294,8 @@ inline double select_j(const double* G, const double* ys, const double* low, con
         const double b = gmax + v;
         const double a0 = qdi + QD[k] - 2.0 * ysi * (ys[k] * double(Qi[k]));
         const double a = a0 > 0 ? a0 : tau;
-        const double o = b > 0 ? -(b * b) / a : HUGE_VAL;
+        const double q = -(b * b) / a;  // for every k (no branch around a division)
+        const double o = b > 0 ? q : HUGE_VAL;
         od[k] = o;
         omin = o < omin ? o : omin;
     }
