@@ -1,7 +1,8 @@
 // The SVM's per-ISA kernels (kernel_table.hpp, SvmKernels): a kernel row of the SMO solver and
-// kernel values from dot products. Written once here as plain loops the compiler vectorises, and
-// compiled in each ISA's translation unit (row_kernels_generic.cpp, _avx2.cpp, _avx512.cpp) with
-// SL_SVM_NS naming that unit's namespace (so no two units define the same symbol).
+// kernel values from dot products. Written once here as plain loops, and compiled in each ISA's
+// translation unit (row_kernels_generic.cpp, _avx2.cpp, _avx512.cpp) with SL_SVM_NS naming that
+// unit's namespace (so no two units define the same symbol). The vector units replace the row and
+// the selection of j with explicit-vector versions of the same operations (row_kernels_simd.hpp).
 //
 // The row walks the points in chunks of 256 held in a small accumulator: for every feature t the
 // chunk's contiguous slice of row t of Xᵀ is read once, so the inner loop is one vector
