@@ -8,8 +8,8 @@
 namespace scratchlearn::kernel_table {
 
 void register_svm_avx2(Table* t) {
-    t->f32.svm = svm_kernels::avx2::kernels_v_f32<simd::Avx2F, simd::Avx2D>();
-    t->f64.svm = svm_kernels::avx2::kernels_v_f64<simd::Avx2D>();
+    t->f32.svm = svm_kernels::avx2::kernels_v<simd::Avx2F, simd::Avx2D>();
+    t->f64.svm = svm_kernels::avx2::kernels_v<simd::Avx2D, simd::Avx2D>();
 }
 
 }  // namespace scratchlearn::kernel_table

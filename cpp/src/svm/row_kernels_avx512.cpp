@@ -8,8 +8,8 @@
 namespace scratchlearn::kernel_table {
 
 void register_svm_avx512(Table* t) {
-    t->f32.svm = svm_kernels::avx512::kernels_v_f32<simd::Avx512F, simd::Avx512D>();
-    t->f64.svm = svm_kernels::avx512::kernels_v_f64<simd::Avx512D>();
+    t->f32.svm = svm_kernels::avx512::kernels_v<simd::Avx512F, simd::Avx512D>();
+    t->f64.svm = svm_kernels::avx512::kernels_v<simd::Avx512D, simd::Avx512D>();
 }
 
 }  // namespace scratchlearn::kernel_table

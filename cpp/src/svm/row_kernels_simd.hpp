@@ -100,12 +100,12 @@ inline index_t values_v(const typename OT::T* acc, const typename OT::T* qb, dou
     for (; u + W <= m; u += W) {
         V v;
         if constexpr (sizeof(T) == sizeof(double))
-            v = OD::loadu(reinterpret_cast<const double*>(acc + u));
+            v = OD::loadu(acc + u);
         else
-            v = OD::load_f32(reinterpret_cast<const float*>(acc + u));
+            v = OD::load_f32(acc + u);
         if (p.kind == 2) {
             if constexpr (kDotRbf<T>) {
-                const V dd = OD::sub(OD::add(qa, OD::loadu(reinterpret_cast<const double*>(qb + u))), OD::mul(two, v));
+                const V dd = OD::sub(OD::add(qa, OD::loadu(qb + u)), OD::mul(two, v));
                 v = OD::mul(g, OD::max(dd, OD::zero()));
             } else {
                 v = OD::mul(g, v);
@@ -194,18 +194,12 @@ double select_j_v(const double* G, const double* ys, const double* low, const do
     return ro;
 }
 
-template <class OF, class OD>
-kernel_table::SvmKernels<float> kernels_v_f32() {
-    kernel_table::SvmKernels<float> k = kernels<float>();
-    k.row = &row_v<OF, OD>;
-    k.select_j = &select_j_v<OD>;
-    return k;
-}
-
-template <class OD>
-kernel_table::SvmKernels<double> kernels_v_f64() {
-    kernel_table::SvmKernels<double> k = kernels<double>();
-    k.row = &row_v<OD, OD>;
+// The unit's table for data type OT::T: the plain loops' kernels with the row and the selection
+// of j replaced by the vector versions.
+template <class OT, class OD>
+kernel_table::SvmKernels<typename OT::T> kernels_v() {
+    kernel_table::SvmKernels<typename OT::T> k = kernels<typename OT::T>();
+    k.row = &row_v<OT, OD>;
     k.select_j = &select_j_v<OD>;
     return k;
 }
