@@ -369,6 +369,41 @@ def test_thread_count_does_not_change_results_with_helper_threads():
     _assert_same_model(a, ref, X=X[:500], margin_ok=2)
 
 
+def test_shrinking_reconstruction_matches_libsvm():
+    # C=10 on 4300 points: many shrinking rounds, Ḡ's postponed updates and two gradient
+    # reconstructions from the free variables' whole rows, with the helper threads; libsvm takes
+    # the very same steps in float64.
+    rng = np.random.RandomState(0)
+    X = rng.randn(4300, 4)
+    y = (X[:, 0] + 0.5 * X[:, 1] ** 2 + 0.7 * rng.randn(4300) > 0.4).astype(int)
+    ours = svm.SVC(C=10).fit(X, y)
+    ref = sk.SVC(C=10).fit(X, y)
+    assert_array_equal(ours.n_iter_, ref.n_iter_)
+    assert_array_equal(ours.support_, ref.support_)
+    assert_allclose(ours.dual_coef_, ref.dual_coef_, rtol=1e-9, atol=1e-12)
+    assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-9)
+
+
+def test_cache_storage_reused_across_fits():
+    # The cache's row storage is kept from one fit to the next and handed out uninitialised: a fit
+    # after others (other data, other sizes, another dtype) must be the fit it was on its own.
+    rng = np.random.RandomState(3)
+    Xa = rng.randn(3000, 5)
+    ya = (Xa[:, 0] + Xa[:, 1] ** 2 + 0.5 * rng.randn(3000) > 1).astype(int)
+    Xb = 3 * rng.randn(2500, 7)
+    yb = (Xb[:, 2] > 0).astype(int)
+    first = svm.SVC().fit(Xa, ya)
+    svm.SVC(C=5).fit(Xb, yb)
+    svm.SVC(cache_size=1).fit(Xb.astype(np.float32), yb)
+    svm.SVR().fit(Xb, Xb[:, 0])
+    again = svm.SVC().fit(Xa, ya)
+    assert_array_equal(again.support_, first.support_)
+    assert_array_equal(again.dual_coef_, first.dual_coef_)
+    assert_array_equal(again.intercept_, first.intercept_)
+    assert_array_equal(again.n_iter_, first.n_iter_)
+    assert_array_equal(again.n_iter_, sk.SVC().fit(Xa, ya).n_iter_)
+
+
 # ------------------------------------------------------------------ probability
 
 

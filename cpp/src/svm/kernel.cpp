@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "scratchlearn/gemm.hpp"
 #include "scratchlearn/parallel.hpp"
@@ -161,9 +163,92 @@ template struct Kernel<double>;
 
 // ---------------------------------------------------------------- the LRU cache
 
+namespace {
+
+// The row memory: storage of long cached rows, in size classes of 4 KB, kept when freed for the
+// next row of its class. A fit's cache fills with fresh rows, and fresh memory costs a page fault
+// per 4 KB, on some machines about as much as computing the kernel values that fill it; with the
+// storage kept, the next fit (a grid search's, a cross-validation's) finds it mapped. What is kept
+// is bounded: never more than kKeepBytes, and when a cache goes, no more than its budget.
+constexpr std::size_t kClassFloats = 1024;
+constexpr std::size_t kKeepBytes = std::size_t(256) << 20;
+
+class RowMemory {
+public:
+    static RowMemory& instance() {
+        static RowMemory m;
+        return m;
+    }
+    ~RowMemory() { trim(0); }
+    float* take(std::size_t cap) {
+        {
+            std::lock_guard<std::mutex> g(mu_);
+            auto it = free_.find(cap);
+            if (it != free_.end() && !it->second.empty()) {
+                float* p = it->second.back();
+                it->second.pop_back();
+                kept_ -= cap * sizeof(float);
+                return p;
+            }
+        }
+        return new float[cap];
+    }
+    void give(float* p, std::size_t cap) {
+        std::lock_guard<std::mutex> g(mu_);
+        free_[cap].push_back(p);
+        kept_ += cap * sizeof(float);
+        trim_locked(kKeepBytes);
+    }
+    void trim(std::size_t bytes) {
+        std::lock_guard<std::mutex> g(mu_);
+        trim_locked(bytes);
+    }
+
+private:
+    // Frees the largest classes' storage first until at most `bytes` are kept.
+    void trim_locked(std::size_t bytes) {
+        for (auto it = free_.rbegin(); kept_ > bytes && it != free_.rend(); ++it)
+            while (kept_ > bytes && !it->second.empty()) {
+                delete[] it->second.back();
+                it->second.pop_back();
+                kept_ -= it->first * sizeof(float);
+            }
+    }
+    std::mutex mu_;
+    std::map<std::size_t, std::vector<float*>> free_;  // class (floats) → storage kept
+    std::size_t kept_ = 0;                             // bytes kept
+};
+
+}  // namespace
+
+RowBuf::RowBuf(std::size_t len) {
+    if (len < kClassFloats) {  // short rows: the allocator's own
+        p_ = new float[std::max<std::size_t>(len, 1)];
+        cap_ = 0;
+        return;
+    }
+    cap_ = (len + kClassFloats - 1) / kClassFloats * kClassFloats;
+    p_ = RowMemory::instance().take(cap_);
+}
+
+void RowBuf::reset() {
+    if (!p_) return;
+    if (cap_ == 0)
+        delete[] p_;
+    else
+        RowMemory::instance().give(p_, cap_);
+    p_ = nullptr;
+    cap_ = 0;
+}
+
 RowCache::RowCache(index_t n_rows, index_t row_len, double megabytes) : rows_(n_rows) {
-    long long budget = static_cast<long long>(megabytes * double(1 << 20) / sizeof(float));
-    free_ = std::max<long long>(budget, 2LL * row_len);
+    budget_ = static_cast<long long>(megabytes * double(1 << 20) / sizeof(float));
+    free_ = std::max<long long>(budget_, 2LL * row_len);
+}
+
+RowCache::~RowCache() {
+    rows_.clear();
+    RowMemory::instance().trim(std::min(kKeepBytes, std::size_t(std::max<long long>(budget_, 0)) * sizeof(float)));
 }
 
 void RowCache::unlink(index_t i) {
@@ -223,7 +308,7 @@ float* RowCache::get(index_t i, index_t len, index_t* filled) {
         const long long need = len - r.len;
         while (free_ < need && lru_ >= 0) evict(lru_);
         free_ -= need;
-        std::unique_ptr<float[]> grown(new float[len]);  // no zero-fill: the caller computes it
+        RowBuf grown{std::size_t(len)};  // not initialised: the caller computes it
         if (r.len > 0) std::memcpy(grown.get(), r.data.get(), sizeof(float) * r.len);
         r.data = std::move(grown);
         r.len = len;

@@ -13,7 +13,8 @@
 // Shrinking: every min(l, 1000) steps, bounded variables whose gradient says they will stay at
 // their bound are moved behind the active set and ignored; when the active problem is solved,
 // the gradient of the others is rebuilt from Ḡ (the bounded part, kept up to date) plus the free
-// variables' contributions (one GEMM block per chunk), and the solver checks the whole problem.
+// variables' contributions (their whole rows, from the cache, where the Q matrix computes rows
+// from the data; else GEMM blocks), and the solver checks the whole problem.
 // The bias ρ is the average of y_i ∇f_i over free variables, or the midpoint of its bounds.
 #include <algorithm>
 #include <cmath>
@@ -262,7 +263,7 @@ private:
         gmax_valid_ = false;
     }
 
-    // The gradient of the shrunk variables: Ḡ + p plus the free variables' Q·α, by GEMM blocks.
+    // The gradient of the shrunk variables: Ḡ + p plus the free variables' Q·α.
     void reconstruct_gradient() {
         apply_g_bar();
         gmax_valid_ = false;
@@ -272,12 +273,28 @@ private:
         for (index_t j = 0; j < active_size_; ++j)
             if (status_[j] == kFree) fr.push_back(j);
         if (fr.empty()) return;
-        const index_t nf = index_t(fr.size());
-        std::vector<index_t> rows(l_ - active_size_);
+        const index_t nf = index_t(fr.size()), b0 = active_size_, n = l_ - active_size_;
         std::vector<double> coef(nf);
-        for (index_t r = 0; r < l_ - active_size_; ++r) rows[r] = active_size_ + r;
         for (index_t c = 0; c < nf; ++c) coef[c] = alpha_[fr[c]];
-        Q_.add_products(rows.data(), l_ - active_size_, fr.data(), nf, coef.data(), G_.data() + active_size_);
+        if (!Q_.has_rows_range()) {  // by GEMM blocks
+            std::vector<index_t> rows(n);
+            for (index_t r = 0; r < n; ++r) rows[r] = b0 + r;
+            Q_.add_products(rows.data(), n, fr.data(), nf, coef.data(), G_.data() + b0);
+            return;
+        }
+        // Each free variable's whole row, from the cache and left there (the next reconstruction,
+        // at the end of the solve, finds most of them), added over the shrunk variables in the
+        // free variables' order (as add_products sums them).
+        std::vector<double> s(n, 0.0);
+        for (index_t c = 0; c < nf; ++c) {
+            const float* q = Q_.get_Q(fr[c], l_) + b0;
+            const double a = coef[c];
+            auto f = [&](index_t ch) {
+                for (index_t k = ch * kPass, e = std::min(n, k + kPass); k < e; ++k) s[k] += a * double(q[k]);
+            };
+            chunks(n, f);
+        }
+        for (index_t k = 0; k < n; ++k) G_[b0 + k] += s[k];
     }
 
     // Working set selection; returns true when the (active) problem is optimal.
@@ -488,6 +505,25 @@ private:
             std::size_t b = a;
             while (b < bar_pending_.size() && bar_pending_[b].from == from) ++b;
             const index_t nc = l_ - from;
+            if (Q_.has_rows_range()) {
+                // Chunk by chunk of positions [from, l): each update's row over the chunk, added in
+                // the updates' order.
+                std::vector<index_t> rows(b - a);
+                for (std::size_t r = a; r < b; ++r) rows[r - a] = pos_of[bar_pending_[r].var];
+                auto f = [&](index_t ch) {
+                    const index_t k0 = from + ch * kPass, k1 = std::min(l_, k0 + kPass), m = k1 - k0;
+                    float q[kPass];
+                    double* g = G_bar_.data() + k0;
+                    for (std::size_t r = a; r < b; ++r) {
+                        Q_.rows_range(rows[r - a], k0, k1, q);
+                        const double c = bar_pending_[r].c;
+                        for (index_t k = 0; k < m; ++k) g[k] += c * double(q[k]);
+                    }
+                };
+                chunks(nc, f);
+                a = b;
+                continue;
+            }
             std::vector<index_t> cols(nc);
             for (index_t k = 0; k < nc; ++k) cols[k] = from + k;
             const std::size_t per = std::max<std::size_t>(1, (std::size_t(1) << 21) / std::size_t(nc));

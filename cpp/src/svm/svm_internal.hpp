@@ -19,6 +19,7 @@ namespace scratchlearn::svm_detail {
 
 class PassPool;
 
+
 // The kernel's parameters as the per-ISA kernels (kernel_table.hpp) take them.
 inline kernel_table::SvmRowParams row_params(const SvmKernelParams& kp) {
     kernel_table::SvmRowParams rp;
@@ -79,6 +80,13 @@ struct Kernel {
     // (d × ld, from transpose); the per-ISA row kernel, split among threads when long enough.
     void row_t(const T* XT, index_t ld, index_t a, index_t start, index_t len, float* out, double sa,
                const std::int8_t* s, int n_threads, PassPool* pool = nullptr) const;
+    // out[k − u0] = sa·s[k]·K(a, point k) for k in [u0, u1): the same values, into a buffer of
+    // u1 − u0, on this thread.
+    void row_part(const T* XT, index_t ld, index_t a, index_t u0, index_t u1, float* out, double sa,
+                  const std::int8_t* s) const {
+        kernel_table::kernels<T>().svm.row(XT + u0, ld, d, X + a * d, sq.empty() ? 0.0 : sq[a], 0, u1 - u0, &rp,
+                                           s ? s + u0 : nullptr, sa, out);
+    }
     // Working buffers of block, kept by a caller that calls it again and again (so that each call
     // does not map and fault in fresh pages).
     struct Scratch {
@@ -133,12 +141,43 @@ void run_chunks(PassPool* pool, index_t n_chunks, F& f) {
         for (index_t c = 0; c < n_chunks; ++c) f(c);
 }
 
+// A cached row's storage: at least the asked-for number of floats, uninitialised. Long rows come
+// from, and go back to, the row memory (kernel.cpp), which keeps freed storage for the next rows
+// of its size: fresh memory costs a page fault per 4 KB, and a fit fills its cache with rows.
+class RowBuf {
+public:
+    RowBuf() = default;
+    explicit RowBuf(std::size_t len);
+    RowBuf(RowBuf&& o) noexcept : p_(o.p_), cap_(o.cap_) { o.p_ = nullptr, o.cap_ = 0; }
+    RowBuf& operator=(RowBuf&& o) noexcept {
+        if (this != &o) {
+            reset();
+            p_ = o.p_, cap_ = o.cap_;
+            o.p_ = nullptr, o.cap_ = 0;
+        }
+        return *this;
+    }
+    RowBuf(const RowBuf&) = delete;
+    RowBuf& operator=(const RowBuf&) = delete;
+    ~RowBuf() { reset(); }
+    void reset();
+    float* get() const { return p_; }
+
+private:
+    float* p_ = nullptr;
+    std::size_t cap_ = 0;
+};
+
 // LRU cache of kernel rows: row i holds its first len(i) values; the total is bounded by a
 // budget in floats (at least two full rows, so the two rows of one SMO step never evict each
 // other).
 class RowCache {
 public:
     RowCache(index_t n_rows, index_t row_len, double megabytes);
+    // The rows' storage goes back to the row memory, which keeps no more than this cache's budget.
+    ~RowCache();
+    RowCache(const RowCache&) = delete;
+    RowCache& operator=(const RowCache&) = delete;
     // Row i with at least len values; *filled gets how many were already computed.
     float* get(index_t i, index_t len, index_t* filled);
     // Exchanges rows i and j and entries i and j of every cached row (rows too short to hold both
@@ -149,7 +188,7 @@ public:
 
 private:
     struct Row {
-        std::unique_ptr<float[]> data;
+        RowBuf data;
         index_t len = 0, prev = -1, next = -1;
         std::size_t seen = 0;  // exchanges of log_ applied to the entries
         bool linked = false;
@@ -163,6 +202,7 @@ private:
     std::vector<std::pair<index_t, index_t>> log_;  // every exchange so far, smaller position first
     index_t lru_ = -1, mru_ = -1;
     long long free_ = 0;
+    long long budget_ = 0;  // floats
 };
 
 // What the solver sees: Q[i][j] = y_i y_j K(x_i, x_j) over its variables, with rows served from
@@ -187,6 +227,12 @@ public:
     virtual void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
         for (const auto& s : swaps) swap_index(s.first, s.second);
     }
+    // Whether rows_range serves (the rows straight from the data, cheaper than blocks of `block`
+    // where many rows are needed over some variables, as in the gradient's reconstruction).
+    virtual bool has_rows_range() const { return false; }
+    // out[k − u0] = Q(i, k) for k in [u0, u1), the very values the cache holds for row i, computed
+    // on this thread, neither read from the cache nor put in it (helpers may call it at once).
+    virtual void rows_range(index_t i, index_t u0, index_t u1, float* out) { (void)i, (void)u0, (void)u1, (void)out; }
     // Helpers for the kernel rows (nullptr: none); set by the solver for the length of a solve.
     void set_pool(PassPool* pool) { pool_ = pool; }
     // Q over variable positions vi × vj (out ni × nj) computed directly (GEMM), no cache.
@@ -258,6 +304,10 @@ public:
     void swap_index(index_t i, index_t j) override;
     void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) override;
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+    bool has_rows_range() const override { return !XT_.empty(); }
+    void rows_range(index_t i, index_t u0, index_t u1, float* out) override {
+        K_.row_part(XT_.data(), index_t(ids_.size()), ids_[i], u0, u1, out, y_[i], y_.data());
+    }
 
 private:
     const Kernel<T>& K_;
