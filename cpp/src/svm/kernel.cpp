@@ -342,7 +342,7 @@ template <class T>
 SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, long long max_rows)
     : K_(K), ids_(ids), l_(index_t(ids.size())), XT_(K.transpose(ids.data(), l_)),
       cap_(std::max<long long>(0, std::min<long long>(max_rows, l_))),
-      data_(new float[std::size_t(cap_) * std::size_t(l_)]),
+      rows_(new RowBuf[std::size_t(cap_)]),
       slot_(new std::atomic<std::int64_t>[std::size_t(l_)]) {
     for (index_t a = 0; a < l_; ++a) slot_[a].store(kEmpty, std::memory_order_relaxed);
 }
@@ -350,7 +350,7 @@ SharedRows<T>::SharedRows(const Kernel<T>& K, const std::vector<index_t>& ids, l
 template <class T>
 const float* SharedRows<T>::row(index_t a, PassPool* pool) {
     std::int64_t s = slot_[a].load(std::memory_order_acquire);
-    if (s >= 0) return data_.get() + std::size_t(s) * std::size_t(l_);
+    if (s >= 0) return rows_[s].get();
     if (s != kEmpty || XT_.empty()) return nullptr;
     if (!slot_[a].compare_exchange_strong(s, kBusy, std::memory_order_acq_rel)) return nullptr;
     const long long r = next_.fetch_add(1, std::memory_order_relaxed);
@@ -358,7 +358,8 @@ const float* SharedRows<T>::row(index_t a, PassPool* pool) {
         slot_[a].store(kNone, std::memory_order_release);
         return nullptr;
     }
-    float* dst = data_.get() + std::size_t(r) * std::size_t(l_);
+    rows_[r] = RowBuf{std::size_t(l_)};  // this thread's alone until the slot is published
+    float* dst = rows_[r].get();
     K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1, pool);
     slot_[a].store(r, std::memory_order_release);
     return dst;
@@ -368,7 +369,7 @@ template <class T>
 void SharedRows<T>::compute(index_t a, float* dst) const {
     const std::int64_t s = slot_[a].load(std::memory_order_acquire);
     if (s >= 0) {
-        std::memcpy(dst, data_.get() + std::size_t(s) * std::size_t(l_), sizeof(float) * std::size_t(l_));
+        std::memcpy(dst, rows_[s].get(), sizeof(float) * std::size_t(l_));
         return;
     }
     K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);

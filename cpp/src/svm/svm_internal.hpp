@@ -284,7 +284,7 @@ private:
     index_t l_;
     std::vector<T> XT_;
     long long cap_;
-    std::unique_ptr<float[]> data_;  // cap_ × l_, filled on demand (not zeroed)
+    std::unique_ptr<RowBuf[]> rows_;  // cap_ stored rows, each taken when first computed
     std::unique_ptr<std::atomic<std::int64_t>[]> slot_;  // position → stored row, or a state
     std::atomic<long long> next_{0};
 };
