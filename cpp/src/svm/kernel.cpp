@@ -1,8 +1,10 @@
 // Kernels, the LRU kernel-row cache, the Q matrices of the SMO solver, and the decision values.
 //
 // A kernel row K(x_a, x_k) over many k is a dot product per k (split among threads); many rows at
-// once (gradient reconstruction, cross-validation folds) go through the shared GEMM: the dot
-// products of two row blocks, then the kernel elementwise, for rbf from ‖x‖² + ‖y‖² − 2·x·y.
+// once over arbitrary rows (the folds' decision values, the regression Q's gradient
+// reconstruction) go through the shared GEMM: the dot products of two row blocks, then the kernel
+// elementwise, for rbf from ‖x‖² + ‖y‖² − 2·x·y. The classification Q's reconstruction uses its
+// cached whole rows instead (smo.cpp).
 // Prediction goes through the fused per-ISA decision kernel (decision_kernels_impl.hpp), the GEMM
 // being its fallback on the generic path.
 #include <algorithm>
@@ -175,11 +177,11 @@ constexpr std::size_t kKeepBytes = std::size_t(256) << 20;
 
 class RowMemory {
 public:
+    // Never destroyed: a fit still running on another thread at exit may give rows back.
     static RowMemory& instance() {
-        static RowMemory m;
-        return m;
+        static RowMemory* m = new RowMemory;
+        return *m;
     }
-    ~RowMemory() { trim(0); }
     float* take(std::size_t cap) {
         {
             std::lock_guard<std::mutex> g(mu_);
