@@ -335,9 +335,13 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
             std::vector<double> a0, c0;
             std::vector<index_t> pos, test_pos;
             index_t n_pos = 0, n_neg = 0;
-            for (index_t k = 0; k < l; ++k) {
-                const index_t i = perm[k];
-                if (k >= begin && k < end) {
+            // The fold's rows in the whole problem's order (the held-out ones too): every read of
+            // a whole-problem row through pos or test_pos (the fold's Q rows, its starting
+            // gradient, its decision values) then runs forward through memory.
+            std::vector<char> held(std::size_t(l), 0);
+            for (index_t k = begin; k < end; ++k) held[perm[k]] = 1;
+            for (index_t i = 0; i < l; ++i) {
+                if (held[i]) {
                     test.push_back(pb.ids[i]);
                     test_pos.push_back(i);
                     continue;
@@ -361,8 +365,6 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
                 SvmParams fp = sub;
                 std::vector<double> g0;
                 if (!a0.empty()) {
-                    // Near its answer from the start: shrinking would only cost gradient rebuilds.
-                    fp.shrinking = false;
                     if (shared) g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
                 }
                 Solution s = solve_problem(K, tr, fp, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
@@ -372,7 +374,7 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
             } else {
                 d.assign(test.size(), n_pos > 0 ? 1.0 : (n_neg > 0 ? -1.0 : 0.0));
             }
-            for (index_t k = begin; k < end; ++k) dec[perm[k]] = d[k - begin];
+            for (std::size_t t = 0; t < test_pos.size(); ++t) dec[test_pos[t]] = d[t];
         });
     }
     slot.rethrow();
