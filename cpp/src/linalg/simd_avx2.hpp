@@ -53,6 +53,12 @@ struct Avx2F {
         const V m = _mm256_set1_ps(-0.0f);
         return _mm256_or_ps(_mm256_andnot_ps(m, mag), _mm256_and_ps(m, sgn));
     }
+    // For the SVM's float kernel row (svm/row_kernels_simd.hpp): W int8 read as floats.
+    static V load_i8(const std::int8_t* p) {
+        std::int64_t w;
+        std::memcpy(&w, p, sizeof w);
+        return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(w)));
+    }
 };
 
 struct Avx2D {

@@ -39,6 +39,10 @@ struct Avx512F {
         const V m = _mm512_set1_ps(-0.0f);
         return _mm512_or_ps(_mm512_andnot_ps(m, mag), _mm512_and_ps(m, sgn));
     }
+    // For the SVM's float kernel row (svm/row_kernels_simd.hpp): W int8 read as floats.
+    static V load_i8(const std::int8_t* p) {
+        return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+    }
 };
 
 struct Avx512D {

@@ -86,6 +86,46 @@ inline typename OD::V exp_nonpositive_v(typename OD::V x) {
     return OD::ldexp(p, k);
 }
 
+// exp(x) for x <= 0 in float: exp_nonpositive_f's operations on a vector.
+template <class OF>
+inline typename OF::V exp_nonpositive_fv(typename OF::V x) {
+    using V = typename OF::V;
+    const V shift = OF::set1(12582912.0f);
+    x = OF::max(OF::set1(-87.0f), x);
+    const V t = OF::fma(x, OF::set1(1.44269504f), shift);
+    const V k = OF::sub(t, shift);
+    const V nk = OF::mul(OF::set1(-1.0f), k);
+    const V r = OF::fma(nk, OF::set1(-2.12194440e-4f), OF::fma(nk, OF::set1(0.693359375f), x));
+    V p = OF::fma(r, OF::set1(1.0f / 5040.0f), OF::set1(1.0f / 720.0f));
+    p = OF::fma(p, r, OF::set1(1.0f / 120.0f));
+    p = OF::fma(p, r, OF::set1(1.0f / 24.0f));
+    p = OF::fma(p, r, OF::set1(1.0f / 6.0f));
+    p = OF::fma(p, r, OF::set1(0.5f));
+    p = OF::fma(p, r, OF::set1(1.0f));
+    p = OF::fma(p, r, OF::set1(1.0f));
+    return OF::ldexp(p, k);
+}
+
+// The float rbf row's kernel values from its sums ‖x − y‖², a vector of OF at a time (the
+// float branch of row_values); returns how many points were done.
+template <class OF>
+inline index_t values_fv(const float* acc, index_t m, const SvmRowParams& p, const std::int8_t* sc, double sa,
+                         float* o) {
+    using V = typename OF::V;
+    constexpr int W = OF::W;
+    const V g = OF::set1(float(-p.gamma)), vsa = OF::set1(float(sa));
+    index_t u = 0;
+    for (; u + W <= m; u += W) {
+        V e = exp_nonpositive_fv<OF>(OF::mul(g, OF::loadu(acc + u)));
+        if (sc)
+            e = OF::mul(e, OF::mul(vsa, OF::load_i8(sc + u)));
+        else if (sa != 1.0)
+            e = OF::mul(e, vsa);
+        OF::storeu(o + u, e);
+    }
+    return u;
+}
+
 // The kernel values of a chunk from its sums, a vector of OD at a time (row_values's operations);
 // returns how many points were done.
 template <class OT, class OD>
@@ -149,7 +189,11 @@ void row_v(const typename OT::T* XT, index_t ld, index_t d, const typename OT::T
         }
         const T* qb = p.kind == 2 && kDotRbf<T> ? XT + d * ld + c0 : nullptr;
         const std::int8_t* sc = s ? s + c0 : nullptr;
-        const index_t u = values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
+        index_t u;
+        if constexpr (!kDotRbf<T>)
+            u = p.kind == 2 ? values_fv<OT>(acc, m, p, sc, sa, out + c0) : values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
+        else
+            u = values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
         row_values(acc, qb, xa_sq, u, m, p, sc, sa, out + c0);
     }
 }

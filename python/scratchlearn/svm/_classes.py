@@ -212,7 +212,8 @@ class SVC(BaseSVC):
     tol : float, default=1e-3
         Stop when the maximal KKT violation m(α) − M(α) is at most tol.
     cache_size : float, default=200
-        Kernel-row cache per solver, in MB.
+        Kernel-row cache per solver, in MB. Its storage is kept after the fit for the next one (at
+        most cache_size MB, and 256 MB in all).
     class_weight : dict or 'balanced', default=None
     verbose : bool, default=False
     max_iter : int, default=-1
