@@ -457,6 +457,28 @@ void SvcQ<T>::swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) {
 }
 
 template <class T>
+void SvcQ<T>::add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj, const double* coef,
+                           double* G) {
+    if (XT_.empty()) {  // precomputed
+        QMatrix::add_products(vi, ni, vj, nj, coef, G);
+        return;
+    }
+    // Summed in vj's order, as the blocks are, then added to G.
+    const index_t l = index_t(ids_.size());
+    constexpr index_t kPts = 2048;  // per chunk shared with the solve's helpers
+    std::vector<double> s(std::size_t(ni), 0.0);
+    for (index_t c = 0; c < nj; ++c) {
+        const float* q = get_Q(vj[c], l);
+        const double a = coef[c];
+        auto f = [&](index_t ch) {
+            for (index_t r = ch * kPts, e = std::min(ni, r + kPts); r < e; ++r) s[r] += a * double(q[vi[r]]);
+        };
+        run_chunks(ni >= 2 * kPts ? pool_ : nullptr, (ni + kPts - 1) / kPts, f);
+    }
+    for (index_t r = 0; r < ni; ++r) G[r] += s[r];
+}
+
+template <class T>
 void SvcQ<T>::block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) {
     std::vector<index_t> a(ni), b(nj);
     for (index_t r = 0; r < ni; ++r) a[r] = ids_[vi[r]];

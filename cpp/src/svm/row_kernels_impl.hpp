@@ -239,16 +239,13 @@ inline void row_values(const T* acc, const T* qb, double xa_sq, index_t u0, inde
             return;
         }
     }
-    if (p.kind == 2 && kDotRbf<T>) {
+    if (p.kind == 2) {  // rbf in double, from the norms
         qb += u0;
         const double g = -p.gamma;
         for (index_t u = 0; u < n; ++u) {
             const double dd = (xa_sq + double(qb[u])) - 2.0 * double(acc[u]);
             buf[u] = g * (dd > 0 ? dd : 0.0);
         }
-    } else if (p.kind == 2) {
-        const double g = -p.gamma;
-        for (index_t u = 0; u < n; ++u) buf[u] = g * double(acc[u]);
     } else {
         for (index_t u = 0; u < n; ++u) buf[u] = double(acc[u]);
     }

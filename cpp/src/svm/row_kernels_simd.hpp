@@ -106,6 +106,13 @@ inline typename OF::V exp_nonpositive_fv(typename OF::V x) {
     return OF::ldexp(p, k);
 }
 
+// v·sa·sc[0..W) (sc == nullptr: v·sa), as row_values scales a value (vsa = sa in every lane).
+template <class O>
+inline typename O::V times_signs(typename O::V v, typename O::V vsa, const std::int8_t* sc, double sa) {
+    if (sc) return O::mul(v, O::mul(vsa, O::load_i8(sc)));
+    return sa != 1.0 ? O::mul(v, vsa) : v;
+}
+
 // The float rbf row's kernel values from its sums ‖x − y‖², a vector of OF at a time (the
 // float branch of row_values); returns how many points were done.
 template <class OF>
@@ -116,22 +123,20 @@ inline index_t values_fv(const float* acc, index_t m, const SvmRowParams& p, con
     const V g = OF::set1(float(-p.gamma)), vsa = OF::set1(float(sa));
     index_t u = 0;
     for (; u + W <= m; u += W) {
-        V e = exp_nonpositive_fv<OF>(OF::mul(g, OF::loadu(acc + u)));
-        if (sc)
-            e = OF::mul(e, OF::mul(vsa, OF::load_i8(sc + u)));
-        else if (sa != 1.0)
-            e = OF::mul(e, vsa);
-        OF::storeu(o + u, e);
+        const V e = exp_nonpositive_fv<OF>(OF::mul(g, OF::loadu(acc + u)));
+        OF::storeu(o + u, times_signs<OF>(e, vsa, sc ? sc + u : nullptr, sa));
     }
     return u;
 }
 
-// The kernel values of a chunk from its sums, a vector of OD at a time (row_values's operations);
-// returns how many points were done.
+// The kernel values of a chunk from its sums, a vector of OD at a time (row_values's operations;
+// the float rbf row a vector of OT at a time, values_fv); returns how many points were done.
 template <class OT, class OD>
 inline index_t values_v(const typename OT::T* acc, const typename OT::T* qb, double xa_sq, index_t m,
                         const SvmRowParams& p, const std::int8_t* sc, double sa, float* o) {
     using T = typename OT::T;
+    if constexpr (!kDotRbf<T>)
+        if (p.kind == 2) return values_fv<OT>(acc, m, p, sc, sa, o);
     using V = typename OD::V;
     constexpr int W = OD::W;
     const V g = OD::set1(-p.gamma), gp = OD::set1(p.gamma), c0 = OD::set1(p.coef0), two = OD::set1(2.0),
@@ -143,15 +148,13 @@ inline index_t values_v(const typename OT::T* acc, const typename OT::T* qb, dou
             v = OD::loadu(acc + u);
         else
             v = OD::load_f32(acc + u);
-        if (p.kind == 2) {
-            if constexpr (kDotRbf<T>) {
+        if constexpr (kDotRbf<T>) {
+            if (p.kind == 2) {
                 const V dd = OD::sub(OD::add(qa, OD::loadu(qb + u)), OD::mul(two, v));
-                v = OD::mul(g, OD::max(dd, OD::zero()));
-            } else {
-                v = OD::mul(g, v);
+                v = exp_nonpositive_v<OD>(OD::mul(g, OD::max(dd, OD::zero())));
             }
-            v = exp_nonpositive_v<OD>(v);
-        } else if (p.kind == 1) {
+        }
+        if (p.kind == 1) {
             V b = OD::add(OD::mul(gp, v), c0), r = OD::set1(1.0);
             for (int e = p.degree; e > 0; e >>= 1) {
                 if (e & 1) r = OD::mul(r, b);
@@ -159,11 +162,7 @@ inline index_t values_v(const typename OT::T* acc, const typename OT::T* qb, dou
             }
             v = r;
         }
-        if (sc)
-            v = OD::mul(v, OD::mul(vsa, OD::load_i8(sc + u)));
-        else if (sa != 1.0)
-            v = OD::mul(v, vsa);
-        OD::store_f32(o + u, v);
+        OD::store_f32(o + u, times_signs<OD>(v, vsa, sc ? sc + u : nullptr, sa));
     }
     return u;
 }
@@ -189,11 +188,7 @@ void row_v(const typename OT::T* XT, index_t ld, index_t d, const typename OT::T
         }
         const T* qb = p.kind == 2 && kDotRbf<T> ? XT + d * ld + c0 : nullptr;
         const std::int8_t* sc = s ? s + c0 : nullptr;
-        index_t u;
-        if constexpr (!kDotRbf<T>)
-            u = p.kind == 2 ? values_fv<OT>(acc, m, p, sc, sa, out + c0) : values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
-        else
-            u = values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
+        const index_t u = values_v<OT, OD>(acc, qb, xa_sq, m, p, sc, sa, out + c0);
         row_values(acc, qb, xa_sq, u, m, p, sc, sa, out + c0);
     }
 }

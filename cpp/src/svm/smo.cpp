@@ -13,8 +13,8 @@
 // Shrinking: every min(l, 1000) steps, bounded variables whose gradient says they will stay at
 // their bound are moved behind the active set and ignored; when the active problem is solved,
 // the gradient of the others is rebuilt from Ḡ (the bounded part, kept up to date) plus the free
-// variables' contributions (their whole rows, from the cache, where the Q matrix computes rows
-// from the data; else GEMM blocks), and the solver checks the whole problem.
+// variables' contributions (QMatrix::add_products: the classification Q's from the free
+// variables' cached whole rows, else GEMM blocks), and the solver checks the whole problem.
 // The bias ρ is the average of y_i ∇f_i over free variables, or the midpoint of its bounds.
 #include <algorithm>
 #include <cmath>
@@ -276,25 +276,9 @@ private:
         const index_t nf = index_t(fr.size()), b0 = active_size_, n = l_ - active_size_;
         std::vector<double> coef(nf);
         for (index_t c = 0; c < nf; ++c) coef[c] = alpha_[fr[c]];
-        if (!Q_.has_rows_range()) {  // by GEMM blocks
-            std::vector<index_t> rows(n);
-            for (index_t r = 0; r < n; ++r) rows[r] = b0 + r;
-            Q_.add_products(rows.data(), n, fr.data(), nf, coef.data(), G_.data() + b0);
-            return;
-        }
-        // Each free variable's whole row, from the cache and left there (the next reconstruction,
-        // at the end of the solve, finds most of them), added over the shrunk variables in the
-        // free variables' order (as add_products sums them).
-        std::vector<double> s(n, 0.0);
-        for (index_t c = 0; c < nf; ++c) {
-            const float* q = Q_.get_Q(fr[c], l_) + b0;
-            const double a = coef[c];
-            auto f = [&](index_t ch) {
-                for (index_t k = ch * kPass, e = std::min(n, k + kPass); k < e; ++k) s[k] += a * double(q[k]);
-            };
-            chunks(n, f);
-        }
-        for (index_t k = 0; k < n; ++k) G_[b0 + k] += s[k];
+        std::vector<index_t> rows(n);
+        for (index_t r = 0; r < n; ++r) rows[r] = b0 + r;
+        Q_.add_products(rows.data(), n, fr.data(), nf, coef.data(), G_.data() + b0);
     }
 
     // Working set selection; returns true when the (active) problem is optimal.

@@ -304,6 +304,10 @@ public:
     void swap_index(index_t i, index_t j) override;
     void swap_many(const std::vector<std::pair<index_t, index_t>>& swaps) override;
     void block(const index_t* vi, index_t ni, const index_t* vj, index_t nj, double* out) override;
+    // From the free variables' whole rows, taken from the cache and left there (the next
+    // reconstruction, at the end of the solve, finds most of them); GEMM blocks without Xᵀ.
+    void add_products(const index_t* vi, index_t ni, const index_t* vj, index_t nj, const double* coef,
+                      double* G) override;
     bool has_rows_range() const override { return !XT_.empty(); }
     void rows_range(index_t i, index_t u0, index_t u1, float* out) override {
         K_.row_part(XT_.data(), index_t(ids_.size()), ids_[i], u0, u1, out, y_[i], y_.data());

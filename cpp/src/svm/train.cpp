@@ -362,12 +362,11 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
                     for (std::size_t i = 0; i < a0.size(); ++i) a0[i] = std::min(std::max(a0[i], 0.0), c0[i]);
                     balance_start(tr.y, a0, c0);
                 }
-                SvmParams fp = sub;
                 std::vector<double> g0;
                 if (!a0.empty()) {
                     if (shared) g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
                 }
-                Solution s = solve_problem(K, tr, fp, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
+                Solution s = solve_problem(K, tr, sub, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
                                            shared.get(), &pos, g0.empty() ? nullptr : g0.data());
                 d = shared ? decision_shared(K, *shared, tr, s, pos, test, test_pos, inner)
                            : decision_on(K, tr, s, test, inner);
