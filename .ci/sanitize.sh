@@ -88,6 +88,7 @@ else
           tests/metrics/test_metrics_all.py::test_silhouette_rejects_bad_input
           tests/metrics/test_string_labels.py
           tests/preprocessing/test_one_hot_core.py
+          tests/impute/test_impute.py::test_indicator_features_from_the_core_scan
           tests/preprocessing/test_data.py::test_quantile_band_fallback_on_adversarial_order
           tests/preprocessing/test_data.py::test_quantile_column_band_sizes_and_orders})
   # left out for time (a third of the subset's): larger real-data comparisons, quality and

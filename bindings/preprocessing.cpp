@@ -114,6 +114,24 @@ py::tuple fill(const typed<T>& x_in, const py::object& missing, const carray<T>&
     return py::make_tuple(out, replaced);
 }
 
+// The columns of X that hold a missing entry: a bool array of d.
+template <class T>
+py::array_t<bool> missing_cols(const typed<T>& x_in, const py::object& missing) {
+    carray<T> X = c_order(x_in, 2, "X");
+    const index_t n = X.shape(0), d = X.shape(1);
+    double mv = 0.0;
+    const bool has = missing_value(missing, mv);
+    static_assert(sizeof(bool) == 1, "numpy's bool is one byte");
+    py::array_t<bool> out(d);
+    const T* px = X.data();
+    std::uint8_t* po = reinterpret_cast<std::uint8_t*>(out.mutable_data());
+    {
+        py::gil_scoped_release release;
+        missing_columns<T>(px, n, d, has, mv, po);
+    }
+    return out;
+}
+
 // X filled, with the indicators of `columns` after it: (n × (d + m) array, count replaced).
 template <class T>
 py::tuple fill_indicator(const typed<T>& x_in, const py::object& missing, const carray<T>& fill_in,
@@ -185,6 +203,9 @@ void register_preprocessing(py::module_& m) {
     def_float(f, "fill_missing", &fill<float>, &fill<double>,
               "(X with NaN / `missing` replaced by fill[j], count replaced).", py::arg("X").noconvert(),
               py::arg("missing"), py::arg("fill"), py::arg("inplace"), py::arg("n_threads"));
+    def_float(f, "missing_columns", &missing_cols<float>, &missing_cols<double>,
+              "Bool per column of X: does it hold NaN / `missing`? (stops once every column has).",
+              py::arg("X").noconvert(), py::arg("missing"));
     def_float(f, "fill_missing_indicator", &fill_indicator<float>, &fill_indicator<double>,
               "(X filled as fill_missing, then a 0/1 column per entry of `columns`: 1 where that "
               "column of X is missing; count replaced).",

@@ -141,6 +141,38 @@ def test_missing_indicator(features, rng):
                        sk.MissingIndicator(missing_values=None).fit_transform(Xo))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("marker", [np.nan, -1, 0.5, 0.1])
+@pytest.mark.parametrize("where", ["spread", "late", "none"])
+def test_indicator_features_from_the_core_scan(dtype, marker, where, rng):
+    """MissingIndicator's fit and SimpleImputer(add_indicator) take the columns holding a missing
+    value from the core's scan (which stops once every column has been seen missing): the same
+    features_ and indicators as scikit-learn's mask, when every column has one early ("spread"),
+    when one column's only missing entry is in the last row, past the scan's checkpoints ("late"),
+    and with columns that have none. 0.1 is a marker float32 cannot hold: as in numpy's X == 0.1
+    (scikit-learn's mask), the entries equal to float32(0.1) are the missing ones, for the
+    statistics and the fill too."""
+    n, d = 203, 7
+    X = rng.randn(n, d).round(1).astype(dtype)
+    X[X == dtype(marker)] = 2.0
+    put = rng.rand(n, d) < 0.2
+    if where == "late":
+        put[:, 4] = False
+        put[n - 1, 4] = True
+    if where == "none":
+        put[:, [1, 5]] = False
+    X[put] = dtype(marker)
+    a = sl.MissingIndicator(missing_values=marker).fit(X)
+    b = sk.MissingIndicator(missing_values=marker).fit(X)
+    assert_array_equal(a.features_, b.features_)
+    assert a.features_.size == (d if where != "none" else d - 2)
+    assert_array_equal(a.transform(X), b.transform(X))
+    kw = {"strategy": "median", "add_indicator": True, "missing_values": marker}
+    ia, ib, ta, tb = _both(kw, X)
+    assert_array_equal(ia.indicator_.features_, ib.indicator_.features_)
+    assert_allclose(ta, tb)
+
+
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("extra", [{}, {"add_indicator": True}, {"keep_empty_features": True}], ids=str)
 def test_knn_imputer_matches_sklearn(weights, extra, rng):

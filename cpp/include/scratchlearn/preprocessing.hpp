@@ -50,6 +50,13 @@ template <class T>
 long long fill_missing(const T* X, index_t n, index_t d, bool has_missing, double missing,
                        const T* fill, T* out, int n_threads);
 
+// Which columns hold a missing entry (NaN, or `missing` when has_missing): flags[j] = 1 or 0.
+// One pass over the rows that stops once every column has been seen missing, so it reads the
+// whole of X only when some column has no missing entry (MissingIndicator's features in fit).
+template <class T>
+void missing_columns(const T* X, index_t n, index_t d, bool has_missing, double missing,
+                     std::uint8_t* flags);
+
 // fill_missing with missing-value indicators in the same pass: out is n × (d + m) (row-major);
 // out[i, :d] is row i filled, out[i, d + c] is 1 where X[i, columns[c]] is missing, else 0
 // (MissingIndicator's columns next to SimpleImputer's output). out may not be X.

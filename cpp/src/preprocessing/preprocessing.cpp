@@ -775,6 +775,29 @@ long long fill_missing_indicator(const T* X, index_t n, index_t d, bool has_miss
 }
 
 template <class T>
+void missing_columns(const T* X, index_t n, index_t d, bool has_missing, double missing,
+                     std::uint8_t* flags) {
+    require(n >= 0 && d >= 0, "missing_columns: negative shape");
+    std::fill(flags, flags + d, std::uint8_t(0));
+    const T mv = static_cast<T>(missing);  // as fill_missing: a marker T cannot hold matches nothing
+    const bool use_marker = has_missing && mv == mv && static_cast<double>(mv) == missing;
+    constexpr index_t kCheckRows = 32;  // rows between the checks for "every column seen"
+    for (index_t r0 = 0; r0 < n; r0 += kCheckRows) {
+        const index_t r1 = std::min(n, r0 + kCheckRows);
+        for (index_t i = r0; i < r1; ++i) {
+            const T* row = X + i * d;
+            if (use_marker)
+                for (index_t j = 0; j < d; ++j) flags[j] |= std::uint8_t((row[j] != row[j]) | (row[j] == mv));
+            else
+                for (index_t j = 0; j < d; ++j) flags[j] |= std::uint8_t(row[j] != row[j]);
+        }
+        index_t seen = 0;
+        for (index_t j = 0; j < d; ++j) seen += flags[j];
+        if (seen == d) return;
+    }
+}
+
+template <class T>
 void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t n, index_t d,
                    index_t n_out, T* out, int n_threads) {
     require(n >= 0 && d >= 0 && n_out >= 0, "one_hot_dense: negative shape");
@@ -808,6 +831,7 @@ void one_hot_dense(const std::int64_t* cols, const unsigned char* keep, index_t 
     template long long fill_missing<T>(const T*, index_t, index_t, bool, double, const T*, T*, int); \
     template long long fill_missing_indicator<T>(const T*, index_t, index_t, bool, double, const T*, \
                                                  const std::int64_t*, index_t, T*, int);         \
+    template void missing_columns<T>(const T*, index_t, index_t, bool, double, std::uint8_t*); \
     template void one_hot_dense<T>(const std::int64_t*, const unsigned char*, index_t, index_t,    \
                                    index_t, T*, int);
 SCRATCHLEARN_PREPROCESSING(float)

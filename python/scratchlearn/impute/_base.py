@@ -48,6 +48,23 @@ def _is_nan_marker(v):
     return v is not None and isinstance(v, (float, np.floating)) and v != v
 
 
+def _numeric_marker(v):
+    """A real number (not NaN, not a bool) as the missing-value marker."""
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and v == v
+
+
+def _core_marker(v, dtype):
+    """The missing-value marker as the core functions take it: None for NaN (always missing
+    there); a number rounded to X's floating dtype first, as numpy rounds it in ``X == v`` (a
+    float32 X holds no 0.1: its entries equal to float32(0.1) are the missing ones)."""
+    if _is_nan_marker(v):
+        return None
+    if dtype.kind == "f" and _numeric_marker(v):
+        with np.errstate(over="ignore"):
+            return float(dtype.type(v))
+    return v
+
+
 def _missing_mask(X, missing_values):
     """Boolean mask of the missing entries of X (NaN, None or a value)."""
     if X.dtype.kind == "O":
@@ -115,19 +132,33 @@ class MissingIndicator(TransformerMixin, BaseEstimator):
         self.sparse = sparse
         self.error_on_new = error_on_new
 
-    def _fit(self, X, precomputed_mask=None):
-        mask = _missing_mask(X, self.missing_values) if precomputed_mask is None else precomputed_mask
+    def _fit(self, X, precomputed_mask=None, need_mask=True):
+        """Sets features_; returns the missing mask of X (None when not need_mask and the mask
+        was never built: floating X asks the core which columns hold a missing value, a pass
+        that stops once every column has, where numpy's column-wise any() of a mask cost more
+        than the imputer's fill on small inputs)."""
         self._n_features = X.shape[1]
+        mask = precomputed_mask
         if self.features == "missing-only":
+            if mask is None and not need_mask and X.dtype.kind == "f" and (
+                    _is_nan_marker(self.missing_values) or _numeric_marker(self.missing_values)):
+                has = _core.preprocessing.missing_columns(np.ascontiguousarray(X),
+                                                          _core_marker(self.missing_values, X.dtype))
+                self.features_ = np.flatnonzero(has)
+                return None
+            if mask is None:
+                mask = _missing_mask(X, self.missing_values)
             self.features_ = np.flatnonzero(mask.any(axis=0))
         else:
             self.features_ = np.arange(X.shape[1])
+            if mask is None and need_mask:
+                mask = _missing_mask(X, self.missing_values)
         return mask
 
     def fit(self, X, y=None):
         self._validate_params()
         X = _validate_input(self, X, reset=True, numeric=False)
-        self._fit(X)
+        self._fit(X, need_mask=False)
         return self
 
     def _indicator(self, X, mask=None):
@@ -238,8 +269,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     def _fit_validated(self, X):
         self._fit_dtype = X.dtype.str  # a string: fitted state is plain values and arrays
         n, d = X.shape
-        nan_marker = _is_nan_marker(self.missing_values)
-        core_missing = None if nan_marker else self.missing_values
+        core_missing = _core_marker(self.missing_values, X.dtype)
         if self.strategy == "constant":
             fv = self.fill_value
             if fv is None:
@@ -287,10 +317,10 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         self._empty_features = empty
         self.statistics_ = stats
         if self.add_indicator:
+            # its parameters need no check: missing_values passed this imputer's (the same) one
             self.indicator_ = MissingIndicator(missing_values=self.missing_values, error_on_new=False)
-            self.indicator_._validate_params()
             self.indicator_.n_features_in_ = d
-            self.indicator_._fit(X)
+            self.indicator_._fit(X, need_mask=False)
         else:
             self.indicator_ = None
         return self
@@ -317,13 +347,12 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         if not valid.all():
             X = X[:, valid]
             stats = stats[valid]
-        nan_marker = _is_nan_marker(self.missing_values)
         numeric_fill = stats.dtype.kind in "fiu" or all(
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in stats.tolist())
         if X.dtype.kind == "f" and numeric_fill:
             X = np.ascontiguousarray(X)
             out, _ = _core.preprocessing.fill_missing(
-                X, None if nan_marker else self.missing_values, stats.astype(X.dtype),
+                X, _core_marker(self.missing_values, X.dtype), stats.astype(X.dtype),
                 not self.copy, _threads_for(self, X.size, "pass"))
         else:
             mask = _missing_mask(X, self.missing_values)
@@ -355,10 +384,9 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 or self.statistics_.dtype.kind not in "fiu" or ind.features != "missing-only"
                 or ind.sparse is True or ind.error_on_new):
             return None
-        nan_marker = _is_nan_marker(self.missing_values)
         X = np.ascontiguousarray(X)
         out, _ = _core.preprocessing.fill_missing_indicator(
-            X, None if nan_marker else self.missing_values, self.statistics_.astype(X.dtype),
+            X, _core_marker(self.missing_values, X.dtype), self.statistics_.astype(X.dtype),
             np.ascontiguousarray(ind.features_, dtype=np.int64), _threads_for(self, 2 * X.size, "pass"))
         return out
 
