@@ -60,9 +60,10 @@ py::tuple assign(const typed<T>& x_in, const carray<T>& W, const carray<T>& C, b
     return py::make_tuple(labels, inertia, sums, weights);
 }
 
-// X − its column means into `out` (X itself to centre in place): returns the means.
+// X − its column means into `out` (X itself to centre in place): returns (the means, whether
+// out was written: with only_if_offset, only when the means are far from the origin).
 template <class T>
-py::array center(const typed<T>& x_in, py::array_t<T>& out, int n_threads) {
+py::tuple center(const typed<T>& x_in, py::array_t<T>& out, bool only_if_offset, int n_threads) {
     auto X = c_order(x_in, 2, "X");
     const index_t n = X.shape(0), d = X.shape(1);
     if (out.ndim() != 2 || out.shape(0) != n || out.shape(1) != d || !out.writeable() ||
@@ -74,11 +75,12 @@ py::array center(const typed<T>& x_in, py::array_t<T>& out, int n_threads) {
     const T* px = X.data();
     T* po = out.mutable_data();
     T* pm = mean.mutable_data();
+    bool written;
     {
         CoreCall release;
-        kmeans_center<T>(px, n, d, po, pm, n_threads);
+        written = kmeans_center<T>(px, n, d, po, pm, only_if_offset, n_threads);
     }
-    return mean;
+    return py::make_tuple(mean, written);
 }
 
 template <class T>
@@ -152,8 +154,10 @@ void register_cluster(py::module_& m) {
               py::arg("X").noconvert(), py::arg("sample_weight"), py::arg("centers"),
               py::arg("with_sums"), py::arg("n_threads"));
     def_float(f, "kmeans_center", &center<float>, &center<double>,
-              "out = X minus its column means (out may be X): returns the means.",
-              py::arg("X").noconvert(), py::arg("out").noconvert(), py::arg("n_threads"));
+              "out = X minus its column means (out may be X): (the means, whether out was written; "
+              "with only_if_offset, only when |mean|^2 exceeds the rows' mean |x - mean|^2).",
+              py::arg("X").noconvert(), py::arg("out").noconvert(), py::arg("only_if_offset"),
+              py::arg("n_threads"));
     def_float(f, "kmeans_transform", &transform<float>, &transform<double>,
               "Euclidean distances from every row of X to every centre (n_samples x n_clusters).",
               py::arg("X").noconvert(), py::arg("centers"), py::arg("n_threads"));

@@ -261,6 +261,32 @@ def test_copy_x_false_restores_data():
     assert_array_equal(a.labels_, b.labels_)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_centred_only_far_from_the_origin_same_fit(dtype, offset, algorithm):
+    """The data are centred (as scikit-learn always centres them) only when their mean is far
+    from the origin next to their spread; either way the fit is scikit-learn's. Blobs around the
+    origin take the uncentred path, the same blobs shifted by 1e4 the centred one (where the
+    expanded form of the distances would lose digits without it); copy_x=False leaves X as it
+    was: untouched, or restored to within a rounding."""
+    X = (blobs(n=1200, d=8, centers=4) + offset).astype(dtype)
+    init = pick_init(X, 4, 1)
+    ref = skc.KMeans(4, init=init, n_init=1, algorithm=algorithm).fit(X)
+    ours = KMeans(4, init=init, n_init=1, algorithm=algorithm).fit(X)
+    assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_iter_ == ref.n_iter_
+    tol = 1e-10 if dtype == np.float64 else 2e-4
+    assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=tol, atol=tol * max(1.0, offset))
+    assert_allclose(ours.inertia_, ref.inertia_, rtol=tol if dtype == np.float64 else 1e-3)
+    Xw = X.copy()
+    KMeans(4, init=init, n_init=1, algorithm=algorithm, copy_x=False).fit(Xw)
+    if offset == 0.0:
+        assert_array_equal(Xw, X)
+    else:
+        assert_allclose(Xw, X, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
 @pytest.mark.parametrize("layout", ["fortran", "read-only", "strided"])
 @pytest.mark.parametrize("copy_x", [True, False])
 def test_any_layout_same_fit_and_data_untouched(layout, copy_x):

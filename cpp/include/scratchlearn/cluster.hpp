@@ -46,9 +46,14 @@ double kmeans_assign(const T* X, index_t n, index_t d, const T* sample_weight, c
                      index_t k, std::int32_t* labels, double* sums, double* weights, int n_threads);
 
 // The column means of X (`mean`, d entries, summed in double) and out = X − mean (n × d; `out`
-// may be X itself, centring in place). Identical for any n_threads.
+// may be X itself, centring in place). Identical for any n_threads. With only_if_offset, out is
+// written only when the means are far from the origin next to the spread of the rows
+// (‖mean‖² > the mean of ‖x − mean‖²): below that the distances' expanded form loses at most
+// twice the precision it has on centred data, and the centred copy (a write of all of X) is
+// skipped. Returns whether out was written.
 template <class T>
-void kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, int n_threads);
+bool kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, bool only_if_offset,
+                   int n_threads);
 
 // Euclidean distances from every sample to every centre: out is n × k.
 template <class T>

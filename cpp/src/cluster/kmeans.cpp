@@ -882,28 +882,46 @@ void kmeans_plusplus(const T* X, index_t n, index_t d, const T* xn, const T* sw,
 }
 
 template <class T>
-void kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, int n_threads) {
+bool kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, bool only_if_offset,
+                   int n_threads) {
     require(n >= 1 && d >= 1, "kmeans: X must have at least one sample and one feature");
     require(X && out && mean, "kmeans: null buffer");
-    // Column sums in double over a fixed partition of the rows (not the threads), reduced in
-    // order: the mean does not depend on n_threads. Then out = X − mean, row blocks in parallel
-    // (the first touch of a new output spreads its pages over the threads).
+    // Column sums (and, for the offset test, sums of squares) in double over a fixed partition
+    // of the rows (not the threads), reduced in order: the mean does not depend on n_threads.
+    // Then out = X − mean, row blocks in parallel (the first touch of a new output spreads its
+    // pages over the threads).
     const index_t rows_per = std::max<index_t>(kChunk, (n + kMaxGroups - 1) / kMaxGroups);
     const index_t n_blocks = (n + rows_per - 1) / rows_per;
-    std::vector<double> part(static_cast<size_t>(n_blocks * d), 0.0);
+    const index_t width = only_if_offset ? 2 * d : d;  // per block: sums, then squares
+    std::vector<double> part(static_cast<size_t>(n_blocks * width), 0.0);
     const int nt = team_size(n_threads, n_blocks, double(n) * double(d));
     parallel_tasks(nt, n_blocks, [&](std::int64_t b) {
-        double* s = part.data() + b * d;
+        double* s = part.data() + b * width;
         const index_t r1 = std::min(n, (b + 1) * rows_per);
         for (index_t r = b * rows_per; r < r1; ++r) {
             const T* x = X + r * d;
             for (index_t f = 0; f < d; ++f) s[f] += double(x[f]);
+            if (only_if_offset) {
+                double* q = s + d;
+                for (index_t f = 0; f < d; ++f) q[f] += double(x[f]) * double(x[f]);
+            }
         }
     });
-    std::vector<double> total(static_cast<size_t>(d), 0.0);
+    std::vector<double> total(static_cast<size_t>(width), 0.0);
     for (index_t b = 0; b < n_blocks; ++b)
-        for (index_t f = 0; f < d; ++f) total[f] += part[b * d + f];
+        for (index_t f = 0; f < width; ++f) total[f] += part[b * width + f];
     for (index_t f = 0; f < d; ++f) mean[f] = T(total[f] / double(n));
+    if (only_if_offset) {
+        // ‖mean‖² against the mean of ‖x − mean‖² = Σ_f (E[x_f²] − mean_f²): a rough test, so
+        // the cancellation in E[x²] − mean² does not matter
+        double offset = 0, spread = 0;
+        for (index_t f = 0; f < d; ++f) {
+            const double mu = total[f] / double(n);
+            offset += mu * mu;
+            spread += total[d + f] / double(n) - mu * mu;
+        }
+        if (!(offset > spread)) return false;
+    }
     parallel_tasks(nt, n_blocks, [&](std::int64_t b) {
         const index_t r1 = std::min(n, (b + 1) * rows_per);
         for (index_t r = b * rows_per; r < r1; ++r) {
@@ -916,10 +934,11 @@ void kmeans_center(const T* X, index_t n, index_t d, T* out, T* mean, int n_thre
             }
         }
     });
+    return true;
 }
 
 #define SCRATCHLEARN_INSTANTIATE(T)                                                                \
-    template void kmeans_center<T>(const T*, index_t, index_t, T*, T*, int);                      \
+    template bool kmeans_center<T>(const T*, index_t, index_t, T*, T*, bool, int);                \
     template KMeansRun kmeans_lloyd<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \
                                        double, std::int32_t*, int);                                \
     template KMeansRun kmeans_elkan<T>(const T*, index_t, index_t, const T*, T*, index_t, int,     \
