@@ -31,7 +31,8 @@ py::tuple fit(const typed<T>& x_in, const carray<T>& W, const carray<T>& C0,
         CoreCall release;
         run = algorithm == KMeansAlgorithm::Elkan
                   ? kmeans_elkan<T>(px, n, d, pw, pc, k, max_iter, tol, pl, n_threads)
-                  : kmeans_lloyd<T>(px, n, d, pw, pc, k, max_iter, tol, pl, n_threads);
+                  : kmeans_lloyd<T>(px, n, d, pw, pc, k, max_iter, tol, pl, n_threads,
+                                    algorithm == KMeansAlgorithm::Lloyd);
     }
     return py::make_tuple(centers, labels, run.inertia, run.n_iter, run.strict);
 }
@@ -144,7 +145,8 @@ py::array plusplus(const typed<T>& x_in, const carray<T>& XN, const carray<T>& W
 void register_cluster(py::module_& m) {
     auto f = family_module(m, "cluster", "k-means (cpp/src/cluster/).");
     def_enum<KMeansAlgorithm>(f, "KMeansAlgorithm", "The iteration of a k-means run.",
-                              {{"lloyd", KMeansAlgorithm::Lloyd}, {"elkan", KMeansAlgorithm::Elkan}});
+                              {{"lloyd", KMeansAlgorithm::Lloyd}, {"elkan", KMeansAlgorithm::Elkan},
+                               {"lloyd_full", KMeansAlgorithm::LloydFull}});
     def_float(f, "kmeans_fit", &fit<float>, &fit<double>,
               "One k-means run: (centers, labels, inertia, n_iter, strict_convergence).",
               py::arg("X").noconvert(), py::arg("sample_weight"), py::arg("init"),

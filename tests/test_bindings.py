@@ -78,7 +78,7 @@ def test_enums_by_member_or_name():
     by_name = _core.cluster.kmeans_fit(X, w, X[:3], "elkan", 10, 0.0, 1)
     by_member = _core.cluster.kmeans_fit(X, w, X[:3], _core.cluster.KMeansAlgorithm.elkan, 10, 0.0, 1)
     assert_array_equal(by_name[0], by_member[0])
-    with pytest.raises(ValueError, match="kmeans: algorithm must be 'lloyd' or 'elkan', got 3"):
+    with pytest.raises(ValueError, match="kmeans: algorithm must be one of 'lloyd', 'elkan' or 'lloyd_full', got 3"):
         _core.cluster.kmeans_fit(X, w, X[:3], 3, 10, 0.0, 1)
 
 

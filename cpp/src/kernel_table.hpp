@@ -106,6 +106,11 @@ struct KMeansKernels {
     // (the candidate distances of k-means++ seeding).
     void (*dots_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
                       T* out) = nullptr;
+    // argmin_rows with the second smallest value too (second[i]: the smallest over the other
+    // centres, equal to best[i] on a tie): the same sums in the same order, so the same labels
+    // (Lloyd's bounded pass, kmeans.cpp). nullptr where the path has no argmin_rows.
+    void (*argmin2_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
+                         T* best, T* second, T* lab) = nullptr;
 };
 
 // ---- neighbors: the screening scan of the kNN search (neighbors/scan_*.cpp) --------------------

@@ -218,6 +218,80 @@ def test_n_jobs_invariance(algorithm, dtype):
     assert_array_equal(a.transform(X[:100]), b.transform(X[:100]))
 
 
+# ---------------------------------------------------------------------------------------------
+# Lloyd's bounded passes (from 20 features and k·d of 400 in float64, 800 in float32, on the
+# vector paths) against the full pass every distance of which is computed ("lloyd_full")
+# ---------------------------------------------------------------------------------------------
+
+def _core_fit(X, w, init, algorithm, max_iter, tol, n_threads):
+    from scratchlearn import _core
+
+    return _core.cluster.kmeans_fit(X, w, init, algorithm, max_iter, tol, n_threads)
+
+
+@pytest.mark.parametrize("d,k", [(24, 20), (40, 12), (64, 16), (30, 64)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("tol", [0.0, 1e-4])
+def test_bounded_lloyd_same_run_as_the_full_pass(d, k, dtype, weighted, tol):
+    """The bounded passes give the full pass's labels for the same centres; the centres, from sums
+    kept across passes, agree with the full pass's to rounding: the same labels, n_iter and
+    convergence, centres and inertia within 1e-12 (float64) or the float chunk sums' 1e-5."""
+    rng = np.random.RandomState(d + k)
+    X = (blobs(6000, d, k, std=3.0, seed=d) + rng.randn(d)).astype(dtype)
+    w = (rng.rand(6000) * 2 + 0.1 if weighted else np.ones(6000)).astype(dtype)
+    init = pick_init(X, k, 1)
+    tol_abs = tol * float(X.var(axis=0).mean())
+    full = _core_fit(X, w, init, "lloyd_full", 60, tol_abs, 2)
+    bounded = _core_fit(X, w, init, "lloyd", 60, tol_abs, 2)
+    assert_array_equal(bounded[1], full[1])
+    assert bounded[3] == full[3] and bounded[4] == full[4]
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    scale = float(np.abs(full[0]).max())
+    assert_allclose(bounded[0], full[0], rtol=rtol, atol=rtol * scale)
+    assert_allclose(bounded[2], full[2], rtol=rtol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bounded_lloyd_empty_clusters_and_threads(dtype):
+    """Clusters emptied on the way (three initial centres far from the data) are relocated as
+    the full pass relocates them; the bounded run is bit for bit the same for 1, 2 and 3 threads."""
+    X = blobs(5000, 32, 12, std=2.0, seed=3).astype(dtype)
+    init = pick_init(X, 28, 2)
+    init[:3] = 1e3 + np.arange(3)[:, None]
+    full = _core_fit(X, np.ones(5000, dtype), init, "lloyd_full", 40, 0.0, 1)
+    runs = [_core_fit(X, np.ones(5000, dtype), init, "lloyd", 40, 0.0, t) for t in (1, 2, 3)]
+    assert np.bincount(full[1], minlength=28).min() > 0  # the far centres were relocated
+    assert_array_equal(runs[0][1], full[1])
+    assert runs[0][3] == full[3]
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    assert_allclose(runs[0][0], full[0], rtol=rtol, atol=rtol * float(np.abs(full[0]).max()))
+    for r in runs[1:]:
+        assert_array_equal(r[0], runs[0][0])
+        assert_array_equal(r[1], runs[0][1])
+        assert r[2] == runs[0][2] and r[3] == runs[0][3]
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_many_features_match_sklearn(algorithm):
+    """At 40 and 64 features (Lloyd's bounded passes) the fit is scikit-learn's."""
+    for d, k in [(40, 12), (64, 20)]:
+        X = blobs(3000, d, k, std=4.0, seed=k)
+        init = pick_init(X, k, 0)
+        ref = skc.KMeans(k, init=init, n_init=1, algorithm=algorithm).fit(X)
+        ours = KMeans(k, init=init, n_init=1, algorithm=algorithm).fit(X)
+        assert_array_equal(ours.labels_, ref.labels_)
+        assert ours.n_iter_ == ref.n_iter_
+        assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-10, atol=1e-10)
+        assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-9)
+        X32 = X.astype(np.float32)
+        ref32 = skc.KMeans(k, init=init.astype(np.float32), n_init=1, algorithm=algorithm).fit(X32)
+        ours32 = KMeans(k, init=init.astype(np.float32), n_init=1, algorithm=algorithm).fit(X32)
+        assert np.mean(ours32.labels_ == ref32.labels_) > 0.99
+        assert_allclose(ours32.cluster_centers_, ref32.cluster_centers_, rtol=1e-3, atol=1e-3)
+        assert_allclose(ours32.inertia_, ref32.inertia_, rtol=1e-3)
+
+
 def test_minibatch_n_jobs_invariance():
     X = blobs(5000, 5, 8)
     a = MiniBatchKMeans(8, random_state=0, n_jobs=1).fit(X)
@@ -492,7 +566,7 @@ def test_core_rejects_inconsistent_arrays():
         _core.cluster.kmeans_fit(X[:2], w[:2], X[:3], "lloyd", 10, 0.0, 1)
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
         _core.cluster.kmeans_fit(X, w, X[:3], "elkan", 0, 0.0, 1)
-    with pytest.raises(ValueError, match="algorithm must be 'lloyd' or 'elkan'"):
+    with pytest.raises(ValueError, match="algorithm must be one of 'lloyd', 'elkan' or 'lloyd_full'"):
         _core.cluster.kmeans_fit(X, w, X[:3], "fast", 10, 0.0, 1)
     with pytest.raises(ValueError, match="needs n_clusters >= 2"):
         _core.cluster.kmeans_fit(X, w, X[:1], "elkan", 10, 0.0, 1)

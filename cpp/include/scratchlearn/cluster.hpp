@@ -15,8 +15,9 @@
 
 namespace scratchlearn {
 
-// The iteration of a full k-means run: kmeans_lloyd or kmeans_elkan.
-enum class KMeansAlgorithm : int { Lloyd = 0, Elkan = 1 };
+// The iteration of a full k-means run: kmeans_lloyd or kmeans_elkan. LloydFull is kmeans_lloyd
+// with bounded = false, every distance computed (the reference its bounded passes are tested on).
+enum class KMeansAlgorithm : int { Lloyd = 0, Elkan = 1, LloydFull = 2 };
 
 // Result of a full k-means run (labels and centres are written into caller buffers).
 struct KMeansRun {
@@ -28,10 +29,13 @@ struct KMeansRun {
 // Lloyd's algorithm from the initial `centers` (overwritten with the final ones), until labels stop
 // changing, or Σ_j ‖c_j^new − c_j^old‖² <= tol, or max_iter iterations. Empty clusters are moved to
 // the points farthest from their centre. When the run does not end on unchanged labels, one last
-// assignment step makes `labels` consistent with the final centres.
+// assignment step makes `labels` consistent with the final centres. bounded: skip the products
+// of the samples whose label the triangle inequality settles (Hamerly's bounds, with a margin for
+// the rounding of the distances' expanded form); the result is the same, bit for bit.
 template <class T>
 KMeansRun kmeans_lloyd(const T* X, index_t n, index_t d, const T* sample_weight, T* centers,
-                       index_t k, int max_iter, double tol, std::int32_t* labels, int n_threads);
+                       index_t k, int max_iter, double tol, std::int32_t* labels, int n_threads,
+                       bool bounded = true);
 
 // Same contract, with Elkan's triangle-inequality bounds (one upper bound per sample, k lower
 // bounds per sample, the centre–centre distances) to skip most distance computations. Needs k >= 2.

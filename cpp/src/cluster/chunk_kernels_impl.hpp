@@ -80,6 +80,9 @@ struct V<double, 256> {
     static bool lt_mask(R a, double b) {
         return _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_LT_OQ)) != 0;
     }
+    static R put_where_eq(R a, double b, double v) {
+        return _mm256_blendv_pd(a, _mm256_set1_pd(v), _mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ));
+    }
 };
 template <>
 struct V<float, 256> {
@@ -104,6 +107,9 @@ struct V<float, 256> {
     static bool lt_mask(R a, float b) {
         return _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_LT_OQ)) != 0;
     }
+    static R put_where_eq(R a, float b, float v) {
+        return _mm256_blendv_ps(a, _mm256_set1_ps(v), _mm256_cmp_ps(a, _mm256_set1_ps(b), _CMP_EQ_OQ));
+    }
 };
 #if defined(__AVX512F__)
 template <>
@@ -126,6 +132,9 @@ struct V<double, 512> {
     }
     static bool lt_mask(R a, double b) {
         return _mm512_cmp_pd_mask(a, _mm512_set1_pd(b), _CMP_LT_OQ) != 0;
+    }
+    static R put_where_eq(R a, double b, double v) {
+        return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, _mm512_set1_pd(b), _CMP_EQ_OQ), a, _mm512_set1_pd(v));
     }
 };
 template <>
@@ -150,6 +159,9 @@ struct V<float, 512> {
     static bool lt_mask(R a, float b) {
         return _mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_LT_OQ) != 0;
     }
+    static R put_where_eq(R a, float b, float v) {
+        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(b), _CMP_EQ_OQ), a, _mm512_set1_ps(v));
+    }
 };
 constexpr int kWideBits = 512;  // the widest registers this translation unit may use
 #else
@@ -170,14 +182,28 @@ inline void store_argmin(const typename O::R* a, typename O::T* best, typename O
     *lab = T(__builtin_ctz(bits));
 }
 
+// The smallest value over the NV·W lanes other than the lowest lane holding b (the minimum, whose
+// comparison masks are `bits`): b itself when two lanes hold it, else the minimum of the lanes
+// with b replaced by +inf.
+template <class O, int NV>
+inline typename O::T second_of(const typename O::R* a, typename O::T b, unsigned bits) {
+    using T = typename O::T;
+    if (__builtin_popcount(bits) >= 2) return b;
+    const T inf = std::numeric_limits<T>::infinity();
+    typename O::R mv = O::put_where_eq(a[0], b, inf);
+    for (int q = 1; q < NV; ++q) mv = O::min(mv, O::put_where_eq(a[q], b, inf));
+    return O::hmin(mv);
+}
+
 // kp = NV·W centres (Ct is d × kp): the sums cnp[j] + Σ_f x_f·Ct[f, j] of S samples at a time, so
 // that S·NV independent chains of fused multiply-adds hide their latency (at least 8 in flight); a
 // short last group repeats its last sample (not stored twice). kArgmin: each sample's minimum and
 // its lane into best and lab (argmin_rows); otherwise all kp sums into out = best (dots_rows).
-template <class O, int NV, bool kArgmin>
+template <class O, int NV, bool kArgmin, bool kSecond = false>
 void rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
              const typename O::T* __restrict Ct, const typename O::T* __restrict cnp,
-             typename O::T* __restrict best, typename O::T* __restrict lab) {
+             typename O::T* __restrict best, typename O::T* __restrict lab,
+             typename O::T* __restrict second = nullptr) {
     using T = typename O::T;
     using R = typename O::R;
     constexpr int KP = NV * O::W;
@@ -208,7 +234,13 @@ void rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
 #pragma GCC unroll 8
         for (int s = 0; s < S; ++s) {
             if (i + s >= m) break;
-            if constexpr (kArgmin) {
+            if constexpr (kSecond) {
+                store_argmin<O, NV>(a[s], best + i + s, lab + i + s);
+                const T b = best[i + s];
+                unsigned bits = 0;
+                for (int q = 0; q < NV; ++q) bits |= O::eq_mask(a[s][q], b) << (q * O::W);
+                second[i + s] = second_of<O, NV>(a[s], b, bits);
+            } else if constexpr (kArgmin) {
                 store_argmin<O, NV>(a[s], best + i + s, lab + i + s);
             } else {
 #pragma GCC unroll 4
@@ -219,18 +251,18 @@ void rows_nv(const typename O::T* __restrict X, index_t m, index_t d,
 }
 
 // rows_nv for kp ∈ {8, 16} at the widest registers that kp fills (8 floats: AVX2's).
-template <class T, bool kArgmin>
+template <class T, bool kArgmin, bool kSecond = false>
 void rows_small_kp(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
-                   T* best, T* lab) {
+                   T* best, T* lab, T* second = nullptr) {
     using Wide = V<T, kWideBits>;
     using Narrow = V<T, 256>;
     if (kp == 8) {
         if constexpr (Wide::W == 8)
-            rows_nv<Wide, 1, kArgmin>(X, m, d, Ct, cnp, best, lab);
+            rows_nv<Wide, 1, kArgmin, kSecond>(X, m, d, Ct, cnp, best, lab, second);
         else
-            rows_nv<Narrow, 8 / Narrow::W, kArgmin>(X, m, d, Ct, cnp, best, lab);
+            rows_nv<Narrow, 8 / Narrow::W, kArgmin, kSecond>(X, m, d, Ct, cnp, best, lab, second);
     } else {
-        rows_nv<Wide, 16 / Wide::W, kArgmin>(X, m, d, Ct, cnp, best, lab);
+        rows_nv<Wide, 16 / Wide::W, kArgmin, kSecond>(X, m, d, Ct, cnp, best, lab, second);
     }
 }
 
@@ -241,11 +273,12 @@ void rows_small_kp(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, 
 // compare against the best so far and, only when some lane beats it, the reduction that finds
 // the lane. Lanes are numbered in centre order and only a strictly smaller value replaces the best,
 // so ties keep the lowest centre index.
-template <class O, int PP>
+template <class O, int PP, bool kSecond = false>
 void argmin_panels_pass(const typename O::T* __restrict X, index_t m, index_t d,
                         const typename O::T* __restrict panels,
                         const typename O::T* __restrict cnp, index_t p0,
-                        typename O::T* __restrict best, index_t* __restrict blab) {
+                        typename O::T* __restrict best, index_t* __restrict blab,
+                        typename O::T* __restrict second = nullptr) {
     using T = typename O::T;
     using R = typename O::R;
     constexpr int NVP = 16 / O::W;  // vectors per panel
@@ -291,6 +324,22 @@ void argmin_panels_pass(const typename O::T* __restrict X, index_t m, index_t d,
             R mv = a[s][0];
 #pragma GCC unroll 4
             for (int q = 1; q < NV; ++q) mv = O::min(mv, a[s][q]);
+            if constexpr (kSecond) {
+                // this pass's smallest and second smallest, merged with the earlier passes'
+                // (the same test as below: only a strictly smaller value replaces the best)
+                const T pb = O::hmin(mv);
+                unsigned bits = 0;
+                for (int q = 0; q < NV; ++q) bits |= O::eq_mask(a[s][q], pb) << (q * O::W);
+                const T p2 = second_of<O, NV>(a[s], pb, bits);
+                if (pb < best[i + s]) {
+                    second[i + s] = std::min(best[i + s], p2);
+                    best[i + s] = pb;
+                    blab[i + s] = p0 * 16 + static_cast<index_t>(__builtin_ctz(bits));
+                } else {
+                    second[i + s] = std::min(second[i + s], pb);
+                }
+                continue;
+            }
             if (O::lt_mask(mv, best[i + s])) {
                 T b, l;
                 store_argmin<O, NV>(a[s], &b, &l);
@@ -304,10 +353,10 @@ void argmin_panels_pass(const typename O::T* __restrict X, index_t m, index_t d,
 // Any number of centres, in panels of 16: pairs of panels at a time on AVX-512 (single panels on
 // AVX2, whose 16 registers hold one panel's accumulators for three to six samples), each pair
 // against the whole chunk.
-template <class O>
+template <class O, bool kSecond = false>
 void argmin_rows_panels(const typename O::T* X, index_t m, index_t d, const typename O::T* Ct,
                         const typename O::T* cnp, index_t kp, typename O::T* best,
-                        typename O::T* lab) {
+                        typename O::T* lab, typename O::T* second = nullptr) {
     using T = typename O::T;
     constexpr int PP = O::NREG >= 32 ? 2 : 1;
     index_t blab[256];
@@ -315,14 +364,17 @@ void argmin_rows_panels(const typename O::T* X, index_t m, index_t d, const type
     for (index_t i0 = 0; i0 < m; i0 += 256) {
         const index_t mm = std::min<index_t>(256, m - i0);
         T* b = best + i0;
+        T* b2 = kSecond ? second + i0 : nullptr;
         for (index_t i = 0; i < mm; ++i) {
             b[i] = std::numeric_limits<T>::infinity();
             blab[i] = 0;
+            if constexpr (kSecond) b2[i] = std::numeric_limits<T>::infinity();
         }
         index_t p = 0;
         for (; p + PP <= n_panels; p += PP)
-            argmin_panels_pass<O, PP>(X + i0 * d, mm, d, Ct, cnp, p, b, blab);
-        for (; p < n_panels; ++p) argmin_panels_pass<O, 1>(X + i0 * d, mm, d, Ct, cnp, p, b, blab);
+            argmin_panels_pass<O, PP, kSecond>(X + i0 * d, mm, d, Ct, cnp, p, b, blab, b2);
+        for (; p < n_panels; ++p)
+            argmin_panels_pass<O, 1, kSecond>(X + i0 * d, mm, d, Ct, cnp, p, b, blab, b2);
         for (index_t i = 0; i < mm; ++i) lab[i0 + i] = T(blab[i]);
     }
 }
@@ -341,7 +393,18 @@ template <class T>
 void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* out) {
     rows_small_kp<T, false>(X, m, d, Ct, cnp, kp, out, nullptr);
 }
+
+// argmin_rows with the second smallest value (kernel_table.hpp: argmin2_rows).
+template <class T>
+void argmin2_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
+                  T* second, T* lab) {
+    if (kp <= 16)
+        rows_small_kp<T, true, true>(X, m, d, Ct, cnp, kp, best, lab, second);
+    else
+        argmin_rows_panels<V<T, kWideBits>, true>(X, m, d, Ct, cnp, kp, best, lab, second);
+}
 #define SL_KMEANS_ROWS(T) (&argmin_rows<T>)
+#define SL_KMEANS_ROWS2(T) (&argmin2_rows<T>)
 #else
 // Portable: the same products, one sample and one centre at a time.
 template <class T>
@@ -357,6 +420,7 @@ void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, inde
     }
 }
 #define SL_KMEANS_ROWS(T) nullptr
+#define SL_KMEANS_ROWS2(T) nullptr
 #endif
 
 // Σ w·x into the cluster's row of sums, for one sample. Out of line and with d known to be
@@ -407,7 +471,8 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
 
 template <class T>
 ChunkKernels<T> kernels() {
-    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>, &dots_rows<T>};
+    return ChunkKernels<T>{&argmin_columns<T>, SL_KMEANS_ROWS(T), &finish_chunk<T>, &dots_rows<T>,
+                           SL_KMEANS_ROWS2(T)};
 }
 template ChunkKernels<float> kernels<float>();
 template ChunkKernels<double> kernels<double>();

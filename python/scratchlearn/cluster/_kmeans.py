@@ -74,7 +74,8 @@ def _tolerance(X, tol):
 # register kernels of the core) is faster than maintaining the n × k bounds: measured on well
 # separated blobs from the same initial centres, 10 iterations, the dense pass was faster at every
 # shape tried (2 to 1000 features, 8 to 256 clusters; at 1000 features and 64 clusters still by
-# 1.4x). Tests lower it to run the bounded pass.
+# 1.4x). Lloyd's own passes skip settled samples with Hamerly's two bounds per sample from 20
+# features on (cpp/src/cluster/kmeans.cpp). Tests lower it to run Elkan's pass.
 _ELKAN_MIN_FEATURES = 4096
 
 
