@@ -190,6 +190,26 @@ T* zeroed_aligned(std::vector<T>& v, index_t count) {
     return reinterpret_cast<T*>((p + 63) & ~std::uintptr_t(63));
 }
 
+// The register kernels' layout of the centres (kernel_table.hpp, argmin_rows): kp columns (8,
+// 16 or a multiple of 16), −2·Cᵀ as d × kp for kp <= 16, else as d × 16 panels (centres 16p …
+// 16p+15, one panel after the other), 64-byte aligned in `store`; cnp[j] = cn[j], `pad` past k.
+inline index_t padded_centres(index_t k) { return k <= 8 ? 8 : (k + 15) / 16 * 16; }
+inline index_t panel_width(index_t kp) { return kp <= 16 ? kp : 16; }
+
+template <class T>
+T* pack_centres(const T* C, const T* cn, index_t k, index_t d, index_t kp, T pad,
+                std::vector<T>& store, std::vector<T>& cnp) {
+    T* Ct = zeroed_aligned(store, d * kp);
+    cnp.assign(static_cast<size_t>(kp), pad);
+    const index_t width = panel_width(kp);
+    for (index_t j = 0; j < k; ++j) {
+        cnp[j] = cn[j];
+        T* panel = Ct + (j / width) * d * width;
+        for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
+    }
+    return Ct;
+}
+
 template <class T>
 void row_sq_norms(const T* C, index_t k, index_t d, T* out) {
     for (index_t j = 0; j < k; ++j) {
@@ -259,19 +279,10 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
     const kmeans_kernels::ChunkKernels<T> K = chunk_kernels<T>();
     // On a vector path: distances accumulated in registers against −2·Cᵀ (padded to kp columns,
     // in panels of 16 centres beyond 16), with no product buffer; otherwise the product per chunk.
-    const index_t kp = K.argmin_rows ? (k <= 8 ? 8 : (k + 15) / 16 * 16) : 0;
+    const index_t kp = K.argmin_rows ? padded_centres(k) : 0;
     std::vector<T> Ct_store, cnp;
-    T* Ct = nullptr;
-    if (kp) {
-        Ct = zeroed_aligned(Ct_store, d * kp);
-        cnp.assign(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
-        const index_t width = kp <= 16 ? kp : 16;  // d × kp, or d × 16 panels
-        for (index_t j = 0; j < k; ++j) {
-            cnp[j] = cn[j];
-            T* panel = Ct + (j / width) * d * width;
-            for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
-        }
-    }
+    T* Ct = kp ? pack_centres(C, cn, k, d, kp, std::numeric_limits<T>::infinity(), Ct_store, cnp)
+               : nullptr;
     const int nt = team_size(n_threads, part.n_groups, double(part.n) * double(k) * double(d));
     // Per thread: the product buffer (none on the register path), best and label per sample, and
     // the chunk's own sums and weights in T.
@@ -363,17 +374,13 @@ void lloyd_bounded_pass(const T* X, index_t n, index_t d, const T* sw, const T* 
     const kmeans_kernels::ChunkKernels<T>& K = chunk_kernels<T>();
     std::vector<T> cn(static_cast<size_t>(k));
     row_sq_norms(C, k, d, cn.data());
-    // the register kernel's layout, as lloyd_pass packs it: −2·Cᵀ, d × kp, or d × 16 panels
-    const index_t kp = k <= 8 ? 8 : (k + 15) / 16 * 16, width = kp <= 16 ? kp : 16;
-    std::vector<T> Ct_store, cnp_inf(static_cast<size_t>(kp), std::numeric_limits<T>::infinity());
-    T* Ct = zeroed_aligned(Ct_store, d * kp);
+    // the register kernel's layout, as lloyd_pass packs it (+inf past k: never an argmin)
+    const index_t kp = padded_centres(k);
+    std::vector<T> Ct_store, cnp_inf;
+    const T* Ct = pack_centres(C, cn.data(), k, d, kp, std::numeric_limits<T>::infinity(), Ct_store,
+                               cnp_inf);
     double cmax = 0;
-    for (index_t j = 0; j < k; ++j) {
-        cnp_inf[j] = cn[j];
-        cmax = std::max(cmax, double(cn[j]));
-        T* panel = Ct + (j / width) * d * width;
-        for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
-    }
+    for (index_t j = 0; j < k; ++j) cmax = std::max(cmax, double(cn[j]));
     const double eps = 2.0 * double(d + 4) * double(std::numeric_limits<T>::epsilon());
     const double deps = 8.0 * double(d + 4) * std::numeric_limits<double>::epsilon();
     // s_a, a little low; the shifts (a little high): the largest two, for "every other centre"
@@ -785,17 +792,12 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
     // upper bound is the exact distance to the chosen centre. Used for the initial bounds, and for
     // a chunk whose bounds have become too loose to prune (after large moves of the centres).
     const auto& K = chunk_kernels<T>();
-    const index_t kp = k <= 8 ? 8 : (k + 15) / 16 * 16, width = kp <= 16 ? kp : 16;
-    std::vector<T> Ct, cnp, cn(static_cast<size_t>(k));
+    const index_t kp = padded_centres(k), width = panel_width(kp);
+    std::vector<T> Ct_store, cnp, cn(static_cast<size_t>(k));
+    T* Ct = nullptr;
     auto pack = [&](const T* C) {
-        Ct.assign(static_cast<size_t>(d * kp), T(0));
-        cnp.assign(static_cast<size_t>(kp), T(0));
         row_sq_norms(C, k, d, cn.data());
-        for (index_t j = 0; j < k; ++j) {
-            cnp[j] = cn[j];
-            T* panel = Ct.data() + (j / width) * d * width;
-            for (index_t f = 0; f < d; ++f) panel[f * width + j % width] = T(-2) * C[j * d + f];
-        }
+        Ct = pack_centres(C, cn.data(), k, d, kp, T(0), Ct_store, cnp);
     };
     const T eps = T(d + 8) * std::numeric_limits<T>::epsilon();
     auto dense_chunk = [&](const T* C, index_t r0, index_t m, T* out, T* best) {
@@ -808,7 +810,7 @@ KMeansRun kmeans_elkan(const T* X, index_t n, index_t d, const T* sw, T* centers
             xn[i] = s2;
         }
         for (index_t p = 0; p * width < k; ++p) {
-            K.dots_rows(X + r0 * d, m, d, Ct.data() + p * d * width, cnp.data() + p * width,
+            K.dots_rows(X + r0 * d, m, d, Ct + p * d * width, cnp.data() + p * width,
                         width, out);
             const index_t j0 = p * width, jn = std::min(width, k - j0);
             const T* cj = cn.data() + j0;

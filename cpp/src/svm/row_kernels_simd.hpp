@@ -65,16 +65,30 @@ inline index_t sums_v(const typename O::T* XT, index_t ld, index_t d, const type
     return u;
 }
 
+// The range reduction of both exponentials below (and of exp_nonpositive / exp_nonpositive_f):
+// x clamped at `lo`, then x = k·ln2 + r, k rounded by adding `shift` (1.5·2^(mantissa bits)), ln2 in
+// two parts.
+template <class O>
+inline void exp_reduce(typename O::V x, typename O::T lo, typename O::T shift_c, typename O::T log2e,
+                       typename O::T ln2_hi, typename O::T ln2_lo, typename O::V& k,
+                       typename O::V& r) {
+    using V = typename O::V;
+    using T = typename O::T;
+    const V shift = O::set1(shift_c);
+    x = O::max(O::set1(lo), x);
+    const V t = O::fma(x, O::set1(log2e), shift);
+    k = O::sub(t, shift);
+    const V nk = O::mul(O::set1(T(-1)), k);
+    r = O::fma(nk, O::set1(ln2_lo), O::fma(nk, O::set1(ln2_hi), x));
+}
+
 // exp(x) for x <= 0: exp_nonpositive's operations on a vector.
 template <class OD>
 inline typename OD::V exp_nonpositive_v(typename OD::V x) {
     using V = typename OD::V;
-    const V shift = OD::set1(6755399441055744.0);
-    x = OD::max(OD::set1(-700.0), x);
-    const V t = OD::fma(x, OD::set1(1.4426950408889634), shift);
-    const V k = OD::sub(t, shift);
-    const V nk = OD::mul(OD::set1(-1.0), k);
-    const V r = OD::fma(nk, OD::set1(1.9082149292705877e-10), OD::fma(nk, OD::set1(0.6931471803691238), x));
+    V k, r;
+    exp_reduce<OD>(x, -700.0, 6755399441055744.0, 1.4426950408889634, 0.6931471803691238,
+                   1.9082149292705877e-10, k, r);
     const V r2 = OD::mul(r, r), r4 = OD::mul(r2, r2), r8 = OD::mul(r4, r4);
     const V a0 = OD::add(OD::set1(1.0), r), a1 = OD::fma(r, OD::set1(1.0 / 6.0), OD::set1(0.5)),
             a2 = OD::fma(r, OD::set1(1.0 / 120.0), OD::set1(1.0 / 24.0)),
@@ -90,12 +104,8 @@ inline typename OD::V exp_nonpositive_v(typename OD::V x) {
 template <class OF>
 inline typename OF::V exp_nonpositive_fv(typename OF::V x) {
     using V = typename OF::V;
-    const V shift = OF::set1(12582912.0f);
-    x = OF::max(OF::set1(-87.0f), x);
-    const V t = OF::fma(x, OF::set1(1.44269504f), shift);
-    const V k = OF::sub(t, shift);
-    const V nk = OF::mul(OF::set1(-1.0f), k);
-    const V r = OF::fma(nk, OF::set1(-2.12194440e-4f), OF::fma(nk, OF::set1(0.693359375f), x));
+    V k, r;
+    exp_reduce<OF>(x, -87.0f, 12582912.0f, 1.44269504f, 0.693359375f, -2.12194440e-4f, k, r);
     V p = OF::fma(r, OF::set1(1.0f / 5040.0f), OF::set1(1.0f / 720.0f));
     p = OF::fma(p, r, OF::set1(1.0f / 120.0f));
     p = OF::fma(p, r, OF::set1(1.0f / 24.0f));

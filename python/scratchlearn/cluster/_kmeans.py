@@ -421,8 +421,6 @@ default='k-means++'
             if centred:
                 X = X_c
             del X_c
-        if not centred:
-            X_mean[:] = 0
         if init_is_array and centred:
             init -= X_mean
         try:
