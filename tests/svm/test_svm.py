@@ -347,6 +347,26 @@ def test_thread_count_does_not_change_results():
         assert_array_equal(a, b)
 
 
+def test_thread_count_does_not_change_probability_with_a_small_store():
+    # A store that holds a few dozen of the whole problem's rows: the folds' decision values come
+    # partly from stored rows and partly from rows each thread computes for its own held-out rows.
+    from threadpoolctl import threadpool_limits
+
+    X, y = make_classification(n_samples=1200, n_features=10, flip_y=0.2, random_state=5)
+    res = []
+    for nt in (1, 2):
+        with threadpool_limits(limits=nt, user_api="openmp"):
+            m = svm.SVC(probability=True, random_state=0, cache_size=0.25).fit(X, y)
+            res.append((m.probA_, m.probB_, m.predict_proba(X[:100])))
+    for a, b in zip(*res):
+        assert_array_equal(a, b)
+    big = svm.SVC(probability=True, random_state=0).fit(X, y)
+    assert_allclose(res[1][0], big.probA_, rtol=1e-6)
+    assert_allclose(res[1][1], big.probB_, rtol=1e-6, atol=1e-9)
+    ref = sk.SVC(probability=True, random_state=0).fit(X, y)
+    assert np.mean(np.abs(big.predict_proba(X) - ref.predict_proba(X))) < 0.05
+
+
 def test_thread_count_does_not_change_results_with_helper_threads():
     # Problems of 4096 variables or more share the solver's passes with helper threads.
     from threadpoolctl import threadpool_limits

@@ -377,6 +377,11 @@ void SharedRows<T>::compute(index_t a, float* dst) const {
     K_.row_t(XT_.data(), l_, ids_[a], 0, l_, dst, 1.0, nullptr, 1);
 }
 
+template <class T>
+void SharedRows<T>::compute_range(index_t a, index_t k0, index_t k1, float* dst) const {
+    K_.row_t(XT_.data(), l_, ids_[a], k0, k1, dst, 1.0, nullptr, 1);
+}
+
 template class SharedRows<float>;
 template class SharedRows<double>;
 

@@ -276,6 +276,8 @@ public:
     const float* row(index_t a, PassPool* pool = nullptr);
     // The row of position a into dst (l values), stored or not.
     void compute(index_t a, float* dst) const;
+    // Values [k0, k1) of the row of position a into dst[k0, k1), computed here (one thread).
+    void compute_range(index_t a, index_t k0, index_t k1, float* dst) const;
 
 private:
     static constexpr std::int64_t kEmpty = -1, kBusy = -2, kNone = -3;

@@ -224,27 +224,87 @@ std::vector<double> fold_gradient(svm_detail::SharedRows<T>& shared, const Probl
     return g;
 }
 
-// Decision values of a fold's model on its held-out rows, the support vectors' kernel rows read
-// from the shared rows where they are there (the rest through decision_on).
+// One fold of the cross-validation: its training problem and answer, its held-out rows (ids
+// into the data, and positions in the whole problem), its training rows' positions.
+struct Fold {
+    Problem tr;
+    Solution sol;
+    std::vector<index_t> pos, test, test_pos;
+    bool solved = false;
+};
+
+// Decision values of every fold's model on its held-out rows (dec, by position in the whole
+// problem) from the kernel rows of the whole problem, in one walk over them: row j adds, for each
+// fold that trains on j, its coefficient times the row's values at that fold's held-out positions,
+// so each row is read from memory once rather than once per fold. A row in the shared store is
+// read from there; one past the store's budget is computed here, each thread working out the part
+// of the row its held-out rows need. The threads split each fold's held-out rows, so every sum runs
+// over j in the same order whatever the thread count.
 template <class T>
-std::vector<double> decision_shared(const Kernel<T>& K, svm_detail::SharedRows<T>& shared,
-                                    const Problem& tr, const Solution& sol,
-                                    const std::vector<index_t>& pos, const std::vector<index_t>& test,
-                                    const std::vector<index_t>& test_pos, int n_threads) {
-    Solution rest = sol;
-    const index_t nt = index_t(test.size());
-    std::vector<double> acc(nt, 0.0);
-    for (std::size_t k = 0; k < tr.ids.size(); ++k) {
-        if (sol.coef[k] == 0.0) continue;
-        const float* row = shared.row(pos[k]);
-        if (!row) continue;
-        const double c = sol.coef[k];
-        for (index_t t = 0; t < nt; ++t) acc[t] += c * double(row[test_pos[t]]);
-        rest.coef[k] = 0.0;
+void decisions_shared(svm_detail::SharedRows<T>& shared, const std::vector<Fold>& folds, index_t l,
+                      int n_threads, std::vector<double>& dec) {
+    const int nf = int(folds.size());
+    // cf[j·nf + f]: the coefficient of whole-problem row j in fold f's model.
+    std::vector<double> cf(std::size_t(l) * std::size_t(nf), 0.0);
+    for (int f = 0; f < nf; ++f) {
+        const Fold& fd = folds[f];
+        if (!fd.solved) continue;
+        for (std::size_t k = 0; k < fd.pos.size(); ++k) cf[std::size_t(fd.pos[k]) * nf + f] = fd.sol.coef[k];
     }
-    std::vector<double> out = decision_on(K, tr, rest, test, n_threads);
-    for (index_t t = 0; t < nt; ++t) out[t] += acc[t];
-    return out;
+    std::vector<index_t> used;
+    for (index_t j = 0; j < l; ++j)
+        for (int f = 0; f < nf; ++f)
+            if (cf[std::size_t(j) * nf + f] != 0.0) {
+                used.push_back(j);
+                break;
+            }
+    const index_t nu = index_t(used.size());
+    std::vector<const float*> rows(nu, nullptr);
+    const int nt = threads_for(n_threads, nu / 8 + 1);
+    ExceptionSlot slot;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 8)
+    for (index_t u = 0; u < nu; ++u) slot.run([&] { rows[u] = shared.row(used[u]); });
+    slot.rethrow();
+    std::vector<std::vector<double>> acc(nf);
+    for (int f = 0; f < nf; ++f) acc[f].assign(folds[f].test_pos.size(), 0.0);
+#pragma omp parallel num_threads(nt)
+    slot.run([&] {
+        const int h = omp_get_thread_num(), nh = omp_get_num_threads();
+        std::vector<index_t> t0(nf), t1(nf);
+        index_t lo = l, hi = 0;  // the positions this thread's held-out rows span
+        for (int f = 0; f < nf; ++f) {
+            const index_t n = folds[f].solved ? index_t(folds[f].test_pos.size()) : 0;
+            t0[f] = n * h / nh;
+            t1[f] = n * (h + 1) / nh;
+            if (t0[f] < t1[f]) {
+                lo = std::min(lo, folds[f].test_pos[t0[f]]);
+                hi = std::max(hi, folds[f].test_pos[t1[f] - 1] + 1);
+            }
+        }
+        std::vector<float> own;
+        for (index_t u = 0; u < nu && lo < hi; ++u) {
+            const float* row = rows[u];
+            if (!row) {
+                own.resize(std::size_t(l));
+                shared.compute_range(used[u], lo, hi, own.data());
+                row = own.data();
+            }
+            const double* c = cf.data() + std::size_t(used[u]) * nf;
+            for (int f = 0; f < nf; ++f) {
+                if (c[f] == 0.0) continue;
+                const index_t* tp = folds[f].test_pos.data();
+                double* a = acc[f].data();
+                const double cv = c[f];
+                for (index_t t = t0[f]; t < t1[f]; ++t) a[t] += cv * double(row[tp[t]]);
+            }
+        }
+    });
+    slot.rethrow();
+    for (int f = 0; f < nf; ++f) {
+        const Fold& fd = folds[f];
+        if (!fd.solved) continue;
+        for (std::size_t t = 0; t < fd.test_pos.size(); ++t) dec[fd.test_pos[t]] = acc[f][t] - fd.sol.rho;
+    }
 }
 
 // A feasible C-SVC start for a fold from the whole problem's multipliers restricted to the fold's
@@ -301,11 +361,8 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
             ident.resize(l);
             std::iota(ident.begin(), ident.end(), index_t(0));
         }
-        auto solve_full = [&](int nt) {
-            *full = solve_problem<T>(K, pb, sub, Cp, Cn, nt, nullptr, shared.get(), shared ? &ident : nullptr,
-                                     nullptr, prm.type == SvmType::c_svc ? &gfull : nullptr);
-        };
-        solve_full(n_threads);
+        *full = solve_problem<T>(K, pb, sub, Cp, Cn, n_threads, nullptr, shared.get(), shared ? &ident : nullptr,
+                                 nullptr, prm.type == SvmType::c_svc ? &gfull : nullptr);
         if (prm.type == SvmType::c_svc) {
             warm.resize(l);
             for (index_t i = 0; i < l; ++i) warm[i] = full->coef[i] * (pb.y[i] > 0 ? 1.0 : -1.0);
@@ -323,6 +380,7 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
         }
     }
     std::vector<double> dec(l, 0.0);
+    std::vector<Fold> folds(n_fold);
     const int outer = threads_for(n_threads, n_fold);
     const int inner = std::max(1, n_threads / outer);
     ExceptionSlot slot;
@@ -330,10 +388,12 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
     for (int f = 0; f < n_fold; ++f) {
         slot.run([&] {
             const index_t begin = f * l / n_fold, end = (f + 1) * l / n_fold;
-            Problem tr;
-            std::vector<index_t> test;
+            Fold& fd = folds[f];
+            Problem& tr = fd.tr;
+            std::vector<index_t>& test = fd.test;
             std::vector<double> a0, c0;
-            std::vector<index_t> pos, test_pos;
+            std::vector<index_t>& pos = fd.pos;
+            std::vector<index_t>& test_pos = fd.test_pos;
             index_t n_pos = 0, n_neg = 0;
             // The fold's rows in the whole problem's order (the held-out ones too): every read of
             // a whole-problem row through pos or test_pos (the fold's Q rows, its starting
@@ -366,10 +426,11 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
                 if (!a0.empty()) {
                     if (shared) g0 = fold_gradient(*shared, pb, gfull, warm, tr, pos, a0, c0, test_pos, Cp, Cn);
                 }
-                Solution s = solve_problem(K, tr, sub, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
-                                           shared.get(), &pos, g0.empty() ? nullptr : g0.data());
-                d = shared ? decision_shared(K, *shared, tr, s, pos, test, test_pos, inner)
-                           : decision_on(K, tr, s, test, inner);
+                fd.sol = solve_problem(K, tr, sub, Cp, Cn, inner, a0.empty() ? nullptr : a0.data(),
+                                       shared.get(), &pos, g0.empty() ? nullptr : g0.data());
+                fd.solved = true;
+                if (shared) return;  // decisions_shared, below, for the five folds at once
+                d = decision_on(K, tr, fd.sol, test, inner);
             } else {
                 d.assign(test.size(), n_pos > 0 ? 1.0 : (n_neg > 0 ? -1.0 : 0.0));
             }
@@ -377,6 +438,7 @@ std::pair<double, double> cv_sigmoid(const Kernel<T>& K, const Problem& pb, cons
         });
     }
     slot.rethrow();
+    if (shared) decisions_shared(*shared, folds, l, n_threads, dec);
     return svm_sigmoid_train(l, dec.data(), pb.y.data());
 }
 
