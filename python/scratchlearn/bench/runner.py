@@ -1,5 +1,8 @@
 """Runs every workload: scratchlearn in this process, scikit-learn too, and scikit-learn-intelex (when
-asked for and installed) in a separate process, since it patches scikit-learn globally."""
+asked for and installed) in a separate process, since it patches scikit-learn globally. That process
+is started once and kept: each workload is timed on the three sides one after the other, so a
+busy spell of the machine falls on all of them alike; ``rounds`` repeats the three in turn and
+keeps each side's median."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import pkgutil
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 
 from ._common import time_call
@@ -58,39 +62,89 @@ def _run_side(w, data, side):
     return seconds, float(w.score(data, result))
 
 
-def _peer_process(names, quick, python):
-    """Time the peer side of the named workloads under scikit-learn-intelex in a child process."""
-    code = (
-        "import json, sys\n"
-        "from sklearnex import patch_sklearn\n"
-        "patch_sklearn()\n"
-        "from scratchlearn.bench.runner import _child\n"
-        f"print('@@RESULT@@' + json.dumps(_child({names!r}, {quick!r})))\n"
-    )
-    env = dict(os.environ)
-    env.setdefault("PYTHONWARNINGS", "ignore")
-    proc = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
-    for line in proc.stdout.splitlines():
-        if line.startswith("@@RESULT@@"):
-            return json.loads(line[len("@@RESULT@@"):])
-    raise RuntimeError(f"the scikit-learn-intelex process failed:\n{proc.stderr[-2000:]}")
+_RESULT = "@@RESULT@@"
 
 
-def _child(names, quick):
-    out = {}
-    for w in discover(quick, ",".join(names)):
-        if w.name not in names:
-            continue
-        data = w.setup()
-        try:
-            out[w.name] = _run_side(w, data, "peer")
-        except Exception as e:  # a peer that cannot run a workload is reported, not fatal
-            out[w.name] = [None, None, f"{type(e).__name__}: {e}"]
-    return out
+class _PeerServer:
+    """The scikit-learn-intelex side in its own process, kept for the whole run: it reads workload
+    names on stdin and answers each with one result line, ``[seconds, score]`` or
+    ``[None, None, error]``. ``patch=False`` runs plain scikit-learn there (the runner's tests)."""
+
+    def __init__(self, quick, python, patch=True):
+        code = (
+            "import json, sys\n"
+            + ("from sklearnex import patch_sklearn\npatch_sklearn()\n" if patch else "")
+            + "from scratchlearn.bench.runner import _serve\n"
+            f"_serve({quick!r})\n"
+        )
+        env = dict(os.environ)
+        env.setdefault("PYTHONWARNINGS", "ignore")
+        # stderr to a file, read only when the process fails (a pipe nobody reads could fill up
+        # with warnings and stall it)
+        self._err = tempfile.TemporaryFile(mode="w+")
+        self._proc = subprocess.Popen([python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self._err, text=True, bufsize=1, env=env)
+
+    def time(self, name):
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.write(name + "\n")
+                self._proc.stdin.flush()
+                for line in self._proc.stdout:
+                    if line.startswith(_RESULT):
+                        return json.loads(line[len(_RESULT):])
+            except (BrokenPipeError, OSError):
+                pass
+        self._proc.wait()
+        self._err.seek(0)
+        raise RuntimeError(f"the scikit-learn-intelex process failed:\n{self._err.read()[-2000:]}")
+
+    def close(self):
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._err.close()
 
 
-def run(quick=False, only=None, peers=("sklearn",), peer_python=None, progress=True):
-    """Run the suite; returns a list of result dicts."""
+def _serve(quick):
+    """The peer process's loop (see _PeerServer): the workloads found once, each one's data set up
+    once however many rounds ask for it."""
+    loads = {w.name: w for w in discover(quick)}
+    last = (None, None)
+    for line in sys.stdin:
+        name = line.strip()
+        w = loads.get(name)
+        if w is None:
+            out = [None, None, f"no workload {name!r}"]
+        else:
+            try:
+                if last[0] != name:
+                    last = (name, w.setup())
+                out = list(_run_side(w, last[1], "peer"))
+            except Exception as e:  # a peer that cannot run a workload is reported, not fatal
+                out = [None, None, f"{type(e).__name__}: {e}"]
+        print(_RESULT + json.dumps(out), flush=True)
+
+
+def _median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
+
+
+def run(quick=False, only=None, peers=("sklearn",), peer_python=None, progress=True, rounds=1,
+        _patch=True):
+    """Run the suite; returns a list of result dicts. Each workload is timed on every side in turn,
+    ``rounds`` times over (each side's figure: the median of its rounds' medians)."""
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
     loads = discover(quick, only)
     have_sklearn = _have("sklearn")
     peers = [p for p in peers if p in PEERS]
@@ -103,33 +157,48 @@ def run(quick=False, only=None, peers=("sklearn",), peer_python=None, progress=T
               "(pip install scikit-learn-intelex).", file=sys.stderr)
         peers = [p for p in peers if p != "sklearnex"]
 
+    server = None
+    if "sklearnex" in peers and loads:
+        server = _PeerServer(quick, peer_python or sys.executable, patch=_patch)
     results = []
-    for i, w in enumerate(loads, 1):
-        if progress:
-            print(f"[{i}/{len(loads)}] {w.name}: {w.description} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        data = w.setup()
-        row = {"name": w.name, "family": w.family, "description": w.description, "metric": w.metric}
-        row["ours_s"], row["ours_score"] = _run_side(w, data, "ours")
-        if "sklearn" in peers:
-            row["sklearn_s"], row["sklearn_score"] = _run_side(w, data, "peer")
-        if "flops" in w.extra:
-            row["flops"] = w.extra["flops"]
-        if callable(w.extra.get("gemm_alone")):
-            row["gemm_alone_gflops"] = w.extra["gemm_alone"]()
-        results.append(row)
-        if progress:
-            print(f"      done in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
-    if "sklearnex" in peers and results:
-        if progress:
-            print("running scikit-learn-intelex in its own process ...", file=sys.stderr, flush=True)
-        ex = _peer_process([r["name"] for r in results], quick, peer_python or sys.executable)
-        for r in results:
-            got = ex.get(r["name"])
-            if got:
-                r["sklearnex_s"], r["sklearnex_score"] = got[0], got[1]
-                if len(got) > 2:
-                    r["sklearnex_error"] = got[2]
+    try:
+        for i, w in enumerate(loads, 1):
+            if progress:
+                print(f"[{i}/{len(loads)}] {w.name}: {w.description} ...", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            data = w.setup()
+            row = {"name": w.name, "family": w.family, "description": w.description, "metric": w.metric}
+            times = {"ours": [], "sklearn": [], "sklearnex": []}
+            for _ in range(rounds):
+                s_, row["ours_score"] = _run_side(w, data, "ours")
+                times["ours"].append(s_)
+                if "sklearn" in peers:
+                    s_, row["sklearn_score"] = _run_side(w, data, "peer")
+                    times["sklearn"].append(s_)
+                if server is not None:
+                    got = server.time(w.name)
+                    if got[0] is None:
+                        row["sklearnex_error"] = got[2] if len(got) > 2 else "failed"
+                    else:
+                        times["sklearnex"].append(got[0])
+                        row["sklearnex_score"] = got[1]
+            for side, ts in times.items():
+                if ts:
+                    row[f"{side}_s"] = _median(ts)
+                    if rounds > 1:
+                        row[f"{side}_rounds_s"] = ts
+            if rounds > 1:
+                row["rounds"] = rounds
+            if "flops" in w.extra:
+                row["flops"] = w.extra["flops"]
+            if callable(w.extra.get("gemm_alone")):
+                row["gemm_alone_gflops"] = w.extra["gemm_alone"]()
+            results.append(row)
+            if progress:
+                print(f"      done in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
+    finally:
+        if server is not None:
+            server.close()
     return results
 
 
@@ -185,6 +254,8 @@ def main(argv=None):
     parser.add_argument("--peers", default="sklearn", help="comma-separated: sklearn, sklearnex")
     parser.add_argument("--peer-python", default=None, metavar="PATH",
                         help="interpreter for the scikit-learn-intelex process (default: this one)")
+    parser.add_argument("--rounds", type=int, default=1, metavar="N",
+                        help="time every side N times in turn and keep each side's median (a noisy machine)")
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
     parser.add_argument("--plot", default=None, metavar="PATH",
                         help="also write the speedup chart (needs matplotlib)")
@@ -198,20 +269,23 @@ def main(argv=None):
     bad = [p for p in peers if p not in PEERS]
     if bad:
         parser.error(f"unknown peer(s) {bad}; choose from {list(PEERS)}")
+    if args.rounds < 1:
+        parser.error(f"--rounds must be >= 1, got {args.rounds}")
 
     from .. import _config
 
     cfg = _config.config_dict()
     print(f"scratchlearn bench on {platform.machine()} ({os.cpu_count()} CPUs), "
           f"threads={cfg.get('threads')}, " + ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "threads"))
-    results = run(quick=args.quick, only=args.only, peers=peers, peer_python=args.peer_python)
+    results = run(quick=args.quick, only=args.only, peers=peers, peer_python=args.peer_python,
+                  rounds=args.rounds)
     if not results:
         print("no workload matched", file=sys.stderr)
         return 1
     print(format_table(results, peers))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"config": cfg, "quick": args.quick, "results": results}, f, indent=2)
+            json.dump({"config": cfg, "quick": args.quick, "rounds": args.rounds, "results": results}, f, indent=2)
         print(f"wrote {args.json}")
     if args.plot:
         from .plot import plot_speedups
