@@ -90,11 +90,12 @@ struct KMeansKernels {
     void (*argmin_columns)(const T* buf, const T* cn, index_t k, index_t m, T* best, T* lab) = nullptr;
     // No product buffer (nullptr where the path has no such kernel): for the m rows of X,
     // lab[i] = argmin_j cnp[j] + Σ_f x_f·Ct[f, j] (lowest j on ties, as T), best[i] = the
-    // minimum. Ct holds −2·Cᵀ (zero columns past k), cnp the kp centre norms (+inf past k). kp is
+    // minimum. Ct holds −2·Cᵀ (zero columns past k), cnp the kp centre norms (+inf past k); k is
+    // the number of centres (<= kp). kp is
     // 8, 16 or a multiple of 16; for kp <= 16, Ct is d × kp, beyond it is kp / 16 panels, panel p
     // being the d × 16 block of centres 16p … 16p+15 (contiguous, one after the other).
     void (*argmin_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
-                        T* best, T* lab) = nullptr;
+                        index_t k, T* best, T* lab) = nullptr;
     // For samples r0 … r0+m−1 with new labels lab: count the labels that change, store them, add
     // w·x and w into the cluster partial sums (when sums is non-null) and w‖x − c‖² into *inertia
     // (when with_inertia). sums (k × d) and weights (k) are added to, never cleared (the caller
@@ -110,7 +111,7 @@ struct KMeansKernels {
     // centres, equal to best[i] on a tie): the same sums in the same order, so the same labels
     // (Lloyd's bounded pass, kmeans.cpp). nullptr where the path has no argmin_rows.
     void (*argmin2_rows)(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
-                         T* best, T* second, T* lab) = nullptr;
+                         index_t k, T* best, T* second, T* lab) = nullptr;
 };
 
 // ---- neighbors: the screening scan of the kNN search (neighbors/scan_*.cpp) --------------------

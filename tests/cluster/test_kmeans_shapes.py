@@ -160,3 +160,71 @@ def test_elkan_default_is_dense(monkeypatch, dtype):
     assert a.inertia_ == b.inertia_ and a.n_iter_ == b.n_iter_
     assert np.mean(b.labels_ == ref.labels_) > 0.99
     assert_allclose(b.inertia_, ref.inertia_, rtol=1e-4 if dtype == np.float32 else 1e-7)
+
+
+# float32 with 1 to 4 centres and 16 features or more: one sample per vector lane rather than
+# one centre per lane (rows_few_centres); 300 features (more than the kernel's 256-feature
+# buffer) and (4, 300), whose k·d makes the fit take the bounded pass.
+FEW = [(1, 16), (2, 23), (3, 100), (4, 120), (2, 300), (4, 300)]
+
+
+@pytest.mark.parametrize("k,d", FEW)
+def test_few_centres_float32_as_sklearn(k, d):
+    X = blobs(1003, d, max(k, 2), seed=d, dtype=np.float32)
+    init = pick_init(X, k, 3)
+    ours = KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
+    ref = skc.KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
+    assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_iter_ == ref.n_iter_
+    assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-4, atol=1e-4)
+    assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-5)
+    assert_array_equal(ours.predict(X), ours.labels_)
+    assert_allclose(-ours.score(X), ours.inertia_, rtol=1e-6)
+
+
+def test_few_centres_same_bits_on_every_vector_path():
+    """Each lane's sum is the same chain of multiply-adds on AVX2 and on AVX-512: every fit below
+    is the same bit for bit on each vector path the CPU has."""
+    from scratchlearn import _core
+
+    paths = [p for p in _core.cpu_info()["isa_available"] if p != "generic"]
+    if not paths:
+        pytest.skip("no vector kernel path on this CPU")
+    before = _core.get_isa()
+    runs = {}
+    try:
+        for p in paths:
+            _core.set_isa(p)
+            for k, d in FEW:
+                X = blobs(777, d, max(k, 2), seed=k + d, dtype=np.float32)
+                init = pick_init(X, k, 4)
+                m = KMeans(k, init=init, n_init=1, max_iter=15, tol=0.0).fit(X)
+                runs.setdefault((k, d), []).append((m.cluster_centers_, m.labels_, m.inertia_,
+                                                    m.n_iter_, m.transform(X[:50])))
+    finally:
+        _core.set_isa(before)
+    for key, got in runs.items():
+        for other in got[1:]:
+            for a, b in zip(got[0], other):
+                assert_array_equal(a, b, err_msg=str(key))
+
+
+@pytest.mark.parametrize("k,d", FEW)
+def test_few_centres_labels_are_the_nearest_centre(k, d):
+    """On data without clusters (many samples nearly as close to two centres), every sample whose
+    two nearest centres are not within float32 rounding of each other gets the nearest one."""
+    rng = np.random.RandomState(k * 1000 + d)
+    X = rng.randn(2021, d).astype(np.float32)
+    C = rng.randn(k, d).astype(np.float32) * 0.3
+    m = KMeans(k, init=C, n_init=1, max_iter=1).fit(X)
+    m.cluster_centers_ = C  # the labels of these centres, from the assignment kernel
+    got = m.predict(X)
+    D = ((X.astype(np.float64)[:, None, :] - C.astype(np.float64)[None, :, :]) ** 2).sum(-1)
+    want = D.argmin(1)
+    if k > 1:
+        two = np.sort(D, axis=1)[:, :2]
+        clear = (two[:, 1] - two[:, 0]) > 1e-4 * two[:, 1]
+    else:
+        clear = np.ones(len(X), bool)
+    assert clear.mean() > 0.9
+    assert_array_equal(got[clear], want[clear])

@@ -2,6 +2,8 @@
 // SL_KMEANS_NS naming its namespace (see chunk_kernels.hpp).
 #include <algorithm>
 #include <limits>
+#include <type_traits>
+#include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -379,9 +381,129 @@ void argmin_rows_panels(const typename O::T* X, index_t m, index_t d, const type
     }
 }
 
+// An 8 × 8 block of floats (rows r[0..7], 8 consecutive features each) turned into its 8 columns
+// (c[t]: feature t of the 8 rows, row s in lane s), in registers.
+inline void transpose_block(const __m256* r, __m256* c) {
+    __m256 t[8], u[8];
+    for (int q = 0; q < 4; ++q) {
+        t[2 * q] = _mm256_unpacklo_ps(r[2 * q], r[2 * q + 1]);
+        t[2 * q + 1] = _mm256_unpackhi_ps(r[2 * q], r[2 * q + 1]);
+    }
+    for (int h = 0; h < 2; ++h) {  // rows 4h … 4h+3
+        u[4 * h + 0] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0x44);
+        u[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0xEE);
+        u[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);
+        u[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);
+    }
+    for (int q = 0; q < 4; ++q) {
+        c[q] = _mm256_permute2f128_ps(u[q], u[4 + q], 0x20);
+        c[q + 4] = _mm256_permute2f128_ps(u[q], u[4 + q], 0x31);
+    }
+}
+
+// A few centres (k <= 4 of the kp = 8 columns) against many features, in float: one sample per lane rather
+// than one centre per lane, so no multiply-add is spent on the empty columns. The rows of a
+// group of G·W samples are first turned into columns (xt: d × G·W, in L1), then each centre's
+// sums run down the features, G vectors of samples at a time (G·k chains in flight). Lane s of
+// centre j's sum is cnp[j] then the fused multiply-adds x_sf·Ct[f, j] for f = 0, 1, …, d−1:
+// the very operations of rows_nv (a multiply-add's two factors commute exactly), so the sums,
+// the labels and the second smallest are rows_nv's, bit for bit. Rows past m repeat the last one
+// (not stored).
+constexpr int kLaneGroups = 4;
+template <int K, bool kSecond>
+void rows_few_centres(const float* __restrict X, index_t m, index_t d, const float* __restrict Ct,
+                      const float* __restrict cnp, index_t kp, float* __restrict best,
+                      float* __restrict lab, float* __restrict second, float* __restrict xt) {
+    using T = float;
+    using O = V<T, 256>;
+    using R = typename O::R;
+    constexpr int W = O::W, G = kLaneGroups, B = G * W;
+    const index_t d_full = d / W * W;
+    T sums[K][B];
+    for (index_t i = 0; i < m; i += B) {
+        // the group's rows as columns
+        for (int g = 0; g < G; ++g) {
+            const T* x[W];
+            for (int s = 0; s < W; ++s) x[s] = X + std::min<index_t>(i + g * W + s, m - 1) * d;
+            for (index_t f = 0; f < d_full; f += W) {
+                R r[W], c[W];
+                for (int s = 0; s < W; ++s) r[s] = O::load(x[s] + f);
+                transpose_block(r, c);
+                for (int t = 0; t < W; ++t) O::store(xt + (f + t) * B + g * W, c[t]);
+            }
+            for (index_t f = d_full; f < d; ++f)
+                for (int s = 0; s < W; ++s) xt[f * B + g * W + s] = x[s][f];
+        }
+        R a[K][G];
+        for (int j = 0; j < K; ++j)
+            for (int g = 0; g < G; ++g) a[j][g] = O::set1(cnp[j]);
+        for (index_t f = 0; f < d; ++f) {
+            R c[G];
+            for (int g = 0; g < G; ++g) c[g] = O::load(xt + f * B + g * W);
+            for (int j = 0; j < K; ++j) {
+                const R w = O::set1(Ct[f * kp + j]);
+                for (int g = 0; g < G; ++g) a[j][g] = O::fma(c[g], w, a[j][g]);
+            }
+        }
+        for (int j = 0; j < K; ++j)
+            for (int g = 0; g < G; ++g) O::store(sums[j] + g * W, a[j][g]);
+        // per sample: the lowest centre holding the minimum, and the smallest of the others
+        const index_t n_here = std::min<index_t>(B, m - i);
+        for (index_t s = 0; s < n_here; ++s) {
+            T b = sums[0][s], b2 = std::numeric_limits<T>::infinity();
+            int l = 0;
+            for (int j = 1; j < K; ++j) {
+                const T v = sums[j][s];
+                if (v < b) {
+                    b2 = b;
+                    b = v;
+                    l = j;
+                } else {
+                    b2 = std::min(b2, v);
+                }
+            }
+            best[i + s] = b;
+            lab[i + s] = T(l);
+            if constexpr (kSecond) second[i + s] = b2;
+        }
+    }
+}
+
+// From this many features on, k <= 4 centres go through rows_few_centres (below it the
+// transposes cost what the empty columns do).
+constexpr index_t kFewCentresMinD = 16;
+
+// argmin_rows / argmin2_rows for k <= 4 centres and d >= kFewCentresMinD: true when done. In
+// float only: in double the rows are twice the memory traffic, which hides the empty columns'
+// multiply-adds (measured no faster from 16 to 100 features).
+template <class T, bool kSecond>
+bool few_centres(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp,
+                 index_t k, T* best, T* lab, T* second) {
+    if constexpr (std::is_same_v<T, float>) {
+        if (kp != 8 || k < 1 || k > 4 || d < kFewCentresMinD) return false;
+        constexpr index_t B = kLaneGroups * 8;
+        alignas(64) float xt_local[B * 256];  // the columns of up to 256 features
+        std::vector<float> xt_heap;
+        float* xt = xt_local;
+        if (d > 256) {
+            xt_heap.resize(static_cast<std::size_t>(B * d));
+            xt = xt_heap.data();
+        }
+        switch (k) {
+            case 1: rows_few_centres<1, kSecond>(X, m, d, Ct, cnp, kp, best, lab, second, xt); break;
+            case 2: rows_few_centres<2, kSecond>(X, m, d, Ct, cnp, kp, best, lab, second, xt); break;
+            case 3: rows_few_centres<3, kSecond>(X, m, d, Ct, cnp, kp, best, lab, second, xt); break;
+            default: rows_few_centres<4, kSecond>(X, m, d, Ct, cnp, kp, best, lab, second, xt); break;
+        }
+        return true;
+    }
+    return false;
+}
+
 template <class T>
-void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
-                 T* lab) {
+void argmin_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, index_t k,
+                 T* best, T* lab) {
+    if (few_centres<T, false>(X, m, d, Ct, cnp, kp, k, best, lab, nullptr)) return;
     if (kp <= 16)
         rows_small_kp<T, true>(X, m, d, Ct, cnp, kp, best, lab);
     else
@@ -396,8 +518,9 @@ void dots_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, inde
 
 // argmin_rows with the second smallest value (kernel_table.hpp: argmin2_rows).
 template <class T>
-void argmin2_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, T* best,
-                  T* second, T* lab) {
+void argmin2_rows(const T* X, index_t m, index_t d, const T* Ct, const T* cnp, index_t kp, index_t k,
+                  T* best, T* second, T* lab) {
+    if (few_centres<T, true>(X, m, d, Ct, cnp, kp, k, best, lab, second)) return;
     if (kp <= 16)
         rows_small_kp<T, true, true>(X, m, d, Ct, cnp, kp, best, lab, second);
     else
@@ -430,6 +553,25 @@ SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, T w, index_t d, T* __r
     for (index_t f = 0; f < d; ++f) s[f] += x[f] * w;
 }
 
+// ‖x − c‖² in double with eight partial sums (feature f into sum f mod 8, the sums then added
+// pairwise): a vector loop, where one running sum waits on each add's latency. The same order
+// as kmeans.cpp's sq_norm_fast, so an inertia comes out the same from either.
+template <class T>
+inline double sq_dist8(const T* __restrict x, const T* __restrict c, index_t d) {
+    double acc[8] = {};
+    index_t f = 0;
+    for (; f + 8 <= d; f += 8)
+        for (int q = 0; q < 8; ++q) {
+            const double t = double(x[f + q]) - double(c[f + q]);
+            acc[q] += t * t;
+        }
+    for (int q = 0; f < d; ++f, ++q) {
+        const double t = double(x[f]) - double(c[f]);
+        acc[q] += t * t;
+    }
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
 template <class T>
 void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                   const T* lab, std::int32_t* labels, T* sums, T* weights,
@@ -456,12 +598,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
         for (index_t i = 0; i < m; ++i) {
             const T* x = X + (r0 + i) * d;
             const T* c = C + static_cast<index_t>(out[i]) * d;
-            double q = 0;
-            for (index_t f = 0; f < d; ++f) {
-                const double t = double(x[f]) - double(c[f]);
-                q += t * t;
-            }
-            in += double(sw[r0 + i]) * q;
+            in += double(sw[r0 + i]) * sq_dist8(x, c, d);
         }
         *inertia += in;
     }

@@ -310,7 +310,7 @@ void lloyd_pass(const T* X, index_t /*n*/, index_t d, const T* sw, const T* C, i
                     // buf = −2·C·X_chunkᵀ (k × m): one row per centre, one column per sample,
                     // so the argmin below runs across samples (vectorisable, no branch).
                     if (kp) {
-                        K.argmin_rows(X + r0 * d, m, d, Ct, cnp.data(), kp, best, lab);
+                        K.argmin_rows(X + r0 * d, m, d, Ct, cnp.data(), kp, k, best, lab);
                     } else {
                         gemm<T>(false, true, k, m, d, T(-2), C, d, X + r0 * d, d, T(0), buf, m, 1);
                         K.argmin_columns(buf, cn, k, m, best, lab);
@@ -458,7 +458,7 @@ void lloyd_bounded_pass(const T* X, index_t n, index_t d, const T* sw, const T* 
                 // values for the bounds
                 T* best = sc.b1.data();
                 T* second = sc.b2.data();
-                K.argmin2_rows(X + r0 * d, m, d, Ct, cnp_inf.data(), kp, best, second, lab);
+                K.argmin2_rows(X + r0 * d, m, d, Ct, cnp_inf.data(), kp, k, best, second, lab);
                 for (index_t i = 0; i < m; ++i) {
                     const index_t r = r0 + i;
                     const double xn = sq_norm_fast(X + r * d, static_cast<const T*>(nullptr), d);
@@ -514,7 +514,7 @@ void lloyd_bounded_pass(const T* X, index_t n, index_t d, const T* sw, const T* 
                 T* b1 = sc.b1.data();
                 T* b2 = sc.b2.data();
                 T* bl = sc.out.data();
-                K.argmin2_rows(rows, nc, d, Ct, cnp_inf.data(), kp, b1, b2, bl);
+                K.argmin2_rows(rows, nc, d, Ct, cnp_inf.data(), kp, k, b1, b2, bl);
                 for (index_t q = 0; q < nc; ++q) {
                     const index_t i = sc.cand[q], r = r0 + i;
                     lab[i] = bl[q];
@@ -571,7 +571,7 @@ double inertia_of(const T* X, index_t n, index_t d, const T* sw, const T* C,
         double s = 0;
         for (index_t r = part.row_begin(part.chunk_begin(g));
              r < part.row_begin(part.chunk_begin(g + 1)); ++r)
-            s += double(sw[r]) * sq_dist(X + r * d, C + labels[r] * d, d);
+            s += double(sw[r]) * sq_norm_fast(X + r * d, C + labels[r] * d, d);
         P.inertia[g] = s;
     });
     (void)n;
