@@ -572,6 +572,17 @@ inline double sq_dist8(const T* __restrict x, const T* __restrict c, index_t d) 
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
+// Σ w·x into the cluster's row of sums for one sample, inline for a few features (where the
+// call to add_scaled costs more than the adds).
+template <class T>
+inline void add_sample(const T* __restrict x, T w, index_t d, T* __restrict s) {
+    if (d <= 4) {
+        for (index_t f = 0; f < d; ++f) s[f] += x[f] * w;
+    } else {
+        add_scaled(x, w, d, s);
+    }
+}
+
 template <class T>
 void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, index_t d,
                   const T* lab, std::int32_t* labels, T* sums, T* weights,
@@ -589,7 +600,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
         for (index_t i = 0; i < m; ++i) {
             const index_t label = out[i];
             const T w = sw[r0 + i];
-            add_scaled(X + (r0 + i) * d, w, d, sums + label * d);
+            add_sample(X + (r0 + i) * d, w, d, sums + label * d);
             weights[label] += w;
         }
     }
