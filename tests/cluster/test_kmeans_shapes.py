@@ -30,6 +30,12 @@ def pick_init(X, k, seed):
     return X[rng.choice(X.shape[0], k, replace=False)].copy()
 
 
+def fit_both(X, k, init, max_iter=20):
+    """Our KMeans and scikit-learn's, fitted from the same initial centres."""
+    return (KMeans(k, init=init, n_init=1, max_iter=max_iter).fit(X),
+            skc.KMeans(k, init=init, n_init=1, max_iter=max_iter).fit(X))
+
+
 # (k, d): the small-k kernels (k <= 16), one panel past 16, partial last panels, many panels.
 SHAPES = [(2, 3), (9, 2), (17, 5), (40, 12), (100, 3), (130, 33)]
 
@@ -38,8 +44,7 @@ SHAPES = [(2, 3), (9, 2), (17, 5), (40, 12), (100, 3), (130, 33)]
 def test_lloyd_same_as_sklearn_float64(k, d):
     X = blobs(1500, d, max(k // 2, 2), seed=k)
     init = pick_init(X, k, 1)
-    ours = KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
-    ref = skc.KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
+    ours, ref = fit_both(X, k, init)
     assert_array_equal(ours.labels_, ref.labels_)
     assert ours.n_iter_ == ref.n_iter_
     assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-9, atol=1e-9)
@@ -50,8 +55,7 @@ def test_lloyd_same_as_sklearn_float64(k, d):
 def test_lloyd_close_to_sklearn_float32(k, d):
     X = blobs(1500, d, max(k // 2, 2), seed=k, dtype=np.float32)
     init = pick_init(X, k, 1)
-    ours = KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
-    ref = skc.KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
+    ours, ref = fit_both(X, k, init)
     assert ours.cluster_centers_.dtype == np.float32
     assert np.mean(ours.labels_ == ref.labels_) > 0.98
     assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-3)
@@ -172,8 +176,7 @@ FEW = [(1, 16), (2, 23), (3, 100), (4, 120), (2, 300), (4, 300)]
 def test_few_centres_float32_as_sklearn(k, d):
     X = blobs(1003, d, max(k, 2), seed=d, dtype=np.float32)
     init = pick_init(X, k, 3)
-    ours = KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
-    ref = skc.KMeans(k, init=init, n_init=1, max_iter=20).fit(X)
+    ours, ref = fit_both(X, k, init)
     assert_array_equal(ours.labels_, ref.labels_)
     assert ours.n_iter_ == ref.n_iter_
     assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-4, atol=1e-4)

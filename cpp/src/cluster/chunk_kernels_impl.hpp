@@ -10,6 +10,7 @@
 #endif
 
 #include "chunk_kernels.hpp"
+#include "sq_norm8.hpp"
 
 #ifndef SL_KMEANS_NS
 #error "define SL_KMEANS_NS before including chunk_kernels_impl.hpp"
@@ -553,25 +554,6 @@ SL_KMEANS_NOINLINE void add_scaled(const T* __restrict x, T w, index_t d, T* __r
     for (index_t f = 0; f < d; ++f) s[f] += x[f] * w;
 }
 
-// ‖x − c‖² in double with eight partial sums (feature f into sum f mod 8, the sums then added
-// pairwise): a vector loop, where one running sum waits on each add's latency. The same order
-// as kmeans.cpp's sq_norm_fast, so an inertia comes out the same from either.
-template <class T>
-inline double sq_dist8(const T* __restrict x, const T* __restrict c, index_t d) {
-    double acc[8] = {};
-    index_t f = 0;
-    for (; f + 8 <= d; f += 8)
-        for (int q = 0; q < 8; ++q) {
-            const double t = double(x[f + q]) - double(c[f + q]);
-            acc[q] += t * t;
-        }
-    for (int q = 0; f < d; ++f, ++q) {
-        const double t = double(x[f]) - double(c[f]);
-        acc[q] += t * t;
-    }
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
-
 // Σ w·x into the cluster's row of sums for one sample, inline for a few features (where the
 // call to add_scaled costs more than the adds).
 template <class T>
@@ -609,7 +591,7 @@ void finish_chunk(const T* X, const T* sw, const T* C, index_t r0, index_t m, in
         for (index_t i = 0; i < m; ++i) {
             const T* x = X + (r0 + i) * d;
             const T* c = C + static_cast<index_t>(out[i]) * d;
-            in += double(sw[r0 + i]) * sq_dist8(x, c, d);
+            in += double(sw[r0 + i]) * kmeans_detail::sq_norm_fast(x, c, d);
         }
         *inertia += in;
     }

@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "chunk_kernels.hpp"
+#include "sq_norm8.hpp"
 #include "scratchlearn/cpu.hpp"
 #include "scratchlearn/parallel.hpp"
 
@@ -158,29 +159,7 @@ struct Partials {
     }
 };
 
-// ‖a − b‖² (b null: ‖a‖²) in double with eight partial sums, so that the loop vectorises (for the
-// bounds of Lloyd's bounded pass, which allow for its rounding; sq_dist keeps one running sum).
-template <class T>
-inline double sq_norm_fast(const T* __restrict a, const T* __restrict b, index_t d) {
-    double acc[8] = {};
-    index_t f = 0;
-    if (b) {
-        for (; f + 8 <= d; f += 8)
-            for (int q = 0; q < 8; ++q) {
-                const double t = double(a[f + q]) - double(b[f + q]);
-                acc[q] += t * t;
-            }
-        for (int q = 0; f < d; ++f, ++q) {
-            const double t = double(a[f]) - double(b[f]);
-            acc[q] += t * t;
-        }
-    } else {
-        for (; f + 8 <= d; f += 8)
-            for (int q = 0; q < 8; ++q) acc[q] += double(a[f + q]) * double(a[f + q]);
-        for (int q = 0; f < d; ++f, ++q) acc[q] += double(a[f]) * double(a[f]);
-    }
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
+using kmeans_detail::sq_norm_fast;  // sq_norm8.hpp (sq_dist keeps one running sum)
 
 // `count` zeros in v, returned from a 64-byte boundary (one vector load never splits a line).
 template <class T>
